@@ -1,0 +1,15 @@
+#!/usr/bin/env node
+// logclaw entry point. `--version` is answered without loading the CLI so it costs about `node -e 0`.
+const args = process.argv.slice(2);
+if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
+  const { readFileSync } = await import('node:fs');
+  process.stdout.write(JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version + '\n');
+} else {
+  const major = Number(process.versions.node.split('.')[0]);
+  if (major < 22) {
+    process.stderr.write(`error: logclaw needs Node.js 22 or later (this is ${process.version})\nhint: install Node 22+ (https://nodejs.org) or run it through npx in this repository, which brings its own.\n`);
+    process.exit(3);
+  }
+  const { main } = await import('../dist/cli.js');
+  process.exitCode = await main(process.argv);
+}

@@ -1,0 +1,94 @@
+/**
+ * Entry point: builds the command tree, runs it, and is the only place errors are printed.
+ */
+import { Command, CommanderError } from 'commander';
+import { readFileSync } from 'node:fs';
+import { ExitCode, LogclawError } from './errors.js';
+import { defaultColor } from './output.js';
+import { interruptController } from './commands/context.js';
+import { registerCommands } from './commands/index.js';
+
+export function packageVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+export function buildProgram(): Command {
+  const program = new Command('logclaw')
+    .description('Deploy and operate LogClaw: one isolated Kubernetes namespace per tenant.')
+    .version(packageVersion(), '-V, --version', 'print the logclaw version')
+    .option('--debug', 'print stack traces and debug details on errors')
+    .option('--no-color', 'disable colour (also NO_COLOR=1)')
+    .showSuggestionAfterError(true)
+    .showHelpAfterError('(run with --help for usage)')
+    .configureOutput({
+      outputError: (str, write) => write(defaultColor(process.stderr) ? `\u001b[31m${str}\u001b[39m` : str),
+    })
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ logclaw tenant init acme            scaffold gitops/tenants/tenant-acme.yaml
+  $ logclaw tenant validate             check every tenant file
+  $ logclaw lint --crds ../shared/crds  what CI runs on every pull request
+  $ logclaw dev up                      a full local stack on kind
+  $ logclaw install --tenant acme --kube-context prod
+
+Exit codes: 0 ok, 1 check failed, 2 usage error, 3 missing prerequisite, 4 timeout / not ready, 130 interrupted.`,
+    );
+  registerCommands(program);
+  program.exitOverride();
+  for (const c of allCommands(program)) c.exitOverride();
+  return program;
+}
+
+function allCommands(c: Command): Command[] {
+  return c.commands.flatMap((s) => [s, ...allCommands(s)]);
+}
+
+export async function main(argv: string[] = process.argv): Promise<number> {
+  const debug = argv.includes('--debug');
+  let interrupted = false;
+  const onSignal = (sig: NodeJS.Signals) => {
+    if (interrupted) process.exit(ExitCode.interrupted);
+    interrupted = true;
+    interruptController.abort(new LogclawError(`interrupted (${sig})`, { exitCode: ExitCode.interrupted }));
+    // Give the command a moment to stop its children and clean up, then leave.
+    setTimeout(() => process.exit(ExitCode.interrupted), 5000).unref();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    await buildProgram().parseAsync(argv);
+    if (interrupted) return ExitCode.interrupted;
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (e) {
+    if (interrupted) return ExitCode.interrupted;
+    return report(e, debug);
+  }
+}
+
+function report(e: unknown, debug: boolean): number {
+  const color = defaultColor(process.stderr);
+  const red = (s: string) => (color ? `\u001b[31m${s}\u001b[39m` : s);
+  const dim = (s: string) => (color ? `\u001b[2m${s}\u001b[22m` : s);
+  if (e instanceof CommanderError) {
+    // commander already printed its message (help, version, or a usage error with a suggestion)
+    if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
+    if (e.code === 'commander.executeSubCommandAsync') return e.exitCode;
+    return ExitCode.usage;
+  }
+  if (e instanceof LogclawError) {
+    process.stderr.write(`${red('error:')} ${e.message}\n`);
+    for (const d of e.details) process.stderr.write(`${dim(d)}\n`);
+    if (e.hint) process.stderr.write(`hint: ${e.hint}\n`);
+    if (debug && e.stack) process.stderr.write(`${e.stack}\n`);
+    if (debug && e.cause instanceof Error && e.cause.stack) process.stderr.write(`caused by: ${e.cause.stack}\n`);
+    return e.exitCode;
+  }
+  const err = e instanceof Error ? e : new Error(String(e));
+  process.stderr.write(`${red('error:')} ${err.message}\n`);
+  if (debug) process.stderr.write(`${err.stack}\n`);
+  else process.stderr.write(dim('(an unexpected error; run with --debug for the stack trace)\n'));
+  return ExitCode.checkFailed;
+}

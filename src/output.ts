@@ -1,0 +1,97 @@
+/**
+ * The one place logclaw writes to the terminal. Core modules return data; commands hand it here.
+ * Pretty output for people (colour on a TTY, honouring --no-color and NO_COLOR), --json for machines.
+ */
+import { Chalk, type ChalkInstance } from 'chalk';
+
+export interface OutputOptions {
+  json?: boolean;
+  color?: boolean;
+  stdout?: NodeJS.WritableStream & { isTTY?: boolean };
+  stderr?: NodeJS.WritableStream & { isTTY?: boolean };
+}
+
+export type Style = 'red' | 'green' | 'yellow' | 'blue' | 'cyan' | 'magenta' | 'gray' | 'dim' | 'bold' | 'underline';
+
+export class Output {
+  readonly json: boolean;
+  readonly color: boolean;
+  readonly isTTY: boolean;
+  private readonly out: NodeJS.WritableStream;
+  private readonly err: NodeJS.WritableStream;
+  private readonly chalk: ChalkInstance;
+
+  constructor(options: OutputOptions = {}) {
+    const stdout = options.stdout ?? process.stdout;
+    this.out = stdout;
+    this.err = options.stderr ?? process.stderr;
+    this.json = options.json ?? false;
+    this.isTTY = Boolean(stdout.isTTY);
+    this.color = options.color ?? defaultColor(stdout);
+    this.chalk = new Chalk({ level: this.color ? 1 : 0 });
+  }
+
+  /** Colour a string when colour is on (chalk-like names: red, green, yellow, dim, bold, cyan...). */
+  style(format: Style, text: string): string {
+    return this.chalk[format](text);
+  }
+
+  /** A result: JSON when --json, else the pretty rendering. */
+  result<T>(value: T, pretty: (value: T, o: Output) => string): void {
+    if (this.json) this.out.write(JSON.stringify(value, null, 2) + '\n');
+    else {
+      const text = pretty(value, this);
+      if (text) this.out.write(text.endsWith('\n') ? text : text + '\n');
+    }
+  }
+
+  /** Plain text to stdout (ignored under --json: JSON output stays parseable). */
+  print(text: string): void {
+    if (!this.json) this.out.write(text.endsWith('\n') ? text : text + '\n');
+  }
+
+  /** Raw bytes to stdout, whatever the mode (rendered manifests, diffs). */
+  raw(text: string): void {
+    this.out.write(text);
+  }
+
+  /** Progress and notes go to stderr so stdout stays clean for pipes. */
+  info(text: string): void {
+    this.err.write(text + '\n');
+  }
+
+  warn(text: string): void {
+    this.err.write(this.style('yellow', 'warning: ') + text + '\n');
+  }
+
+  error(text: string): void {
+    this.err.write(this.style('red', 'error: ') + text + '\n');
+  }
+
+  /** A left-aligned table; columns are [key, header]. */
+  table<R extends Record<string, unknown>>(rows: R[], columns: Array<[keyof R & string, string]>): string {
+    const cells = rows.map((r) => columns.map(([k]) => cellText(r[k])));
+    const headers = columns.map(([, h]) => h);
+    const widths = headers.map((h, i) => Math.max(h.length, ...cells.map((c) => visibleLength(c[i] ?? ''))));
+    const line = (cols: string[]) =>
+      cols.map((c, i) => (i === cols.length - 1 ? c : c + ' '.repeat(Math.max(0, widths[i]! - visibleLength(c))))).join('  ').trimEnd();
+    return [this.style('bold', line(headers)), ...cells.map(line)].join('\n');
+  }
+}
+
+function cellText(v: unknown): string {
+  if (v === undefined || v === null) return '-';
+  if (Array.isArray(v)) return v.length ? v.join(',') : '-';
+  return String(v);
+}
+
+// eslint-disable-next-line no-control-regex
+const ansi = /\u001b\[[0-9;]*m/g;
+export const visibleLength = (s: string): number => s.replace(ansi, '').length;
+
+export function defaultColor(stream: { isTTY?: boolean } = process.stdout): boolean {
+  if (process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== '') return false;
+  if (process.argv.includes('--no-color')) return false;
+  if (process.env.FORCE_COLOR !== undefined && process.env.FORCE_COLOR !== '0') return true;
+  return Boolean(stream.isTTY) && process.env.TERM !== 'dumb';
+}

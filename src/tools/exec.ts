@@ -1,0 +1,194 @@
+/**
+ * The one module that runs external programs. Every wrapper in src/tools/ goes through `run`.
+ * - argument arrays, never a shell (execa is imported lazily: it costs ~65 ms at start-up);
+ * - a failed call becomes a LogclawError that keeps the command line (secrets redacted) and the stderr tail;
+ * - a missing program becomes exit 3 with how to install it;
+ * - every call can be appended to a log file (full output), and dry runs record commands instead of running them.
+ */
+import { appendFileSync, mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { ExitCode, LogclawError } from '../errors.js';
+
+export interface RunOptions {
+  cwd?: string;
+  env?: Record<string, string | undefined>;
+  input?: string;
+  /** Milliseconds; the call fails with exit code 4 (timeout) past it. */
+  timeout?: number;
+  signal?: AbortSignal;
+  /** Return the result instead of throwing when the program exits non-zero. */
+  reject?: boolean;
+  /** Extra strings to mask wherever the command line is shown. */
+  secrets?: string[];
+  /** Called with each line of stdout/stderr as it arrives (progress). */
+  onLine?: (line: string, stream: 'stdout' | 'stderr') => void;
+}
+
+export interface RunResult {
+  command: string;
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+  durationMs: number;
+  timedOut: boolean;
+}
+
+/** How to install each program logclaw calls; shown when it is missing. */
+export const installHints: Record<string, string> = {
+  helm: 'Install helm 3.14+ or 4: https://helm.sh/docs/intro/install/ (or set LOGCLAW_HELM to its path).',
+  kubectl: 'Install kubectl: https://kubernetes.io/docs/tasks/tools/ (or set LOGCLAW_KUBECTL).',
+  kind: 'Install kind: https://kind.sigs.k8s.io/docs/user/quick-start/#installation (or set LOGCLAW_KIND).',
+  helmfile: 'Install helmfile: https://helmfile.readthedocs.io/en/latest/#installation (or set LOGCLAW_HELMFILE).',
+  docker: 'Install Docker and start its engine: https://docs.docker.com/get-docker/ (or set LOGCLAW_DOCKER).',
+  git: 'Install git: https://git-scm.com/downloads.',
+};
+
+const SECRET_KEY = /(pass(word)?|secret|token|api[-_]?key|credential|private[-_]?key)/i;
+
+/** Mask values of `--set k=v` (and --set-string/--set-file) whose key looks secret, and any listed secret. */
+export function redactArgs(args: readonly string[], secrets: readonly string[] = []): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    let a = args[i]!;
+    const prev = args[i - 1];
+    const isSetValue = prev !== undefined && /^--set(-string|-json|-literal)?$/.test(prev);
+    const inline = /^(--set(?:-string|-json|-literal)?=)(.*)$/.exec(a);
+    const assignment = isSetValue ? a : inline?.[2];
+    if (assignment !== undefined) {
+      const masked = assignment
+        .split(',')
+        .map((kv) => {
+          const eq = kv.indexOf('=');
+          return eq > 0 && SECRET_KEY.test(kv.slice(0, eq)) ? `${kv.slice(0, eq)}=***` : kv;
+        })
+        .join(',');
+      a = inline ? `${inline[1]}${masked}` : masked;
+    }
+    for (const s of secrets) if (s) a = a.split(s).join('***');
+    out.push(a);
+  }
+  return out;
+}
+
+const quote = (a: string): string => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`);
+
+export function formatCommand(file: string, args: readonly string[], secrets: readonly string[] = []): string {
+  return [file, ...redactArgs(args, secrets)].map(quote).join(' ');
+}
+
+export function tail(text: string, lines = 20): string {
+  const all = text.trimEnd().split('\n');
+  return all.slice(-lines).join('\n');
+}
+
+let logFile: string | undefined;
+/** Append the full output of every later call to this file (its path is printed on failure). */
+export function setExecLog(path: string | undefined): void {
+  logFile = path;
+  if (path) mkdirSync(dirname(path), { recursive: true });
+}
+export const execLogPath = (): string | undefined => logFile;
+
+let dryRun: string[] | undefined;
+/** Record commands instead of running those marked `mutating` (see runMutating). */
+export function setDryRun(on: boolean): void {
+  dryRun = on ? [] : undefined;
+}
+export const dryRunCommands = (): string[] => dryRun ?? [];
+export const isDryRun = (): boolean => dryRun !== undefined;
+
+/** Run a program and return its output; throws LogclawError on failure unless reject: false. */
+export async function run(file: string, args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
+  const command = formatCommand(file, args, options.secrets);
+  const { execa } = await import('execa');
+  const started = Date.now();
+  const subprocess = execa(file, [...args], {
+    cwd: options.cwd,
+    env: options.env,
+    extendEnv: true,
+    input: options.input,
+    timeout: options.timeout,
+    cancelSignal: options.signal,
+    reject: false,
+    stripFinalNewline: false,
+    lines: false,
+    forceKillAfterDelay: 3000,
+  });
+  if (options.onLine) {
+    for (const [name, stream] of [['stdout', subprocess.stdout], ['stderr', subprocess.stderr]] as const) {
+      let buf = '';
+      stream?.on('data', (chunk: Buffer) => {
+        buf += chunk.toString();
+        let nl: number;
+        while ((nl = buf.indexOf('\n')) >= 0) {
+          options.onLine!(buf.slice(0, nl), name);
+          buf = buf.slice(nl + 1);
+        }
+      });
+    }
+  }
+  const r = await subprocess;
+  const result: RunResult = {
+    command,
+    exitCode: r.exitCode ?? (r.timedOut ? 124 : 1),
+    stdout: String(r.stdout ?? ''),
+    stderr: String(r.stderr ?? ''),
+    durationMs: Date.now() - started,
+    timedOut: Boolean(r.timedOut),
+  };
+  if (logFile) {
+    appendFileSync(
+      logFile,
+      `\n$ ${command}\n# exit ${result.exitCode} in ${result.durationMs} ms (cwd ${options.cwd ?? process.cwd()})\n${result.stdout}${result.stderr ? `\n[stderr]\n${result.stderr}` : ''}\n`,
+    );
+  }
+  const code = (r as { code?: string }).code;
+  if (code === 'ENOENT' || /ENOENT/.test(String((r as { originalMessage?: string }).originalMessage ?? ''))) {
+    const name = file.split('/').pop()!;
+    throw new LogclawError(`${name} was not found (tried to run: ${command})`, {
+      exitCode: ExitCode.missingPrerequisite,
+      hint: installHints[name] ?? `Install ${name} and make sure it is on PATH.`,
+    });
+  }
+  if (r.isCanceled) {
+    throw new LogclawError(`interrupted: ${command}`, { exitCode: ExitCode.interrupted });
+  }
+  if (result.timedOut) {
+    throw new LogclawError(`timed out after ${options.timeout} ms: ${command}`, {
+      exitCode: ExitCode.timeout,
+      details: stderrDetails(result),
+    });
+  }
+  if (result.exitCode !== 0 && options.reject !== false) throw commandFailed(result);
+  return result;
+}
+
+/**
+ * Like run, but in dry-run mode records the command and returns an empty success instead
+ * of running it. Use for every call that changes a cluster or the file system.
+ */
+export async function runMutating(file: string, args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
+  if (dryRun) {
+    const command = formatCommand(file, args, options.secrets);
+    dryRun.push(command);
+    return { command, exitCode: 0, stdout: '', stderr: '', durationMs: 0, timedOut: false };
+  }
+  return run(file, args, options);
+}
+
+function stderrDetails(r: RunResult): string[] {
+  const details = [`command: ${r.command}`];
+  const t = tail(r.stderr || r.stdout);
+  if (t) details.push(...t.split('\n').map((l) => `  ${l}`));
+  if (logFile) details.push(`full log: ${logFile}`);
+  return details;
+}
+
+export function commandFailed(r: RunResult, message?: string, hint?: string): LogclawError {
+  const name = r.command.split(' ')[0]!.split('/').pop();
+  return new LogclawError(message ?? `${name} failed with exit code ${r.exitCode}`, {
+    exitCode: ExitCode.checkFailed,
+    details: stderrDetails(r),
+    hint,
+  });
+}

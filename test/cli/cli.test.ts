@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { runCli } from '../helpers/cli.js';
+import { repoRoot } from '../helpers/tools.js';
+
+const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version: string };
+
+describe('CLI conventions', () => {
+  it('prints its version', async () => {
+    const r = await runCli(['--version']);
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim()).toBe(pkg.version);
+  });
+
+  it('--help lists every command of the product with examples and exit codes', async () => {
+    const r = await runCli(['--help']);
+    expect(r.code).toBe(0);
+    for (const c of ['tenant', 'lint', 'render', 'doctor', 'dev', 'operators', 'install', 'upgrade', 'diff', 'uninstall', 'status', 'verify', 'port-forward', 'charts']) {
+      expect(r.stdout).toMatch(new RegExp(`^  ${c} `, 'm'));
+    }
+    expect(r.stdout).toContain('Examples:');
+    expect(r.stdout).toContain('130 interrupted');
+  });
+
+  it('suggests the right command for a typo and exits 2', async () => {
+    const r = await runCli(['tenat']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('Did you mean tenant?');
+  });
+
+  it('rejects an unknown option with exit 2', async () => {
+    const r = await runCli(['--frobnicate']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("unknown option '--frobnicate'");
+  });
+});

@@ -1,0 +1,3 @@
+module logclaw.test/cluster/helmfile
+
+go 1.24.0
