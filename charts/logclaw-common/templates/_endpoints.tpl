@@ -1,0 +1,83 @@
+{{/*
+Well-known names shared across charts. One tenant owns one namespace, so these are constants (no
+release name in them) and every chart can refer to them however the others were installed.
+*/}}
+
+{{/*
+Usage: {{ include "common.endpoints.kafkaCluster" . }}
+Name of the Strimzi Kafka cluster (Kafka CR): logclaw.
+*/}}
+{{- define "common.endpoints.kafkaCluster" -}}logclaw{{- end -}}
+
+{{/*
+Usage: bootstrap.servers={{ include "common.endpoints.kafkaBootstrap" . }}
+Kafka bootstrap address of the environment: dev -> logclaw-kafka-bootstrap:9092 (plain, no auth);
+staging/production -> logclaw-kafka-bootstrap:9093 (TLS + SCRAM-SHA-512).
+*/}}
+{{- define "common.endpoints.kafkaBootstrap" -}}
+{{- printf "%s-kafka-bootstrap:%s" (include "common.endpoints.kafkaCluster" .) (ternary "9092" "9093" (eq (include "common.global.isDev" .) "true")) -}}
+{{- end -}}
+
+{{/*
+Usage: security.protocol={{ include "common.endpoints.kafkaSecurityProtocol" . }}
+PLAINTEXT in dev, SASL_SSL (mechanism SCRAM-SHA-512, CA from common.endpoints.kafkaCaSecret) otherwise.
+*/}}
+{{- define "common.endpoints.kafkaSecurityProtocol" -}}
+{{- ternary "PLAINTEXT" "SASL_SSL" (eq (include "common.global.isDev" .) "true") -}}
+{{- end -}}
+
+{{/*
+Usage: {{ include "common.endpoints.kafkaCaSecret" . }}
+Secret holding the Kafka cluster CA certificate (key ca.crt, PKCS12 in ca.p12 + ca.password), made by Strimzi.
+*/}}
+{{- define "common.endpoints.kafkaCaSecret" -}}
+{{- printf "%s-cluster-ca-cert" (include "common.endpoints.kafkaCluster" .) -}}
+{{- end -}}
+
+{{/*
+Usage: {{ include "common.endpoints.kafkaUserSecret" (dict "user" "flink") }}
+Secret of a KafkaUser made by the Strimzi user operator (keys: password, sasl.jaas.config); the
+users are ingestion, flink and ticketing-agent (SCRAM-SHA-512; not created in dev).
+*/}}
+{{- define "common.endpoints.kafkaUserSecret" -}}
+{{- .user -}}
+{{- end -}}
+
+{{/*
+Usage: {{ include "common.endpoints.kafkaTopic" (dict "topic" "raw-logs") }}
+Kafka topic name (raw-logs, enriched-logs, anomaly-events, dead-letter); fails on an unknown topic.
+*/}}
+{{- define "common.endpoints.kafkaTopic" -}}
+{{- if not (has .topic (list "raw-logs" "enriched-logs" "anomaly-events" "dead-letter")) -}}
+{{- fail (printf "unknown Kafka topic %q" .topic) -}}
+{{- end -}}
+{{- .topic -}}
+{{- end -}}
+
+{{/*
+Usage: {{ include "common.endpoints.opensearchUrl" . }}
+OpenSearch REST URL: http://logclaw-opensearch:9200 in dev (single node, security plugin off),
+https://logclaw-opensearch:9200 otherwise (operator-managed, admin credentials in
+common.endpoints.opensearchCredentialsSecret).
+*/}}
+{{- define "common.endpoints.opensearchUrl" -}}
+{{- printf "%s://logclaw-opensearch:9200" (ternary "http" "https" (eq (include "common.global.isDev" .) "true")) -}}
+{{- end -}}
+
+{{/*
+Usage: {{ include "common.endpoints.opensearchCredentialsSecret" . }}
+Secret with keys username and password of the OpenSearch admin user: logclaw-opensearch-admin.
+*/}}
+{{- define "common.endpoints.opensearchCredentialsSecret" -}}logclaw-opensearch-admin{{- end -}}
+
+{{/*
+Usage: secretStoreRef: {name: {{ include "common.endpoints.secretStore" . }}, kind: SecretStore}
+Name of the tenant's External Secrets SecretStore (made by logclaw-platform outside dev): logclaw.
+*/}}
+{{- define "common.endpoints.secretStore" -}}logclaw{{- end -}}
+
+{{/*
+Usage: issuerRef: {name: {{ include "common.endpoints.issuer" . }}, kind: Issuer}
+Name of the cert-manager CA Issuer for internal TLS (made by logclaw-platform): logclaw-internal-ca.
+*/}}
+{{- define "common.endpoints.issuer" -}}logclaw-internal-ca{{- end -}}

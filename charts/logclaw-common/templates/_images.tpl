@@ -1,0 +1,27 @@
+{{/*
+Usage: image: {{ include "common.images.image" (dict "context" $ "image" .Values.receiver.image) }}
+Image reference <registry>/<repository>:<tag>[@<digest>] from an image object
+{registry, repository, tag, digest}. The tag must be pinned: empty or "latest" fails the render.
+global.imageRegistry (air-gapped mirror), when set, replaces the registry of every image; with no
+registry at all the reference is <repository>:<tag>.
+*/}}
+{{- define "common.images.image" -}}
+{{- $img := .image | default dict -}}
+{{- $repo := required "image.repository is required" $img.repository -}}
+{{- $tag := toString ($img.tag | default "") -}}
+{{- if or (eq $tag "") (eq $tag "latest") -}}
+{{- fail (printf "image %s: the tag must be pinned (got %q)" $repo $tag) -}}
+{{- end -}}
+{{- $registry := dig "imageRegistry" "" (.context.Values.global | default dict) | default ($img.registry | default "") -}}
+{{- $ref := ternary (printf "%s/%s:%s" $registry $repo $tag) (printf "%s:%s" $repo $tag) (ne $registry "") -}}
+{{- with $img.digest }}{{ $ref = printf "%s@%s" $ref . }}{{ end -}}
+{{- $ref -}}
+{{- end -}}
+
+{{/*
+Usage: imagePullPolicy: {{ include "common.images.pullPolicy" (dict "context" $ "image" .Values.receiver.image) }}
+image.pullPolicy, default IfNotPresent.
+*/}}
+{{- define "common.images.pullPolicy" -}}
+{{- (.image | default dict).pullPolicy | default "IfNotPresent" -}}
+{{- end -}}

@@ -1,0 +1,31 @@
+{{/*
+Usage: {{- include "common.labels.standard" (dict "context" $ "component" "receiver") | nindent 4 }}
+Labels of every object: app.kubernetes.io/{name,instance,version,component,part-of,managed-by},
+helm.sh/chart, logclaw.io/tenant and logclaw.io/component. "component" is optional (defaults to the
+chart's part, see common.names.part).
+*/}}
+{{- define "common.labels.standard" -}}
+{{- $ctx := .context -}}
+{{- $component := default (include "common.names.part" $ctx) .component -}}
+{{ include "common.labels.selector" . }}
+app.kubernetes.io/version: {{ $ctx.Chart.AppVersion | default $ctx.Chart.Version | replace "+" "_" | trunc 63 | quote }}
+app.kubernetes.io/part-of: logclaw
+app.kubernetes.io/managed-by: {{ $ctx.Release.Service }}
+helm.sh/chart: {{ include "common.names.chart" $ctx }}
+logclaw.io/tenant: {{ include "common.names.tenantId" $ctx | quote }}
+{{- end -}}
+
+{{/*
+Usage: {{- include "common.labels.selector" (dict "context" $ "component" "receiver") | nindent 6 }}
+Immutable selector labels: app.kubernetes.io/{name,instance,component} and logclaw.io/component.
+NetworkPolicies across charts select pods by logclaw.io/component (the chart's part) and
+app.kubernetes.io/component.
+*/}}
+{{- define "common.labels.selector" -}}
+{{- $ctx := .context -}}
+{{- $component := default (include "common.names.part" $ctx) .component -}}
+app.kubernetes.io/name: {{ include "common.names.name" $ctx }}
+app.kubernetes.io/instance: {{ $ctx.Release.Name | trunc 63 | trimSuffix "-" }}
+app.kubernetes.io/component: {{ $component | quote }}
+logclaw.io/component: {{ include "common.names.part" $ctx | quote }}
+{{- end -}}

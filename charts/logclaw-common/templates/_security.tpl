@@ -1,0 +1,39 @@
+{{/*
+Usage: securityContext: {{- include "common.security.podSecurityContext" (dict "context" $) | nindent 8 }}
+       securityContext: {{- include "common.security.podSecurityContext" (dict "context" $ "runAsUser" 1000 "fsGroup" 1000) | nindent 8 }}
+Restricted pod securityContext (Pod Security "restricted"): runAsNonRoot, runAsUser/runAsGroup
+(default 65532), fsGroup (default = runAsGroup), fsGroupChangePolicy OnRootMismatch, seccomp RuntimeDefault.
+*/}}
+{{- define "common.security.podSecurityContext" -}}
+{{- $uid := .runAsUser | default 65532 | int -}}
+{{- $gid := .runAsGroup | default $uid | int -}}
+runAsNonRoot: true
+runAsUser: {{ $uid }}
+runAsGroup: {{ $gid }}
+fsGroup: {{ .fsGroup | default $gid | int }}
+fsGroupChangePolicy: OnRootMismatch
+seccompProfile:
+  type: RuntimeDefault
+{{- end -}}
+
+{{/*
+Usage: securityContext: {{- include "common.security.containerSecurityContext" (dict "context" $) | nindent 12 }}
+       securityContext: {{- include "common.security.containerSecurityContext" (dict "context" $ "readOnlyRootFilesystem" false) | nindent 12 }}
+Restricted container securityContext: allowPrivilegeEscalation false, capabilities drop ALL,
+runAsNonRoot, seccomp RuntimeDefault, readOnlyRootFilesystem (default true; pass false only for
+images that must write outside their volumes). Optional "runAsUser" pins the uid.
+*/}}
+{{- define "common.security.containerSecurityContext" -}}
+allowPrivilegeEscalation: false
+privileged: false
+readOnlyRootFilesystem: {{ ternary true .readOnlyRootFilesystem (kindIs "invalid" .readOnlyRootFilesystem) }}
+runAsNonRoot: true
+{{- with .runAsUser }}
+runAsUser: {{ int . }}
+{{- end }}
+capabilities:
+  drop:
+    - ALL
+seccompProfile:
+  type: RuntimeDefault
+{{- end -}}

@@ -1,0 +1,20 @@
+{{/*
+Usage: {{- with include "common.storage.class" (dict "context" $ "highThroughput" true) }}
+       storageClassName: {{ . }}
+       {{- end }}
+StorageClass name for a volume: with "highThroughput" true, global.storageClassHighThroughput when
+set; else global.storageClass when set; else empty (omit storageClassName: the cluster default).
+Optional "override" (a chart value) wins over both.
+*/}}
+{{- define "common.storage.class" -}}
+{{- $g := .context.Values.global | default dict -}}
+{{- $class := "" -}}
+{{- if .override -}}
+{{- $class = .override -}}
+{{- else if and .highThroughput (dig "storageClassHighThroughput" "" $g) -}}
+{{- $class = dig "storageClassHighThroughput" "" $g -}}
+{{- else -}}
+{{- $class = dig "storageClass" "" $g -}}
+{{- end -}}
+{{- $class -}}
+{{- end -}}
