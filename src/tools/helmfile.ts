@@ -1,0 +1,87 @@
+/**
+ * The one typed wrapper around helmfile. Every cluster call names its context (--kube-context) and the helm
+ * binary logclaw detected (--helm-binary); installs go through runMutating (recorded under --dry-run).
+ */
+import { run, runMutating, type RunOptions, type RunResult } from './exec.js';
+import { parseVersion, requireMinVersion } from './version.js';
+
+export const HELMFILE_MIN_VERSION = '0.169.0';
+
+export interface HelmfileTarget {
+  /** The state file (a helmfile.d/*.yaml file). */
+  file: string;
+  kubeContext: string;
+  kubeconfig?: string;
+  /** Path of the helm binary helmfile must call (logclaw's detected helm). */
+  helmBinary?: string;
+  environment?: string;
+  /** `--state-values-set k=v` (secret-looking keys are redacted in logs). */
+  stateValues?: string[];
+}
+
+export interface HelmfileSyncOptions {
+  /** Only releases matching these selectors (e.g. `name=kafka`). */
+  selectors?: string[];
+  /** `apply` (needs the helm-diff plugin; only changed releases) or `sync` (always upgrades). */
+  mode?: 'apply' | 'sync';
+  /** Skip `helm dependency build` (charts already have their dependencies). */
+  skipDeps?: boolean;
+  /** Extra arguments passed through to helm (`--args`). */
+  helmArgs?: string[];
+}
+
+export class Helmfile {
+  private constructor(
+    readonly bin: string,
+    readonly version: string,
+  ) {}
+
+  /** Find helmfile (LOGCLAW_HELMFILE, else `helmfile` on PATH) and check its version. */
+  static async detect(bin = process.env.LOGCLAW_HELMFILE || 'helmfile', options?: RunOptions): Promise<Helmfile> {
+    const r = await run(bin, ['--version'], { ...options, reject: false });
+    let text = `${r.stdout}\n${r.stderr}`;
+    if (r.exitCode !== 0 || !parseVersion(text)) text = (await run(bin, ['version', '--output', 'short'], options)).stdout;
+    const version = requireMinVersion('helmfile', parseVersion(text), HELMFILE_MIN_VERSION);
+    return new Helmfile(bin, version);
+  }
+
+  /** Global flags: file, context, helm binary, environment, state values, selectors. */
+  globalArgs(t: HelmfileTarget, selectors: string[] = []): string[] {
+    const args = ['--file', t.file, '--kube-context', t.kubeContext, '--no-color'];
+    if (t.helmBinary) args.push('--helm-binary', t.helmBinary);
+    if (t.environment) args.push('--environment', t.environment);
+    for (const s of t.stateValues ?? []) args.push('--state-values-set', s);
+    for (const s of selectors) args.push('--selector', s);
+    return args;
+  }
+
+  private env(t: HelmfileTarget): Record<string, string | undefined> | undefined {
+    return t.kubeconfig ? { KUBECONFIG: t.kubeconfig } : undefined;
+  }
+
+  /** Install or upgrade the selected releases (helmfile sync|apply). */
+  sync(t: HelmfileTarget, o: HelmfileSyncOptions = {}, options: RunOptions = {}): Promise<RunResult> {
+    const mode = o.mode ?? 'sync';
+    const args = [...this.globalArgs(t, o.selectors), mode];
+    if (o.skipDeps !== false) args.push('--skip-deps');
+    if (mode === 'apply') args.push('--suppress-secrets');
+    if (o.helmArgs?.length) args.push('--args', o.helmArgs.join(' '));
+    return runMutating(this.bin, args, { ...options, env: { ...this.env(t), ...options.env } });
+  }
+
+  /** Remove the selected releases. */
+  destroy(t: HelmfileTarget, selectors: string[] = [], options: RunOptions = {}): Promise<RunResult> {
+    return runMutating(this.bin, [...this.globalArgs(t, selectors), 'destroy', '--skip-deps'], { ...options, env: { ...this.env(t), ...options.env } });
+  }
+
+  /** `helmfile list --output json` (no cluster access): the releases a state file declares after templating. */
+  async list(t: Omit<HelmfileTarget, 'kubeContext'> & { kubeContext?: string }, selectors: string[] = [], options: RunOptions = {}): Promise<Array<{ name: string; namespace: string; enabled: boolean; installed: boolean; labels: string; chart: string; version: string }>> {
+    const args = ['--file', t.file, '--no-color'];
+    if (t.environment) args.push('--environment', t.environment);
+    for (const s of t.stateValues ?? []) args.push('--state-values-set', s);
+    for (const s of selectors) args.push('--selector', s);
+    args.push('list', '--output', 'json', '--skip-charts');
+    const r = await run(this.bin, args, options);
+    return JSON.parse(r.stdout || '[]');
+  }
+}

@@ -1,0 +1,56 @@
+/**
+ * The one typed wrapper around kind (local clusters in docker). Cluster creation goes through runMutating.
+ */
+import { run, runMutating, type RunOptions, type RunResult } from './exec.js';
+import { parseVersion, requireMinVersion } from './version.js';
+
+export const KIND_MIN_VERSION = '0.24.0';
+
+export class Kind {
+  private constructor(
+    readonly bin: string,
+    readonly version: string,
+  ) {}
+
+  /** Find kind (LOGCLAW_KIND, else `kind` on PATH) and check its version. */
+  static async detect(bin = process.env.LOGCLAW_KIND || 'kind', options?: RunOptions): Promise<Kind> {
+    const r = await run(bin, ['version'], options);
+    const version = requireMinVersion('kind', parseVersion(r.stdout), KIND_MIN_VERSION);
+    return new Kind(bin, version);
+  }
+
+  /** The kubeconfig context kind writes for a cluster. */
+  static contextOf(cluster: string): string {
+    return `kind-${cluster}`;
+  }
+
+  async clusters(options?: RunOptions): Promise<string[]> {
+    const r = await run(this.bin, ['get', 'clusters'], options);
+    return r.stdout.split('\n').map((s) => s.trim()).filter((s) => s && !s.startsWith('No kind clusters'));
+  }
+
+  async exists(name: string, options?: RunOptions): Promise<boolean> {
+    return (await this.clusters(options)).includes(name);
+  }
+
+  /** `kind create cluster` from a config (given on stdin) with a pinned node image. */
+  create(name: string, o: { config: string; image: string; kubeconfig?: string; waitSeconds?: number }, options: RunOptions = {}): Promise<RunResult> {
+    const args = ['create', 'cluster', '--name', name, '--image', o.image, '--config', '-'];
+    if (o.kubeconfig) args.push('--kubeconfig', o.kubeconfig);
+    if (o.waitSeconds) args.push('--wait', `${o.waitSeconds}s`);
+    return runMutating(this.bin, args, { ...options, input: o.config });
+  }
+
+  delete(name: string, o: { kubeconfig?: string } = {}, options?: RunOptions): Promise<RunResult> {
+    const args = ['delete', 'cluster', '--name', name];
+    if (o.kubeconfig) args.push('--kubeconfig', o.kubeconfig);
+    return runMutating(this.bin, args, options);
+  }
+
+  /** Write the cluster's context into the kubeconfig again (after it was removed or the file replaced). */
+  exportKubeconfig(name: string, o: { kubeconfig?: string } = {}, options?: RunOptions): Promise<RunResult> {
+    const args = ['export', 'kubeconfig', '--name', name];
+    if (o.kubeconfig) args.push('--kubeconfig', o.kubeconfig);
+    return runMutating(this.bin, args, options);
+  }
+}

@@ -1,0 +1,74 @@
+/**
+ * The one typed wrapper around kubectl. Every cluster call names its context (--context) explicitly;
+ * calls that change the cluster go through runMutating (recorded, not run, under --dry-run).
+ */
+import { run, runMutating, type RunOptions, type RunResult } from './exec.js';
+import { parseVersion, requireMinVersion } from './version.js';
+
+export const KUBECTL_MIN_VERSION = '1.28.0';
+
+export interface KubeTarget {
+  context: string;
+  kubeconfig?: string;
+}
+
+export class Kubectl {
+  private constructor(
+    readonly bin: string,
+    readonly version: string,
+  ) {}
+
+  /** Find kubectl (LOGCLAW_KUBECTL, else `kubectl` on PATH) and check its version. */
+  static async detect(bin = process.env.LOGCLAW_KUBECTL || 'kubectl', options?: RunOptions): Promise<Kubectl> {
+    const r = await run(bin, ['version', '--client', '-o', 'json'], options);
+    let text = r.stdout;
+    try {
+      text = (JSON.parse(r.stdout) as { clientVersion?: { gitVersion?: string } }).clientVersion?.gitVersion ?? r.stdout;
+    } catch {
+      /* older kubectl: plain text */
+    }
+    const version = requireMinVersion('kubectl', parseVersion(text), KUBECTL_MIN_VERSION);
+    return new Kubectl(bin, version);
+  }
+
+  private target(args: string[], t: KubeTarget): string[] {
+    const full = [...args, '--context', t.context];
+    if (t.kubeconfig) full.push('--kubeconfig', t.kubeconfig);
+    return full;
+  }
+
+  /** A read-only call against the cluster. */
+  exec(args: string[], t: KubeTarget, options?: RunOptions): Promise<RunResult> {
+    return run(this.bin, this.target(args, t), options);
+  }
+
+  /** A call that changes the cluster (recorded under --dry-run). */
+  mutate(args: string[], t: KubeTarget, options?: RunOptions): Promise<RunResult> {
+    return runMutating(this.bin, this.target(args, t), options);
+  }
+
+  /** `kubectl apply --server-side` of a multi-document manifest given on stdin. */
+  applyServerSide(manifest: string, t: KubeTarget, o: { fieldManager?: string; forceConflicts?: boolean } = {}, options?: RunOptions): Promise<RunResult> {
+    const args = ['apply', '--server-side', '--field-manager', o.fieldManager ?? 'logclaw', '-f', '-'];
+    if (o.forceConflicts) args.push('--force-conflicts');
+    return this.mutate(args, t, { ...options, input: manifest });
+  }
+
+  /** Contexts in the kubeconfig (names only). */
+  async contexts(kubeconfig?: string, options?: RunOptions): Promise<string[]> {
+    const args = ['config', 'get-contexts', '-o', 'name'];
+    if (kubeconfig) args.push('--kubeconfig', kubeconfig);
+    const r = await run(this.bin, args, { ...options, reject: false });
+    return r.exitCode === 0 ? r.stdout.split('\n').map((s) => s.trim()).filter(Boolean) : [];
+  }
+
+  /** The server's version (`kubectl version -o json`), or undefined when it cannot be reached. */
+  async serverVersion(t: KubeTarget, options?: RunOptions): Promise<string | undefined> {
+    const r = await run(this.bin, this.target(['version', '-o', 'json', '--request-timeout', '10s'], t), { ...options, reject: false });
+    try {
+      return (JSON.parse(r.stdout) as { serverVersion?: { gitVersion?: string } }).serverVersion?.gitVersion;
+    } catch {
+      return undefined;
+    }
+  }
+}
