@@ -1,0 +1,199 @@
+/**
+ * Waiting for objects to be ready, on shared watches (src/cluster/watch.ts): one watch per kind and namespace,
+ * plus one Pod watch per namespace so that a workload whose pods crash or cannot pull their image is reported
+ * in seconds, not after the controller's progress deadline. Verdicts come from ./verdict.ts.
+ */
+import type { WatchHub } from '../cluster/watch.js';
+import type { KubeObject, Verdict } from './types.js';
+import { pod as podVerdict } from './builtin.js';
+import { verdict } from './verdict.js';
+
+export interface AwaitRef {
+  apiVersion: string;
+  kind: string;
+  namespace?: string;
+  name: string;
+}
+
+export interface ObjectState {
+  ref: AwaitRef;
+  verdict: Verdict;
+  /** When the current status started (ms epoch). */
+  since: number;
+  /** When it became ready (ms epoch). */
+  readyAt?: number;
+  /** A pod of this workload that is failing (crash loop, image pull, OOM) even though the workload is still progressing. */
+  podProblem?: { pod: string; message: string; since: number };
+}
+
+export interface WaitOptions {
+  timeoutMs: number;
+  /** How long a failed verdict (or failing pod) must persist before the wait gives up on it. */
+  failGraceMs?: number;
+  signal?: AbortSignal;
+  /** Called whenever an object's verdict or message changes. */
+  onChange?: (s: ObjectState) => void;
+}
+
+export interface WaitResult {
+  ok: boolean;
+  timedOut: boolean;
+  interrupted: boolean;
+  states: ObjectState[];
+  /** The objects that made the wait fail (failed past the grace period, or not ready at the timeout). */
+  culprits: ObjectState[];
+  ms: number;
+}
+
+export const refName = (r: AwaitRef): string => `${r.kind} ${r.namespace ? `${r.namespace}/` : ''}${r.name}`;
+
+const MISSING: Verdict = { status: 'progressing', message: 'not created yet' };
+
+/**
+ * Does this pod belong to the awaited object? Owner references for built-in workloads; the labels operators
+ * put on their pods for custom resources (Strimzi, OpenSearch operator, Flink operator, KServe).
+ */
+export function podBelongsTo(p: KubeObject, ref: AwaitRef): boolean {
+  const labels = p.metadata?.labels ?? {};
+  const owners = p.metadata?.ownerReferences ?? [];
+  switch (ref.kind) {
+    case 'Deployment': {
+      const hash = labels['pod-template-hash'];
+      return owners.some((o) => o.kind === 'ReplicaSet' && hash !== undefined && o.name === `${ref.name}-${hash}`);
+    }
+    case 'StatefulSet':
+    case 'DaemonSet':
+    case 'Job':
+    case 'ReplicaSet':
+      return owners.some((o) => o.kind === ref.kind && o.name === ref.name);
+    case 'Kafka':
+      return labels['strimzi.io/cluster'] === ref.name;
+    case 'KafkaNodePool':
+      return labels['strimzi.io/pool-name'] === ref.name;
+    case 'OpenSearchCluster':
+      return labels['opster.io/opensearch-cluster'] === ref.name;
+    case 'FlinkDeployment':
+      return labels['app'] === ref.name && labels['type'] === 'flink-native-kubernetes';
+    case 'InferenceService':
+      return labels['serving.kserve.io/inferenceservice'] === ref.name;
+    default:
+      return false;
+  }
+}
+
+const POD_AWARE = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'ReplicaSet', 'Kafka', 'KafkaNodePool', 'OpenSearchCluster', 'FlinkDeployment', 'InferenceService']);
+
+export async function waitForReady(hub: WatchHub, refs: AwaitRef[], o: WaitOptions): Promise<WaitResult> {
+  const started = Date.now();
+  const grace = o.failGraceMs ?? 20_000;
+  const states = new Map<string, ObjectState>();
+  const key = (r: { apiVersion?: string; kind?: string; namespace?: string; name?: string }) => `${r.kind}/${r.namespace ?? ''}/${r.name}`;
+  for (const ref of refs) states.set(key(ref), { ref, verdict: MISSING, since: started });
+  const unsubscribe: Array<() => void> = [];
+
+  return new Promise<WaitResult>((resolvePromise) => {
+    let settled = false;
+    const timers: NodeJS.Timeout[] = [];
+    let graceTimer: NodeJS.Timeout | undefined;
+    const finish = (why: 'ok' | 'failed' | 'timeout' | 'interrupted') => {
+      if (settled) return;
+      settled = true;
+      for (const t of timers) clearTimeout(t);
+      if (graceTimer) clearTimeout(graceTimer);
+      for (const u of unsubscribe) u();
+      const all = [...states.values()];
+      const now = Date.now();
+      const culprits =
+        why === 'ok'
+          ? []
+          : all.filter((s) => s.verdict.status !== 'ready' && (why !== 'failed' || isFailing(s, now)));
+      resolvePromise({ ok: why === 'ok', timedOut: why === 'timeout', interrupted: why === 'interrupted', states: all, culprits, ms: now - started });
+    };
+    const isFailing = (s: ObjectState, now: number) =>
+      (s.verdict.status === 'failed' && now - s.since >= grace) || (!!s.podProblem && now - s.podProblem.since >= grace);
+
+    const evaluate = () => {
+      if (settled) return;
+      const all = [...states.values()];
+      if (all.every((s) => s.verdict.status === 'ready')) return finish('ok');
+      const now = Date.now();
+      if (all.some((s) => isFailing(s, now))) return finish('failed');
+      // re-check when the earliest failure's grace period ends
+      const pending = all
+        .flatMap((s) => [s.verdict.status === 'failed' ? s.since : undefined, s.podProblem?.since])
+        .filter((t): t is number => t !== undefined)
+        .map((t) => t + grace - now);
+      if (graceTimer) clearTimeout(graceTimer);
+      graceTimer = pending.length ? setTimeout(evaluate, Math.max(0, Math.min(...pending)) + 5) : undefined;
+    };
+
+    const update = (s: ObjectState, v: Verdict) => {
+      const changed = v.status !== s.verdict.status || v.message !== s.verdict.message;
+      if (v.status !== s.verdict.status) s.since = Date.now();
+      s.verdict = v;
+      if (v.status === 'ready') {
+        s.readyAt ??= Date.now();
+        s.podProblem = undefined;
+      } else s.readyAt = undefined;
+      if (changed) o.onChange?.(s);
+    };
+
+    if (o.signal?.aborted) return finish('interrupted');
+    o.signal?.addEventListener('abort', () => finish('interrupted'), { once: true });
+    timers.push(setTimeout(() => finish('timeout'), o.timeoutMs));
+    if (!refs.length) return finish('ok');
+
+    // one subscription per (apiVersion, kind, namespace)
+    const groups = new Map<string, AwaitRef[]>();
+    for (const r of refs) {
+      const g = `${r.apiVersion}|${r.kind}|${r.namespace ?? ''}`;
+      groups.set(g, [...(groups.get(g) ?? []), r]);
+    }
+    for (const [, members] of groups) {
+      const first = members[0]!;
+      const inf = hub.informer(first.apiVersion, first.kind, first.namespace);
+      const names = new Set(members.map((m) => m.name));
+      unsubscribe.push(
+        inf.subscribe((e) => {
+          const name = e.object.metadata?.name;
+          if (!name || !names.has(name)) return;
+          const s = states.get(key({ kind: first.kind, namespace: first.namespace, name }))!;
+          update(s, e.type === 'DELETED' ? MISSING : verdict(e.object));
+          evaluate();
+        }),
+      );
+    }
+
+    // one Pod watch per namespace that has pod-owning objects
+    const podNamespaces = new Set(refs.filter((r) => POD_AWARE.has(r.kind) && r.namespace).map((r) => r.namespace!));
+    for (const ns of podNamespaces) {
+      const inf = hub.informer('v1', 'Pod', ns);
+      const owners = [...states.values()].filter((s) => s.ref.namespace === ns && POD_AWARE.has(s.ref.kind));
+      const problems = new Map<string, { owner: ObjectState; message: string }>();
+      unsubscribe.push(
+        inf.subscribe((e) => {
+          const p = e.object;
+          const podName = p.metadata?.name ?? '';
+          const owner = owners.find((s) => podBelongsTo(p, s.ref));
+          if (!owner) return;
+          const v = e.type === 'DELETED' ? undefined : podVerdict(p);
+          const bad = v && v.status === 'failed' && owner.verdict.status !== 'ready' ? v.message : undefined;
+          if (bad) problems.set(podName, { owner, message: bad });
+          else problems.delete(podName);
+          const mine = [...problems.entries()].filter(([, x]) => x.owner === owner);
+          if (mine.length) {
+            const [podKey, x] = mine[0]!;
+            if (!owner.podProblem || owner.podProblem.pod !== podKey) {
+              owner.podProblem = { pod: podKey, message: x.message, since: Date.now() };
+              o.onChange?.(owner);
+            } else owner.podProblem.message = x.message;
+          } else if (owner.podProblem) {
+            owner.podProblem = undefined;
+            o.onChange?.(owner);
+          }
+          evaluate();
+        }),
+      );
+    }
+  });
+}
