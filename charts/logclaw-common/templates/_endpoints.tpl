@@ -81,3 +81,12 @@ Usage: issuerRef: {name: {{ include "common.endpoints.issuer" . }}, kind: Issuer
 Name of the cert-manager CA Issuer for internal TLS (made by logclaw-platform): logclaw-internal-ca.
 */}}
 {{- define "common.endpoints.issuer" -}}logclaw-internal-ca{{- end -}}
+
+{{/*
+Usage: {{ include "common.endpoints.kafkaGroupPrefix" (dict "user" "ticketing-agent") }}
+Prefix of the consumer groups (and transactional ids) a KafkaUser may use: logclaw-<user>
+(e.g. logclaw-ticketing-agent-<tenantId>, logclaw-flink-etl).
+*/}}
+{{- define "common.endpoints.kafkaGroupPrefix" -}}
+{{- printf "logclaw-%s" .user -}}
+{{- end -}}

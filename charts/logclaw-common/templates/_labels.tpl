@@ -29,3 +29,13 @@ app.kubernetes.io/instance: {{ $ctx.Release.Name | trunc 63 | trimSuffix "-" }}
 app.kubernetes.io/component: {{ $component | quote }}
 logclaw.io/component: {{ include "common.names.part" $ctx | quote }}
 {{- end -}}
+
+{{/*
+Usage: {{- include "common.labels.tenant" (dict "context" $) | nindent 12 }}
+Only the LogClaw labels logclaw.io/tenant and logclaw.io/component: for pods an operator makes
+(Strimzi, OpenSearch, Flink), which set app.kubernetes.io/* themselves.
+*/}}
+{{- define "common.labels.tenant" -}}
+logclaw.io/tenant: {{ include "common.names.tenantId" .context | quote }}
+logclaw.io/component: {{ include "common.names.part" .context | quote }}
+{{- end -}}

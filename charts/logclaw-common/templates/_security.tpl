@@ -2,15 +2,16 @@
 Usage: securityContext: {{- include "common.security.podSecurityContext" (dict "context" $) | nindent 8 }}
        securityContext: {{- include "common.security.podSecurityContext" (dict "context" $ "runAsUser" 1000 "fsGroup" 1000) | nindent 8 }}
 Restricted pod securityContext (Pod Security "restricted"): runAsNonRoot, runAsUser/runAsGroup
-(default 65532), fsGroup (default = runAsGroup), fsGroupChangePolicy OnRootMismatch, seccomp RuntimeDefault.
+(default 65532; 0 for runAsGroup/fsGroup is kept), fsGroup (default = runAsGroup), fsGroupChangePolicy OnRootMismatch, seccomp RuntimeDefault.
 */}}
 {{- define "common.security.podSecurityContext" -}}
-{{- $uid := .runAsUser | default 65532 | int -}}
-{{- $gid := .runAsGroup | default $uid | int -}}
+{{- $uid := ternary .runAsUser 65532 (hasKey . "runAsUser") | int -}}
+{{- $gid := ternary .runAsGroup $uid (hasKey . "runAsGroup") | int -}}
+{{- $fsGroup := ternary .fsGroup $gid (hasKey . "fsGroup") | int -}}
 runAsNonRoot: true
 runAsUser: {{ $uid }}
 runAsGroup: {{ $gid }}
-fsGroup: {{ .fsGroup | default $gid | int }}
+fsGroup: {{ $fsGroup }}
 fsGroupChangePolicy: OnRootMismatch
 seccompProfile:
   type: RuntimeDefault
@@ -28,8 +29,8 @@ allowPrivilegeEscalation: false
 privileged: false
 readOnlyRootFilesystem: {{ ternary true .readOnlyRootFilesystem (kindIs "invalid" .readOnlyRootFilesystem) }}
 runAsNonRoot: true
-{{- with .runAsUser }}
-runAsUser: {{ int . }}
+{{- if hasKey . "runAsUser" }}
+runAsUser: {{ int .runAsUser }}
 {{- end }}
 capabilities:
   drop:
