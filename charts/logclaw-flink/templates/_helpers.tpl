@@ -1,0 +1,162 @@
+{{/*
+Local helpers of logclaw-flink (names, labels, sizing, security and images come from logclaw-common).
+*/}}
+
+{{/*
+Usage: {{ include "flink.objectStorage" . | fromYaml }}
+global.objectStorage with defaults: provider, bucket, region, endpoint.
+*/}}
+{{- define "flink.objectStorage" -}}
+{{- $os := dig "objectStorage" dict (.Values.global | default dict) -}}
+provider: {{ $os.provider | default "s3" }}
+bucket: {{ $os.bucket | default "" | quote }}
+region: {{ $os.region | default "" | quote }}
+endpoint: {{ $os.endpoint | default "" | quote }}
+{{- end -}}
+
+{{/*
+Usage: {{ include "flink.storageUri" (dict "context" $ "path" "flink/checkpoints/etl") }}
+URI of a path in the tenant's object storage as Flink's filesystems name it: s3://<bucket>/<path> (also for
+an S3-compatible endpoint), gs://<bucket>/<path>, abfss://<container>@<account>.dfs.core.windows.net/<path>
+(azure: bucket = container, region = storage account). Empty when no bucket is set.
+*/}}
+{{- define "flink.storageUri" -}}
+{{- $os := include "flink.objectStorage" .context | fromYaml -}}
+{{- if $os.bucket -}}
+{{- if eq $os.provider "gcs" -}}
+{{- printf "gs://%s/%s" $os.bucket .path -}}
+{{- else if eq $os.provider "azure" -}}
+{{- printf "abfss://%s@%s.dfs.core.windows.net/%s" $os.bucket (required "global.objectStorage.region (the Azure storage account) is required for azure" $os.region) .path -}}
+{{- else -}}
+{{- printf "s3://%s/%s" $os.bucket .path -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+
+{{/*
+Usage: {{ include "flink.plugins" . }}
+Built-in filesystem plugin of the object storage provider (ENABLE_BUILT_IN_PLUGINS of the Flink image).
+*/}}
+{{- define "flink.plugins" -}}
+{{- $os := include "flink.objectStorage" . | fromYaml -}}
+{{- $jar := dict "s3" "flink-s3-fs-presto" "gcs" "flink-gs-fs-hadoop" "azure" "flink-azure-fs-hadoop" -}}
+{{- printf "%s-%s.jar" (index $jar $os.provider) .Values.flinkRelease -}}
+{{- end -}}
+
+{{/*
+Usage: {{ if include "flink.ha" . }}
+"true" in tiers ha and ultra-ha: Kubernetes HA services (leader election in ConfigMaps, metadata in storage).
+*/}}
+{{- define "flink.ha" -}}
+{{- if ne (include "common.tier.name" .) "standard" -}}true{{- end -}}
+{{- end -}}
+
+{{/*
+Usage: {{ include "flink.upgradeMode" . }}
+last-state needs HA and storage dirs (the operator restores from the HA metadata); savepoint needs the
+savepoint dir; stateless otherwise. An explicit .Values.upgradeMode that cannot work fails the render.
+*/}}
+{{- define "flink.upgradeMode" -}}
+{{- $dirs := ne (include "flink.storageUri" (dict "context" . "path" "x")) "" -}}
+{{- $ha := eq (include "flink.ha" .) "true" -}}
+{{- $mode := .Values.upgradeMode -}}
+{{- if not $mode -}}
+{{- $mode = ternary "last-state" (ternary "savepoint" "stateless" $dirs) (and $ha $dirs) -}}
+{{- end -}}
+{{- if and (eq $mode "last-state") (not (and $ha $dirs)) -}}
+{{- fail "flink.upgradeMode last-state needs HA (tier ha or ultra-ha) and global.objectStorage.bucket" -}}
+{{- end -}}
+{{- if and (eq $mode "savepoint") (not $dirs) -}}
+{{- fail "flink.upgradeMode savepoint needs global.objectStorage.bucket for the savepoint dir" -}}
+{{- end -}}
+{{- $mode -}}
+{{- end -}}
+
+{{/*
+Usage: {{ include "flink.parallelism" (dict "context" $ "override" .parallelism) }}
+Job parallelism: the override when > 0, else standard 1, ha 2, ultra-ha 4.
+*/}}
+{{- define "flink.parallelism" -}}
+{{- include "common.tier.replicas" (dict "context" .context "override" .override "byTier" (dict "standard" 1 "ha" 2 "ultra-ha" 4)) -}}
+{{- end -}}
+
+{{/*
+Usage: {{ include "flink.jobs" . | fromYaml }}
+The enabled jobs as {<key>: {name, entryClass, parallelism, ...}}; empty in environment dev (no jars there).
+*/}}
+{{- define "flink.jobs" -}}
+{{- if not (include "common.global.isDev" .) -}}
+{{- $names := dict "etl" "etl" "enrichment" "enrichment" "anomalyScoring" "anomaly-scoring" -}}
+{{- range $key := list "etl" "enrichment" "anomalyScoring" -}}
+{{- $job := index $.Values.jobs $key -}}
+{{- if $job.enabled }}
+{{ $key }}:
+  name: {{ index $names $key }}
+  entryClass: {{ $job.entryClass }}
+  parallelism: {{ include "flink.parallelism" (dict "context" $ "override" $job.parallelism) }}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+
+{{/*
+Usage: {{- include "flink.egressTo" (dict "context" $ "url" $url "what" "object storage") | nindent 4 }}
+Egress rules (list items) a pod needs to reach a URL: nothing for a service of the namespace (no dots in the
+host: the in-namespace rule covers it); the service's namespace and port for <svc>.<ns>.svc[.cluster.local];
+for anything else TCP to the port on any address, which an air-gapped tenant refuses (render fails).
+*/}}
+{{- define "flink.egressTo" -}}
+{{- $u := urlParse .url -}}
+{{- $host := $u.hostname | default (regexReplaceAll ":[0-9]+$" $u.host "") -}}
+{{- $port := regexFind "[0-9]+$" (regexFind ":[0-9]+$" $u.host) -}}
+{{- if not $port -}}{{- $port = ternary "443" "80" (ne $u.scheme "http") -}}{{- end -}}
+{{- if contains "." $host -}}
+{{- $m := regexFindAll "^[a-z0-9-]+\\.([a-z0-9-]+)\\.svc(\\.cluster\\.local)?\\.?$" $host 1 -}}
+{{- if $m -}}
+- to:
+    - namespaceSelector:
+        matchLabels:
+          kubernetes.io/metadata.name: {{ index (splitList "." $host) 1 }}
+  ports:
+    - port: {{ $port }}
+      protocol: TCP
+{{- else if include "common.global.airGapped" .context -}}
+{{- fail (printf "global.airGapped: %s at %s is outside the cluster; use an in-cluster service (<svc>.<namespace>.svc)" .what $host) -}}
+{{- else -}}
+- to:
+    - ipBlock:
+        cidr: 0.0.0.0/0
+    - ipBlock:
+        cidr: ::/0
+  ports:
+    - port: {{ $port }}
+      protocol: TCP
+{{- end -}}
+{{- end -}}
+{{- end -}}
+
+{{/*
+Usage: {{- include "flink.objectStorageEgress" . | nindent 4 }}
+Egress rules to the tenant's object storage: the endpoint (see flink.egressTo) when set, else HTTPS to the
+cloud provider's public endpoint, which an air-gapped tenant refuses (it needs an in-cluster endpoint).
+Nothing without a bucket.
+*/}}
+{{- define "flink.objectStorageEgress" -}}
+{{- $os := include "flink.objectStorage" . | fromYaml -}}
+{{- if $os.bucket -}}
+{{- if $os.endpoint -}}
+{{- include "flink.egressTo" (dict "context" . "url" $os.endpoint "what" "object storage") -}}
+{{- else if include "common.global.airGapped" . -}}
+{{- fail (printf "global.airGapped: object storage %q has no in-cluster endpoint; set global.objectStorage.endpoint (e.g. http://minio.minio.svc:9000)" $os.provider) -}}
+{{- else -}}
+- to:
+    - ipBlock:
+        cidr: 0.0.0.0/0
+    - ipBlock:
+        cidr: ::/0
+  ports:
+    - port: 443
+      protocol: TCP
+{{- end -}}
+{{- end -}}
+{{- end -}}
