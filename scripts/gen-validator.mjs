@@ -1,0 +1,16 @@
+#!/usr/bin/env node
+// Build step: compiles schemas/tenant.schema.json with ajv into a standalone ESM validator,
+// dist/tenant/generated/tenant-validator-<schema hash>.mjs, so `logclaw tenant validate` does not
+// compile the schema on every run. Run after tsc (npm run build / prepare / pretest). When the schema
+// changes later, the CLI notices the hash and compiles (and caches) it itself.
+import { readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const { compileSchema, schemaHash } = await import('../dist/tenant/compile.js');
+const { writeValidatorModule } = await import('../dist/tenant/schema.js');
+const text = readFileSync(join(root, 'schemas', 'tenant.schema.json'), 'utf8');
+const { source } = await compileSchema(JSON.parse(text));
+const file = writeValidatorModule(source, schemaHash(text), join(root, 'dist', 'tenant', 'generated'));
+process.stderr.write(`wrote ${file.slice(root.length + 1)}\n`);

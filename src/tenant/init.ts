@@ -1,0 +1,437 @@
+/**
+ * `tenant init`: gather a tenant's values from flags (and, on a TTY, from a schema-driven wizard),
+ * render them as commented YAML with the editor modeline, validate the text as the file it will
+ * become, and write it atomically without ever replacing an existing file unless forced.
+ */
+import { existsSync, linkSync, mkdirSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import { ExitCode, LogclawError, usageError } from '../errors.js';
+import { displayPath } from './load.js';
+import { formatPath, quote } from './messages.js';
+import { CLOUD_OBJECT_STORAGE, inClusterEndpoint, SECRET_STORE_FIELDS } from './rules.js';
+import { loadTenantSchema, schemaForValue, tenantSchemaFile, type JsonSchema } from './schema.js';
+import { renderTenantYaml } from './template.js';
+import { COMPONENTS, EXTERNAL_LLMS, EXTERNAL_PLATFORMS, PLATFORMS, SEVERITIES, type ValuePath } from './types.js';
+import { DEFAULT_TENANT_DIR, tenantFilesIn, validateTenantText } from './validate.js';
+
+/** What the flags carry (commander's camelCase option names). */
+export interface InitInput {
+  tenantId?: string;
+  name?: string;
+  tier?: string;
+  cloud?: string;
+  environment?: string;
+  storageClass?: string;
+  storageClassHighThroughput?: string;
+  objectStorage?: string;
+  bucket?: string;
+  region?: string;
+  endpoint?: string;
+  secretStore?: string;
+  secretRegion?: string;
+  awsRoleArn?: string;
+  gcpProject?: string;
+  vaultServer?: string;
+  vaultRole?: string;
+  vaultPath?: string;
+  azureVaultUrl?: string;
+  ticketing?: string;
+  route?: string[];
+  llm?: string;
+  model?: string;
+  llmEndpoint?: string;
+  airGapped?: boolean;
+  operatorsGroup?: string;
+  dir?: string;
+  force?: boolean;
+  yes?: boolean;
+  json?: boolean;
+}
+
+/** The prompts the wizard uses (the @inquirer/prompts functions, or a scripted fake in tests). */
+export interface Prompter {
+  input(q: { name: string; message: string; default?: string; validate?: (v: string) => true | string }): Promise<string>;
+  select(q: { name: string; message: string; choices: Array<{ name: string; value: string; description?: string }>; default?: string }): Promise<string>;
+  checkbox(q: { name: string; message: string; choices: Array<{ name: string; value: string; checked?: boolean }>; validate?: (v: readonly unknown[]) => true | string }): Promise<string[]>;
+  confirm(q: { name: string; message: string; default?: boolean }): Promise<boolean>;
+}
+
+export interface InitContext {
+  cwd: string;
+  /** Ask for missing values (TTY and no --yes). */
+  interactive: boolean;
+  signal?: AbortSignal;
+  /** Injected prompts (tests); default: @inquirer/prompts, imported only when needed. */
+  prompter?: Prompter;
+  schemaFile?: string;
+}
+
+export interface InitResult {
+  file: string;
+  path: string;
+  tenantId: string;
+  values: Record<string, unknown>;
+  warnings: string[];
+  nextSteps: string[];
+}
+
+/** Flag of each schema-backed answer, for messages that name the flag. */
+const FLAG_PATHS: Array<[keyof InitInput, string, ValuePath]> = [
+  ['tenantId', '<tenantId>', ['global', 'tenantId']],
+  ['name', '--name', ['global', 'tenantName']],
+  ['tier', '--tier', ['global', 'tier']],
+  ['cloud', '--cloud', ['global', 'cloudProvider']],
+  ['environment', '--environment', ['global', 'environment']],
+  ['storageClass', '--storage-class', ['global', 'storageClass']],
+  ['storageClassHighThroughput', '--storage-class-high-throughput', ['global', 'storageClassHighThroughput']],
+  ['objectStorage', '--object-storage', ['global', 'objectStorage', 'provider']],
+  ['bucket', '--bucket', ['global', 'objectStorage', 'bucket']],
+  ['region', '--region', ['global', 'objectStorage', 'region']],
+  ['endpoint', '--endpoint', ['global', 'objectStorage', 'endpoint']],
+  ['secretRegion', '--secret-region', ['global', 'secretStore', 'aws', 'region']],
+  ['awsRoleArn', '--aws-role-arn', ['global', 'secretStore', 'aws', 'roleArn']],
+  ['gcpProject', '--gcp-project', ['global', 'secretStore', 'gcp', 'projectId']],
+  ['vaultServer', '--vault-server', ['global', 'secretStore', 'vault', 'server']],
+  ['vaultRole', '--vault-role', ['global', 'secretStore', 'vault', 'role']],
+  ['vaultPath', '--vault-path', ['global', 'secretStore', 'vault', 'path']],
+  ['azureVaultUrl', '--azure-vault-url', ['global', 'secretStore', 'azure', 'vaultUrl']],
+  ['llm', '--llm', ['global', 'llm', 'provider']],
+  ['model', '--model', ['global', 'llm', 'model']],
+  ['llmEndpoint', '--llm-endpoint', ['global', 'llm', 'endpoint']],
+  ['operatorsGroup', '--operators-group', ['global', 'operatorsGroup']],
+];
+
+/** The flags each secret store needs. */
+const SECRET_STORE_FLAGS: Record<string, Array<keyof InitInput>> = {
+  aws: ['secretRegion'],
+  gcp: ['gcpProject'],
+  vault: ['vaultServer', 'vaultRole'],
+  azure: ['azureVaultUrl'],
+};
+const flagOf = (k: keyof InitInput): string => FLAG_PATHS.find(([key]) => key === k)?.[1] ?? `--${k}`;
+
+/** Check one value against its schema node (enum, pattern, length, uri); a message or true. */
+export function checkValue(node: JsonSchema | undefined, value: string): true | string {
+  if (!node) return true;
+  if (Array.isArray(node.enum) && !node.enum.includes(value)) return `must be one of ${node.enum.join(', ')}`;
+  if (typeof node.maxLength === 'number' && [...value].length > node.maxLength) return `at most ${node.maxLength} characters`;
+  if (typeof node.minLength === 'number' && [...value].length < node.minLength) return node.minLength === 1 ? 'must not be empty' : `at least ${node.minLength} characters`;
+  if (typeof node.pattern === 'string' && !new RegExp(node.pattern, 'u').test(value)) return `must match ${node.pattern}`;
+  if (node.format === 'uri') {
+    try {
+      new URL(value);
+    } catch {
+      return 'must be a URL';
+    }
+  }
+  return true;
+}
+
+/** First sentence of a description, for a prompt message. */
+function brief(desc: string | undefined, fallback: string): string {
+  if (!desc) return fallback;
+  const m = /^(.+?[.:;])(\s|$)/.exec(desc);
+  const s = (m ? m[1]! : desc).replace(/[.:;]$/, '');
+  return s.length > 110 ? `${s.slice(0, 107)}...` : s;
+}
+
+function splitList(v: string): string[] {
+  return v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+export async function initTenant(input: InitInput, ctx: InitContext): Promise<InitResult> {
+  const schema = await loadTenantSchema(ctx.schemaFile);
+  const root = schema.json();
+  const node = (p: ValuePath) => schemaForValue(root, p);
+  const a: InitInput = { ...input };
+
+  // 1. flag values on their own: enum, pattern, length (usage errors, exit 2)
+  const bad: string[] = [];
+  for (const [key, flag, path] of FLAG_PATHS) {
+    const v = a[key];
+    if (typeof v !== 'string') continue;
+    const ok = checkValue(node(path), v);
+    if (ok !== true) bad.push(`${flag} ${quote(v)}: ${formatPath(path)} ${ok}`);
+  }
+  if (a.secretStore !== undefined && !['none', ...Object.keys(SECRET_STORE_FIELDS)].includes(a.secretStore)) bad.push(`--secret-store ${quote(a.secretStore)}: must be one of aws, gcp, vault, azure, none`);
+  let platforms: string[] | undefined;
+  if (a.ticketing !== undefined) {
+    const list = splitList(a.ticketing);
+    if (list.length === 1 && list[0] === 'none') platforms = [];
+    else {
+      const unknown = list.filter((p) => !(PLATFORMS as readonly string[]).includes(p));
+      if (unknown.length || list.length === 0) bad.push(`--ticketing ${quote(a.ticketing)}: platforms are ${PLATFORMS.join(', ')} (comma-separated), or none`);
+      platforms = [...new Set(list)];
+    }
+  }
+  const routes: Partial<Record<string, string[]>> = {};
+  for (const r of a.route ?? []) {
+    const m = /^([a-z]+)=(.*)$/.exec(r.trim());
+    const sev = m?.[1];
+    const list = m ? splitList(m[2]!) : [];
+    if (!m || !sev || !(SEVERITIES as readonly string[]).includes(sev)) {
+      bad.push(`--route ${quote(r)}: expected <severity>=<platform>[,<platform>...] with severity one of ${SEVERITIES.join(', ')}`);
+      continue;
+    }
+    const unknown = list.filter((p) => !(PLATFORMS as readonly string[]).includes(p));
+    if (unknown.length) bad.push(`--route ${quote(r)}: unknown platform ${unknown.join(', ')} (platforms: ${PLATFORMS.join(', ')})`);
+    routes[sev] = [...new Set([...(routes[sev] ?? []), ...list])];
+  }
+  if (bad.length) throw new LogclawError(`invalid value${bad.length > 1 ? 's' : ''} for tenant init`, { exitCode: ExitCode.usage, details: bad, hint: 'see `logclaw tenant init --help`' });
+
+  const dir = resolve(ctx.cwd, a.dir ?? DEFAULT_TENANT_DIR);
+  const target = (id: string) => join(dir, `tenant-${id}.yaml`);
+  const refuseExisting = (id: string) => {
+    if (!a.force && existsSync(target(id))) {
+      throw new LogclawError(`${displayPath(target(id), ctx.cwd)} already exists; nothing was written`, { exitCode: ExitCode.usage, hint: 'pass --force to replace it, or choose another tenant id' });
+    }
+  };
+  if (a.tenantId) refuseExisting(a.tenantId);
+
+  // 2. the wizard, or the flags-only check of what is missing
+  if (ctx.interactive) {
+    const prompter = ctx.prompter ?? (await inquirerPrompter(ctx.signal));
+    try {
+      platforms = await wizard(a, platforms, routes, prompter, node, (id) => (!a.force && existsSync(target(id)) ? `${displayPath(target(id), ctx.cwd)} already exists (use --force to replace it)` : true));
+    } catch (e) {
+      if (e instanceof Error && (e.name === 'ExitPromptError' || e.name === 'AbortPromptError')) throw new LogclawError('tenant init cancelled; nothing was written', { exitCode: ExitCode.interrupted });
+      throw e;
+    }
+  } else {
+    const missing: string[] = [];
+    if (!a.tenantId) missing.push('<tenantId> (argument)');
+    if (!a.name) missing.push('--name');
+    if (!a.cloud) missing.push('--cloud');
+    if (platforms === undefined) missing.push('--ticketing (or --ticketing none)');
+    const store = a.secretStore && a.secretStore !== 'none' ? a.secretStore : undefined;
+    if (store === 'aws' && !a.secretRegion && a.region) a.secretRegion = a.region;
+    for (const k of store ? (SECRET_STORE_FLAGS[store] ?? []) : []) if (!a[k]) missing.push(`${flagOf(k)} (for --secret-store ${store})`);
+    if (a.airGapped && !a.endpoint) missing.push('--endpoint (an in-cluster object-storage endpoint, for --air-gapped)');
+    if (missing.length) {
+      throw new LogclawError(`missing required value${missing.length > 1 ? 's' : ''}: ${missing.join(', ')}`, {
+        exitCode: ExitCode.usage,
+        hint: ctx.interactive ? undefined : 'tenant init runs without prompts (no TTY or --yes): give every required value as a flag; see `logclaw tenant init --help`',
+      });
+    }
+  }
+  if (ctx.signal?.aborted) throw new LogclawError('tenant init cancelled; nothing was written', { exitCode: ExitCode.interrupted });
+  const id = a.tenantId!;
+  refuseExisting(id);
+
+  // 3. values, rendered with comments
+  const values = buildValues(a, platforms ?? [], routes);
+  const file = target(id);
+  const schemaAtRoot = join(ctx.cwd, 'schemas', 'tenant.schema.json');
+  const schemaRef = relative(dirname(file), existsSync(schemaAtRoot) ? schemaAtRoot : tenantSchemaFile).split(sep).join('/');
+  const text = renderTenantYaml(root, values, {
+    mode: 'tenant',
+    schemaRef,
+    header: [`LogClaw tenant ${id}: the values of the logclaw-tenant chart for namespace logclaw-${id}.`, 'Written by `logclaw tenant init`; every key is described in schemas/VALUES.md.'],
+  });
+
+  // 4. validate the text as the file it becomes, next to the other tenants (unique ids)
+  const shown = displayPath(file, ctx.cwd);
+  const others = existsSync(dir) ? tenantFilesIn(dir) : [];
+  const check = await validateTenantText(text, shown, others, { cwd: ctx.cwd, schemaFile: ctx.schemaFile });
+  if (check.errors > 0) {
+    throw new LogclawError(`the tenant would not be valid; nothing was written`, {
+      exitCode: ExitCode.checkFailed,
+      details: check.findings.map((f) => `${f.severity} ${f.message} [${f.rule}]`),
+    });
+  }
+
+  // 5. write atomically: temp file, then link (refuses an existing target) or rename (--force)
+  writeAtomic(file, text, Boolean(a.force), ctx.cwd);
+
+  return {
+    file: shown,
+    path: file,
+    tenantId: id,
+    values,
+    warnings: check.findings.filter((f) => f.severity === 'warning').map((f) => `${f.message} [${f.rule}]`),
+    nextSteps: [
+      `review ${shown}`,
+      'logclaw lint                              # render and check every chart with this tenant',
+      `git add ${shown} && git commit -m "Add tenant ${id}"`,
+      `logclaw install --tenant ${id} --kube-context <context>`,
+    ],
+  };
+}
+
+export function writeAtomic(file: string, text: string, force: boolean, cwd: string): void {
+  mkdirSync(dirname(file), { recursive: true });
+  const tmp = join(dirname(file), `.${process.pid}.${Date.now().toString(36)}.${Math.random().toString(36).slice(2)}.tmp`);
+  writeFileSync(tmp, text, { flag: 'wx', mode: 0o644 });
+  try {
+    if (force) renameSync(tmp, file);
+    else {
+      try {
+        linkSync(tmp, file);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === 'EEXIST') throw new LogclawError(`${displayPath(file, cwd)} already exists; nothing was written`, { exitCode: ExitCode.usage, hint: 'pass --force to replace it' });
+        throw e;
+      }
+    }
+  } finally {
+    if (existsSync(tmp)) unlinkSync(tmp);
+  }
+}
+
+/** The tenant values from the answers: explicit toggles for every component, platforms and routing. */
+export function buildValues(a: InitInput, platforms: string[], routes: Partial<Record<string, string[]>>): Record<string, unknown> {
+  const global: Record<string, unknown> = {
+    tenantId: a.tenantId,
+    tenantName: a.name,
+    tier: a.tier ?? 'standard',
+    cloudProvider: a.cloud,
+    environment: a.environment ?? 'production',
+    storageClass: a.storageClass ?? '',
+    storageClassHighThroughput: a.storageClassHighThroughput ?? '',
+  };
+  if (a.objectStorage || a.bucket || a.region || a.endpoint || a.airGapped) {
+    global.objectStorage = {
+      provider: a.objectStorage ?? (a.cloud ? CLOUD_OBJECT_STORAGE[a.cloud] : undefined) ?? 's3',
+      bucket: a.bucket ?? '',
+      region: a.region ?? '',
+      endpoint: a.endpoint ?? '',
+    };
+  }
+  const store = a.secretStore && a.secretStore !== 'none' ? a.secretStore : undefined;
+  if (store) {
+    const block: Record<string, string> = {};
+    if (store === 'aws') {
+      block.region = a.secretRegion ?? a.region ?? '';
+      if (a.awsRoleArn) block.roleArn = a.awsRoleArn;
+    } else if (store === 'gcp') block.projectId = a.gcpProject ?? '';
+    else if (store === 'vault') {
+      block.server = a.vaultServer ?? '';
+      block.path = a.vaultPath ?? 'secret';
+      block.role = a.vaultRole ?? '';
+    } else if (store === 'azure') block.vaultUrl = a.azureVaultUrl ?? '';
+    global.secretStore = { provider: store, [store]: block };
+  }
+  global.llm = { provider: a.llm ?? 'disabled', model: a.model ?? '', endpoint: a.llmEndpoint ?? '' };
+  global.airGapped = Boolean(a.airGapped);
+  global.operatorsGroup = a.operatorsGroup ?? '';
+
+  const values: Record<string, unknown> = { global };
+  for (const c of COMPONENTS) {
+    if (c === 'ticketingAgent') continue;
+    values[c] = { enabled: c === 'zammad' ? platforms.includes('zammad') : true };
+  }
+  const routing: Record<string, string[]> = {};
+  for (const sev of SEVERITIES) routing[sev] = routes[sev] ?? [...platforms];
+  values.ticketingAgent = {
+    enabled: platforms.length > 0,
+    config: { platforms: Object.fromEntries(PLATFORMS.map((p) => [p, { enabled: platforms.includes(p) }])), routing },
+  };
+  return values;
+}
+
+/** Ask for every value the flags did not give, driven by the schema (enum → select, default, pattern check, description). */
+async function wizard(
+  a: InitInput,
+  givenPlatforms: string[] | undefined,
+  routes: Partial<Record<string, string[]>>,
+  p: Prompter,
+  node: (path: ValuePath) => JsonSchema | undefined,
+  idFree: (id: string) => true | string,
+): Promise<string[]> {
+  const text = async (key: keyof InitInput, path: ValuePath, opts: { default?: string; extra?: (v: string) => true | string; optional?: boolean } = {}) => {
+    if (a[key] !== undefined) return;
+    const n = node(path);
+    const v = await p.input({
+      name: formatPath(path),
+      message: `${brief(n?.description, formatPath(path))} (${formatPath(path)})`,
+      default: opts.default ?? (typeof n?.default === 'string' ? n.default : undefined),
+      validate: (x: string) => {
+        if (opts.optional && x === '') return true;
+        const r = checkValue(n, x);
+        return r === true ? (opts.extra ? opts.extra(x) : true) : `${formatPath(path)} ${r}`;
+      },
+    });
+    (a as Record<string, unknown>)[key] = v;
+  };
+  const choose = async (key: keyof InitInput, path: ValuePath, opts: { default?: string; only?: (v: string) => boolean; extra?: string[] } = {}) => {
+    if (a[key] !== undefined) return;
+    const n = node(path);
+    const options = [...((n?.enum as string[] | undefined) ?? []).filter((v) => (opts.only ? opts.only(v) : true)), ...(opts.extra ?? [])];
+    const def = opts.default ?? (typeof n?.default === 'string' ? n.default : undefined);
+    (a as Record<string, unknown>)[key] = await p.select({
+      name: formatPath(path),
+      message: `${brief(n?.description, formatPath(path))} (${formatPath(path)})`,
+      choices: options.map((v) => ({ name: v, value: v })),
+      default: def !== undefined && options.includes(def) ? def : undefined,
+    });
+  };
+
+  await text('tenantId', ['global', 'tenantId'], { extra: idFree });
+  await text('name', ['global', 'tenantName'], { default: a.tenantId });
+  await choose('tier', ['global', 'tier']);
+  await choose('cloud', ['global', 'cloudProvider']);
+  await choose('environment', ['global', 'environment']);
+  if (a.airGapped === undefined) {
+    const n = node(['global', 'airGapped']);
+    a.airGapped = await p.confirm({ name: 'global.airGapped', message: `${brief(n?.description, 'air-gapped')} (global.airGapped)`, default: n?.default === true });
+  }
+  await text('storageClass', ['global', 'storageClass'], { default: a.environment === 'dev' ? 'standard' : undefined, optional: true });
+  const ownStorage = a.airGapped ? 's3' : (CLOUD_OBJECT_STORAGE[a.cloud ?? ''] ?? 's3');
+  await choose('objectStorage', ['global', 'objectStorage', 'provider'], { default: ownStorage, only: (v) => !a.airGapped || v === 's3' });
+  await text('bucket', ['global', 'objectStorage', 'bucket'], { default: `logclaw-${a.tenantId}`.slice(0, 63), optional: true });
+  await text('region', ['global', 'objectStorage', 'region'], { optional: true });
+  if (a.objectStorage === 's3' && (a.airGapped || a.cloud === 'onprem')) {
+    await text('endpoint', ['global', 'objectStorage', 'endpoint'], {
+      default: 'http://minio.minio.svc:9000',
+      extra: (v) => (!a.airGapped || inClusterEndpoint(v) ? true : 'an air-gapped tenant needs an endpoint inside the cluster (host ending in .svc or .svc.cluster.local)'),
+    });
+  }
+  const storeDefault = a.environment === 'dev' ? 'none' : ({ aws: 'aws', gcp: 'gcp', azure: 'azure', onprem: 'vault' } as Record<string, string>)[a.cloud ?? ''];
+  await choose('secretStore', ['global', 'secretStore', 'provider'], { default: storeDefault, extra: ['none'] });
+  if (a.secretStore === 'aws') await text('secretRegion', ['global', 'secretStore', 'aws', 'region'], { default: a.region || undefined });
+  if (a.secretStore === 'gcp') await text('gcpProject', ['global', 'secretStore', 'gcp', 'projectId']);
+  if (a.secretStore === 'vault') {
+    await text('vaultServer', ['global', 'secretStore', 'vault', 'server']);
+    await text('vaultRole', ['global', 'secretStore', 'vault', 'role'], { default: `logclaw-${a.tenantId}` });
+  }
+  if (a.secretStore === 'azure') await text('azureVaultUrl', ['global', 'secretStore', 'azure', 'vaultUrl']);
+
+  let platforms = givenPlatforms;
+  if (platforms === undefined) {
+    const allowed = PLATFORMS.filter((x) => !a.airGapped || !EXTERNAL_PLATFORMS.includes(x));
+    const n = node(['ticketingAgent', 'config', 'platforms']);
+    platforms = await p.checkbox({
+      name: 'ticketingAgent.config.platforms',
+      message: `${brief(n?.description, 'ticketing platforms')} (none: the ticketing agent is turned off)`,
+      choices: allowed.map((x) => ({ name: x, value: x, checked: a.airGapped ? x === 'zammad' : false })),
+    });
+  }
+  if (platforms.length > 1) {
+    for (const sev of SEVERITIES) {
+      if (routes[sev]) continue;
+      const n = node(['ticketingAgent', 'config', 'routing', sev]);
+      routes[sev] = await p.checkbox({
+        name: `ticketingAgent.config.routing.${sev}`,
+        message: `${brief(n?.description, `${sev} routing`)} (ticketingAgent.config.routing.${sev})`,
+        choices: platforms.map((x) => ({ name: x, value: x, checked: true })),
+      });
+    }
+  }
+  await choose('llm', ['global', 'llm', 'provider'], { only: (v) => !a.airGapped || !(EXTERNAL_LLMS as readonly string[]).includes(v), default: a.airGapped ? 'ollama' : undefined });
+  if (a.llm && a.llm !== 'disabled') await text('model', ['global', 'llm', 'model'], { optional: true });
+  return platforms;
+}
+
+/** The real prompts, imported only when the wizard runs. */
+async function inquirerPrompter(signal?: AbortSignal): Promise<Prompter> {
+  const inq = await import('@inquirer/prompts');
+  const context = signal ? { signal } : undefined;
+  return {
+    input: ({ name: _n, ...q }) => inq.input(q, context),
+    select: ({ name: _n, ...q }) => inq.select<string>(q, context),
+    checkbox: ({ name: _n, ...q }) => inq.checkbox<string>(q, context),
+    confirm: ({ name: _n, ...q }) => inq.confirm(q, context),
+  };
+}

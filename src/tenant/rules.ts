@@ -1,0 +1,182 @@
+/**
+ * The checks a JSON Schema cannot express. Each has an id (types.ts RULES) printed with its findings.
+ * Rules read the values defensively: they also run on files with schema errors, so every value may
+ * have the wrong type.
+ */
+import { basename } from 'node:path';
+import type { LoadedTenant } from './load.js';
+import { formatPath, quote } from './messages.js';
+import { EXTERNAL_LLMS, EXTERNAL_PLATFORMS, PLATFORMS, SEVERITIES, type Finding, type RuleId, type Severity, type ValuePath } from './types.js';
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
+const obj = (v: unknown): Obj => (isObj(v) ? v : {});
+const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+
+/** The id a file name carries: tenant-<id>.yaml → id; undefined when the name has another shape. */
+export function fileTenantId(file: string): string | undefined {
+  const m = /^tenant-(.+)\.yaml$/.exec(basename(file));
+  return m ? m[1] : undefined;
+}
+
+/** Platforms enabled under ticketingAgent.config.platforms. */
+export function enabledPlatforms(values: Obj | undefined): string[] {
+  const platforms = obj(obj(obj(values?.ticketingAgent).config).platforms);
+  return PLATFORMS.filter((p) => obj(platforms[p]).enabled === true);
+}
+
+/** Is a component enabled, given the schema defaults (zammad off, everything else on)? */
+export function componentEnabled(values: Obj | undefined, component: string): boolean {
+  const e = obj(values?.[component]).enabled;
+  if (typeof e === 'boolean') return e;
+  return component !== 'zammad';
+}
+
+/**
+ * Is an endpoint URL served inside the cluster: a Service name (`minio`), `<svc>.<ns>.svc`, or
+ * `<svc>.<ns>.svc.<cluster-domain>` such as svc.cluster.local?
+ */
+export function inClusterEndpoint(url: string): boolean {
+  let host: string;
+  try {
+    host = new URL(url).hostname.toLowerCase();
+  } catch {
+    return false;
+  }
+  if (!host || host === 'localhost' || /^[0-9.]+$/.test(host) || host.startsWith('[')) return false;
+  if (!host.includes('.')) return true;
+  return /\.svc$/.test(host) || /\.svc\.[a-z0-9-]+(\.[a-z0-9-]+)*$/.test(host);
+}
+
+/** Fields each secret store provider needs. */
+export const SECRET_STORE_FIELDS: Record<string, string[]> = {
+  aws: ['region'],
+  gcp: ['projectId'],
+  vault: ['server', 'role'],
+  azure: ['vaultUrl'],
+};
+
+/** Which object-storage provider each cloud is expected to use. */
+export const CLOUD_OBJECT_STORAGE: Record<string, string> = { aws: 's3', gcp: 'gcs', azure: 'azure', onprem: 's3' };
+
+/** Per-file rules. */
+export function checkRules(t: LoadedTenant): Finding[] {
+  const values = t.values;
+  if (!values) return [];
+  const out: Finding[] = [];
+  const add = (rule: RuleId, path: ValuePath, message: string, severity: Severity = 'error', at: 'key' | 'value' = 'value') =>
+    out.push({ file: t.file, ...t.locate(path, at), path: formatPath(path), rule, severity, message });
+
+  const global = obj(values.global);
+  const tenantId = str(global.tenantId);
+
+  // tenant-id-filename
+  const fromName = fileTenantId(t.path);
+  if (fromName === undefined) {
+    add('tenant-id-filename', ['global', 'tenantId'], `the file must be named tenant-<tenantId>.yaml${tenantId ? ` (here: tenant-${tenantId}.yaml)` : ''}, not ${quote(basename(t.path))}`);
+  } else if (tenantId !== undefined && tenantId !== fromName) {
+    add('tenant-id-filename', ['global', 'tenantId'], `global.tenantId is ${quote(tenantId)} but the file name says ${quote(fromName)}: rename the file to tenant-${tenantId}.yaml or fix the id`);
+  }
+
+  // ticketing: routing and platforms
+  const agent = obj(values.ticketingAgent);
+  const config = obj(agent.config);
+  const enabled = new Set(enabledPlatforms(values));
+  const routing = obj(config.routing);
+  for (const sev of SEVERITIES) {
+    const list = routing[sev];
+    if (!Array.isArray(list)) continue;
+    list.forEach((name, i) => {
+      if (typeof name !== 'string' || !(PLATFORMS as readonly string[]).includes(name)) return; // the schema reports it
+      if (!enabled.has(name)) {
+        add('routing-platform-enabled', ['ticketingAgent', 'config', 'routing', sev, i], `${sev} incidents are routed to ${name}, which is not enabled: set ticketingAgent.config.platforms.${name}.enabled: true or remove it from the route`);
+      }
+    });
+  }
+  if (componentEnabled(values, 'ticketingAgent') && enabled.size === 0) {
+    const path: ValuePath = isObj(values.ticketingAgent) ? (isObj(agent.config) ? (isObj(config.platforms) ? ['ticketingAgent', 'config', 'platforms'] : ['ticketingAgent', 'config']) : ['ticketingAgent']) : [];
+    add('ticketing-platform-required', path, `the ticketing agent is enabled but no platform is: enable at least one of ticketingAgent.config.platforms.{${PLATFORMS.join(',')}} or set ticketingAgent.enabled: false`, 'error', 'key');
+  }
+  if (enabled.has('zammad') && !componentEnabled(values, 'zammad')) {
+    add('zammad-platform-component', ['ticketingAgent', 'config', 'platforms', 'zammad', 'enabled'], 'the zammad platform is enabled but the Zammad component is not: set zammad.enabled: true');
+  }
+
+  // air-gapped
+  if (global.airGapped === true) {
+    for (const p of EXTERNAL_PLATFORMS) {
+      if (enabled.has(p)) add('air-gapped-egress', ['ticketingAgent', 'config', 'platforms', p, 'enabled'], `global.airGapped is true but ${p} is enabled: it needs egress to a SaaS; use zammad in an air-gapped tenant`);
+    }
+    const llm = obj(global.llm);
+    const provider = str(llm.provider);
+    if (provider && (EXTERNAL_LLMS as readonly string[]).includes(provider)) {
+      add('air-gapped-llm', ['global', 'llm', 'provider'], `global.airGapped is true but global.llm.provider is ${provider}, an external API: use ollama, vllm or disabled`);
+    }
+    const llmEndpoint = str(llm.endpoint);
+    if (llmEndpoint && !inClusterEndpoint(llmEndpoint)) {
+      add('air-gapped-llm', ['global', 'llm', 'endpoint'], `global.airGapped is true but global.llm.endpoint ${quote(llmEndpoint)} is outside the cluster: use a Service address such as http://ollama.<namespace>.svc:11434`);
+    }
+    const os = obj(global.objectStorage);
+    const endpoint = str(os.endpoint) ?? '';
+    const osProvider = str(os.provider) ?? 's3';
+    if (osProvider !== 's3') {
+      add('air-gapped-object-storage', ['global', 'objectStorage', 'provider'], `global.airGapped is true but global.objectStorage.provider is ${osProvider}, a public cloud service: use s3 with an in-cluster endpoint (e.g. MinIO)`);
+    } else if (!endpoint) {
+      const path: ValuePath = isObj(global.objectStorage) ? ['global', 'objectStorage'] : ['global', 'airGapped'];
+      add('air-gapped-object-storage', path, 'global.airGapped is true but global.objectStorage.endpoint is not set: give an in-cluster S3-compatible endpoint such as http://minio.minio.svc:9000', 'error', 'key');
+    } else if (!inClusterEndpoint(endpoint)) {
+      add('air-gapped-object-storage', ['global', 'objectStorage', 'endpoint'], `global.airGapped is true but global.objectStorage.endpoint ${quote(endpoint)} is not inside the cluster: use a Service address ending in .svc or .svc.cluster.local`);
+    }
+  }
+
+  // object-storage-cloud (warning)
+  const cloud = str(global.cloudProvider);
+  if (cloud && isObj(global.objectStorage) && (global.objectStorage.provider !== undefined || global.objectStorage.bucket)) {
+    const provider = str(global.objectStorage.provider) ?? 's3';
+    const expected = CLOUD_OBJECT_STORAGE[cloud];
+    if (expected && provider !== expected) {
+      const path: ValuePath = global.objectStorage.provider !== undefined ? ['global', 'objectStorage', 'provider'] : ['global', 'objectStorage'];
+      add('object-storage-cloud', path, `global.objectStorage.provider is ${provider} on cloud ${cloud}, which usually uses ${expected}: cross-cloud storage adds egress cost and latency`, 'warning', path.length === 2 ? 'key' : 'value');
+    }
+  }
+
+  // secret-store-fields
+  const store = obj(global.secretStore);
+  const storeProvider = str(store.provider);
+  const needed = storeProvider ? SECRET_STORE_FIELDS[storeProvider] : undefined;
+  if (storeProvider && needed) {
+    const block = store[storeProvider];
+    const missing = needed.filter((f) => !(isObj(block) && typeof block[f] === 'string' && block[f] !== ''));
+    if (missing.length) {
+      const list = missing.map((f) => `global.secretStore.${storeProvider}.${f}`).join(', ');
+      const path: ValuePath = isObj(block) ? ['global', 'secretStore', storeProvider] : ['global', 'secretStore', 'provider'];
+      add('secret-store-fields', path, `global.secretStore.provider is ${storeProvider} but ${list} ${missing.length > 1 ? 'are' : 'is'} missing`, 'error', isObj(block) ? 'key' : 'value');
+    }
+  }
+  return out;
+}
+
+/** Cross-file rule: a tenantId used by more than one of the files checked. */
+export function checkUniqueIds(tenants: LoadedTenant[]): Finding[] {
+  const byId = new Map<string, LoadedTenant[]>();
+  for (const t of tenants) {
+    const id = str(obj(t.values?.global).tenantId);
+    if (id === undefined) continue;
+    byId.set(id, [...(byId.get(id) ?? []), t]);
+  }
+  const out: Finding[] = [];
+  for (const [id, ts] of byId) {
+    if (ts.length < 2) continue;
+    for (const t of ts) {
+      const others = ts.filter((o) => o !== t).map((o) => o.file);
+      out.push({
+        file: t.file,
+        ...t.locate(['global', 'tenantId']),
+        path: 'global.tenantId',
+        rule: 'tenant-id-unique',
+        severity: 'error',
+        message: `global.tenantId ${quote(id)} is also used by ${others.join(', ')}: every tenant needs its own id (its namespace is logclaw-${id})`,
+      });
+    }
+  }
+  return out;
+}
