@@ -1,0 +1,233 @@
+{{/*
+Local helpers of logclaw-ml-engine (names, labels, sizing, security and images come from logclaw-common).
+*/}}
+
+{{/*
+Usage: {{ include "ml-engine.objectStorage" . | fromYaml }}
+global.objectStorage with defaults: provider, bucket, region, endpoint.
+*/}}
+{{- define "ml-engine.objectStorage" -}}
+{{- $os := dig "objectStorage" dict (.Values.global | default dict) -}}
+provider: {{ $os.provider | default "s3" }}
+bucket: {{ $os.bucket | default "" | quote }}
+region: {{ $os.region | default "" | quote }}
+endpoint: {{ $os.endpoint | default "" | quote }}
+{{- end -}}
+
+{{/*
+Usage: {{- include "ml-engine.egressTo" (dict "context" $ "url" $url "what" "object storage") | nindent 4 }}
+Egress rules (list items) a pod needs to reach a URL: nothing for a service of the namespace (no dots in the
+host: the in-namespace rule covers it); the service's namespace and port for <svc>.<ns>.svc[.cluster.local];
+for anything else TCP to the port on any address, which an air-gapped tenant refuses (render fails).
+*/}}
+{{- define "ml-engine.egressTo" -}}
+{{- $u := urlParse .url -}}
+{{- $host := $u.hostname | default (regexReplaceAll ":[0-9]+$" $u.host "") -}}
+{{- $port := regexFind "[0-9]+$" (regexFind ":[0-9]+$" $u.host) -}}
+{{- if not $port -}}{{- $port = ternary "443" "80" (ne $u.scheme "http") -}}{{- end -}}
+{{- if contains "." $host -}}
+{{- $m := regexFindAll "^[a-z0-9-]+\\.([a-z0-9-]+)\\.svc(\\.cluster\\.local)?\\.?$" $host 1 -}}
+{{- if $m -}}
+- to:
+    - namespaceSelector:
+        matchLabels:
+          kubernetes.io/metadata.name: {{ index (splitList "." $host) 1 }}
+  ports:
+    - port: {{ $port }}
+      protocol: TCP
+{{- else if include "common.global.airGapped" .context -}}
+{{- fail (printf "global.airGapped: %s at %s is outside the cluster; use an in-cluster service (<svc>.<namespace>.svc)" .what $host) -}}
+{{- else -}}
+- to:
+    - ipBlock:
+        cidr: 0.0.0.0/0
+    - ipBlock:
+        cidr: ::/0
+  ports:
+    - port: {{ $port }}
+      protocol: TCP
+{{- end -}}
+{{- end -}}
+{{- end -}}
+
+{{/*
+Usage: {{- include "ml-engine.objectStorageEgress" . | nindent 4 }}
+Egress rules to the tenant's object storage: the endpoint (see ml-engine.egressTo) when set, else HTTPS to the
+cloud provider's public endpoint, which an air-gapped tenant refuses (it needs an in-cluster endpoint).
+Nothing without a bucket.
+*/}}
+{{- define "ml-engine.objectStorageEgress" -}}
+{{- $os := include "ml-engine.objectStorage" . | fromYaml -}}
+{{- if $os.bucket -}}
+{{- if $os.endpoint -}}
+{{- include "ml-engine.egressTo" (dict "context" . "url" $os.endpoint "what" "object storage") -}}
+{{- else if include "common.global.airGapped" . -}}
+{{- fail (printf "global.airGapped: object storage %q has no in-cluster endpoint; set global.objectStorage.endpoint (e.g. http://minio.minio.svc:9000)" $os.provider) -}}
+{{- else -}}
+- to:
+    - ipBlock:
+        cidr: 0.0.0.0/0
+    - ipBlock:
+        cidr: ::/0
+  ports:
+    - port: 443
+      protocol: TCP
+{{- end -}}
+{{- end -}}
+{{- end -}}
+
+{{/*
+Usage: {{ include "ml-engine.storageUri" (dict "context" $ "path" "models/anomaly/v1" "style" "kserve") }}
+URI of a path in the tenant's object storage: s3://<bucket>/<path>, gs://<bucket>/<path>; for azure
+https://<account>.blob.core.windows.net/<container>/<path> (style kserve) or az://<container>/<path>
+(style feast). Empty when no bucket is set.
+*/}}
+{{- define "ml-engine.storageUri" -}}
+{{- $os := include "ml-engine.objectStorage" .context | fromYaml -}}
+{{- if $os.bucket -}}
+{{- if eq $os.provider "gcs" -}}
+{{- printf "gs://%s/%s" $os.bucket .path -}}
+{{- else if eq $os.provider "azure" -}}
+{{- if eq .style "kserve" -}}
+{{- printf "https://%s.blob.core.windows.net/%s/%s" (required "global.objectStorage.region (the Azure storage account) is required for azure" $os.region) $os.bucket .path -}}
+{{- else -}}
+{{- printf "az://%s/%s" $os.bucket .path -}}
+{{- end -}}
+{{- else -}}
+{{- printf "s3://%s/%s" $os.bucket .path -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+
+{{/*
+Usage: {{ include "ml-engine.llm" . | fromYaml }}
+LLM settings exposed to the ticketing agent: provider, model, endpoint (global.llm with the provider's
+defaults; in-namespace endpoints are this chart's services). The agent computes the same values
+(ticketing-agent.llm); test/charts2 proves both agree.
+*/}}
+{{- define "ml-engine.llm" -}}
+{{- $llm := dig "llm" dict (.Values.global | default dict) -}}
+{{- $provider := $llm.provider | default "disabled" -}}
+{{- $models := dict "claude" "claude-sonnet-4-5" "openai" "gpt-4o-mini" "ollama" "llama3.1:8b" "vllm" "meta-llama/Llama-3.1-8B-Instruct" "disabled" "" -}}
+{{- $endpoints := dict "claude" "https://api.anthropic.com" "openai" "https://api.openai.com/v1" "ollama" (printf "http://%s:11434" (include "common.names.component" (dict "context" . "component" "ollama"))) "vllm" (printf "http://%s:8000/v1" (include "common.names.component" (dict "context" . "component" "vllm"))) "disabled" "" -}}
+provider: {{ $provider }}
+model: {{ ternary "" ($llm.model | default (index $models $provider)) (eq $provider "disabled") | quote }}
+endpoint: {{ ternary "" ($llm.endpoint | default (index $endpoints $provider)) (eq $provider "disabled") | quote }}
+{{- end -}}
+
+{{/*
+Usage: {{ include "ml-engine.llmApiKeySecret" . }}
+Secret with key api-key for claude/openai, read by the ticketing agent: logclaw-llm-api-key (a constant
+shared with logclaw-ticketing-agent).
+*/}}
+{{- define "ml-engine.llmApiKeySecret" -}}logclaw-llm-api-key{{- end -}}
+
+{{/*
+Usage: {{ include "ml-engine.remoteKey" (dict "context" $ "name" "llm") }}
+Remote secret name in the tenant's secret store: <externalSecrets.remoteKeyPrefix | logclaw-<tenantId>>-<name>.
+*/}}
+{{- define "ml-engine.remoteKey" -}}
+{{- printf "%s-%s" (.context.Values.externalSecrets.remoteKeyPrefix | default (printf "logclaw-%s" (include "common.names.tenantId" .context))) .name -}}
+{{- end -}}
+
+{{/*
+Usage: {{ if include "ml-engine.externalSecrets" . }}
+"true" outside dev when External Secrets' ExternalSecret (external-secrets.io/v1beta1) is served.
+*/}}
+{{- define "ml-engine.externalSecrets" -}}
+{{- if and (not (include "common.global.isDev" .)) (include "common.capabilities.has" (dict "context" . "api" "external-secrets.io/v1beta1/ExternalSecret")) -}}true{{- end -}}
+{{- end -}}
+
+{{/*
+Usage: {{ if include "ml-engine.s3Keys" . }}
+"true" when Feast and the model read static keys (an S3-compatible endpoint is set); cloud stores use
+workload identity.
+*/}}
+{{- define "ml-engine.s3Keys" -}}
+{{- $os := include "ml-engine.objectStorage" . | fromYaml -}}
+{{- if and (eq $os.provider "s3") $os.endpoint $os.bucket -}}true{{- end -}}
+{{- end -}}
+
+{{/*
+Usage: {{ if include "ml-engine.bundledRedis" . }}
+"true" when Feast runs outside dev with the bundled Redis online store (feast.redis.host empty).
+*/}}
+{{- define "ml-engine.bundledRedis" -}}
+{{- if and .Values.feast.enabled (not (include "common.global.isDev" .)) (not .Values.feast.redis.host) -}}true{{- end -}}
+{{- end -}}
+
+{{/*
+Usage: {{ include "ml-engine.validate" . }}
+Fails the render when an air-gapped tenant would download models from the internet.
+*/}}
+{{- define "ml-engine.validate" -}}
+{{- $provider := (include "ml-engine.llm" . | fromYaml).provider -}}
+{{- if include "common.global.airGapped" . -}}
+{{- if has $provider (list "claude" "openai") -}}
+{{- fail (printf "global.airGapped: llm.provider %q is an external API; use ollama, vllm or disabled" $provider) -}}
+{{- end -}}
+{{- if and (eq $provider "ollama") .Values.ollama.pull.enabled (not .Values.ollama.pull.registry) -}}
+{{- fail "global.airGapped: Ollama would pull from the public library; set mlEngine.ollama.pull.registry to an in-cluster mirror or mlEngine.ollama.pull.enabled=false (model pre-loaded on the volume)" -}}
+{{- end -}}
+{{- if and (eq $provider "vllm") .Values.vllm.download.enabled (not .Values.vllm.download.endpoint) -}}
+{{- fail "global.airGapped: vLLM would download from huggingface.co; set mlEngine.vllm.download.endpoint to an in-cluster mirror or mlEngine.vllm.download.enabled=false" -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+
+{{/*
+Usage: {{- include "ml-engine.modelDownloadEgress" . | nindent 4 }}
+Egress rules (list items) of the LLM server for its model download: the mirror (ml-engine.egressTo) or HTTPS
+to the public library / huggingface.co. Empty when nothing is downloaded.
+*/}}
+{{- define "ml-engine.modelDownloadEgress" -}}
+{{- $provider := (include "ml-engine.llm" . | fromYaml).provider -}}
+{{- if and (eq $provider "ollama") .Values.ollama.pull.enabled -}}
+{{- $url := ternary (printf "%s://%s" (ternary "http" "https" .Values.ollama.pull.insecure) .Values.ollama.pull.registry) "https://registry.ollama.ai" (ne .Values.ollama.pull.registry "") -}}
+{{- include "ml-engine.egressTo" (dict "context" . "url" $url "what" "the Ollama registry") -}}
+{{- else if and (eq $provider "vllm") .Values.vllm.download.enabled -}}
+{{- include "ml-engine.egressTo" (dict "context" . "url" (.Values.vllm.download.endpoint | default "https://huggingface.co") "what" "the Hugging Face endpoint") -}}
+{{- end -}}
+{{- end -}}
+
+{{/*
+Usage: {{ include "ml-engine.feastReplicas" . }}
+Feast replicas: feast.replicas when > 0, else the tier's.
+*/}}
+{{- define "ml-engine.feastReplicas" -}}
+{{- include "common.tier.replicas" (dict "context" . "override" .Values.feast.replicas) -}}
+{{- end -}}
+
+{{/*
+Usage: {{ include "ml-engine.featureStoreYaml" . }}
+Feast's feature_store.yaml: dev = local file registry and SQLite online store on the pod's volume;
+otherwise the registry in object storage and the Redis online store (feast.redis.host or the bundled one).
+*/}}
+{{- define "ml-engine.featureStoreYaml" -}}
+{{- $isDev := include "common.global.isDev" . -}}
+{{- $redisHost := .Values.feast.redis.host | default (printf "%s:6379" (include "common.names.component" (dict "context" . "component" "redis"))) -}}
+project: {{ .Values.feast.project }}
+provider: local
+{{- if $isDev }}
+# dev: local file registry and SQLite online store on the pod's volume.
+registry:
+  registry_type: file
+  path: /data/registry.db
+online_store:
+  type: sqlite
+  path: /data/online_store.db
+{{- else }}
+registry:
+  registry_type: file
+  path: {{ include "ml-engine.storageUri" (dict "context" $ "path" "feast/registry.db" "style" "feast") }}
+  cache_ttl_seconds: 60
+online_store:
+  type: redis
+  redis_type: redis
+  connection_string: "{{ $redisHost }},password=${REDIS_PASSWORD}"
+{{- end }}
+# Offline store: parquet files; the feature repository's sources live under offline_store_uri.
+offline_store:
+  type: file
+entity_key_serialization_version: 2
+{{- end -}}
