@@ -1,0 +1,78 @@
+/**
+ * The one typed wrapper around git (read-only calls used by `charts check-versions`).
+ * Argument arrays through src/tools/exec.ts, version checked with semver.
+ */
+import { ExitCode, LogclawError } from '../errors.js';
+import { run, type RunOptions } from './exec.js';
+import { parseVersion, requireMinVersion } from './version.js';
+
+export const GIT_MIN_VERSION = '2.20.0';
+
+export class Git {
+  private constructor(
+    readonly bin: string,
+    readonly version: string,
+    /** The working tree's top-level directory. */
+    readonly root: string,
+  ) {}
+
+  /** Find git (LOGCLAW_GIT, else `git` on PATH), check its version and that `cwd` is inside a work tree. */
+  static async open(cwd: string, bin = process.env.LOGCLAW_GIT || 'git', options?: RunOptions): Promise<Git> {
+    const v = await run(bin, ['--version'], options);
+    const version = requireMinVersion('git', parseVersion(v.stdout), GIT_MIN_VERSION);
+    const top = await run(bin, ['-C', cwd, 'rev-parse', '--show-toplevel'], { ...options, reject: false });
+    if (top.exitCode !== 0) {
+      throw new LogclawError(`${cwd} is not inside a git work tree`, {
+        exitCode: ExitCode.missingPrerequisite,
+        hint: 'run this from a clone of the repository',
+      });
+    }
+    return new Git(bin, version, top.stdout.trim());
+  }
+
+  private git(args: string[], options?: RunOptions) {
+    return run(this.bin, ['-C', this.root, ...args], options);
+  }
+
+  /** Whether `ref` names a commit. */
+  async hasRef(ref: string): Promise<boolean> {
+    const r = await this.git(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], { reject: false });
+    return r.exitCode === 0;
+  }
+
+  /** The full commit id `ref` points at. */
+  async resolve(ref: string): Promise<string> {
+    const r = await this.git(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], { reject: false });
+    if (r.exitCode !== 0) {
+      throw new LogclawError(`git ref ${ref} does not exist`, { exitCode: ExitCode.usage, hint: 'fetch it first (git fetch origin main) or pass --base with an existing ref' });
+    }
+    return r.stdout.trim();
+  }
+
+  /** `git merge-base a b`: the best common ancestor (what chart-testing diffs against). */
+  async mergeBase(a: string, b = 'HEAD'): Promise<string> {
+    const r = await this.git(['merge-base', a, b], { reject: false });
+    if (r.exitCode !== 0) {
+      throw new LogclawError(`${a} and ${b} have no common ancestor`, { exitCode: ExitCode.usage, hint: 'fetch the full history (git fetch --unshallow) or pass another --base' });
+    }
+    return r.stdout.trim();
+  }
+
+  /** Files (relative to the top level) that differ between `commit` and the working tree, under `paths`. */
+  async changedFiles(commit: string, paths: string[]): Promise<string[]> {
+    const r = await this.git(['diff', '--find-renames', '--name-only', commit, '--', ...paths]);
+    return r.stdout.split('\n').map((l) => l.trim()).filter(Boolean);
+  }
+
+  /** Untracked (not ignored) files under `paths`: new files count as changes too. */
+  async untrackedFiles(paths: string[]): Promise<string[]> {
+    const r = await this.git(['ls-files', '--others', '--exclude-standard', '--', ...paths]);
+    return r.stdout.split('\n').map((l) => l.trim()).filter(Boolean);
+  }
+
+  /** A file's content at `ref` (path relative to the top level), or undefined when it does not exist there. */
+  async show(ref: string, path: string): Promise<string | undefined> {
+    const r = await this.git(['show', `${ref}:${path}`], { reject: false });
+    return r.exitCode === 0 ? r.stdout : undefined;
+  }
+}
