@@ -112,8 +112,9 @@ export function register(program: Command): void {
         const { usageError } = await import('../errors.js');
         if (opts.passwordStdin && opts.username === undefined) throw usageError('--password-stdin needs --username');
         const password = opts.passwordStdin ? await readStdin() : undefined;
+        const { parseRegistry, pushCharts } = await import('../release/push.js');
+        parseRegistry(opts.registry); // a usage error before anything else
         const { Helm } = await import('../tools/helm.js');
-        const { pushCharts } = await import('../release/push.js');
         const helm = await Helm.detect();
         const report = await pushCharts({
           dir: resolve(ctx.cwd, opts.dir),
