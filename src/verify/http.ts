@@ -1,0 +1,82 @@
+/**
+ * Small HTTP client for requests through a local port-forward: no connection pooling (every forward is
+ * closed at the end and must not be held open by idle sockets), a timeout, the abort signal, and TLS without
+ * certificate verification for the loopback end of a tunnel the API server already authenticates.
+ */
+import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+
+export interface HttpRequest {
+  method?: string;
+  url: string;
+  body?: string | object;
+  headers?: Record<string, string>;
+  /** user:password for basic auth. */
+  auth?: { username: string; password: string };
+  timeoutMs?: number;
+  signal?: AbortSignal;
+}
+
+export interface HttpResponse {
+  status: number;
+  headers: IncomingHttpHeaders;
+  body: string;
+  /** The body parsed as JSON when it is JSON. */
+  json?: unknown;
+  durationMs: number;
+}
+
+export function httpCall(req: HttpRequest): Promise<HttpResponse> {
+  const url = new URL(req.url);
+  const body = req.body === undefined ? undefined : typeof req.body === 'string' ? req.body : JSON.stringify(req.body);
+  const headers: Record<string, string> = { connection: 'close', ...(req.headers ?? {}) };
+  if (body !== undefined) {
+    headers['content-type'] ??= typeof req.body === 'string' ? 'text/plain' : 'application/json';
+    headers['content-length'] = String(Buffer.byteLength(body));
+  }
+  if (req.auth) headers.authorization = `Basic ${Buffer.from(`${req.auth.username}:${req.auth.password}`).toString('base64')}`;
+  const started = Date.now();
+  const doRequest = url.protocol === 'https:' ? httpsRequest : httpRequest;
+  return new Promise<HttpResponse>((resolve, reject) => {
+    const r = doRequest(
+      url,
+      {
+        method: req.method ?? (body === undefined ? 'GET' : 'POST'),
+        headers,
+        agent: false,
+        timeout: req.timeoutMs ?? 10_000,
+        signal: req.signal,
+        ...(url.protocol === 'https:' ? { rejectUnauthorized: false } : {}),
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('error', reject);
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          let json: unknown;
+          if (/json/.test(String(res.headers['content-type'] ?? '')) || /^\s*[[{]/.test(text)) {
+            try {
+              json = JSON.parse(text);
+            } catch {
+              json = undefined;
+            }
+          }
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text, ...(json === undefined ? {} : { json }), durationMs: Date.now() - started });
+        });
+      },
+    );
+    r.on('timeout', () => r.destroy(new Error(`no answer within ${Math.round((req.timeoutMs ?? 10_000) / 1000)}s`)));
+    r.on('error', reject);
+    if (body !== undefined) r.write(body);
+    r.end();
+  });
+}
+
+/** First characters of a body for evidence lines. */
+export const snippet = (text: string, max = 200): string => {
+  const one = text.replace(/\s+/g, ' ').trim();
+  return one.length > max ? `${one.slice(0, max)}…` : one;
+};
+
+export const isOk = (status: number): boolean => status >= 200 && status < 300;

@@ -1,0 +1,272 @@
+/**
+ * Reaching Kafka from inside a broker pod, as the seeds did by hand: the console consumer / producer of the
+ * broker image run through exec, with the listener and credentials of the tenant's environment
+ * (dev: plain 9092, no auth; otherwise TLS 9093 with SCRAM-SHA-512 as a KafkaUser whose ACLs allow the
+ * operation, trusting the cluster CA the broker pod mounts). Names follow the charts: the Kafka CR and
+ * its broker pods by Strimzi's labels, users by their ACLs, topics by their KafkaTopic resources.
+ */
+import { LogclawError } from '../errors.js';
+import { isPodReady, statusOf, type Kube, type V1Pod } from '../portforward/kube.js';
+import type { ExecSessions, ExecResult } from './exec.js';
+
+/** Name of the Strimzi Kafka cluster when no Kafka resource can be read (common.endpoints.kafkaCluster). */
+export const DEFAULT_KAFKA_CLUSTER = 'logclaw';
+/** Where Strimzi mounts the cluster CA certificate in broker pods. */
+export const BROKER_CA_FILE = '/opt/kafka/cluster-ca-certs/ca.crt';
+/** Console tools, relative to the broker image's working directory (/opt/kafka). */
+export const CONSOLE_CONSUMER = 'bin/kafka-console-consumer.sh';
+export const CONSOLE_PRODUCER = 'bin/kafka-console-producer.sh';
+
+export interface Broker {
+  cluster: string;
+  pod: string;
+  container: string;
+  bootstrap: string;
+  /** plain: no TLS, no auth (dev); scram: TLS + SCRAM-SHA-512. */
+  security: 'plain' | 'scram';
+}
+
+export interface KafkaCredentials {
+  user: string;
+  /** Consumer/producer properties (key=value), secrets included. */
+  properties: string[];
+  /** Strings to mask wherever a command line is shown. */
+  secrets: string[];
+  /** Group id prefix the user may use (for consumers). */
+  groupPrefix?: string;
+}
+
+type Obj = Record<string, unknown>;
+const obj = (v: unknown): Obj => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : {});
+const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+
+/** Preferred served version of an API group, from discovery (undefined when the group is not served). */
+export async function preferredVersion(kube: Kube, group: string): Promise<string | undefined> {
+  const api = kube.kc.makeApiClient(kube.k8s.ApisApi);
+  const groups = await api.getAPIVersions();
+  const g = groups.groups.find((x) => x.name === group);
+  return g?.preferredVersion?.groupVersion ?? g?.versions[0]?.groupVersion;
+}
+
+/** List objects of a kind (any group) in a namespace; undefined when the kind is not served. */
+export async function listKind(kube: Kube, apiVersion: string, kind: string, namespace: string): Promise<Obj[] | undefined> {
+  try {
+    const list = await kube.objects.list(apiVersion, kind, namespace);
+    return (list.items ?? []) as unknown as Obj[];
+  } catch (e) {
+    if (statusOf(e) === 404 || /Unrecognized API version and kind|not found/i.test((e as Error).message ?? '')) return undefined;
+    throw e;
+  }
+}
+
+export async function listStrimzi(kube: Kube, kind: string, namespace: string): Promise<Obj[] | undefined> {
+  const gv = await preferredVersion(kube, 'kafka.strimzi.io');
+  if (!gv) return undefined;
+  return listKind(kube, gv, kind, namespace);
+}
+
+export function brokerSecurity(environment: string): Broker['security'] {
+  return environment === 'dev' ? 'plain' : 'scram';
+}
+
+/** A ready broker pod of the tenant's Kafka cluster and the bootstrap address for the environment. */
+export async function findBroker(kube: Kube, namespace: string, environment: string): Promise<Broker> {
+  const kafkas = await listStrimzi(kube, 'Kafka', namespace).catch(() => undefined);
+  const cluster = String(obj(kafkas?.[0]?.metadata).name ?? DEFAULT_KAFKA_CLUSTER);
+  const pods = (await kube.core.listNamespacedPod({ namespace, labelSelector: `strimzi.io/cluster=${cluster},strimzi.io/kind=Kafka` })).items;
+  const brokers = pods.filter((p) => p.metadata?.labels?.['strimzi.io/broker-role'] !== 'false' && !/-entity-operator|-exporter|-cruise-control/.test(p.metadata?.name ?? ''));
+  const ready = brokers.filter(isPodReady).sort((a, b) => String(a.metadata?.name).localeCompare(String(b.metadata?.name)));
+  const pod: V1Pod | undefined = ready[0];
+  if (!pod) {
+    throw new LogclawError(
+      brokers.length
+        ? `no ready Kafka broker pod (${brokers.map((p) => p.metadata?.name).join(', ')} not ready)`
+        : `no Kafka broker pod with labels strimzi.io/cluster=${cluster},strimzi.io/kind=Kafka in ${namespace}`,
+      { hint: `logclaw status --tenant <id> shows why Kafka is not ready.` },
+    );
+  }
+  const containers = pod.spec?.containers ?? [];
+  const container = (containers.find((c) => c.name === 'kafka') ?? containers[0])?.name ?? 'kafka';
+  const security = brokerSecurity(environment);
+  return {
+    cluster,
+    pod: pod.metadata!.name!,
+    container,
+    bootstrap: `${cluster}-kafka-bootstrap:${security === 'plain' ? 9092 : 9093}`,
+    security,
+  };
+}
+
+export type AclOp = 'Read' | 'Write';
+
+interface Acl {
+  type: string;
+  name: string;
+  pattern: string;
+  ops: string[];
+}
+
+function aclsOf(user: Obj): Acl[] {
+  return arr(obj(obj(user.spec).authorization).acls).map((a) => {
+    const r = obj(obj(a).resource);
+    const ops = [...arr(obj(a).operations).map(String), ...(obj(a).operation ? [String(obj(a).operation)] : [])];
+    return { type: String(r.type ?? ''), name: String(r.name ?? ''), pattern: String(r.patternType ?? 'literal'), ops };
+  });
+}
+
+const nameMatches = (acl: Acl, name: string): boolean =>
+  acl.pattern === 'prefix' ? name.startsWith(acl.name) : acl.name === '*' || acl.name === name;
+
+const allows = (acl: Acl, op: string): boolean => acl.ops.includes(op) || acl.ops.includes('All');
+
+/** The group prefix a user may read with without joining a live consumer group: a prefix ACL, or '*'. */
+export function groupPrefixOf(user: Obj): string | undefined {
+  for (const acl of aclsOf(user)) {
+    if (acl.type !== 'group' || !allows(acl, 'Read')) continue;
+    if (acl.pattern === 'prefix') return acl.name;
+    if (acl.name === '*') return 'logclaw-';
+  }
+  return undefined;
+}
+
+/** Pick the KafkaUser whose ACLs allow `op` on `topic` (and, to read, a group of its own). */
+export function pickUser(users: Obj[], topic: string, op: AclOp): { user: Obj; groupPrefix?: string } | undefined {
+  const candidates = users
+    .filter((u) => aclsOf(u).some((a) => a.type === 'topic' && nameMatches(a, topic) && allows(a, op)))
+    .sort((a, b) => String(obj(a.metadata).name).localeCompare(String(obj(b.metadata).name)));
+  if (op === 'Write') return candidates[0] ? { user: candidates[0] } : undefined;
+  for (const u of candidates) {
+    const prefix = groupPrefixOf(u);
+    if (prefix !== undefined) return { user: u, groupPrefix: prefix };
+  }
+  return undefined;
+}
+
+/** Credentials for an operation: none in dev; otherwise a KafkaUser allowed to do it and its Secret. */
+export async function credentialsFor(kube: Kube, namespace: string, broker: Broker, topic: string, op: AclOp): Promise<KafkaCredentials | undefined> {
+  if (broker.security === 'plain') return undefined;
+  const users = (await listStrimzi(kube, 'KafkaUser', namespace)) ?? [];
+  const picked = pickUser(users, topic, op);
+  if (!picked) {
+    throw new LogclawError(`no KafkaUser in ${namespace} may ${op === 'Read' ? 'read' : 'write'} topic ${topic}${op === 'Read' ? ' with a consumer group of its own (a prefix group ACL)' : ''}`, {
+      hint:
+        op === 'Read'
+          ? 'Give one KafkaUser Read on the topic and a prefix group ACL (e.g. logclaw-verify-), so verify never joins a live consumer group.'
+          : `Give one KafkaUser Write on ${topic} (the charts' ACLs decide who may produce).`,
+    });
+  }
+  const name = String(obj(picked.user.metadata).name);
+  let data: Record<string, string> = {};
+  try {
+    data = (await kube.core.readNamespacedSecret({ name, namespace })).data ?? {};
+  } catch (e) {
+    if (statusOf(e) === 404) throw new LogclawError(`the Secret of KafkaUser ${name} does not exist yet`, { hint: 'The Strimzi user operator creates it once the KafkaUser is Ready.' });
+    throw e;
+  }
+  const decode = (k: string) => (data[k] ? Buffer.from(data[k]!, 'base64').toString('utf8') : undefined);
+  const password = decode('password');
+  const jaas =
+    decode('sasl.jaas.config') ??
+    (password ? `org.apache.kafka.common.security.scram.ScramLoginModule required username="${name}" password="${password}";` : undefined);
+  if (!jaas) throw new LogclawError(`the Secret ${name} has neither sasl.jaas.config nor password`);
+  return {
+    user: name,
+    properties: [
+      'security.protocol=SASL_SSL',
+      'sasl.mechanism=SCRAM-SHA-512',
+      `sasl.jaas.config=${jaas}`,
+      'ssl.truststore.type=PEM',
+      `ssl.truststore.location=${BROKER_CA_FILE}`,
+    ],
+    secrets: [jaas, ...(password ? [password] : [])],
+    ...(picked.groupPrefix !== undefined ? { groupPrefix: picked.groupPrefix } : {}),
+  };
+}
+
+export function consumerCommand(broker: Broker, topic: string, group: string, timeoutMs: number, creds?: KafkaCredentials): string[] {
+  return [
+    CONSOLE_CONSUMER,
+    '--bootstrap-server',
+    broker.bootstrap,
+    '--topic',
+    topic,
+    '--group',
+    group,
+    // only what arrives from now on, and no offsets left behind (the empty group then disappears on its own)
+    '--consumer-property',
+    'auto.offset.reset=latest',
+    '--consumer-property',
+    'enable.auto.commit=false',
+    ...(creds?.properties ?? []).flatMap((p) => ['--consumer-property', p]),
+    // the command ends on its own even if the exec session is cut
+    '--timeout-ms',
+    String(Math.max(1000, Math.round(timeoutMs))),
+  ];
+}
+
+export function producerCommand(broker: Broker, topic: string, creds?: KafkaCredentials): string[] {
+  return [CONSOLE_PRODUCER, '--bootstrap-server', broker.bootstrap, '--topic', topic, ...(creds?.properties ?? []).flatMap((p) => ['--producer-property', p])];
+}
+
+/** The KafkaTopic for a topic name: found (with its Ready verdict), missing, or unknown (CRD not served). */
+export async function topicState(kube: Kube, namespace: string, topic: string): Promise<{ state: 'present' | 'missing' | 'unknown'; resource?: string; ready?: boolean; message?: string }> {
+  const topics = await listStrimzi(kube, 'KafkaTopic', namespace).catch(() => undefined);
+  if (!topics) return { state: 'unknown' };
+  const t = topics.find((x) => String(obj(x.spec).topicName ?? obj(x.metadata).name) === topic);
+  if (!t) return { state: 'missing' };
+  const cond = arr(obj(t.status).conditions).map(obj).find((c) => c.type === 'Ready');
+  return {
+    state: 'present',
+    resource: String(obj(t.metadata).name),
+    ready: cond?.status === 'True',
+    ...(cond && cond.status !== 'True' ? { message: String(cond.message ?? cond.reason ?? 'not ready') } : {}),
+  };
+}
+
+export interface TopicWatch {
+  /** Resolves when the marker was seen, the consumer ended, or the watch was stopped. */
+  result: Promise<{ found: boolean; line?: string; exec: ExecResult }>;
+  /** When the exec session opened (ms since epoch), once it has. */
+  stop(): void;
+}
+
+/**
+ * Start a console consumer on `topic` in the broker pod and watch its output for `marker`; the session is
+ * closed as soon as the marker is seen (or by stop()).
+ */
+export function watchTopic(
+  sessions: ExecSessions,
+  namespace: string,
+  broker: Broker,
+  topic: string,
+  marker: string,
+  group: string,
+  timeoutMs: number,
+  creds: KafkaCredentials | undefined,
+  signal: AbortSignal,
+): TopicWatch {
+  const stopper = new AbortController();
+  const onAbort = () => stopper.abort();
+  signal.addEventListener('abort', onAbort, { once: true });
+  let line: string | undefined;
+  const result = sessions
+    .run({
+      namespace,
+      pod: broker.pod,
+      container: broker.container,
+      command: consumerCommand(broker, topic, group, timeoutMs, creds),
+      secrets: creds?.secrets,
+      signal: stopper.signal,
+      timeoutMs: timeoutMs + 2000,
+      onLine: (l) => {
+        if (l.includes(marker)) {
+          line = l;
+          return true;
+        }
+        return false;
+      },
+    })
+    .then((exec) => ({ found: line !== undefined, ...(line !== undefined ? { line } : {}), exec }))
+    .finally(() => signal.removeEventListener('abort', onAbort));
+  return { result, stop: () => stopper.abort() };
+}
