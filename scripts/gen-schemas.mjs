@@ -3,7 +3,8 @@
 //   schemas/tenant.base.schema.json       global settings, component toggles, ticketing routing
 //   charts/<chart>/values.schema.json      each subchart's own keys (sizes, images, ...)
 // Each subchart's properties (except `global` and `enabled`) are merged under its component key.
-// Writes schemas/tenant.schema.json and charts/logclaw-tenant/values.schema.json (identical).
+// Writes schemas/tenant.schema.json and charts/logclaw-tenant/values.schema.json (the same plus the
+// keys helm adds to subchart values: `global` and `logclaw-common` under each component).
 // `--check` writes nothing and exits 1 when a committed file is stale.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -62,7 +63,7 @@ export function generate() {
     const file = join(root, 'charts', chart, 'values.schema.json');
     if (!existsSync(file)) continue;
     const chartSchema = readJson(file);
-    const { global: _g, enabled: _e, ...props } = chartSchema.properties ?? {};
+    const { global: _g, enabled: _e, 'logclaw-common': _c, ...props } = chartSchema.properties ?? {};
     const fragment = rewriteRefs({ properties: props, ...(chartSchema.required ? { required: chartSchema.required.filter((r) => r !== 'global' && r !== 'enabled') } : {}) }, key);
     if (fragment.required?.length === 0) delete fragment.required;
     schema.properties[key] = mergeNode(schema.properties[key], fragment, key);
@@ -71,13 +72,34 @@ export function generate() {
   return JSON.stringify(schema, null, 2) + '\n';
 }
 
+/**
+ * The umbrella's schema: the tenant schema plus, under each component, the keys helm itself adds to a
+ * subchart's values before validating them (`global`, a copy of the top-level one, and one map per
+ * library dependency). Tenant files never set them; schemas/tenant.schema.json does not allow them.
+ */
+export function generateUmbrella(tenantText = generate()) {
+  const schema = JSON.parse(tenantText);
+  for (const key of Object.keys(components)) {
+    const node = schema.properties[key];
+    if (!node?.properties) continue;
+    node.properties = {
+      ...node.properties,
+      global: { description: 'Set by helm: the copy of the top-level global every subchart receives. Never set it in a tenant file.', type: 'object', 'x-logclaw-doc-only': true },
+      'logclaw-common': { description: "Set by helm: the values of the subchart's logclaw-common library dependency (none are read).", type: 'object', 'x-logclaw-doc-only': true },
+    };
+  }
+  return JSON.stringify(schema, null, 2) + '\n';
+}
+
 const outputs = [join(root, 'schemas', 'tenant.schema.json'), join(root, 'charts', 'logclaw-tenant', 'values.schema.json')];
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const text = generate();
+  const tenantText = generate();
+  const texts = [tenantText, generateUmbrella(tenantText)];
   const check = process.argv.includes('--check');
   let stale = false;
-  for (const out of outputs) {
+  for (const [i, out] of outputs.entries()) {
+    const text = texts[i];
     if (!existsSync(dirname(out))) continue;
     const current = existsSync(out) ? readFileSync(out, 'utf8') : '';
     if (current === text) continue;
