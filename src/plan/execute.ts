@@ -24,7 +24,7 @@ export interface ReleaseOutcome {
 }
 
 export interface ReleaseHooks {
-  /** True when the release is installed from the same inputs and ready: nothing to do (resume). */
+  /** True when the release is installed from the same inputs (resume): it is only awaited, not installed again. */
   isCurrent?: (r: PlanRelease, signal: AbortSignal) => Promise<boolean>;
   /** Install or upgrade it (helmfile sync/apply selecting this release). */
   install: (r: PlanRelease, signal: AbortSignal) => Promise<void>;
@@ -115,8 +115,12 @@ export async function executePlan(releases: PlanRelease[], hooks: ReleaseHooks, 
     emit({ type: 'start', release: r, at: out.startedAt });
     try {
       if (hooks.isCurrent && (await abortable(hooks.isCurrent(r, signal), signal))) {
+        // installed from the same inputs: only make sure it is still ready
+        out.installedAt = at();
+        await abortable(hooks.await(r, signal), signal);
         out.status = 'current';
         out.readyAt = at();
+        out.waitMs = out.readyAt - out.installedAt;
         emit({ type: 'current', release: r, at: out.readyAt });
       } else {
         await acquire();

@@ -45,6 +45,11 @@ export class Helmfile {
     return new Helmfile(bin, version);
   }
 
+  /** A call that changes nothing (build, list, template, version). */
+  exec(args: string[], options?: RunOptions): Promise<RunResult> {
+    return run(this.bin, args, options);
+  }
+
   /** Global flags: file, context, helm binary, environment, state values, selectors. */
   globalArgs(t: HelmfileTarget, selectors: string[] = []): string[] {
     const args = ['--file', t.file, '--kube-context', t.kubeContext, '--no-color'];
