@@ -6,7 +6,7 @@
 //   node test/cluster/build.mjs [--quiet] [--json] [--only etcd,kwok]
 import { spawn, execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { binRoot, componentDir, components, moduleDir } from './versions.mjs';
 
@@ -33,11 +33,24 @@ function stampOf(c) {
   return h.digest('hex').slice(0, 16);
 }
 
-function upToDate(c) {
+function binariesUpToDate(c) {
   const dir = componentDir(c);
   const stampFile = join(dir, '.stamp');
   if (!existsSync(stampFile) || readFileSync(stampFile, 'utf8').trim() !== stampOf(c)) return false;
   return Object.keys(c.packages).every((b) => existsSync(join(dir, b)));
+}
+
+function upToDate(c) {
+  return binariesUpToDate(c) && !(c.copy && !existsSync(join(componentDir(c), c.copy.to)));
+}
+
+function copyData(c, into) {
+  const modDir = execFileSync('go', ['list', '-m', '-f', '{{.Dir}}', c.copy.module], { cwd: moduleDir(c), encoding: 'utf8' }).trim();
+  const target = join(into, c.copy.to);
+  mkdirSync(target, { recursive: true });
+  cpSync(join(modDir, c.copy.from), target, { recursive: true });
+  // Module cache files are read-only; make the copies ordinary files.
+  for (const f of readdirSync(target)) chmodSync(join(target, f), 0o644);
 }
 
 function run(cmd, argv, opts) {
@@ -94,6 +107,7 @@ async function build(c) {
     const built = join(tmp, pkg.split('/').filter((p) => !/^v\d+$/.test(p)).pop());
     if (built !== join(tmp, bin)) renameSync(built, join(tmp, bin));
   }
+  if (c.copy) copyData(c, tmp);
   writeFileSync(join(tmp, '.stamp'), `${stampOf(c)}\n`);
   rmSync(out, { recursive: true, force: true });
   renameSync(tmp, out);
@@ -111,7 +125,8 @@ if (selected.every(upToDate)) {
   const t0 = Date.now();
   await withLock(async () => {
     for (const c of selected) {
-      if (upToDate(c)) {
+      if (binariesUpToDate(c)) {
+        if (!upToDate(c)) copyData(c, componentDir(c));
         log(`${c.name} ${c.version} cached`);
         report[c.name] = { version: c.version, dir: componentDir(c), built: false, seconds: 0 };
         continue;

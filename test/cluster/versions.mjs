@@ -13,7 +13,7 @@ export const binRoot = join(cacheRoot, 'bin');
 export const KUBERNETES_VERSION = 'v1.33.13';
 const kv = 'k8s.io/component-base/version';
 
-/** @type {{name: string, version: string, module: string, packages: Record<string, string>, ldflags: string[]}[]} */
+/** @type {{name: string, version: string, module: string, packages: Record<string, string>, ldflags: string[], copy?: {module: string, from: string, to: string}}[]} */
 export const components = [
   {
     name: 'etcd',
@@ -28,6 +28,8 @@ export const components = [
     module: 'kwok',
     packages: { kwok: 'sigs.k8s.io/kwok/cmd/kwok' },
     ldflags: [],
+    // kwok's own CRDs (Stage, Exec, Logs, PortForward, ...), taken from the module at build time.
+    copy: { module: 'sigs.k8s.io/kwok', from: 'kustomize/crd/bases', to: 'crds' },
   },
   {
     name: 'kubernetes',

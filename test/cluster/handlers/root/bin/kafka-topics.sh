@@ -1,0 +1,1 @@
+../../bin/kafka-topics.sh
