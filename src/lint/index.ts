@@ -1,0 +1,285 @@
+/**
+ * `logclaw lint`: everything CI checks before a cluster is touched, in parallel up to the number of cores.
+ *
+ * 1. tenant validation (src/tenant validateTenantFiles) of gitops/tenants/*.yaml;
+ * 2. Chart.yaml checks of every chart; helmfile.d checks;
+ * 3. `helm dependency build` of charts with file:// dependencies (cached by content hash);
+ * 4. `helm lint --strict` of every chart with each of its ci/*-values.yaml;
+ * 5. a render of the umbrella for every tenant file and every umbrella ci/*-values.yaml, plus one with the
+ *    longest tenantId the schema allows (name limits only);
+ * 6. validation of every rendered object (src/manifests).
+ * Helm runs as child processes (the parallel part); YAML is parsed once per render and validation reuses
+ * schemas loaded once per process.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { basename, join, relative } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { checkChart, ciValuesFiles, discoverCharts, ensureDependencies, type ChartInfo, type DependencyBuildResult } from '../charts/index.js';
+import { LogclawError } from '../errors.js';
+import { checkHelmfile, loadHelmfile } from '../helmfile/index.js';
+import { CrdCatalog } from '../manifests/crds.js';
+import { KubeSchemas } from '../manifests/kube-schema.js';
+import { validateRender } from '../manifests/index.js';
+import { OperatorCatalog } from '../manifests/operators.js';
+import { isRecord, type Finding, type WaivedFinding } from '../manifests/types.js';
+import { listTenants, releaseName, renderChart, sourceResolver, tenantNamespace, umbrellaDir, UMBRELLA_CHART } from '../render/index.js';
+import { describeHelmError, HelmError, parseHelmLint, type Helm } from '../tools/helm.js';
+import { runPool } from './pool.js';
+
+export interface LintOptions {
+  root: string;
+  helm: Helm;
+  /** Only these tenants (and no chart lint/ci renders). */
+  tenants?: string[];
+  crdDir?: string;
+  /** Kubernetes version helm renders for (default: the oldest supported, 1.27.0). */
+  kubeVersion?: string;
+  apiVersions?: string[];
+  concurrency?: number;
+  signal?: AbortSignal;
+  onProgress?: (line: string) => void;
+}
+
+export interface LintStats {
+  charts: number;
+  tenants: number;
+  renders: number;
+  objects: number;
+  helmLints: number;
+  dependencyBuilds: number;
+  ms: number;
+  renderMs: number[];
+  concurrency: number;
+}
+
+export interface LintResult {
+  findings: Finding[];
+  waived: WaivedFinding[];
+  stats: LintStats;
+  notes: string[];
+}
+
+export const DEFAULT_LINT_KUBE_VERSION = '1.27.0';
+
+/** The longest tenantId global.tenantId's schema allows (maxLength, and a value that fits its pattern). */
+export function longestTenantId(root: string): string {
+  let max = 40;
+  try {
+    const schema = JSON.parse(readFileSync(join(root, 'schemas', 'tenant.schema.json'), 'utf8')) as Record<string, unknown>;
+    const p = (schema as { properties?: { global?: { properties?: { tenantId?: { maxLength?: number } } } } }).properties?.global?.properties?.tenantId;
+    if (typeof p?.maxLength === 'number') max = p.maxLength;
+  } catch {
+    /* schema not there: the contract says 40 */
+  }
+  const chars = 'abcdefghijklmnopqrstuvwxyz0123456789';
+  let id = 't';
+  for (let i = 1; id.length < max; i++) id += chars[i % chars.length];
+  return id;
+}
+
+interface TenantEnv {
+  environment?: string;
+  objectStorageProvider?: string;
+}
+
+function readValues(file: string): Record<string, unknown> {
+  try {
+    const v = parseYaml(readFileSync(file, 'utf8')) as unknown;
+    return isRecord(v) ? v : {};
+  } catch {
+    return {};
+  }
+}
+
+function tenantEnv(files: string[], umbrellaValues: Record<string, unknown>): TenantEnv {
+  let env: TenantEnv = {};
+  for (const v of [umbrellaValues, ...files.map(readValues)]) {
+    const g = isRecord(v.global) ? v.global : {};
+    env = {
+      environment: typeof g.environment === 'string' ? g.environment : env.environment,
+      objectStorageProvider: isRecord(g.objectStorage) && typeof g.objectStorage.provider === 'string' ? g.objectStorage.provider : env.objectStorageProvider,
+    };
+  }
+  return env;
+}
+
+/** Integration point with the tenant module: `validateTenantFiles` from src/tenant/validate.ts. */
+async function tenantValidation(root: string, files: string[], notes: string[]): Promise<Finding[]> {
+  if (!files.length) return [];
+  let mod: { validateTenantFiles?: (files: string[], options?: Record<string, unknown>) => Promise<unknown> | unknown };
+  try {
+    mod = (await import(new URL('../tenant/validate.js', import.meta.url).href)) as typeof mod;
+  } catch {
+    notes.push('tenant validation skipped: src/tenant/validate.ts (validateTenantFiles) is not available in this build');
+    return [];
+  }
+  if (typeof mod.validateTenantFiles !== 'function') {
+    notes.push('tenant validation skipped: src/tenant/validate.ts has no validateTenantFiles export');
+    return [];
+  }
+  const out = (await mod.validateTenantFiles(files, { cwd: root, root })) as unknown;
+  const list = Array.isArray(out) ? out : isRecord(out) && Array.isArray(out.findings) ? out.findings : isRecord(out) && Array.isArray(out.files) ? (out.files as Array<{ findings?: unknown[] }>).flatMap((f) => f.findings ?? []) : [];
+  return (list as Array<Record<string, unknown>>).map((f) => {
+    const file = String(f.file ?? '');
+    const id = /tenant-(.+)\.ya?ml$/.exec(basename(file))?.[1];
+    return {
+      rule: 'tenant',
+      severity: f.severity === 'warning' ? 'warning' : 'error',
+      message: `${String(f.rule ?? 'schema')}: ${String(f.message ?? '')}`,
+      file: file ? relative(root, join(root, file)) : undefined,
+      line: typeof f.line === 'number' ? f.line : undefined,
+      column: typeof f.column === 'number' ? f.column : undefined,
+      path: typeof f.path === 'string' && f.path ? f.path : undefined,
+      tenant: id,
+      target: id ? `tenant ${id}` : 'tenants',
+    } satisfies Finding;
+  });
+}
+
+export async function runLint(o: LintOptions): Promise<LintResult> {
+  const started = Date.now();
+  const root = o.root;
+  const findings: Finding[] = [];
+  const waived: WaivedFinding[] = [];
+  const notes: string[] = [];
+  const concurrency = Math.max(1, o.concurrency ?? availableParallelism());
+  const stats: LintStats = { charts: 0, tenants: 0, renders: 0, objects: 0, helmLints: 0, dependencyBuilds: 0, ms: 0, renderMs: [], concurrency };
+  const progress = o.onProgress ?? (() => {});
+  const kubeVersion = o.kubeVersion ?? DEFAULT_LINT_KUBE_VERSION;
+
+  // Charts, helmfile, CRDs, tenants: cheap, synchronous checks first.
+  const charts = discoverCharts(join(root, 'charts'));
+  stats.charts = charts.length;
+  for (const c of charts) findings.push(...checkChart(c, root));
+  const helmfileDir = join(root, 'helmfile.d');
+  let operatorReleases;
+  if (existsSync(helmfileDir)) {
+    const hf = loadHelmfile(helmfileDir);
+    findings.push(...checkHelmfile(hf, root));
+    const ops = hf.releases.filter((r) => basename(r.file).startsWith('00-operators'));
+    operatorReleases = hf.files.some((f) => basename(f).startsWith('00-operators')) ? ops : undefined;
+  } else notes.push('no helmfile.d/: operator checks of custom resources skipped');
+  if (existsSync(helmfileDir) && !operatorReleases) notes.push('no helmfile.d/00-operators*.yaml: custom resources are not checked against installed operators');
+  const crds = o.crdDir ? CrdCatalog.load(o.crdDir) : undefined;
+  if (!crds) notes.push('no CRD directory (--crds DIR or LOGCLAW_CRD_DIR): custom resources were neither rendered (their API versions are unknown) nor validated');
+  const operators = new OperatorCatalog(crds, operatorReleases);
+  const apiVersions = [...operators.apiVersions(), ...(o.apiVersions ?? [])];
+  const kube = new KubeSchemas();
+
+  let tenants = listTenants(root);
+  if (o.tenants?.length) {
+    const missing = o.tenants.filter((t) => !tenants.some((x) => x.id === t));
+    if (missing.length) throw new LogclawError(`no tenant file for ${missing.join(', ')} in gitops/tenants/`, { exitCode: 2, hint: `Tenants: ${tenants.map((t) => t.id).join(', ') || 'none'}.` });
+    tenants = tenants.filter((t) => o.tenants!.includes(t.id));
+  }
+  stats.tenants = tenants.length;
+  findings.push(...(await tenantValidation(root, tenants.map((t) => t.file), notes)));
+
+  // Dependencies (depth first, shared between charts).
+  const done = new Map<string, Promise<DependencyBuildResult[]>>();
+  const broken = new Set<string>();
+  const umbrella = umbrellaDir(root);
+  const needDeps = o.tenants?.length ? charts.filter((c) => c.dir === umbrella) : charts;
+  await Promise.all(
+    needDeps
+      .filter((c) => c.dependencies.length && !c.problems.length)
+      .map(async (c) => {
+        try {
+          const r = await ensureDependencies(c.dir, o.helm, done);
+          stats.dependencyBuilds += r.filter((x) => x.built).length;
+        } catch (e) {
+          broken.add(c.dir);
+          if (!findings.some((f) => f.rule === 'chart-dependency-unavailable' && f.chart === c.name) && !findings.some((f) => f.rule === 'chart-dependency' && f.chart === c.name)) {
+            findings.push({ rule: 'chart-dependency', severity: 'error', chart: c.name, target: `chart ${c.name}`, file: relative(root, join(c.dir, 'Chart.yaml')), message: (e as Error).message });
+          }
+        }
+      }),
+  );
+  // Built stamps of dependencies are recorded; unique count.
+  stats.dependencyBuilds = [...done.values()].length ? (await Promise.all(done.values())).flat().filter((r, i, a) => r.built && a.findIndex((x) => x.chart === r.chart) === i).length : 0;
+
+  const jobs: Array<() => Promise<void>> = [];
+  const umbrellaChart = charts.find((c) => c.dir === umbrella);
+  const umbrellaValues = existsSync(join(umbrella, 'values.yaml')) ? readValues(join(umbrella, 'values.yaml')) : {};
+
+  const render = async (label: string, tenant: string | undefined, release: string, namespace: string, valuesFiles: string[], set: string[], onlyRules?: Set<string>) => {
+    const env = tenantEnv(valuesFiles, umbrellaValues);
+    try {
+      const r = await renderChart({ helm: o.helm, root, chartDir: umbrella, release, namespace, valuesFiles, set, kubeVersion, apiVersions, signal: o.signal });
+      stats.renders++;
+      stats.renderMs.push(r.ms);
+      stats.objects += r.objects.length;
+      for (const f of r.findings) findings.push({ ...f, target: label, tenant });
+      const v = validateRender(r.objects, { namespace, release, kube, crds, operators, environment: env.environment, objectStorageProvider: env.objectStorageProvider, target: label, tenant, onlyRules });
+      findings.push(...v.findings);
+      waived.push(...v.waived);
+      progress(`${label}: ${r.objects.length} objects, ${v.findings.length} finding(s)`);
+    } catch (e) {
+      if (!(e instanceof HelmError)) throw e;
+      const file = e.info.template ? sourceResolver(root, umbrella)(e.info.template) : undefined;
+      findings.push({ rule: 'helm-template', severity: 'error', message: describeHelmError(e.info), file: file?.file ?? relative(root, join(umbrella, 'Chart.yaml')), line: e.info.line, chart: file?.chart ?? e.info.chart ?? UMBRELLA_CHART, target: label, tenant });
+    }
+  };
+
+  if (umbrellaChart && umbrellaChart.type !== 'library' && !broken.has(umbrella)) {
+    for (const t of tenants) jobs.push(() => render(`tenant ${t.id}`, t.id, releaseName(t.id), tenantNamespace(t.id), [t.file], []));
+    if (!o.tenants?.length) {
+      const ci = ciValuesFiles(umbrella);
+      for (const f of ci) jobs.push(() => render(`chart ${UMBRELLA_CHART} (${relative(umbrella, f)})`, undefined, releaseName('ci'), tenantNamespace('ci'), [f], [`global.tenantId=ci`]));
+      const base = ci[0] ?? tenants[0]?.file;
+      if (base) {
+        const id = longestTenantId(root);
+        jobs.push(() => render(`longest tenantId (${id.length} characters)`, undefined, releaseName(id), tenantNamespace(id), [base], [`global.tenantId=${id}`], new Set(['name-too-long', 'release-name-too-long'])));
+      }
+    }
+  } else if (!umbrellaChart) notes.push(`no charts/${UMBRELLA_CHART}: tenant renders skipped`);
+
+  if (!o.tenants?.length) {
+    for (const c of charts) {
+      if (broken.has(c.dir) || c.problems.length) continue;
+      const ci = ciValuesFiles(c.dir);
+      for (const values of ci.length ? ci : [undefined]) jobs.push(() => helmLint(c, values));
+    }
+  }
+
+  async function helmLint(c: ChartInfo, values: string | undefined): Promise<void> {
+    const label = `chart ${c.name}${values ? ` (${relative(c.dir, values)})` : ''}`;
+    const r = await o.helm.lint(c.dir, { strict: true, valuesFiles: values ? [values] : [], kubeVersion, namespace: tenantNamespace('ci') }, { signal: o.signal });
+    stats.helmLints++;
+    const messages = parseHelmLint(`${r.stdout}\n${r.stderr}`).filter((m) => m.severity !== 'info');
+    for (const m of messages) {
+      const file = m.error?.template ? sourceResolver(root, c.dir)(m.error.template).file : relative(root, join(c.dir, m.path.replace(/\/$/, '')));
+      findings.push({
+        rule: 'helm-lint',
+        severity: 'error',
+        message: m.error ? describeHelmError(m.error) : m.message.replace(/\n+/g, ' '),
+        file,
+        line: m.error?.line,
+        chart: c.name,
+        target: label,
+      });
+    }
+    if (r.exitCode !== 0 && !messages.length) {
+      findings.push({ rule: 'helm-lint', severity: 'error', message: (r.stderr || r.stdout).trim().split('\n').filter(Boolean).pop() ?? `helm lint exited ${r.exitCode}`, file: relative(root, join(c.dir, 'Chart.yaml')), chart: c.name, target: label });
+    }
+    progress(`${label}: helm lint ${r.exitCode === 0 ? 'ok' : 'failed'}`);
+  }
+
+  await runPool(jobs, concurrency, o.signal);
+  stats.ms = Date.now() - started;
+  return { findings: sortFindings(findings), waived, stats, notes };
+}
+
+const sevRank = (s: string) => (s === 'error' ? 0 : 1);
+export function sortFindings(f: Finding[]): Finding[] {
+  return [...f].sort(
+    (a, b) =>
+      (a.target ?? '').localeCompare(b.target ?? '') ||
+      (a.chart ?? '').localeCompare(b.chart ?? '') ||
+      (a.file ?? '').localeCompare(b.file ?? '') ||
+      sevRank(a.severity) - sevRank(b.severity) ||
+      a.rule.localeCompare(b.rule) ||
+      (a.line ?? 0) - (b.line ?? 0),
+  );
+}

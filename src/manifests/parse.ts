@@ -1,0 +1,68 @@
+/**
+ * Split `helm template` output into objects, each with the template it came from. YAML is parsed once per
+ * document (the yaml package's parser, core schema; helm output is plain YAML).
+ */
+import { parse } from 'yaml';
+import { chartOfTemplate } from '../tools/helm.js';
+import { isRecord, type Finding, type K8sObject, type RenderedObject } from './types.js';
+
+export interface SourceInfo {
+  chart: string;
+  file: string;
+}
+
+export type SourceResolver = (source: string) => SourceInfo;
+
+const defaultResolver: SourceResolver = (source) => ({ chart: chartOfTemplate(source), file: source });
+
+export interface ParsedRender {
+  objects: RenderedObject[];
+  findings: Finding[];
+}
+
+/** Parse a rendered manifest stream. Lists (kind: *List) are flattened. */
+export function parseRender(text: string, resolve: SourceResolver = defaultResolver, options: { keepText?: boolean } = {}): ParsedRender {
+  const objects: RenderedObject[] = [];
+  const findings: Finding[] = [];
+  const chunks = text.split(/^---[ \t]*(?:#.*)?$/m);
+  for (const chunk of chunks) {
+    if (!/\S/.test(chunk)) continue;
+    const src = /^# Source: (.+)$/m.exec(chunk);
+    const source = src ? src[1]!.trim() : '(unknown)';
+    const where = resolve(source);
+    let value: unknown;
+    try {
+      value = parse(chunk, { uniqueKeys: false, maxAliasCount: 1000 });
+    } catch (e) {
+      findings.push({ rule: 'object-invalid', severity: 'error', file: where.file, chart: where.chart, message: `rendered YAML does not parse: ${(e as Error).message.split('\n')[0]}` });
+      continue;
+    }
+    if (value === null || value === undefined) continue;
+    const items = isRecord(value) && typeof value.kind === 'string' && value.kind.endsWith('List') && Array.isArray(value.items) ? value.items : [value];
+    for (const item of items) {
+      if (!isRecord(item) || typeof item.apiVersion !== 'string' || typeof item.kind !== 'string' || !isRecord(item.metadata) || typeof item.metadata.name !== 'string' || !item.metadata.name) {
+        findings.push({
+          rule: 'object-invalid',
+          severity: 'error',
+          file: where.file,
+          chart: where.chart,
+          message: 'a rendered document is not a Kubernetes object (it needs apiVersion, kind and metadata.name)',
+        });
+        continue;
+      }
+      objects.push({ obj: item as K8sObject, source, chart: where.chart, file: where.file, index: objects.length, text: options.keepText && items.length === 1 ? chunk.replace(/^\n+/, '') : undefined });
+    }
+  }
+  return { objects, findings };
+}
+
+/** A deep copy without null values (the API server drops nulls before validating). */
+export function withoutNulls(v: unknown): unknown {
+  if (Array.isArray(v)) return v.filter((x) => x !== null).map(withoutNulls);
+  if (isRecord(v)) {
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v)) if (x !== null && x !== undefined) out[k] = withoutNulls(x);
+    return out;
+  }
+  return v;
+}

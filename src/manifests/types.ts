@@ -1,0 +1,107 @@
+/** Shapes shared by manifest validation, chart/helmfile checks and lint. */
+
+export type Severity = 'error' | 'warning';
+
+export interface K8sMetadata {
+  name?: string;
+  namespace?: string;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+  [key: string]: unknown;
+}
+
+export interface K8sObject {
+  apiVersion: string;
+  kind: string;
+  metadata: K8sMetadata;
+  [key: string]: unknown;
+}
+
+/** One object of a render, with where it came from. */
+export interface RenderedObject {
+  obj: K8sObject;
+  /** Template path as helm prints it in `# Source:` (e.g. `logclaw-tenant/charts/kafka/templates/kafka.yaml`). */
+  source: string;
+  /** Name of the chart whose template produced it (a subchart's name, not its alias). */
+  chart: string;
+  /** The template file, relative to the repository root when it could be resolved. */
+  file: string;
+  /** Position in the render (0-based). */
+  index: number;
+  /** The document as helm printed it (only when parseRender was asked to keep it). */
+  text?: string;
+}
+
+/** `Kind namespace/name` identity of an object. */
+export interface ObjectRef {
+  apiVersion?: string;
+  kind: string;
+  namespace?: string;
+  name: string;
+}
+
+export interface Finding {
+  rule: string;
+  severity: Severity;
+  message: string;
+  /** File the finding is about (template, Chart.yaml, helmfile, tenant file), relative to the repo root. */
+  file?: string;
+  line?: number;
+  column?: number;
+  object?: ObjectRef;
+  /** Field path inside the object or file, e.g. `spec.template.spec.containers[0].image`. */
+  path?: string;
+  /** Tenant id (for findings of a tenant render or tenant file). */
+  tenant?: string;
+  /** Chart name (the chart whose template or Chart.yaml the finding is about). */
+  chart?: string;
+  /** What was rendered or checked: `tenant acme`, `chart logclaw-kafka (ci/ha-values.yaml)`, `helmfile.d`. */
+  target?: string;
+}
+
+/** A finding that an object's `logclaw.io/policy-exception` annotation waived. */
+export interface WaivedFinding extends Finding {
+  reason: string;
+}
+
+export const EXCEPTION_ANNOTATION = 'logclaw.io/policy-exception';
+/** Secrets, ConfigMaps, ServiceAccounts, PVCs or Services an object uses that exist outside the render. */
+export const PREREQUISITES_ANNOTATION = 'logclaw.io/prerequisites';
+
+export const refOf = (o: K8sObject): ObjectRef => ({
+  apiVersion: o.apiVersion,
+  kind: o.kind,
+  namespace: o.metadata?.namespace,
+  name: o.metadata?.name ?? '',
+});
+
+export const describeRef = (r: ObjectRef): string => `${r.kind} ${r.namespace ? `${r.namespace}/` : ''}${r.name}`;
+
+export const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Safe deep read: get(o, 'spec', 'template', 'spec'). */
+export function get(o: unknown, ...path: Array<string | number>): unknown {
+  let cur = o;
+  for (const p of path) {
+    if (cur === null || cur === undefined || typeof cur !== 'object') return undefined;
+    cur = (cur as Record<string | number, unknown>)[p];
+  }
+  return cur;
+}
+
+export const asArray = <T = unknown>(v: unknown): T[] => (Array.isArray(v) ? (v as T[]) : []);
+export const asRecord = (v: unknown): Record<string, unknown> => (isRecord(v) ? v : {});
+export const groupOf = (apiVersion: string): string => (apiVersion.includes('/') ? apiVersion.split('/')[0]! : '');
+export const versionOf = (apiVersion: string): string => apiVersion.split('/').pop()!;
+
+/** A problem with one rendered object, before it becomes a Finding (index.ts adds file, chart, target). */
+export interface ObjectIssue {
+  owner: RenderedObject;
+  path?: string;
+  rule: string;
+  message: string;
+  /** Defaults to the rule's severity. */
+  severity?: Severity;
+}
+
+export type Emit = (issue: ObjectIssue) => void;

@@ -1,0 +1,52 @@
+/** `logclaw render`'s core: dependencies built (cached), the umbrella rendered for one tenant, optionally written out. */
+import { existsSync } from 'node:fs';
+import { basename, join, relative, resolve } from 'node:path';
+import { ensureDependencies } from '../charts/index.js';
+import { usageError } from '../errors.js';
+import { loadHelmfile } from '../helmfile/index.js';
+import { CrdCatalog } from '../manifests/crds.js';
+import { OperatorCatalog } from '../manifests/operators.js';
+import type { Helm } from '../tools/helm.js';
+import { releaseName, renderChart, requireTenantFile, tenantNamespace, umbrellaDir, UMBRELLA_CHART, writeRenderOut } from './index.js';
+
+export interface RenderTenantOptions {
+  root: string;
+  tenantId: string;
+  helm: Helm;
+  out?: string;
+  kubeVersion?: string;
+  apiVersions?: string[];
+  crdDir?: string;
+  signal?: AbortSignal;
+}
+
+export interface RenderTenantResult {
+  release: string;
+  namespace: string;
+  text: string;
+  objects: number;
+  files: string[];
+}
+
+/** API versions of the operators helmfile.d/00-operators installs, from a CRD directory. */
+export function operatorApiVersions(root: string, crdDir: string | undefined): string[] {
+  if (!crdDir) return [];
+  const hfDir = join(root, 'helmfile.d');
+  const hf = existsSync(hfDir) ? loadHelmfile(hfDir) : undefined;
+  const ops = hf && hf.files.some((f) => basename(f).startsWith('00-operators')) ? hf.releases.filter((r) => basename(r.file).startsWith('00-operators')) : undefined;
+  return new OperatorCatalog(CrdCatalog.load(resolve(root, crdDir)), ops).apiVersions();
+}
+
+export async function renderTenant(o: RenderTenantOptions): Promise<RenderTenantResult> {
+  if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(o.tenantId)) throw usageError(`"${o.tenantId}" is not a tenant id (a DNS label: lower-case letters, digits and -)`);
+  const file = requireTenantFile(o.root, o.tenantId);
+  const chartDir = umbrellaDir(o.root);
+  if (!existsSync(join(chartDir, 'Chart.yaml'))) throw usageError(`charts/${UMBRELLA_CHART}/Chart.yaml not found under ${o.root}`, 'Run logclaw from the repository root (or set LOGCLAW_ROOT).');
+  await ensureDependencies(chartDir, o.helm);
+  const release = releaseName(o.tenantId);
+  const namespace = tenantNamespace(o.tenantId);
+  const apiVersions = [...operatorApiVersions(o.root, o.crdDir), ...(o.apiVersions ?? [])];
+  const r = await renderChart({ helm: o.helm, root: o.root, chartDir, release, namespace, valuesFiles: [file], kubeVersion: o.kubeVersion, apiVersions, keepText: Boolean(o.out), signal: o.signal });
+  const files = o.out ? writeRenderOut(resolve(o.root, o.out), r.objects).map((f) => relative(o.root, f) || f) : [];
+  return { release, namespace, text: r.text, objects: r.objects.length, files };
+}
