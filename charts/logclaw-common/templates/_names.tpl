@@ -1,14 +1,16 @@
 {{/*
 Usage: {{ include "common.names.name" . }}
-Chart name (or .Values.nameOverride), trimmed to 63 characters (DNS label).
+logclaw-<part> (e.g. logclaw-kafka, logclaw-ml-engine) or .Values.nameOverride, trimmed to 63
+characters. The same whether the chart is rendered alone or as an aliased subchart of the umbrella
+(where .Chart.Name is the alias, e.g. kafka or mlEngine).
 */}}
 {{- define "common.names.name" -}}
-{{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" -}}
+{{- default (printf "logclaw-%s" (include "common.names.part" .)) .Values.nameOverride | trunc 63 | trimSuffix "-" -}}
 {{- end -}}
 
 {{/*
 Usage: {{ include "common.names.fullname" . }}
-Base name of every object of a chart: .Values.fullnameOverride, else the chart name (e.g. logclaw-kafka).
+Base name of every object of a chart: .Values.fullnameOverride, else common.names.name (e.g. logclaw-kafka).
 The release name is deliberately NOT part of it: one tenant owns one namespace, so names are stable
 whether the chart is installed through the umbrella, through helmfile or alone, and other charts can
 refer to them. Trimmed to 63 characters.
@@ -17,7 +19,7 @@ refer to them. Trimmed to 63 characters.
 {{- if .Values.fullnameOverride -}}
 {{- .Values.fullnameOverride | trunc 63 | trimSuffix "-" -}}
 {{- else -}}
-{{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" -}}
+{{- include "common.names.name" . -}}
 {{- end -}}
 {{- end -}}
 
@@ -39,11 +41,12 @@ Usage: {{ include "common.names.chart" . }}
 
 {{/*
 Usage: {{ include "common.names.part" . }}
-The LogClaw component a chart belongs to (value of logclaw.io/component): the chart name without
-its "logclaw-" prefix, e.g. kafka, ingestion, ml-engine, ticketing-agent.
+The LogClaw component a chart belongs to (value of logclaw.io/component): the chart name in
+kebab case without its "logclaw-" prefix, e.g. kafka, ingestion, ml-engine, ticketing-agent -- also
+when the chart is the umbrella's subchart aliased kafka, mlEngine or ticketingAgent.
 */}}
 {{- define "common.names.part" -}}
-{{- trimPrefix "logclaw-" .Chart.Name -}}
+{{- trimPrefix "logclaw-" (kebabcase .Chart.Name) -}}
 {{- end -}}
 
 {{/*
