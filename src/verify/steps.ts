@@ -258,7 +258,10 @@ export function markerLog(env: Pick<VerifyEnv, 'marker' | 'tenant'>): Record<str
   };
 }
 
-export const consumerGroup = (prefix: string | undefined, marker: string): string => `${prefix ?? 'logclaw-'}verify-${marker}`;
+export const consumerGroup = (prefix: string | undefined, marker: string): string => {
+  const p = prefix ?? 'logclaw-';
+  return `${p}${p === '' || /[-._]$/.test(p) ? '' : '-'}verify-${marker}`;
+};
 
 /** Open the raw-logs consumer before the POST, so the marker cannot slip past it. Errors are kept for step 3. */
 async function startRawWatch(ctx: Ctx): Promise<void> {
