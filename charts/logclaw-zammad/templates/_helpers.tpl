@@ -1,0 +1,190 @@
+{{/*
+Local helpers of logclaw-zammad, prefixed logclaw-zammad. (the official chart's own named templates use
+"zammad"); names, labels, sizing, security and images come from logclaw-common.
+*/}}
+
+{{/*
+Usage: {{ include "logclaw-zammad.podLabels" . | fromYaml }}
+Labels LogClaw puts on every object and pod of the official chart and its bundled stores; the NetworkPolicy
+selects logclaw.io/component=zammad.
+*/}}
+{{- define "logclaw-zammad.podLabels" -}}
+logclaw.io/component: {{ include "common.names.part" . }}
+logclaw.io/tenant: {{ include "common.names.tenantId" . | quote }}
+app.kubernetes.io/part-of: logclaw
+{{- end -}}
+
+{{/*
+Usage: {{ include "logclaw-zammad.secretName" . }}
+Secret LogClaw provides outside dev (ExternalSecret): logclaw-zammad-credentials, keys postgresql-pass,
+postgresql-admin-password, redis-password.
+*/}}
+{{- define "logclaw-zammad.secretName" -}}
+{{- include "common.names.component" (dict "context" . "component" "credentials") -}}
+{{- end -}}
+
+{{/*
+Usage: {{ include "logclaw-zammad.sizes" . | fromYaml }}
+replicas of the web tier and resources of every component by tier, with .Values.resources merged.
+*/}}
+{{- define "logclaw-zammad.sizes" -}}
+{{- $ctx := . -}}
+{{- $small := dict "requests" (dict "cpu" "50m" "memory" "64Mi") "limits" (dict "cpu" "250m" "memory" "128Mi") -}}
+{{- $p := dict
+  "nginx" (dict "standard" $small "ha" $small "ultra-ha" (dict "requests" (dict "cpu" "100m" "memory" "64Mi") "limits" (dict "cpu" "500m" "memory" "256Mi")))
+  "railsserver" (dict "standard" (dict "requests" (dict "cpu" "250m" "memory" "768Mi") "limits" (dict "cpu" "1" "memory" "1536Mi")) "ha" (dict "requests" (dict "cpu" "500m" "memory" "1Gi") "limits" (dict "cpu" "2" "memory" "2Gi")) "ultra-ha" (dict "requests" (dict "cpu" "1" "memory" "1536Mi") "limits" (dict "cpu" "2" "memory" "3Gi")))
+  "scheduler" (dict "standard" (dict "requests" (dict "cpu" "100m" "memory" "384Mi") "limits" (dict "cpu" "500m" "memory" "768Mi")) "ha" (dict "requests" (dict "cpu" "250m" "memory" "512Mi") "limits" (dict "cpu" "1" "memory" "1Gi")) "ultra-ha" (dict "requests" (dict "cpu" "250m" "memory" "512Mi") "limits" (dict "cpu" "1" "memory" "1Gi")))
+  "websocket" (dict "standard" (dict "requests" (dict "cpu" "100m" "memory" "256Mi") "limits" (dict "cpu" "500m" "memory" "512Mi")) "ha" (dict "requests" (dict "cpu" "100m" "memory" "256Mi") "limits" (dict "cpu" "500m" "memory" "512Mi")) "ultra-ha" (dict "requests" (dict "cpu" "250m" "memory" "512Mi") "limits" (dict "cpu" "1" "memory" "1Gi")))
+  "elasticsearch" (dict "standard" (dict "requests" (dict "cpu" "250m" "memory" "1Gi") "limits" (dict "cpu" "1" "memory" "1536Mi")) "ha" (dict "requests" (dict "cpu" "500m" "memory" "2Gi") "limits" (dict "cpu" "2" "memory" "3Gi")) "ultra-ha" (dict "requests" (dict "cpu" "1" "memory" "3Gi") "limits" (dict "cpu" "2" "memory" "4Gi")))
+  "postgresql" (dict "standard" (dict "requests" (dict "cpu" "250m" "memory" "256Mi") "limits" (dict "cpu" "1" "memory" "1Gi")) "ha" (dict "requests" (dict "cpu" "500m" "memory" "1Gi") "limits" (dict "cpu" "2" "memory" "2Gi")) "ultra-ha" (dict "requests" (dict "cpu" "1" "memory" "2Gi") "limits" (dict "cpu" "2" "memory" "4Gi")))
+  "redis" (dict "standard" (dict "requests" (dict "cpu" "50m" "memory" "64Mi") "limits" (dict "cpu" "250m" "memory" "256Mi")) "ha" (dict "requests" (dict "cpu" "100m" "memory" "128Mi") "limits" (dict "cpu" "500m" "memory" "512Mi")) "ultra-ha" (dict "requests" (dict "cpu" "100m" "memory" "128Mi") "limits" (dict "cpu" "500m" "memory" "512Mi")))
+  "memcached" (dict "standard" $small "ha" (dict "requests" (dict "cpu" "50m" "memory" "128Mi") "limits" (dict "cpu" "250m" "memory" "256Mi")) "ultra-ha" (dict "requests" (dict "cpu" "100m" "memory" "256Mi") "limits" (dict "cpu" "500m" "memory" "512Mi"))) -}}
+replicas: {{ include "common.tier.replicas" (dict "context" $ctx "override" .Values.replicas "byTier" (dict "standard" 1 "ha" 2 "ultra-ha" 3)) }}
+{{- range $c := list "nginx" "railsserver" "scheduler" "websocket" "elasticsearch" "postgresql" "redis" "memcached" }}
+{{ $c }}:
+  {{- include "common.tier.resources" (dict "context" $ctx "profiles" (index $p $c) "override" (index $ctx.Values.resources $c)) | nindent 2 }}
+{{- end }}
+{{- end -}}
+
+{{/*
+Usage: {{ include "logclaw-zammad.upstreamValues" . | fromYaml }}
+The official chart's values LogClaw computes (merged by templates/upstream/...).
+*/}}
+{{- define "logclaw-zammad.upstreamValues" -}}
+{{- $isDev := include "common.global.isDev" . -}}
+{{- $s := include "logclaw-zammad.sizes" . | fromYaml -}}
+{{- $ref := include "common.images.image" (dict "context" . "image" .Values.image) -}}
+{{- $tag := regexFind ":[^:/]+$" $ref -}}
+{{- $labels := include "logclaw-zammad.podLabels" . | fromYaml -}}
+{{- $sc := include "common.security.containerSecurityContext" (dict "context" . "runAsUser" 1000) | fromYaml -}}
+{{- $secret := include "logclaw-zammad.secretName" . -}}
+{{- $storage := include "common.storage.class" (dict "context" .) -}}
+fullnameOverride: {{ include "common.names.fullname" . }}
+image:
+  repository: {{ trimSuffix $tag $ref }}
+  tag: {{ trimPrefix ":" $tag | quote }}
+  pullPolicy: {{ include "common.images.pullPolicy" (dict "context" . "image" .Values.image) }}
+commonLabels:
+  {{- toYaml $labels | nindent 2 }}
+podLabels:
+  {{- toYaml $labels | nindent 2 }}
+securityContext:
+  {{- include "common.security.podSecurityContext" (dict "context" . "runAsUser" 1000) | nindent 2 }}
+zammadConfig:
+  nginx:
+    replicas: {{ $s.replicas }}
+    resources:
+      {{- toYaml $s.nginx | nindent 6 }}
+    securityContext:
+      {{- toYaml $sc | nindent 6 }}
+  railsserver:
+    replicas: {{ $s.replicas }}
+    resources:
+      {{- toYaml $s.railsserver | nindent 6 }}
+    securityContext:
+      {{- toYaml $sc | nindent 6 }}
+  scheduler:
+    resources:
+      {{- toYaml $s.scheduler | nindent 6 }}
+    securityContext:
+      {{- toYaml $sc | nindent 6 }}
+  websocket:
+    resources:
+      {{- toYaml $s.websocket | nindent 6 }}
+    securityContext:
+      {{- toYaml $sc | nindent 6 }}
+  initContainers:
+    # Runs as root and privileged in the official chart: not admitted by Pod Security "restricted";
+    # fsGroup on the pod gives the volumes the right group instead.
+    volumePermissions:
+      enabled: false
+    zammad:
+      securityContext:
+        {{- toYaml $sc | nindent 8 }}
+    elasticsearch:
+      securityContext:
+        {{- toYaml $sc | nindent 8 }}
+    postgresql:
+      securityContext:
+        {{- toYaml $sc | nindent 8 }}
+{{- if not $isDev }}
+secrets:
+  postgresql:
+    useExisting: true
+    secretName: {{ $secret }}
+    secretKey: postgresql-pass
+  redis:
+    useExisting: true
+    secretName: {{ $secret }}
+    secretKey: redis-password
+{{- end }}
+elasticsearch:
+  commonLabels:
+    {{- toYaml $labels | nindent 4 }}
+  # The privileged sysctl init container is not admitted under Pod Security "restricted": nodes must have
+  # vm.max_map_count >= 262144 (most managed node images do).
+  sysctlImage:
+    enabled: false
+  volumePermissions:
+    enabled: false
+  networkPolicy:
+    enabled: false
+  master:
+    resources:
+      {{- toYaml $s.elasticsearch | nindent 6 }}
+    persistence:
+      size: {{ .Values.persistence.elasticsearch }}
+      {{- with $storage }}
+      storageClass: {{ . }}
+      {{- end }}
+    networkPolicy:
+      enabled: false
+postgresql:
+  commonLabels:
+    {{- toYaml $labels | nindent 4 }}
+  {{- if not $isDev }}
+  auth:
+    existingSecret: {{ $secret }}
+    secretKeys:
+      adminPasswordKey: postgresql-admin-password
+      userPasswordKey: postgresql-pass
+      replicationPasswordKey: postgresql-replication-password
+  {{- end }}
+  primary:
+    resources:
+      {{- toYaml $s.postgresql | nindent 6 }}
+    persistence:
+      size: {{ .Values.persistence.postgresql }}
+      {{- with $storage }}
+      storageClass: {{ . }}
+      {{- end }}
+    networkPolicy:
+      enabled: false
+  networkPolicy:
+    enabled: false
+redis:
+  commonLabels:
+    {{- toYaml $labels | nindent 4 }}
+  {{- if not $isDev }}
+  auth:
+    existingSecret: {{ $secret }}
+    existingSecretPasswordKey: redis-password
+  {{- end }}
+  master:
+    resources:
+      {{- toYaml $s.redis | nindent 6 }}
+    persistence:
+      size: {{ .Values.persistence.redis }}
+      {{- with $storage }}
+      storageClass: {{ . }}
+      {{- end }}
+  networkPolicy:
+    enabled: false
+memcached:
+  commonLabels:
+    {{- toYaml $labels | nindent 4 }}
+  resources:
+    {{- toYaml $s.memcached | nindent 4 }}
+  networkPolicy:
+    enabled: false
+{{- end -}}
