@@ -104,12 +104,13 @@ Usage: {{- include "flink.egressTo" (dict "context" $ "url" $url "what" "object 
 Egress rules (list items) a pod needs to reach a URL: nothing for a service of the namespace (no dots in the
 host: the in-namespace rule covers it); the service's namespace and port for <svc>.<ns>.svc[.cluster.local];
 for anything else TCP to the port on any address, which an air-gapped tenant refuses (render fails).
+The port is the URL's, else the scheme's (http 80, ssh 22, git 9418, postgresql 5432, otherwise 443).
 */}}
 {{- define "flink.egressTo" -}}
 {{- $u := urlParse .url -}}
 {{- $host := $u.hostname | default (regexReplaceAll ":[0-9]+$" $u.host "") -}}
 {{- $port := regexFind "[0-9]+$" (regexFind ":[0-9]+$" $u.host) -}}
-{{- if not $port -}}{{- $port = ternary "443" "80" (ne $u.scheme "http") -}}{{- end -}}
+{{- if not $port -}}{{- $port = get (dict "http" "80" "ssh" "22" "git" "9418" "postgresql" "5432") $u.scheme | default "443" -}}{{- end -}}
 {{- if contains "." $host -}}
 {{- $m := regexFindAll "^[a-z0-9-]+\\.([a-z0-9-]+)\\.svc(\\.cluster\\.local)?\\.?$" $host 1 -}}
 {{- if $m -}}
