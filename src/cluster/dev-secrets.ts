@@ -1,0 +1,110 @@
+/**
+ * Dev secrets: in environment dev the charts read Secrets that an ExternalSecret would deliver elsewhere.
+ * logclaw finds them in the rendered releases (every secretKeyRef / secret volume no rendered object provides:
+ * not a rendered Secret, not a KafkaUser's, Certificate's or ExternalSecret's target), and creates each one
+ * with random values — only when absent, never written to disk or printed. `logclaw dev credentials` shows them.
+ */
+import { randomBytes } from 'node:crypto';
+import type { KubeObject } from '../readiness/types.js';
+import { isConflict, type KubeApi } from './api.js';
+
+export const DEV_SECRET_LABEL = 'logclaw.io/dev-secret';
+
+export interface SecretNeed {
+  name: string;
+  keys: string[];
+  /** Objects that read it (for the report). */
+  readers: string[];
+}
+
+function walk(v: unknown, visit: (o: Record<string, unknown>) => void): void {
+  if (Array.isArray(v)) for (const x of v) walk(x, visit);
+  else if (v && typeof v === 'object') {
+    visit(v as Record<string, unknown>);
+    for (const x of Object.values(v)) walk(x, visit);
+  }
+}
+
+/** Secrets (name → keys) the rendered objects read and do not create themselves. */
+export function devSecretNeeds(objects: KubeObject[]): SecretNeed[] {
+  const provided = new Set<string>();
+  for (const o of objects) {
+    if (o.kind === 'Secret') provided.add(o.metadata!.name!);
+    if (o.kind === 'KafkaUser') provided.add(o.metadata!.name!);
+    if (o.kind === 'Certificate' && o.spec?.secretName) provided.add(o.spec.secretName);
+    if (o.kind === 'ExternalSecret') provided.add(o.spec?.target?.name ?? o.metadata!.name!);
+    if (o.kind === 'Kafka') provided.add(`${o.metadata!.name}-cluster-ca-cert`).add(`${o.metadata!.name}-clients-ca-cert`);
+  }
+  const needs = new Map<string, SecretNeed>();
+  const add = (name: unknown, key: unknown, reader: string) => {
+    if (typeof name !== 'string' || !name || provided.has(name) || name.includes('{{')) return;
+    const n = needs.get(name) ?? { name, keys: [], readers: [] };
+    if (typeof key === 'string' && !n.keys.includes(key)) n.keys.push(key);
+    if (!n.readers.includes(reader)) n.readers.push(reader);
+    needs.set(name, n);
+  };
+  for (const o of objects) {
+    const reader = `${o.kind}/${o.metadata?.name}`;
+    walk(o, (node) => {
+      const ref = node.secretKeyRef as { name?: unknown; key?: unknown; optional?: unknown } | undefined;
+      if (ref && ref.optional !== true) add(ref.name, ref.key, reader);
+      const vol = node.secret as { secretName?: unknown; items?: Array<{ key?: unknown }>; optional?: unknown } | undefined;
+      if (vol && typeof vol.secretName === 'string' && vol.optional !== true) {
+        if (vol.items?.length) for (const i of vol.items) add(vol.secretName, i.key, reader);
+        else add(vol.secretName, undefined, reader);
+      }
+    });
+  }
+  return [...needs.values()].filter((n) => n.keys.length > 0).sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** A value for a key: "admin" for user-name keys, else 24 random URL-safe characters. */
+export function devValue(key: string): string {
+  if (/^(user(name)?|.*[-_.]user(name)?)$/i.test(key)) return 'admin';
+  return randomBytes(18).toString('base64url');
+}
+
+export interface EnsureResult {
+  created: string[];
+  extended: string[];
+  present: string[];
+}
+
+/** Create the missing Secrets, add missing keys to existing ones; never change a value that exists. */
+export async function ensureDevSecrets(api: KubeApi, namespace: string, needs: SecretNeed[], signal?: AbortSignal): Promise<EnsureResult> {
+  const result: EnsureResult = { created: [], extended: [], present: [] };
+  for (const n of needs) {
+    const ref = { apiVersion: 'v1', kind: 'Secret', namespace, name: n.name };
+    const existing = (await api.get(ref, signal)) as (KubeObject & { data?: Record<string, string> }) | undefined;
+    if (!existing) {
+      const data = Object.fromEntries(n.keys.map((k) => [k, Buffer.from(devValue(k)).toString('base64')]));
+      try {
+        await api.create({ apiVersion: 'v1', kind: 'Secret', metadata: { name: n.name, namespace, labels: { [DEV_SECRET_LABEL]: 'true', 'app.kubernetes.io/managed-by': 'logclaw' } }, type: 'Opaque', data } as KubeObject, signal);
+        result.created.push(n.name);
+      } catch (e) {
+        if (!isConflict(e)) throw e;
+        result.present.push(n.name);
+      }
+      continue;
+    }
+    const missing = n.keys.filter((k) => existing.data?.[k] === undefined);
+    if (!missing.length) {
+      result.present.push(n.name);
+      continue;
+    }
+    await api.patch(ref, { data: Object.fromEntries(missing.map((k) => [k, Buffer.from(devValue(k)).toString('base64')])) }, { signal });
+    result.extended.push(n.name);
+  }
+  return result;
+}
+
+/** The dev secrets of a namespace, decoded (for `logclaw dev credentials`). */
+export async function readDevSecrets(api: KubeApi, namespace: string, signal?: AbortSignal): Promise<Array<{ name: string; data: Record<string, string> }>> {
+  const { items } = await api.list({ apiVersion: 'v1', kind: 'Secret', namespace }, { labelSelector: `${DEV_SECRET_LABEL}=true`, signal });
+  return items
+    .map((s) => ({
+      name: s.metadata!.name!,
+      data: Object.fromEntries(Object.entries((s as KubeObject & { data?: Record<string, string> }).data ?? {}).map(([k, v]) => [k, Buffer.from(v, 'base64').toString('utf8')])),
+    }))
+    .sort((a, b) => a.name.localeCompare(b.name));
+}

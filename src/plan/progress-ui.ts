@@ -1,0 +1,127 @@
+/**
+ * Rendering of long lifecycle commands (imported by src/commands only): a list of phases run in order,
+ * listr2 tasks on a TTY, one plain line per event otherwise — and never silent for more than 10 s: every
+ * phase repeats what it waits for. Returns per-phase timings for the summary. Core work only calls the
+ * PhaseControl it is given; it never prints.
+ */
+import type { Output } from '../output.js';
+import { LogclawError } from '../errors.js';
+
+export interface PhaseControl {
+  /** What the phase is doing or waiting for now (replaces the previous line). */
+  update(text: string): void;
+  /** Something worth keeping in the output (recovered a release, reused a cluster…). */
+  note(text: string): void;
+  signal: AbortSignal;
+}
+
+export interface Phase {
+  title: string;
+  /** Returns a one-line result (shown after the title) or nothing. Throwing fails the command. */
+  run(ctl: PhaseControl): Promise<string | void>;
+  /** Skip it (shown as skipped with this reason). */
+  skip?: string;
+}
+
+export interface PhaseTiming {
+  title: string;
+  ms: number;
+  result?: string;
+  status: 'done' | 'skipped' | 'failed' | 'interrupted';
+}
+
+const SILENCE_MS = 8000;
+
+export const seconds = (ms: number): string => (ms < 10_000 ? `${(ms / 1000).toFixed(1)} s` : ms < 120_000 ? `${Math.round(ms / 1000)} s` : `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`);
+
+export async function runPhases(phases: Phase[], o: { out: Output; signal: AbortSignal; command: string; tty?: boolean }): Promise<PhaseTiming[]> {
+  const tty = o.tty ?? (o.out.isTTY && process.stderr.isTTY && !o.out.json && process.env.CI === undefined);
+  return tty ? runListr(phases, o) : runPlain(phases, o);
+}
+
+async function runPlain(phases: Phase[], o: { out: Output; signal: AbortSignal; command: string }): Promise<PhaseTiming[]> {
+  const timings: PhaseTiming[] = [];
+  for (const p of phases) {
+    if (p.skip) {
+      o.out.info(`${o.command}: ${p.title}: skipped (${p.skip})`);
+      timings.push({ title: p.title, ms: 0, status: 'skipped', result: p.skip });
+      continue;
+    }
+    const t0 = Date.now();
+    let last = '';
+    let lastAt = Date.now();
+    const line = (text: string) => {
+      last = text;
+      lastAt = Date.now();
+      o.out.info(`${o.command}: ${p.title}: ${text}`);
+    };
+    line('started');
+    // plain mode: a changed status is printed at most every 2 s; anything is repeated within 10 s
+    let pending: string | undefined;
+    const timer = setInterval(() => {
+      if (pending !== undefined && pending !== last && Date.now() - lastAt >= 2000) {
+        line(pending);
+        pending = undefined;
+      } else if (Date.now() - lastAt >= SILENCE_MS) line(`still ${pending ?? last}`.replace(/^still still /, 'still '));
+    }, 1000);
+    try {
+      const result = await p.run({
+        update: (text) => {
+          if (Date.now() - lastAt >= 2000) line(text);
+          else pending = text;
+        },
+        note: (text) => line(text),
+        signal: o.signal,
+      });
+      const ms = Date.now() - t0;
+      o.out.info(`${o.command}: ${p.title}: done in ${seconds(ms)}${result ? ` — ${result}` : ''}`);
+      timings.push({ title: p.title, ms, result: result || undefined, status: 'done' });
+    } catch (e) {
+      const interrupted = e instanceof LogclawError && e.exitCode === 130;
+      o.out.info(`${o.command}: ${p.title}: ${interrupted ? 'interrupted' : 'failed'} after ${seconds(Date.now() - t0)}`);
+      throw e;
+    } finally {
+      clearInterval(timer);
+    }
+  }
+  return timings;
+}
+
+async function runListr(phases: Phase[], o: { out: Output; signal: AbortSignal; command: string }): Promise<PhaseTiming[]> {
+  const { Listr } = await import('listr2');
+  const timings: PhaseTiming[] = [];
+  const list = new Listr(
+    phases.map((p) => ({
+      title: p.title,
+      skip: p.skip ? `${p.title}: skipped (${p.skip})` : false,
+      rendererOptions: { persistentOutput: true, outputBar: 1 },
+      task: async (_ctx: unknown, task: { output: string; title: string }) => {
+        const t0 = Date.now();
+        const notes: string[] = [];
+        let last = '';
+        let lastAt = Date.now();
+        const set = (text: string) => {
+          last = text;
+          lastAt = Date.now();
+          task.output = text;
+        };
+        const timer = setInterval(() => {
+          if (Date.now() - lastAt >= SILENCE_MS && last) set(`${last.replace(/ \(\d+ s\)$/, '')} (${Math.round((Date.now() - t0) / 1000)} s)`);
+        }, 1000);
+        try {
+          const result = await p.run({ update: set, note: (t) => (notes.push(t), set(t)), signal: o.signal });
+          const ms = Date.now() - t0;
+          task.title = `${p.title} (${seconds(ms)})${result ? ` — ${result}` : ''}`;
+          task.output = notes.join('\n');
+          timings.push({ title: p.title, ms, result: result || undefined, status: 'done' });
+        } finally {
+          clearInterval(timer);
+        }
+      },
+    })),
+    { concurrent: false, exitOnError: true, registerSignalListeners: false, rendererOptions: { collapseSubtasks: false, showErrorMessage: false }, renderer: 'default', fallbackRenderer: 'simple' },
+  );
+  await list.run();
+  for (const p of phases) if (p.skip) timings.push({ title: p.title, ms: 0, status: 'skipped', result: p.skip });
+  return timings;
+}
