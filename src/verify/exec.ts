@@ -22,6 +22,8 @@ export interface ExecRequest {
   signal?: AbortSignal;
   /** Close the session after this many ms (the result then has timedOut). */
   timeoutMs?: number;
+  /** Called once the session is open (the command has been started in the container). */
+  onOpen?: () => void;
 }
 
 export interface ExecResult {
@@ -135,6 +137,7 @@ export class ExecSessions {
         status = s as typeof status;
       })) as unknown as WebSocketLike;
       this.open.add(ws);
+      req.onOpen?.();
       const socket = ws;
       socket.on('close', () => {
         this.open.delete(socket);

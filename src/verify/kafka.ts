@@ -226,7 +226,8 @@ export async function topicState(kube: Kube, namespace: string, topic: string): 
 export interface TopicWatch {
   /** Resolves when the marker was seen, the consumer ended, or the watch was stopped. */
   result: Promise<{ found: boolean; line?: string; exec: ExecResult }>;
-  /** When the exec session opened (ms since epoch), once it has. */
+  /** Resolves once the consumer's exec session is open (or the watch has ended). */
+  opened: Promise<void>;
   stop(): void;
 }
 
@@ -249,6 +250,8 @@ export function watchTopic(
   const onAbort = () => stopper.abort();
   signal.addEventListener('abort', onAbort, { once: true });
   let line: string | undefined;
+  let markOpen: () => void = () => undefined;
+  const opened = new Promise<void>((r) => (markOpen = r));
   const result = sessions
     .run({
       namespace,
@@ -258,6 +261,7 @@ export function watchTopic(
       secrets: creds?.secrets,
       signal: stopper.signal,
       timeoutMs: timeoutMs + 2000,
+      onOpen: () => markOpen(),
       onLine: (l) => {
         if (l.includes(marker)) {
           line = l;
@@ -267,6 +271,9 @@ export function watchTopic(
       },
     })
     .then((exec) => ({ found: line !== undefined, ...(line !== undefined ? { line } : {}), exec }))
-    .finally(() => signal.removeEventListener('abort', onAbort));
-  return { result, stop: () => stopper.abort() };
+    .finally(() => {
+      signal.removeEventListener('abort', onAbort);
+      markOpen();
+    });
+  return { result, opened, stop: () => stopper.abort() };
 }

@@ -35,6 +35,8 @@ export const LOGS_INDEX = 'logclaw-logs-*';
 /** Re-send the marker when it has not shown up after this long (a consumer that started at "latest" may have joined after it). */
 export const RESEND_AFTER_MS = 8000;
 export const MAX_SENDS = 3;
+/** Time given to a just-started console consumer before the marker is sent. */
+export const CONSUMER_SETTLE_MS = 500;
 
 export interface VerifyEnv {
   kube: Kube;
@@ -290,6 +292,10 @@ export const ingest: Step<VerifyEnv> = {
     const path = vectorHttpPath(configMaps.map((c) => c.data ?? {}), fwd.servicePort);
     const url = `${fwd.base}${path}`;
     await startRawWatch(ctx);
+    // let the consumer start before the marker is sent (a late one is covered by re-sending in step 3)
+    if (ctx.state.rawWatch) {
+      await Promise.race([ctx.state.rawWatch.opened.then(() => sleep(CONSUMER_SETTLE_MS, ctx.signal)), sleep(10_000, ctx.signal)]);
+    }
     const send = () => httpCall({ url, body: markerLog(ctx), signal: ctx.signal, timeoutMs: Math.min(15_000, Math.max(1000, ctx.remaining())) });
     const hop = `client → Vector HTTP source (${fwd.label}, pod ${fwd.pod})`;
     let res: HttpResponse;
@@ -422,7 +428,8 @@ async function opensearchAuth(ctx: Ctx): Promise<{ username: string; password: s
   }
 }
 
-export const markerQuery = (marker: string) => ({ query: { query_string: { query: `"${marker}"` } } });
+/** The marker is in the log's message by construction (markerLog), whatever fields the ETL keeps. */
+export const markerQuery = (marker: string) => ({ query: { match_phrase: { message: marker } } });
 
 export const opensearch: Step<VerifyEnv> = {
   id: 'opensearch',
@@ -588,6 +595,7 @@ export const anomalies: Step<VerifyEnv> = {
         watch.stop();
       }
     };
+    await Promise.race([watch.opened.then(() => sleep(CONSUMER_SETTLE_MS, ctx.signal)), sleep(10_000, ctx.signal)]);
     const first = produce();
     const r = await awaitWatch(watch, waitMs, produce, () => sends, ctx.signal);
     if (!r.found && !producerFailure) await Promise.race([first, sleep(2000, ctx.signal)]);
@@ -622,10 +630,10 @@ export const anomalies: Step<VerifyEnv> = {
 // ---------------------------------------------------------------------------------------------------
 // 6. ticketing agent
 
-/** The agent's health path, from its pod's readiness (or liveness) probe; /health otherwise. */
+/** The agent's health path, from its pod's liveness (or readiness) probe; /health otherwise. */
 export function healthPath(pod: V1Pod | undefined): string {
   for (const c of pod?.spec?.containers ?? []) {
-    const path = c.readinessProbe?.httpGet?.path ?? c.livenessProbe?.httpGet?.path;
+    const path = c.livenessProbe?.httpGet?.path ?? c.readinessProbe?.httpGet?.path;
     if (path) return path;
   }
   return '/health';

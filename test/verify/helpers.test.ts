@@ -152,6 +152,8 @@ describe('verify helpers', () => {
   it('takes the health path from the pod probes', () => {
     expect(healthPath({ spec: { containers: [{ name: 'a', readinessProbe: { httpGet: { path: '/healthz', port: 8080 as unknown as never } } }] } })).toBe('/healthz');
     expect(healthPath({ spec: { containers: [{ name: 'a', livenessProbe: { httpGet: { path: '/live', port: 8080 as unknown as never } } }] } })).toBe('/live');
+    const both = { name: 'a', livenessProbe: { httpGet: { path: '/healthz', port: 8080 as unknown as never } }, readinessProbe: { httpGet: { path: '/readyz', port: 8080 as unknown as never } } };
+    expect(healthPath({ spec: { containers: [both] } })).toBe('/healthz');
     expect(healthPath(undefined)).toBe('/health');
   });
 
