@@ -118,7 +118,9 @@ async function tenantValidation(root: string, files: string[], notes: string[]):
     notes.push('tenant validation skipped: src/tenant/validate.ts has no validateTenantFiles export');
     return [];
   }
-  const out = (await mod.validateTenantFiles(files, { cwd: root, root })) as unknown;
+  // The repository's own tenant schema (the package's is the default when the repo has none).
+  const schemaFile = join(root, 'schemas', 'tenant.schema.json');
+  const out = (await mod.validateTenantFiles(files, { cwd: root, schemaFile: existsSync(schemaFile) ? schemaFile : undefined })) as unknown;
   const list = Array.isArray(out) ? out : isRecord(out) && Array.isArray(out.findings) ? out.findings : isRecord(out) && Array.isArray(out.files) ? (out.files as Array<{ findings?: unknown[] }>).flatMap((f) => f.findings ?? []) : [];
   return (list as Array<Record<string, unknown>>).map((f) => {
     const file = String(f.file ?? '');

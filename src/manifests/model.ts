@@ -204,15 +204,17 @@ function flinkPodsAndServices(ro: RenderedObject, pods: PodModel[], services: Se
   services.push({ name, owner: ro, selector: { ...base, component: 'jobmanager' }, ports: [{ name: 'jobmanager-rpc', port: 6123, targetPort: 6123 }, { name: 'blobserver', port: 6124, targetPort: 6124 }], synthetic: true, component: `flink:${name}` });
   const jmLabels = strRecord(get(o, 'spec', 'jobManager', 'podTemplate', 'metadata', 'labels'));
   const tmLabels = strRecord(get(o, 'spec', 'taskManager', 'podTemplate', 'metadata', 'labels'));
-  pods.push(operatorPod(ro, { ...base, component: 'jobmanager', ...podLabels, ...jmLabels }, [{ name: 'rest', containerPort: restPort }, { name: 'jobmanager-rpc', containerPort: 6123 }, { name: 'blobserver', containerPort: 6124 }], [`${name}-${'x'.repeat(10)}-${'x'.repeat(5)}`]));
-  pods.push(operatorPod(ro, { ...base, component: 'taskmanager', ...podLabels, ...tmLabels }, [{ name: 'rpc', containerPort: 6122 }], [`${name}-taskmanager-1-1`]));
+  // The job manager runs as a Deployment (pod names are truncated by Kubernetes); task manager pods are
+  // named <cluster-id>-taskmanager-<attempt>-<n> by Flink, which limits the cluster id to 45 (names.ts).
+  pods.push(operatorPod(ro, { ...base, component: 'jobmanager', ...podLabels, ...jmLabels }, [{ name: 'rest', containerPort: restPort }, { name: 'jobmanager-rpc', containerPort: 6123 }, { name: 'blobserver', containerPort: 6124 }], []));
+  pods.push(operatorPod(ro, { ...base, component: 'taskmanager', ...podLabels, ...tmLabels }, [{ name: 'rpc', containerPort: 6122 }], []));
 }
 
 function kservePodsAndServices(ro: RenderedObject, pods: PodModel[], services: ServiceModel[]): void {
   const name = ro.obj.metadata.name ?? '';
   const sel = { 'serving.kserve.io/inferenceservice': name };
   services.push({ name: `${name}-predictor`, owner: ro, selector: sel, ports: [{ name: 'http', port: 80, targetPort: 8080 }], synthetic: true, component: `kserve:${name}` });
-  pods.push(operatorPod(ro, { ...sel, ...strRecord(get(ro.obj, 'spec', 'predictor', 'labels')) }, [{ name: 'http', containerPort: 8080 }], [`${name}-predictor-${'x'.repeat(10)}-${'x'.repeat(5)}`]));
+  pods.push(operatorPod(ro, { ...sel, ...strRecord(get(ro.obj, 'spec', 'predictor', 'labels')) }, [{ name: 'http', containerPort: 8080 }], []));
 }
 
 export function buildModel(objects: RenderedObject[]): RenderModel {

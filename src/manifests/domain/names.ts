@@ -8,7 +8,19 @@ import type { RenderModel } from '../model.js';
 import { asArray, get, isRecord, type Emit } from '../types.js';
 import { containersOf } from '../model.js';
 
-const LIMITS: Record<string, number> = { Service: 63, Namespace: 63, StatefulSet: 52, CronJob: 52, Job: 63, Deployment: 63, DaemonSet: 63, ReplicaSet: 63, Pod: 63 };
+const LIMITS: Record<string, number> = {
+  Service: 63,
+  Namespace: 63,
+  StatefulSet: 52,
+  CronJob: 52,
+  Job: 63,
+  Deployment: 63,
+  DaemonSet: 63,
+  ReplicaSet: 63,
+  Pod: 63,
+  // Flink's kubernetes.cluster-id (the FlinkDeployment name) is limited to 45 so task manager pod names fit.
+  FlinkDeployment: 45,
+};
 export const RELEASE_NAME_LIMIT = 53;
 
 export function checkNames(model: RenderModel, emit: Emit): void {
@@ -16,7 +28,7 @@ export function checkNames(model: RenderModel, emit: Emit): void {
     const o = ro.obj;
     const name = o.metadata.name ?? '';
     const limit = LIMITS[o.kind] ?? 253;
-    if (name.length > limit) emit({ owner: ro, path: 'metadata.name', rule: 'name-too-long', message: `${o.kind} name "${name}" is ${name.length} characters; the limit is ${limit}` });
+    if (name.length > limit) emit({ owner: ro, path: 'metadata.name', rule: 'name-too-long', message: `${o.kind} name "${name}" is ${name.length} characters; the limit is ${limit}${o.kind === 'FlinkDeployment' ? " (Flink's kubernetes.cluster-id)" : ''}` });
     for (const [k, v] of Object.entries(o.metadata.labels ?? {})) {
       if (String(v).length > 63) emit({ owner: ro, path: `metadata.labels["${k}"]`, rule: 'name-too-long', message: `label value "${String(v)}" is ${String(v).length} characters; the limit is 63` });
     }

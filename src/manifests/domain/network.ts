@@ -26,7 +26,7 @@ const HOSTPORT_RE = /(?<![\w./:@-])([a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9]
 export function extractAddresses(text: string): Array<{ host: string; port?: number; scheme?: string }> {
   const out: Array<{ host: string; port?: number; scheme?: string }> = [];
   const rest = text.replace(URL_RE, (_m, scheme: string, host: string, port?: string) => {
-    out.push({ host: host.toLowerCase(), port: port ? Number(port) : undefined, scheme: scheme.toLowerCase() });
+    if (!STORAGE_SCHEMES.has(scheme.toLowerCase())) out.push({ host: host.toLowerCase(), port: port ? Number(port) : undefined, scheme: scheme.toLowerCase() });
     return ' ';
   });
   for (const m of rest.matchAll(HOSTPORT_RE)) out.push({ host: m[1]!, port: Number(m[2]) });
@@ -34,6 +34,8 @@ export function extractAddresses(text: string): Array<{ host: string; port?: num
 }
 
 const DEFAULT_PORTS: Record<string, number> = { http: 80, https: 443, ws: 80, wss: 443 };
+/** URL schemes whose "host" is a bucket, a file system or an archive, never a Service. */
+const STORAGE_SCHEMES = new Set(['s3', 's3a', 's3n', 's3p', 'gs', 'gcs', 'abfs', 'abfss', 'wasb', 'wasbs', 'adl', 'hdfs', 'file', 'local', 'oss', 'jar', 'pvc']);
 
 /** The Service name an in-cluster host means, or undefined for hosts outside the tenant's namespace. */
 export function serviceOfHost(host: string, ctx: DomainContext, known: Set<string>): string | undefined {
@@ -212,6 +214,8 @@ export function checkNetwork(model: RenderModel, ctx: DomainContext, emit: Emit)
     }
     if (port === undefined) continue;
     const tp = targetPortNumber(svc, port, model);
+    // A Service whose pods or target port do not resolve is reported by the reference rules already.
+    if (tp.number === undefined || !tp.pods.length) continue;
     for (const client of a.clients) {
       for (const np of policies) {
         if (!selectorMatches(get(np.obj, 'spec', 'podSelector'), client.labels)) continue;
