@@ -1,0 +1,369 @@
+/**
+ * The lifecycle steps behind `dev up|down`, `operators install`, `install` and `uninstall`: each a function
+ * that does one phase and reports through a PhaseControl-like callback. The commands put them in order.
+ */
+import { existsSync } from 'node:fs';
+import { isAbsolute, join, resolve } from 'node:path';
+import { ExitCode, LogclawError } from '../errors.js';
+import { isDryRun, dryRunCommands, formatCommand } from '../tools/exec.js';
+import type { Helm } from '../tools/helm.js';
+import type { Helmfile } from '../tools/helmfile.js';
+import { Kind } from '../tools/kind.js';
+import { loadPlan, stateFiles, type LoadedRelease } from '../plan/load.js';
+import { select } from '../plan/dag.js';
+import { planError, type ClusterPlanContext, type Progress } from '../plan/index.js';
+import type { PlanResult } from '../plan/execute.js';
+import type { KubeObject } from '../readiness/types.js';
+import { KubeApi, isNotFound } from './api.js';
+import { WatchHub } from './watch.js';
+import { kindConfig, KIND_NODE_IMAGE, ZONE_LABEL, DEFAULT_ZONES } from './kind-config.js';
+import { parseAllDocuments } from 'yaml';
+import type { AwaitRef } from '../readiness/wait.js';
+
+export const OPERATORS_FILE = /^00-operators\.ya?ml(\.gotmpl)?$/;
+export const tenantNamespace = (tenant: string): string => `logclaw-${tenant}`;
+
+export interface Ctl {
+  update(text: string): void;
+  note(text: string): void;
+  signal: AbortSignal;
+}
+
+export interface Session {
+  kubeContext: string;
+  kubeconfig?: string;
+  api?: KubeApi;
+  hub?: WatchHub;
+  close(): Promise<void>;
+}
+
+/** Connect to the cluster (always an explicit context) and check that it answers. */
+export async function openSession(kubeContext: string, kubeconfig: string | undefined, signal: AbortSignal): Promise<Session> {
+  const api = await KubeApi.connect({ context: kubeContext, kubeconfig });
+  try {
+    await api.request('GET', '/version', { signal, retries: 3 });
+  } catch (e) {
+    if (e instanceof LogclawError && e.exitCode === ExitCode.interrupted) throw e;
+    throw new LogclawError(`the cluster of context "${kubeContext}" does not answer at ${api.server}`, {
+      exitCode: ExitCode.timeout,
+      details: [e instanceof Error ? e.message : String(e)],
+      hint: kubeContext.startsWith('kind-') ? `Is the kind cluster running? (kind get clusters; docker ps)` : 'Check the context and your network/VPN.',
+    });
+  }
+  const hub = new WatchHub(api, signal);
+  return {
+    kubeContext,
+    kubeconfig,
+    api,
+    hub,
+    close: async () => {
+      hub.stop();
+      await api.close();
+    },
+  };
+}
+
+/** Under --dry-run, API writes are shown as the kubectl command that would do the same. */
+export function recordDryRun(args: string[]): void {
+  dryRunCommands().push(formatCommand('kubectl', args));
+}
+
+// ---------------------------------------------------------------- kind
+
+export async function ensureKindCluster(kind: Kind, name: string, ctl: Ctl, o: { kubeconfig?: string; zones?: string[] } = {}): Promise<{ created: boolean; context: string }> {
+  const context = Kind.contextOf(name);
+  if (await kind.exists(name, { signal: ctl.signal })) {
+    ctl.update(`kind cluster ${name} exists: reusing it`);
+    // make sure the context is in the kubeconfig (it may have been removed or the file replaced)
+    await kind.exportKubeconfig(name, { kubeconfig: o.kubeconfig }, { signal: ctl.signal });
+    return { created: false, context };
+  }
+  ctl.update(`creating kind cluster ${name} (${KIND_NODE_IMAGE.split('@')[0]}, ${(o.zones ?? DEFAULT_ZONES).length} zones)`);
+  await kind.create(name, { config: kindConfig(name, o.zones), image: KIND_NODE_IMAGE, kubeconfig: o.kubeconfig, waitSeconds: 120 }, { signal: ctl.signal, onLine: (l) => l.trim() && ctl.update(`kind: ${l.trim()}`) });
+  return { created: true, context };
+}
+
+/** Nodes without a zone label get one (round robin): a dev cluster made elsewhere would leave spread pods Pending. */
+export async function ensureZoneLabels(api: KubeApi, ctl: Ctl, zones = DEFAULT_ZONES): Promise<number> {
+  const { items } = await api.list({ apiVersion: 'v1', kind: 'Node' }, { signal: ctl.signal });
+  const missing = items.filter((n) => !n.metadata?.labels?.[ZONE_LABEL]);
+  if (!missing.length) return 0;
+  if (isDryRun()) {
+    for (const [i, n] of missing.entries()) recordDryRun(['label', 'node', n.metadata!.name!, `${ZONE_LABEL}=${zones[i % zones.length]}`]);
+    return missing.length;
+  }
+  for (const [i, n] of missing.entries()) {
+    await api.patch({ apiVersion: 'v1', kind: 'Node', name: n.metadata!.name! }, { metadata: { labels: { [ZONE_LABEL]: zones[i % zones.length] } } }, { signal: ctl.signal });
+  }
+  ctl.note(`labelled ${missing.length} node(s) with ${ZONE_LABEL}`);
+  return missing.length;
+}
+
+// ---------------------------------------------------------------- plans
+
+export interface PlanOptions {
+  cwd: string;
+  helmfileDir: string;
+  helm: Helm;
+  helmfile: Helmfile;
+  helmDiff: boolean;
+  session: Session;
+  deadline: number;
+  failGraceMs?: number;
+  env?: Record<string, string | undefined>;
+  stateValues?: string[];
+  environment?: string;
+  installConcurrency?: number;
+}
+
+function progressFor(ctl: Ctl): Progress {
+  const inFlight = new Map<string, string>();
+  const show = () => {
+    const lines = [...inFlight.entries()].map(([k, v]) => `${k}: ${v}`);
+    if (lines.length) ctl.update(lines.length === 1 ? lines[0]! : `${lines[0]} (+${lines.length - 1} more in parallel)`);
+  };
+  return {
+    waiting: (release, text) => {
+      inFlight.set(release, text);
+      show();
+    },
+    note: (t) => ctl.note(t),
+    event: (e) => {
+      if (e.type === 'start') inFlight.set(e.release.id, 'installing');
+      else if (e.type === 'installed') inFlight.set(e.release.id, `installed in ${(e.ms / 1000).toFixed(1)} s, waiting for readiness`);
+      else if (e.type === 'ready' || e.type === 'current') {
+        inFlight.delete(e.release.id);
+        ctl.note(`${e.release.id} ${e.type === 'current' ? 'already installed and ready' : 'ready'} at ${(e.at / 1000).toFixed(1)} s`);
+      } else if (e.type === 'failed' || e.type === 'blocked') {
+        inFlight.delete(e.release.id);
+        ctl.note(`${e.release.id} ${e.type === 'failed' ? `failed: ${e.message}` : `not installed (needs ${e.by})`}`);
+      }
+      show();
+    },
+  };
+}
+
+function planContext(o: PlanOptions, ctl: Ctl, extra: Partial<ClusterPlanContext> = {}): ClusterPlanContext {
+  return {
+    cwd: o.cwd,
+    kubeContext: o.session.kubeContext,
+    kubeconfig: o.session.kubeconfig,
+    helm: o.helm,
+    helmfile: o.helmfile,
+    api: o.session.api,
+    hub: o.session.hub,
+    environment: o.environment,
+    stateValues: o.stateValues,
+    env: o.env,
+    mode: o.helmDiff ? 'apply' : 'sync',
+    deadline: o.deadline,
+    failGraceMs: o.failGraceMs,
+    signal: ctl.signal,
+    progress: progressFor(ctl),
+    installConcurrency: o.installConcurrency,
+    ...extra,
+  };
+}
+
+function resolveDir(cwd: string, dir: string): string {
+  return isAbsolute(dir) ? dir : resolve(cwd, dir);
+}
+
+export function operatorsFiles(cwd: string, dir: string): string[] {
+  return stateFiles(resolveDir(cwd, dir)).map((f) => f.split('/').pop()!).filter((f) => OPERATORS_FILE.test(f));
+}
+
+function canonical(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
+  if (v && typeof v === 'object') return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`).join(',')}}`;
+  return JSON.stringify(v);
+}
+
+/** The parts of a CRD that change between operator releases (served versions and their schemas). */
+export function crdFingerprint(crd: KubeObject): string {
+  const versions = ((crd.spec?.versions ?? []) as Array<Record<string, unknown>>)
+    .map((v) => ({ name: v.name, served: v.served, storage: v.storage, schema: (v.schema as { openAPIV3Schema?: unknown } | undefined)?.openAPIV3Schema, subresources: v.subresources }))
+    .sort((a, b) => String(a.name).localeCompare(String(b.name)));
+  return canonical({ group: crd.spec?.group, names: crd.spec?.names?.kind, versions });
+}
+
+/** CRDs an operator release's chart ships (helmfile template --include-crds of that release). */
+async function chartCrds(o: PlanOptions, r: LoadedRelease, signal: AbortSignal): Promise<KubeObject[]> {
+  const args = ['--file', r.file, '--no-color', '--selector', `name=${r.name}`];
+  if (o.environment) args.push('--environment', o.environment);
+  for (const s of o.stateValues ?? []) args.push('--state-values-set', s);
+  args.push('template', '--include-crds', '--skip-tests', '--skip-deps');
+  const out = await o.helmfile.exec(args, { cwd: o.cwd, env: o.env, signal });
+  return parseAllDocuments(out.stdout)
+    .map((d) => d.toJS() as KubeObject | null)
+    .filter((x): x is KubeObject => !!x && x.kind === 'CustomResourceDefinition');
+}
+
+/**
+ * Install the operators (helmfile.d/00-operators.yaml) by the plan: CRDs the charts ship are compared with the
+ * cluster's and re-applied (server-side) when missing or older — helm installs CRDs once and never upgrades
+ * them — then every operator's Deployments Available and its CRDs Established.
+ */
+export async function installOperators(o: PlanOptions, ctl: Ctl): Promise<{ result: PlanResult; refreshed: string[]; releases: LoadedRelease[] }> {
+  const files = operatorsFiles(o.cwd, o.helmfileDir);
+  if (!files.length) throw new LogclawError(`no operators file (00-operators.yaml) in ${o.helmfileDir}`, { exitCode: ExitCode.missingPrerequisite });
+  ctl.update('reading the operators plan');
+  const releases = await loadPlan(o.helmfile, { dir: o.helmfileDir, cwd: o.cwd, files, environment: o.environment, stateValues: o.stateValues, env: o.env });
+  const refreshed: string[] = [];
+  const crdsOf = new Map<string, KubeObject[]>();
+  const extraAwait = async (r: { id: string }): Promise<AwaitRef[]> =>
+    (crdsOf.get(r.id) ?? []).map((c) => ({ apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', name: c.metadata!.name! }));
+  const pc = planContext(o, ctl, { extraAwait });
+  const baseHooks = (await import('../plan/index.js')).releaseHooks(pc);
+  const { executePlan } = await import('../plan/execute.js');
+  const result = await executePlan(releases, {
+    ...baseHooks,
+    isCurrent: async (r, signal) => {
+      const crds = await chartCrds(o, r as LoadedRelease, signal);
+      crdsOf.set(r.id, crds);
+      const stale = await refreshCrds(o, r as LoadedRelease, crds, ctl);
+      refreshed.push(...stale);
+      return stale.length === 0 && (await baseHooks.isCurrent!(r, signal));
+    },
+  }, { signal: ctl.signal, installConcurrency: o.installConcurrency, onEvent: (e) => pc.progress?.event?.(e) });
+  if (!result.ok && !result.interrupted) throw planError(result);
+  if (result.interrupted) throw new LogclawError('interrupted', { exitCode: ExitCode.interrupted });
+  return { result, refreshed, releases };
+}
+
+/** Re-apply CRDs that are in the chart but missing (after a first install) or different in the cluster. */
+async function refreshCrds(o: PlanOptions, r: LoadedRelease, crds: KubeObject[], ctl: Ctl): Promise<string[]> {
+  const api = o.session.api;
+  if (!api || !crds.length) return [];
+  const installed = (await api.list({ apiVersion: 'v1', kind: 'Secret', namespace: r.namespace }, { labelSelector: `owner=helm,name=${r.name}`, signal: ctl.signal }).catch(() => ({ items: [] }))).items.length > 0;
+  const stale: KubeObject[] = [];
+  for (const crd of crds) {
+    const live = await api.get({ apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', name: crd.metadata!.name! }, ctl.signal);
+    if (!live) {
+      if (installed) stale.push(crd);
+    } else if (crdFingerprint(live) !== crdFingerprint(crd)) stale.push(crd);
+  }
+  if (!stale.length) return [];
+  const names = stale.map((c) => c.metadata!.name!);
+  if (isDryRun()) {
+    recordDryRun(['--context', o.session.kubeContext, 'apply', '--server-side', '--force-conflicts', '--field-manager', 'logclaw', '-f', `<CRDs of ${r.chart}: ${names.join(', ')}>`]);
+    return names;
+  }
+  ctl.update(`${r.id}: refreshing ${names.length} CRD(s) older than the operator: ${names.join(', ')}`);
+  for (const crd of stale) {
+    const { status: _s, ...body } = crd as KubeObject & { status?: unknown };
+    await api.apply({ ...body, apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition' }, { force: true, signal: ctl.signal });
+  }
+  ctl.note(`refreshed ${names.length} CRD(s) of ${r.id} that were older than the operator chart: ${names.join(', ')}`);
+  return names;
+}
+
+export interface TenantPlanOptions extends PlanOptions {
+  tenant: string;
+  only?: string[];
+}
+
+/** The tenant's state values and environment for helmfile (the tenant file is the umbrella's values). */
+export function tenantInputs(cwd: string, tenant: string): { stateValues: string[]; env: Record<string, string> } {
+  const file = resolve(cwd, 'gitops', 'tenants', `tenant-${tenant}.yaml`);
+  if (!existsSync(file)) {
+    throw new LogclawError(`no tenant file for "${tenant}": ${join('gitops', 'tenants', `tenant-${tenant}.yaml`)} does not exist`, {
+      exitCode: ExitCode.usage,
+      hint: `Create it with \`logclaw tenant init ${tenant}\`.`,
+    });
+  }
+  return {
+    stateValues: [`tenantId=${tenant}`, `tenantFile=${file}`],
+    env: { LOGCLAW_TENANT: tenant, LOGCLAW_TENANT_FILE: file, LOGCLAW_TENANT_NAMESPACE: tenantNamespace(tenant) },
+  };
+}
+
+/** Load the tenant's releases (every helmfile.d file but the operators'), filtered by --only. */
+export async function loadTenantPlan(o: TenantPlanOptions): Promise<LoadedRelease[]> {
+  const operators = operatorsFiles(o.cwd, o.helmfileDir);
+  const all = await loadPlan(o.helmfile, { dir: o.helmfileDir, cwd: o.cwd, excludeFiles: operators, environment: o.environment, stateValues: o.stateValues, env: o.env });
+  return select(all, o.only) as LoadedRelease[];
+}
+
+/** Render each release as helmfile would install it (helmfile template, selecting that release). */
+export async function renderReleases(o: PlanOptions, releases: LoadedRelease[], signal: AbortSignal, concurrency = 3): Promise<Map<string, KubeObject[]>> {
+  const out = new Map<string, KubeObject[]>();
+  const queue = [...releases];
+  const worker = async () => {
+    for (let r = queue.shift(); r; r = queue.shift()) {
+      const args = ['--file', r.file, '--no-color', '--selector', r.namespace ? `name=${r.name},namespace=${r.namespace}` : `name=${r.name}`];
+      if (o.environment) args.push('--environment', o.environment);
+      for (const s of o.stateValues ?? []) args.push('--state-values-set', s);
+      args.push('template', '--skip-tests', '--skip-deps');
+      const res = await o.helmfile.exec(args, { cwd: o.cwd, env: o.env, signal });
+      out.set(
+        r.id,
+        parseAllDocuments(res.stdout)
+          .map((d) => d.toJS() as KubeObject | null)
+          .filter((x): x is KubeObject => !!x && typeof x === 'object' && !!x.kind),
+      );
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, releases.length) }, worker));
+  return out;
+}
+
+export const DEV_SECRETS_STEP = '@dev-secrets';
+
+/**
+ * Put a step into the plan that runs once the tenant namespace exists and before every release that does
+ * not lead to it: the release rendering the Namespace (and what it needs) first, then the step, then the rest.
+ */
+export function withStep(releases: LoadedRelease[], rendered: Map<string, KubeObject[]>, namespace: string): { releases: LoadedRelease[]; nsRelease?: string } {
+  const creator = releases.find((r) => (rendered.get(r.id) ?? []).some((o) => o.kind === 'Namespace' && o.metadata?.name === namespace));
+  const before = new Set<string>();
+  const byId = new Map(releases.map((r) => [r.id, r]));
+  const add = (id: string) => {
+    if (before.has(id)) return;
+    before.add(id);
+    for (const n of byId.get(id)?.needs ?? []) add(n);
+  };
+  if (creator) add(creator.id);
+  const step: LoadedRelease = { id: DEV_SECRETS_STEP, name: 'dev-secrets', namespace, chart: '', file: '', needs: creator ? [creator.id] : [], labels: {}, inputs: '' };
+  return {
+    nsRelease: creator?.id,
+    releases: [...releases.map((r) => (before.has(r.id) ? r : { ...r, needs: [...r.needs, DEV_SECRETS_STEP] })), step],
+  };
+}
+
+export async function installTenant(o: TenantPlanOptions, releases: LoadedRelease[], ctl: Ctl, step?: (ctl: Ctl) => Promise<void>): Promise<PlanResult> {
+  const pc = planContext(o, ctl);
+  const { releaseHooks } = await import('../plan/index.js');
+  const { executePlan } = await import('../plan/execute.js');
+  const hooks = releaseHooks(pc);
+  const isStep = (id: string) => id === DEV_SECRETS_STEP;
+  const result = await executePlan(
+    releases,
+    {
+      isCurrent: async (r, signal) => (isStep(r.id) ? false : hooks.isCurrent!(r, signal)),
+      install: async (r, signal) => (isStep(r.id) ? step?.({ ...ctl, signal }) : hooks.install(r, signal)),
+      await: async (r, signal) => (isStep(r.id) ? undefined : hooks.await(r, signal)),
+      done: async (r, signal) => (isStep(r.id) ? undefined : hooks.done!(r, signal)),
+    },
+    { signal: ctl.signal, installConcurrency: o.installConcurrency, onEvent: (e) => (isStep(e.release.id) ? undefined : pc.progress?.event?.(e)) },
+  );
+  if (result.interrupted) throw new LogclawError('interrupted', { exitCode: ExitCode.interrupted });
+  if (!result.ok) throw planError({ ...result, outcomes: result.outcomes.filter((x) => !isStep(x.id) || x.status === 'failed') });
+  return { ...result, outcomes: result.outcomes.filter((x) => !isStep(x.id)) };
+}
+
+// ---------------------------------------------------------------- status
+
+export interface ComponentStatus {
+  component: string;
+  release: string;
+  status: 'ready' | 'progressing' | 'failed' | 'missing';
+  message: string;
+  /** Seconds since the release was last installed or upgraded. */
+  ageSeconds?: number;
+  objects: number;
+  revision?: number;
+  helmStatus?: string;
+}
+
+export { isNotFound };
