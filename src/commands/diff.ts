@@ -1,6 +1,44 @@
 import type { Command } from 'commander';
-import { stub } from './stub.js';
+import { action, examples } from './context.js';
 
 export function register(program: Command): void {
-  stub(program, 'diff', 'show what installing a tenant would change');
+  const cmd = program
+    .command('diff')
+    .description('show what installing a tenant would change (server-side dry run, change safety verdicts); exit 1 when something would change')
+    .requiredOption('--tenant <id>', 'tenant ID (gitops/tenants/tenant-<id>.yaml)')
+    .option('--kube-context <ctx>', 'kube context (default: the current context)')
+    .option('--format <format>', 'diff or json', 'diff')
+    .option('--show-secrets', 'show Secret values instead of masking them')
+    .action(
+      action(async (ctx, opts: { tenant: string; kubeContext?: string; format: string; showSecrets?: boolean }) => {
+        const { usageError } = await import('../errors.js');
+        if (opts.format !== 'diff' && opts.format !== 'json') throw usageError(`--format must be diff or json, not "${opts.format}"`);
+        const { Helm } = await import('../tools/helm.js');
+        const { connectCluster } = await import('../diff/connect.js');
+        const { diffTenant } = await import('../diff/index.js');
+        const { formatDiffBody, formatSummary } = await import('../diff/format.js');
+        const helm = await Helm.detect();
+        const { api, context } = await connectCluster(opts.kubeContext);
+        try {
+          const d = await diffTenant({
+            root: ctx.cwd,
+            tenantId: opts.tenant,
+            api,
+            helm,
+            context,
+            showSecrets: opts.showSecrets,
+            signal: ctx.signal,
+            onPhase: (t) => ctx.out.info(ctx.out.style('dim', `${t}…`)),
+          });
+          ctx.out.result(d, (r, o) => [formatDiffBody(r, o), formatSummary(r, o)].filter(Boolean).join('\n'));
+          return d.changed ? 1 : 0;
+        } finally {
+          await api.close();
+        }
+      }),
+    );
+  examples(cmd, [
+    'logclaw diff --tenant acme --kube-context prod',
+    'logclaw diff --tenant acme --format json | jq .assessment.blocking',
+  ]);
 }

@@ -1,6 +1,121 @@
 import type { Command } from 'commander';
-import { stub } from './stub.js';
+import { action, examples } from './context.js';
+
+interface UpgradeFlags {
+  tenant: string;
+  kubeContext?: string;
+  yes?: boolean;
+  force?: boolean;
+  recreate?: boolean;
+  dryRun?: boolean;
+  timeout: string;
+}
 
 export function register(program: Command): void {
-  stub(program, 'upgrade', 'upgrade a tenant, refusing changes that lose data');
+  const cmd = program
+    .command('upgrade')
+    .description('upgrade a tenant: show the changes and their safety, refuse data loss and immutable changes, upgrade only changed releases')
+    .requiredOption('--tenant <id>', 'tenant ID (gitops/tenants/tenant-<id>.yaml)')
+    .option('--kube-context <ctx>', 'kube context (default: the current context)')
+    .option('-y, --yes', 'do not ask for confirmation')
+    .option('--force', 'go through with data-loss and immutable changes')
+    .option('--recreate', 'carry out immutable StatefulSet changes: delete with --cascade=orphan (pods and PVCs stay), re-create')
+    .option('--dry-run', 'show the changes and every command the upgrade would run; change nothing')
+    .option('--timeout <duration>', 'how long to wait for the upgraded releases to be ready', '15m')
+    .option('--json', 'print the result as JSON')
+    .action(
+      action(async (ctx, flags: UpgradeFlags) => {
+        const { ExitCode, LogclawError, usageError } = await import('../errors.js');
+        const { parseDuration } = await import('../verify/duration.js');
+        const timeoutMs = parseDuration(flags.timeout);
+        const { Helm } = await import('../tools/helm.js');
+        const { setDryRun } = await import('../tools/exec.js');
+        const { connectCluster } = await import('../diff/connect.js');
+        const { diffTenant } = await import('../diff/index.js');
+        const { decide, applyUpgrade } = await import('../diff/upgrade.js');
+        const { formatFindings, formatSummary, verdictStyle } = await import('../diff/format.js');
+        const out = ctx.out;
+        const helm = await Helm.detect();
+        const { api, context } = await connectCluster(flags.kubeContext);
+        try {
+          const d = await diffTenant({ root: ctx.cwd, tenantId: flags.tenant, api, helm, context, signal: ctx.signal, onPhase: (t) => out.info(out.style('dim', `${t}…`)) });
+          // the changes and their verdicts first
+          if (d.changed) {
+            out.print(
+              d.objects
+                .map((x) => `  ${x.action.padEnd(7)} ${out.style(verdictStyle[x.verdict], x.verdict.padEnd(10))} ${x.ref}`)
+                .join('\n'),
+            );
+          }
+          out.print(formatSummary(d, out));
+          if (!d.changed) {
+            out.result({ status: 'unchanged', diff: d }, () => '');
+            return 0;
+          }
+          const decision = decide(d, { force: flags.force, recreate: flags.recreate });
+          if (!decision.ok) {
+            const recreatable = decision.refused.filter((f) => f.recreate);
+            const lines = [`upgrade refused: ${decision.refused.length} change${decision.refused.length === 1 ? '' : 's'} would lose data or cannot be applied`];
+            out.result({ status: 'refused', refused: decision.refused, diff: d }, () => '');
+            throw new LogclawError(lines[0]!, {
+              exitCode: ExitCode.checkFailed,
+              details: formatFindings(decision.refused, out).split('\n'),
+              hint: recreatable.length === decision.refused.length
+                ? 'Re-run with --recreate to re-create the StatefulSets (pods and PVCs keep running), or change the tenant file back.'
+                : `Change the tenant file back, or re-run with --force${recreatable.length ? ' (and --recreate for the StatefulSets)' : ''} if you accept the consequences above.`,
+            });
+          }
+          if (decision.forced.length) out.warn(`--force: going through with ${decision.forced.length} blocking change(s) listed above`);
+          if (flags.dryRun) setDryRun(true);
+          else if (!flags.yes) {
+            if (!process.stdin.isTTY || !process.stdout.isTTY) {
+              throw usageError('upgrade needs confirmation: pass --yes (no terminal to ask on)', 'Review the changes with `logclaw diff` first.');
+            }
+            const { confirm } = await import('@inquirer/prompts');
+            const ok = await confirm({ message: `Upgrade tenant ${d.tenantId} in context ${context}?`, default: false }, { signal: ctx.signal });
+            if (!ok) {
+              out.print('cancelled: nothing changed');
+              return ExitCode.checkFailed;
+            }
+          }
+          const result = await applyUpgrade({
+            diff: d,
+            decision,
+            api,
+            helm,
+            context,
+            timeoutMs,
+            signal: ctx.signal,
+            progress: {
+              step: (t) => out.info(t),
+              waiting: (rel, t) => out.info(out.style('dim', `${rel}: waiting for ${t}`)),
+              note: (t) => out.info(t),
+              event: (e) => {
+                if (e.type === 'ready') out.info(`${e.release.id}: ready`);
+              },
+            },
+          });
+          out.result({ status: flags.dryRun ? 'dry-run' : 'upgraded', result, diff: d }, (r) => {
+            const lines: string[] = [];
+            if (flags.dryRun) lines.push('dry run: nothing changed; the upgrade would run:', ...r.result.commands.map((c) => `  ${c}`));
+            else {
+              for (const x of r.result.recreated) lines.push(`re-created ${x} (pods and PVCs kept)`);
+              for (const x of r.result.expandedClaims) lines.push(`expanded ${x}`);
+              for (const x of r.result.keptClaims) lines.push(`kept ${x}`);
+              for (const x of r.result.restarted) lines.push(`restarted ${x}`);
+              lines.push(out.style('green', `upgraded ${r.result.releases.join(', ')}: ready`));
+            }
+            return lines.join('\n');
+          });
+          return 0;
+        } finally {
+          await api.close();
+        }
+      }),
+    );
+  examples(cmd, [
+    'logclaw upgrade --tenant acme --kube-context prod',
+    'logclaw upgrade --tenant acme --dry-run',
+    'logclaw upgrade --tenant acme --recreate --yes',
+  ]);
 }

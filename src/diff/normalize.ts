@@ -1,0 +1,62 @@
+/**
+ * Objects as the diff shows them: without what the server maintains (managedFields, resourceVersion, uid,
+ * generation, timestamps, status), keys sorted for a stable text, and Secret values masked unless asked.
+ */
+import { createHash } from 'node:crypto';
+import { stringify } from 'yaml';
+import type { KubeObject } from '../safety/objects.js';
+
+const SERVER_METADATA = ['managedFields', 'resourceVersion', 'uid', 'generation', 'creationTimestamp', 'selfLink', 'deletionTimestamp', 'deletionGracePeriodSeconds'];
+const SERVER_ANNOTATIONS = ['kubectl.kubernetes.io/last-applied-configuration', 'deployment.kubernetes.io/revision'];
+
+/** A copy without server-maintained fields. */
+export function stripServerFields(o: KubeObject): KubeObject {
+  const c = structuredClone(o) as KubeObject & { status?: unknown };
+  delete c.status;
+  for (const k of SERVER_METADATA) delete c.metadata[k];
+  if (c.metadata.annotations) {
+    for (const k of SERVER_ANNOTATIONS) delete c.metadata.annotations[k];
+    if (Object.keys(c.metadata.annotations).length === 0) delete c.metadata.annotations;
+  }
+  return c;
+}
+
+/**
+ * Mask Secret values in a before/after pair the way kubectl diff does: equal values become `***`, changed ones
+ * `*** (before)` / `*** (after)`, so the diff shows which keys change and never their values.
+ */
+export function maskSecretPair(before: KubeObject | undefined, after: KubeObject | undefined): [KubeObject | undefined, KubeObject | undefined] {
+  const isSecret = (o?: KubeObject) => o?.kind === 'Secret' && o.apiVersion === 'v1';
+  if (!isSecret(before) && !isSecret(after)) return [before, after];
+  const b = before ? structuredClone(before) : undefined;
+  const a = after ? structuredClone(after) : undefined;
+  for (const field of ['data', 'stringData']) {
+    const bd = (b?.[field] ?? undefined) as Record<string, string> | undefined;
+    const ad = (a?.[field] ?? undefined) as Record<string, string> | undefined;
+    for (const key of new Set([...Object.keys(bd ?? {}), ...Object.keys(ad ?? {})])) {
+      const same = bd?.[key] !== undefined && ad?.[key] !== undefined && bd[key] === ad[key];
+      if (bd && key in bd) bd[key] = same ? '***' : '*** (before)';
+      if (ad && key in ad) ad[key] = same ? '***' : '*** (after)';
+    }
+  }
+  return [b, a];
+}
+
+/** A short fingerprint of secret data, to tell "changed" without showing it (used in JSON output). */
+export const fingerprint = (v: string): string => createHash('sha256').update(v).digest('hex').slice(0, 8);
+
+function sortKeys(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(sortKeys);
+  if (v && typeof v === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const k of Object.keys(v as Record<string, unknown>).sort()) out[k] = sortKeys((v as Record<string, unknown>)[k]);
+    return out;
+  }
+  return v;
+}
+
+/** Stable YAML of an object for diffing. */
+export function toYaml(o: KubeObject | undefined): string {
+  if (!o) return '';
+  return stringify(sortKeys(o), { lineWidth: 0, sortMapEntries: false });
+}

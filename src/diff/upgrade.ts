@@ -1,0 +1,180 @@
+/**
+ * `logclaw upgrade`: the diff and its safety verdicts first; data-loss and immutable changes refused unless
+ * --force; immutable StatefulSet changes carried out with --recreate (the documented procedure: delete the
+ * StatefulSet with --cascade=orphan so its pods and PVCs keep running, then the upgrade re-creates it and it
+ * adopts them); then only the releases whose render changed are upgraded, each gated on readiness of what it
+ * renders (as install waits); ConfigMaps/Secrets read only at start get their workloads restarted.
+ * Core: returns results, prints nothing; the command asks for confirmation before calling applyUpgrade.
+ */
+import { ExitCode, LogclawError } from '../errors.js';
+import type { KubeApi } from '../cluster/api.js';
+import { WatchHub } from '../cluster/watch.js';
+import { awaitOrExplain, awaitRefs, type ClusterPlanContext, type Progress } from '../plan/index.js';
+import { executePlan, type PlanResult } from '../plan/execute.js';
+import { planError } from '../plan/index.js';
+import type { PlanRelease } from '../plan/dag.js';
+import { dryRunCommands, isDryRun } from '../tools/exec.js';
+import type { Helm } from '../tools/helm.js';
+import { Kubectl } from '../tools/kubectl.js';
+import { get, isRecord, type KubeObject } from '../safety/objects.js';
+import { parseQuantity } from '../safety/quantity.js';
+import type { Finding } from '../safety/types.js';
+import type { ReleaseDiff, TenantDiff } from './index.js';
+
+export interface UpgradeDecision {
+  /** Findings that stop the upgrade (after --force / --recreate are taken into account). */
+  refused: Finding[];
+  /** StatefulSets to re-create (--recreate). */
+  recreate: Array<{ namespace: string; name: string }>;
+  /** Blocking findings let through by --force. */
+  forced: Finding[];
+  ok: boolean;
+}
+
+/** Which blocking findings stop the upgrade, given --force and --recreate. Pure. */
+export function decide(d: TenantDiff, o: { force?: boolean; recreate?: boolean }): UpgradeDecision {
+  const recreate = new Map<string, { namespace: string; name: string }>();
+  const remaining: Finding[] = [];
+  for (const f of d.assessment.blocking) {
+    if (o.recreate && f.recreate) recreate.set(`${f.recreate.namespace}/${f.recreate.name}`, { namespace: f.recreate.namespace, name: f.recreate.name });
+    else remaining.push(f);
+  }
+  // a recreated StatefulSet's other blocking findings (e.g. a selector change) still need --force
+  return {
+    refused: o.force ? [] : remaining,
+    forced: o.force ? remaining : [],
+    recreate: [...recreate.values()],
+    ok: o.force || remaining.length === 0,
+  };
+}
+
+export interface ApplyOptions {
+  diff: TenantDiff;
+  decision: UpgradeDecision;
+  api: KubeApi;
+  helm: Helm;
+  context: string;
+  timeoutMs: number;
+  signal: AbortSignal;
+  progress?: Progress & { step?(text: string): void };
+}
+
+export interface UpgradeResult {
+  recreated: string[];
+  expandedClaims: string[];
+  keptClaims: string[];
+  releases: string[];
+  restarted: string[];
+  plan?: PlanResult;
+  /** Under --dry-run: every command that would have run. */
+  commands: string[];
+}
+
+export async function applyUpgrade(o: ApplyOptions): Promise<UpgradeResult> {
+  const kubectl = await Kubectl.detect();
+  const target = { context: o.context };
+  const result: UpgradeResult = { recreated: [], expandedClaims: [], keptClaims: [], releases: [], restarted: [], commands: [] };
+  const deadline = Date.now() + o.timeoutMs;
+
+  // 1. --recreate: orphan-delete the StatefulSets whose frozen fields change; the release upgrade re-creates them
+  for (const s of o.decision.recreate) {
+    const live = (await o.api.get({ apiVersion: 'apps/v1', kind: 'StatefulSet', namespace: s.namespace, name: s.name }, o.signal)) as KubeObject | undefined;
+    o.progress?.step?.(`re-creating StatefulSet ${s.namespace}/${s.name}: deleting it with --cascade=orphan (pods and PVCs keep running)`);
+    await kubectl.mutate(['delete', 'statefulset', s.name, '--namespace', s.namespace, '--cascade=orphan', '--wait=true', `--timeout=${Math.max(10, Math.round((deadline - Date.now()) / 1000))}s`], target, { signal: o.signal });
+    result.recreated.push(`StatefulSet ${s.namespace}/${s.name}`);
+    if (live) await expandClaims(o, kubectl, live, result);
+  }
+
+  // 2. the releases whose render changed, through the release plan (each gated on readiness)
+  const changed = o.diff.releases.filter((r) => r.changed);
+  const byId = new Map(changed.map((r) => [r.id, r]));
+  const planReleases: PlanRelease[] = changed.map((r) => ({ id: r.id, name: r.name, namespace: r.namespace, chart: r.chartDir, file: r.valuesFiles[0] ?? '', needs: [], labels: {} }));
+  const hub = isDryRun() ? undefined : new WatchHub(o.api, o.signal);
+  const pc = { cwd: process.cwd(), kubeContext: o.context, helm: o.helm, api: o.api, hub, mode: 'sync', deadline, signal: o.signal, progress: o.progress } as unknown as ClusterPlanContext;
+  try {
+    const plan = await executePlan(
+      planReleases,
+      {
+        install: async (r, signal) => {
+          const rel = byId.get(r.id)!;
+          o.progress?.step?.(`upgrading release ${r.id}`);
+          await o.helm.cluster(helmUpgradeArgs(rel), { kubeContext: o.context }, { signal });
+        },
+        await: async (r) => {
+          if (isDryRun()) return;
+          const objs = o.diff.objects.filter((x) => x.release === r.id && x.action !== 'delete');
+          const refs = await awaitRefs(o.api, objs.map((x) => ({ apiVersion: x.apiVersion, kind: x.kind, metadata: { name: x.name, namespace: x.namespace } })), r.namespace);
+          await awaitOrExplain(pc, r.id, refs);
+        },
+      },
+      { signal: o.signal, onEvent: (e) => o.progress?.event?.(e) },
+    );
+    result.plan = plan;
+    if (!plan.ok) {
+      if (plan.interrupted) throw new LogclawError('interrupted', { exitCode: ExitCode.interrupted });
+      throw planError(plan);
+    }
+    result.releases = changed.map((r) => r.id);
+
+    // 3. workloads that read a changed ConfigMap/Secret only at start
+    const restarts = new Map<string, { kind: string; namespace: string; name: string }>();
+    for (const f of o.diff.assessment.findings) for (const w of f.rolloutRestart ?? []) restarts.set(`${w.kind}/${w.namespace}/${w.name}`, w);
+    for (const w of restarts.values()) {
+      o.progress?.step?.(`restarting ${w.kind} ${w.namespace}/${w.name} (it reads a changed ConfigMap/Secret only at start)`);
+      await kubectl.mutate(['rollout', 'restart', `${w.kind.toLowerCase()}/${w.name}`, '--namespace', w.namespace], target, { signal: o.signal });
+      result.restarted.push(`${w.kind} ${w.namespace}/${w.name}`);
+    }
+    if (restarts.size && !isDryRun()) {
+      const refs = [...restarts.values()].map((w) => ({ apiVersion: w.kind === 'CronJob' || w.kind === 'Job' ? 'batch/v1' : 'apps/v1', kind: w.kind, namespace: w.namespace, name: w.name }));
+      await awaitOrExplain(pc, 'restarts', refs);
+    }
+  } finally {
+    hub?.stop();
+  }
+  result.commands = isDryRun() ? [...dryRunCommands()] : [];
+  return result;
+}
+
+export function helmUpgradeArgs(r: ReleaseDiff): string[] {
+  const args = ['upgrade', '--install', r.name, r.chartDir, '--namespace', r.namespace, '--create-namespace'];
+  for (const f of r.valuesFiles) args.push('--values', f);
+  return args;
+}
+
+/**
+ * The claims of a re-created StatefulSet keep their size; where the new claim template asks for more and the claim
+ * is bound, ask for more on the claim (the StorageClass must allow expansion). Unbound claims are left as they are.
+ */
+async function expandClaims(o: ApplyOptions, kubectl: Kubectl, sts: KubeObject, result: UpgradeResult): Promise<void> {
+  const desired = o.diff.objects.find((x) => x.kind === 'StatefulSet' && x.namespace === sts.metadata.namespace && x.name === sts.metadata.name);
+  if (!desired) return;
+  const wanted = await desiredTemplates(o, sts);
+  const replicas = Number(get(sts, 'spec.replicas') ?? 1);
+  for (const t of wanted) {
+    const tname = String(get(t, 'metadata.name'));
+    const size = get(t, 'spec.resources.requests.storage');
+    const want = parseQuantity(size);
+    if (want === undefined) continue;
+    for (let i = 0; i < replicas; i++) {
+      const name = `${tname}-${sts.metadata.name}-${i}`;
+      const pvc = (await o.api.get({ apiVersion: 'v1', kind: 'PersistentVolumeClaim', namespace: sts.metadata.namespace, name }, o.signal)) as KubeObject | undefined;
+      if (!pvc) continue;
+      const have = parseQuantity(get(pvc, 'spec.resources.requests.storage'));
+      if (have === undefined || have >= want) continue;
+      if (get(pvc, 'status.phase') !== 'Bound') {
+        result.keptClaims.push(`PersistentVolumeClaim ${sts.metadata.namespace}/${name} (not bound: keeps ${String(get(pvc, 'spec.resources.requests.storage'))})`);
+        continue;
+      }
+      o.progress?.step?.(`expanding PersistentVolumeClaim ${sts.metadata.namespace}/${name} to ${String(size)}`);
+      await kubectl.mutate(['patch', 'persistentvolumeclaim', name, '--namespace', sts.metadata.namespace!, '--type', 'merge', '--patch', JSON.stringify({ spec: { resources: { requests: { storage: size } } } })], { context: o.context }, { signal: o.signal });
+      result.expandedClaims.push(`PersistentVolumeClaim ${sts.metadata.namespace}/${name} → ${String(size)}`);
+    }
+  }
+}
+
+/** The claim templates the new render asks for (from the predicted object the diff computed). */
+async function desiredTemplates(o: ApplyOptions, sts: KubeObject): Promise<unknown[]> {
+  const hit = o.diff.predicted?.get(`StatefulSet/${sts.metadata.namespace}/${sts.metadata.name}`);
+  const t = hit ? get(hit, 'spec.volumeClaimTemplates') : undefined;
+  return Array.isArray(t) ? t.filter(isRecord) : [];
+}
