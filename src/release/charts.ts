@@ -2,7 +2,8 @@
  * The charts of the repository as data: Chart.yaml metadata, local (file://) dependencies, and the order
  * they must be built in (a chart after every chart it depends on; the library chart first).
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { discoverCharts as discoverChartDirs, readChart as readChartInfo } from '../charts/index.js';
 import { join, relative, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { ExitCode, LogclawError } from '../errors.js';
@@ -42,25 +43,22 @@ export function parseChartYaml(text: string, where: string): ChartMeta {
   }
 }
 
-/** Read one chart directory. */
+/** Read one chart directory (Chart.yaml parsing is src/charts' readChart; problems become errors here). */
 export function readChart(dir: string): ChartInfo {
-  const file = join(dir, 'Chart.yaml');
-  const meta = parseChartYaml(readFileSync(file, 'utf8'), file);
-  if (typeof meta.name !== 'string' || typeof meta.version !== 'string') {
-    throw new LogclawError(`${file} needs a name and a version`);
+  const c = readChartInfo(resolve(dir));
+  if (c.problems.length || !c.name || !c.version) {
+    throw new LogclawError(`${join(dir, 'Chart.yaml')}: ${c.problems[0] ?? 'needs a name and a version'}`);
   }
-  const deps = Array.isArray(meta.dependencies) ? (meta.dependencies as Array<Record<string, unknown>>) : [];
   return {
-    name: meta.name,
-    version: meta.version,
-    type: meta.type === 'library' ? 'library' : 'application',
+    name: c.name,
+    version: c.version,
+    type: c.type,
     dir: resolve(dir),
-    dependencies: deps.map((d) => {
-      const repository = typeof d.repository === 'string' ? d.repository : undefined;
-      const dep: ChartDependency = { name: String(d.name), version: String(d.version ?? '') };
-      if (repository) dep.repository = repository;
-      if (typeof d.alias === 'string') dep.alias = d.alias;
-      if (repository?.startsWith('file://')) dep.localDir = resolve(dir, repository.slice('file://'.length));
+    dependencies: c.dependencies.map((d) => {
+      const dep: ChartDependency = { name: d.name, version: d.version };
+      if (d.repository) dep.repository = d.repository;
+      if (d.alias) dep.alias = d.alias;
+      if (d.path) dep.localDir = d.path;
       return dep;
     }),
   };
@@ -71,10 +69,7 @@ export function discoverCharts(chartsDir: string): ChartInfo[] {
   if (!existsSync(chartsDir)) {
     throw new LogclawError(`no charts directory at ${chartsDir}`, { exitCode: ExitCode.usage, hint: 'run from the repository root or pass --charts DIR' });
   }
-  const charts = readdirSync(chartsDir, { withFileTypes: true })
-    .filter((d) => d.isDirectory() && existsSync(join(chartsDir, d.name, 'Chart.yaml')))
-    .map((d) => readChart(join(chartsDir, d.name)));
-  return dependencyOrder(charts);
+  return dependencyOrder(discoverChartDirs(chartsDir).map((c) => readChart(c.dir)));
 }
 
 /** Topological order over local dependencies; ties broken by name so the order is stable. */
