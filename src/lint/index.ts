@@ -21,6 +21,7 @@ import { checkHelmfile, loadHelmfile } from '../helmfile/index.js';
 import { CrdCatalog } from '../manifests/crds.js';
 import { KubeSchemas } from '../manifests/kube-schema.js';
 import { validateRender } from '../manifests/index.js';
+import { RELEASE_NAME_LIMIT } from '../manifests/domain/names.js';
 import { OperatorCatalog } from '../manifests/operators.js';
 import { isRecord, type Finding, type WaivedFinding } from '../manifests/types.js';
 import { listTenants, releaseName, renderChart, sourceResolver, tenantNamespace, umbrellaDir, UMBRELLA_CHART } from '../render/index.js';
@@ -188,8 +189,7 @@ export async function runLint(o: LintOptions): Promise<LintResult> {
       .filter((c) => c.dependencies.length && !c.problems.length)
       .map(async (c) => {
         try {
-          const r = await ensureDependencies(c.dir, o.helm, done);
-          stats.dependencyBuilds += r.filter((x) => x.built).length;
+          await ensureDependencies(c.dir, o.helm, done);
         } catch (e) {
           broken.add(c.dir);
           if (!findings.some((f) => f.rule === 'chart-dependency-unavailable' && f.chart === c.name) && !findings.some((f) => f.rule === 'chart-dependency' && f.chart === c.name)) {
@@ -198,8 +198,8 @@ export async function runLint(o: LintOptions): Promise<LintResult> {
         }
       }),
   );
-  // Built stamps of dependencies are recorded; unique count.
-  stats.dependencyBuilds = [...done.values()].length ? (await Promise.all(done.values())).flat().filter((r, i, a) => r.built && a.findIndex((x) => x.chart === r.chart) === i).length : 0;
+  const builds = (await Promise.allSettled(done.values())).flatMap((s) => (s.status === 'fulfilled' ? s.value : []));
+  stats.dependencyBuilds = new Set(builds.filter((r) => r.built).map((r) => r.chart)).size;
 
   const jobs: Array<() => Promise<void>> = [];
   const umbrellaChart = charts.find((c) => c.dir === umbrella);
@@ -207,6 +207,11 @@ export async function runLint(o: LintOptions): Promise<LintResult> {
 
   const render = async (label: string, tenant: string | undefined, release: string, namespace: string, valuesFiles: string[], set: string[], onlyRules?: Set<string>) => {
     const env = tenantEnv(valuesFiles, umbrellaValues);
+    if (release.length > RELEASE_NAME_LIMIT) {
+      // helm refuses to render it at all; say why in our words.
+      findings.push({ rule: 'release-name-too-long', severity: 'error', message: `release name "${release}" is ${release.length} characters; helm allows ${RELEASE_NAME_LIMIT} (tenantId may be at most ${RELEASE_NAME_LIMIT - releaseName('').length} characters)`, file: relative(root, join(root, 'schemas', 'tenant.schema.json')), target: label, tenant });
+      return;
+    }
     try {
       const r = await renderChart({ helm: o.helm, root, chartDir: umbrella, release, namespace, valuesFiles, set, kubeVersion, apiVersions, signal: o.signal });
       stats.renders++;
