@@ -160,8 +160,12 @@ export class ExecSessions {
       }
     }
     if (lineBuf && req.onLine && !stopped && req.onLine(lineBuf) === true) stopped = true;
-    const exitCode = status ? exitCodeOf(status) : -1;
+    let exitCode = status ? exitCodeOf(status) : -1;
+    // some runtimes (KWOK among them) report a non-zero exit as an internal error whose message says it
+    const said = /exit status (\d+)/.exec(status?.message ?? '');
+    if (exitCode === -1 && said) exitCode = Number(said[1]);
     if (!error && status && exitCode === -1 && status.status !== 'Success') error = status.message ?? status.reason ?? 'exec failed';
+    if (!error && exitCode > 0 && !req.stdin && !stderr && status?.message) stderr = status.message;
     return {
       command,
       pod: req.pod,

@@ -183,8 +183,15 @@ export async function credentialsFor(kube: Kube, namespace: string, broker: Brok
   };
 }
 
+/**
+ * Wall-clock bound for commands run in the broker pod: closing an exec session does not stop the process
+ * in most container runtimes, so every command verify starts ends on its own (coreutils `timeout`, exit 124).
+ */
+export const bounded = (ms: number, command: string[]): string[] => ['timeout', String(Math.max(1, Math.ceil(ms / 1000))), ...command];
+export const TIMEOUT_EXIT = 124;
+
 export function consumerCommand(broker: Broker, topic: string, group: string, timeoutMs: number, creds?: KafkaCredentials): string[] {
-  return [
+  return bounded(timeoutMs + 2000, [
     CONSOLE_CONSUMER,
     '--bootstrap-server',
     broker.bootstrap,
@@ -198,14 +205,13 @@ export function consumerCommand(broker: Broker, topic: string, group: string, ti
     '--consumer-property',
     'enable.auto.commit=false',
     ...(creds?.properties ?? []).flatMap((p) => ['--consumer-property', p]),
-    // the command ends on its own even if the exec session is cut
     '--timeout-ms',
     String(Math.max(1000, Math.round(timeoutMs))),
-  ];
+  ]);
 }
 
-export function producerCommand(broker: Broker, topic: string, creds?: KafkaCredentials): string[] {
-  return [CONSOLE_PRODUCER, '--bootstrap-server', broker.bootstrap, '--topic', topic, ...(creds?.properties ?? []).flatMap((p) => ['--producer-property', p])];
+export function producerCommand(broker: Broker, topic: string, timeoutMs: number, creds?: KafkaCredentials): string[] {
+  return bounded(timeoutMs, [CONSOLE_PRODUCER, '--bootstrap-server', broker.bootstrap, '--topic', topic, ...(creds?.properties ?? []).flatMap((p) => ['--producer-property', p])]);
 }
 
 /** The KafkaTopic for a topic name: found (with its Ready verdict), missing, or unknown (CRD not served). */
@@ -260,7 +266,7 @@ export function watchTopic(
       command: consumerCommand(broker, topic, group, timeoutMs, creds),
       secrets: creds?.secrets,
       signal: stopper.signal,
-      timeoutMs: timeoutMs + 2000,
+      timeoutMs: timeoutMs + 4000,
       onOpen: () => markOpen(),
       onLine: (l) => {
         if (l.includes(marker)) {

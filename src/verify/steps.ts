@@ -21,6 +21,7 @@ import {
   topicState,
   watchTopic,
   producerCommand,
+  TIMEOUT_EXIT,
   type Broker,
   type KafkaCredentials,
   type TopicWatch,
@@ -74,6 +75,8 @@ const sleep = (ms: number, signal: AbortSignal) =>
 
 /** A share of the time left, at least `min` ms (and never past the deadline). */
 const budget = (ctx: Ctx, share: number, min = 3000) => Math.min(ctx.remaining(), Math.max(min, ctx.remaining() * share));
+
+const firstLine = (s: string): string => s.split('\n')[0]!.trim();
 
 const errText = (e: unknown): string => {
   const body = (e as { body?: unknown })?.body;
@@ -276,7 +279,9 @@ async function startRawWatch(ctx: Ctx): Promise<void> {
     const group = consumerGroup(creds?.groupPrefix, `raw-${ctx.marker}`);
     ctx.state.rawGroup = group;
     // lives across steps 2 and 3: its own signal, closed by the run's closer
-    ctx.state.rawWatch = watchTopic(ctx.sessions, ctx.namespace, broker, RAW_TOPIC, ctx.marker, group, ctx.remaining(), creds, new AbortController().signal);
+    // bounded by what step 3 may wait (a third of the time left) plus slack
+    const bound = Math.min(ctx.remaining(), ctx.remaining() / 3 + 10_000);
+    ctx.state.rawWatch = watchTopic(ctx.sessions, ctx.namespace, broker, RAW_TOPIC, ctx.marker, group, bound, creds, new AbortController().signal);
   } catch (e) {
     ctx.state.brokerError = e;
   }
@@ -393,10 +398,10 @@ export const kafkaRaw: Step<VerifyEnv> = {
         evidence: [`consumer in ${where}`, `record: ${snippet(r.line ?? '', 160)}`, ...(ingestState.sends > 1 ? [`marker POSTed ${ingestState.sends} times`] : [])],
       };
     }
-    if (r.exec.error || r.exec.exitCode > 0) {
+    if (r.exec.error || (r.exec.exitCode > 0 && r.exec.exitCode !== TIMEOUT_EXIT)) {
       return {
         status: 'fail',
-        summary: `the console consumer in pod ${broker.pod} failed${r.exec.error ? `: ${r.exec.error}` : ` (exit ${r.exec.exitCode})`}`,
+        summary: `the console consumer in pod ${broker.pod} failed${r.exec.error ? `: ${firstLine(r.exec.error)}` : ` (exit ${r.exec.exitCode})`}`,
         hop: `exec into Kafka broker pod ${broker.pod}`,
         evidence: describeExecFailure(r.exec),
         hint: `Check exec works (kubectl -n ${ctx.namespace} exec ${broker.pod} -c ${broker.container} -- ls) and the listener/credentials: ${broker.bootstrap}.`,
@@ -578,16 +583,16 @@ export const anomalies: Step<VerifyEnv> = {
         namespace: ctx.namespace,
         pod: broker.pod,
         container: broker.container,
-        command: producerCommand(broker, ANOMALY_TOPIC, writeCreds),
+        command: producerCommand(broker, ANOMALY_TOPIC, Math.min(30_000, ctx.remaining()), writeCreds),
         secrets: writeCreds?.secrets,
         stdin: `${event}\n`,
         signal: AbortSignal.any([ctx.signal, producing.signal]),
-        timeoutMs: Math.min(30_000, ctx.remaining()),
+        timeoutMs: Math.min(30_000, ctx.remaining()) + 2000,
       });
-      if (r.error || r.exitCode > 0) {
+      if (r.error || (r.exitCode > 0 && r.exitCode !== TIMEOUT_EXIT)) {
         producerFailure ??= {
           status: 'fail',
-          summary: `the console producer in pod ${broker.pod} failed${r.error ? `: ${r.error}` : ` (exit ${r.exitCode})`}`,
+          summary: `the console producer in pod ${broker.pod} failed${r.error ? `: ${firstLine(r.error)}` : ` (exit ${r.exitCode})`}`,
           hop: `produce to ${ANOMALY_TOPIC} (exec into Kafka broker pod ${broker.pod})`,
           evidence: describeExecFailure(r),
           hint: `Check that topic ${ANOMALY_TOPIC} exists and that the producer may write it (${broker.bootstrap}).`,
@@ -609,10 +614,10 @@ export const anomalies: Step<VerifyEnv> = {
       };
     }
     if (producerFailure) return producerFailure;
-    if (r.exec.error || r.exec.exitCode > 0) {
+    if (r.exec.error || (r.exec.exitCode > 0 && r.exec.exitCode !== TIMEOUT_EXIT)) {
       return {
         status: 'fail',
-        summary: `the console consumer in pod ${broker.pod} failed${r.exec.error ? `: ${r.exec.error}` : ` (exit ${r.exec.exitCode})`}`,
+        summary: `the console consumer in pod ${broker.pod} failed${r.exec.error ? `: ${firstLine(r.exec.error)}` : ` (exit ${r.exec.exitCode})`}`,
         hop: `read ${ANOMALY_TOPIC} (exec into Kafka broker pod ${broker.pod})`,
         evidence: describeExecFailure(r.exec),
       };

@@ -1,0 +1,304 @@
+// A tenant namespace on the simulated cluster as the charts and operators make it, with the pipeline's
+// hops played by local servers the test controls: Vector's HTTP source (ok, 500, or accepting without
+// delivering), an OpenSearch serving what reached raw-logs (or down), a ticketing agent raising an
+// incident for each anomaly event and routing it per the tenant; Kafka is the simulator's console
+// consumer/producer stand-ins over topic files of this tenant only (or a failing exec).
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { randomBytes } from 'node:crypto';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync, chmodSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { stringify } from 'yaml';
+import type { Cluster } from '../cluster/index.ts';
+import { eventually, k, kjson, kubectl } from '../cluster-tests/helpers.ts';
+import { crdDir, repoRoot } from '../helpers/tools.js';
+
+export const handlersRoot = join(repoRoot, 'test', 'cluster', 'handlers', 'root');
+
+export interface TenantOptions {
+  vector?: 'ok' | '500' | 'drop';
+  exec?: 'ok' | 'fail';
+  /** ok: Flink jobs on and OpenSearch answers; down: jobs on, OpenSearch unreachable; off: no Flink jobs. */
+  opensearch?: 'ok' | 'down' | 'off';
+  anomalyTopic?: boolean;
+  /** Platforms routing.low names in the tenant file, and the ones the agent really routes to. */
+  routing?: string[];
+  agentRoutes?: string[];
+}
+
+export interface Tenant {
+  id: string;
+  namespace: string;
+  /** Working directory for the CLI (holds gitops/tenants/tenant-<id>.yaml). */
+  root: string;
+  topicsDir: string;
+  env: NodeJS.ProcessEnv;
+  requests: { vector: string[]; opensearch: string[]; agent: string[] };
+  topic(name: string): string[];
+  vectorPod(): Promise<string>;
+  close(): Promise<void>;
+}
+
+const body = (req: IncomingMessage) =>
+  new Promise<string>((resolve) => {
+    let b = '';
+    req.on('data', (c) => (b += c));
+    req.on('end', () => resolve(b));
+  });
+
+async function serve(handler: (req: IncomingMessage, text: string, url: URL) => [number, unknown?]): Promise<{ port: number; server: Server; close(): Promise<void> }> {
+  const server = createServer(async (req, res) => {
+    const url = new URL(req.url ?? '/', 'http://x');
+    const [status, data] = handler(req, await body(req), url);
+    res.writeHead(status, { 'content-type': 'application/json' });
+    res.end(data === undefined ? '' : JSON.stringify(data));
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  return {
+    port: (server.address() as AddressInfo).port,
+    server,
+    close: () => new Promise<void>((r) => (server.close(() => r()), server.closeAllConnections())),
+  };
+}
+
+const lines = (file: string) => (existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean) : []);
+
+let crdsReady: Promise<void> | undefined;
+/** The operator CRDs the tenant uses (Strimzi, Flink), created once when the cluster lacks them. */
+function ensureCrds(c: Cluster): Promise<void> {
+  crdsReady ??= (async () => {
+    const files = [
+      ...['kafkas', 'kafkatopics', 'kafkausers', 'kafkanodepools'].map((n) => join(crdDir, 'strimzi-0.50.1', `${n}.yaml`)),
+      join(crdDir, 'flink-operator-1.9.0', 'flinkdeployments.flink.apache.org-v1.yml'),
+    ];
+    for (const f of files) {
+      const real = existsSync(f) ? f : undefined;
+      if (!real) throw new Error(`CRD file missing: ${f}`);
+      const r = await kubectl(c, ['create', '-f', real]);
+      if (r.exitCode !== 0 && !/AlreadyExists|already exists/.test(String(r.stderr))) throw new Error(`kubectl create -f ${f}: ${r.stderr}`);
+    }
+    for (const crd of ['kafkas.kafka.strimzi.io', 'kafkatopics.kafka.strimzi.io', 'flinkdeployments.flink.apache.org']) {
+      await k(c, 'wait', '--for=condition=Established', `crd/${crd}`, '--timeout=60s');
+    }
+  })();
+  return crdsReady;
+}
+
+const LABELS = (component: string, id: string, extra: Record<string, string> = {}) => ({
+  'app.kubernetes.io/name': `logclaw-${component}`,
+  'app.kubernetes.io/instance': 'logclaw-tenant',
+  'app.kubernetes.io/component': extra['app.kubernetes.io/component'] ?? component,
+  'app.kubernetes.io/part-of': 'logclaw',
+  'logclaw.io/component': component,
+  'logclaw.io/tenant': id,
+  ...extra,
+});
+
+function deployment(name: string, ns: string, labels: Record<string, string>, ports: Array<[string, number]>, probe?: string) {
+  const selector = { 'app.kubernetes.io/name': labels['app.kubernetes.io/name']!, 'app.kubernetes.io/component': labels['app.kubernetes.io/component']! };
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name, namespace: ns, labels },
+    spec: {
+      replicas: 1,
+      selector: { matchLabels: selector },
+      template: {
+        metadata: { labels },
+        spec: {
+          containers: [
+            {
+              name: 'main',
+              image: 'registry.example/logclaw/stand-in:1.0.0',
+              ports: ports.map(([n, p]) => ({ name: n, containerPort: p })),
+              ...(probe ? { livenessProbe: { httpGet: { path: probe, port: ports[0]![0] } }, readinessProbe: { httpGet: { path: '/readyz', port: ports[0]![0] } } } : {}),
+            },
+          ],
+        },
+      },
+    },
+  };
+}
+
+function service(name: string, ns: string, labels: Record<string, string>, selector: Record<string, string>, ports: Array<[string, number]>) {
+  return { apiVersion: 'v1', kind: 'Service', metadata: { name, namespace: ns, labels }, spec: { selector, ports: ports.map(([n, p]) => ({ name: n, port: p, targetPort: n })) } };
+}
+
+/** Route a pod's ports to local ports (KWOK PortForward, by pod name). */
+export async function routePod(c: Cluster, ns: string, pod: string, routes: Array<[podPort: number, localPort: number]>): Promise<void> {
+  const pf = {
+    apiVersion: 'kwok.x-k8s.io/v1alpha1',
+    kind: 'PortForward',
+    metadata: { name: pod, namespace: ns },
+    spec: { forwards: routes.map(([p, l]) => ({ ports: [p], target: { port: l, address: '127.0.0.1' } })) },
+  };
+  await kubectl(c, ['apply', '-f', '-'], { input: JSON.stringify(pf) }).then((r) => {
+    if (r.exitCode !== 0) throw new Error(String(r.stderr));
+  });
+}
+
+async function readyPod(c: Cluster, ns: string, selector: string): Promise<string> {
+  return eventually(`a ready pod ${selector} in ${ns}`, async () => {
+    const pods = await kjson(c, 'get', 'pods', '-n', ns, '-l', selector);
+    const ready = pods.items.find((p: any) => !p.metadata.deletionTimestamp && p.status?.conditions?.some((x: any) => x.type === 'Ready' && x.status === 'True'));
+    return ready?.metadata.name as string | undefined;
+  }, 60_000);
+}
+
+export async function makeTenant(c: Cluster, prefix: string, o: TenantOptions = {}): Promise<Tenant> {
+  const vectorMode = o.vector ?? 'ok';
+  const osMode = o.opensearch ?? 'ok';
+  const routing = o.routing ?? ['zammad', 'slack'];
+  const agentRoutes = o.agentRoutes ?? routing;
+  const id = `${prefix}-${randomBytes(3).toString('hex')}`;
+  const ns = `logclaw-${id}`;
+  const root = mkdtempSync(join(tmpdir(), `logclaw-verify-${prefix}-`));
+  const topicsDir = join(root, 'topics');
+  mkdirSync(topicsDir, { recursive: true });
+  const topicFile = (t: string) => join(topicsDir, `${t}.log`);
+  const requests: Tenant['requests'] = { vector: [], opensearch: [], agent: [] };
+
+  // the tenant file the CLI reads
+  mkdirSync(join(root, 'gitops', 'tenants'), { recursive: true });
+  writeFileSync(
+    join(root, 'gitops', 'tenants', `tenant-${id}.yaml`),
+    stringify({
+      global: { tenantId: id, tenantName: `verify ${prefix}`, tier: 'standard', cloudProvider: 'onprem', environment: 'dev' },
+      flink: { enabled: true },
+      ticketingAgent: { enabled: true, config: { platforms: { zammad: { enabled: true }, slack: { enabled: true } }, routing: { critical: ['slack'], high: ['slack'], medium: [], low: routing } } },
+      zammad: { enabled: true },
+    }),
+  );
+
+  // hops played locally
+  const vector = await serve((req, text, url) => {
+    requests.vector.push(`${req.method} ${url.pathname}`);
+    if (req.method === 'GET') return [200, { ok: true }];
+    if (vectorMode === '500') return [500, { error: 'sink kafka: broker transport failure' }];
+    if (vectorMode === 'ok') appendFileSync(topicFile('raw-logs'), `${JSON.stringify({ ...JSON.parse(text), tenant_id: id, environment: 'dev' })}\n`);
+    return [200];
+  });
+  const deleted = new Set<string>();
+  const opensearch = await serve((req, text, url) => {
+    requests.opensearch.push(`${req.method} ${url.pathname}${url.search}`);
+    const phrase = text ? (JSON.parse(text).query?.match_phrase?.message as string | undefined) : undefined;
+    const docs = lines(topicFile('raw-logs')).map((l, i) => ({ _index: 'logclaw-logs-2025.01.01', _id: String(i), _source: JSON.parse(l) as { message?: string } }));
+    const hits = docs.filter((d) => !deleted.has(d._id) && phrase !== undefined && String(d._source.message ?? '').includes(phrase));
+    if (url.pathname.endsWith('/_search')) return [200, { hits: { total: { value: hits.length, relation: 'eq' }, hits: hits.slice(0, 1) } }];
+    if (url.pathname.endsWith('/_delete_by_query')) {
+      for (const h of hits) deleted.add(h._id);
+      return [200, { deleted: hits.length }];
+    }
+    return [404, { error: { type: 'index_not_found_exception' } }];
+  });
+  const downPort = await serve(() => [200]).then(async (s) => (await s.close(), s.port)); // a port nobody listens on
+  const agent = await serve((req, _text, url) => {
+    requests.agent.push(`${req.method} ${url.pathname}${url.search}`);
+    if (url.pathname === '/healthz') return [200, { status: 'ok' }];
+    if (url.pathname === '/incidents') {
+      const marker = url.searchParams.get('marker') ?? '';
+      const incidents = lines(topicFile('anomaly-events'))
+        .map((l) => JSON.parse(l) as { marker?: string; severity?: string })
+        .filter((e) => e.marker === marker)
+        .map((e, i) => ({ id: `INC-${i + 1}`, marker: e.marker, severity: e.severity, platforms: agentRoutes }));
+      return [200, { incidents }];
+    }
+    return [404, { error: 'not found' }];
+  });
+
+  // the namespace as the charts and operators leave it
+  await ensureCrds(c);
+  const objects: unknown[] = [
+    { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns, labels: { 'logclaw.io/tenant': id } } },
+    // logclaw-kafka: Kafka cluster and topics (Strimzi v1)
+    { apiVersion: 'kafka.strimzi.io/v1', kind: 'Kafka', metadata: { name: 'logclaw', namespace: ns, labels: LABELS('kafka', id, { 'app.kubernetes.io/component': 'cluster' }) },
+      spec: { kafka: { version: '4.1.1', listeners: [{ name: 'plain', port: 9092, type: 'internal', tls: false }] } } },
+    ...['raw-logs', ...(o.anomalyTopic === false ? [] : ['anomaly-events'])].map((t) => ({
+      apiVersion: 'kafka.strimzi.io/v1', kind: 'KafkaTopic', metadata: { name: t, namespace: ns, labels: LABELS('kafka', id, { 'app.kubernetes.io/component': 'topic', 'strimzi.io/cluster': 'logclaw' }) },
+      spec: { partitions: 1, replicas: 1 },
+    })),
+    // what the Strimzi operator makes: a broker pod and the bootstrap Service
+    { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'logclaw-combined-0', namespace: ns, labels: { 'strimzi.io/cluster': 'logclaw', 'strimzi.io/kind': 'Kafka', 'strimzi.io/name': 'logclaw-kafka', 'strimzi.io/pool-name': 'combined', 'strimzi.io/broker-role': 'true', 'strimzi.io/controller-role': 'true' } },
+      spec: { containers: [{ name: 'kafka', image: 'quay.io/strimzi/kafka:0.50.1-kafka-4.1.1', ports: [{ name: 'tcp-clients', containerPort: 9092 }] }] } },
+    { apiVersion: 'v1', kind: 'Service', metadata: { name: 'logclaw-kafka-bootstrap', namespace: ns, labels: { 'strimzi.io/cluster': 'logclaw', 'strimzi.io/kind': 'Kafka', 'strimzi.io/name': 'logclaw-kafka-bootstrap' } },
+      spec: { selector: { 'strimzi.io/cluster': 'logclaw', 'strimzi.io/kind': 'Kafka', 'strimzi.io/broker-role': 'true' }, ports: [{ name: 'tcp-clients', port: 9092, targetPort: 9092 }] } },
+    // logclaw-ingestion: the Vector receiver
+    deployment('logclaw-ingestion-receiver', ns, LABELS('ingestion', id, { 'app.kubernetes.io/component': 'receiver' }), [['http', 8080], ['api', 8686], ['metrics', 9598]]),
+    service('logclaw-ingestion', ns, LABELS('ingestion', id, { 'app.kubernetes.io/component': 'receiver' }), { 'app.kubernetes.io/name': 'logclaw-ingestion', 'app.kubernetes.io/component': 'receiver' }, [['http', 8080], ['api', 8686], ['metrics', 9598]]),
+    { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'logclaw-ingestion-receiver', namespace: ns, labels: LABELS('ingestion', id, { 'app.kubernetes.io/component': 'receiver' }) },
+      data: { 'vector.yaml': stringify({ sources: { http: { type: 'http_server', address: '0.0.0.0:8080', decoding: { codec: 'json' } } }, sinks: { raw_logs: { type: 'kafka', inputs: ['http'], bootstrap_servers: 'logclaw-kafka-bootstrap:9092', topic: 'raw-logs' } } }) } },
+    // logclaw-opensearch (dev: a StatefulSet)
+    { ...deployment('logclaw-opensearch', ns, LABELS('opensearch', id, { 'app.kubernetes.io/component': 'node' }), [['http', 9200], ['transport', 9300]]), kind: 'StatefulSet',
+      spec: { ...deployment('logclaw-opensearch', ns, LABELS('opensearch', id, { 'app.kubernetes.io/component': 'node' }), [['http', 9200], ['transport', 9300]]).spec, serviceName: 'logclaw-opensearch' } },
+    service('logclaw-opensearch', ns, LABELS('opensearch', id, { 'app.kubernetes.io/component': 'node' }), { 'app.kubernetes.io/name': 'logclaw-opensearch', 'app.kubernetes.io/component': 'node' }, [['http', 9200], ['transport', 9300]]),
+    // logclaw-ticketing-agent
+    deployment('logclaw-ticketing-agent', ns, LABELS('ticketing-agent', id, { 'app.kubernetes.io/component': 'agent' }), [['http', 8080]], '/healthz'),
+    service('logclaw-ticketing-agent', ns, LABELS('ticketing-agent', id, { 'app.kubernetes.io/component': 'agent' }), { 'app.kubernetes.io/name': 'logclaw-ticketing-agent', 'app.kubernetes.io/component': 'agent' }, [['http', 8080]]),
+    // logclaw-flink: the ETL job (only when jobs are on)
+    ...(osMode === 'off'
+      ? []
+      : [{ apiVersion: 'flink.apache.org/v1beta1', kind: 'FlinkDeployment', metadata: { name: 'logclaw-etl', namespace: ns, labels: LABELS('flink', id, { 'app.kubernetes.io/component': 'etl' }) },
+          spec: { image: 'registry.example/logclaw/flink-jobs:1.0.0', flinkVersion: 'v1_19', serviceAccount: 'flink', jobManager: { resource: { memory: '1024m', cpu: 0.5 } }, taskManager: { resource: { memory: '1024m', cpu: 0.5 } }, job: { jarURI: 'local:///opt/flink/usrlib/etl.jar', parallelism: 1, upgradeMode: 'stateless' } } }]),
+  ];
+  const applied = await kubectl(c, ['apply', '-f', '-'], { input: objects.map((x) => JSON.stringify(x)).join('\n') });
+  if (applied.exitCode !== 0) throw new Error(`kubectl apply: ${applied.stderr}`);
+
+  // the operators' status writes
+  const ready = { conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: new Date().toISOString() }], observedGeneration: 1 };
+  const patchStatus = async (kind: string, name: string, status: unknown) => {
+    const r = await kubectl(c, ['patch', kind, name, '-n', ns, '--subresource=status', '--type=merge', '-p', JSON.stringify({ status })]);
+    if (r.exitCode !== 0) throw new Error(`status of ${kind}/${name}: ${r.stderr}`);
+  };
+  await patchStatus('kafkas.kafka.strimzi.io', 'logclaw', { ...ready, clusterId: 'sim', kafkaVersion: '4.1.1' });
+  await patchStatus('kafkatopics.kafka.strimzi.io', 'raw-logs', { ...ready, topicName: 'raw-logs' });
+  if (o.anomalyTopic !== false) await patchStatus('kafkatopics.kafka.strimzi.io', 'anomaly-events', { ...ready, topicName: 'anomaly-events' });
+  if (osMode !== 'off') {
+    await patchStatus('flinkdeployments.flink.apache.org', 'logclaw-etl', {
+      jobManagerDeploymentStatus: 'READY', lifecycleState: 'STABLE', observedGeneration: 1,
+      reconciliationStatus: { state: 'DEPLOYED', success: true }, jobStatus: { state: 'RUNNING', jobName: 'logclaw-etl' },
+    });
+  }
+
+  // exec into the broker pod runs the simulator's console tools over this tenant's topic files
+  const failRoot = join(root, 'failing-kafka');
+  if (o.exec === 'fail') {
+    mkdirSync(join(failRoot, 'bin'), { recursive: true });
+    for (const tool of ['kafka-console-consumer.sh', 'kafka-console-producer.sh']) {
+      const f = join(failRoot, 'bin', tool);
+      writeFileSync(f, '#!/bin/sh\necho "[main] WARN [Consumer clientId=console-consumer] Connection to node -1 (logclaw-kafka-bootstrap/10.96.0.12:9092) could not be established. Node may not be available." >&2\necho "org.apache.kafka.common.errors.TimeoutException: Timeout expired while fetching topic metadata" >&2\nexit 1\n');
+      chmodSync(f, 0o755);
+    }
+  }
+  const execRule = {
+    apiVersion: 'kwok.x-k8s.io/v1alpha1',
+    kind: 'Exec',
+    metadata: { name: 'logclaw-combined-0', namespace: ns },
+    spec: { execs: [{ local: { workDir: o.exec === 'fail' ? failRoot : handlersRoot, envs: [{ name: 'SIM_TOPICS_DIR', value: topicsDir }] } }] },
+  };
+  const ex = await kubectl(c, ['apply', '-f', '-'], { input: JSON.stringify(execRule) });
+  if (ex.exitCode !== 0) throw new Error(`exec rule: ${ex.stderr}`);
+
+  const vectorPod = () => readyPod(c, ns, 'app.kubernetes.io/name=logclaw-ingestion');
+  await readyPod(c, ns, 'strimzi.io/cluster=logclaw');
+  await routePod(c, ns, await vectorPod(), [[8080, vector.port], [8686, vector.port]]);
+  await routePod(c, ns, await readyPod(c, ns, 'app.kubernetes.io/name=logclaw-opensearch'), [[9200, osMode === 'down' ? downPort : opensearch.port]]);
+  await routePod(c, ns, await readyPod(c, ns, 'app.kubernetes.io/name=logclaw-ticketing-agent'), [[8080, agent.port]]);
+  await k(c, 'wait', '--for=condition=Available', 'deployment', '--all', '-n', ns, '--timeout=60s');
+  await k(c, 'rollout', 'status', 'statefulset/logclaw-opensearch', '-n', ns, '--timeout=60s');
+
+  return {
+    id,
+    namespace: ns,
+    root,
+    topicsDir,
+    env: { KUBECONFIG: c.kubeconfig, LOGCLAW_ROOT: root },
+    requests,
+    topic: (t) => lines(topicFile(t)),
+    vectorPod,
+    async close() {
+      await Promise.all([vector.close(), opensearch.close(), agent.close()]);
+      await kubectl(c, ['delete', 'namespace', ns, '--wait=false']);
+    },
+  };
+}

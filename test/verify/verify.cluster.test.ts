@@ -1,0 +1,189 @@
+// `logclaw verify` (the built CLI) against the simulated control plane: the happy path, each hop broken
+// in turn (Vector 500, marker never reaching Kafka, a failing exec, OpenSearch down, anomaly topic
+// missing, wrong routing), an unreachable cluster, and Ctrl-C in the middle. Build first (npm run -s build).
+import { afterAll, describe, expect, it } from 'vitest';
+import { execFileSync, spawn } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { runCli, bin } from '../helpers/cli.js';
+import { eventually, setupCluster } from '../cluster-tests/helpers.ts';
+import { makeTenant, type Tenant, type TenantOptions } from './fixture.ts';
+import type { VerifyReport } from '../../src/verify/types.js';
+
+const cluster = setupCluster();
+const tenants: Tenant[] = [];
+afterAll(async () => {
+  for (const t of tenants) await t.close();
+}, 60_000);
+
+async function tenant(prefix: string, o: TenantOptions = {}): Promise<Tenant> {
+  const t = await makeTenant(cluster(), prefix, o);
+  tenants.push(t);
+  return t;
+}
+
+const verify = (t: Tenant, ...args: string[]) =>
+  runCli(['verify', '--tenant', t.id, '--kube-context', cluster().context, ...args], { cwd: t.root, env: t.env, timeoutMs: 110_000 });
+
+const stepLine = (out: string, n: number) => out.split('\n').find((l) => new RegExp(`^[✓✗-] ${n} `).test(l)) ?? '';
+const markerOf = (out: string) => /marker (lcv-\d{14}-[0-9a-f]{6})/.exec(out)?.[1];
+
+
+describe('logclaw verify on the simulator', () => {
+  it('happy path: every hop passes, JUnit has one case per step, marker documents are removed', async () => {
+    const t = await tenant('ok');
+    const junitFile = join(t.root, 'reports', 'verify.xml');
+    const r = await verify(t, '--timeout', '60s', '--junit', junitFile);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    const marker = markerOf(r.stdout)!;
+    expect(marker).toBeDefined();
+    expect(stepLine(r.stdout, 1)).toMatch(/^✓ 1 components ready .* objects ready/);
+    expect(stepLine(r.stdout, 2)).toMatch(/^✓ 2 ingest \(Vector HTTP\) .*marker log accepted \(200\)/);
+    expect(stepLine(r.stdout, 3)).toMatch(/^✓ 3 kafka raw-logs .*marker read back from raw-logs/);
+    expect(stepLine(r.stdout, 4)).toMatch(/^✓ 4 opensearch logclaw-logs-\* .*marker indexed \(1 hit\)/);
+    expect(stepLine(r.stdout, 5)).toMatch(/^✓ 5 anomalies anomaly-events .*anomaly event \(severity low\) produced and read back/);
+    expect(stepLine(r.stdout, 6)).toMatch(/^✓ 6 ticketing agent .*incident INC-1 routed to slack, zammad as routing.low says/);
+    expect(r.stdout).toMatch(/pipeline OK: 6 passed, 0 failed, 0 skipped in [\d.]+s/);
+    expect(r.stdout).toContain('cleanup: removed OpenSearch documents with the marker in logclaw-logs-*');
+    // what really happened on each hop
+    expect(t.topic('raw-logs').filter((l) => l.includes(marker)).length).toBeGreaterThanOrEqual(1);
+    expect(t.topic('anomaly-events').some((l) => l.includes(marker) && l.includes('"synthetic":true'))).toBe(true);
+    expect(t.requests.vector).toContain('POST /');
+    expect(t.requests.opensearch).toContain('POST /logclaw-logs-*/_delete_by_query?refresh=true');
+    expect(t.requests.agent).toContain('GET /healthz');
+    const xml = readFileSync(junitFile, 'utf8');
+    expect(xml.match(/<testcase /g)).toHaveLength(6);
+    expect(xml).toContain('failures="0"');
+    process.stderr.write(`verify happy path on the simulator: ${r.ms} ms (CLI wall time)\n${r.stdout}\n`);
+  });
+
+  it('--json --keep-data: a machine-readable report, marker data kept', async () => {
+    const t = await tenant('json');
+    const r = await verify(t, '--timeout', '60s', '--json', '--keep-data');
+    expect(r.code, r.stderr).toBe(0);
+    const report = JSON.parse(r.stdout) as VerifyReport;
+    expect(report).toMatchObject({ tenant: t.id, namespace: t.namespace, environment: 'dev', failed: 0, passed: 6, exitCode: 0, interrupted: false });
+    expect(report.steps.map((s) => [s.id, s.status])).toEqual([
+      ['components', 'pass'], ['ingest', 'pass'], ['kafka', 'pass'], ['opensearch', 'pass'], ['anomalies', 'pass'], ['ticketing', 'pass'],
+    ]);
+    for (const s of report.steps) expect(s.durationMs).toBeGreaterThanOrEqual(0);
+    expect(report.cleanup).toEqual({ removed: [], kept: ['OpenSearch documents with the marker in logclaw-logs-*'], problems: [] });
+    expect(t.requests.opensearch.some((q) => q.includes('_delete_by_query'))).toBe(false);
+  });
+
+  it('Vector answering 500: step 2 names the Vector hop, the steps needing it are skipped, exit 1', async () => {
+    const t = await tenant('v500', { vector: '500' });
+    const r = await verify(t, '--timeout', '40s');
+    expect(r.code).toBe(1);
+    expect(stepLine(r.stdout, 2)).toMatch(/^✗ 2 ingest \(Vector HTTP\) .*Vector answered 500 to the marker log/);
+    expect(r.stdout).toMatch(/hop: client → Vector HTTP source \(svc\/logclaw-ingestion:8080, pod logclaw-ingestion-receiver-/);
+    expect(r.stdout).toContain('body: {"error":"sink kafka: broker transport failure"}');
+    expect(stepLine(r.stdout, 3)).toMatch(/^- 3 kafka raw-logs .*skipped: needs step 2 \(ingest \(Vector HTTP\)\), which failed/);
+    expect(stepLine(r.stdout, 4)).toMatch(/skipped: needs step 2/);
+    expect(stepLine(r.stdout, 5)).toMatch(/^✓ 5 /); // the anomaly hop does not depend on ingest
+    expect(r.stdout).toMatch(/FAILED at step 2 \(ingest \(Vector HTTP\)\): client → Vector HTTP source/);
+  });
+
+  it('marker never reaching Kafka: step 3 names the Vector → Kafka hop', async () => {
+    const t = await tenant('drop', { vector: 'drop' });
+    const r = await verify(t, '--timeout', '25s');
+    expect(r.code).toBe(1);
+    expect(stepLine(r.stdout, 2)).toMatch(/^✓ 2 /);
+    expect(stepLine(r.stdout, 3)).toMatch(/^✗ 3 kafka raw-logs .*marker not on raw-logs within [\d.]+s \(POSTed \d+ times?, Vector answered 2xx\)/);
+    expect(r.stdout).toContain('hop: Vector → Kafka raw-logs');
+    expect(r.stdout).toMatch(/consumer in pod logclaw-combined-0, logclaw-kafka-bootstrap:9092 plain, group logclaw-verify-raw-lcv-/);
+    expect(stepLine(r.stdout, 4)).toMatch(/^✗ 4 opensearch .*marker not indexed/); // nothing reached the index either
+  });
+
+  it('a failing exec in the broker pod: the Kafka steps name the exec hop and show its stderr', async () => {
+    const t = await tenant('exec', { exec: 'fail' });
+    const r = await verify(t, '--timeout', '40s');
+    expect(r.code).toBe(1);
+    expect(stepLine(r.stdout, 3)).toMatch(/^✗ 3 kafka raw-logs .*the console consumer in pod logclaw-combined-0 failed/);
+    expect(r.stdout).toContain('hop: exec into Kafka broker pod logclaw-combined-0');
+    expect(r.stdout).toMatch(/\$ kubectl -n logclaw-exec-\w+ exec logclaw-combined-0 -c kafka -- timeout \d+ bin\/kafka-console-consumer.sh --bootstrap-server logclaw-kafka-bootstrap:9092 --topic raw-logs/);
+    expect(r.stdout).toContain('stderr: org.apache.kafka.common.errors.TimeoutException: Timeout expired while fetching topic metadata');
+    expect(stepLine(r.stdout, 5)).toMatch(/^✗ 5 anomalies .*failed/);
+  });
+
+  it('OpenSearch down: step 4 names OpenSearch, the other hops pass', async () => {
+    const t = await tenant('osdown', { opensearch: 'down' });
+    const r = await verify(t, '--timeout', '30s');
+    expect(r.code).toBe(1);
+    expect(stepLine(r.stdout, 4)).toMatch(/^✗ 4 opensearch logclaw-logs-\* .*OpenSearch did not answer the search/);
+    expect(r.stdout).toContain('hop: OpenSearch (svc/logclaw-opensearch:9200)');
+    for (const n of [1, 2, 3, 5, 6]) expect(stepLine(r.stdout, n)).toMatch(/^✓ /);
+  });
+
+  it('Flink jobs off (as in dev): the OpenSearch step is skipped with the reason', async () => {
+    const t = await tenant('noflink', { opensearch: 'off' });
+    const r = await verify(t, '--timeout', '40s');
+    expect(r.code, r.stdout).toBe(0);
+    expect(stepLine(r.stdout, 4)).toMatch(/^- 4 opensearch logclaw-logs-\* .*skipped: no Flink jobs run in logclaw-noflink-\w+ \(environment dev turns them off\): nothing indexes logs into logclaw-logs-\*/);
+  });
+
+  it('anomaly topic missing: step 5 names the topic', async () => {
+    const t = await tenant('notopic', { anomalyTopic: false });
+    const r = await verify(t, '--timeout', '40s');
+    expect(r.code).toBe(1);
+    expect(stepLine(r.stdout, 5)).toMatch(/^✗ 5 anomalies anomaly-events .*topic anomaly-events does not exist \(no KafkaTopic for it in logclaw-notopic-\w+\)/);
+    expect(r.stdout).toContain('hop: Kafka topic anomaly-events');
+    expect(stepLine(r.stdout, 6)).toMatch(/^✓ 6 ticketing agent .*routing not checked: no anomaly event was sent/);
+  });
+
+  it('an incident routed elsewhere than the tenant routing says: step 6 fails on routing', async () => {
+    const t = await tenant('route', { routing: ['zammad', 'slack'], agentRoutes: ['slack'] });
+    const r = await verify(t, '--timeout', '40s');
+    expect(r.code).toBe(1);
+    expect(stepLine(r.stdout, 6)).toMatch(/^✗ 6 ticketing agent .*incident INC-1 was routed to \[slack\] but routing.low names \[slack, zammad\]/);
+    expect(r.stdout).toContain('hop: ticketing agent routing');
+  });
+
+  it('an unreachable cluster: exit 4', async () => {
+    const t = await tenant('down');
+    const cfg = parse(readFileSync(cluster().kubeconfig, 'utf8'));
+    for (const c of cfg.clusters) c.cluster.server = 'https://127.0.0.1:1';
+    const file = join(t.root, 'kubeconfig-unreachable');
+    writeFileSync(file, JSON.stringify(cfg));
+    const r = await runCli(['verify', '--tenant', t.id, '--kube-context', cluster().context, '--timeout', '20s'], { cwd: t.root, env: { ...t.env, KUBECONFIG: file } });
+    expect(r.code).toBe(4);
+    expect(r.stderr).toMatch(/error: the cluster of context "\S+" is unreachable \(https:\/\/127.0.0.1:1\)/);
+    expect(r.stderr).toMatch(/ECONNREFUSED/);
+  });
+
+  it('Ctrl-C in the middle: exit 130 at once, sessions closed, no process left in the pod', async () => {
+    const t = await tenant('sigint', { vector: 'drop' });
+    const child = spawn(process.execPath, [bin, 'verify', '--tenant', t.id, '--kube-context', cluster().context, '--timeout', '15s'], {
+      cwd: t.root,
+      env: { ...process.env, ...t.env, NO_COLOR: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (out += d));
+    const exited = new Promise<number>((r) => child.on('exit', (code, sig) => r(code ?? (sig ? 128 : 1))));
+    await eventually('step 2 to pass', async () => /✓ 2 ingest/.test(out), 60_000, 50);
+    const marker = markerOf(out)!;
+    // the raw-logs consumer runs in the pod now (the stand-in runs as a local process for KWOK)
+    await eventually('the consumer to run', async () => pgrep(marker).length > 0, 10_000, 50);
+    const t0 = Date.now();
+    child.kill('SIGINT');
+    const code = await exited;
+    expect(code).toBe(130);
+    expect(Date.now() - t0).toBeLessThan(5000);
+    expect(out).toMatch(/✗ 3 kafka raw-logs .*interrupted/);
+    expect(out).toMatch(/- 4 .*skipped: interrupted/);
+    expect(out).toContain('interrupted: ');
+    // what runs in the pod ends on its own (bounded with `timeout`), even though the session was cut
+    await eventually('the in-pod consumer to end', async () => pgrep(marker).length === 0, 30_000, 250);
+  });
+});
+
+function pgrep(pattern: string): string[] {
+  try {
+    return execFileSync('pgrep', ['-f', pattern], { encoding: 'utf8' }).trim().split('\n').filter(Boolean);
+  } catch {
+    return [];
+  }
+}
