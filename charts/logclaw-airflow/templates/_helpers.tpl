@@ -222,11 +222,15 @@ Usage: {{ if include "logclaw-airflow.s3Keys" . }}
 
 {{/*
 Usage: {{ include "logclaw-airflow.podLabels" . | fromYaml }}
-Labels LogClaw puts on every object and pod of the official chart (its `labels` value): the tenant and
-logclaw.io/component=airflow, which LogClaw's NetworkPolicy and PDBs select on.
+Labels LogClaw puts on every object and pod of the official chart (its `labels` value, which the chart adds
+next to its own tier/component/release labels): the app.kubernetes.io set the official chart lacks, the
+tenant, and logclaw.io/component=airflow, which LogClaw's NetworkPolicy selects on.
 */}}
 {{- define "logclaw-airflow.podLabels" -}}
+app.kubernetes.io/name: airflow
+app.kubernetes.io/instance: {{ .Release.Name | trunc 63 | trimSuffix "-" }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+app.kubernetes.io/part-of: logclaw
 logclaw.io/component: {{ include "common.names.part" . }}
 logclaw.io/tenant: {{ include "common.names.tenantId" . | quote }}
-app.kubernetes.io/part-of: logclaw
 {{- end -}}

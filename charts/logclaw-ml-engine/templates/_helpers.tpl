@@ -159,35 +159,47 @@ Usage: {{ if include "ml-engine.bundledRedis" . }}
 
 {{/*
 Usage: {{ include "ml-engine.validate" . }}
-Fails the render when an air-gapped tenant would download models from the internet.
+Fails the render when an air-gapped tenant asks for an external LLM API.
 */}}
 {{- define "ml-engine.validate" -}}
 {{- $provider := (include "ml-engine.llm" . | fromYaml).provider -}}
-{{- if include "common.global.airGapped" . -}}
-{{- if has $provider (list "claude" "openai") -}}
+{{- if and (include "common.global.airGapped" .) (has $provider (list "claude" "openai")) -}}
 {{- fail (printf "global.airGapped: llm.provider %q is an external API; use ollama, vllm or disabled" $provider) -}}
 {{- end -}}
-{{- if and (eq $provider "ollama") .Values.ollama.pull.enabled (not .Values.ollama.pull.registry) -}}
-{{- fail "global.airGapped: Ollama would pull from the public library; set mlEngine.ollama.pull.registry to an in-cluster mirror or mlEngine.ollama.pull.enabled=false (model pre-loaded on the volume)" -}}
 {{- end -}}
-{{- if and (eq $provider "vllm") .Values.vllm.download.enabled (not .Values.vllm.download.endpoint) -}}
-{{- fail "global.airGapped: vLLM would download from huggingface.co; set mlEngine.vllm.download.endpoint to an in-cluster mirror or mlEngine.vllm.download.enabled=false" -}}
-{{- end -}}
+
+{{/*
+Usage: {{ include "ml-engine.modelSource" . }}
+Where the LLM server gets its model: "mirror" (ollama.pull.registry / vllm.download.endpoint set), "public"
+(the Ollama library or huggingface.co; never for an air-gapped tenant) or "volume" (download disabled, or
+air-gapped without a mirror: the model must already be on the volume; the pod says so when it is not).
+*/}}
+{{- define "ml-engine.modelSource" -}}
+{{- $provider := (include "ml-engine.llm" . | fromYaml).provider -}}
+{{- $enabled := ternary .Values.ollama.pull.enabled .Values.vllm.download.enabled (eq $provider "ollama") -}}
+{{- $mirror := ternary .Values.ollama.pull.registry .Values.vllm.download.endpoint (eq $provider "ollama") -}}
+{{- if not $enabled -}}volume
+{{- else if $mirror -}}mirror
+{{- else if include "common.global.airGapped" . -}}volume
+{{- else -}}public
 {{- end -}}
 {{- end -}}
 
 {{/*
 Usage: {{- include "ml-engine.modelDownloadEgress" . | nindent 4 }}
 Egress rules (list items) of the LLM server for its model download: the mirror (ml-engine.egressTo) or HTTPS
-to the public library / huggingface.co. Empty when nothing is downloaded.
+to the public library / huggingface.co. Empty when the model comes from the volume (ml-engine.modelSource).
 */}}
 {{- define "ml-engine.modelDownloadEgress" -}}
 {{- $provider := (include "ml-engine.llm" . | fromYaml).provider -}}
-{{- if and (eq $provider "ollama") .Values.ollama.pull.enabled -}}
-{{- $url := ternary (printf "%s://%s" (ternary "http" "https" .Values.ollama.pull.insecure) .Values.ollama.pull.registry) "https://registry.ollama.ai" (ne .Values.ollama.pull.registry "") -}}
+{{- $source := include "ml-engine.modelSource" . -}}
+{{- if and (has $provider (list "ollama" "vllm")) (ne $source "volume") -}}
+{{- if eq $provider "ollama" -}}
+{{- $url := ternary (printf "%s://%s" (ternary "http" "https" .Values.ollama.pull.insecure) .Values.ollama.pull.registry) "https://registry.ollama.ai" (eq $source "mirror") -}}
 {{- include "ml-engine.egressTo" (dict "context" . "url" $url "what" "the Ollama registry") -}}
-{{- else if and (eq $provider "vllm") .Values.vllm.download.enabled -}}
+{{- else -}}
 {{- include "ml-engine.egressTo" (dict "context" . "url" (.Values.vllm.download.endpoint | default "https://huggingface.co") "what" "the Hugging Face endpoint") -}}
+{{- end -}}
 {{- end -}}
 {{- end -}}
 
