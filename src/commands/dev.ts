@@ -1,8 +1,180 @@
 import type { Command } from 'commander';
-import { stub } from './stub.js';
+import { action, examples } from './context.js';
+
+interface UpFlags {
+  tenant: string;
+  cluster: string;
+  storageClass: string;
+  only?: string;
+  timeout: string;
+  dryRun?: boolean;
+  json?: boolean;
+  kubeconfig?: string;
+}
+
+interface DownFlags {
+  tenant: string;
+  cluster: string;
+  deleteCluster?: boolean;
+  purge?: boolean;
+  dryRun?: boolean;
+  json?: boolean;
+  kubeconfig?: string;
+}
 
 export function register(program: Command): void {
   const dev = program.command('dev').description('a local LogClaw stack on kind');
-  stub(dev, 'up', 'create a kind cluster and install the dev tenant');
-  stub(dev, 'down', 'remove the dev tenant (and the cluster with --delete-cluster)');
+
+  const up = dev
+    .command('up')
+    .description('create (or reuse) a kind cluster, install the operators and the dev tenant, wait until everything is ready')
+    .option('--tenant <id>', 'tenant to install (gitops/tenants/tenant-<id>.yaml)', 'dev-local')
+    .option('--cluster <name>', 'kind cluster name', 'logclaw-dev')
+    .option('--storage-class <name>', 'StorageClass for volumes', 'standard')
+    .option('--only <components>', 'only these components (comma separated) and what they need, e.g. kafka,opensearch')
+    .option('--timeout <duration>', 'give up (exit 4, with a diagnosis) after this long', '20m')
+    .option('--dry-run', 'print the plan and every command instead of running them')
+    .option('--kubeconfig <file>', 'kubeconfig to write the kind context into (default: $KUBECONFIG or ~/.kube/config)')
+    .option('--json', 'print the summary as JSON')
+    .action(
+      action(async (ctx, flags: UpFlags) => {
+        const support = await import('../cluster/command-support.js');
+        const tenant = support.tenantId(flags.tenant);
+        const timeoutMs = support.parseDuration(flags.timeout);
+        const dryRun = support.enableDryRun(flags.dryRun);
+        const log = support.startCommandLog(ctx.cwd, 'dev-up');
+        const { devUpPhases } = await import('../cluster/dev.js');
+        const { runPhases, seconds } = await import('../plan/progress-ui.js');
+        const { waves } = await import('../plan/dag.js');
+        const only = flags.only?.split(',').map((s) => s.trim()).filter(Boolean);
+        const { phases, state } = devUpPhases({ cwd: ctx.cwd, tenant, cluster: flags.cluster, storageClass: flags.storageClass, only, timeoutMs, kubeconfig: flags.kubeconfig, signal: ctx.signal });
+        const started = Date.now();
+        try {
+          const timings = await runPhases(phases, { out: ctx.out, signal: ctx.signal, command: 'dev up' });
+          const releases = state.tenantResult?.outcomes ?? [];
+          const summary = {
+            tenant,
+            namespace: state.namespace,
+            context: state.context,
+            cluster: { name: flags.cluster, created: Boolean(state.clusterCreated) },
+            dryRun,
+            seconds: Math.round((Date.now() - started) / 100) / 10,
+            phases: timings.map((t) => ({ phase: t.title, seconds: Math.round(t.ms / 100) / 10, result: t.result ?? '' })),
+            operators: state.operators?.releases ?? [],
+            releases: releases.map((r) => ({ release: r.id, status: r.status, installSeconds: r.installMs !== undefined ? r.installMs / 1000 : undefined, readySeconds: r.readyAt !== undefined ? r.readyAt / 1000 : undefined })),
+            plan: dryRun && state.tenantReleases ? waves(state.tenantReleases).map((w) => w.map((r) => r.id)) : undefined,
+            commands: dryRun ? support.recordedCommands() : undefined,
+            secrets: state.secrets ? { created: state.secrets.created, present: state.secrets.present.length + state.secrets.extended.length } : undefined,
+            next: [
+              `logclaw status --tenant ${tenant} --kube-context ${state.context}`,
+              `logclaw port-forward --tenant ${tenant} --kube-context ${state.context}`,
+              `logclaw dev credentials --tenant ${tenant} --cluster ${flags.cluster}`,
+              `logclaw verify --tenant ${tenant} --kube-context ${state.context}`,
+            ],
+            log,
+          };
+          ctx.out.result(summary, (s, o) => {
+            const lines: string[] = [];
+            if (s.dryRun) {
+              lines.push(o.style('bold', 'Dry run: nothing was changed.'), '');
+              if (s.operators.length) lines.push('Operators:', ...s.operators.map((r) => `  ${r}`));
+              if (s.plan) {
+                lines.push('Tenant releases (each wave starts when what it needs is ready):');
+                s.plan.forEach((w, i) => lines.push(`  ${i + 1}. ${w.join(', ')}`));
+              }
+              lines.push('', 'Commands it would run:', ...(s.commands ?? []).map((c) => `  ${c}`));
+              return lines.join('\n');
+            }
+            lines.push(o.style('green', `LogClaw tenant ${s.tenant} is ready on ${s.context} (${seconds(s.seconds * 1000)})`), '');
+            lines.push(o.table(s.phases.map((p) => ({ ...p, time: seconds(p.seconds * 1000) })), [['phase', 'PHASE'], ['time', 'TIME'], ['result', 'RESULT']]));
+            if (s.releases.length) {
+              lines.push('', o.table(s.releases.map((r) => ({ ...r, ready: r.readySeconds !== undefined ? `${r.readySeconds.toFixed(1)} s` : '-' })), [['release', 'RELEASE'], ['status', 'STATUS'], ['ready', 'READY AT']]));
+            }
+            lines.push('', 'Endpoints: every service of the tenant on localhost with', `  ${s.next[1]}`, '', 'Next steps:', ...s.next.filter((_, i) => i !== 1).map((n) => `  ${n}`));
+            return lines.join('\n');
+          });
+        } catch (e) {
+          throw support.withLogPath(e, ctx.cwd);
+        } finally {
+          await state.session?.close();
+        }
+      }),
+    );
+  examples(up, ['logclaw dev up', 'logclaw dev up --only kafka,opensearch', 'logclaw dev up --dry-run', 'logclaw dev up --timeout 30m']);
+
+  const down = dev
+    .command('down')
+    .description('remove the dev tenant (keeps its volumes unless --purge), or the whole kind cluster with --delete-cluster')
+    .option('--tenant <id>', 'tenant to remove', 'dev-local')
+    .option('--cluster <name>', 'kind cluster name', 'logclaw-dev')
+    .option('--delete-cluster', 'delete the kind cluster itself')
+    .option('--purge', 'also delete the tenant volumes (PVCs) and namespace')
+    .option('--dry-run', 'print what would be removed')
+    .option('--kubeconfig <file>', 'kubeconfig with the kind context')
+    .option('--json', 'print the result as JSON')
+    .action(
+      action(async (ctx, flags: DownFlags) => {
+        const support = await import('../cluster/command-support.js');
+        const tenant = support.tenantId(flags.tenant);
+        support.enableDryRun(flags.dryRun);
+        support.startCommandLog(ctx.cwd, 'dev-down');
+        const { Kind } = await import('../tools/kind.js');
+        const { Helm } = await import('../tools/helm.js');
+        const { devDown } = await import('../cluster/dev.js');
+        const kind = await Kind.detect();
+        const helm = flags.deleteCluster ? undefined : await Helm.detect();
+        const context = Kind.contextOf(flags.cluster);
+        try {
+          const r = await devDown(
+            { cwd: ctx.cwd, tenant, cluster: flags.cluster, deleteCluster: Boolean(flags.deleteCluster), purge: Boolean(flags.purge), kubeconfig: flags.kubeconfig, signal: ctx.signal, timeoutMs: 300_000 },
+            { update: (t) => ctx.out.info(`dev down: ${t}`), note: (t) => ctx.out.info(`dev down: ${t}`), signal: ctx.signal },
+            kind,
+            async (release, namespace) => {
+              await helm!.cluster(['uninstall', release, '--namespace', namespace, '--wait', '--timeout', '5m'], { kubeContext: context, kubeconfig: flags.kubeconfig }, { signal: ctx.signal });
+            },
+          );
+          ctx.out.result({ ...r, commands: flags.dryRun ? support.recordedCommands() : undefined }, (v) => {
+            if (!v.existed) return `kind cluster ${v.cluster} does not exist: nothing to do`;
+            if (v.clusterDeleted) return `deleted kind cluster ${v.cluster}`;
+            const lines = [v.removed.length ? `removed ${v.removed.length} release(s) of tenant ${tenant}: ${v.removed.join(', ')}` : `tenant ${tenant} has no releases on ${v.cluster}`];
+            if (v.keptPvcs.length) lines.push(`kept ${v.keptPvcs.length} volume(s) (--purge deletes them): ${v.keptPvcs.join(', ')}`);
+            if (v.commands?.length) lines.push('Commands it would run:', ...v.commands.map((c) => `  ${c}`));
+            return lines.join('\n');
+          });
+        } catch (e) {
+          throw support.withLogPath(e, ctx.cwd);
+        }
+      }),
+    );
+  examples(down, ['logclaw dev down', 'logclaw dev down --purge', 'logclaw dev down --delete-cluster']);
+
+  const creds = dev
+    .command('credentials')
+    .description('show the random dev secrets logclaw created for the dev tenant (they are never written to disk)')
+    .option('--tenant <id>', 'tenant', 'dev-local')
+    .option('--cluster <name>', 'kind cluster name', 'logclaw-dev')
+    .option('--kubeconfig <file>', 'kubeconfig with the kind context')
+    .option('--json', 'print them as JSON')
+    .action(
+      action(async (ctx, flags: { tenant: string; cluster: string; kubeconfig?: string }) => {
+        const support = await import('../cluster/command-support.js');
+        const tenant = support.tenantId(flags.tenant);
+        const { Kind } = await import('../tools/kind.js');
+        const { openSession, tenantNamespace } = await import('../cluster/lifecycle.js');
+        const { readDevSecrets } = await import('../cluster/dev-secrets.js');
+        const session = await openSession(Kind.contextOf(flags.cluster), flags.kubeconfig, ctx.signal);
+        try {
+          const namespace = tenantNamespace(tenant);
+          const secrets = await readDevSecrets(session.api!, namespace, ctx.signal);
+          ctx.out.result({ namespace, secrets }, (v, o) =>
+            v.secrets.length
+              ? o.table(v.secrets.flatMap((s) => Object.entries(s.data).map(([key, value]) => ({ secret: s.name, key, value }))), [['secret', 'SECRET'], ['key', 'KEY'], ['value', 'VALUE']])
+              : `no dev secrets in ${v.namespace} (run logclaw dev up)`,
+          );
+        } finally {
+          await session.close();
+        }
+      }),
+    );
+  examples(creds, ['logclaw dev credentials', 'logclaw dev credentials --json']);
 }

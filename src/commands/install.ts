@@ -1,6 +1,80 @@
 import type { Command } from 'commander';
-import { stub } from './stub.js';
+import { action, examples } from './context.js';
+
+interface Flags {
+  tenant: string;
+  kubeContext: string;
+  kubeconfig?: string;
+  only?: string;
+  timeout: string;
+  dryRun?: boolean;
+  json?: boolean;
+}
 
 export function register(program: Command): void {
-  stub(program, 'install', 'install a tenant on a cluster');
+  const cmd = program
+    .command('install')
+    .description("install a tenant on a cluster by the release plan and wait until it is ready (its SecretStore included)")
+    .requiredOption('--tenant <id>', 'tenant id (gitops/tenants/tenant-<id>.yaml)')
+    .requiredOption('--kube-context <ctx>', 'kube context of the target cluster')
+    .option('--kubeconfig <file>', 'kubeconfig file')
+    .option('--only <components>', 'only these components (comma separated) and what they need')
+    .option('--timeout <duration>', 'give up (exit 4, with a diagnosis) after this long', '30m')
+    .option('--dry-run', 'print the plan and every command instead of running them')
+    .option('--json', 'print the summary as JSON')
+    .action(
+      action(async (ctx, flags: Flags) => {
+        const support = await import('../cluster/command-support.js');
+        const tenant = support.tenantId(flags.tenant);
+        const timeoutMs = support.parseDuration(flags.timeout);
+        const dryRun = support.enableDryRun(flags.dryRun);
+        support.startCommandLog(ctx.cwd, 'install');
+        const { clusterTools } = await import('../cluster/tools.js');
+        const { installPhases } = await import('../cluster/install.js');
+        const { runPhases, seconds } = await import('../plan/progress-ui.js');
+        const { waves } = await import('../plan/dag.js');
+        const tools = await clusterTools();
+        const only = flags.only?.split(',').map((s) => s.trim()).filter(Boolean);
+        const { phases, state } = installPhases({ cwd: ctx.cwd, tenant, kubeContext: flags.kubeContext, kubeconfig: flags.kubeconfig, only, timeoutMs, tools });
+        const started = Date.now();
+        try {
+          const timings = await runPhases(phases, { out: ctx.out, signal: ctx.signal, command: 'install' });
+          const summary = {
+            tenant,
+            namespace: state.namespace,
+            context: flags.kubeContext,
+            dryRun,
+            seconds: (Date.now() - started) / 1000,
+            phases: timings.map((t) => ({ phase: t.title, seconds: t.ms / 1000, result: t.result ?? '' })),
+            releases: (state.result?.outcomes ?? []).map((r) => ({ release: r.id, status: r.status, readySeconds: r.readyAt !== undefined ? r.readyAt / 1000 : undefined })),
+            plan: state.releases ? waves(state.releases).map((w) => w.map((r) => r.id)) : [],
+            commands: dryRun ? support.recordedCommands() : undefined,
+          };
+          ctx.out.result(summary, (s, o) => {
+            if (s.dryRun) {
+              return [
+                o.style('bold', 'Dry run: nothing was changed.'),
+                'Releases (each wave starts when what it needs is ready):',
+                ...s.plan.map((w, i) => `  ${i + 1}. ${w.join(', ')}`),
+                '',
+                'Commands it would run:',
+                ...(s.commands ?? []).map((c) => `  ${c}`),
+              ].join('\n');
+            }
+            return [
+              o.style('green', `tenant ${s.tenant} is ready in ${s.namespace} on ${s.context} (${seconds(s.seconds * 1000)})`),
+              '',
+              o.table(s.releases.map((r) => ({ ...r, ready: r.readySeconds !== undefined ? `${r.readySeconds.toFixed(1)} s` : '-' })), [['release', 'RELEASE'], ['status', 'STATUS'], ['ready', 'READY AT']]),
+              '',
+              `Next: logclaw status --tenant ${s.tenant} --kube-context ${s.context}`,
+            ].join('\n');
+          });
+        } catch (e) {
+          throw support.withLogPath(e, ctx.cwd);
+        } finally {
+          await state.session?.close();
+        }
+      }),
+    );
+  examples(cmd, ['logclaw install --tenant acme --kube-context prod', 'logclaw install --tenant acme --kube-context prod --dry-run']);
 }

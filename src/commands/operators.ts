@@ -1,7 +1,74 @@
 import type { Command } from 'commander';
-import { stub } from './stub.js';
+import { action, examples } from './context.js';
+
+interface Flags {
+  kubeContext?: string;
+  kubeconfig?: string;
+  timeout: string;
+  dryRun?: boolean;
+  json?: boolean;
+}
 
 export function register(program: Command): void {
   const operators = program.command('operators').description('the operators LogClaw needs (helmfile.d/00-operators.yaml)');
-  stub(operators, 'install', 'install or refresh the pinned operators and their CRDs');
+  const install = operators
+    .command('install')
+    .description('install or upgrade the pinned operators, refresh CRDs older than them, wait until they are ready')
+    .option('--kube-context <ctx>', 'kube context (default: the kubeconfig current context, named explicitly in every call)')
+    .option('--kubeconfig <file>', 'kubeconfig file')
+    .option('--timeout <duration>', 'give up (exit 4, with a diagnosis) after this long', '10m')
+    .option('--dry-run', 'print the plan and every command instead of running them')
+    .option('--json', 'print the result as JSON')
+    .action(
+      action(async (ctx, flags: Flags) => {
+        const support = await import('../cluster/command-support.js');
+        const timeoutMs = support.parseDuration(flags.timeout);
+        const dryRun = support.enableDryRun(flags.dryRun);
+        support.startCommandLog(ctx.cwd, 'operators-install');
+        const kubeContext = flags.kubeContext ?? support.currentContext(flags.kubeconfig);
+        const { clusterTools } = await import('../cluster/tools.js');
+        const { openSession, installOperators } = await import('../cluster/lifecycle.js');
+        const { runPhases } = await import('../plan/progress-ui.js');
+        const tools = await clusterTools();
+        let session: Awaited<ReturnType<typeof openSession>> | undefined;
+        let result: Awaited<ReturnType<typeof installOperators>> | undefined;
+        try {
+          const timings = await runPhases(
+            [
+              { title: `connect to ${kubeContext}`, run: async (ctl) => void (session = await openSession(kubeContext, flags.kubeconfig, ctl.signal)) },
+              {
+                title: 'operators',
+                run: async (ctl) => {
+                  result = await installOperators({ cwd: ctx.cwd, helmfileDir: 'helmfile.d', ...tools, session: session!, deadline: Date.now() + timeoutMs }, ctl);
+                  return `${result.releases.length} operator(s) ready${result.refreshed.length ? `; refreshed ${result.refreshed.length} stale CRD(s)` : ''}`;
+                },
+              },
+            ],
+            { out: ctx.out, signal: ctx.signal, command: 'operators install' },
+          );
+          ctx.out.result(
+            {
+              context: kubeContext,
+              dryRun,
+              releases: result!.result.outcomes.map((o) => ({ release: o.id, status: o.status })),
+              refreshedCrds: result!.refreshed,
+              seconds: timings.reduce((n, t) => n + t.ms, 0) / 1000,
+              commands: dryRun ? support.recordedCommands() : undefined,
+            },
+            (v, o) =>
+              [
+                ...(v.dryRun ? [o.style('bold', 'Dry run: nothing was changed.')] : []),
+                o.table(v.releases, [['release', 'OPERATOR'], ['status', 'STATUS']]),
+                ...(v.refreshedCrds.length ? [`refreshed CRDs: ${v.refreshedCrds.join(', ')}`] : []),
+                ...(v.commands ? ['', 'Commands it would run:', ...v.commands.map((c) => `  ${c}`)] : []),
+              ].join('\n'),
+          );
+        } catch (e) {
+          throw support.withLogPath(e, ctx.cwd);
+        } finally {
+          await session?.close();
+        }
+      }),
+    );
+  examples(install, ['logclaw operators install --kube-context prod', 'logclaw operators install --dry-run']);
 }

@@ -1,6 +1,73 @@
 import type { Command } from 'commander';
-import { stub } from './stub.js';
+import { action, examples } from './context.js';
+
+interface Flags {
+  tenant: string;
+  kubeContext?: string;
+  kubeconfig?: string;
+  json?: boolean;
+  watch?: boolean;
+}
+
+const age = (s: number): string => (s < 120 ? `${s}s` : s < 7200 ? `${Math.round(s / 60)}m` : s < 172800 ? `${Math.round(s / 3600)}h` : `${Math.round(s / 86400)}d`);
 
 export function register(program: Command): void {
-  stub(program, 'status', "show the readiness of a tenant's components");
+  const cmd = program
+    .command('status')
+    .description("one row per component of a tenant: verdict (ready/progressing/failed), message and age; exit 0 all ready, 4 not ready, 1 failed")
+    .requiredOption('--tenant <id>', 'tenant id (namespace logclaw-<id>)')
+    .option('--kube-context <ctx>', 'kube context (default: the kubeconfig current context)')
+    .option('--kubeconfig <file>', 'kubeconfig file')
+    .option('--json', 'print the rows as JSON')
+    .option('--watch', 'keep watching and print the rows whenever a verdict changes (Ctrl-C stops)')
+    .action(
+      action(async (ctx, flags: Flags) => {
+        const support = await import('../cluster/command-support.js');
+        const tenant = support.tenantId(flags.tenant);
+        const kubeContext = flags.kubeContext ?? support.currentContext(flags.kubeconfig);
+        const { openSession, tenantNamespace } = await import('../cluster/lifecycle.js');
+        const state = await import('../cluster/tenant-state.js');
+        const namespace = tenantNamespace(tenant);
+        const session = await openSession(kubeContext, flags.kubeconfig, ctx.signal);
+        const render = (rows: import('../cluster/tenant-state.js').ComponentRow[]) =>
+          ctx.out.result({ tenant, namespace, context: kubeContext, components: rows }, (v, o) => {
+            const colour = { ready: 'green', progressing: 'yellow', failed: 'red', missing: 'red' } as const;
+            return [
+              `tenant ${tenant} (${namespace}) on ${kubeContext}`,
+              o.table(
+                v.components.map((r) => ({ ...r, verdict: o.style(colour[r.status], r.status), age: age(r.ageSeconds) })),
+                [['component', 'COMPONENT'], ['verdict', 'STATUS'], ['age', 'AGE'], ['message', 'MESSAGE']],
+              ),
+            ].join('\n');
+          });
+        try {
+          if (!flags.watch) {
+            const { rows } = await state.tenantStatus(session.api!, namespace, ctx.signal);
+            if (!rows.length) throw state.noTenant(namespace, kubeContext);
+            render(rows);
+            return state.statusExitCode(rows);
+          }
+          const releases = await state.tenantReleases(session.api!, namespace, ctx.signal);
+          if (!releases.releases.length) throw state.noTenant(namespace, kubeContext);
+          const infs = await state.informersFor(session.hub!, releases);
+          const lookup = state.lookupIn(infs);
+          let last = '';
+          const show = () => {
+            const rows = state.rowsFrom(releases, lookup);
+            const key = JSON.stringify(rows.map((r) => [r.component, r.status, r.message]));
+            if (key === last) return;
+            last = key;
+            render(rows);
+          };
+          show();
+          const unsub = [...infs.values()].map((i) => i.subscribe(() => setImmediate(show)));
+          await new Promise<void>((resolve) => ctx.signal.addEventListener('abort', () => resolve(), { once: true }));
+          for (const u of unsub) u();
+          return 0;
+        } finally {
+          await session.close();
+        }
+      }),
+    );
+  examples(cmd, ['logclaw status --tenant acme --kube-context prod', 'logclaw status --tenant dev-local --kube-context kind-logclaw-dev --watch', 'logclaw status --tenant acme --json']);
 }

@@ -1,6 +1,81 @@
 import type { Command } from 'commander';
-import { stub } from './stub.js';
+import { action, examples } from './context.js';
+
+interface Flags {
+  tenant: string;
+  kubeContext: string;
+  kubeconfig?: string;
+  yes?: boolean;
+  purge?: boolean;
+  dryRun?: boolean;
+  json?: boolean;
+}
 
 export function register(program: Command): void {
-  stub(program, 'uninstall', 'remove a tenant from a cluster');
+  const cmd = program
+    .command('uninstall')
+    .description("remove a tenant's releases from a cluster; its volumes (PVCs) and namespace stay unless --purge")
+    .requiredOption('--tenant <id>', 'tenant id (namespace logclaw-<id>)')
+    .requiredOption('--kube-context <ctx>', 'kube context of the cluster')
+    .option('--kubeconfig <file>', 'kubeconfig file')
+    .option('--yes', 'do not ask for confirmation')
+    .option('--purge', 'also delete the volumes (PVCs: all data) and the namespace')
+    .option('--dry-run', 'print what would be removed')
+    .option('--json', 'print the result as JSON')
+    .action(
+      action(async (ctx, flags: Flags) => {
+        const support = await import('../cluster/command-support.js');
+        const { usageError, LogclawError, ExitCode } = await import('../errors.js');
+        const tenant = support.tenantId(flags.tenant);
+        const dryRun = support.enableDryRun(flags.dryRun);
+        const namespace = `logclaw-${tenant}`;
+        if (!flags.yes && !dryRun) {
+          if (!process.stdin.isTTY || !process.stderr.isTTY) {
+            throw usageError(`uninstall needs a confirmation: pass --yes to remove tenant ${tenant} from ${flags.kubeContext} without a prompt`);
+          }
+          const { confirm } = await import('@inquirer/prompts');
+          const ok = await confirm({
+            message: `Remove tenant ${tenant} (namespace ${namespace}) from ${flags.kubeContext}${flags.purge ? ', DELETING ITS VOLUMES AND DATA' : ' (volumes are kept)'}?`,
+            default: false,
+          });
+          if (!ok) throw new LogclawError('not confirmed: nothing was removed', { exitCode: ExitCode.checkFailed });
+        }
+        support.startCommandLog(ctx.cwd, 'uninstall');
+        const { Helm } = await import('../tools/helm.js');
+        const { openSession, recordDryRun } = await import('../cluster/lifecycle.js');
+        const { uninstallTenant, noTenant } = await import('../cluster/tenant-state.js');
+        const helm = await Helm.detect();
+        const session = await openSession(flags.kubeContext, flags.kubeconfig, ctx.signal);
+        try {
+          const r = await uninstallTenant({
+            api: session.api!,
+            namespace,
+            purge: Boolean(flags.purge),
+            uninstall: async (release) => {
+              await helm.cluster(['uninstall', release, '--namespace', namespace, '--wait', '--timeout', '5m'], { kubeContext: flags.kubeContext, kubeconfig: flags.kubeconfig }, { signal: ctx.signal });
+            },
+            dryRun,
+            record: recordDryRun,
+            update: (t) => ctx.out.info(`uninstall: ${t}`),
+            signal: ctx.signal,
+            timeoutMs: 300_000,
+          });
+          if (!r.removed.length && !r.namespaceDeleted) throw noTenant(namespace, flags.kubeContext);
+          ctx.out.result({ ...r, context: flags.kubeContext, dryRun, commands: dryRun ? support.recordedCommands() : undefined }, (v, o) => {
+            const lines = [`${v.dryRun ? 'would remove' : 'removed'} ${v.removed.length} release(s) of tenant ${tenant} from ${v.context}: ${v.removed.join(', ')}`];
+            if (v.keptPvcs.length) lines.push(`kept ${v.keptPvcs.length} volume(s) and namespace ${v.namespace} (--purge deletes them): ${v.keptPvcs.join(', ')}`);
+            if (v.chartPvcs.length && !flags.purge) lines.push(o.style('yellow', `note: these PVCs belonged to a chart without helm.sh/resource-policy: keep, so helm deleted them: ${v.chartPvcs.join(', ')}`));
+            if (v.deletedPvcs.length) lines.push(`deleted ${v.deletedPvcs.length} volume(s): ${v.deletedPvcs.join(', ')}`);
+            if (v.namespaceDeleted) lines.push(`deleted namespace ${v.namespace}`);
+            if (v.commands?.length) lines.push('', 'Commands it would run:', ...v.commands.map((c) => `  ${c}`));
+            return lines.join('\n');
+          });
+        } catch (e) {
+          throw support.withLogPath(e, ctx.cwd);
+        } finally {
+          await session.close();
+        }
+      }),
+    );
+  examples(cmd, ['logclaw uninstall --tenant acme --kube-context prod', 'logclaw uninstall --tenant acme --kube-context prod --yes --purge']);
 }

@@ -1,0 +1,65 @@
+/**
+ * What the lifecycle commands share: the per-run log file (.logclaw/logs/<timestamp>-<command>.log, whose path
+ * failures print), durations, tenant ids, the current kube context when none is given, the dry-run report.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join, relative } from 'node:path';
+import { parse } from 'yaml';
+import { ExitCode, LogclawError, usageError } from '../errors.js';
+import { dryRunCommands, execLogPath, setDryRun, setExecLog } from '../tools/exec.js';
+
+/** Start logging every tool call of this command; returns the log path. */
+export function startCommandLog(cwd: string, command: string, now = new Date()): string {
+  const stamp = now.toISOString().replace(/[:.]/g, '-').replace('T', '_').slice(0, 19);
+  const path = join(cwd, '.logclaw', 'logs', `${stamp}-${command.replace(/\s+/g, '-')}.log`);
+  setExecLog(path);
+  return path;
+}
+
+/** Add "full log: <path>" to an error leaving the command (once). */
+export function withLogPath(e: unknown, cwd: string): unknown {
+  const log = execLogPath();
+  if (!log || !(e instanceof LogclawError) || e.exitCode === ExitCode.interrupted) return e;
+  const line = `full log: ${relative(cwd, log) || log}`;
+  if (!e.details.some((d) => d.startsWith('full log:'))) e.details.push(line);
+  return e;
+}
+
+export function enableDryRun(on: boolean | undefined): boolean {
+  setDryRun(Boolean(on));
+  return Boolean(on);
+}
+
+export const recordedCommands = (): string[] => [...dryRunCommands()];
+
+/** "20m", "90s", "1h30m", "500ms", or a number of seconds. */
+export function parseDuration(text: string): number {
+  const t = text.trim();
+  if (/^\d+$/.test(t)) return Number(t) * 1000;
+  const re = /(\d+(?:\.\d+)?)(ms|s|m|h)/g;
+  let total = 0;
+  let consumed = 0;
+  for (let m = re.exec(t); m; m = re.exec(t)) {
+    total += Number(m[1]) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[2] as 'ms'];
+    consumed += m[0].length;
+  }
+  if (!total || consumed !== t.length) throw usageError(`invalid duration "${text}"`, 'Use e.g. 20m, 90s or 1h.');
+  return total;
+}
+
+const TENANT_ID = /^[a-z]([a-z0-9-]{0,38}[a-z0-9])?$/;
+export function tenantId(id: string | undefined): string {
+  if (!id) throw usageError('--tenant is required');
+  if (!TENANT_ID.test(id)) throw usageError(`"${id}" is not a tenant id (a DNS label of at most 40 characters: lowercase letters, digits, hyphens)`);
+  return id;
+}
+
+/** The kubeconfig's current context, to be named explicitly in every call when --kube-context is omitted. */
+export function currentContext(kubeconfig?: string): string {
+  const file = kubeconfig ?? process.env.KUBECONFIG?.split(':').find((f) => f && existsSync(f)) ?? join(homedir(), '.kube', 'config');
+  const cfg = existsSync(file) ? (parse(readFileSync(file, 'utf8')) as { 'current-context'?: string } | null) : null;
+  const ctx = cfg?.['current-context'];
+  if (!ctx) throw usageError('no --kube-context given and the kubeconfig has no current context', 'Pass --kube-context <name> (kubectl config get-contexts lists them).');
+  return ctx;
+}

@@ -1,0 +1,193 @@
+/**
+ * `logclaw dev up` and `dev down` as phases: check the tools; a kind cluster with zone labels and a pinned node
+ * image (reused when it exists); the operators; the tenant namespace, its dev secrets and its releases by the
+ * plan. Every phase is resumable: a re-run skips what is installed from the same inputs and READY.
+ */
+import { ExitCode, LogclawError } from '../errors.js';
+import { requireDoctor, runDoctor, type DoctorReport } from '../doctor/index.js';
+import type { PlanResult } from '../plan/execute.js';
+import type { LoadedRelease } from '../plan/load.js';
+import type { Phase } from '../plan/progress-ui.js';
+import { isDryRun } from '../tools/exec.js';
+import { Kind } from '../tools/kind.js';
+import type { KubeObject } from '../readiness/types.js';
+import { devSecretNeeds, ensureDevSecrets, type EnsureResult } from './dev-secrets.js';
+import {
+  ensureKindCluster,
+  ensureZoneLabels,
+  installOperators,
+  installTenant,
+  loadTenantPlan,
+  openSession,
+  recordDryRun,
+  renderReleases,
+  tenantInputs,
+  tenantNamespace,
+  withStep,
+  type Ctl,
+  type PlanOptions,
+  type Session,
+} from './lifecycle.js';
+
+export interface DevUpOptions {
+  cwd: string;
+  tenant: string;
+  cluster: string;
+  storageClass: string;
+  only?: string[];
+  timeoutMs: number;
+  helmfileDir?: string;
+  kubeconfig?: string;
+  signal: AbortSignal;
+  failGraceMs?: number;
+}
+
+export interface DevUpState {
+  context: string;
+  namespace: string;
+  doctor?: DoctorReport;
+  clusterCreated?: boolean;
+  session?: Session;
+  operators?: { releases: string[]; refreshed: string[] };
+  tenantReleases?: LoadedRelease[];
+  tenantResult?: PlanResult;
+  secrets?: EnsureResult;
+  deadline: number;
+}
+
+export function devUpPhases(o: DevUpOptions): { phases: Phase[]; state: DevUpState } {
+  const state: DevUpState = { context: Kind.contextOf(o.cluster), namespace: tenantNamespace(o.tenant), deadline: Date.now() + o.timeoutMs };
+  const helmfileDir = o.helmfileDir ?? 'helmfile.d';
+  const inputs = tenantInputs(o.cwd, o.tenant);
+  const stateValues = [...inputs.stateValues, `storageClass=${o.storageClass}`];
+  const env = { ...inputs.env, LOGCLAW_STORAGE_CLASS: o.storageClass };
+  let planOptions: PlanOptions | undefined;
+  let background: Promise<{ releases: LoadedRelease[]; rendered: Map<string, KubeObject[]> }> | undefined;
+
+  const options = (): PlanOptions => {
+    const tools = state.doctor!.tools;
+    planOptions ??= {
+      cwd: o.cwd,
+      helmfileDir,
+      helm: tools.helm!,
+      helmfile: tools.helmfile!,
+      helmDiff: Boolean(tools.helmDiff),
+      session: state.session ?? { kubeContext: state.context, kubeconfig: o.kubeconfig, close: async () => undefined },
+      deadline: state.deadline,
+      failGraceMs: o.failGraceMs,
+      env,
+      stateValues,
+    };
+    return planOptions;
+  };
+
+  const phases: Phase[] = [
+    {
+      title: 'check tools',
+      run: async () => {
+        state.doctor = await runDoctor({ scope: 'dev' });
+        requireDoctor(state.doctor);
+        const t = state.doctor.tools;
+        const warn = state.doctor.checks.filter((c) => c.status === 'warn').map((c) => c.title);
+        return `docker ${t.docker?.version}, kind ${t.kind?.version}, helm ${t.helm?.version}, helmfile ${t.helmfile?.version}${warn.length ? `; warnings: ${warn.join(', ')}` : ''}`;
+      },
+    },
+    {
+      title: `kind cluster ${o.cluster}`,
+      run: async (ctl) => {
+        const kind = state.doctor!.tools.kind!;
+        const r = await ensureKindCluster(kind, o.cluster, ctl, { kubeconfig: o.kubeconfig });
+        state.clusterCreated = r.created;
+        if (!(isDryRun() && r.created)) {
+          ctl.update(`connecting to ${state.context}`);
+          state.session = await openSession(state.context, o.kubeconfig, ctl.signal);
+          await ensureZoneLabels(state.session.api!, ctl);
+        }
+        // read and render the tenant's releases while the operators install (no cluster needed)
+        background = (async () => {
+          const releases = await loadTenantPlan({ ...options(), tenant: o.tenant, only: o.only });
+          return { releases, rendered: await renderReleases(options(), releases, ctl.signal) };
+        })();
+        background.catch(() => undefined);
+        return `${r.created ? 'created' : 'reused'} (context ${state.context})`;
+      },
+    },
+    {
+      title: 'operators',
+      run: async (ctl) => {
+        const r = await installOperators(options(), ctl);
+        state.operators = { releases: r.releases.map((x) => x.id), refreshed: r.refreshed };
+        const current = r.result.outcomes.filter((x) => x.status === 'current').length;
+        return `${r.releases.length} operator(s) ready${current ? ` (${current} already installed)` : ''}${r.refreshed.length ? `; refreshed ${r.refreshed.length} stale CRD(s)` : ''}`;
+      },
+    },
+    {
+      title: `tenant ${o.tenant}`,
+      run: async (ctl) => {
+        ctl.update('reading and rendering the tenant plan');
+        const { releases, rendered } = await background!;
+        state.tenantReleases = releases;
+        const needs = devSecretNeeds([...rendered.values()].flat());
+        const { releases: withSecrets } = withStep(releases, rendered, state.namespace);
+        const step = async (c: Ctl) => {
+          if (isDryRun() || !state.session?.api) {
+            for (const n of needs) recordDryRun(['create', 'secret', 'generic', n.name, '-n', state.namespace, ...n.keys.map((k) => `--from-literal=${k}=<random>`)]);
+            return;
+          }
+          c.update(`dev secrets: ${needs.length} Secret(s) the charts read`);
+          state.secrets = await ensureDevSecrets(state.session.api, state.namespace, needs, c.signal);
+          if (state.secrets.created.length) c.note(`created dev secrets: ${state.secrets.created.join(', ')} (values: logclaw dev credentials)`);
+        };
+        state.tenantResult = await installTenant({ ...options(), tenant: o.tenant, only: o.only }, withSecrets, ctl, step);
+        const current = state.tenantResult.outcomes.filter((x) => x.status === 'current').length;
+        return `${releases.length} release(s) ready${current ? ` (${current} already installed)` : ''}`;
+      },
+    },
+  ];
+  return { phases, state };
+}
+
+export interface DevDownOptions {
+  cwd: string;
+  tenant: string;
+  cluster: string;
+  deleteCluster: boolean;
+  purge: boolean;
+  kubeconfig?: string;
+  signal: AbortSignal;
+  timeoutMs: number;
+}
+
+export async function devDown(o: DevDownOptions, ctl: Ctl, kind: Kind, uninstall: (release: string, namespace: string) => Promise<void>) {
+  if (!(await kind.exists(o.cluster, { signal: ctl.signal }))) {
+    return { cluster: o.cluster, existed: false, removed: [] as string[], clusterDeleted: false, keptPvcs: [] as string[] };
+  }
+  if (o.deleteCluster) {
+    ctl.update(`deleting kind cluster ${o.cluster}`);
+    await kind.delete(o.cluster, { kubeconfig: o.kubeconfig }, { signal: ctl.signal });
+    return { cluster: o.cluster, existed: true, removed: [] as string[], clusterDeleted: true, keptPvcs: [] as string[] };
+  }
+  const session = await openSession(Kind.contextOf(o.cluster), o.kubeconfig, ctl.signal);
+  try {
+    const { uninstallTenant } = await import('./tenant-state.js');
+    const ns = tenantNamespace(o.tenant);
+    const r = await uninstallTenant({
+      api: session.api!,
+      namespace: ns,
+      purge: o.purge,
+      uninstall: (rel) => uninstall(rel, ns),
+      dryRun: isDryRun(),
+      record: recordDryRun,
+      update: ctl.update,
+      signal: ctl.signal,
+      timeoutMs: o.timeoutMs,
+    });
+    return { cluster: o.cluster, existed: true, removed: r.removed, clusterDeleted: false, keptPvcs: r.keptPvcs };
+  } finally {
+    await session.close();
+  }
+}
+
+export function notReadyError(message: string): LogclawError {
+  return new LogclawError(message, { exitCode: ExitCode.timeout });
+}
