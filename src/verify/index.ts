@@ -55,11 +55,11 @@ export async function runVerify(options: VerifyOptions): Promise<VerifyReport> {
   const state: VerifyState = { kept: [] };
   const env: VerifyEnv = { kube, tenant: options.tenant, namespace, marker, startedAt, sessions, forwards, data, keepData: Boolean(options.keepData), state };
 
-  // Ctrl-C: close sessions and forwards at once, whatever the step is doing.
+  // Ctrl-C: close exec sessions at once, whatever the step is doing; forwards stay until the marker data
+  // is removed (below), then close too.
   const onAbort = () => {
     state.rawWatch?.stop();
     sessions.closeAll();
-    void forwards.closeAll();
   };
   signal.addEventListener('abort', onAbort, { once: true });
   let steps: StepResult[] = [];

@@ -178,6 +178,51 @@ export async function tenantObjects(kube: Kube, namespace: string): Promise<Kube
   return lists.flat().filter((o) => !ownedAway(o));
 }
 
+/** One row per component: from the helm releases (as `logclaw status` shows) or, without releases, by label. */
+interface ComponentVerdicts {
+  source: string;
+  total: number;
+  rows: Array<{ component: string; status: string; message: string; objects: number }>;
+  notReady: string[];
+}
+
+/** Installed with helm (logclaw install / dev up): the lifecycle engine's rows over each release's objects. */
+async function releaseVerdicts(ctx: Ctx, api: import('../cluster/api.js').KubeApi): Promise<ComponentVerdicts | undefined> {
+  const { tenantStatus } = await import('../cluster/tenant-state.js');
+  const { rows } = await tenantStatus(api, ctx.namespace, ctx.signal);
+  if (!rows.length) return undefined;
+  const bad = rows.filter((r) => r.status !== 'ready');
+  return {
+    source: `${rows.length} helm releases`,
+    total: rows.reduce((n, r) => n + r.objects, 0),
+    rows: rows.map((r) => ({ component: r.component, status: r.status, message: r.message, objects: r.objects })),
+    notReady: bad.map((r) => `${r.component} (release ${r.release}): ${r.status} — ${r.message}`),
+  };
+}
+
+/** Applied another way (Argo CD renders and applies without helm releases): every tenant object by kind. */
+async function namespaceVerdicts(ctx: Ctx): Promise<ComponentVerdicts> {
+  const objects = await tenantObjects(ctx.kube, ctx.namespace);
+  const byComponent = new Map<string, { status: string; message: string; objects: number }>();
+  const rank: Record<string, number> = { failed: 0, progressing: 1, ready: 2 };
+  const notReady: string[] = [];
+  for (const o of objects) {
+    const v = verdict(o);
+    const c = componentOf(o);
+    const row = byComponent.get(c) ?? { status: 'ready', message: '', objects: 0 };
+    row.objects++;
+    if (rank[v.status]! < rank[row.status]!) Object.assign(row, { status: v.status, message: `${o.kind}/${o.metadata?.name}: ${v.message}` });
+    byComponent.set(c, row);
+    if (v.status !== 'ready') notReady.push(`${o.kind}/${o.metadata?.name} (${c}): ${v.status} — ${v.message}`);
+  }
+  return {
+    source: 'objects in the namespace',
+    total: objects.length,
+    rows: [...byComponent.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([component, r]) => ({ component, ...r })),
+    notReady,
+  };
+}
+
 export const componentsReady: Step<VerifyEnv> = {
   id: 'components',
   title: 'components ready',
@@ -196,36 +241,42 @@ export const componentsReady: Step<VerifyEnv> = {
       }
       throw e;
     }
-    const waitUntil = Date.now() + budget(ctx, 0.25);
-    for (;;) {
-      const objects = await tenantObjects(ctx.kube, ctx.namespace);
-      if (!objects.length) {
-        return { status: 'fail', summary: `nothing is installed in ${ctx.namespace}`, hint: `logclaw install --tenant ${ctx.tenant.id}` };
-      }
-      const verdicts = objects.map((o) => ({ o, v: verdict(o), component: componentOf(o) }));
-      const notReady = verdicts.filter((x) => x.v.status !== 'ready');
-      const progressing = notReady.filter((x) => x.v.status === 'progressing');
-      if (notReady.length && progressing.length && Date.now() < waitUntil && !ctx.signal.aborted) {
-        await sleep(1000, ctx.signal);
-        continue;
-      }
-      const perComponent = new Map<string, number>();
-      for (const x of verdicts) perComponent.set(x.component, (perComponent.get(x.component) ?? 0) + 1);
-      const summaryOfComponents = [...perComponent.entries()].sort().map(([c, n]) => `${c} ${n}`).join(', ');
-      if (!notReady.length) {
-        return { status: 'pass', summary: `${objects.length} objects ready`, evidence: [`by component: ${summaryOfComponents}`] };
-      }
-      const components = [...new Set(notReady.map((x) => x.component))].sort();
-      return {
-        status: 'fail',
-        summary: `${notReady.length} of ${objects.length} objects not ready (${components.join(', ')})`,
-        hop: `components: ${components.join(', ')}`,
-        evidence: notReady.slice(0, 12).map((x) => `${x.o.kind}/${x.o.metadata?.name}: ${x.v.status} — ${x.v.message}`).concat(notReady.length > 12 ? [`… and ${notReady.length - 12} more`] : []),
-        hint: `logclaw status --tenant ${ctx.tenant.id} explains each one.`,
-      };
+    const { KubeApi } = await import('../cluster/api.js');
+    const api = await KubeApi.connect({ context: ctx.kube.context });
+    try {
+      return await judge(ctx, api);
+    } finally {
+      await api.close();
     }
   },
 };
+
+async function judge(ctx: Ctx, api: import('../cluster/api.js').KubeApi): Promise<StepOutcome> {
+  const waitUntil = Date.now() + budget(ctx, 0.25);
+  for (;;) {
+    const v = (await releaseVerdicts(ctx, api)) ?? (await namespaceVerdicts(ctx));
+    if (!v.total) {
+      return { status: 'fail', summary: `nothing is installed in ${ctx.namespace}`, hint: `logclaw install --tenant ${ctx.tenant.id}` };
+    }
+    const progressing = v.rows.some((r) => r.status === 'progressing');
+    if (v.notReady.length && progressing && Date.now() < waitUntil && !ctx.signal.aborted) {
+      await sleep(1000, ctx.signal);
+      continue;
+    }
+    const perComponent = v.rows.map((r) => `${r.component} ${r.objects}`).join(', ');
+    if (!v.notReady.length) {
+      return { status: 'pass', summary: `${v.total} objects ready in ${v.rows.length} components`, evidence: [`from ${v.source}: ${perComponent}`] };
+    }
+    const components = v.rows.filter((r) => r.status !== 'ready').map((r) => r.component);
+    return {
+      status: 'fail',
+      summary: `${components.join(', ')} not ready (${v.notReady.length} of ${v.source === 'objects in the namespace' ? `${v.total} objects` : `${v.rows.length} releases`})`,
+      hop: `components: ${components.join(', ')}`,
+      evidence: v.notReady.slice(0, 12).concat(v.notReady.length > 12 ? [`… and ${v.notReady.length - 12} more`] : []),
+      hint: `logclaw status --tenant ${ctx.tenant.id} explains each one.`,
+    };
+  }
+}
 
 // ---------------------------------------------------------------------------------------------------
 // 2. ingest
