@@ -3,12 +3,15 @@
  * logclaw finds them in the rendered releases (every secretKeyRef / secret volume no rendered object provides:
  * not a rendered Secret, not a KafkaUser's, Certificate's or ExternalSecret's target), and creates each one
  * with random values — only when absent, never written to disk or printed. `logclaw dev credentials` shows them.
+ * Keys come from secretKeyRef / volume items; a chart can declare others with the annotation
+ * `logclaw.io/dev-secrets: "<secret>:<key>,<key>;<secret>:<key>"` on any object it renders in dev.
  */
 import { randomBytes } from 'node:crypto';
 import type { KubeObject } from '../readiness/types.js';
 import { isConflict, type KubeApi } from './api.js';
 
 export const DEV_SECRET_LABEL = 'logclaw.io/dev-secret';
+export const DEV_SECRETS_ANNOTATION = 'logclaw.io/dev-secrets';
 
 export interface SecretNeed {
   name: string;
@@ -45,6 +48,12 @@ export function devSecretNeeds(objects: KubeObject[]): SecretNeed[] {
   };
   for (const o of objects) {
     const reader = `${o.kind}/${o.metadata?.name}`;
+    // a chart may also declare them: annotation logclaw.io/dev-secrets: "name:key1,key2;other:key"
+    const declared = o.metadata?.annotations?.[DEV_SECRETS_ANNOTATION];
+    for (const entry of (declared ?? '').split(';').map((x) => x.trim()).filter(Boolean)) {
+      const [name, keys = ''] = entry.split(':');
+      for (const k of keys.split(',').map((x) => x.trim()).filter(Boolean)) add(name!.trim(), k, reader);
+    }
     walk(o, (node) => {
       const ref = node.secretKeyRef as { name?: unknown; key?: unknown; optional?: unknown } | undefined;
       if (ref && ref.optional !== true) add(ref.name, ref.key, reader);
