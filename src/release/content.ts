@@ -97,6 +97,8 @@ export function chartContent(bytes: Buffer, where = 'chart archive'): ChartConte
     // strip the top directory (<chart name>/) so the name of the folder does not matter
     const rel = e.path.includes('/') ? e.path.slice(e.path.indexOf('/') + 1) : e.path;
     if (rel === 'Chart.yaml') chartYaml = e.data.toString('utf8');
+    // logclaw's dependency-build stamp (src/charts) is build state, not chart content
+    if (rel === 'Chart.lock.hash' || rel.endsWith('/Chart.lock.hash')) continue;
     let data: Buffer | string = e.data;
     if (/^charts\/[^/]+\.tgz$/.test(rel)) data = `chart:${chartContent(e.data, `${where}:${rel}`).digest}`;
     else if (rel === 'Chart.lock') data = e.data.toString('utf8').replace(/^generated:.*$/m, '');

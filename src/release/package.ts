@@ -5,7 +5,7 @@
 import { mkdirSync, rmSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Helm } from '../tools/helm.js';
-import { commandFailed } from '../tools/exec.js';
+import { ensureDependencies, type DependencyBuildResult } from '../charts/index.js';
 import { chartContentOfFile } from './content.js';
 import { discoverCharts, type ChartInfo } from './charts.js';
 import { checkDependencies } from './versions.js';
@@ -44,9 +44,11 @@ export async function packageCharts(o: PackageOptions): Promise<PackagedChart[]>
   const outDir = resolve(o.outDir);
   mkdirSync(outDir, { recursive: true });
   const out: PackagedChart[] = [];
+  const built = new Map<string, Promise<DependencyBuildResult[]>>();
   for (const [i, chart] of charts.entries()) {
     o.onChart?.(chart, i, charts.length);
-    if (chart.dependencies.length) await buildDependencies(o.helm, chart, o.signal);
+    // src/charts builds file:// dependencies (cached by content) and explains a missing remote one
+    if (chart.dependencies.length) await ensureDependencies(chart.dir, o.helm, built);
     const file = join(outDir, `${chart.name}-${chart.version}.tgz`);
     if (existsSync(file)) rmSync(file);
     await o.helm.package(chart.dir, outDir, { signal: o.signal });
@@ -55,18 +57,3 @@ export async function packageCharts(o: PackageOptions): Promise<PackagedChart[]>
   return out;
 }
 
-/**
- * `helm dependency build`; when Chart.lock is missing or out of sync with Chart.yaml and every dependency is local
- * (file://), the lock is only derived data: `helm dependency update` regenerates it. Remote dependencies with a
- * stale lock are an error for the chart's owner to fix (the lock pins what gets shipped).
- */
-async function buildDependencies(helm: Helm, chart: ChartInfo, signal?: AbortSignal): Promise<void> {
-  const r = await helm.exec(['dependency', 'build', chart.dir, '--skip-refresh'], { signal, reject: false });
-  if (r.exitCode === 0) return;
-  const allLocal = chart.dependencies.every((d) => d.localDir);
-  if (allLocal && /out of sync|Chart\.lock|no such file/i.test(r.stderr)) {
-    await helm.exec(['dependency', 'update', chart.dir, '--skip-refresh'], { signal });
-    return;
-  }
-  throw commandFailed(r, `could not build the dependencies of ${chart.name}`, allLocal ? undefined : 'run `helm dependency update` for the chart and commit its Chart.lock');
-}

@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { chartContentOfFile, contentDifferences, readTgz } from '../../src/release/content.js';
 import { discoverCharts } from '../../src/release/charts.js';
 import { packageCharts } from '../../src/release/package.js';
+import { resetChartHashes } from '../../src/charts/index.js';
 import { Helm } from '../../src/tools/helm.js';
 import { helms } from '../helpers/tools.js';
 import { parseManifests } from '../helpers/render.js';
@@ -68,6 +69,7 @@ describe('content, not archive bytes', () => {
       expect(chartContentOfFile(c!).digest).toBe(chartContentOfFile(a!).digest);
     }
     ws.edit('charts/fx-app/values.yaml', (s) => s.replace('hello', 'bonjour'));
+    resetChartHashes(); // src/charts memoizes chart hashes per process; a CLI run is a fresh process
     const changed = mkdtempSync(join(tmpdir(), 'lc-d-'));
     cleanups.push(() => rmSync(changed, { recursive: true, force: true }));
     await packageCharts({ chartsDir: ws.chartsDir, outDir: changed, helm: await Helm.detect(h4!.bin) });

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { packageCharts } from '../../src/release/package.js';
 import { pushCharts } from '../../src/release/push.js';
+import { resetChartHashes } from '../../src/charts/index.js';
 import { Helm } from '../../src/tools/helm.js';
 import { helms } from '../helpers/tools.js';
 import { parseManifests } from '../helpers/render.js';
@@ -60,6 +61,7 @@ describe.skipIf(!found.bin)('charts push to a real OCI registry', () => {
       ws.edit('charts/fx-worker/Chart.yaml', (s) => s.replace('version: 0.1.0', 'version: 0.1.1'));
       ws.edit('charts/fx-umbrella/Chart.yaml', (s) => s.replace(/(name: fx-worker\n\s+version: )0\.1\.0/, '$10.1.1'));
       rmSync(out, { recursive: true });
+      resetChartHashes();
       await packageCharts({ chartsDir: ws.chartsDir, outDir: out, helm });
       const refused = await pushCharts({ dir: out, registry: url, helm, plainHttp: true });
       expect(refused.ok).toBe(false);
