@@ -1,0 +1,130 @@
+// Operator stand-in charts install the real CRDs (../shared/crds) plus operator Deployments; the
+// simulator's stages then write each operator's status (and Secrets) onto the custom resources.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { execa } from 'execa';
+import { eventually, k, kjson, kubectl, namespace, setupCluster, yamlDocs } from './helpers.ts';
+import { HELM3 } from '../helpers/tools.ts';
+// @ts-ignore -- plain ESM helper of the fixtures
+import { prepareOperatorCharts } from '../fixtures/operators/prepare.mjs';
+
+const cluster = setupCluster();
+
+const resources = (ns: string) => [
+  { apiVersion: 'kafka.strimzi.io/v1beta2', kind: 'KafkaNodePool', metadata: { name: 'broker', namespace: ns, labels: { 'strimzi.io/cluster': 'events' } },
+    spec: { replicas: 3, roles: ['broker', 'controller'], storage: { type: 'persistent-claim', size: '10Gi' } } },
+  { apiVersion: 'kafka.strimzi.io/v1beta2', kind: 'Kafka', metadata: { name: 'events', namespace: ns, annotations: { 'strimzi.io/node-pools': 'enabled', 'strimzi.io/kraft': 'enabled' } },
+    spec: { kafka: { version: '4.1.0', listeners: [{ name: 'plain', port: 9092, type: 'internal', tls: false }, { name: 'tls', port: 9093, type: 'internal', tls: true }] } } },
+  { apiVersion: 'kafka.strimzi.io/v1beta2', kind: 'KafkaTopic', metadata: { name: 'raw-logs', namespace: ns, labels: { 'strimzi.io/cluster': 'events' } }, spec: { partitions: 3, replicas: 3 } },
+  { apiVersion: 'kafka.strimzi.io/v1beta2', kind: 'KafkaUser', metadata: { name: 'vector', namespace: ns, labels: { 'strimzi.io/cluster': 'events' } }, spec: { authentication: { type: 'tls' } } },
+  { apiVersion: 'opensearch.opster.io/v1', kind: 'OpenSearchCluster', metadata: { name: 'search', namespace: ns },
+    spec: { general: { serviceName: 'search', version: '2.14.0' }, nodePools: [{ component: 'masters', replicas: 3, roles: ['cluster_manager', 'data'] }, { component: 'data', replicas: 2, roles: ['data'] }] } },
+  { apiVersion: 'flink.apache.org/v1beta1', kind: 'FlinkDeployment', metadata: { name: 'enrich', namespace: ns },
+    spec: { image: 'flink:1.19', flinkVersion: 'v1_19', serviceAccount: 'flink', jobManager: { resource: { cpu: 1, memory: '1024m' } }, taskManager: { replicas: 2, resource: { cpu: 1, memory: '1024m' } }, job: { jarURI: 'local:///opt/flink/job.jar', parallelism: 2 } } },
+  { apiVersion: 'serving.kserve.io/v1beta1', kind: 'InferenceService', metadata: { name: 'anomaly', namespace: ns },
+    spec: { predictor: { model: { modelFormat: { name: 'sklearn' }, storageUri: 'pvc://models/anomaly' } } } },
+  { apiVersion: 'external-secrets.io/v1beta1', kind: 'ExternalSecret', metadata: { name: 'creds', namespace: ns },
+    spec: { secretStoreRef: { name: 'vault', kind: 'SecretStore' }, target: { name: 'app-creds' }, data: [{ secretKey: 'password', remoteRef: { key: 'logclaw/db' } }] } },
+  { apiVersion: 'cert-manager.io/v1', kind: 'Certificate', metadata: { name: 'ingest', namespace: ns },
+    spec: { secretName: 'ingest-tls', dnsNames: ['ingest.example.com'], issuerRef: { name: 'selfsigned', kind: 'ClusterIssuer' } } },
+];
+
+describe('operator stand-ins and operator stages', () => {
+  beforeAll(async () => {
+    const c = cluster();
+    const charts = prepareOperatorCharts() as Record<string, string>;
+    await Promise.all(Object.entries(charts).map(async ([name, dir]) => {
+      const r = await execa(HELM3, ['upgrade', '--install', name, dir, '-n', `op-${name}`, '--create-namespace', '--wait', '--timeout', '120s',
+        '--kubeconfig', c.kubeconfig, '--kube-context', c.context], { reject: false });
+      if (r.exitCode !== 0) throw new Error(`helm install ${name}: ${r.stderr}`);
+    }));
+  }, 240_000);
+
+  it('installs the real CRDs and operator Deployments named like upstream', async () => {
+    const c = cluster();
+    const crds = (await kjson(c, 'get', 'crd')).items.map((x: any) => x.metadata.name);
+    for (const n of ['kafkas.kafka.strimzi.io', 'kafkanodepools.kafka.strimzi.io', 'opensearchclusters.opensearch.opster.io', 'flinkdeployments.flink.apache.org',
+      'externalsecrets.external-secrets.io', 'certificates.cert-manager.io', 'inferenceservices.serving.kserve.io']) {
+      expect(crds).toContain(n);
+    }
+    const dep = await kjson(c, 'get', 'deployment', 'strimzi-cluster-operator', '-n', 'op-strimzi-kafka-operator');
+    expect(dep.status.readyReplicas).toBe(1);
+    expect((await kjson(c, 'get', 'deployment', '-n', 'op-cert-manager')).items.map((d: any) => d.metadata.name).sort())
+      .toEqual(['cert-manager', 'cert-manager-cainjector', 'cert-manager-webhook']);
+  });
+
+  it('writes each operator status (Ready conditions, phases, Secrets) after its delay', async () => {
+    const c = cluster();
+    const ns = await namespace(c, 'ops');
+    const r = await kubectl(c, ['apply', '-f', '-'], { input: yamlDocs(...resources(ns)) });
+    expect(r.exitCode, r.stderr).toBe(0);
+    const get = (kind: string, name: string) => kjson(c, 'get', kind, name, '-n', ns);
+    const ready = (o: any) => o.status?.conditions?.find((x: any) => x.type === 'Ready')?.status === 'True';
+
+    const kafka = await eventually('Kafka Ready', async () => { const o = await get('kafka.kafka.strimzi.io', 'events'); return ready(o) && o; }, 60_000);
+    expect(kafka.status.observedGeneration).toBe(kafka.metadata.generation);
+    expect(kafka.status.kafkaMetadataState).toBe('KRaft');
+    expect(kafka.status.listeners.map((l: any) => l.bootstrapServers)).toEqual([`events-kafka-bootstrap.${ns}.svc:9092`, `events-kafka-bootstrap.${ns}.svc:9093`]);
+    const pool = await eventually('KafkaNodePool status', async () => { const o = await get('kafkanodepool', 'broker'); return o.status?.nodeIds && o; });
+    expect(pool.status).toMatchObject({ nodeIds: [0, 1, 2], replicas: 3, roles: ['broker', 'controller'] });
+    expect(pool.status.labelSelector).toContain('strimzi.io/pool-name=broker');
+    const topic = await eventually('KafkaTopic Ready', async () => { const o = await get('kafkatopic', 'raw-logs'); return ready(o) && o; });
+    expect(topic.status.topicName).toBe('raw-logs');
+    const user = await eventually('KafkaUser Ready', async () => { const o = await get('kafkauser', 'vector'); return ready(o) && o; });
+    expect(user.status).toMatchObject({ username: 'CN=vector', secret: 'vector' });
+    const userSecret = await eventually('KafkaUser secret', () => get('secret', 'vector'));
+    expect(Object.keys(userSecret.data).sort()).toEqual(['ca.crt', 'user.crt', 'user.key', 'user.p12', 'user.password']);
+
+    const os = await eventually('OpenSearchCluster RUNNING', async () => { const o = await get('opensearchcluster', 'search'); return o.status?.phase === 'RUNNING' && o; }, 60_000);
+    expect(os.status).toMatchObject({ health: 'green', initialized: true, availableNodes: 5, version: '2.14.0' });
+    const flink = await eventually('FlinkDeployment STABLE', async () => { const o = await get('flinkdeployment', 'enrich'); return o.status?.lifecycleState === 'STABLE' && o; }, 60_000);
+    expect(flink.status).toMatchObject({ jobManagerDeploymentStatus: 'READY', jobStatus: { state: 'RUNNING' }, reconciliationStatus: { state: 'DEPLOYED' } });
+    const isvc = await eventually('InferenceService Ready', async () => { const o = await get('inferenceservice', 'anomaly'); return ready(o) && o; }, 60_000);
+    expect(isvc.status.url).toBe(`http://anomaly.${ns}.svc.cluster.local`);
+
+    const es = await eventually('ExternalSecret Ready', async () => { const o = await get('externalsecret', 'creds'); return ready(o) && o; });
+    expect(es.status.conditions[0]).toMatchObject({ reason: 'SecretSynced', message: 'Secret was synced' });
+    const target = await eventually('ExternalSecret target secret', () => get('secret', 'app-creds'));
+    expect(Buffer.from(target.data.password, 'base64').toString()).toBe('sim:logclaw/db');
+    expect(target.metadata.ownerReferences[0]).toMatchObject({ kind: 'ExternalSecret', name: 'creds', controller: true });
+    const cert = await eventually('Certificate Ready', async () => { const o = await get('certificate', 'ingest'); return ready(o) && o; });
+    expect(cert.status.conditions.find((x: any) => x.type === 'Ready').message).toBe('Certificate is up to date and has not expired');
+    expect(new Date(cert.status.notAfter).getTime()).toBeGreaterThan(Date.now());
+    const tls = await eventually('Certificate secret', () => get('secret', 'ingest-tls'));
+    expect(tls.type).toBe('kubernetes.io/tls');
+    expect(Buffer.from(tls.data['tls.crt'], 'base64').toString()).toContain('BEGIN CERTIFICATE');
+
+    // The ExternalSecret owns its Secret: deleting it collects the Secret.
+    await k(c, 'delete', 'externalsecret', 'creds', '-n', ns);
+    await eventually('target secret collected', async () => (await kubectl(c, ['get', 'secret', 'app-creds', '-n', ns])).exitCode !== 0);
+  });
+
+  it('reports the failures a scenario chooses, with the operators\' messages', async () => {
+    const c = cluster();
+    const ns = await namespace(c, 'opsfail');
+    await c.applyScenario({ name: ns, operators: [
+      { kind: 'Kafka', match: { namespace: ns }, fail: true },
+      { kind: 'ExternalSecret', match: { namespace: ns }, fail: true },
+      { kind: 'FlinkDeployment', match: { namespace: ns }, fail: 'org.apache.flink.runtime.JobException: Recovery is suppressed' },
+      { kind: 'Certificate', match: { namespace: ns, name: 'ingest' }, fail: { reason: 'Failed', message: 'issuer selfsigned not found' } },
+      { kind: 'OpenSearchCluster', match: { namespace: ns }, delay: 6000 },
+    ] });
+    const r = await kubectl(c, ['apply', '-f', '-'], { input: yamlDocs(...resources(ns)) });
+    expect(r.exitCode, r.stderr).toBe(0);
+    const get = (kind: string, name: string) => kjson(c, 'get', kind, name, '-n', ns);
+    const kafka = await eventually('Kafka NotReady', async () => { const o = await get('kafka.kafka.strimzi.io', 'events'); return o.status?.conditions && o; }, 60_000);
+    expect(kafka.status.conditions[0]).toMatchObject({ type: 'NotReady', status: 'True', reason: 'TimeoutException' });
+    expect(kafka.status.conditions[0].message).toBe(`Exceeded timeout of 300000ms while waiting for Pods resource events-broker-0 in namespace ${ns} to be ready`);
+    const es = await eventually('ExternalSecret failed', async () => { const o = await get('externalsecret', 'creds'); return o.status?.conditions && o; });
+    expect(es.status.conditions[0]).toMatchObject({ type: 'Ready', status: 'False', reason: 'SecretSyncedError' });
+    expect((await kubectl(c, ['get', 'secret', 'app-creds', '-n', ns])).exitCode).not.toBe(0);
+    const flink = await eventually('Flink failed', async () => { const o = await get('flinkdeployment', 'enrich'); return o.status?.lifecycleState === 'FAILED' && o; }, 60_000);
+    expect(flink.status).toMatchObject({ jobManagerDeploymentStatus: 'ERROR', error: 'org.apache.flink.runtime.JobException: Recovery is suppressed' });
+    const cert = await eventually('Certificate failed', async () => { const o = await get('certificate', 'ingest'); return o.status?.failedIssuanceAttempts && o; });
+    expect(cert.status.conditions.find((x: any) => x.type === 'Issuing')).toMatchObject({ status: 'False', reason: 'Failed', message: 'issuer selfsigned not found' });
+    // The slowed OpenSearch stays PENDING while the base-speed resources are long done.
+    expect((await get('opensearchcluster', 'search')).status.phase).toBe('PENDING');
+    // Unmatched kinds keep the default behaviour.
+    await eventually('KafkaTopic Ready', async () => (await get('kafkatopic', 'raw-logs')).status?.conditions?.[0]?.type === 'Ready');
+    await c.removeScenario(ns);
+  });
+});
