@@ -4,6 +4,7 @@
  * streaming watches, and a count of every HTTP request made (for `bench/lifecycle.mjs`).
  * The context is always explicit: logclaw never acts on "whatever kubectl points at".
  */
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { ExitCode, LogclawError } from '../errors.js';
@@ -59,6 +60,16 @@ const sleep = (ms: number, signal?: AbortSignal) =>
   });
 
 const AUTH_REFRESH_MS = 4 * 60_000;
+/** How logclaw's own API calls show in audit logs (and in the test cluster's request log). */
+export const USER_AGENT = `logclaw/${packageVersion()} (node ${process.versions.node})`;
+
+function packageVersion(): string {
+  try {
+    return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+  } catch {
+    return '0';
+  }
+}
 const REQUEST_TIMEOUT_MS = 30_000;
 
 export class KubeApi {
@@ -122,7 +133,7 @@ export class KubeApi {
     const signals = [init.signal, init.timeoutMs === null ? undefined : AbortSignal.timeout(init.timeoutMs ?? REQUEST_TIMEOUT_MS)].filter(Boolean) as AbortSignal[];
     return this.undici.fetch(`${this.server}${path}`, {
       method: init.method,
-      headers: { ...this.headers, Accept: init.accept ?? 'application/json', ...(init.body !== undefined ? { 'Content-Type': init.contentType ?? 'application/json' } : {}) },
+      headers: { ...this.headers, 'User-Agent': USER_AGENT, Accept: init.accept ?? 'application/json', ...(init.body !== undefined ? { 'Content-Type': init.contentType ?? 'application/json' } : {}) },
       body: init.body,
       dispatcher: this.dispatcher as never,
       signal: signals.length > 1 ? AbortSignal.any(signals) : signals[0],

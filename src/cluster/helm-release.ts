@@ -58,7 +58,12 @@ export async function releaseRevisions(api: KubeApi, namespace: string, name: st
 
 /** The latest revision with its manifest decoded, or undefined when the release is not installed. */
 export async function currentRelease(api: KubeApi, namespace: string, name: string, signal?: AbortSignal): Promise<HelmRelease | undefined> {
-  const [latest] = await releaseRevisions(api, namespace, name, signal);
+  return decodeLatest(await releaseRevisions(api, namespace, name, signal));
+}
+
+/** The newest of some revisions, its manifest decoded. */
+export function decodeLatest(revisions: Array<HelmRelease & { data?: string }>): HelmRelease | undefined {
+  const [latest] = revisions;
   if (!latest) return undefined;
   const { data, ...rel } = latest;
   if (data) {
@@ -78,8 +83,8 @@ export const isPending = (status: string): boolean => status.startsWith('pending
  * again; the next helmfile sync then installs or upgrades normally (helm adopts the objects it had created, as
  * they carry its release annotations). Returns what was done, or undefined when nothing was pending.
  */
-export async function recoverPending(api: KubeApi, namespace: string, name: string, signal?: AbortSignal): Promise<string | undefined> {
-  const revisions = await releaseRevisions(api, namespace, name, signal);
+export async function recoverPending(api: KubeApi, namespace: string, name: string, signal?: AbortSignal, known?: HelmRelease[]): Promise<string | undefined> {
+  const revisions = known ?? (await releaseRevisions(api, namespace, name, signal));
   const latest = revisions[0];
   if (!latest || !isPending(latest.status)) return undefined;
   await api.delete({ apiVersion: 'v1', kind: 'Secret', namespace, name: latest.secretName }, { signal });

@@ -5,7 +5,7 @@
  */
 import { ExitCode, LogclawError } from '../errors.js';
 import type { KubeApi } from '../cluster/api.js';
-import { currentRelease, manifestObjects, recoverPending, stampRelease, STAMP_LABEL } from '../cluster/helm-release.js';
+import { currentRelease, decodeLatest, manifestObjects, recoverPending, releaseRevisions, stampRelease, STAMP_LABEL, type HelmRelease } from '../cluster/helm-release.js';
 import { apiReader } from '../cluster/reader.js';
 import type { WatchHub } from '../cluster/watch.js';
 import { diagnose, diagnoseHelmError, formatDiagnosis } from '../diagnose/index.js';
@@ -142,15 +142,23 @@ export function releaseHooks(pc: ClusterPlanContext): ReleaseHooks {
     stateValues: pc.stateValues,
   });
   const selector = (r: PlanRelease) => (r.namespace ? `name=${r.name},namespace=${r.namespace}` : `name=${r.name}`);
+  // what helm's storage said about each release: read once before the install, once after (the new revision)
+  const before = new Map<string, HelmRelease[]>();
+  const after = new Map<string, HelmRelease>();
   return {
     isCurrent: async (r, signal) => {
       if (!pc.api || isDryRun()) return false;
-      const rel = await currentRelease(pc.api, r.namespace, r.name, signal).catch(() => undefined);
-      return rel?.status === 'deployed' && rel.labels[STAMP_LABEL] === (r as LoadedRelease).inputs;
+      const revisions = await releaseRevisions(pc.api, r.namespace, r.name, signal).catch(() => undefined);
+      if (!revisions) return false;
+      before.set(r.id, revisions);
+      const [latest] = revisions;
+      const current = latest?.status === 'deployed' && latest.labels[STAMP_LABEL] === (r as LoadedRelease).inputs;
+      if (current) after.set(r.id, decodeLatest(revisions)!);
+      return current;
     },
     install: async (r, signal) => {
       if (pc.api && !isDryRun()) {
-        const recovered = await recoverPending(pc.api, r.namespace, r.name, signal);
+        const recovered = await recoverPending(pc.api, r.namespace, r.name, signal, before.get(r.id));
         if (recovered) pc.progress?.note?.(recovered);
       }
       try {
@@ -169,7 +177,9 @@ export function releaseHooks(pc: ClusterPlanContext): ReleaseHooks {
     },
     await: async (r, signal) => {
       if (!pc.api || isDryRun()) return;
-      const rel = await currentRelease(pc.api, r.namespace, r.name, signal);
+      const known = after.get(r.id);
+      const rel = known?.manifest !== undefined ? known : decodeLatest(await releaseRevisions(pc.api, r.namespace, r.name, signal));
+      if (rel) after.set(r.id, rel);
       if (!rel) throw new LogclawError(`release ${r.id} is not installed after helmfile ran`, { hint: `See ${execLogPath() ?? 'the log'}.` });
       const refs = await awaitRefs(pc.api, manifestObjects(rel.manifest), r.namespace);
       if (pc.extraAwait) refs.push(...(await pc.extraAwait(r)));
@@ -177,8 +187,8 @@ export function releaseHooks(pc: ClusterPlanContext): ReleaseHooks {
     },
     done: async (r, signal) => {
       if (!pc.api || isDryRun()) return;
-      const rel = await currentRelease(pc.api, r.namespace, r.name, signal);
-      if (rel) await stampRelease(pc.api, rel, (r as LoadedRelease).inputs, signal);
+      const rel = after.get(r.id) ?? (await currentRelease(pc.api, r.namespace, r.name, signal));
+      if (rel && rel.labels[STAMP_LABEL] !== (r as LoadedRelease).inputs) await stampRelease(pc.api, rel, (r as LoadedRelease).inputs, signal);
     },
   };
 }
