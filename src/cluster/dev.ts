@@ -12,6 +12,7 @@ import { isDryRun } from '../tools/exec.js';
 import { Kind } from '../tools/kind.js';
 import type { KubeObject } from '../readiness/types.js';
 import { devSecretNeeds, ensureDevSecrets, type EnsureResult } from './dev-secrets.js';
+import { isConflict, type KubeApi } from './api.js';
 import {
   ensureKindCluster,
   ensureZoneLabels,
@@ -128,12 +129,15 @@ export function devUpPhases(o: DevUpOptions): { phases: Phase[]; state: DevUpSta
         const { releases, rendered } = await background!;
         state.tenantReleases = releases;
         const needs = devSecretNeeds([...rendered.values()].flat());
-        const { releases: withSecrets } = withStep(releases, rendered, state.namespace);
+        const { releases: withSecrets, nsRelease } = withStep(releases, rendered, state.namespace);
         const step = async (c: Ctl) => {
           if (isDryRun() || !state.session?.api) {
+            if (!nsRelease) recordDryRun(['create', 'namespace', state.namespace]);
             for (const n of needs) recordDryRun(['create', 'secret', 'generic', n.name, '-n', state.namespace, ...n.keys.map((k) => `--from-literal=${k}=<random>`)]);
             return;
           }
+          // no release renders the namespace: make it here, before the releases (helmfile finds it then)
+          if (!nsRelease) await ensureNamespace(state.session.api, state.namespace, c.signal);
           c.update(`dev secrets: ${needs.length} Secret(s) the charts read`);
           state.secrets = await ensureDevSecrets(state.session.api, state.namespace, needs, c.signal);
           if (state.secrets.created.length) c.note(`created dev secrets: ${state.secrets.created.join(', ')} (values: logclaw dev credentials)`);
@@ -185,6 +189,17 @@ export async function devDown(o: DevDownOptions, ctl: Ctl, kind: Kind, uninstall
     return { cluster: o.cluster, existed: true, removed: r.removed, clusterDeleted: false, keptPvcs: r.keptPvcs };
   } finally {
     await session.close();
+  }
+}
+
+export async function ensureNamespace(api: KubeApi, name: string, signal: AbortSignal): Promise<boolean> {
+  if (await api.get({ apiVersion: 'v1', kind: 'Namespace', name }, signal)) return false;
+  try {
+    await api.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels: { 'app.kubernetes.io/managed-by': 'logclaw' } } }, signal);
+    return true;
+  } catch (e) {
+    if (isConflict(e)) return false;
+    throw e;
   }
 }
 
