@@ -49,7 +49,9 @@ export interface DevUpState {
   doctor?: DoctorReport;
   clusterCreated?: boolean;
   session?: Session;
-  operators?: { releases: string[]; refreshed: string[] };
+  operators?: { releases: string[]; refreshed: string[]; result: PlanResult; plan: LoadedRelease[] };
+  /** Objects awaited per release. */
+  awaited: Map<string, number>;
   tenantReleases?: LoadedRelease[];
   tenantResult?: PlanResult;
   secrets?: EnsureResult;
@@ -57,7 +59,7 @@ export interface DevUpState {
 }
 
 export function devUpPhases(o: DevUpOptions): { phases: Phase[]; state: DevUpState } {
-  const state: DevUpState = { context: Kind.contextOf(o.cluster), namespace: tenantNamespace(o.tenant), deadline: Date.now() + o.timeoutMs };
+  const state: DevUpState = { context: Kind.contextOf(o.cluster), namespace: tenantNamespace(o.tenant), deadline: Date.now() + o.timeoutMs, awaited: new Map() };
   const helmfileDir = o.helmfileDir ?? 'helmfile.d';
   const inputs = tenantInputs(o.cwd, o.tenant);
   const stateValues = [...inputs.stateValues, `storageClass=${o.storageClass}`];
@@ -78,6 +80,7 @@ export function devUpPhases(o: DevUpOptions): { phases: Phase[]; state: DevUpSta
       failGraceMs: o.failGraceMs,
       env,
       stateValues,
+      awaited: state.awaited,
     };
     return planOptions;
   };
@@ -117,7 +120,7 @@ export function devUpPhases(o: DevUpOptions): { phases: Phase[]; state: DevUpSta
       title: 'operators',
       run: async (ctl) => {
         const r = await installOperators(options(), ctl);
-        state.operators = { releases: r.releases.map((x) => x.id), refreshed: r.refreshed };
+        state.operators = { releases: r.releases.map((x) => x.id), refreshed: r.refreshed, result: r.result, plan: r.releases };
         const current = r.result.outcomes.filter((x) => x.status === 'current').length;
         return `${r.releases.length} operator(s) ready${current ? ` (${current} already installed)` : ''}${r.refreshed.length ? `; refreshed ${r.refreshed.length} stale CRD(s)` : ''}`;
       },

@@ -114,6 +114,8 @@ export interface PlanOptions {
   stateValues?: string[];
   environment?: string;
   installConcurrency?: number;
+  /** Filled in: objects awaited per release (for the summary and the benchmark). */
+  awaited?: Map<string, number>;
 }
 
 function progressFor(ctl: Ctl): Progress {
@@ -161,6 +163,7 @@ function planContext(o: PlanOptions, ctl: Ctl, extra: Partial<ClusterPlanContext
     signal: ctl.signal,
     progress: progressFor(ctl),
     installConcurrency: o.installConcurrency,
+    awaited: o.awaited,
     ...extra,
   };
 }

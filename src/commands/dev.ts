@@ -1,5 +1,24 @@
 import type { Command } from 'commander';
+import type { PlanResult } from '../plan/execute.js';
+import type { PlanRelease } from '../plan/dag.js';
 import { action, examples } from './context.js';
+
+/** Per-release timings for the summary (seconds from the plan's start) and absolute times for tools. */
+function timeline(result: PlanResult | undefined, plan: PlanRelease[] | undefined, awaited: Map<string, number>) {
+  const needs = new Map((plan ?? []).map((r) => [r.id, r.needs]));
+  return (result?.outcomes ?? []).map((r) => ({
+    release: r.id,
+    status: r.status,
+    needs: needs.get(r.id) ?? [],
+    objects: awaited.get(r.id),
+    startSeconds: r.startedAt !== undefined ? r.startedAt / 1000 : undefined,
+    installSeconds: r.installMs !== undefined ? r.installMs / 1000 : undefined,
+    waitSeconds: r.waitMs !== undefined ? r.waitMs / 1000 : undefined,
+    readySeconds: r.readyAt !== undefined ? r.readyAt / 1000 : undefined,
+    readyAtEpochMs: r.readyAt !== undefined ? result!.startedAt + r.readyAt : undefined,
+    startedAtEpochMs: r.startedAt !== undefined ? result!.startedAt + r.startedAt : undefined,
+  }));
+}
 
 interface UpFlags {
   tenant: string;
@@ -61,7 +80,9 @@ export function register(program: Command): void {
             seconds: Math.round((Date.now() - started) / 100) / 10,
             phases: timings.map((t) => ({ phase: t.title, seconds: Math.round(t.ms / 100) / 10, result: t.result ?? '' })),
             operators: state.operators?.releases ?? [],
-            releases: releases.map((r) => ({ release: r.id, status: r.status, installSeconds: r.installMs !== undefined ? r.installMs / 1000 : undefined, readySeconds: r.readyAt !== undefined ? r.readyAt / 1000 : undefined })),
+            releases: timeline(state.tenantResult, state.tenantReleases, state.awaited),
+            operatorReleases: timeline(state.operators?.result, state.operators?.plan, state.awaited),
+            api: state.session?.api ? { requests: state.session.api.requests, awaitedObjects: [...state.awaited.values()].reduce((a, b) => a + b, 0), watch: state.session.hub?.stats() } : undefined,
             plan: dryRun && state.tenantReleases ? waves(state.tenantReleases).map((w) => w.map((r) => r.id)) : undefined,
             commands: dryRun ? support.recordedCommands() : undefined,
             secrets: state.secrets ? { created: state.secrets.created, present: state.secrets.present.length + state.secrets.extended.length } : undefined,
@@ -88,7 +109,7 @@ export function register(program: Command): void {
             lines.push(o.style('green', `LogClaw tenant ${s.tenant} is ready on ${s.context} (${seconds(s.seconds * 1000)})`), '');
             lines.push(o.table(s.phases.map((p) => ({ ...p, time: seconds(p.seconds * 1000) })), [['phase', 'PHASE'], ['time', 'TIME'], ['result', 'RESULT']]));
             if (s.releases.length) {
-              lines.push('', o.table(s.releases.map((r) => ({ ...r, ready: r.readySeconds !== undefined ? `${r.readySeconds.toFixed(1)} s` : '-' })), [['release', 'RELEASE'], ['status', 'STATUS'], ['ready', 'READY AT']]));
+              lines.push('', o.table(s.releases.map((r) => ({ ...r, ready: r.readySeconds !== undefined ? `${r.readySeconds.toFixed(1)} s` : '-', took: r.installSeconds !== undefined ? `${r.installSeconds.toFixed(1)} s + ${(r.waitSeconds ?? 0).toFixed(1)} s` : '-' })), [['release', 'RELEASE'], ['status', 'STATUS'], ['took', 'INSTALL + WAIT'], ['ready', 'READY AT']]));
             }
             lines.push('', 'Endpoints: every service of the tenant on localhost with', `  ${s.next[1]}`, '', 'Next steps:', ...s.next.filter((_, i) => i !== 1).map((n) => `  ${n}`));
             return lines.join('\n');

@@ -55,6 +55,8 @@ export interface PlanResult {
   interrupted: boolean;
   outcomes: ReleaseOutcome[];
   ms: number;
+  /** When the plan started (ms epoch); outcome times are relative to it. */
+  startedAt: number;
 }
 
 /** Settle with `p`, or reject as soon as `signal` aborts (a hook that ignores the signal cannot hang the plan). */
@@ -167,5 +169,5 @@ export async function executePlan(releases: PlanRelease[], hooks: ReleaseHooks, 
   while (running.size) await Promise.race(running);
   const interrupted = Boolean(o.signal?.aborted);
   const all = order.map((r) => outcomes.get(r.id)!);
-  return { ok: !interrupted && all.every((x) => x.status === 'ready' || x.status === 'current'), interrupted, outcomes: all, ms: at() };
+  return { ok: !interrupted && all.every((x) => x.status === 'ready' || x.status === 'current'), interrupted, outcomes: all, ms: at(), startedAt: t0 };
 }

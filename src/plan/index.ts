@@ -52,6 +52,8 @@ export interface ClusterPlanContext {
   crdReleases?: (r: PlanRelease) => boolean;
   /** Extra objects to await for a release (e.g. CRDs rendered from its chart). */
   extraAwait?: (r: PlanRelease) => Promise<AwaitRef[]>;
+  /** Filled in: how many objects each release awaited. */
+  awaited?: Map<string, number>;
 }
 
 /** Kinds whose readiness is awaited after an install (everything else is ready once it exists). */
@@ -183,6 +185,7 @@ export function releaseHooks(pc: ClusterPlanContext): ReleaseHooks {
       if (!rel) throw new LogclawError(`release ${r.id} is not installed after helmfile ran`, { hint: `See ${execLogPath() ?? 'the log'}.` });
       const refs = await awaitRefs(pc.api, manifestObjects(rel.manifest), r.namespace);
       if (pc.extraAwait) refs.push(...(await pc.extraAwait(r)));
+      pc.awaited?.set(r.id, refs.length);
       await awaitOrExplain(pc, r.id, refs);
     },
     done: async (r, signal) => {

@@ -1,0 +1,119 @@
+/**
+ * Helpers for the lifecycle tests on the test cluster (test/cluster: real kube-apiserver, controller-manager,
+ * scheduler, KWOK): the shared cluster of the run (vitest global setup) or one started for this file; a copy of
+ * the fixture stack with a tenant file per tenant; the built CLI run with the fake kind/docker and real
+ * kubectl/helm/helmfile on PATH; the operators installed once per cluster.
+ */
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+import { runCli, type CliResult } from '../helpers/cli.js';
+import { repoRoot } from '../helpers/tools.js';
+import type { Cluster } from '../cluster/index.ts';
+import { toolbox, type Toolbox } from './toolbox.js';
+
+export const stackDir = join(repoRoot, 'test', 'lifecycle', 'fixtures', 'stack');
+export const operatorCharts = join(repoRoot, 'test', 'fixtures', 'operators');
+
+let own: Cluster | undefined;
+
+/** The run's shared cluster, or one started for this file (stopped by stopOwnCluster). */
+export async function getCluster(): Promise<Cluster> {
+  const mod = (await import('../cluster/index.ts')) as typeof import('../cluster/index.ts');
+  if (process.env.LOGCLAW_TEST_SIM_CONTROL) return mod.useCluster();
+  own ??= await mod.startCluster({ nodes: 3, zones: ['a', 'b', 'c'], faults: {}, timeScale: Number(process.env.LOGCLAW_TEST_TIME_SCALE ?? 0.01) });
+  return own;
+}
+
+export async function stopOwnCluster(): Promise<void> {
+  await own?.stop();
+  own = undefined;
+}
+
+export async function prepareOperators(): Promise<void> {
+  const { prepareOperatorCharts } = (await import(join(operatorCharts, 'prepare.mjs'))) as { prepareOperatorCharts: (n?: string[]) => unknown };
+  prepareOperatorCharts();
+}
+
+export interface Workspace {
+  dir: string;
+  kubeconfig: string;
+  tools: Toolbox;
+  env: Record<string, string | undefined>;
+  /** Write gitops/tenants/tenant-<id>.yaml with these values merged over the defaults. */
+  tenant(id: string, values?: Record<string, unknown>): string;
+  run(args: string[], o?: { env?: Record<string, string | undefined>; timeoutMs?: number }): Promise<CliResult>;
+  /** Lines of the newest .logclaw/logs/*.log. */
+  logs(): string;
+}
+
+/** A copy of the fixture stack with its own kubeconfig (the cluster's context copied in) and PATH. */
+export async function workspace(cluster: Cluster, o: { helm?: 3 | 4; kubeconfig?: string; context?: string } = {}): Promise<Workspace> {
+  const dir = mkdtempSync(join(tmpdir(), 'logclaw-stack-'));
+  cpSync(stackDir, dir, { recursive: true });
+  mkdirSync(join(dir, 'gitops', 'tenants'), { recursive: true });
+  const kubeconfig = join(dir, 'kubeconfig');
+  writeFileSync(kubeconfig, readFileSync(o.kubeconfig ?? cluster.kubeconfig));
+  const tools = await toolbox({ helm: o.helm ?? 3 });
+  const env = {
+    ...tools.env,
+    KUBECONFIG: kubeconfig,
+    HOME: dir,
+    LOGCLAW_TEST_OPERATORS: operatorCharts,
+    LOGCLAW_FAKE_KIND_ATTACH: cluster.state.controlURL,
+    LOGCLAW_FAKE_KIND_DIR: join(dir, 'fake-kind'),
+    LOGCLAW_FAKE_LOG: join(dir, 'fake-calls.jsonl'),
+    HELM_CACHE_HOME: join(dir, '.cache', 'helm'),
+    HELM_CONFIG_HOME: join(dir, '.config', 'helm'),
+    HELM_DATA_HOME: join(dir, '.local', 'share', 'helm'),
+  };
+  return {
+    dir,
+    kubeconfig,
+    tools,
+    env,
+    tenant(id, values = {}) {
+      const file = join(dir, 'gitops', 'tenants', `tenant-${id}.yaml`);
+      writeFileSync(file, stringify({ global: { tenantId: id, environment: 'dev', tier: 'standard' }, ...values }));
+      return file;
+    },
+    run: (args, ro = {}) => runCli(args, { cwd: dir, env: { ...env, ...ro.env }, timeoutMs: ro.timeoutMs ?? 300_000 }),
+    logs() {
+      const logsDir = join(dir, '.logclaw', 'logs');
+      if (!existsSync(logsDir)) return '';
+      const newest = readdirSync(logsDir).sort().pop();
+      return newest ? readFileSync(join(logsDir, newest), 'utf8') : '';
+    },
+  };
+}
+
+export function cleanup(ws: Workspace | undefined): void {
+  if (ws && !process.env.LOGCLAW_KEEP_TEST_DIRS) rmSync(ws.dir, { recursive: true, force: true });
+}
+
+/**
+ * Install the operators once per cluster (test files run in parallel share the cluster): a lock directory
+ * next to the cluster's state, and `logclaw operators install` under it.
+ */
+export async function ensureOperators(cluster: Cluster, ws: Workspace): Promise<void> {
+  const lock = join(cluster.state.dir, 'operators.lock');
+  const done = join(cluster.state.dir, 'operators.done');
+  for (;;) {
+    if (existsSync(done)) return;
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+  try {
+    if (existsSync(done)) return;
+    const r = await ws.run(['operators', 'install', '--kube-context', cluster.context]);
+    if (r.code !== 0) throw new Error(`operators install failed (${r.code}):\n${r.stdout}\n${r.stderr}`);
+    writeFileSync(done, new Date().toISOString());
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
