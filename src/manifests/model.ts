@@ -136,6 +136,13 @@ function strimziPodsAndServices(ro: RenderedObject, all: RenderedObject[], pods:
     if (get(o, 'spec', 'entityOperator') !== undefined) {
       pods.push(operatorPod(ro, { 'strimzi.io/cluster': name, 'strimzi.io/kind': 'Kafka', 'strimzi.io/name': `${name}-entity-operator`, ...strRecord(get(o, 'spec', 'entityOperator', 'template', 'pod', 'metadata', 'labels')) }, [], [`${name}-entity-operator`]));
     }
+  } else if (o.kind === 'KafkaConnect' || o.kind === 'KafkaMirrorMaker2' || o.kind === 'KafkaBridge') {
+    // Deployment/StrimziPodSet pods the operator labels with the CR's cluster and kind.
+    const suffix = o.kind === 'KafkaConnect' ? 'connect' : o.kind === 'KafkaMirrorMaker2' ? 'mirrormaker2' : 'bridge';
+    const labels = { 'strimzi.io/cluster': name, 'strimzi.io/kind': o.kind, 'strimzi.io/name': `${name}-${suffix}`, ...strRecord(get(o, 'spec', 'template', 'pod', 'metadata', 'labels')) };
+    const apiPort = o.kind === 'KafkaBridge' ? Number(get(o, 'spec', 'http', 'port') ?? 8080) : 8083;
+    pods.push(operatorPod(ro, labels, [{ name: o.kind === 'KafkaBridge' ? 'rest-api' : 'rest-api', containerPort: apiPort }], []));
+    services.push({ name: o.kind === 'KafkaBridge' ? `${name}-bridge-service` : `${name}-${suffix}-api`, owner: ro, selector: { 'strimzi.io/cluster': name, 'strimzi.io/kind': o.kind }, ports: [{ name: 'rest-api', port: apiPort, targetPort: apiPort }], synthetic: true, component: `${suffix}:${name}` });
   } else if (o.kind === 'KafkaNodePool') {
     const cluster = o.metadata.labels?.['strimzi.io/cluster'] ?? '';
     const kafka = all.find((x) => x.obj.kind === 'Kafka' && x.obj.metadata.name === cluster);

@@ -53,7 +53,12 @@ export function serviceOfHost(host: string, ctx: DomainContext, known: Set<strin
   if (labels.length === 1) {
     if (explicitCluster) return undefined;
     const name = labels[0]!;
-    return known.has(name) || name === ctx.release || name.startsWith(`${ctx.release}-`) ? name : undefined;
+    if (known.has(name) || name === ctx.release || name.startsWith(`${ctx.release}-`)) return name;
+    // A short name in the naming scheme of the render's own Services (`logclaw-…` when two or more Services
+    // start that way) is meant to be one of them.
+    const prefix = /^([a-z0-9]+)-/.exec(name)?.[1];
+    if (prefix && [...known].filter((k) => k.startsWith(`${prefix}-`)).length >= 2) return name;
+    return undefined;
   }
   const ns = labels[labels.length - 1]!;
   if (ns !== ctx.namespace) return undefined; // another namespace, or a public DNS name
@@ -104,6 +109,17 @@ export function collectAddresses(model: RenderModel): Address[] {
           if (typeof arg === 'string') push(pod.owner, `${pod.path}.spec.${field}[${ci}].args[${ai}]`, arg, [pod]);
         });
       });
+    }
+  }
+  // Strimzi clients (Connect, MirrorMaker 2, Bridge) name their bootstrap servers in the spec.
+  for (const kind of ['KafkaConnect', 'KafkaMirrorMaker2', 'KafkaBridge']) {
+    for (const ro of model.byKind.get(kind) ?? []) {
+      const clients = model.pods.filter((p) => p.owner === ro);
+      const visit = (v: unknown, path: string): void => {
+        if (Array.isArray(v)) v.forEach((x, i) => visit(x, `${path}[${i}]`));
+        else if (isRecord(v)) for (const [k, x] of Object.entries(v)) (k === 'bootstrapServers' && typeof x === 'string' ? push(ro, `${path}.${k}`, x, clients) : visit(x, `${path}.${k}`));
+      };
+      visit(ro.obj.spec, 'spec');
     }
   }
   for (const f of model.byKind.get('FlinkDeployment') ?? []) {
