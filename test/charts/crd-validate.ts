@@ -6,7 +6,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv, type ValidateFunction } from 'ajv';
-import { parseAllDocuments } from 'yaml';
+import { loadAll } from 'js-yaml';
 
 interface Obj {
   apiVersion: string;
@@ -31,6 +31,15 @@ const objectMeta: Schema = {
   },
 };
 
+const compiles = (pattern: string): boolean => {
+  try {
+    new RegExp(pattern, 'u');
+    return true;
+  } catch {
+    return false;
+  }
+};
+
 /** Turn a structural CRD schema into a strict JSON schema. */
 export function strict(node: unknown, top = false): unknown {
   if (Array.isArray(node)) return node.map((n) => strict(n));
@@ -41,6 +50,8 @@ export function strict(node: unknown, top = false): unknown {
       out.properties = Object.fromEntries(Object.entries(v).map(([pk, pv]) => [pk, strict(pv)]));
     } else if (k === 'format' || k === 'description') {
       continue;
+    } else if (k === 'pattern' && typeof v === 'string' && !compiles(v)) {
+      continue; // Go-only syntax such as (?i): the API server checks it, JS cannot
     } else if (['items', 'additionalProperties', 'not'].includes(k)) {
       out[k] = typeof v === 'boolean' ? v : strict(v);
     } else if (['allOf', 'anyOf', 'oneOf'].includes(k)) {
@@ -91,8 +102,8 @@ export function loadCrds(dir: string): CrdIndex {
   walk(dir);
   const pending = new Map<string, Schema>();
   for (const f of files) {
-    for (const doc of parseAllDocuments(readFileSync(f, 'utf8'))) {
-      const crd = doc.toJS() as Schema | null;
+    for (const doc of loadAll(readFileSync(f, 'utf8'))) {
+      const crd = doc as Schema | null;
       if (!crd || crd.kind !== 'CustomResourceDefinition') continue;
       const spec = crd.spec as { group: string; names: { kind: string }; versions: { name: string; served: boolean; schema?: { openAPIV3Schema: Schema } }[] };
       for (const v of spec.versions) {

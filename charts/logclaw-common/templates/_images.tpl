@@ -2,8 +2,8 @@
 Usage: image: {{ include "common.images.image" (dict "context" $ "image" .Values.receiver.image) }}
 Image reference <registry>/<repository>:<tag>[@<digest>] from an image object
 {registry, repository, tag, digest}. The tag must be pinned: empty or "latest" fails the render.
-global.imageRegistry (air-gapped mirror), when set, replaces the registry of every image; with no
-registry at all the reference is <repository>:<tag>.
+With an empty registry the reference is <repository>:<tag>. Air-gapped mirrors: set each image's
+registry (the tenant schema has no global registry override; one contract for values).
 */}}
 {{- define "common.images.image" -}}
 {{- $img := .image | default dict -}}
@@ -12,7 +12,7 @@ registry at all the reference is <repository>:<tag>.
 {{- if or (eq $tag "") (eq $tag "latest") -}}
 {{- fail (printf "image %s: the tag must be pinned (got %q)" $repo $tag) -}}
 {{- end -}}
-{{- $registry := dig "imageRegistry" "" (.context.Values.global | default dict) | default ($img.registry | default "") -}}
+{{- $registry := $img.registry | default "" -}}
 {{- $ref := ternary (printf "%s/%s:%s" $registry $repo $tag) (printf "%s:%s" $repo $tag) (ne $registry "") -}}
 {{- with $img.digest }}{{ $ref = printf "%s@%s" $ref . }}{{ end -}}
 {{- $ref -}}
