@@ -112,7 +112,7 @@ export class KubeApi {
     kc.setCurrentContext(target.context);
     if (!kc.getCurrentCluster()) throw new LogclawError(`kube context "${target.context}" names no cluster`, { exitCode: ExitCode.usage });
     // undici as client-node resolves it, so its dispatcher and fetch come from the same copy.
-    const req = createRequire(import.meta.resolve('@kubernetes/client-node'));
+    const req = createRequire(createRequire(import.meta.url).resolve('@kubernetes/client-node'));
     const undici = (await import(pathToFileURL(req.resolve('undici')).href)) as Undici;
     const api = new KubeApi(target, kc, k8s, undici);
     await api.refreshAuth();
