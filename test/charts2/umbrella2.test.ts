@@ -4,10 +4,13 @@
  * pinned CRDs, Pod Security, references); routing, LLM providers, KServe present/absent, the values the
  * official Airflow and Zammad charts receive, and the air-gapped proof on every rendered NetworkPolicy.
  */
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { helms, HELM3 } from '../helpers/tools.js';
-import { ciFile, readValues, type K8sObject } from '../charts/lib.js';
+import { ciFile, prepareCharts, readValues, type K8sObject } from '../charts/lib.js';
 import {
   agentConfig,
   allApis,
@@ -302,5 +305,22 @@ describe('rendered objects per case', () => {
     }
     console.log(JSON.stringify(table, null, 1));
     expect(Object.keys(table)).toHaveLength(cases.length);
+  });
+});
+
+describe('NOTES.txt', () => {
+  // helm 3's `install --dry-run=client` still wants a reachable cluster; helm 4 renders NOTES offline.
+  it.each(helms.filter((h) => h.name === 'helm4'))('lists the endpoints, routing and external egress of part 2 ($name)', async ({ bin }) => {
+    const c = byName('zammad-ollama-slack');
+    const dir = join(await prepareCharts(), UMBRELLA);
+    const { stdout } = await promisify(execFile)(bin, ['install', c.release, dir, '--namespace', c.namespace, '--dry-run=client', '--values', c.file], { maxBuffer: 64 << 20 });
+    const notes = stdout.slice(stdout.indexOf('NOTES:'));
+    expect(notes).toContain(`http://logclaw-ml-engine-feast.${c.namespace}.svc:6567`);
+    expect(notes).toContain(`http://logclaw-ml-engine-ollama.${c.namespace}.svc:11434`);
+    expect(notes).toContain(`http://logclaw-ticketing-agent.${c.namespace}.svc:8080`);
+    expect(notes).toContain(`http://logclaw-zammad-nginx.${c.namespace}.svc:8080`);
+    expect(notes).toMatch(/critical\s+zammad, slack/);
+    expect(notes).toMatch(/low\s+zammad/);
+    expect(notes).toContain('Egress outside the cluster of the ticketing agent: HTTPS (443) for slack');
   });
 });
