@@ -63,3 +63,12 @@ export function currentContext(kubeconfig?: string): string {
   if (!ctx) throw usageError('no --kube-context given and the kubeconfig has no current context', 'Pass --kube-context <name> (kubectl config get-contexts lists them).');
   return ctx;
 }
+
+/**
+ * How long an object may stay failed (or a pod crash) before a wait gives up on it: LOGCLAW_FAIL_GRACE
+ * (e.g. 30s), default 20 s — long enough for a restart that recovers, short enough to report a crash loop early.
+ */
+export function failGraceMs(): number | undefined {
+  const v = process.env.LOGCLAW_FAIL_GRACE;
+  return v ? parseDuration(v) : undefined;
+}
