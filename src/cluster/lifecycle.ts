@@ -195,7 +195,7 @@ async function chartCrds(o: PlanOptions, r: LoadedRelease, signal: AbortSignal):
   const args = ['--file', r.file, '--no-color', '--selector', `name=${r.name}`];
   if (o.environment) args.push('--environment', o.environment);
   for (const s of o.stateValues ?? []) args.push('--state-values-set', s);
-  args.push('template', '--include-crds', '--skip-tests', '--skip-deps');
+  args.push('template', '--include-crds', '--skip-tests', '--skip-deps', '--skip-needs');
   const out = await o.helmfile.exec(args, { cwd: o.cwd, env: o.env, signal });
   return parseAllDocuments(out.stdout)
     .map((d) => d.toJS() as KubeObject | null)
@@ -297,7 +297,7 @@ export async function renderReleases(o: PlanOptions, releases: LoadedRelease[], 
       const args = ['--file', r.file, '--no-color', '--selector', r.namespace ? `name=${r.name},namespace=${r.namespace}` : `name=${r.name}`];
       if (o.environment) args.push('--environment', o.environment);
       for (const s of o.stateValues ?? []) args.push('--state-values-set', s);
-      args.push('template', '--skip-tests', '--skip-deps');
+      args.push('template', '--skip-tests', '--skip-deps', '--skip-needs');
       const res = await o.helmfile.exec(args, { cwd: o.cwd, env: o.env, signal });
       out.set(
         r.id,

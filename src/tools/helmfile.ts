@@ -69,6 +69,8 @@ export class Helmfile {
     const mode = o.mode ?? 'sync';
     const args = [...this.globalArgs(t, o.selectors), mode];
     if (o.skipDeps !== false) args.push('--skip-deps');
+    // logclaw orders releases itself (the plan): install only the selected one, not what it needs
+    if (o.selectors?.length) args.push('--skip-needs');
     if (mode === 'apply') args.push('--suppress-secrets');
     if (o.helmArgs?.length) args.push('--args', o.helmArgs.join(' '));
     return runMutating(this.bin, args, { ...options, env: { ...this.env(t), ...options.env } });

@@ -37,7 +37,7 @@ describe('logclaw install', () => {
     const dry = await install(ws4, 'inst-ok', ['--dry-run', '--only', 'ingestion']);
     expect(dry.code, dry.stderr).toBe(0);
     expect(dry.stdout).toMatch(/1\. logclaw-inst-ok\/platform\n\s+2\. logclaw-inst-ok\/kafka\n\s+3\. logclaw-inst-ok\/ingestion/);
-    expect(dry.stdout).toMatch(/--helm-binary \S+helm --state-values-set tenantId=inst-ok .*--selector name=platform,namespace=logclaw-inst-ok sync --skip-deps/);
+    expect(dry.stdout).toMatch(/--helm-binary \S+helm --state-values-set tenantId=inst-ok .*--selector name=platform,namespace=logclaw-inst-ok sync --skip-deps --skip-needs/);
     expect(() => kubectl('get', 'namespace', 'logclaw-inst-ok')).toThrow();
     const r = await install(ws4, 'inst-ok', ['--json']);
     expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(0);
