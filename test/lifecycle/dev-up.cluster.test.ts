@@ -101,7 +101,8 @@ describe('logclaw dev up', () => {
   });
 
   it('Ctrl-C stops the children and exits 130; the re-run resumes', async () => {
-    const child = spawn(process.execPath, [bin, 'dev', 'up', '--tenant', 'dev-two', '--cluster', 'lc-dev'], { cwd: ws.dir, env: { ...process.env, NO_COLOR: '1', ...ws.env } as NodeJS.ProcessEnv });
+    // its own process group, so that the SIGINT reaches it and its children as a terminal's Ctrl-C does
+    const child = spawn(process.execPath, [bin, 'dev', 'up', '--tenant', 'dev-two', '--cluster', 'lc-dev'], { cwd: ws.dir, detached: true, env: { ...process.env, NO_COLOR: '1', ...ws.env } as NodeJS.ProcessEnv });
     let err = '';
     child.stderr.on('data', (d: Buffer) => (err += d.toString()));
     // interrupt while the tenant's releases are being installed
@@ -113,7 +114,7 @@ describe('logclaw dev up', () => {
         }
       }, 50);
     });
-    child.kill('SIGINT');
+    process.kill(-child.pid!, 'SIGINT');
     const code = await new Promise<number>((r) => child.on('close', (c) => r(c ?? 1)));
     expect(code).toBe(130);
     expect(err).toMatch(/interrupted/);
