@@ -10,6 +10,12 @@ if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
     process.stderr.write(`error: logclaw needs Node.js 22 or later (this is ${process.version})\nhint: install Node 22+ (https://nodejs.org) or run it through npx in this repository, which brings its own.\n`);
     process.exit(3);
   }
-  const { main } = await import('../dist/cli.js');
-  process.exitCode = await main(process.argv);
+  if (args[0] === 'tenant' && args[1] === 'validate' && args.slice(2).every((a) => !a.startsWith('-') || a === '--json' || a === '--no-color' || a === '--debug')) {
+    // Fast path: validation without building the commander tree (see src/tenant/validate-cli.ts).
+    const { runValidate } = await import('../dist/tenant/validate-cli.js');
+    process.exitCode = await runValidate(args.slice(2));
+  } else {
+    const { main } = await import('../dist/cli.js');
+    process.exitCode = await main(process.argv);
+  }
 }

@@ -40,6 +40,7 @@ export function register(program: Command): void {
     .option('--llm-endpoint <url>', 'LLM endpoint override')
     .option('--air-gapped', 'no egress: only Zammad and in-cluster LLMs, in-cluster object storage')
     .option('--operators-group <group>', 'identity-provider group bound to the read-only Role')
+    .option('--set <path=value>', 'any other value, e.g. ticketingAgent.config.platforms.jira.url=https://acme.atlassian.net (repeatable)', collect)
     .option('--dir <dir>', 'directory to write to (default gitops/tenants)')
     .option('--force', 'overwrite an existing tenant file')
     .addOption(new Option('-y, --yes', 'never prompt: take flags and defaults only'))

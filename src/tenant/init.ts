@@ -7,9 +7,11 @@ import { existsSync, linkSync, mkdirSync, renameSync, unlinkSync, writeFileSync 
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { ExitCode, LogclawError, usageError } from '../errors.js';
 import { displayPath } from './load.js';
-import { formatPath, quote } from './messages.js';
+import { formatPath, quote } from './format.js';
+import { pointerToPath } from './messages.js';
 import { CLOUD_OBJECT_STORAGE, inClusterEndpoint, SECRET_STORE_FIELDS } from './rules.js';
-import { loadTenantSchema, schemaForValue, tenantSchemaFile, type JsonSchema } from './schema.js';
+import { loadTenantSchema, schemaForValue, tenantSchemaFile, type JsonSchema, type TenantSchema } from './schema.js';
+import { resolveScalar } from './simple-yaml.js';
 import { renderTenantYaml } from './template.js';
 import { COMPONENTS, EXTERNAL_LLMS, EXTERNAL_PLATFORMS, PLATFORMS, SEVERITIES, type ValuePath } from './types.js';
 import { DEFAULT_TENANT_DIR, tenantFilesIn, validateTenantText } from './validate.js';
@@ -42,6 +44,8 @@ export interface InitInput {
   llmEndpoint?: string;
   airGapped?: boolean;
   operatorsGroup?: string;
+  /** Any other value as path=value, e.g. ticketingAgent.config.platforms.jira.url=https://acme.atlassian.net. */
+  set?: string[];
   dir?: string;
   force?: boolean;
   yes?: boolean;
@@ -180,6 +184,15 @@ export async function initTenant(input: InitInput, ctx: InitContext): Promise<In
     if (unknown.length) bad.push(`--route ${quote(r)}: unknown platform ${unknown.join(', ')} (platforms: ${PLATFORMS.join(', ')})`);
     routes[sev] = [...new Set([...(routes[sev] ?? []), ...list])];
   }
+  const sets: Array<[string[], unknown]> = [];
+  for (const item of a.set ?? []) {
+    const m = /^([A-Za-z0-9_.-]+)=(.*)$/s.exec(item);
+    if (!m || m[1]!.split('.').some((k) => k === '' || k === '__proto__')) {
+      bad.push(`--set ${quote(item)}: expected <path>=<value>, e.g. ticketingAgent.config.platforms.jira.url=https://acme.atlassian.net`);
+      continue;
+    }
+    sets.push([m[1]!.split('.'), scalarValue(m[2]!)]);
+  }
   if (bad.length) throw new LogclawError(`invalid value${bad.length > 1 ? 's' : ''} for tenant init`, { exitCode: ExitCode.usage, details: bad, hint: 'see `logclaw tenant init --help`' });
 
   const dir = resolve(ctx.cwd, a.dir ?? DEFAULT_TENANT_DIR);
@@ -221,8 +234,26 @@ export async function initTenant(input: InitInput, ctx: InitContext): Promise<In
   const id = a.tenantId!;
   refuseExisting(id);
 
-  // 3. values, rendered with comments
+  // 3. values (plus --set), then whatever the schema still requires (fields charts add, e.g. jira.url)
   const values = buildValues(a, platforms ?? [], routes);
+  for (const [path, v] of sets) setPath(values, path, v);
+  for (let round = 0; round < 5; round++) {
+    const missing = await missingRequired(schema, values);
+    if (missing.length === 0) break;
+    if (!ctx.interactive) {
+      throw new LogclawError(`missing required value${missing.length > 1 ? 's' : ''}: ${missing.map((p) => `--set ${p.join('.')}=<value>`).join(', ')}`, {
+        exitCode: ExitCode.usage,
+        details: missing.map((p) => `${p.join('.')}: ${node(p)?.description ?? 'required by the schema'}`),
+        hint: 'give them with --set <path>=<value> (repeatable)',
+      });
+    }
+    const prompter = ctx.prompter ?? (await inquirerPrompter(ctx.signal));
+    for (const p of missing) {
+      const n = node(p);
+      const answer = await askValue(prompter, p, n);
+      setPath(values, p, answer);
+    }
+  }
   const file = target(id);
   const schemaAtRoot = join(ctx.cwd, 'schemas', 'tenant.schema.json');
   const schemaRef = relative(dirname(file), existsSync(schemaAtRoot) ? schemaAtRoot : tenantSchemaFile).split(sep).join('/');
@@ -422,6 +453,51 @@ async function wizard(
   await choose('llm', ['global', 'llm', 'provider'], { only: (v) => !a.airGapped || !(EXTERNAL_LLMS as readonly string[]).includes(v), default: a.airGapped ? 'ollama' : undefined });
   if (a.llm && a.llm !== 'disabled') await text('model', ['global', 'llm', 'model'], { optional: true });
   return platforms;
+}
+
+/** A --set value: YAML 1.2 core scalars (true, 3, null), anything else a string. */
+export function scalarValue(raw: string): unknown {
+  return raw === '' ? '' : resolveScalar(raw);
+}
+
+function setPath(values: Record<string, unknown>, path: string[], v: unknown): void {
+  let o = values;
+  for (const k of path.slice(0, -1)) {
+    const next = o[k];
+    if (next === null || typeof next !== 'object' || Array.isArray(next)) o[k] = {};
+    o = o[k] as Record<string, unknown>;
+  }
+  o[path[path.length - 1]!] = v;
+}
+
+/** Paths the schema requires that the values lack (ajv `required` errors), e.g. a chart's if/then requirement. */
+async function missingRequired(schema: TenantSchema, values: Record<string, unknown>): Promise<string[][]> {
+  const validate = await schema.validator();
+  if (validate(values)) return [];
+  const out: string[][] = [];
+  for (const e of validate.errors ?? []) {
+    if (e.keyword !== 'required') continue;
+    const p = [...pointerToPath(e.instancePath).map(String), String(e.params.missingProperty)];
+    if (!out.some((o) => o.join('.') === p.join('.'))) out.push(p);
+  }
+  return out;
+}
+
+async function askValue(prompter: Prompter, path: string[], n: JsonSchema | undefined): Promise<unknown> {
+  const name = path.join('.');
+  if (Array.isArray(n?.enum)) {
+    return prompter.select({ name, message: `${brief(n?.description, name)} (${name})`, choices: (n!.enum as unknown[]).map((v) => ({ name: String(v), value: String(v) })) });
+  }
+  if (n?.type === 'boolean') return prompter.confirm({ name, message: `${brief(n?.description, name)} (${name})` });
+  const v = await prompter.input({
+    name,
+    message: `${brief(n?.description, name)} (${name})`,
+    validate: (x: string) => {
+      const r = checkValue(n, x);
+      return r === true ? true : `${name} ${r}`;
+    },
+  });
+  return n?.type === 'integer' || n?.type === 'number' ? Number(v) : v;
 }
 
 /** The real prompts, imported only when the wizard runs. */

@@ -4,8 +4,11 @@
  * locator that maps a value path back to the line and column it came from.
  */
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { isAbsolute, relative, resolve } from 'node:path';
-import { Alias, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import type * as YamlModule from 'yaml';
+import type { Document, Node } from 'yaml';
+import { parseSimpleYaml } from './simple-yaml.js';
 import { MAX_ALIAS_COUNT, MAX_TENANT_BYTES, type Finding, type Position, type RuleId, type ValuePath } from './types.js';
 
 export interface LoadedTenant {
@@ -23,7 +26,17 @@ export interface LoadedTenant {
   document: Document | undefined;
   /** Line and column of a value (or of its key with at='key'); falls back to the nearest existing parent. */
   locate(path: ValuePath, at?: 'key' | 'value'): Position;
+  /**
+   * True when the values come from the position-keeping parser (`yaml`). A plain file is read by the
+   * much faster simple-yaml.ts; validateTenantFiles re-reads a file precisely as soon as it has a finding.
+   */
+  precise: boolean;
 }
+
+// `yaml` keeps positions and comments but costs ~60 ms to import and ~2 ms a file to parse:
+// it is loaded (synchronously: it is CommonJS) only for files that need positions or editing.
+let yamlModule: typeof YamlModule | undefined;
+export const yamlLib = (): typeof YamlModule => (yamlModule ??= createRequire(import.meta.url)('yaml') as typeof YamlModule);
 
 export interface LoadOptions {
   /** Directory file names are shown relative to (default process.cwd()). */
@@ -59,6 +72,7 @@ export function loadTenantSync(path: string, options: LoadOptions = {}): LoadedT
       document: undefined,
       findings: [{ file, ...START, path: '', rule: read.rule, severity: 'error', message: read.problem }],
       locate: () => START,
+      precise: true,
     };
   }
   return parseTenantText(read.text, file, abs);
@@ -112,8 +126,36 @@ function formatBytes(n: number): string {
 const yamlRule = (code: string): RuleId =>
   code === 'DUPLICATE_KEY' ? 'yaml-duplicate-key' : code === 'MULTIPLE_DOCS' ? 'yaml-multi-document' : code === 'TAG_RESOLVE_FAILED' ? 'yaml-tag' : 'yaml-syntax';
 
-/** Parse tenant YAML text (exported for `tenant init`, which validates before it writes). */
-export function parseTenantText(text: string, file: string, abs: string = file): LoadedTenant {
+/**
+ * Parse tenant YAML text (exported for `tenant init`, which validates before it writes).
+ * First the fast path: simple-yaml.ts (the plain block style tenant files are written in). Anything
+ * outside it goes to the precise path, which also gives the right message for what is wrong.
+ */
+export function parseTenantText(text: string, file: string, abs: string = file, options: { precise?: boolean } = {}): LoadedTenant {
+  if (!options.precise) {
+    const values = parseSimpleYaml(text);
+    if (values !== undefined) {
+      let precise: LoadedTenant | undefined;
+      const slow = () => (precise ??= parsePrecise(text, file, abs));
+      return {
+        file,
+        path: abs,
+        text,
+        values: values as Record<string, unknown>,
+        findings: [],
+        get document() {
+          return slow().document;
+        },
+        locate: (path, at) => slow().locate(path, at),
+        precise: false,
+      };
+    }
+  }
+  return parsePrecise(text, file, abs);
+}
+
+function parsePrecise(text: string, file: string, abs: string): LoadedTenant {
+  const { LineCounter, parseDocument, isMap, isScalar, isSeq, isAlias } = yamlLib();
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, strict: true, version: '1.2' });
   const pos = (offset: number): Position => {
@@ -131,7 +173,7 @@ export function parseTenantText(text: string, file: string, abs: string = file):
     const r = findNode(doc, path, at);
     return r === undefined ? START : pos(r);
   };
-  const base = { file, path: abs, text, document: doc, locate };
+  const base = { file, path: abs, text, document: doc, locate, precise: true };
 
   if (findings.length > 0) return { ...base, values: undefined, findings };
 
@@ -170,10 +212,11 @@ function yamlMessage(code: string, message: string): string {
 }
 
 function firstAliasOffset(doc: Document): number {
+  const { isAlias, isMap, isSeq, isPair } = yamlLib();
   let found: number | undefined;
   const walk = (n: unknown): void => {
     if (found !== undefined || !n) return;
-    if (n instanceof Alias) {
+    if (isAlias(n)) {
       found = n.range?.[0];
       return;
     }
@@ -189,6 +232,7 @@ function firstAliasOffset(doc: Document): number {
 
 /** Offset of the node at `path` (or of the deepest existing parent), key or value. */
 function findNode(doc: Document, path: ValuePath, at: 'key' | 'value'): number | undefined {
+  const { isAlias, isMap, isSeq } = yamlLib();
   let node: unknown = doc.contents;
   let keyNode: Node | undefined;
   let best: number | undefined = (node as Node | null)?.range?.[0];
@@ -216,6 +260,6 @@ function findNode(doc: Document, path: ValuePath, at: 'key' | 'value'): number |
 }
 
 function keyText(key: unknown): string | undefined {
-  if (isScalar(key)) return String(key.value);
+  if (yamlLib().isScalar(key)) return String(key.value);
   return undefined;
 }

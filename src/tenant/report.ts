@@ -1,8 +1,14 @@
 /** Rendering validation results for people: `file:line:col severity message [rule]`, a code frame on a TTY, a summary. */
 import { readFileSync } from 'node:fs';
-import type { Output } from '../output.js';
+import type { Style } from '../output.js';
 import type { Finding } from './types.js';
 import type { ValidationResult } from './validate.js';
+
+/** What the report needs of the output: colour (Output has it; the fast path brings its own). */
+export interface Styler {
+  style(format: Style, text: string): string;
+}
+type Output = Styler;
 
 export interface ReportOptions {
   /** Show the offending line with a caret under the column (on a TTY). */

@@ -5,7 +5,7 @@
  */
 import { basename } from 'node:path';
 import type { LoadedTenant } from './load.js';
-import { formatPath, quote } from './messages.js';
+import { formatPath, quote } from './format.js';
 import { EXTERNAL_LLMS, EXTERNAL_PLATFORMS, PLATFORMS, SEVERITIES, type Finding, type RuleId, type Severity, type ValuePath } from './types.js';
 
 type Obj = Record<string, unknown>;

@@ -6,10 +6,10 @@ import { readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { usageError } from '../errors.js';
 import { loadTenantSync, parseTenantText, type LoadedTenant } from './load.js';
-import { schemaFindings } from './messages.js';
 import { checkRules, checkUniqueIds } from './rules.js';
 import { loadTenantSchema, type TenantSchema } from './schema.js';
 import type { Finding } from './types.js';
+import { quickValidate } from './quickcheck.js';
 
 export const DEFAULT_TENANT_DIR = join('gitops', 'tenants');
 
@@ -94,13 +94,31 @@ export async function validateTenantFiles(inputs: string | string[], options: Va
 }
 
 /** Schema and rules over already-loaded tenants (also used by `tenant init` before it writes). */
-export function checkTenants(tenants: LoadedTenant[], schema: TenantSchema): ValidationResult {
-  const perFile = new Map<LoadedTenant, Finding[]>();
-  for (const t of tenants) {
+export async function checkTenants(tenants: LoadedTenant[], schema: TenantSchema): Promise<ValidationResult> {
+  // Clean files are cleared by the quick check; ajv (and its ~0.5 MB of generated code) is loaded
+  // only when some file may have schema errors.
+  const json = schema.quick();
+  const needsAjv = tenants.some((t) => t.values !== undefined && quickValidate(json, t.values) !== true);
+  const ajv = needsAjv ? await schema.validator() : undefined;
+  const { schemaFindings } = needsAjv ? await import('./messages.js') : { schemaFindings: undefined };
+  const check = (t: LoadedTenant): Finding[] => {
     const findings = [...t.findings];
     if (t.values !== undefined) {
-      if (!schema.validate(t.values)) findings.push(...schemaFindings(t, schema.validate.errors ?? [], schema.json));
+      if (ajv && schemaFindings && quickValidate(json, t.values) !== true && !ajv(t.values)) findings.push(...schemaFindings(t, ajv.errors ?? [], schema.json));
       findings.push(...checkRules(t));
+    }
+    return findings;
+  };
+  const perFile = new Map<LoadedTenant, Finding[]>();
+  for (let i = 0; i < tenants.length; i++) {
+    let t = tenants[i]!;
+    let findings = check(t);
+    if (findings.length > 0 && !t.precise && t.text !== undefined) {
+      // A finding needs positions: read the file again with the position-keeping parser, and report
+      // what that parser sees (it is the reference; the fast path only ever clears clean files).
+      t = parseTenantText(t.text, t.file, t.path, { precise: true });
+      tenants[i] = t;
+      findings = t.values !== undefined && !ajv && quickValidate(json, t.values) !== true ? [...t.findings, ...(await ajvFindings(t, schema)), ...checkRules(t)] : check(t);
     }
     perFile.set(t, findings);
   }
@@ -122,6 +140,12 @@ export function checkTenants(tenants: LoadedTenant[], schema: TenantSchema): Val
   return { files, findings, errors, warnings: findings.length - errors };
 }
 
+async function ajvFindings(t: LoadedTenant, schema: TenantSchema): Promise<Finding[]> {
+  const ajv = await schema.validator();
+  const { schemaFindings } = await import('./messages.js');
+  return ajv(t.values) ? [] : schemaFindings(t, ajv.errors ?? [], schema.json);
+}
+
 /** Validate tenant YAML text as if it were the file `asFile` (for `tenant init`), alongside other files. */
 export async function validateTenantText(text: string, asFile: string, others: string[] = [], options: ValidateOptions = {}): Promise<ValidationResult> {
   const cwd = options.cwd ?? process.cwd();
@@ -129,7 +153,7 @@ export async function validateTenantText(text: string, asFile: string, others: s
   const abs = resolve(cwd, asFile);
   const self = parseTenantText(text, asFile, abs);
   const rest = others.filter((o) => resolve(cwd, o) !== abs).map((p) => loadTenantSync(p, { cwd }));
-  const result = checkTenants([self, ...rest], schema);
+  const result = await checkTenants([self, ...rest], schema);
   // Only the new file's findings matter to init; others may be broken on their own.
   const findings = result.findings.filter((f) => f.file === asFile);
   const errors = findings.filter((f) => f.severity === 'error').length;

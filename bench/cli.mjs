@@ -1,0 +1,84 @@
+#!/usr/bin/env node
+// CLI start-up and validation speed, measured against `node -e 0` on the same machine in one run.
+// Runs every case interleaved (so load changes hit all alike), prints medians and ratios:
+//   logclaw --version                      target ≤ 1.3× node -e 0
+//   logclaw tenant validate <one file>     target ≤ 1.8× node -e 0
+//   logclaw tenant validate <1,000 files>  target ≤ 1.5 s wall
+//   each broken tenant of the corpus       target < 1 s, exit 1
+// Usage: npm run bench [-- --runs 21]   (build first: npm run build)
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir, cpus } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const bin = join(root, 'bin', 'logclaw.js');
+const node = process.execPath;
+const runsArg = process.argv.indexOf('--runs');
+const runs = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 21;
+const env = { ...process.env, NO_COLOR: '1' };
+
+const example = join(root, 'gitops', 'tenants', 'tenant-example-corp.yaml');
+const work = mkdtempSync(join(tmpdir(), 'logclaw-bench-'));
+const fleet = join(work, 'tenants');
+mkdirSync(fleet);
+const text = readFileSync(example, 'utf8');
+for (let i = 0; i < 1000; i++) {
+  const id = `t${String(i).padStart(4, '0')}`;
+  writeFileSync(join(fleet, `tenant-${id}.yaml`), text.replaceAll('example-corp', id).replace('Example Corp', `Tenant ${i}`));
+}
+
+function time(args, expect = 0) {
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync(node, args, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  if (r.status !== expect) {
+    process.stderr.write(`${args.join(' ')} exited ${r.status}, expected ${expect}\n${r.stdout}${r.stderr}`);
+    process.exit(1);
+  }
+  return ms;
+}
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+const cases = {
+  base: ['-e', '0'],
+  version: [bin, '--version'],
+  one: [bin, 'tenant', 'validate', example],
+};
+// warm the file cache and the compile cache
+for (const args of Object.values(cases)) time(args);
+time([bin, 'tenant', 'validate', fleet]);
+
+const samples = { base: [], version: [], one: [], fleet: [] };
+for (let i = 0; i < runs; i++) {
+  for (const [k, args] of Object.entries(cases)) samples[k].push(time(args));
+  if (i % 3 === 0) samples.fleet.push(time([bin, 'tenant', 'validate', fleet]));
+}
+
+const corpusDir = join(root, 'test', 'fixtures', 'tenants', 'broken');
+let corpus = [];
+try {
+  corpus = readdirSync(corpusDir).filter((f) => f.endsWith('.yaml') || f.endsWith('.yml')).sort();
+} catch {
+  corpus = [];
+}
+const corpusTimes = corpus.map((f) => [f, time([bin, 'tenant', 'validate', join(corpusDir, f)], 1)]);
+rmSync(work, { recursive: true, force: true });
+
+const m = Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, median(v)]));
+const ratio = (x) => (x / m.base).toFixed(2);
+const ok = (b) => (b ? 'ok' : 'OVER');
+const line = (label, ms, extra) => process.stdout.write(`${label.padEnd(44)} ${ms.toFixed(1).padStart(8)} ms  ${extra}\n`);
+process.stdout.write(`logclaw CLI benchmark: node ${process.version}, ${cpus().length} cores, ${runs} runs, medians\n`);
+line('node -e 0', m.base, '1.00×');
+line('logclaw --version', m.version, `${ratio(m.version)}×  (target ≤ 1.3×) ${ok(m.version / m.base <= 1.3)}`);
+line('logclaw tenant validate <one file>', m.one, `${ratio(m.one)}×  (target ≤ 1.8×) ${ok(m.one / m.base <= 1.8)}`);
+line('logclaw tenant validate <1,000 files>', m.fleet, `wall  (target ≤ 1500 ms) ${ok(m.fleet <= 1500)}`);
+if (corpusTimes.length) {
+  const [slowFile, slow] = corpusTimes.reduce((a, b) => (b[1] > a[1] ? b : a));
+  line(`broken corpus: ${corpusTimes.length} files, each exit 1, slowest`, slow, `${slowFile}  (target < 1000 ms) ${ok(slow < 1000)}`);
+}
