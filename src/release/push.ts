@@ -55,7 +55,8 @@ export function parseRegistry(url: string): { url: string; host: string; path: s
   return { url: `oci://${m[1]}${path}`, host: m[1]!, path };
 }
 
-const NOT_FOUND = /\bnot found\b|manifest unknown|name unknown|MANIFEST_UNKNOWN|NAME_UNKNOWN/i;
+const NOT_FOUND = /:\s*not found\s*$|manifest unknown|name unknown|MANIFEST_UNKNOWN|NAME_UNKNOWN/im;
+const AUTH = /unauthorized|denied|credential not found|\b401\b|\b403\b/i;
 const DIGEST = /^Digest:\s*(sha256:[0-9a-f]{64})/m;
 
 export async function pushCharts(o: PushOptions): Promise<PushReport> {
@@ -86,7 +87,7 @@ export async function pushCharts(o: PushOptions): Promise<PushReport> {
       const local = chartContentOfFile(file);
       o.onChart?.(local.name, local.version);
       const ref = `${registry.url}/${local.name}:${local.version}`;
-      const published = await fetchPublished(o.helm, registry.url, local, work, common, o.signal);
+      const published = await fetchPublished(o.helm, registry.url, local, work, common, o.signal, o.username);
       if (!published) {
         results.push({ name: local.name, version: local.version, ref, status: 'would-push', contentDigest: local.digest, file });
       } else if (published.content.digest === local.digest) {
@@ -107,7 +108,8 @@ export async function pushCharts(o: PushOptions): Promise<PushReport> {
     if (ok && !o.dryRun) {
       for (const r of results) {
         if (r.status !== 'would-push') continue;
-        const out = await o.helm.exec(['push', r.file, registry.url, ...common], { signal: o.signal });
+        const out = await o.helm.exec(['push', r.file, registry.url, ...common], { signal: o.signal, reject: false });
+        if (out.exitCode !== 0) throw registryError(`could not push ${r.ref}`, out, o.username);
         r.status = 'pushed';
         const d = DIGEST.exec(out.stderr + out.stdout);
         if (d) r.digest = d[1];
@@ -127,19 +129,30 @@ async function fetchPublished(
   work: string,
   common: string[],
   signal: AbortSignal | undefined,
+  username?: string,
 ): Promise<{ content: ChartContent; digest?: string } | undefined> {
   const dest = mkdtempSync(join(work, 'pull-'));
   const r = await helm.exec(['pull', `${registryUrl}/${local.name}`, '--version', local.version, '--destination', dest, ...common], { reject: false, signal });
   if (r.exitCode !== 0) {
-    if (NOT_FOUND.test(r.stderr)) return undefined;
-    throw new LogclawError(`could not read ${registryUrl}/${local.name}:${local.version} from the registry`, {
-      details: [`command: ${r.command}`, ...r.stderr.trim().split('\n').slice(-5).map((l) => `  ${l}`)],
-      hint: /http: server gave HTTP response to HTTPS client/.test(r.stderr) ? 'the registry speaks plain HTTP: add --plain-http' : /unauthorized|denied|401|403/i.test(r.stderr) ? 'log in: pass --username and --password-stdin' : undefined,
-    });
+    if (NOT_FOUND.test(r.stderr) && !AUTH.test(r.stderr)) return undefined;
+    throw registryError(`could not read ${registryUrl}/${local.name}:${local.version} from the registry`, r, username);
   }
   const pulled = readdirSync(dest).find((f) => f.endsWith('.tgz'));
   if (!pulled) throw new LogclawError(`helm pull of ${registryUrl}/${local.name}:${local.version} left no archive`);
   const content = chartContentOfFile(join(dest, pulled));
   const d = DIGEST.exec(r.stderr + r.stdout);
   return d ? { content, digest: d[1]! } : { content };
+}
+
+function registryError(message: string, r: { command: string; stderr: string }, username: string | undefined): LogclawError {
+  return new LogclawError(message, {
+    details: [`command: ${r.command}`, ...r.stderr.trim().split('\n').slice(-5).map((l) => `  ${l}`)],
+    hint: /http: server gave HTTP response to HTTPS client/.test(r.stderr)
+      ? 'the registry speaks plain HTTP: add --plain-http'
+      : AUTH.test(r.stderr)
+        ? username !== undefined
+          ? `the registry rejected the credentials of ${username}: check the password given on stdin`
+          : 'log in: pass --username and --password-stdin'
+        : undefined,
+  });
 }

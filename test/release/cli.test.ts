@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { HELM3, HELM4 } from '../helpers/tools.js';
-import { registryBinary, startRegistry, workspace, type Registry } from './fixtures.js';
+import { htpasswdLine, registryBinary, startRegistry, workspace, type Registry } from './fixtures.js';
 
 const cleanups: Array<() => void | Promise<void>> = [];
 afterAll(async () => {
@@ -95,5 +95,36 @@ describe.skipIf(!found.bin)('logclaw charts push', () => {
     const r = await runCli(['charts', 'push', '--registry', 'https://example.com/charts']);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('--registry must look like oci://HOST[:PORT]/PATH');
+  });
+});
+
+const htpasswd = found.bin ? htpasswdLine('ci', 'pw-123') : undefined;
+if (found.bin && !htpasswd) console.warn('[skip] logclaw charts push with credentials: python3 crypt (bcrypt) is not available to write an htpasswd file');
+
+describe.skipIf(!found.bin || !htpasswd)('logclaw charts push to a registry that needs a login', () => {
+  let registry: Registry;
+  beforeAll(async () => {
+    registry = await startRegistry(found.bin!, { htpasswd });
+    cleanups.push(() => registry.stop());
+  });
+  it.each([
+    ['helm3', HELM3],
+    ['helm4', HELM4],
+  ])('reads the password from stdin (%s); a wrong one is named', async (name, helm) => {
+    const ws = workspace();
+    cleanups.push(ws.cleanup);
+    const env = { LOGCLAW_HELM: helm };
+    expect((await runCli(['charts', 'package'], { cwd: ws.dir, env })).code).toBe(0);
+    const url = `${registry.url}/${name}`;
+    let r = await runCli(['charts', 'push', '--registry', url, '--plain-http'], { cwd: ws.dir, env });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('hint: log in: pass --username and --password-stdin');
+    r = await runCli(['charts', 'push', '--registry', url, '--plain-http', '--username', 'ci', '--password-stdin'], { cwd: ws.dir, env, input: 'wrong\n' });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('hint: the registry rejected the credentials of ci');
+    r = await runCli(['charts', 'push', '--registry', url, '--plain-http', '--username', 'ci', '--password-stdin'], { cwd: ws.dir, env, input: 'pw-123\n' });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain(`4 pushed, 0 already published (${url})`);
+    expect(r.stderr + r.stdout).not.toContain('pw-123');
   });
 });

@@ -61,8 +61,19 @@ export interface Registry {
 }
 
 /** Start the registry on 127.0.0.1:<random port> with its storage in a temp directory. */
-export async function startRegistry(bin: string): Promise<Registry> {
+/** A bcrypt htpasswd line (the registry's basic auth), made with Python's crypt module; undefined where it is missing. */
+export function htpasswdLine(user: string, password: string): string | undefined {
+  try {
+    const hash = execFileSync('python3', ['-W', 'ignore', '-c', 'import crypt,sys; print(crypt.crypt(sys.argv[1], crypt.mksalt(crypt.METHOD_BLOWFISH, rounds=16)))', password], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    return hash.startsWith('$2') ? `${user}:${hash}` : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export async function startRegistry(bin: string, o: { htpasswd?: string } = {}): Promise<Registry> {
   const dir = mkdtempSync(join(tmpdir(), 'logclaw-registry-'));
+  if (o.htpasswd) writeFileSync(join(dir, 'htpasswd'), `${o.htpasswd}\n`);
   for (let attempt = 0; attempt < 3; attempt++) {
     const port = await freePort();
     const config = join(dir, 'config.yml');
@@ -79,6 +90,7 @@ export async function startRegistry(bin: string): Promise<Registry> {
         '    enabled: true',
         'http:',
         `  addr: 127.0.0.1:${port}`,
+        ...(o.htpasswd ? ['auth:', '  htpasswd:', '    realm: logclaw-test', `    path: ${join(dir, 'htpasswd')}`] : []),
         '',
       ].join('\n'),
     );
@@ -92,7 +104,7 @@ export async function startRegistry(bin: string): Promise<Registry> {
     while (Date.now() < deadline && child.exitCode === null) {
       try {
         const r = await fetch(`http://${host}/v2/`);
-        if (r.status === 200) {
+        if (r.status === 200 || (o.htpasswd && r.status === 401)) {
           up = true;
           break;
         }
