@@ -165,7 +165,7 @@ function parsePrecise(text: string, file: string, abs: string): LoadedTenant {
   const findings: Finding[] = [];
   const add = (offset: number, rule: RuleId, message: string, path = '') => findings.push({ file, ...pos(offset), path, rule, severity: 'error', message });
 
-  for (const e of doc.errors) add(e.pos[0], yamlRule(e.code), yamlMessage(e.code, e.message));
+  for (const e of doc.errors) add(openedAt(doc, e.pos[0], e.code, e.message), yamlRule(e.code), yamlMessage(e.code, e.message));
   // yaml reports an unknown tag as a warning and keeps the value as a string; a tenant file has no business with tags.
   for (const w of doc.warnings) add(w.pos[0], yamlRule(w.code), yamlMessage(w.code, w.message));
 
@@ -209,6 +209,23 @@ function yamlMessage(code: string, message: string): string {
   if (code === 'DUPLICATE_KEY') return 'duplicate key: a mapping must not repeat a key';
   if (code === 'TAG_RESOLVE_FAILED') return `${m}: tenant files do not use YAML tags`;
   return m.charAt(0).toLowerCase() + m.slice(1);
+}
+
+/**
+ * An unclosed quote or flow list is reported by yaml where the file ends; point at where it opened
+ * (the deepest quoted scalar or flow collection that runs up to the error).
+ */
+function openedAt(doc: Document, offset: number, code: string, message: string): number {
+  if (code !== 'MISSING_CHAR' && !/flow/i.test(message)) return offset;
+  const { visit, isScalar, isCollection } = yamlLib();
+  let best: number | undefined;
+  visit(doc, (_key, node) => {
+    const r = (node as Node).range;
+    if (!r || r[0] >= offset || r[1] < offset) return;
+    const open = (isScalar(node) && (node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE')) || (isCollection(node) && (node as { flow?: boolean }).flow === true);
+    if (open && (best === undefined || r[0] > best)) best = r[0];
+  });
+  return best ?? offset;
 }
 
 function firstAliasOffset(doc: Document): number {

@@ -83,6 +83,13 @@ export function suggest(word: string, candidates: string[]): string | undefined 
   return best !== undefined && bestD <= Math.max(1, Math.floor(best.length / 4)) ? best : undefined;
 }
 
+/** The first sentence of a description (for pattern errors: what the value should look like). */
+function firstSentence(d: string | undefined): string | undefined {
+  if (!d) return undefined;
+  const m = /^(.+?\.)(\s|$)/.exec(d);
+  return (m ? m[1]! : d).replace(/\.$/, '');
+}
+
 /** Turn ajv's errors for one file into findings positioned in that file. */
 export function schemaFindings(tenant: LoadedTenant, errors: AjvError[], schema: () => JsonSchema): Finding[] {
   const out: Finding[] = [];
@@ -136,9 +143,11 @@ function one(tenant: LoadedTenant, e: AjvError, schema: () => JsonSchema): Findi
     case 'type':
       message = `${name()} must be ${typeName(p.type)} (got ${got(value)})`;
       break;
-    case 'pattern':
-      message = `${name()} must match ${String(p.pattern)} (got ${show(value)})`;
+    case 'pattern': {
+      const about = firstSentence(schemaAt(schema(), e.schemaPath.replace(/\/pattern$/, ''))?.description);
+      message = `${name()} must match ${String(p.pattern)} (got ${show(value)})${about ? `: ${about}` : ''}`;
       break;
+    }
     case 'maxLength':
       message = `${name()} must be at most ${String(p.limit)} characters (got ${[...String(value)].length})`;
       break;

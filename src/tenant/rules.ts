@@ -73,9 +73,11 @@ export function checkRules(t: LoadedTenant): Finding[] {
   // tenant-id-filename
   const fromName = fileTenantId(t.path);
   if (fromName === undefined) {
-    add('tenant-id-filename', ['global', 'tenantId'], `the file must be named tenant-<tenantId>.yaml${tenantId ? ` (here: tenant-${tenantId}.yaml)` : ''}, not ${quote(basename(t.path))}`);
+    const want = tenantId && /^[a-z]([-a-z0-9]*[a-z0-9])?$/.test(tenantId) ? ` (here: tenant-${tenantId}.yaml)` : '';
+    add('tenant-id-filename', ['global', 'tenantId'], `the file must be named tenant-<tenantId>.yaml${want}, not ${quote(basename(t.path))}`);
   } else if (tenantId !== undefined && tenantId !== fromName) {
-    add('tenant-id-filename', ['global', 'tenantId'], `global.tenantId is ${quote(tenantId)} but the file name says ${quote(fromName)}: rename the file to tenant-${tenantId}.yaml or fix the id`);
+    const rename = /^[a-z]([-a-z0-9]*[a-z0-9])?$/.test(tenantId) ? `rename the file to tenant-${tenantId}.yaml or fix the id` : 'fix the id';
+    add('tenant-id-filename', ['global', 'tenantId'], `global.tenantId is ${quote(tenantId)} but the file name says ${quote(fromName)}: ${rename}`);
   }
 
   // ticketing: routing and platforms
