@@ -120,8 +120,14 @@ describe.each(helms)('$name', ({ bin }) => {
       expect((isvc[0] as any).spec.predictor.model.modelFormat.name).toBe('pytorch');
       expect((isvc[0] as any).spec.predictor.model.runtime).toBe('kserve-torchserve');
       expect(absent.filter((o) => o.kind === 'InferenceService')).toEqual([]);
-      // Nothing else depends on KServe.
-      expect(absent.length).toBe(present.length - 1);
+      // Anomaly scoring needs the model: without KServe its FlinkDeployment goes too; nothing else changes.
+      const gone = present.filter((o) => !absent.some((a) => a.kind === o.kind && a.metadata.name === o.metadata.name)).map((o) => `${o.kind}/${o.metadata.name}`);
+      const ha = c.values.global.tier !== 'standard';
+      expect(gone.sort()).toEqual([
+        'FlinkDeployment/logclaw-flink-anomaly-scoring',
+        'InferenceService/logclaw-ml-engine-anomaly',
+        ...(ha ? ['PodDisruptionBudget/logclaw-flink-anomaly-scoring-jobmanager'] : []),
+      ]);
     }
   });
 });

@@ -83,13 +83,16 @@ Job parallelism: the override when > 0, else standard 1, ha 2, ultra-ha 4.
 {{/*
 Usage: {{ include "flink.jobs" . | fromYaml }}
 The enabled jobs as {<key>: {name, entryClass, parallelism, ...}}; empty in environment dev (no jars there).
+Anomaly scoring calls the anomaly model logclaw-ml-engine serves through KServe: it runs only where
+serving.kserve.io/v1beta1 InferenceService is served.
 */}}
 {{- define "flink.jobs" -}}
 {{- if not (include "common.global.isDev" .) -}}
 {{- $names := dict "etl" "etl" "enrichment" "enrichment" "anomalyScoring" "anomaly-scoring" -}}
+{{- $kserve := include "common.capabilities.has" (dict "context" . "api" "serving.kserve.io/v1beta1/InferenceService") -}}
 {{- range $key := list "etl" "enrichment" "anomalyScoring" -}}
 {{- $job := index $.Values.jobs $key -}}
-{{- if $job.enabled }}
+{{- if and $job.enabled (or (ne $key "anomalyScoring") $kserve) }}
 {{ $key }}:
   name: {{ index $names $key }}
   entryClass: {{ $job.entryClass }}
@@ -160,4 +163,21 @@ Nothing without a bucket.
       protocol: TCP
 {{- end -}}
 {{- end -}}
+{{- end -}}
+
+{{/*
+Usage: {{- include "flink.commonProperties" . | nindent 4 }}
+Properties every job reads: the tenant and the Kafka listener and credentials of the environment (plain 9092
+in dev; TLS 9093 with SCRAM-SHA-512, the KafkaUser flink's JAAS config from env and the cluster CA otherwise).
+*/}}
+{{- define "flink.commonProperties" -}}
+tenant.id={{ include "common.names.tenantId" . }}
+kafka.bootstrap.servers={{ include "common.endpoints.kafkaBootstrap" . }}
+kafka.security.protocol={{ include "common.endpoints.kafkaSecurityProtocol" . }}
+{{- if not (include "common.global.isDev" .) }}
+kafka.sasl.mechanism=SCRAM-SHA-512
+kafka.sasl.jaas.config.env=KAFKA_SASL_JAAS_CONFIG
+kafka.ssl.truststore.type=PEM
+kafka.ssl.truststore.location=/opt/logclaw/kafka-ca/ca.crt
+{{- end }}
 {{- end -}}
