@@ -247,33 +247,32 @@ function firstAliasOffset(doc: Document): number {
   return found ?? 0;
 }
 
-/** Offset of the node at `path` (or of the deepest existing parent), key or value. */
+/** Offset of the node at `path`, its key or its value; for a path that does not exist, the key of the deepest parent that does. */
 function findNode(doc: Document, path: ValuePath, at: 'key' | 'value'): number | undefined {
   const { isAlias, isMap, isSeq } = yamlLib();
   let node: unknown = doc.contents;
-  let keyNode: Node | undefined;
-  let best: number | undefined = (node as Node | null)?.range?.[0];
+  let keyPos: number | undefined = (node as Node | null)?.range?.[0];
+  let valuePos: number | undefined = keyPos;
   for (const seg of path) {
     if (isAlias(node)) node = node.resolve(doc);
+    let next: unknown;
+    let nextKey: number | undefined;
     if (isMap(node)) {
       const pair = node.items.find((p) => keyText(p.key) === String(seg));
-      if (!pair) return best;
-      keyNode = pair.key as Node;
-      node = pair.value;
-      best = keyNode?.range?.[0] ?? best;
-      if (node && (node as Node).range) best = at === 'key' ? best : (node as Node).range![0];
-    } else if (isSeq(node) && typeof seg === 'number') {
-      const item = node.items[seg] as Node | undefined;
-      if (!item) return best;
-      keyNode = undefined;
-      node = item;
-      best = item.range?.[0] ?? best;
+      if (!pair) return keyPos;
+      nextKey = (pair.key as Node | null)?.range?.[0];
+      next = pair.value;
+    } else if (isSeq(node) && typeof seg === 'number' && seg < node.items.length) {
+      next = node.items[seg];
+      nextKey = (next as Node | null)?.range?.[0];
     } else {
-      return best;
+      return keyPos;
     }
+    node = next;
+    keyPos = nextKey ?? keyPos;
+    valuePos = (next as Node | null)?.range?.[0] ?? keyPos;
   }
-  if (at === 'key' && keyNode?.range) return keyNode.range[0];
-  return best;
+  return at === 'key' ? keyPos : valuePos;
 }
 
 function keyText(key: unknown): string | undefined {

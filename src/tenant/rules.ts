@@ -34,7 +34,7 @@ export function componentEnabled(values: Obj | undefined, component: string): bo
 
 /**
  * Is an endpoint URL served inside the cluster: a Service name (`minio`), `<svc>.<ns>.svc`, or
- * `<svc>.<ns>.svc.<cluster-domain>` such as svc.cluster.local?
+ * `<svc>.<ns>.svc.cluster.local`? (Anything else may be a public host.)
  */
 export function inClusterEndpoint(url: string): boolean {
   let host: string;
@@ -44,8 +44,8 @@ export function inClusterEndpoint(url: string): boolean {
     return false;
   }
   if (!host || host === 'localhost' || /^[0-9.]+$/.test(host) || host.startsWith('[')) return false;
-  if (!host.includes('.')) return true;
-  return /\.svc$/.test(host) || /\.svc\.[a-z0-9-]+(\.[a-z0-9-]+)*$/.test(host);
+  const label = '[a-z0-9]([-a-z0-9]*[a-z0-9])?';
+  return new RegExp(`^${label}$`).test(host) || new RegExp(`^${label}\\.${label}\\.svc(\\.cluster\\.local)?$`).test(host);
 }
 
 /** Fields each secret store provider needs. */
