@@ -1,8 +1,8 @@
 /**
  * Split `helm template` output into objects, each with the template it came from. YAML is parsed once per
- * document (the yaml package's parser, core schema; helm output is plain YAML).
+ * document (yaml-fast.ts, with the yaml package as fallback; YAML 1.1 scalars, as Kubernetes reads them).
  */
-import { parse } from 'yaml';
+import { parseYamlDocument } from './yaml-fast.js';
 import { chartOfTemplate } from '../tools/helm.js';
 import { isRecord, type Finding, type K8sObject, type RenderedObject } from './types.js';
 
@@ -32,7 +32,7 @@ export function parseRender(text: string, resolve: SourceResolver = defaultResol
     const where = resolve(source);
     let value: unknown;
     try {
-      value = parse(chunk, { uniqueKeys: false, maxAliasCount: 1000 });
+      value = parseYamlDocument(chunk);
     } catch (e) {
       findings.push({ rule: 'object-invalid', severity: 'error', file: where.file, chart: where.chart, message: `rendered YAML does not parse: ${(e as Error).message.split('\n')[0]}` });
       continue;
