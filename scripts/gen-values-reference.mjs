@@ -2,12 +2,18 @@
 // Generates, from schemas/tenant.schema.json (run `npm run gen:schemas` first when charts changed):
 //   schemas/VALUES.md              every tenant field: path, type, default, allowed values, description
 //   gitops/tenants/_template.yaml  every field with its comment and the editor modeline
-// Needs the build (dist/); `npm run gen:reference` builds first. `--check` writes nothing and exits 1 when stale.
+// Run by `npm run gen:schemas` (after the schema) and `npm run gen:reference`. Uses the build (dist/, made by
+// `npm ci` / `npm run build`). `--check` writes nothing and exits 1 when a file is stale.
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const built = join(root, 'dist', 'tenant', 'reference.js');
+if (!existsSync(built)) {
+  process.stderr.write('dist/ is missing: run `npm run build` first\n');
+  process.exit(2);
+}
 const { valuesReference, tenantTemplate } = await import('../dist/tenant/reference.js');
 const schema = JSON.parse(readFileSync(join(root, 'schemas', 'tenant.schema.json'), 'utf8'));
 const base = JSON.parse(readFileSync(join(root, 'schemas', 'tenant.base.schema.json'), 'utf8'));
