@@ -143,6 +143,8 @@ function toRelease(r: Record<string, unknown>, file: string, base: string, line:
       values.push(isAbsolute(v) ? v : resolve(base, v));
     } else if (v && typeof v === 'object') values.push(v as Record<string, unknown>);
   }
+  if (isTemplated(r.needs)) templated.push('needs');
+  if (isTemplated(r.values)) templated.push('values');
   const needs = (Array.isArray(r.needs) ? r.needs : []).map(String);
   const labels: Record<string, string> = {};
   if (r.labels && typeof r.labels === 'object') for (const [k, v] of Object.entries(r.labels)) labels[k] = String(v);
