@@ -86,19 +86,40 @@ export function prepareCharts(): Promise<string> {
 
 const renders = new Map<string, Promise<K8sObject[]>>();
 
+/** At most this many helm processes at once per test file (2 shared cores). */
+const MAX_HELM = 3;
+let running = 0;
+const waiting: (() => void)[] = [];
+async function limited<T>(fn: () => Promise<T>): Promise<T> {
+  if (running >= MAX_HELM) await new Promise<void>((r) => waiting.push(r));
+  running++;
+  try {
+    return await fn();
+  } finally {
+    running--;
+    waiting.shift()?.();
+  }
+}
+
 /** Render a chart of the prepared copy (cached per argument set). */
 export async function render(helm: string, chart: string, o: RenderOptions = {}): Promise<K8sObject[]> {
   const dir = join(await prepareCharts(), chart);
   const key = JSON.stringify([helm, chart, o]);
   let p = renders.get(key);
-  if (!p) renders.set(key, (p = helmTemplate(helm, dir, o)));
+  if (!p) renders.set(key, (p = limited(() => helmTemplate(helm, dir, o))));
   return p;
 }
 
-/** Render with inline values (written to a temp file). */
+const valueFiles = new Map<string, string>();
+/** Render with inline values (written to a temp file; the same values reuse the same file and render). */
 export async function renderValues(helm: string, chart: string, values: unknown, o: RenderOptions = {}): Promise<K8sObject[]> {
-  const file = join(mkdtempSync(join(tmpdir(), 'logclaw-values-')), 'values.yaml');
-  writeFileSync(file, stringify(values));
+  const text = stringify(values);
+  let file = valueFiles.get(text);
+  if (!file) {
+    file = join(mkdtempSync(join(tmpdir(), 'logclaw-values-')), 'values.yaml');
+    writeFileSync(file, text);
+    valueFiles.set(text, file);
+  }
   return render(helm, chart, { ...o, values: [...(o.values ?? []), file] });
 }
 
