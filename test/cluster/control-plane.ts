@@ -128,24 +128,25 @@ export async function startControlPlane(o: ControlPlaneOptions = {}): Promise<Co
       `--tls-cert-file=${pki.serverCert}`, `--tls-private-key-file=${pki.serverKey}`, `--client-ca-file=${pki.caCert}`,
       `--service-account-key-file=${pki.saPub}`, `--service-account-signing-key-file=${pki.saKey}`,
       '--service-account-issuer=https://kubernetes.default.svc.cluster.local',
-      `--kubelet-client-certificate=${pki.adminCert}`, `--kubelet-client-key=${pki.adminKey}`,
+      `--kubelet-client-certificate=${pki.adminCert}`, `--kubelet-client-key=${pki.adminKey}`, '--kubelet-preferred-address-types=InternalIP',
       '--service-cluster-ip-range=10.96.0.0/16', '--authorization-mode=Node,RBAC', '--allow-privileged=true',
       '--enable-priority-and-fairness=false', '--profiling=false', '--endpoint-reconciler-type=none',
-      '--storage-media-type=application/vnd.kubernetes.protobuf', '--v=1',
+      '--storage-media-type=application/vnd.kubernetes.protobuf', '--v=0',
     ], logDir));
 
+    // No --authentication/authorization-kubeconfig: their start-up lookup fails hard when the API
+    // server is still coming up; /healthz stays reachable through the always-allowed paths.
     const common = [`--kubeconfig=${adminKubeconfig}`, '--leader-elect=false', '--bind-address=127.0.0.1', '--profiling=false',
       '--kube-api-qps=200', '--kube-api-burst=400'];
     procs.push(startProc('kube-controller-manager', binPath('kube-controller-manager'), [
-      ...common, `--secure-port=${kcm}`, `--authentication-kubeconfig=${adminKubeconfig}`, `--authorization-kubeconfig=${adminKubeconfig}`,
+      ...common, `--secure-port=${kcm}`,
       `--root-ca-file=${pki.caCert}`, `--service-account-private-key-file=${pki.saKey}`,
       `--cluster-signing-cert-file=${pki.caCert}`, `--cluster-signing-key-file=${pki.caKey}`,
-      '--controllers=*,-nodeipam,-cloud-node-lifecycle,-service-lb-controller,-node-route',
       '--use-service-account-credentials=false', '--concurrent-deployment-syncs=10', '--concurrent-replicaset-syncs=10',
-      '--concurrent-statefulset-syncs=10', '--concurrent-job-syncs=10', '--concurrent-gc-syncs=20', '--v=1',
+      '--concurrent-statefulset-syncs=10', '--concurrent-job-syncs=10', '--concurrent-gc-syncs=20', '--v=0',
     ], logDir));
     procs.push(startProc('kube-scheduler', binPath('kube-scheduler'), [
-      ...common, `--secure-port=${scheduler}`, `--authentication-kubeconfig=${adminKubeconfig}`, `--authorization-kubeconfig=${adminKubeconfig}`, '--v=1',
+      ...common, `--secure-port=${scheduler}`, '--v=0',
     ], logDir));
 
     const tlsClient = { ca: readFileSync(pki.caCert, 'utf8'), cert: readFileSync(pki.adminCert, 'utf8'), key: readFileSync(pki.adminKey, 'utf8') };

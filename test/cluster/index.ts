@@ -14,6 +14,7 @@ import type { Faults, RequestRecord } from './proxy.ts';
 import { readRecords } from './proxy.ts';
 import type { Scenario } from './stages/scenario.ts';
 import { credentialsFromKubeconfig, Kube, type KubeObject } from './lib/kube.ts';
+import { criLog } from './lib/proc.ts';
 
 export type { Scenario, Faults, RequestRecord };
 export type { PodRule, PodMode } from './stages/pods.ts';
@@ -140,11 +141,11 @@ export class Cluster {
   /** Lines `kubectl logs` shows for one pod. */
   async setPodLogs(namespace: string, pod: string, lines: string[], previous?: string[]): Promise<void> {
     const file = join(this.state.dir, `logs-${namespace}-${pod}.log`);
-    writeFileSync(file, lines.map((l) => `${l}\n`).join(''));
+    writeFileSync(file, criLog(lines));
     let prev = file;
     if (previous) {
       prev = join(this.state.dir, `logs-${namespace}-${pod}.previous.log`);
-      writeFileSync(prev, previous.map((l) => `${l}\n`).join(''));
+      writeFileSync(prev, criLog(previous));
     }
     await this.kube().apply({ apiVersion: 'kwok.x-k8s.io/v1alpha1', kind: 'Logs', metadata: { name: pod, namespace },
       spec: { logs: [{ logsFile: file, previousLogsFile: prev, follow: false }] } });

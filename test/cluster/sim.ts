@@ -26,6 +26,7 @@ import { compileScenario, podMatches, readScenarioFile, type Scenario } from './
 import { API, OPERATOR_KINDS } from './stages/operators.ts';
 import { type Match, STAGE_API, SIM_LABEL } from './stages/common.ts';
 import { KubeError, type KubeObject } from './lib/kube.ts';
+import { criLog } from './lib/proc.ts';
 // @ts-ignore -- plain ESM module shared with build.mjs
 import { components } from './versions.mjs';
 
@@ -133,7 +134,7 @@ async function main(): Promise<void> {
 
   // Exec runs handler programs on this machine (kafka-console-*.sh, ...), logs come from files.
   const defaultLog = join(cp.dir, 'default-container.log');
-  writeFileSync(defaultLog, `${new Date().toISOString()} logclaw-sim: container started\n`);
+  writeFileSync(defaultLog, criLog(['logclaw-sim: container started']));
   await kube.applyAll([
     { apiVersion: STAGE_API, kind: 'ClusterExec', metadata: { name: 'sim-default' },
       spec: { execs: [{ local: { workDir: join(handlersDir, 'root'), envs: [{ name: 'SIM_TOPICS_DIR', value: topicsDir }, { name: 'PATH', value: `${join(handlersDir, 'bin')}:${process.env.PATH}` }] } }] } },
@@ -174,7 +175,7 @@ async function main(): Promise<void> {
     await kube.applyAll(compiled.stages);
     compiled.logs.forEach((l, i) => {
       const file = join(cp!.dir, `logs-${compiled.name}-${i}.log`);
-      writeFileSync(file, l.lines.map((line) => `${line}\n`).join(''));
+      writeFileSync(file, criLog(l.lines));
       logRules.push({ scenario: compiled.name, match: l.match, file });
     });
     if (compiled.logs.length) {

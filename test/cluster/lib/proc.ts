@@ -67,3 +67,9 @@ export async function waitFor<T>(what: string, fn: () => Promise<T | undefined |
     await new Promise((r) => setTimeout(r, intervalMs));
   }
 }
+
+/** Lines in the CRI log format kwok serves for `kubectl logs` ("<RFC3339Nano> stdout F <line>"). */
+export function criLog(lines: string[], stream: 'stdout' | 'stderr' = 'stdout'): string {
+  const t0 = Date.now() - lines.length;
+  return lines.map((l, i) => `${new Date(t0 + i).toISOString()} ${stream} F ${l}\n`).join('');
+}
