@@ -82,7 +82,6 @@ describe('broken tenant corpus', () => {
     expect(text.stdout).toMatch(/✖ \d+ errors? in 1 of 1 tenant file/);
     expect(text.stderr).toBe('');
     noStack(text.stdout + text.stderr);
-
   });
 
   it('--json over the whole corpus: a {file,line,column,path,rule,severity,message} record for each case', async () => {
