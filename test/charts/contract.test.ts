@@ -102,7 +102,7 @@ function mutations(leaf: Leaf, current: unknown): unknown[] {
   }
   if (type === 'string') {
     const v = typeof current === 'string' ? current : '';
-    const derived = v ? [`${v}1`, `${v}x`, `${v}-x`, v.replace(/(\d+)(?!.*\d)/, (d) => String(Number(d) + 1)), v.slice(0, -1)] : [];
+    const derived = v ? [`${v}1`, `${v}x`, `${v}-x`, v.replace(/(\.[a-z]+)$/, '-x$1'), v.replace(/([a-z0-9])([^a-z0-9]*)$/, '$1x$2'), v.replace(/(\d+)(?!.*\d)/, (d) => String(Number(d) + 1)), v.slice(0, -1)] : [];
     return [...new Set([...derived, ...STRING_CANDIDATES])].filter((c) => matches(n, c) && differs(c));
   }
   if (type === 'array') {
