@@ -48,7 +48,17 @@ export function requireTenantFile(root: string, tenantId: string): string {
  * Map helm's `# Source:` paths to repository files: `logclaw-tenant/charts/kafka/templates/x.yaml` →
  * (chart logclaw-kafka, charts/logclaw-kafka/templates/x.yaml), following aliases and file:// dependencies.
  */
+const resolvers = new Map<string, SourceResolver>();
+
+/** One resolver per (root, chart) per process: Chart.yaml files are read once, not per render. */
 export function sourceResolver(root: string, chartDir: string): SourceResolver {
+  const key = `${resolve(root)}\0${resolve(chartDir)}`;
+  let r = resolvers.get(key);
+  if (!r) resolvers.set(key, (r = newSourceResolver(root, chartDir)));
+  return r;
+}
+
+function newSourceResolver(root: string, chartDir: string): SourceResolver {
   const charts = new Map<string, ChartInfo>();
   const chartAt = (dir: string) => {
     let c = charts.get(dir);
