@@ -40,8 +40,11 @@ export interface Tunnel {
 export interface ForwardBackend {
   /** A ready pod behind the target's Service and the container port; throws when there is none. */
   resolve(target: ForwardTarget, signal?: AbortSignal): Promise<Endpoint>;
-  /** Connect `socket` to the endpoint; resolves once the tunnel is open, rejects when it cannot open. */
-  open(target: ForwardTarget, endpoint: Endpoint, socket: Socket): Promise<Tunnel>;
+  /**
+   * Connect `socket` to the endpoint; resolves once the tunnel is open, rejects when it cannot open.
+   * `onError` receives what the node reports about the connection (e.g. "connection refused" to the pod port).
+   */
+  open(target: ForwardTarget, endpoint: Endpoint, socket: Socket, onError?: (message: string) => void): Promise<Tunnel>;
   /** Report pods that are deleted, terminating or no longer ready in a namespace; returns a stop function. */
   watchPods?(namespace: string, onGone: (pod: string, uid: string | undefined) => void): Promise<() => void>;
 }
@@ -65,6 +68,8 @@ export interface ForwardInfo {
   state: 'ready' | 'waiting' | 'closed';
   message?: string;
   reconnects: number;
+  /** The last error the node reported for a connection through this forward. */
+  lastError?: string;
 }
 
 const sleep = (ms: number, signal?: AbortSignal) =>
@@ -98,6 +103,7 @@ export class Forward {
   private readonly tunnels = new Map<Socket, { tunnel: Tunnel | undefined; pod: string }>();
   private readonly abort = new AbortController();
   private message: string | undefined;
+  private lastError: string | undefined;
   private reconnects = 0;
   private closed = false;
 
@@ -141,6 +147,7 @@ export class Forward {
       state: this.closed ? 'closed' : this.endpoint ? 'ready' : 'waiting',
       ...(this.endpoint || this.message === undefined ? {} : { message: this.message }),
       reconnects: this.reconnects,
+      ...(this.lastError ? { lastError: this.lastError } : {}),
     };
   }
 
@@ -221,7 +228,9 @@ export class Forward {
       const entry: { tunnel: Tunnel | undefined; pod: string } = { tunnel: undefined, pod: ep.pod };
       this.tunnels.set(socket, entry);
       try {
-        entry.tunnel = await this.backend.open(this.target, ep, socket);
+        entry.tunnel = await this.backend.open(this.target, ep, socket, (m) => {
+          this.lastError = m.trim();
+        });
         if (this.closed || socket.destroyed) entry.tunnel.close();
         return;
       } catch (e) {

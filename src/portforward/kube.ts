@@ -227,8 +227,11 @@ export function kubeBackend(kube: Kube): ForwardBackend {
   const pf = new kube.k8s.PortForward(kube.kc, true);
   return {
     resolve: (t: ForwardTarget) => resolveService(kube, t.namespace, t.service, t.servicePort),
-    async open(t: ForwardTarget, ep: Endpoint, socket: Socket): Promise<Tunnel> {
-      const errors = new ErrorSink(() => socket.destroy());
+    async open(t: ForwardTarget, ep: Endpoint, socket: Socket, onError?: (message: string) => void): Promise<Tunnel> {
+      const errors = new ErrorSink((text) => {
+        onError?.(text);
+        socket.destroy();
+      });
       const ws = (await pf.portForward(t.namespace, ep.pod, [ep.port], socket, errors, socket, 0)) as unknown as WebSocketLike;
       const close = () => {
         try {

@@ -90,6 +90,8 @@ async function services(ctx: Ctx): Promise<V1Service[]> {
 }
 
 interface Forwarded {
+  /** What the node last reported about a connection through the forward (refused, reset...). */
+  lastError(): string | undefined;
   base: string;
   service: string;
   servicePort: number;
@@ -121,7 +123,7 @@ async function forwardTo(ctx: Ctx, key: string): Promise<Forwarded> {
     });
   }
   const scheme = schemeFor(entry, ctx.tenant.environment) === 'https' ? 'https' : 'http';
-  return { base: `${scheme}://127.0.0.1:${info.localPort}`, service: found.service, servicePort: found.port.port, pod: info.pod, label: `svc/${found.service}:${found.port.port}` };
+  return { lastError: () => fwd.info().lastError, base: `${scheme}://127.0.0.1:${info.localPort}`, service: found.service, servicePort: found.port.port, pod: info.pod, label: `svc/${found.service}:${found.port.port}` };
 }
 
 const entryComponentLabel = (key: string): string => {
@@ -361,7 +363,7 @@ export const ingest: Step<VerifyEnv> = {
       ctx.state.rawWatch?.stop();
       return {
         status: 'fail',
-        summary: `POST ${path} through the port-forward failed: ${errText(e)}`,
+        summary: `POST ${path} through the port-forward failed: ${errText(e)}${fwd.lastError() ? ` (${fwd.lastError()})` : ''}`,
         hop,
         evidence: [`POST ${url}`],
         hint: `Is Vector listening on ${fwd.servicePort}? kubectl -n ${ctx.namespace} logs ${fwd.pod}`,
@@ -515,7 +517,7 @@ export const opensearch: Step<VerifyEnv> = {
     while (!ctx.signal.aborted) {
       tries++;
       try {
-        const res = await httpCall({ url, body: { size: 1, ...markerQuery(ctx.marker) }, auth, signal: ctx.signal, timeoutMs: 10_000 });
+        const res = await httpCall({ url, body: { size: 1, ...markerQuery(ctx.marker) }, auth, signal: ctx.signal, timeoutMs: Math.max(1000, Math.min(5000, until - Date.now())) });
         if (isOk(res.status)) {
           answered++;
           const hits = (res.json as { hits?: { total?: { value?: number } | number; hits?: Array<{ _index?: string; _id?: string }> } })?.hits;
@@ -543,7 +545,8 @@ export const opensearch: Step<VerifyEnv> = {
           lastError = `OpenSearch answered ${res.status}: ${snippet(res.body, 160)}`;
         }
       } catch (e) {
-        lastError = errText(e);
+        const node = fwd.lastError();
+        lastError = node ? `${errText(e)} (${node})` : errText(e);
       }
       if (Date.now() + 1000 >= until) break;
       await sleep(1000, ctx.signal);
@@ -551,7 +554,7 @@ export const opensearch: Step<VerifyEnv> = {
     if (!answered) {
       return {
         status: 'fail',
-        summary: `OpenSearch did not answer the search (${tries} tries in ${formatDuration(waitMs)}): ${lastError ?? 'no answer'}`,
+        summary: `OpenSearch did not answer the search (${tries} ${tries === 1 ? 'try' : 'tries'} in ${formatDuration(waitMs)}): ${lastError ?? 'no answer'}`,
         hop: `OpenSearch (${fwd.label})`,
         evidence: [`POST /${LOGS_INDEX}/_search via pod ${fwd.pod}`],
         hint: `Check OpenSearch's health: kubectl -n ${ctx.namespace} logs ${fwd.pod}; logclaw status --tenant ${ctx.tenant.id}`,
@@ -724,7 +727,7 @@ export const ticketing: Step<VerifyEnv> = {
     try {
       health = await httpCall({ url: `${fwd.base}${path}`, signal: ctx.signal, timeoutMs: Math.min(10_000, Math.max(1000, ctx.remaining())) });
     } catch (e) {
-      return { status: 'fail', summary: `GET ${path} failed: ${errText(e)}`, hop: `ticketing agent health (${fwd.label})`, hint: `kubectl -n ${ctx.namespace} logs ${fwd.pod}` };
+      return { status: 'fail', summary: `GET ${path} failed: ${errText(e)}${fwd.lastError() ? ` (${fwd.lastError()})` : ''}`, hop: `ticketing agent health (${fwd.label})`, hint: `kubectl -n ${ctx.namespace} logs ${fwd.pod}` };
     }
     const evidence = [`GET ${path} → ${health.status} (${fwd.label}, pod ${fwd.pod})`];
     if (!isOk(health.status)) {

@@ -29,6 +29,8 @@ export interface TenantOptions {
 
 export interface Tenant {
   id: string;
+  /** Change how the hops behave (unset options go back to the defaults: everything works). */
+  set(o: TenantOptions): Promise<void>;
   namespace: string;
   /** Working directory for the CLI (holds gitops/tenants/tenant-<id>.yaml). */
   root: string;
@@ -69,7 +71,7 @@ let crdsReady: Promise<void> | undefined;
 function ensureCrds(c: Cluster): Promise<void> {
   crdsReady ??= (async () => {
     const files = [
-      ...['kafkas', 'kafkatopics', 'kafkausers', 'kafkanodepools'].map((n) => join(crdDir, 'strimzi-0.50.1', `${n}.yaml`)),
+      ...['040-Crd-kafka', '043-Crd-kafkatopic', '044-Crd-kafkauser', '045-Crd-kafkanodepool'].map((n) => join(crdDir, 'strimzi-0.50.1', `${n}.yaml`)),
       join(crdDir, 'flink-operator-1.9.0', 'flinkdeployments.flink.apache.org-v1.yml'),
     ];
     for (const f of files) {
@@ -147,10 +149,8 @@ async function readyPod(c: Cluster, ns: string, selector: string): Promise<strin
 }
 
 export async function makeTenant(c: Cluster, prefix: string, o: TenantOptions = {}): Promise<Tenant> {
-  const vectorMode = o.vector ?? 'ok';
-  const osMode = o.opensearch ?? 'ok';
   const routing = o.routing ?? ['zammad', 'slack'];
-  const agentRoutes = o.agentRoutes ?? routing;
+  const mode = { vector: o.vector ?? 'ok', opensearch: o.opensearch ?? 'ok', agentRoutes: o.agentRoutes ?? routing, exec: o.exec ?? 'ok', anomalyTopic: o.anomalyTopic !== false };
   const id = `${prefix}-${randomBytes(3).toString('hex')}`;
   const ns = `logclaw-${id}`;
   const root = mkdtempSync(join(tmpdir(), `logclaw-verify-${prefix}-`));
@@ -175,13 +175,14 @@ export async function makeTenant(c: Cluster, prefix: string, o: TenantOptions = 
   const vector = await serve((req, text, url) => {
     requests.vector.push(`${req.method} ${url.pathname}`);
     if (req.method === 'GET') return [200, { ok: true }];
-    if (vectorMode === '500') return [500, { error: 'sink kafka: broker transport failure' }];
-    if (vectorMode === 'ok') appendFileSync(topicFile('raw-logs'), `${JSON.stringify({ ...JSON.parse(text), tenant_id: id, environment: 'dev' })}\n`);
+    if (mode.vector === '500') return [500, { error: 'sink kafka: broker transport failure' }];
+    if (mode.vector === 'ok') appendFileSync(topicFile('raw-logs'), `${JSON.stringify({ ...JSON.parse(text), tenant_id: id, environment: 'dev' })}\n`);
     return [200];
   });
   const deleted = new Set<string>();
   const opensearch = await serve((req, text, url) => {
     requests.opensearch.push(`${req.method} ${url.pathname}${url.search}`);
+
     const phrase = text ? (JSON.parse(text).query?.match_phrase?.message as string | undefined) : undefined;
     const docs = lines(topicFile('raw-logs')).map((l, i) => ({ _index: 'logclaw-logs-2025.01.01', _id: String(i), _source: JSON.parse(l) as { message?: string } }));
     const hits = docs.filter((d) => !deleted.has(d._id) && phrase !== undefined && String(d._source.message ?? '').includes(phrase));
@@ -192,7 +193,7 @@ export async function makeTenant(c: Cluster, prefix: string, o: TenantOptions = 
     }
     return [404, { error: { type: 'index_not_found_exception' } }];
   });
-  const downPort = await serve(() => [200]).then(async (s) => (await s.close(), s.port)); // a port nobody listens on
+  const downPort = await serve(() => [200]).then(async (x) => (await x.close(), x.port)); // nobody listens there
   const agent = await serve((req, _text, url) => {
     requests.agent.push(`${req.method} ${url.pathname}${url.search}`);
     if (url.pathname === '/healthz') return [200, { status: 'ok' }];
@@ -201,7 +202,7 @@ export async function makeTenant(c: Cluster, prefix: string, o: TenantOptions = 
       const incidents = lines(topicFile('anomaly-events'))
         .map((l) => JSON.parse(l) as { marker?: string; severity?: string })
         .filter((e) => e.marker === marker)
-        .map((e, i) => ({ id: `INC-${i + 1}`, marker: e.marker, severity: e.severity, platforms: agentRoutes }));
+        .map((e, i) => ({ id: `INC-${i + 1}`, marker: e.marker, severity: e.severity, platforms: mode.agentRoutes }));
       return [200, { incidents }];
     }
     return [404, { error: 'not found' }];
@@ -209,15 +210,21 @@ export async function makeTenant(c: Cluster, prefix: string, o: TenantOptions = 
 
   // the namespace as the charts and operators leave it
   await ensureCrds(c);
+  const topic = (t: string) => ({
+    apiVersion: 'kafka.strimzi.io/v1', kind: 'KafkaTopic', metadata: { name: t, namespace: ns, labels: LABELS('kafka', id, { 'app.kubernetes.io/component': 'topic', 'strimzi.io/cluster': 'logclaw' }) },
+    spec: { partitions: 1, replicas: 1 },
+  });
+  // logclaw-flink: the ETL job (only when jobs are on)
+  const flinkJob = {
+    apiVersion: 'flink.apache.org/v1beta1', kind: 'FlinkDeployment', metadata: { name: 'logclaw-etl', namespace: ns, labels: LABELS('flink', id, { 'app.kubernetes.io/component': 'etl' }) },
+    spec: { image: 'registry.example/logclaw/flink-jobs:1.0.0', flinkVersion: 'v1_19', serviceAccount: 'flink', jobManager: { resource: { memory: '1024m', cpu: 0.5 } }, taskManager: { resource: { memory: '1024m', cpu: 0.5 } }, job: { jarURI: 'local:///opt/flink/usrlib/etl.jar', parallelism: 1, upgradeMode: 'stateless' } },
+  };
   const objects: unknown[] = [
     { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns, labels: { 'logclaw.io/tenant': id } } },
     // logclaw-kafka: Kafka cluster and topics (Strimzi v1)
     { apiVersion: 'kafka.strimzi.io/v1', kind: 'Kafka', metadata: { name: 'logclaw', namespace: ns, labels: LABELS('kafka', id, { 'app.kubernetes.io/component': 'cluster' }) },
       spec: { kafka: { version: '4.1.1', listeners: [{ name: 'plain', port: 9092, type: 'internal', tls: false }] } } },
-    ...['raw-logs', ...(o.anomalyTopic === false ? [] : ['anomaly-events'])].map((t) => ({
-      apiVersion: 'kafka.strimzi.io/v1', kind: 'KafkaTopic', metadata: { name: t, namespace: ns, labels: LABELS('kafka', id, { 'app.kubernetes.io/component': 'topic', 'strimzi.io/cluster': 'logclaw' }) },
-      spec: { partitions: 1, replicas: 1 },
-    })),
+    topic('raw-logs'),
     // what the Strimzi operator makes: a broker pod and the bootstrap Service
     { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'logclaw-combined-0', namespace: ns, labels: { 'strimzi.io/cluster': 'logclaw', 'strimzi.io/kind': 'Kafka', 'strimzi.io/name': 'logclaw-kafka', 'strimzi.io/pool-name': 'combined', 'strimzi.io/broker-role': 'true', 'strimzi.io/controller-role': 'true' } },
       spec: { containers: [{ name: 'kafka', image: 'quay.io/strimzi/kafka:0.50.1-kafka-4.1.1', ports: [{ name: 'tcp-clients', containerPort: 9092 }] }] } },
@@ -235,11 +242,6 @@ export async function makeTenant(c: Cluster, prefix: string, o: TenantOptions = 
     // logclaw-ticketing-agent
     deployment('logclaw-ticketing-agent', ns, LABELS('ticketing-agent', id, { 'app.kubernetes.io/component': 'agent' }), [['http', 8080]], '/healthz'),
     service('logclaw-ticketing-agent', ns, LABELS('ticketing-agent', id, { 'app.kubernetes.io/component': 'agent' }), { 'app.kubernetes.io/name': 'logclaw-ticketing-agent', 'app.kubernetes.io/component': 'agent' }, [['http', 8080]]),
-    // logclaw-flink: the ETL job (only when jobs are on)
-    ...(osMode === 'off'
-      ? []
-      : [{ apiVersion: 'flink.apache.org/v1beta1', kind: 'FlinkDeployment', metadata: { name: 'logclaw-etl', namespace: ns, labels: LABELS('flink', id, { 'app.kubernetes.io/component': 'etl' }) },
-          spec: { image: 'registry.example/logclaw/flink-jobs:1.0.0', flinkVersion: 'v1_19', serviceAccount: 'flink', jobManager: { resource: { memory: '1024m', cpu: 0.5 } }, taskManager: { resource: { memory: '1024m', cpu: 0.5 } }, job: { jarURI: 'local:///opt/flink/usrlib/etl.jar', parallelism: 1, upgradeMode: 'stateless' } } }]),
   ];
   const applied = await kubectl(c, ['apply', '-f', '-'], { input: objects.map((x) => JSON.stringify(x)).join('\n') });
   if (applied.exitCode !== 0) throw new Error(`kubectl apply: ${applied.stderr}`);
@@ -250,19 +252,40 @@ export async function makeTenant(c: Cluster, prefix: string, o: TenantOptions = 
     const r = await kubectl(c, ['patch', kind, name, '-n', ns, '--subresource=status', '--type=merge', '-p', JSON.stringify({ status })]);
     if (r.exitCode !== 0) throw new Error(`status of ${kind}/${name}: ${r.stderr}`);
   };
+  const apply = async (obj: unknown) => {
+    const r = await kubectl(c, ['apply', '-f', '-'], { input: JSON.stringify(obj) });
+    if (r.exitCode !== 0) throw new Error(`kubectl apply: ${r.stderr}`);
+  };
+  const remove = async (kind: string, name: string) => {
+    const r = await kubectl(c, ['delete', kind, name, '-n', ns, '--ignore-not-found', '--wait=true', '--timeout=30s']);
+    if (r.exitCode !== 0) throw new Error(`kubectl delete ${kind}/${name}: ${r.stderr}`);
+  };
+  const present = { anomalyTopic: false, flink: false, exec: '' };
+  const setTopic = async (on: boolean) => {
+    if (on && !present.anomalyTopic) {
+      await apply(topic('anomaly-events'));
+      await patchStatus('kafkatopics.kafka.strimzi.io', 'anomaly-events', { ...ready, topicName: 'anomaly-events' });
+    } else if (!on && present.anomalyTopic) await remove('kafkatopics.kafka.strimzi.io', 'anomaly-events');
+    present.anomalyTopic = on;
+  };
+  const setFlink = async (on: boolean) => {
+    if (on && !present.flink) {
+      await apply(flinkJob);
+      await patchStatus('flinkdeployments.flink.apache.org', 'logclaw-etl', {
+        jobManagerDeploymentStatus: 'READY', lifecycleState: 'STABLE', observedGeneration: 1,
+        reconciliationStatus: { state: 'DEPLOYED', success: true }, jobStatus: { state: 'RUNNING', jobName: 'logclaw-etl' },
+      });
+    } else if (!on && present.flink) await remove('flinkdeployments.flink.apache.org', 'logclaw-etl');
+    present.flink = on;
+  };
   await patchStatus('kafkas.kafka.strimzi.io', 'logclaw', { ...ready, clusterId: 'sim', kafkaVersion: '4.1.1' });
   await patchStatus('kafkatopics.kafka.strimzi.io', 'raw-logs', { ...ready, topicName: 'raw-logs' });
-  if (o.anomalyTopic !== false) await patchStatus('kafkatopics.kafka.strimzi.io', 'anomaly-events', { ...ready, topicName: 'anomaly-events' });
-  if (osMode !== 'off') {
-    await patchStatus('flinkdeployments.flink.apache.org', 'logclaw-etl', {
-      jobManagerDeploymentStatus: 'READY', lifecycleState: 'STABLE', observedGeneration: 1,
-      reconciliationStatus: { state: 'DEPLOYED', success: true }, jobStatus: { state: 'RUNNING', jobName: 'logclaw-etl' },
-    });
-  }
+  await setTopic(mode.anomalyTopic);
+  await setFlink(mode.opensearch !== 'off');
 
   // exec into the broker pod runs the simulator's console tools over this tenant's topic files
   const failRoot = join(root, 'failing-kafka');
-  if (o.exec === 'fail') {
+  {
     mkdirSync(join(failRoot, 'bin'), { recursive: true });
     for (const tool of ['kafka-console-consumer.sh', 'kafka-console-producer.sh']) {
       const f = join(failRoot, 'bin', tool);
@@ -270,25 +293,67 @@ export async function makeTenant(c: Cluster, prefix: string, o: TenantOptions = 
       chmodSync(f, 0o755);
     }
   }
-  const execRule = {
-    apiVersion: 'kwok.x-k8s.io/v1alpha1',
-    kind: 'Exec',
-    metadata: { name: 'logclaw-combined-0', namespace: ns },
-    spec: { execs: [{ local: { workDir: o.exec === 'fail' ? failRoot : handlersRoot, envs: [{ name: 'SIM_TOPICS_DIR', value: topicsDir }] } }] },
+  const setExec = async (how: 'ok' | 'fail') => {
+    if (present.exec === how) return;
+    await apply({
+      apiVersion: 'kwok.x-k8s.io/v1alpha1',
+      kind: 'Exec',
+      metadata: { name: 'logclaw-combined-0', namespace: ns },
+      spec: { execs: [{ local: { workDir: how === 'fail' ? failRoot : handlersRoot, envs: [{ name: 'SIM_TOPICS_DIR', value: topicsDir }] } }] },
+    });
+    present.exec = how;
+    // kwok picks the rule up from its watch: wait until an exec shows it is in force (the failing tools say
+    // so on stderr; the stand-ins create the topic file in this tenant's directory)
+    const probeTopic = `probe-${randomBytes(3).toString('hex')}`;
+    await eventually(`the ${how} exec rule`, async () => {
+      const r = await kubectl(c, ['exec', '-n', ns, 'logclaw-combined-0', '-c', 'kafka', '--', 'bin/kafka-console-consumer.sh', '--topic', probeTopic, '--timeout-ms', '100']);
+      return (how === 'fail' ? /could not be established/.test(String(r.stderr)) : existsSync(topicFile(probeTopic))) || undefined;
+    }, 30_000, 200);
   };
-  const ex = await kubectl(c, ['apply', '-f', '-'], { input: JSON.stringify(execRule) });
-  if (ex.exitCode !== 0) throw new Error(`exec rule: ${ex.stderr}`);
+  await setExec(mode.exec);
 
   const vectorPod = () => readyPod(c, ns, 'app.kubernetes.io/name=logclaw-ingestion');
   await readyPod(c, ns, 'strimzi.io/cluster=logclaw');
   await routePod(c, ns, await vectorPod(), [[8080, vector.port], [8686, vector.port]]);
-  await routePod(c, ns, await readyPod(c, ns, 'app.kubernetes.io/name=logclaw-opensearch'), [[9200, osMode === 'down' ? downPort : opensearch.port]]);
+  const osPod = await readyPod(c, ns, 'app.kubernetes.io/name=logclaw-opensearch');
+  let osRouted = '';
+  /** OpenSearch up, or down (its pod port refuses connections); waits until a forward shows the change. */
+  const setOpenSearch = async (down: boolean) => {
+    const want = down ? 'down' : 'up';
+    if (osRouted === want) return;
+    await routePod(c, ns, osPod, [[9200, down ? downPort : opensearch.port]]);
+    osRouted = want;
+    const { connect: connectKube, kubeBackend } = await import('../../src/portforward/kube.js');
+    const { ForwardManager } = await import('../../src/portforward/forwarder.js');
+    const kube = await connectKube({ kubeconfig: c.kubeconfig, context: c.context });
+    const m = new ForwardManager(kubeBackend(kube));
+    try {
+      const [f] = await m.addAll([{ name: 'probe', namespace: ns, service: 'logclaw-opensearch', servicePort: 9200, localPort: 0 }]);
+      await eventually(`OpenSearch ${want}`, async () => {
+        const answered = await fetch(`http://127.0.0.1:${f!.localPort}/_cluster/health`, { signal: AbortSignal.timeout(2000) }).then(() => true, () => false);
+        return answered === !down || undefined;
+      }, 30_000, 200);
+    } finally {
+      await m.closeAll();
+    }
+  };
   await routePod(c, ns, await readyPod(c, ns, 'app.kubernetes.io/name=logclaw-ticketing-agent'), [[8080, agent.port]]);
+  await setOpenSearch(mode.opensearch === 'down');
   await k(c, 'wait', '--for=condition=Available', 'deployment', '--all', '-n', ns, '--timeout=60s');
   await k(c, 'rollout', 'status', 'statefulset/logclaw-opensearch', '-n', ns, '--timeout=60s');
 
   return {
     id,
+    async set(n: TenantOptions) {
+      for (const list of Object.values(requests)) list.splice(0);
+      mode.vector = n.vector ?? 'ok';
+      mode.opensearch = n.opensearch ?? 'ok';
+      mode.agentRoutes = n.agentRoutes ?? routing;
+      await setExec(n.exec ?? 'ok');
+      await setTopic(n.anomalyTopic !== false);
+      await setFlink(mode.opensearch !== 'off');
+      await setOpenSearch(mode.opensearch === 'down');
+    },
     namespace: ns,
     root,
     topicsDir,
