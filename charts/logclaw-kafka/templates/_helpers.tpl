@@ -156,3 +156,14 @@ Restricted pod securityContext for Strimzi pods (Strimzi images run as 1001, gro
 securityContext:
   {{- include "common.security.podSecurityContext" (dict "context" . "runAsUser" 1001 "runAsGroup" 0 "fsGroup" 0) | nindent 2 }}
 {{- end -}}
+
+{{/*
+Usage: {{- include "kafka.singleReplicaException" . | nindent 4 }}
+annotations entry waiving lint's kafka-min-isr where replication is 1 outside dev (standard tier:
+one broker by definition, so min.insync.replicas cannot be lower than the replication).
+*/}}
+{{- define "kafka.singleReplicaException" -}}
+{{- if and (include "kafka.secure" .) (eq (int (include "kafka.replication" .)) 1) -}}
+logclaw.io/policy-exception: "kafka-min-isr: the standard tier runs one broker, so replication and min.insync.replicas are both 1 (tier ha gives replicated topics)"
+{{- end -}}
+{{- end -}}
