@@ -131,6 +131,18 @@ async function withNamespace(api: KubeApi, o: KubeObject, namespace: string): Pr
   return { ...o, metadata: { ...o.metadata, namespace } };
 }
 
+/** What helm (3 and 4) adds to every object it installs: the release annotations and the managed-by label. */
+function asHelmApplies(o: KubeObject, release: string, namespace: string): KubeObject {
+  return {
+    ...o,
+    metadata: {
+      ...o.metadata,
+      labels: { ...o.metadata.labels, 'app.kubernetes.io/managed-by': 'Helm' },
+      annotations: { ...o.metadata.annotations, 'meta.helm.sh/release-name': release, 'meta.helm.sh/release-namespace': namespace },
+    },
+  };
+}
+
 /** The values the installed release was given (helm's `config`), when it is installed. */
 async function installedValues(api: KubeApi, namespace: string, name: string, signal?: AbortSignal): Promise<TenantValues | undefined> {
   const [latest] = await releaseRevisions(api, namespace, name, signal);
@@ -178,7 +190,7 @@ export async function diffTenant(o: DiffOptions): Promise<TenantDiff> {
       const obj = await withNamespace(api, asKube(p), rel.namespace);
       previous.set(objectKey(obj), obj);
     }
-    const objs = await Promise.all(rel.objects.map((x) => withNamespace(api, x, rel.namespace)));
+    const objs = await Promise.all(rel.objects.map(async (x) => asHelmApplies(await withNamespace(api, x, rel.namespace), rel.name, rel.namespace)));
     const predictions = await pool(objs, 8, (x) => predict(api, x, previous.get(objectKey(x)), o.signal));
     objs.forEach((x, i) => {
       const p = predictions[i]!;

@@ -77,12 +77,13 @@ export async function applyUpgrade(o: ApplyOptions): Promise<UpgradeResult> {
   const deadline = Date.now() + o.timeoutMs;
 
   // 1. --recreate: orphan-delete the StatefulSets whose frozen fields change; the release upgrade re-creates them
+  const orphaned: KubeObject[] = [];
   for (const s of o.decision.recreate) {
     const live = (await o.api.get({ apiVersion: 'apps/v1', kind: 'StatefulSet', namespace: s.namespace, name: s.name }, o.signal)) as KubeObject | undefined;
     o.progress?.step?.(`re-creating StatefulSet ${s.namespace}/${s.name}: deleting it with --cascade=orphan (pods and PVCs keep running)`);
     await kubectl.mutate(['delete', 'statefulset', s.name, '--namespace', s.namespace, '--cascade=orphan', '--wait=true', `--timeout=${Math.max(10, Math.round((deadline - Date.now()) / 1000))}s`], target, { signal: o.signal });
     result.recreated.push(`StatefulSet ${s.namespace}/${s.name}`);
-    if (live) await expandClaims(o, kubectl, live, result);
+    if (live) orphaned.push(live);
   }
 
   // 2. the releases whose render changed, through the release plan (each gated on readiness)
@@ -115,6 +116,9 @@ export async function applyUpgrade(o: ApplyOptions): Promise<UpgradeResult> {
       throw planError(plan);
     }
     result.releases = changed.map((r) => r.id);
+    // re-created StatefulSets: their existing claims keep their size unless expanded (after the re-create, so a
+    // claim that cannot grow never leaves a StatefulSet deleted)
+    for (const live of orphaned) await expandClaims(o, kubectl, live, result);
 
     // 3. workloads that read a changed ConfigMap/Secret only at start
     const restarts = new Map<string, { kind: string; namespace: string; name: string }>();
@@ -161,13 +165,22 @@ async function expandClaims(o: ApplyOptions, kubectl: Kubectl, sts: KubeObject, 
       if (!pvc) continue;
       const have = parseQuantity(get(pvc, 'spec.resources.requests.storage'));
       if (have === undefined || have >= want) continue;
+      const claim = `PersistentVolumeClaim ${sts.metadata.namespace}/${name}`;
+      const current = String(get(pvc, 'spec.resources.requests.storage'));
       if (get(pvc, 'status.phase') !== 'Bound') {
-        result.keptClaims.push(`PersistentVolumeClaim ${sts.metadata.namespace}/${name} (not bound: keeps ${String(get(pvc, 'spec.resources.requests.storage'))})`);
+        result.keptClaims.push(`${claim} (not bound: keeps ${current})`);
         continue;
       }
-      o.progress?.step?.(`expanding PersistentVolumeClaim ${sts.metadata.namespace}/${name} to ${String(size)}`);
-      await kubectl.mutate(['patch', 'persistentvolumeclaim', name, '--namespace', sts.metadata.namespace!, '--type', 'merge', '--patch', JSON.stringify({ spec: { resources: { requests: { storage: size } } } })], { context: o.context }, { signal: o.signal });
-      result.expandedClaims.push(`PersistentVolumeClaim ${sts.metadata.namespace}/${name} → ${String(size)}`);
+      const className = get(pvc, 'spec.storageClassName');
+      const sc = typeof className === 'string' ? ((await o.api.get({ apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass', name: className }, o.signal)) as KubeObject | undefined) : undefined;
+      if (get(sc, 'allowVolumeExpansion') !== true) {
+        result.keptClaims.push(`${claim} (keeps ${current}: StorageClass ${String(className ?? '-')} does not allow volume expansion; new replicas get ${String(size)})`);
+        continue;
+      }
+      o.progress?.step?.(`expanding ${claim} to ${String(size)}`);
+      const r = await kubectl.mutate(['patch', 'persistentvolumeclaim', name, '--namespace', sts.metadata.namespace!, '--type', 'merge', '--patch', JSON.stringify({ spec: { resources: { requests: { storage: size } } } })], { context: o.context }, { signal: o.signal, reject: false });
+      if (r.exitCode === 0) result.expandedClaims.push(`${claim} → ${String(size)}`);
+      else result.keptClaims.push(`${claim} (keeps ${current}: ${r.stderr.trim().split('\n').pop()})`);
     }
   }
 }
