@@ -114,11 +114,12 @@ export class Forward {
   ) {
     this.target = target;
     this.server = createServer((socket) => void this.onConnection(socket));
-    this.server.on('error', (e) => this.emit({ type: 'error', name: target.name, message: errorText(e) }));
   }
 
   async start(taken: Set<number>): Promise<void> {
     const bound = await bindNextFree(this.server, this.target.localPort, { taken });
+    // errors while binding were tried around (next free port); from now on they are worth telling
+    this.server.on('error', (e) => this.emit({ type: 'error', name: this.target.name, message: errorText(e) }));
     this.localPort = bound.port;
     this.moved = bound.moved && this.target.localPort > 0;
     try {

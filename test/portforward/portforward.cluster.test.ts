@@ -1,7 +1,7 @@
 // `logclaw port-forward` (the built CLI) against the simulated control plane: every Service of the tenant
 // in one process with a table of local URLs, the next free port when the usual one is taken, a pod
 // replaced while forwarding, and Ctrl-C closing everything.
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer as createNetServer } from 'node:net';
 import { createServer, request } from 'node:http';
@@ -13,8 +13,13 @@ import { isPortFree, listen } from '../../src/portforward/ports.js';
 
 const cluster = setupCluster();
 const cleanup: Array<() => Promise<void>> = [];
+let shared: Tenant | undefined;
+beforeAll(async () => {
+  shared = await makeTenant(cluster(), 'pf');
+}, 180_000);
 afterAll(async () => {
   for (const c of cleanup.reverse()) await c();
+  await shared?.close();
 }, 60_000);
 
 function get(url: string): Promise<{ status: number; body: string }> {
@@ -67,8 +72,7 @@ function table(out: string): Record<string, { url: string; line: string }> {
 describe('logclaw port-forward on the simulator', () => {
   it('forwards every service, moves off taken ports, survives a pod replacement and closes all on Ctrl-C', async () => {
     const c = cluster();
-    const t = await makeTenant(c, 'pf');
-    cleanup.push(() => t.close());
+    const t = shared!;
     // someone already listens on OpenSearch's usual port
     const blocker = createNetServer();
     const blocked = (await isPortFree(9200)) ? await listen(blocker, 9200) : 9200;
@@ -113,18 +117,18 @@ describe('logclaw port-forward on the simulator', () => {
     const pods = await kjson(c, 'get', 'pods', '-n', t.namespace, '-l', 'app.kubernetes.io/name=logclaw-ingestion');
     expect(pods.items.map((p: { metadata: { name: string } }) => p.metadata.name)).not.toContain(oldPod);
 
+    if (process.env.LOGCLAW_TEST_SHOW) process.stderr.write(`\n$ logclaw port-forward --tenant ${t.id}\n${pf.out()}${pf.err()}`);
     // Ctrl-C: exit 130, every local port closed
     const ports = Object.values(rows).map((r) => Number(/:(\d+)/.exec(r.url.replace(/^https?:\/\//, ''))![1]));
     pf.child.kill('SIGINT');
     expect(await pf.exited).toBe(130);
     expect(pf.err()).toContain('port-forward: all forwards closed');
+    expect(pf.err()).not.toContain('EADDRINUSE');
     for (const p of ports) expect(await isPortFree(p), `port ${p} still open`).toBe(true);
   });
 
   it('--services limits the forwards; an unknown name is a usage error', async () => {
-    const c = cluster();
-    const t = await makeTenant(c, 'pfs');
-    cleanup.push(() => t.close());
+    const t = shared!;
     const pf = start(t, '--services', 'opensearch,ticketing-agent', '--json');
     await eventually('the JSON', async () => pf.out().trim().endsWith('}'), 60_000, 100);
     const json = JSON.parse(pf.out()) as { namespace: string; forwards: Array<{ name: string; url: string; pod: string; state: string }> };
