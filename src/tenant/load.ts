@@ -3,6 +3,7 @@
  * (one document, a mapping, unique keys, no unknown tags, bounded alias expansion), and a
  * locator that maps a value path back to the line and column it came from.
  */
+import { isUtf8 } from 'node:buffer';
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { isAbsolute, relative, resolve } from 'node:path';
@@ -70,7 +71,7 @@ export function loadTenantSync(path: string, options: LoadOptions = {}): LoadedT
       values: undefined,
       text: undefined,
       document: undefined,
-      findings: [{ file, ...START, path: '', rule: read.rule, severity: 'error', message: read.problem }],
+      findings: [{ file, line: read.line ?? 1, column: read.column ?? 1, path: '', rule: read.rule, severity: 'error', message: read.problem }],
       locate: () => START,
       precise: true,
     };
@@ -78,7 +79,7 @@ export function loadTenantSync(path: string, options: LoadOptions = {}): LoadedT
   return parseTenantText(read.text, file, abs);
 }
 
-type ReadResult = { text: string } | { rule: RuleId; problem: string };
+type ReadResult = { text: string } | { rule: RuleId; problem: string; line?: number; column?: number };
 
 /** Open, check the size with fstat before reading a byte, then read at most maxBytes+1 bytes. */
 function readCapped(abs: string, maxBytes: number): ReadResult {
@@ -105,13 +106,17 @@ function readCapped(abs: string, maxBytes: number): ReadResult {
     }
     if (n > maxBytes) return { rule: 'file-too-large', problem: `the file grew over the ${formatBytes(maxBytes)} limit while being read` };
     const bytes = buf.subarray(0, n);
-    let text: string;
-    try {
-      text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
-    } catch {
-      return { rule: 'yaml-syntax', problem: 'the file is not valid UTF-8 text' };
+    if (!isUtf8(bytes)) {
+      const lossy = bytes.toString('utf8');
+      const at = lossy.indexOf('\ufffd');
+      const before = lossy.slice(0, Math.max(0, at));
+      const line = before.split('\n').length;
+      const column = before.length - before.lastIndexOf('\n');
+      return { rule: 'yaml-syntax', problem: 'the file is not valid UTF-8 text', line, column };
     }
-    return { text };
+    // a byte-order mark is allowed and not part of the text
+    const text = bytes.toString('utf8');
+    return { text: text.charCodeAt(0) === 0xfeff ? text.slice(1) : text };
   } finally {
     closeSync(fd);
   }
