@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { LogclawError } from '../../src/errors.js';
@@ -197,6 +198,27 @@ describe('tenant init with flags (no TTY)', () => {
     expect(f.code, f.stderr).toBe(0);
     expect(values(cwd, 'acme').global.tenantName).toBe('Acme');
     expect(files(dir)).toEqual(['tenant-acme.yaml']);
+  });
+
+  it('--yes on a TTY takes flags only: no prompt, exit 2 naming what is missing', async () => {
+    const script = spawnSync('script', ['--version'], { encoding: 'utf8' });
+    if (script.status !== 0) return; // util-linux `script` gives the CLI a terminal; without it the flags-only path is covered above
+    const cwd = freshRoot();
+    const tty = (args: string) =>
+      spawnSync('script', ['-qec', `${JSON.stringify(process.execPath)} ${JSON.stringify(join(repoRoot, 'bin', 'logclaw.js'))} tenant init ${args}`, '/dev/null'], {
+        cwd,
+        env: { ...process.env, LOGCLAW_ROOT: cwd, NO_COLOR: '1' },
+        encoding: 'utf8',
+        timeout: 60_000,
+        input: '',
+      });
+    const missing = tty('acme --yes --name Acme');
+    expect(missing.status, missing.stdout).toBe(2);
+    expect(missing.stdout).toContain('missing required values: --cloud, --ticketing');
+    const ok = tty('acme --yes --name Acme --cloud aws --ticketing pagerduty');
+    expect(ok.status, ok.stdout).toBe(0);
+    expect(ok.stdout).toContain('wrote gitops/tenants/tenant-acme.yaml');
+    expect(values(cwd, 'acme').global.cloudProvider).toBe('aws');
   });
 
   it('--help lists every flag with examples', async () => {
