@@ -159,25 +159,31 @@ export function checkRules(t: LoadedTenant): Finding[] {
 
 /** Cross-file rule: a tenantId used by more than one of the files checked. */
 export function checkUniqueIds(tenants: LoadedTenant[]): Finding[] {
+  return uniqueIdFindings(tenants).map((x) => x.finding);
+}
+
+/** The same, with the tenant each finding belongs to. */
+export function uniqueIdFindings(tenants: LoadedTenant[]): Array<{ tenant: LoadedTenant; finding: Finding }> {
   const byId = new Map<string, LoadedTenant[]>();
   for (const t of tenants) {
     const id = str(obj(t.values?.global).tenantId);
     if (id === undefined) continue;
     byId.set(id, [...(byId.get(id) ?? []), t]);
   }
-  const out: Finding[] = [];
+  const out: Array<{ tenant: LoadedTenant; finding: Finding }> = [];
   for (const [id, ts] of byId) {
     if (ts.length < 2) continue;
     for (const t of ts) {
       const others = ts.filter((o) => o !== t).map((o) => o.file);
-      out.push({
+      const finding: Finding = {
         file: t.file,
         ...t.locate(['global', 'tenantId']),
         path: 'global.tenantId',
         rule: 'tenant-id-unique',
         severity: 'error',
         message: `global.tenantId ${quote(id)} is also used by ${others.join(', ')}: every tenant needs its own id (its namespace is logclaw-${id})`,
-      });
+      };
+      out.push({ tenant: t, finding });
     }
   }
   return out;

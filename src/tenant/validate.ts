@@ -6,7 +6,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { usageError } from '../errors.js';
 import { loadTenantSync, parseTenantText, type LoadedTenant } from './load.js';
-import { checkRules, checkUniqueIds } from './rules.js';
+import { checkRules, uniqueIdFindings } from './rules.js';
 import { loadTenantSchema, type TenantSchema } from './schema.js';
 import type { Finding } from './types.js';
 import { quickValidate } from './quickcheck.js';
@@ -122,10 +122,7 @@ export async function checkTenants(tenants: LoadedTenant[], schema: TenantSchema
     }
     perFile.set(t, findings);
   }
-  for (const f of checkUniqueIds(tenants.filter((t) => t.values !== undefined))) {
-    const t = tenants.find((x) => x.file === f.file)!;
-    perFile.get(t)!.push(f);
-  }
+  for (const { tenant, finding } of uniqueIdFindings(tenants.filter((t) => t.values !== undefined))) perFile.get(tenant)!.push(finding);
   const files: ValidatedFile[] = [];
   const findings: Finding[] = [];
   for (const t of tenants) {
