@@ -4,7 +4,7 @@
  * the resume stamp logclaw puts on the revision it saw READY.
  */
 import { gunzipSync } from 'node:zlib';
-import { parseAllDocuments } from 'yaml';
+import { parseDocs } from './yaml-docs.js';
 import type { KubeObject } from '../readiness/types.js';
 import type { KubeApi } from './api.js';
 
@@ -103,7 +103,5 @@ export async function stampRelease(api: KubeApi, rel: HelmRelease, inputs: strin
 
 export function manifestObjects(manifest: string | undefined): KubeObject[] {
   if (!manifest) return [];
-  return parseAllDocuments(manifest)
-    .map((d) => d.toJS() as KubeObject | null)
-    .filter((o): o is KubeObject => !!o && typeof o === 'object' && !!o.kind && !!o.metadata?.name);
+  return parseDocs(manifest).filter((o) => !!o.metadata?.name);
 }

@@ -17,7 +17,7 @@ import type { KubeObject } from '../readiness/types.js';
 import { KubeApi, isNotFound } from './api.js';
 import { WatchHub } from './watch.js';
 import { kindConfig, KIND_NODE_IMAGE, ZONE_LABEL, DEFAULT_ZONES } from './kind-config.js';
-import { parseAllDocuments } from 'yaml';
+import { parseDocs } from './yaml-docs.js';
 import type { AwaitRef } from '../readiness/wait.js';
 
 export const OPERATORS_FILE = /^00-operators\.ya?ml(\.gotmpl)?$/;
@@ -197,9 +197,7 @@ async function chartCrds(o: PlanOptions, r: LoadedRelease, signal: AbortSignal):
   for (const s of o.stateValues ?? []) args.push('--state-values-set', s);
   args.push('template', '--include-crds', '--skip-tests', '--skip-deps', '--skip-needs');
   const out = await o.helmfile.exec(args, { cwd: o.cwd, env: o.env, signal });
-  return parseAllDocuments(out.stdout)
-    .map((d) => d.toJS() as KubeObject | null)
-    .filter((x): x is KubeObject => !!x && x.kind === 'CustomResourceDefinition');
+  return parseDocs(out.stdout).filter((x) => x.kind === 'CustomResourceDefinition');
 }
 
 /**
@@ -299,12 +297,7 @@ export async function renderReleases(o: PlanOptions, releases: LoadedRelease[], 
       for (const s of o.stateValues ?? []) args.push('--state-values-set', s);
       args.push('template', '--skip-tests', '--skip-deps', '--skip-needs');
       const res = await o.helmfile.exec(args, { cwd: o.cwd, env: o.env, signal });
-      out.set(
-        r.id,
-        parseAllDocuments(res.stdout)
-          .map((d) => d.toJS() as KubeObject | null)
-          .filter((x): x is KubeObject => !!x && typeof x === 'object' && !!x.kind),
-      );
+      out.set(r.id, parseDocs(res.stdout));
     }
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, releases.length) }, worker));
