@@ -79,6 +79,7 @@ export function register(program: Command): void {
             }
           }
           const result = await applyUpgrade({
+            cwd: ctx.cwd,
             diff: d,
             decision,
             api,
@@ -103,7 +104,8 @@ export function register(program: Command): void {
               for (const x of r.result.expandedClaims) lines.push(`expanded ${x}`);
               for (const x of r.result.keptClaims) lines.push(`kept ${x}`);
               for (const x of r.result.restarted) lines.push(`restarted ${x}`);
-              lines.push(out.style('green', `upgraded ${r.result.releases.join(', ')}: ready`));
+              for (const x of r.result.uninstalled) lines.push(`uninstalled ${x} (component disabled)`);
+              if (r.result.releases.length) lines.push(out.style('green', `upgraded ${r.result.releases.join(', ')}: ready`));
             }
             return lines.join('\n');
           });

@@ -9,12 +9,18 @@
  *
  * Core only: returns data, prints nothing. Used by `diff` and `upgrade`.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { isNotFound, type KubeApi } from '../cluster/api.js';
 import { currentRelease, decodeRelease, manifestObjects, releaseRevisions } from '../cluster/helm-release.js';
 import { ensureDependencies } from '../charts/index.js';
 import { releaseName, renderChart, requireTenantFile, tenantNamespace, umbrellaDir } from '../render/index.js';
+import { parseRender } from '../manifests/parse.js';
+import { loadPlan, stateFiles, type LoadedRelease } from '../plan/load.js';
+import { OPERATORS_FILE, operatorsFiles, tenantInputs } from '../cluster/lifecycle.js';
+import { aliasOf } from '../safety/objects.js';
+import type { Helmfile } from '../tools/helmfile.js';
 import { assess, type FullAssessment } from '../safety/index.js';
 import { objectKey, objectRef, type KubeObject } from '../safety/objects.js';
 import type { TenantValues, Verdict } from '../safety/types.js';
@@ -52,13 +58,19 @@ export interface ReleaseDiff {
   installed: boolean;
   revision?: number;
   changed: boolean;
+  /** The tenant file no longer enables it: the upgrade uninstalls it. */
+  removed?: boolean;
   chartDir: string;
   valuesFiles: string[];
+  /** helmfile mode: the state file that declares the release (installs select it there). */
+  stateFile?: string;
   /** Hooks the upgrade runs (not diffed: helm creates them fresh every time). */
   hooks: string[];
 }
 
 export interface TenantDiff {
+  /** helmfile: one release per component from helmfile.d (as install does); umbrella: charts/logclaw-tenant as one release. */
+  mode: 'helmfile' | 'umbrella';
   tenantId: string;
   namespace: string;
   context: string;
@@ -69,8 +81,10 @@ export interface TenantDiff {
   summary: { create: number; update: number; delete: number; unchanged: number };
   changed: boolean;
   assessment: FullAssessment;
-  /** Predicted objects of changed StatefulSets by `StatefulSet/namespace/name` (not serialised: may hold secrets of other kinds later). */
+  /** Predicted objects of changed StatefulSets by `StatefulSet/namespace/name` (not serialised). */
   predicted?: Map<string, KubeObject>;
+  /** helmfile mode: the loaded plan releases and the tenant's helmfile inputs (not serialised). */
+  plan?: { releases: LoadedRelease[]; helmfile: Helmfile; stateValues: string[]; env: Record<string, string>; dir: string };
 }
 
 export interface DiffOptions {
@@ -90,40 +104,60 @@ interface DesiredRelease {
   namespace: string;
   chartDir: string;
   valuesFiles: string[];
-  values: TenantValues;
+  stateFile?: string;
   objects: KubeObject[];
   hooks: KubeObject[];
 }
 
+interface Desired {
+  mode: TenantDiff['mode'];
+  releases: DesiredRelease[];
+  /** The tenant file's values. */
+  values: TenantValues;
+  plan?: TenantDiff['plan'];
+}
+
+const splitHooks = (objs: KubeObject[]): { objects: KubeObject[]; hooks: KubeObject[] } => ({
+  objects: objs.filter((o) => !o.metadata.annotations?.['helm.sh/hook']),
+  hooks: objs.filter((o) => Boolean(o.metadata.annotations?.['helm.sh/hook'])),
+});
+
 const asKube = (o: unknown): KubeObject => o as KubeObject;
 
-/** Render the tenant the way install does. */
-async function renderTenant(o: DiffOptions, caps: Capabilities): Promise<DesiredRelease[]> {
+/** Render the tenant the way install does: helmfile.d's tenant releases when the repository has them, else the umbrella. */
+async function renderTenant(o: DiffOptions, caps: Capabilities): Promise<Desired> {
   const file = requireTenantFile(o.root, o.tenantId);
   const values = (parse(readFileSync(file, 'utf8')) ?? {}) as TenantValues;
+  const dir = join(o.root, 'helmfile.d');
+  if (existsSync(dir) && stateFiles(dir).some((f) => !OPERATORS_FILE.test(basename(f)))) return renderWithHelmfile(o, caps, values, dir);
   const chartDir = umbrellaDir(o.root);
   await ensureDependencies(chartDir, o.helm);
   const name = releaseName(o.tenantId);
   const namespace = tenantNamespace(o.tenantId);
-  const r = await renderChart({
-    helm: o.helm,
-    root: o.root,
-    chartDir,
-    release: name,
-    namespace,
-    valuesFiles: [file],
-    kubeVersion: caps.kubeVersion,
-    apiVersions: caps.apiVersions,
-    signal: o.signal,
+  const r = await renderChart({ helm: o.helm, root: o.root, chartDir, release: name, namespace, valuesFiles: [file], kubeVersion: caps.kubeVersion, apiVersions: caps.apiVersions, signal: o.signal });
+  return { mode: 'umbrella', values, releases: [{ name, namespace, chartDir, valuesFiles: [file], ...splitHooks(r.objects.map((x) => asKube(x.obj))) }] };
+}
+
+/** One release per component, read and rendered by helmfile itself (helmfile template, selecting the release). */
+async function renderWithHelmfile(o: DiffOptions, caps: Capabilities, values: TenantValues, dir: string): Promise<Desired> {
+  const { Helmfile } = await import('../tools/helmfile.js');
+  const helmfile = await Helmfile.detect();
+  const { stateValues, env } = tenantInputs(o.root, o.tenantId);
+  const releases = await loadPlan(helmfile, { dir, cwd: o.root, excludeFiles: operatorsFiles(o.root, dir), stateValues, env });
+  const out: DesiredRelease[] = [];
+  await pool(releases, 3, async (r) => {
+    const chartDir = resolve(o.root, dirname(r.file), r.chart);
+    if (existsSync(join(chartDir, 'Chart.yaml'))) await ensureDependencies(chartDir, o.helm);
+    const args = ['--file', r.file, '--no-color', '--selector', `name=${r.name},namespace=${r.namespace}`];
+    for (const v of stateValues) args.push('--state-values-set', v);
+    // the cluster's capabilities, as helm upgrade sees them
+    args.push('template', '--skip-tests', '--skip-deps', '--skip-needs', '--args', `--kube-version=${caps.kubeVersion} --api-versions=${caps.apiVersions.join(',')}`);
+    const res = await helmfile.exec(args, { cwd: o.root, env, signal: o.signal });
+    const objs = parseRender(res.stdout).objects.map((x) => asKube(x.obj));
+    out.push({ name: r.name, namespace: r.namespace, chartDir, valuesFiles: [], stateFile: r.file, ...splitHooks(objs) });
   });
-  const objects: KubeObject[] = [];
-  const hooks: KubeObject[] = [];
-  for (const ro of r.objects) {
-    const obj = asKube(ro.obj);
-    if (obj.metadata.annotations?.['helm.sh/hook']) hooks.push(obj);
-    else objects.push(obj);
-  }
-  return [{ name, namespace, chartDir, valuesFiles: [file], values, objects, hooks }];
+  out.sort((a, b) => releases.findIndex((r) => r.name === a.name && r.namespace === a.namespace) - releases.findIndex((r) => r.name === b.name && r.namespace === b.namespace));
+  return { mode: 'helmfile', values, releases: out, plan: { releases, helmfile, stateValues, env, dir } };
 }
 
 async function withNamespace(api: KubeApi, o: KubeObject, namespace: string): Promise<KubeObject> {
@@ -177,19 +211,34 @@ export async function diffTenant(o: DiffOptions): Promise<TenantDiff> {
   o.onPhase?.('rendering the tenant');
   const desired = await renderTenant(o, caps);
 
-  type Row = { release: DesiredRelease; desired?: KubeObject; live?: KubeObject; predicted?: KubeObject; serverError?: string; notServed?: boolean };
+  type Row = { release: { name: string; namespace: string }; desired?: KubeObject; live?: KubeObject; predicted?: KubeObject; serverError?: string; notServed?: boolean };
   const rows: Row[] = [];
   const releases: ReleaseDiff[] = [];
-  let beforeValues: TenantValues | undefined;
-  for (const rel of desired) {
-    o.onPhase?.(`comparing ${rel.objects.length} objects of ${rel.namespace}/${rel.name} with the cluster (server-side dry run)`);
-    const current = await currentRelease(api, rel.namespace, rel.name, o.signal).catch((e) => (isNotFound(e) ? undefined : Promise.reject(e)));
-    if (current) beforeValues = (await installedValues(api, rel.namespace, rel.name, o.signal)) ?? beforeValues;
+  const configs = new Map<string, TenantValues>();
+  const liveOf = async (p: KubeObject) => {
+    try {
+      return (await api.get({ apiVersion: p.apiVersion, kind: p.kind, namespace: p.metadata.namespace, name: p.metadata.name }, o.signal)) as KubeObject | undefined;
+    } catch (e) {
+      if (isNotFound(e)) return undefined;
+      throw e;
+    }
+  };
+  const previousObjects = async (manifest: string | undefined, namespace: string) => {
     const previous = new Map<string, KubeObject>();
-    for (const p of manifestObjects(current?.manifest)) {
-      const obj = await withNamespace(api, asKube(p), rel.namespace);
+    for (const p of manifestObjects(manifest)) {
+      const obj = await withNamespace(api, asKube(p), namespace);
       previous.set(objectKey(obj), obj);
     }
+    return previous;
+  };
+  for (const rel of desired.releases) {
+    o.onPhase?.(`comparing ${rel.objects.length} objects of ${rel.namespace}/${rel.name} with the cluster (server-side dry run)`);
+    const current = await currentRelease(api, rel.namespace, rel.name, o.signal).catch((e) => (isNotFound(e) ? undefined : Promise.reject(e)));
+    if (current) {
+      const cfg = await installedValues(api, rel.namespace, rel.name, o.signal);
+      if (cfg) configs.set(rel.name, cfg);
+    }
+    const previous = await previousObjects(current?.manifest, rel.namespace);
     const objs = await Promise.all(rel.objects.map(async (x) => asHelmApplies(await withNamespace(api, x, rel.namespace), rel.name, rel.namespace)));
     const predictions = await pool(objs, 8, (x) => predict(api, x, previous.get(objectKey(x)), o.signal));
     objs.forEach((x, i) => {
@@ -198,26 +247,55 @@ export async function diffTenant(o: DiffOptions): Promise<TenantDiff> {
     });
     const wanted = new Set(objs.map(objectKey));
     const gone = [...previous.values()].filter((p) => !wanted.has(objectKey(p)));
-    const goneLive = await pool(gone, 8, async (p) => {
-      try {
-        return (await api.get({ apiVersion: p.apiVersion, kind: p.kind, namespace: p.metadata.namespace, name: p.metadata.name }, o.signal)) as KubeObject | undefined;
-      } catch (e) {
-        if (isNotFound(e)) return undefined;
-        throw e;
-      }
-    });
-    goneLive.forEach((l) => l && rows.push({ release: rel, live: l }));
-    releases.push({
+    (await pool(gone, 8, liveOf)).forEach((l) => l && rows.push({ release: rel, live: l }));
+    const r: ReleaseDiff = {
       id: `${rel.namespace}/${rel.name}`,
       name: rel.name,
       namespace: rel.namespace,
       installed: Boolean(current),
-      revision: current?.revision,
       changed: false,
       chartDir: rel.chartDir,
       valuesFiles: rel.valuesFiles,
       hooks: rel.hooks.map((h) => objectRef({ kind: h.kind, metadata: { ...h.metadata, namespace: h.metadata.namespace ?? rel.namespace } })),
-    });
+    };
+    if (current) r.revision = current.revision;
+    if (rel.stateFile) r.stateFile = rel.stateFile;
+    releases.push(r);
+  }
+
+  // helmfile mode: releases of the tenant that are installed but no longer enabled are uninstalled by the upgrade
+  if (desired.mode === 'helmfile') {
+    const namespace = tenantNamespace(o.tenantId);
+    const planned = new Set(desired.releases.map((r) => r.name));
+    const { items } = await api.list({ apiVersion: 'v1', kind: 'Secret', namespace }, { labelSelector: 'owner=helm', signal: o.signal }).catch((e) => (isNotFound(e) ? { items: [] } : Promise.reject(e)));
+    const names = [...new Set(items.map((x) => (x as KubeObject).metadata.labels?.name).filter((n): n is string => !!n && !planned.has(n)))].sort();
+    for (const name of names) {
+      const current = await currentRelease(api, namespace, name, o.signal);
+      if (!current || current.status === 'uninstalled') continue;
+      const cfg = await installedValues(api, namespace, name, o.signal);
+      if (cfg) configs.set(name, cfg);
+      const previous = await previousObjects(current.manifest, namespace);
+      (await pool([...previous.values()], 8, liveOf)).forEach((l) => l && rows.push({ release: { name, namespace }, live: l }));
+      releases.push({ id: `${namespace}/${name}`, name, namespace, installed: true, revision: current.revision, changed: true, removed: true, chartDir: '', valuesFiles: [], hooks: [] });
+    }
+  }
+
+  // the tenant as installed (helm's stored values) and as the file says now
+  let beforeValues: TenantValues | undefined;
+  const afterValues: TenantValues = structuredClone(desired.values);
+  if (desired.mode === 'umbrella') beforeValues = configs.get(releaseName(o.tenantId));
+  else if (configs.size) {
+    beforeValues = {};
+    for (const [name, cfg] of configs) {
+      const { global, ...component } = cfg as TenantValues & { global?: TenantValues['global'] };
+      if (global && !beforeValues.global) beforeValues.global = global;
+      beforeValues[aliasOf(name)] = { ...component, enabled: true };
+    }
+    for (const r of releases.filter((x) => x.removed)) {
+      const alias = aliasOf(r.name);
+      const cur = afterValues[alias];
+      afterValues[alias] = { ...(typeof cur === 'object' && cur ? cur : {}), enabled: false };
+    }
   }
 
   // classify
@@ -228,7 +306,6 @@ export async function diffTenant(o: DiffOptions): Promise<TenantDiff> {
   };
   const changedRows = rows.map((r) => ({ row: r, action: actionOf(r) })).filter((x) => x.action !== 'unchanged');
   const unchanged = rows.length - changedRows.length;
-  const afterValues = desired[0]?.values;
   const tenantIdAfter = typeof afterValues?.global?.tenantId === 'string' ? afterValues.global.tenantId : o.tenantId;
   const tenantIdBefore = typeof beforeValues?.global?.tenantId === 'string' ? beforeValues.global.tenantId : undefined;
   const assessment = assess(
@@ -266,7 +343,7 @@ export async function diffTenant(o: DiffOptions): Promise<TenantDiff> {
   });
   const kindOrder = (d: ObjectDiff) => `${d.release}\0${d.kind}\0${d.namespace ?? ''}\0${d.name}`;
   objects.sort((a, b) => kindOrder(a).localeCompare(kindOrder(b)));
-  for (const r of releases) r.changed = objects.some((x) => x.release === r.id) || !r.installed;
+  for (const r of releases) r.changed = r.removed === true || objects.some((x) => x.release === r.id) || !r.installed;
   const count = (a: Action) => objects.filter((x) => x.action === a).length;
   const summary = { create: count('create'), update: count('update'), delete: count('delete'), unchanged };
   const predicted = new Map<string, KubeObject>();
@@ -274,6 +351,7 @@ export async function diffTenant(o: DiffOptions): Promise<TenantDiff> {
     if (row.predicted?.kind === 'StatefulSet') predicted.set(`StatefulSet/${row.predicted.metadata.namespace}/${row.predicted.metadata.name}`, row.predicted);
   }
   const result: TenantDiff = {
+    mode: desired.mode,
     tenantId: o.tenantId,
     namespace: tenantNamespace(o.tenantId),
     context: o.context,
@@ -285,5 +363,6 @@ export async function diffTenant(o: DiffOptions): Promise<TenantDiff> {
     assessment,
   };
   Object.defineProperty(result, 'predicted', { value: predicted, enumerable: false });
+  if (desired.plan) Object.defineProperty(result, 'plan', { value: desired.plan, enumerable: false });
   return result;
 }

@@ -9,9 +9,9 @@
 import { ExitCode, LogclawError } from '../errors.js';
 import type { KubeApi } from '../cluster/api.js';
 import { WatchHub } from '../cluster/watch.js';
-import { awaitOrExplain, awaitRefs, type ClusterPlanContext, type Progress } from '../plan/index.js';
-import { executePlan, type PlanResult } from '../plan/execute.js';
-import { planError } from '../plan/index.js';
+import { awaitOrExplain, awaitRefs, planError, releaseHooks, type ClusterPlanContext, type Progress } from '../plan/index.js';
+import { executePlan, type PlanResult, type ReleaseHooks } from '../plan/execute.js';
+import type { Helmfile } from '../tools/helmfile.js';
 import type { PlanRelease } from '../plan/dag.js';
 import { dryRunCommands, isDryRun } from '../tools/exec.js';
 import type { Helm } from '../tools/helm.js';
@@ -49,6 +49,7 @@ export function decide(d: TenantDiff, o: { force?: boolean; recreate?: boolean }
 }
 
 export interface ApplyOptions {
+  cwd: string;
   diff: TenantDiff;
   decision: UpgradeDecision;
   api: KubeApi;
@@ -64,6 +65,7 @@ export interface UpgradeResult {
   expandedClaims: string[];
   keptClaims: string[];
   releases: string[];
+  uninstalled: string[];
   restarted: string[];
   plan?: PlanResult;
   /** Under --dry-run: every command that would have run. */
@@ -73,7 +75,7 @@ export interface UpgradeResult {
 export async function applyUpgrade(o: ApplyOptions): Promise<UpgradeResult> {
   const kubectl = await Kubectl.detect();
   const target = { context: o.context };
-  const result: UpgradeResult = { recreated: [], expandedClaims: [], keptClaims: [], releases: [], restarted: [], commands: [] };
+  const result: UpgradeResult = { recreated: [], expandedClaims: [], keptClaims: [], releases: [], uninstalled: [], restarted: [], commands: [] };
   const deadline = Date.now() + o.timeoutMs;
 
   // 1. --recreate: orphan-delete the StatefulSets whose frozen fields change; the release upgrade re-creates them
@@ -87,19 +89,39 @@ export async function applyUpgrade(o: ApplyOptions): Promise<UpgradeResult> {
   }
 
   // 2. the releases whose render changed, through the release plan (each gated on readiness)
-  const changed = o.diff.releases.filter((r) => r.changed);
+  const changed = o.diff.releases.filter((r) => r.changed && !r.removed);
+  const changedIds = new Set(changed.map((r) => r.id));
   const byId = new Map(changed.map((r) => [r.id, r]));
-  const planReleases: PlanRelease[] = changed.map((r) => ({ id: r.id, name: r.name, namespace: r.namespace, chart: r.chartDir, file: r.valuesFiles[0] ?? '', needs: [], labels: {} }));
   const hub = isDryRun() ? undefined : new WatchHub(o.api, o.signal);
-  const pc = { cwd: process.cwd(), kubeContext: o.context, helm: o.helm, api: o.api, hub, mode: 'sync', deadline, signal: o.signal, progress: o.progress } as unknown as ClusterPlanContext;
+  const plan = o.diff.plan;
+  const pc: ClusterPlanContext = {
+    cwd: o.cwd,
+    kubeContext: o.context,
+    helm: o.helm,
+    helmfile: plan?.helmfile as Helmfile,
+    api: o.api,
+    hub,
+    env: plan?.env,
+    stateValues: plan?.stateValues,
+    mode: 'sync',
+    deadline,
+    signal: o.signal,
+    progress: o.progress,
+  };
   try {
-    const plan = await executePlan(
-      planReleases,
-      {
+    let releases: PlanRelease[];
+    let hooks: ReleaseHooks;
+    if (plan) {
+      // helmfile mode: the lifecycle's hooks (helmfile sync selecting the release, readiness of what it renders, the
+      // resume stamp); always upgrade (a changed render with unchanged inputs is drift to repair)
+      releases = plan.releases.filter((r) => changedIds.has(r.id)).map((r) => ({ ...r, needs: r.needs.filter((n) => changedIds.has(n)) }));
+      hooks = { ...releaseHooks(pc), isCurrent: undefined };
+    } else {
+      releases = changed.map((r) => ({ id: r.id, name: r.name, namespace: r.namespace, chart: r.chartDir, file: r.valuesFiles[0] ?? '', needs: [], labels: {} }));
+      hooks = {
         install: async (r, signal) => {
-          const rel = byId.get(r.id)!;
           o.progress?.step?.(`upgrading release ${r.id}`);
-          await o.helm.cluster(helmUpgradeArgs(rel), { kubeContext: o.context }, { signal });
+          await o.helm.cluster(helmUpgradeArgs(byId.get(r.id)!), { kubeContext: o.context }, { signal });
         },
         await: async (r) => {
           if (isDryRun()) return;
@@ -107,15 +129,21 @@ export async function applyUpgrade(o: ApplyOptions): Promise<UpgradeResult> {
           const refs = await awaitRefs(o.api, objs.map((x) => ({ apiVersion: x.apiVersion, kind: x.kind, metadata: { name: x.name, namespace: x.namespace } })), r.namespace);
           await awaitOrExplain(pc, r.id, refs);
         },
-      },
-      { signal: o.signal, onEvent: (e) => o.progress?.event?.(e) },
-    );
-    result.plan = plan;
-    if (!plan.ok) {
-      if (plan.interrupted) throw new LogclawError('interrupted', { exitCode: ExitCode.interrupted });
-      throw planError(plan);
+      };
+    }
+    const run = await executePlan(releases, hooks, { signal: o.signal, onEvent: (e) => o.progress?.event?.(e) });
+    result.plan = run;
+    if (!run.ok) {
+      if (run.interrupted) throw new LogclawError('interrupted', { exitCode: ExitCode.interrupted });
+      throw planError(run);
     }
     result.releases = changed.map((r) => r.id);
+    // components the tenant file no longer enables
+    for (const r of o.diff.releases.filter((x) => x.removed)) {
+      o.progress?.step?.(`uninstalling release ${r.id} (its component is disabled)`);
+      await o.helm.cluster(['uninstall', r.name, '--namespace', r.namespace], { kubeContext: o.context }, { signal: o.signal });
+      result.uninstalled.push(r.id);
+    }
     // re-created StatefulSets: their existing claims keep their size unless expanded (after the re-create, so a
     // claim that cannot grow never leaves a StatefulSet deleted)
     for (const live of orphaned) await expandClaims(o, kubectl, live, result);
