@@ -33,6 +33,11 @@ function colorFor(stream: { isTTY?: boolean }, argv: string[]): boolean {
 }
 
 export async function runValidate(args: string[]): Promise<number> {
+  // `logclaw tenant validate --json | head`: a closed pipe ends the run quietly
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw e;
+  });
   const json = args.includes('--json');
   const debug = args.includes('--debug');
   const paths = args.filter((a) => !a.startsWith('-'));
