@@ -4,7 +4,7 @@
  * locator that maps a value path back to the line and column it came from.
  */
 import { isUtf8 } from 'node:buffer';
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { isAbsolute, relative, resolve } from 'node:path';
 import type * as YamlModule from 'yaml';
@@ -85,7 +85,8 @@ type ReadResult = { text: string } | { rule: RuleId; problem: string; line?: num
 function readCapped(abs: string, maxBytes: number): ReadResult {
   let fd: number;
   try {
-    fd = openSync(abs, 'r');
+    // O_NONBLOCK: a FIFO named like a tenant file must not hang the open (fstat refuses it below)
+    fd = openSync(abs, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a directory' : String(code ?? e);

@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, copyFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { parseDocument } from 'yaml';
@@ -129,6 +130,12 @@ describe('loadTenant', () => {
     expect(t.values).toBeUndefined();
     expect(t.text).toBeUndefined();
     expect(t.findings).toMatchObject([{ rule: 'file-too-large', line: 1, column: 1 }]);
+  });
+
+  it('refuses a FIFO and a device without blocking or reading', async () => {
+    const fifo = join(work, 'tenant-fifo.yaml');
+    if (spawnSync('mkfifo', [fifo]).status === 0) expect((await loadTenant(fifo)).findings[0]).toMatchObject({ rule: 'file-unreadable', message: 'not a regular file' });
+    expect((await loadTenant('/dev/zero')).findings[0]).toMatchObject({ rule: 'file-unreadable', message: 'not a regular file' });
   });
 
   it('reports a missing file and a directory as unreadable', async () => {
