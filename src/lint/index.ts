@@ -52,6 +52,8 @@ export interface LintStats {
   ms: number;
   renderMs: number[];
   concurrency: number;
+  /** CPU time of logclaw itself (main thread, user + system), without the helm children. */
+  cpuMs: number;
 }
 
 export interface LintResult {
@@ -142,12 +144,13 @@ async function tenantValidation(root: string, files: string[], notes: string[]):
 
 export async function runLint(o: LintOptions): Promise<LintResult> {
   const started = Date.now();
+  const cpuStart = process.cpuUsage();
   const root = o.root;
   const findings: Finding[] = [];
   const waived: WaivedFinding[] = [];
   const notes: string[] = [];
   const concurrency = Math.max(1, o.concurrency ?? availableParallelism());
-  const stats: LintStats = { charts: 0, tenants: 0, renders: 0, objects: 0, helmLints: 0, dependencyBuilds: 0, ms: 0, renderMs: [], concurrency };
+  const stats: LintStats = { charts: 0, tenants: 0, renders: 0, objects: 0, helmLints: 0, dependencyBuilds: 0, ms: 0, renderMs: [], concurrency, cpuMs: 0 };
   const progress = o.onProgress ?? (() => {});
   const kubeVersion = o.kubeVersion ?? DEFAULT_LINT_KUBE_VERSION;
 
@@ -275,6 +278,8 @@ export async function runLint(o: LintOptions): Promise<LintResult> {
 
   await runPool(jobs, concurrency, o.signal);
   stats.ms = Date.now() - started;
+  const cpu = process.cpuUsage(cpuStart);
+  stats.cpuMs = Math.round((cpu.user + cpu.system) / 1000);
   return { findings: sortFindings(findings), waived, stats, notes };
 }
 

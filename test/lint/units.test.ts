@@ -226,7 +226,7 @@ describe('output formats', () => {
       { rule: 'unknown-kind', severity: 'warning', message: 'no schema <Widget>', target: 'tenant t', chart: 'x' },
     ],
     waived: [],
-    stats: { charts: 1, tenants: 1, renders: 1, objects: 2, helmLints: 0, dependencyBuilds: 0, ms: 10, renderMs: [5], concurrency: 2 },
+    stats: { charts: 1, tenants: 1, renders: 1, objects: 2, helmLints: 0, dependencyBuilds: 0, ms: 10, renderMs: [5], concurrency: 2, cpuMs: 5 },
     notes: [],
   };
   it('github: workflow commands with escaped properties and data', () => {
