@@ -9,9 +9,10 @@ import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, write
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { stringify } from 'yaml';
+import { parseAllDocuments, stringify } from 'yaml';
 import type { Cluster } from '../cluster/index.ts';
-import { eventually, k, kjson, kubectl } from '../cluster-tests/helpers.ts';
+import type { KubeObject } from '../cluster/lib/kube.ts';
+import { eventually } from '../cluster-tests/helpers.ts';
 import { crdDir, repoRoot } from '../helpers/tools.js';
 
 export const handlersRoot = join(repoRoot, 'test', 'cluster', 'handlers', 'root');
@@ -70,19 +71,29 @@ let crdsReady: Promise<void> | undefined;
 /** The operator CRDs the tenant uses (Strimzi, Flink), created once when the cluster lacks them. */
 function ensureCrds(c: Cluster): Promise<void> {
   crdsReady ??= (async () => {
+    const kube = c.kube();
     const files = [
       ...['040-Crd-kafka', '043-Crd-kafkatopic', '044-Crd-kafkauser', '045-Crd-kafkanodepool'].map((n) => join(crdDir, 'strimzi-0.50.1', `${n}.yaml`)),
       join(crdDir, 'flink-operator-1.9.0', 'flinkdeployments.flink.apache.org-v1.yml'),
     ];
+    const names: string[] = [];
     for (const f of files) {
-      const real = existsSync(f) ? f : undefined;
-      if (!real) throw new Error(`CRD file missing: ${f}`);
-      const r = await kubectl(c, ['create', '-f', real]);
-      if (r.exitCode !== 0 && !/AlreadyExists|already exists/.test(String(r.stderr))) throw new Error(`kubectl create -f ${f}: ${r.stderr}`);
+      for (const doc of parseAllDocuments(readFileSync(f, 'utf8'))) {
+        const crd = doc.toJS() as KubeObject | null;
+        if (crd?.kind !== 'CustomResourceDefinition') continue;
+        names.push(crd.metadata.name);
+        if (!(await kube.get('apiextensions.k8s.io/v1', 'CustomResourceDefinition', crd.metadata.name))) {
+          await kube.create(crd).catch((e: { status?: number }) => (e.status === 409 ? undefined : Promise.reject(e)));
+        }
+      }
     }
-    for (const crd of ['kafkas.kafka.strimzi.io', 'kafkatopics.kafka.strimzi.io', 'flinkdeployments.flink.apache.org']) {
-      await k(c, 'wait', '--for=condition=Established', `crd/${crd}`, '--timeout=60s');
+    for (const name of names) {
+      await eventually(`CRD ${name} established`, async () => {
+        const crd = await kube.get('apiextensions.k8s.io/v1', 'CustomResourceDefinition', name);
+        return crd?.status?.conditions?.some((x: { type: string; status: string }) => x.type === 'Established' && x.status === 'True');
+      }, 60_000);
     }
+    kube.resetDiscovery();
   })();
   return crdsReady;
 }
@@ -135,20 +146,29 @@ export async function routePod(c: Cluster, ns: string, pod: string, routes: Arra
     metadata: { name: pod, namespace: ns },
     spec: { forwards: routes.map(([p, l]) => ({ ports: [p], target: { port: l, address: '127.0.0.1' } })) },
   };
-  await kubectl(c, ['apply', '-f', '-'], { input: JSON.stringify(pf) }).then((r) => {
-    if (r.exitCode !== 0) throw new Error(String(r.stderr));
-  });
+  await c.kube().apply(pf as KubeObject);
 }
 
 async function readyPod(c: Cluster, ns: string, selector: string): Promise<string> {
   return eventually(`a ready pod ${selector} in ${ns}`, async () => {
-    const pods = await kjson(c, 'get', 'pods', '-n', ns, '-l', selector);
+    const pods = await c.kube().request('GET', `/api/v1/namespaces/${ns}/pods?labelSelector=${encodeURIComponent(selector)}`);
     const ready = pods.items.find((p: any) => !p.metadata.deletionTimestamp && p.status?.conditions?.some((x: any) => x.type === 'Ready' && x.status === 'True'));
     return ready?.metadata.name as string | undefined;
   }, 60_000);
 }
 
 export async function makeTenant(c: Cluster, prefix: string, o: TenantOptions = {}): Promise<Tenant> {
+  // logclaw's own client-node access (exec probes, forwards), made once
+  let sessionsClient: { kube: import('../../src/portforward/kube.js').Kube; sessions: import('../../src/verify/exec.js').ExecSessions } | undefined;
+  const clients = async () => {
+    if (!sessionsClient) {
+      const { connect } = await import('../../src/portforward/kube.js');
+      const { ExecSessions } = await import('../../src/verify/exec.js');
+      const kube = await connect({ kubeconfig: c.kubeconfig, context: c.context });
+      sessionsClient = { kube, sessions: new ExecSessions(kube) };
+    }
+    return sessionsClient;
+  };
   const routing = o.routing ?? ['zammad', 'slack'];
   const mode = { vector: o.vector ?? 'ok', opensearch: o.opensearch ?? 'ok', agentRoutes: o.agentRoutes ?? routing, exec: o.exec ?? 'ok', anomalyTopic: o.anomalyTopic !== false };
   const id = `${prefix}-${randomBytes(3).toString('hex')}`;
@@ -243,43 +263,41 @@ export async function makeTenant(c: Cluster, prefix: string, o: TenantOptions = 
     deployment('logclaw-ticketing-agent', ns, LABELS('ticketing-agent', id, { 'app.kubernetes.io/component': 'agent' }), [['http', 8080]], '/healthz'),
     service('logclaw-ticketing-agent', ns, LABELS('ticketing-agent', id, { 'app.kubernetes.io/component': 'agent' }), { 'app.kubernetes.io/name': 'logclaw-ticketing-agent', 'app.kubernetes.io/component': 'agent' }, [['http', 8080]]),
   ];
-  const applied = await kubectl(c, ['apply', '-f', '-'], { input: objects.map((x) => JSON.stringify(x)).join('\n') });
-  if (applied.exitCode !== 0) throw new Error(`kubectl apply: ${applied.stderr}`);
+  const kube = c.kube();
+  await kube.apply(objects[0] as KubeObject);
+  await kube.applyAll(objects.slice(1) as KubeObject[]);
 
   // the operators' status writes
   const ready = { conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: new Date().toISOString() }], observedGeneration: 1 };
-  const patchStatus = async (kind: string, name: string, status: unknown) => {
-    const r = await kubectl(c, ['patch', kind, name, '-n', ns, '--subresource=status', '--type=merge', '-p', JSON.stringify({ status })]);
-    if (r.exitCode !== 0) throw new Error(`status of ${kind}/${name}: ${r.stderr}`);
+  const patchStatus = async (apiVersion: string, kind: string, name: string, status: unknown) => {
+    const path = `${await kube.collectionPath(apiVersion, kind, ns)}/${name}/status`;
+    await kube.request('PATCH', path, { status }, 'application/merge-patch+json');
   };
-  const apply = async (obj: unknown) => {
-    const r = await kubectl(c, ['apply', '-f', '-'], { input: JSON.stringify(obj) });
-    if (r.exitCode !== 0) throw new Error(`kubectl apply: ${r.stderr}`);
-  };
-  const remove = async (kind: string, name: string) => {
-    const r = await kubectl(c, ['delete', kind, name, '-n', ns, '--ignore-not-found', '--wait=true', '--timeout=30s']);
-    if (r.exitCode !== 0) throw new Error(`kubectl delete ${kind}/${name}: ${r.stderr}`);
+  const apply = (obj: unknown) => kube.apply(obj as KubeObject);
+  const remove = async (apiVersion: string, kind: string, name: string) => {
+    await kube.delete(apiVersion, kind, name, ns);
+    await eventually(`${kind}/${name} gone`, async () => !(await kube.get(apiVersion, kind, name, ns)), 30_000);
   };
   const present = { anomalyTopic: false, flink: false, exec: '' };
   const setTopic = async (on: boolean) => {
     if (on && !present.anomalyTopic) {
       await apply(topic('anomaly-events'));
-      await patchStatus('kafkatopics.kafka.strimzi.io', 'anomaly-events', { ...ready, topicName: 'anomaly-events' });
-    } else if (!on && present.anomalyTopic) await remove('kafkatopics.kafka.strimzi.io', 'anomaly-events');
+      await patchStatus('kafka.strimzi.io/v1', 'KafkaTopic', 'anomaly-events', { ...ready, topicName: 'anomaly-events' });
+    } else if (!on && present.anomalyTopic) await remove('kafka.strimzi.io/v1', 'KafkaTopic', 'anomaly-events');
     present.anomalyTopic = on;
   };
   const setFlink = async (on: boolean) => {
     if (on && !present.flink) {
       await apply(flinkJob);
-      await patchStatus('flinkdeployments.flink.apache.org', 'logclaw-etl', {
+      await patchStatus('flink.apache.org/v1beta1', 'FlinkDeployment', 'logclaw-etl', {
         jobManagerDeploymentStatus: 'READY', lifecycleState: 'STABLE', observedGeneration: 1,
         reconciliationStatus: { state: 'DEPLOYED', success: true }, jobStatus: { state: 'RUNNING', jobName: 'logclaw-etl' },
       });
-    } else if (!on && present.flink) await remove('flinkdeployments.flink.apache.org', 'logclaw-etl');
+    } else if (!on && present.flink) await remove('flink.apache.org/v1beta1', 'FlinkDeployment', 'logclaw-etl');
     present.flink = on;
   };
-  await patchStatus('kafkas.kafka.strimzi.io', 'logclaw', { ...ready, clusterId: 'sim', kafkaVersion: '4.1.1' });
-  await patchStatus('kafkatopics.kafka.strimzi.io', 'raw-logs', { ...ready, topicName: 'raw-logs' });
+  await patchStatus('kafka.strimzi.io/v1', 'Kafka', 'logclaw', { ...ready, clusterId: 'sim', kafkaVersion: '4.1.1' });
+  await patchStatus('kafka.strimzi.io/v1', 'KafkaTopic', 'raw-logs', { ...ready, topicName: 'raw-logs' });
   await setTopic(mode.anomalyTopic);
   await setFlink(mode.opensearch !== 'off');
 
@@ -305,9 +323,10 @@ export async function makeTenant(c: Cluster, prefix: string, o: TenantOptions = 
     // kwok picks the rule up from its watch: wait until an exec shows it is in force (the failing tools say
     // so on stderr; the stand-ins create the topic file in this tenant's directory)
     const probeTopic = `probe-${randomBytes(3).toString('hex')}`;
+    const { sessions } = await clients();
     await eventually(`the ${how} exec rule`, async () => {
-      const r = await kubectl(c, ['exec', '-n', ns, 'logclaw-combined-0', '-c', 'kafka', '--', 'bin/kafka-console-consumer.sh', '--topic', probeTopic, '--timeout-ms', '100']);
-      return (how === 'fail' ? /could not be established/.test(String(r.stderr)) : existsSync(topicFile(probeTopic))) || undefined;
+      const r = await sessions.run({ namespace: ns, pod: 'logclaw-combined-0', container: 'kafka', command: ['bin/kafka-console-consumer.sh', '--topic', probeTopic, '--timeout-ms', '100'], timeoutMs: 10_000 });
+      return (how === 'fail' ? /could not be established/.test(r.stderr) : existsSync(topicFile(probeTopic))) || undefined;
     }, 30_000, 200);
   };
   await setExec(mode.exec);
@@ -323,10 +342,9 @@ export async function makeTenant(c: Cluster, prefix: string, o: TenantOptions = 
     if (osRouted === want) return;
     await routePod(c, ns, osPod, [[9200, down ? downPort : opensearch.port]]);
     osRouted = want;
-    const { connect: connectKube, kubeBackend } = await import('../../src/portforward/kube.js');
+    const { kubeBackend } = await import('../../src/portforward/kube.js');
     const { ForwardManager } = await import('../../src/portforward/forwarder.js');
-    const kube = await connectKube({ kubeconfig: c.kubeconfig, context: c.context });
-    const m = new ForwardManager(kubeBackend(kube));
+    const m = new ForwardManager(kubeBackend((await clients()).kube));
     try {
       const [f] = await m.addAll([{ name: 'probe', namespace: ns, service: 'logclaw-opensearch', servicePort: 9200, localPort: 0 }]);
       await eventually(`OpenSearch ${want}`, async () => {
@@ -339,8 +357,11 @@ export async function makeTenant(c: Cluster, prefix: string, o: TenantOptions = 
   };
   await routePod(c, ns, await readyPod(c, ns, 'app.kubernetes.io/name=logclaw-ticketing-agent'), [[8080, agent.port]]);
   await setOpenSearch(mode.opensearch === 'down');
-  await k(c, 'wait', '--for=condition=Available', 'deployment', '--all', '-n', ns, '--timeout=60s');
-  await k(c, 'rollout', 'status', 'statefulset/logclaw-opensearch', '-n', ns, '--timeout=60s');
+  await eventually('the workloads available', async () => {
+    const deps = await kube.request('GET', `/apis/apps/v1/namespaces/${ns}/deployments`);
+    const sts = await kube.get('apps/v1', 'StatefulSet', 'logclaw-opensearch', ns);
+    return deps.items.every((d: any) => d.status?.availableReplicas === 1 && d.status?.observedGeneration === d.metadata.generation) && sts?.status?.readyReplicas === 1;
+  }, 60_000);
 
   return {
     id,
@@ -363,7 +384,8 @@ export async function makeTenant(c: Cluster, prefix: string, o: TenantOptions = 
     vectorPod,
     async close() {
       await Promise.all([vector.close(), opensearch.close(), agent.close()]);
-      await kubectl(c, ['delete', 'namespace', ns, '--wait=false']);
+      sessionsClient?.sessions.closeAll();
+      await kube.delete('v1', 'Namespace', ns);
     },
   };
 }
