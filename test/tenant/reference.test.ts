@@ -37,6 +37,11 @@ describe('tenant schema', () => {
     expect(spawnSync(process.execPath, [join(repoRoot, 'scripts', 'gen-schemas.mjs'), '--check'], { cwd: repoRoot }).status).toBe(0);
   });
 
+  it('the base schema compiles in ajv strict mode', async () => {
+    const { compileSchema } = await import('../../src/tenant/compile.js');
+    await expect(compileSchema(base, { strict: true })).resolves.toBeDefined();
+  });
+
   it('has a description on every field and no unknown keys anywhere (base schema)', () => {
     for (const [path, n] of nodes(base)) {
       const d = deref(base, n)!;
