@@ -4,6 +4,8 @@
 // incident for each anomaly event and routing it per the tenant; Kafka is the simulator's console
 // consumer/producer stand-ins over topic files of this tenant only (or a failing exec).
 import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,6 +20,8 @@ import { crdDir, repoRoot } from '../helpers/tools.js';
 export const handlersRoot = join(repoRoot, 'test', 'cluster', 'handlers', 'root');
 
 export interface TenantOptions {
+  /** Fixed when the tenant is made: dev (plain Kafka, HTTP OpenSearch) or staging (TLS + SCRAM, OpenSearch over TLS with admin credentials). */
+  environment?: 'dev' | 'staging';
   vector?: 'ok' | '500' | 'drop';
   exec?: 'ok' | 'fail';
   /** ok: Flink jobs on and OpenSearch answers; down: jobs on, OpenSearch unreachable; off: no Flink jobs. */
@@ -30,6 +34,8 @@ export interface TenantOptions {
 
 export interface Tenant {
   id: string;
+  /** OpenSearch admin credentials (checked outside dev). */
+  osAdmin: { username: string; password: string };
   /** Change how the hops behave (unset options go back to the defaults: everything works). */
   set(o: TenantOptions): Promise<void>;
   namespace: string;
@@ -50,13 +56,22 @@ const body = (req: IncomingMessage) =>
     req.on('end', () => resolve(b));
   });
 
-async function serve(handler: (req: IncomingMessage, text: string, url: URL) => [number, unknown?]): Promise<{ port: number; server: Server; close(): Promise<void> }> {
-  const server = createServer(async (req, res) => {
+/** A self-signed certificate for a TLS stand-in (openssl CLI, EC P-256). */
+function selfSigned(dir: string, cn: string): { cert: string; key: string } {
+  const key = join(dir, `${cn}.key`);
+  const cert = join(dir, `${cn}.crt`);
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', `/CN=${cn}`], { stdio: 'ignore' });
+  return { cert: readFileSync(cert, 'utf8'), key: readFileSync(key, 'utf8') };
+}
+
+async function serve(handler: (req: IncomingMessage, text: string, url: URL) => [number, unknown?], tls?: { cert: string; key: string }): Promise<{ port: number; server: Server; close(): Promise<void> }> {
+  const listener = async (req: IncomingMessage, res: import('node:http').ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://x');
     const [status, data] = handler(req, await body(req), url);
     res.writeHead(status, { 'content-type': 'application/json' });
     res.end(data === undefined ? '' : JSON.stringify(data));
-  });
+  };
+  const server: Server = tls ? createHttpsServer(tls, listener) : createServer(listener);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   return {
     port: (server.address() as AddressInfo).port,
@@ -97,6 +112,16 @@ function ensureCrds(c: Cluster): Promise<void> {
   })();
   return crdsReady;
 }
+
+/** KafkaUsers with the ACLs the kafka chart gives them (see charts/logclaw-kafka). */
+const kafkaUsers = (): Array<[string, unknown[]]> => {
+  const acl = (type: string, name: string, patternType: string, operations: string[]) => ({ type: 'allow', resource: { type, name, patternType }, operations });
+  return [
+    ['ingestion', [acl('topic', 'raw-logs', 'literal', ['Write', 'Describe'])]],
+    ['flink', [acl('topic', 'raw-logs', 'literal', ['Read', 'Describe']), acl('topic', 'anomaly-events', 'literal', ['Write', 'Describe']), acl('group', 'logclaw-flink', 'prefix', ['Read', 'Describe'])]],
+    ['ticketing-agent', [acl('topic', 'anomaly-events', 'literal', ['Read', 'Describe']), acl('group', 'logclaw-ticketing-agent', 'prefix', ['Read', 'Describe'])]],
+  ];
+};
 
 const LABELS = (component: string, id: string, extra: Record<string, string> = {}) => ({
   'app.kubernetes.io/name': `logclaw-${component}`,
@@ -170,6 +195,11 @@ export async function makeTenant(c: Cluster, prefix: string, o: TenantOptions = 
     return sessionsClient;
   };
   const routing = o.routing ?? ['zammad', 'slack'];
+  const environment = o.environment ?? 'dev';
+  const dev = environment === 'dev';
+  const kafkaPort = dev ? 9092 : 9093;
+  /** What the OpenSearch stand-in requires outside dev (the admin Secret holds it). */
+  const osAdmin = { username: 'admin', password: `pw-${randomBytes(6).toString('hex')}` };
   const mode = { vector: o.vector ?? 'ok', opensearch: o.opensearch ?? 'ok', agentRoutes: o.agentRoutes ?? routing, exec: o.exec ?? 'ok', anomalyTopic: o.anomalyTopic !== false };
   const id = `${prefix}-${randomBytes(3).toString('hex')}`;
   const ns = `logclaw-${id}`;
@@ -184,7 +214,7 @@ export async function makeTenant(c: Cluster, prefix: string, o: TenantOptions = 
   writeFileSync(
     join(root, 'gitops', 'tenants', `tenant-${id}.yaml`),
     stringify({
-      global: { tenantId: id, tenantName: `verify ${prefix}`, tier: 'standard', cloudProvider: 'onprem', environment: 'dev' },
+      global: { tenantId: id, tenantName: `verify ${prefix}`, tier: 'standard', cloudProvider: 'onprem', environment },
       flink: { enabled: true },
       ticketingAgent: { enabled: true, config: { platforms: { zammad: { enabled: true }, slack: { enabled: true } }, routing: { critical: ['slack'], high: ['slack'], medium: [], low: routing } } },
       zammad: { enabled: true },
@@ -196,12 +226,15 @@ export async function makeTenant(c: Cluster, prefix: string, o: TenantOptions = 
     requests.vector.push(`${req.method} ${url.pathname}`);
     if (req.method === 'GET') return [200, { ok: true }];
     if (mode.vector === '500') return [500, { error: 'sink kafka: broker transport failure' }];
-    if (mode.vector === 'ok') appendFileSync(topicFile('raw-logs'), `${JSON.stringify({ ...JSON.parse(text), tenant_id: id, environment: 'dev' })}\n`);
+    if (mode.vector === 'ok') appendFileSync(topicFile('raw-logs'), `${JSON.stringify({ ...JSON.parse(text), tenant_id: id, environment })}\n`);
     return [200];
   });
   const deleted = new Set<string>();
   const opensearch = await serve((req, text, url) => {
     requests.opensearch.push(`${req.method} ${url.pathname}${url.search}`);
+    if (!dev && req.headers.authorization !== `Basic ${Buffer.from(`${osAdmin.username}:${osAdmin.password}`).toString('base64')}`) {
+      return [401, { error: { type: 'security_exception', reason: 'missing authentication credentials for REST request' }, status: 401 }];
+    }
 
     const phrase = text ? (JSON.parse(text).query?.match_phrase?.message as string | undefined) : undefined;
     const docs = lines(topicFile('raw-logs')).map((l, i) => ({ _index: 'logclaw-logs-2025.01.01', _id: String(i), _source: JSON.parse(l) as { message?: string } }));
@@ -212,7 +245,7 @@ export async function makeTenant(c: Cluster, prefix: string, o: TenantOptions = 
       return [200, { deleted: hits.length }];
     }
     return [404, { error: { type: 'index_not_found_exception' } }];
-  });
+  }, dev ? undefined : selfSigned(root, 'logclaw-opensearch'));
   const downPort = await serve(() => [200]).then(async (x) => (await x.close(), x.port)); // nobody listens there
   const agent = await serve((req, _text, url) => {
     requests.agent.push(`${req.method} ${url.pathname}${url.search}`);
@@ -243,18 +276,29 @@ export async function makeTenant(c: Cluster, prefix: string, o: TenantOptions = 
     { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns, labels: { 'logclaw.io/tenant': id } } },
     // logclaw-kafka: Kafka cluster and topics (Strimzi v1)
     { apiVersion: 'kafka.strimzi.io/v1', kind: 'Kafka', metadata: { name: 'logclaw', namespace: ns, labels: LABELS('kafka', id, { 'app.kubernetes.io/component': 'cluster' }) },
-      spec: { kafka: { version: '4.1.1', listeners: [{ name: 'plain', port: 9092, type: 'internal', tls: false }] } } },
+      spec: { kafka: { version: '4.1.1', listeners: [dev ? { name: 'plain', port: 9092, type: 'internal', tls: false } : { name: 'tls', port: 9093, type: 'internal', tls: true, authentication: { type: 'scram-sha-512' } }] } } },
     topic('raw-logs'),
     // what the Strimzi operator makes: a broker pod and the bootstrap Service
     { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'logclaw-combined-0', namespace: ns, labels: { 'strimzi.io/cluster': 'logclaw', 'strimzi.io/kind': 'Kafka', 'strimzi.io/name': 'logclaw-kafka', 'strimzi.io/pool-name': 'combined', 'strimzi.io/broker-role': 'true', 'strimzi.io/controller-role': 'true' } },
-      spec: { containers: [{ name: 'kafka', image: 'quay.io/strimzi/kafka:0.50.1-kafka-4.1.1', ports: [{ name: 'tcp-clients', containerPort: 9092 }] }] } },
+      spec: { containers: [{ name: 'kafka', image: 'quay.io/strimzi/kafka:0.50.1-kafka-4.1.1', ports: [{ name: dev ? 'tcp-plain' : 'tcp-tls', containerPort: kafkaPort }] }] } },
     { apiVersion: 'v1', kind: 'Service', metadata: { name: 'logclaw-kafka-bootstrap', namespace: ns, labels: { 'strimzi.io/cluster': 'logclaw', 'strimzi.io/kind': 'Kafka', 'strimzi.io/name': 'logclaw-kafka-bootstrap' } },
-      spec: { selector: { 'strimzi.io/cluster': 'logclaw', 'strimzi.io/kind': 'Kafka', 'strimzi.io/broker-role': 'true' }, ports: [{ name: 'tcp-clients', port: 9092, targetPort: 9092 }] } },
+      spec: { selector: { 'strimzi.io/cluster': 'logclaw', 'strimzi.io/kind': 'Kafka', 'strimzi.io/broker-role': 'true' }, ports: [{ name: dev ? 'tcp-plain' : 'tcp-tls', port: kafkaPort, targetPort: kafkaPort }] } },
+    // the users and ACLs of the kafka chart (outside dev), their Secrets as the user operator writes them, and OpenSearch's admin Secret
+    ...(dev ? [] : [
+      ...kafkaUsers().map(([name, acls]) => ({ apiVersion: 'kafka.strimzi.io/v1', kind: 'KafkaUser', metadata: { name, namespace: ns, labels: LABELS('kafka', id, { 'app.kubernetes.io/component': 'user', 'strimzi.io/cluster': 'logclaw' }) },
+        spec: { authentication: { type: 'scram-sha-512' }, authorization: { type: 'simple', acls } } })),
+      ...kafkaUsers().map(([name]) => {
+        const password = `${name}-${randomBytes(4).toString('hex')}`;
+        return { apiVersion: 'v1', kind: 'Secret', metadata: { name, namespace: ns, labels: { 'strimzi.io/kind': 'KafkaUser', 'strimzi.io/cluster': 'logclaw' } },
+          stringData: { password, 'sasl.jaas.config': `org.apache.kafka.common.security.scram.ScramLoginModule required username="${name}" password="${password}";` } };
+      }),
+      { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'logclaw-opensearch-admin', namespace: ns }, stringData: osAdmin },
+    ]),
     // logclaw-ingestion: the Vector receiver
     deployment('logclaw-ingestion-receiver', ns, LABELS('ingestion', id, { 'app.kubernetes.io/component': 'receiver' }), [['http', 8080], ['api', 8686], ['metrics', 9598]]),
     service('logclaw-ingestion', ns, LABELS('ingestion', id, { 'app.kubernetes.io/component': 'receiver' }), { 'app.kubernetes.io/name': 'logclaw-ingestion', 'app.kubernetes.io/component': 'receiver' }, [['http', 8080], ['api', 8686], ['metrics', 9598]]),
     { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'logclaw-ingestion-receiver', namespace: ns, labels: LABELS('ingestion', id, { 'app.kubernetes.io/component': 'receiver' }) },
-      data: { 'vector.yaml': stringify({ sources: { http: { type: 'http_server', address: '0.0.0.0:8080', decoding: { codec: 'json' } } }, sinks: { raw_logs: { type: 'kafka', inputs: ['http'], bootstrap_servers: 'logclaw-kafka-bootstrap:9092', topic: 'raw-logs' } } }) } },
+      data: { 'vector.yaml': stringify({ sources: { http: { type: 'http_server', address: '0.0.0.0:8080', decoding: { codec: 'json' } } }, sinks: { raw_logs: { type: 'kafka', inputs: ['http'], bootstrap_servers: `logclaw-kafka-bootstrap:${kafkaPort}`, topic: 'raw-logs' } } }) } },
     // logclaw-opensearch (dev: a StatefulSet)
     { ...deployment('logclaw-opensearch', ns, LABELS('opensearch', id, { 'app.kubernetes.io/component': 'node' }), [['http', 9200], ['transport', 9300]]), kind: 'StatefulSet',
       spec: { ...deployment('logclaw-opensearch', ns, LABELS('opensearch', id, { 'app.kubernetes.io/component': 'node' }), [['http', 9200], ['transport', 9300]]).spec, serviceName: 'logclaw-opensearch' } },
@@ -348,7 +392,8 @@ export async function makeTenant(c: Cluster, prefix: string, o: TenantOptions = 
     try {
       const [f] = await m.addAll([{ name: 'probe', namespace: ns, service: 'logclaw-opensearch', servicePort: 9200, localPort: 0 }]);
       await eventually(`OpenSearch ${want}`, async () => {
-        const answered = await fetch(`http://127.0.0.1:${f!.localPort}/_cluster/health`, { signal: AbortSignal.timeout(2000) }).then(() => true, () => false);
+        const { httpCall } = await import('../../src/verify/http.js');
+        const answered = await httpCall({ url: `${dev ? 'http' : 'https'}://127.0.0.1:${f!.localPort}/_cluster/health`, timeoutMs: 2000 }).then(() => true, () => false);
         return answered === !down || undefined;
       }, 30_000, 200);
     } finally {
@@ -365,6 +410,7 @@ export async function makeTenant(c: Cluster, prefix: string, o: TenantOptions = 
 
   return {
     id,
+    osAdmin,
     async set(n: TenantOptions) {
       for (const list of Object.values(requests)) list.splice(0);
       mode.vector = n.vector ?? 'ok';

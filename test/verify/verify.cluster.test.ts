@@ -196,6 +196,52 @@ async function freePort(): Promise<number> {
   return port;
 }
 
+describe('logclaw verify on a staging tenant (TLS + SCRAM, secured OpenSearch)', () => {
+  let t: Tenant | undefined;
+  afterAll(async () => {
+    await t?.close();
+  }, 60_000);
+
+  it('reads and writes Kafka as the KafkaUsers whose ACLs allow it, and searches OpenSearch with the admin Secret over TLS', async () => {
+    t = await makeTenant(cluster(), 'stg', { environment: 'staging' });
+    const child = spawn(process.execPath, [bin, 'verify', '--tenant', t.id, '--kube-context', cluster().context, '--timeout', '60s', '--json'], {
+      cwd: t.root,
+      env: { ...process.env, ...t.env, NO_COLOR: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (err += d));
+    // while it runs, the consumer in the pod carries the credentials of the user the ACLs allow
+    const args = await eventually('the raw-logs consumer', async () => pgrepArgs('logclaw-flink-verify-raw-').find((a) => a.includes('kafka-console-consumer')), 30_000, 50);
+    expect(args).toContain('--bootstrap-server logclaw-kafka-bootstrap:9093');
+    expect(args).toContain('--consumer-property security.protocol=SASL_SSL');
+    expect(args).toContain('--consumer-property sasl.mechanism=SCRAM-SHA-512');
+    expect(args).toMatch(/--consumer-property sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="flink" password="[^"]+";/);
+    expect(args).toContain('--consumer-property ssl.truststore.location=/opt/kafka/cluster-ca-certs/ca.crt');
+    const code = await new Promise<number>((r) => child.on('exit', (c) => r(c ?? 1)));
+    expect(code, out + err).toBe(0);
+    const report = JSON.parse(out) as VerifyReport;
+    expect(report.environment).toBe('staging');
+    const kafka = report.steps.find((s) => s.id === 'kafka')!;
+    expect(kafka.evidence[0]).toMatch(/^consumer in pod logclaw-combined-0, logclaw-kafka-bootstrap:9093 SASL_SSL SCRAM-SHA-512, group logclaw-flink-verify-raw-lcv-/);
+    const anomalies = report.steps.find((s) => s.id === 'anomalies')!;
+    expect(anomalies.evidence[0]).toMatch(/group logclaw-ticketing-agent-verify-anomaly-lcv-/);
+    expect(report.steps.find((s) => s.id === 'opensearch')!.summary).toBe('marker indexed (1 hit)');
+    // no credential is ever printed
+    for (const secretish of [t.osAdmin.password, 'password="']) expect(out + err).not.toContain(secretish);
+  });
+});
+
+function pgrepArgs(pattern: string): string[] {
+  try {
+    return execFileSync('pgrep', ['-af', pattern], { encoding: 'utf8' }).trim().split('\n').filter(Boolean);
+  } catch {
+    return [];
+  }
+}
+
 function pgrep(pattern: string): string[] {
   try {
     return execFileSync('pgrep', ['-f', pattern], { encoding: 'utf8' }).trim().split('\n').filter(Boolean);
