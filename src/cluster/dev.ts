@@ -80,6 +80,7 @@ export function devUpPhases(o: DevUpOptions): { phases: Phase[]; state: DevUpSta
       failGraceMs: o.failGraceMs,
       env,
       stateValues,
+      stateValuesFiles: inputs.stateValuesFiles,
       awaited: state.awaited,
     };
     return planOptions;

@@ -47,6 +47,7 @@ export function installPhases(o: InstallOptions): { phases: Phase[]; state: Inst
     failGraceMs: o.failGraceMs,
     env: inputs.env,
     stateValues: inputs.stateValues,
+    stateValuesFiles: inputs.stateValuesFiles,
     tenant: o.tenant,
     only: o.only,
   });

@@ -7,7 +7,7 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { ExitCode, LogclawError } from '../errors.js';
 import { isDryRun, dryRunCommands, formatCommand } from '../tools/exec.js';
 import type { Helm } from '../tools/helm.js';
-import type { Helmfile } from '../tools/helmfile.js';
+import { renderArgs, type Helmfile } from '../tools/helmfile.js';
 import { Kind } from '../tools/kind.js';
 import { loadPlan, stateFiles, type LoadedRelease } from '../plan/load.js';
 import { select } from '../plan/dag.js';
@@ -112,6 +112,7 @@ export interface PlanOptions {
   failGraceMs?: number;
   env?: Record<string, string | undefined>;
   stateValues?: string[];
+  stateValuesFiles?: string[];
   environment?: string;
   installConcurrency?: number;
   /** Filled in: objects awaited per release (for the summary and the benchmark). */
@@ -156,6 +157,7 @@ function planContext(o: PlanOptions, ctl: Ctl, extra: Partial<ClusterPlanContext
     hub: o.session.hub,
     environment: o.environment,
     stateValues: o.stateValues,
+    stateValuesFiles: o.stateValuesFiles,
     env: o.env,
     mode: o.helmDiff ? 'apply' : 'sync',
     deadline: o.deadline,
@@ -192,13 +194,12 @@ export function crdFingerprint(crd: KubeObject): string {
 
 /** CRDs an operator release's chart ships (helmfile template --include-crds of that release). */
 async function chartCrds(o: PlanOptions, r: LoadedRelease, signal: AbortSignal): Promise<KubeObject[]> {
-  const args = ['--file', r.file, '--no-color', '--selector', `name=${r.name}`];
-  if (o.environment) args.push('--environment', o.environment);
-  for (const s of o.stateValues ?? []) args.push('--state-values-set', s);
-  args.push('template', '--include-crds', '--skip-tests', '--skip-deps', '--skip-needs');
+  const args = renderArgs(o.helmfile, { file: r.file, helmBinary: o.helm.bin, environment: o.environment }, [selectorOf(r)], ['template', '--include-crds', '--skip-tests', '--skip-deps', '--skip-needs']);
   const out = await o.helmfile.exec(args, { cwd: o.cwd, env: o.env, signal });
   return parseDocs(out.stdout).filter((x) => x.kind === 'CustomResourceDefinition');
 }
+
+export const selectorOf = (r: { name: string; namespace: string }): string => (r.namespace ? `name=${r.name},namespace=${r.namespace}` : `name=${r.name}`);
 
 /**
  * Install the operators (helmfile.d/00-operators.yaml) by the plan: CRDs the charts ship are compared with the
@@ -209,12 +210,13 @@ export async function installOperators(o: PlanOptions, ctl: Ctl): Promise<{ resu
   const files = operatorsFiles(o.cwd, o.helmfileDir);
   if (!files.length) throw new LogclawError(`no operators file (00-operators.yaml) in ${o.helmfileDir}`, { exitCode: ExitCode.missingPrerequisite });
   ctl.update('reading the operators plan');
-  const releases = await loadPlan(o.helmfile, { dir: o.helmfileDir, cwd: o.cwd, files, environment: o.environment, stateValues: o.stateValues, env: o.env });
+  // cluster-wide: no tenant state values
+  const releases = await loadPlan(o.helmfile, { dir: o.helmfileDir, cwd: o.cwd, files, environment: o.environment, helmBinary: o.helm.bin, env: o.env });
   const refreshed: string[] = [];
   const crdsOf = new Map<string, KubeObject[]>();
   const extraAwait = async (r: { id: string }): Promise<AwaitRef[]> =>
     (crdsOf.get(r.id) ?? []).map((c) => ({ apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', name: c.metadata!.name! }));
-  const pc = planContext(o, ctl, { extraAwait });
+  const pc = planContext({ ...o, stateValues: undefined, stateValuesFiles: undefined }, ctl, { extraAwait });
   const baseHooks = (await import('../plan/index.js')).releaseHooks(pc);
   const { executePlan } = await import('../plan/execute.js');
   const result = await executePlan(releases, {
@@ -265,7 +267,7 @@ export interface TenantPlanOptions extends PlanOptions {
 }
 
 /** The tenant's state values and environment for helmfile (the tenant file is the umbrella's values). */
-export function tenantInputs(cwd: string, tenant: string): { stateValues: string[]; env: Record<string, string> } {
+export function tenantInputs(cwd: string, tenant: string): { stateValues: string[]; stateValuesFiles: string[]; env: Record<string, string> } {
   const file = resolve(cwd, 'gitops', 'tenants', `tenant-${tenant}.yaml`);
   if (!existsSync(file)) {
     throw new LogclawError(`no tenant file for "${tenant}": ${join('gitops', 'tenants', `tenant-${tenant}.yaml`)} does not exist`, {
@@ -274,7 +276,10 @@ export function tenantInputs(cwd: string, tenant: string): { stateValues: string
     });
   }
   return {
-    stateValues: [`tenantId=${tenant}`, `tenantFile=${file}`],
+    // the tenant file is the state values (its <component>.enabled drive the release conditions) and the
+    // charts' values; tenantId and the environment variables name it for templated release names
+    stateValuesFiles: [file],
+    stateValues: [`tenantId=${tenant}`],
     env: { LOGCLAW_TENANT: tenant, LOGCLAW_TENANT_FILE: file, LOGCLAW_TENANT_NAMESPACE: tenantNamespace(tenant) },
   };
 }
@@ -282,7 +287,7 @@ export function tenantInputs(cwd: string, tenant: string): { stateValues: string
 /** Load the tenant's releases (every helmfile.d file but the operators'), filtered by --only. */
 export async function loadTenantPlan(o: TenantPlanOptions): Promise<LoadedRelease[]> {
   const operators = operatorsFiles(o.cwd, o.helmfileDir);
-  const all = await loadPlan(o.helmfile, { dir: o.helmfileDir, cwd: o.cwd, excludeFiles: operators, environment: o.environment, stateValues: o.stateValues, env: o.env });
+  const all = await loadPlan(o.helmfile, { dir: o.helmfileDir, cwd: o.cwd, excludeFiles: operators, environment: o.environment, stateValues: o.stateValues, stateValuesFiles: o.stateValuesFiles, helmBinary: o.helm.bin, env: o.env });
   return select(all, o.only) as LoadedRelease[];
 }
 
@@ -292,10 +297,7 @@ export async function renderReleases(o: PlanOptions, releases: LoadedRelease[], 
   const queue = [...releases];
   const worker = async () => {
     for (let r = queue.shift(); r; r = queue.shift()) {
-      const args = ['--file', r.file, '--no-color', '--selector', r.namespace ? `name=${r.name},namespace=${r.namespace}` : `name=${r.name}`];
-      if (o.environment) args.push('--environment', o.environment);
-      for (const s of o.stateValues ?? []) args.push('--state-values-set', s);
-      args.push('template', '--skip-tests', '--skip-deps', '--skip-needs');
+      const args = renderArgs(o.helmfile, { file: r.file, helmBinary: o.helm.bin, environment: o.environment, stateValues: o.stateValues, stateValuesFiles: o.stateValuesFiles }, [selectorOf(r)], ['template', '--skip-tests', '--skip-deps', '--skip-needs']);
       const res = await o.helmfile.exec(args, { cwd: o.cwd, env: o.env, signal });
       out.set(r.id, parseDocs(res.stdout));
     }

@@ -39,6 +39,7 @@ export interface ClusterPlanContext {
   hub?: WatchHub;
   environment?: string;
   stateValues?: string[];
+  stateValuesFiles?: string[];
   env?: Record<string, string | undefined>;
   /** helmfile apply (needs helm-diff) or sync. */
   mode: 'apply' | 'sync';
@@ -142,6 +143,7 @@ export function releaseHooks(pc: ClusterPlanContext): ReleaseHooks {
     helmBinary: pc.helm.bin,
     environment: pc.environment,
     stateValues: pc.stateValues,
+    stateValuesFiles: pc.stateValuesFiles,
   });
   const selector = (r: PlanRelease) => (r.namespace ? `name=${r.name},namespace=${r.namespace}` : `name=${r.name}`);
   // what helm's storage said about each release: read once before the install, once after (the new revision)

@@ -9,7 +9,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, isAbsolute, join, relative, resolve } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { LogclawError } from '../errors.js';
-import type { Helmfile, HelmfileTarget } from '../tools/helmfile.js';
+import { renderArgs, type Helmfile, type HelmfileTarget } from '../tools/helmfile.js';
 import { resolveNeed, validate, type PlanRelease } from './dag.js';
 
 export interface PlanInputs {
@@ -22,6 +22,8 @@ export interface PlanInputs {
   excludeFiles?: string[];
   environment?: string;
   stateValues?: string[];
+  stateValuesFiles?: string[];
+  helmBinary?: string;
   env?: Record<string, string | undefined>;
 }
 
@@ -82,10 +84,10 @@ export async function loadPlan(helmfile: Helmfile, o: PlanInputs): Promise<Loade
   const dir = isAbsolute(o.dir) ? o.dir : resolve(o.cwd, o.dir);
   const files = stateFiles(dir, o.files, o.excludeFiles);
   const releases: Array<LoadedRelease & { rawNeeds: string[] }> = [];
-  const target = (file: string): HelmfileTarget => ({ file, kubeContext: '', environment: o.environment, stateValues: o.stateValues });
+  const target = (file: string): HelmfileTarget => ({ file, environment: o.environment, stateValues: o.stateValues, stateValuesFiles: o.stateValuesFiles, helmBinary: o.helmBinary });
   await Promise.all(
     files.map(async (file) => {
-      const [built, listed] = await Promise.all([build(helmfile, file, o), helmfile.list(target(file), [], { cwd: o.cwd, env: o.env })]);
+      const [built, listed] = await Promise.all([build(helmfile, target(file), o), helmfile.list(target(file), [], { cwd: o.cwd, env: o.env })]);
       const enabled = new Map(listed.map((l) => [`${l.namespace}/${l.name}`, l.enabled && l.installed !== false]));
       for (const r of built) {
         const ns = r.namespace ?? '';
@@ -99,7 +101,7 @@ export async function loadPlan(helmfile: Helmfile, o: PlanInputs): Promise<Loade
           needs: [],
           rawNeeds: r.needs ?? [],
           labels: r.labels ?? {},
-          inputs: inputsHash(r, file, dir, [o.environment ?? '', ...(o.stateValues ?? [])]),
+          inputs: inputsHash(r, file, dir, [o.environment ?? '', ...(o.stateValues ?? []), ...(o.stateValuesFiles ?? []).map((f) => (existsSync(f) ? readFileSync(f, 'utf8') : f))]),
         });
       }
     }),
@@ -115,12 +117,8 @@ export async function loadPlan(helmfile: Helmfile, o: PlanInputs): Promise<Loade
   return validate(releases.map(({ rawNeeds: _r, ...rest }) => rest)) as LoadedRelease[];
 }
 
-async function build(helmfile: Helmfile, file: string, o: PlanInputs): Promise<BuiltRelease[]> {
-  const args = ['--file', file, '--no-color'];
-  if (o.environment) args.push('--environment', o.environment);
-  for (const s of o.stateValues ?? []) args.push('--state-values-set', s);
-  args.push('build');
-  const r = await helmfile.exec(args, { cwd: o.cwd, env: o.env });
+async function build(helmfile: Helmfile, t: HelmfileTarget, o: PlanInputs): Promise<BuiltRelease[]> {
+  const r = await helmfile.exec(renderArgs(helmfile, t, [], ['build']), { cwd: o.cwd, env: o.env });
   const out: BuiltRelease[] = [];
   for (const doc of parseAllDocuments(r.stdout)) {
     const j = doc.toJS() as { releases?: BuiltRelease[] } | null;

@@ -10,13 +10,16 @@ export const HELMFILE_MIN_VERSION = '0.169.0';
 export interface HelmfileTarget {
   /** The state file (a helmfile.d/*.yaml file). */
   file: string;
-  kubeContext: string;
+  /** Always given for calls that reach a cluster (sync, apply, destroy); build/list/template need none. */
+  kubeContext?: string;
   kubeconfig?: string;
   /** Path of the helm binary helmfile must call (logclaw's detected helm). */
   helmBinary?: string;
   environment?: string;
   /** `--state-values-set k=v` (secret-looking keys are redacted in logs). */
   stateValues?: string[];
+  /** `--state-values-file f` (the tenant file: its `<component>.enabled` drive release conditions). */
+  stateValuesFiles?: string[];
 }
 
 export interface HelmfileSyncOptions {
@@ -52,9 +55,12 @@ export class Helmfile {
 
   /** Global flags: file, context, helm binary, environment, state values, selectors. */
   globalArgs(t: HelmfileTarget, selectors: string[] = []): string[] {
-    const args = ['--file', t.file, '--kube-context', t.kubeContext, '--no-color'];
+    const args = ['--file', t.file];
+    if (t.kubeContext) args.push('--kube-context', t.kubeContext);
+    args.push('--no-color');
     if (t.helmBinary) args.push('--helm-binary', t.helmBinary);
     if (t.environment) args.push('--environment', t.environment);
+    for (const f of t.stateValuesFiles ?? []) args.push('--state-values-file', f);
     for (const s of t.stateValues ?? []) args.push('--state-values-set', s);
     for (const s of selectors) args.push('--selector', s);
     return args;
@@ -65,7 +71,7 @@ export class Helmfile {
   }
 
   /** Install or upgrade the selected releases (helmfile sync|apply). */
-  sync(t: HelmfileTarget, o: HelmfileSyncOptions = {}, options: RunOptions = {}): Promise<RunResult> {
+  sync(t: HelmfileTarget & { kubeContext: string }, o: HelmfileSyncOptions = {}, options: RunOptions = {}): Promise<RunResult> {
     const mode = o.mode ?? 'sync';
     const args = [...this.globalArgs(t, o.selectors), mode];
     if (o.skipDeps !== false) args.push('--skip-deps');
@@ -77,18 +83,19 @@ export class Helmfile {
   }
 
   /** Remove the selected releases. */
-  destroy(t: HelmfileTarget, selectors: string[] = [], options: RunOptions = {}): Promise<RunResult> {
+  destroy(t: HelmfileTarget & { kubeContext: string }, selectors: string[] = [], options: RunOptions = {}): Promise<RunResult> {
     return runMutating(this.bin, [...this.globalArgs(t, selectors), 'destroy', '--skip-deps'], { ...options, env: { ...this.env(t), ...options.env } });
   }
 
   /** `helmfile list --output json` (no cluster access): the releases a state file declares after templating. */
-  async list(t: Omit<HelmfileTarget, 'kubeContext'> & { kubeContext?: string }, selectors: string[] = [], options: RunOptions = {}): Promise<Array<{ name: string; namespace: string; enabled: boolean; installed: boolean; labels: string; chart: string; version: string }>> {
-    const args = ['--file', t.file, '--no-color'];
-    if (t.environment) args.push('--environment', t.environment);
-    for (const s of t.stateValues ?? []) args.push('--state-values-set', s);
-    for (const s of selectors) args.push('--selector', s);
-    args.push('list', '--output', 'json', '--skip-charts');
+  async list(t: HelmfileTarget, selectors: string[] = [], options: RunOptions = {}): Promise<Array<{ name: string; namespace: string; enabled: boolean; installed: boolean; labels: string; chart: string; version: string }>> {
+    const args = [...this.globalArgs(t, selectors), 'list', '--output', 'json', '--skip-charts'];
     const r = await run(this.bin, args, options);
     return JSON.parse(r.stdout || '[]');
   }
+}
+
+/** The read-only calls the plan makes: `build` and `template` of a state file (no cluster access). */
+export function renderArgs(helmfile: Helmfile, t: HelmfileTarget, selectors: string[], sub: string[]): string[] {
+  return [...helmfile.globalArgs({ ...t, kubeContext: undefined }, selectors), ...sub];
 }
