@@ -16,7 +16,7 @@ const cleanup: Array<() => Promise<void>> = [];
 let shared: Tenant | undefined;
 beforeAll(async () => {
   shared = await makeTenant(cluster(), 'pf');
-}, 180_000);
+}, 240_000);
 afterAll(async () => {
   for (const c of cleanup.reverse()) await c();
   await shared?.close();

@@ -18,7 +18,7 @@ const cluster = setupCluster();
 let shared: Tenant | undefined;
 beforeAll(async () => {
   shared = await makeTenant(cluster(), 'vf');
-}, 180_000);
+}, 240_000);
 afterAll(async () => {
   await shared?.close();
 }, 60_000);
