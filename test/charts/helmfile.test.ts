@@ -1,8 +1,8 @@
 /**
  * helmfile.d of charts part 1: 00-operators (five operators at pinned chart versions, each in its
- * namespace, a `test` environment on the local stand-ins) and the phases 10-platform, 20-kafka,
- * 25-opensearch, 30-ingestion (releases per tenant namespace, the tenant file's `global` + component
- * key as values, real `needs:`). Static checks always; the real helmfile (built by
+ * namespace, a `test` environment on the local stand-ins) and 10-tenant (platform, kafka, opensearch,
+ * ingestion in the tenant namespace, the tenant file's `global` + component key as values, real
+ * `needs:` - in one file because helmfile resolves needs only within a state file). Static checks always; the real helmfile (built by
  * test/cluster/build.mjs, or $LOGCLAW_HELMFILE) renders them when it is available.
  */
 import { execFile } from 'node:child_process';
@@ -18,7 +18,8 @@ import { ciFile, readValues } from './lib.js';
 const execFileP = promisify(execFile);
 const DIR = join(repoRoot, 'helmfile.d');
 const OPERATORS = '00-operators.yaml.gotmpl';
-const PHASES = { platform: '10-platform.yaml.gotmpl', kafka: '20-kafka.yaml.gotmpl', opensearch: '25-opensearch.yaml.gotmpl', ingestion: '30-ingestion.yaml.gotmpl' } as const;
+const TENANT = '10-tenant.yaml.gotmpl';
+const PHASES = { platform: TENANT, kafka: TENANT, opensearch: TENANT, ingestion: TENANT } as const;
 type Phase = keyof typeof PHASES;
 const PINNED = {
   'cert-manager': { namespace: 'cert-manager', chart: 'jetstack/cert-manager', version: 'v1.16.1' },
@@ -30,7 +31,7 @@ const PINNED = {
 
 describe('static checks (logclaw lint)', () => {
   const hf = loadHelmfile(DIR);
-  const mine = [OPERATORS, ...Object.values(PHASES)];
+  const mine = [OPERATORS, TENANT];
 
   it('declares the five operators at their pinned versions, each in its namespace, values under helmfile.d/values', () => {
     const ops = hf.releases.filter((r) => basename(r.file) === OPERATORS);
@@ -46,11 +47,9 @@ describe('static checks (logclaw lint)', () => {
     expect(platform.networkPolicy.operatorNamespaces).toEqual(['strimzi', 'flink-operator', 'opensearch-operator']);
   });
 
-  it('declares one release per part-1 phase, named for the component, with its local chart', () => {
-    const phases = hf.releases.filter((r) => Object.values(PHASES).includes(basename(r.file) as never));
-    expect(phases.map((r) => `${basename(r.file)}:${r.name}:${r.chart}`).sort()).toEqual(
-      (Object.keys(PHASES) as Phase[]).map((k) => `${PHASES[k]}:${k}:../charts/logclaw-${k}`).sort(),
-    );
+  it('declares one release per part-1 component in the tenant phase, with its local chart', () => {
+    const phases = hf.releases.filter((r) => basename(r.file) === TENANT);
+    expect(phases.map((r) => `${r.name}:${r.chart}`)).toEqual((Object.keys(PHASES) as Phase[]).map((k) => `${k}:../charts/logclaw-${k}`));
   });
 
   it('has no finding in the part-1 files', () => {
@@ -124,10 +123,8 @@ describe.skipIf(!helmfile)('rendered by the real helmfile', () => {
     const ns = `logclaw-${t.global.tenantId}`;
     const releases = new Map<Phase, Built>();
     beforeAll(async () => {
-      for (const [phase, f] of Object.entries(PHASES) as [Phase, string][]) {
-        const r = (await build(f, { LOGCLAW_TENANT: t.global.tenantId, LOGCLAW_TENANT_FILE: file })).find((x) => x.name === phase)!;
-        releases.set(phase, r);
-      }
+      const built = await build(TENANT, { LOGCLAW_TENANT: t.global.tenantId, LOGCLAW_TENANT_FILE: file });
+      for (const phase of Object.keys(PHASES) as Phase[]) releases.set(phase, built.find((x) => x.name === phase)!);
     });
 
     it('one release per component in logclaw-<tenantId>, values = global + the component key', () => {
@@ -144,6 +141,19 @@ describe.skipIf(!helmfile)('rendered by the real helmfile', () => {
       expect(releases.get('kafka')!.needs).toEqual([`${ns}/platform`]);
       expect(releases.get('opensearch')!.needs).toEqual([`${ns}/platform`]);
       expect(releases.get('ingestion')!.needs).toEqual([`${ns}/platform`, `${ns}/kafka`]);
+    });
+
+    it('helmfile template renders the four charts of the tenant in dependency order', async () => {
+      const { stdout, stderr } = await execFileP(helmfile!, ['--file', join(DIR, TENANT), '--helm-binary', HELM3, 'template', '--skip-deps', '--args', `--kube-version=1.34.0`], {
+        env: { ...process.env, LOGCLAW_TENANT: t.global.tenantId, LOGCLAW_TENANT_FILE: file },
+        maxBuffer: 64 << 20,
+      });
+      const order = [...stderr.matchAll(/Templating release=(\S+),/g)].map((m) => m[1]);
+      expect(order.indexOf('kafka')).toBeLessThan(order.indexOf('ingestion'));
+      expect(order[0]).toBe('platform');
+      const objs = parseAllDocuments(stdout).map((d) => d.toJS() as { metadata?: { namespace?: string; labels?: Record<string, string> } } | null).filter(Boolean);
+      expect(objs.length).toBeGreaterThan(10);
+      for (const o of objs) expect(o!.metadata?.labels?.['logclaw.io/tenant']).toBe(t.global.tenantId);
     });
   });
 });
