@@ -58,6 +58,13 @@ export async function main(argv: string[] = process.argv): Promise<number> {
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  // A reader that goes away (`logclaw ... | head`) is not an error: stop quietly.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'EPIPE') process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
+      throw e;
+    });
+  }
   try {
     await buildProgram().parseAsync(argv);
     if (interrupted) return ExitCode.interrupted;

@@ -35,3 +35,24 @@ describe('CLI conventions', () => {
     expect(r.stderr).toContain("unknown option '--frobnicate'");
   });
 });
+
+describe('pipes', () => {
+  it('stops quietly when the reader closes the pipe early (`logclaw --help | head -1`)', async () => {
+    const { spawn } = await import('node:child_process');
+    const { bin } = await import('../helpers/cli.js');
+    const result = await new Promise<{ code: number | null; stderr: string; lines: string }>((resolve) => {
+      const child = spawn(process.execPath, [bin, 'lint', '--help'], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
+      let stderr = '';
+      let lines = '';
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      child.stdout.once('data', (d: Buffer) => {
+        lines = d.toString().split('\n')[0]!;
+        child.stdout.destroy();
+      });
+      child.on('close', (code) => resolve({ code, stderr, lines }));
+    });
+    expect(result.lines).toMatch(/^Usage: logclaw lint/);
+    expect(result.stderr).not.toMatch(/EPIPE|Error:/);
+    expect(result.code).toBe(0);
+  });
+});
