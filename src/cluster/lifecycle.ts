@@ -136,7 +136,7 @@ function progressFor(ctl: Ctl): Progress {
       else if (e.type === 'installed') inFlight.set(e.release.id, `installed in ${(e.ms / 1000).toFixed(1)} s, waiting for readiness`);
       else if (e.type === 'ready' || e.type === 'current') {
         inFlight.delete(e.release.id);
-        ctl.note(`${e.release.id} ${e.type === 'current' ? 'already installed and ready' : 'ready'} at ${(e.at / 1000).toFixed(1)} s`);
+        ctl.note(isDryRun() ? `${e.release.id}: would be installed` : `${e.release.id} ${e.type === 'current' ? 'already installed and ready' : 'ready'} at ${(e.at / 1000).toFixed(1)} s`);
       } else if (e.type === 'failed' || e.type === 'blocked') {
         inFlight.delete(e.release.id);
         ctl.note(`${e.release.id} ${e.type === 'failed' ? `failed: ${e.message}` : `not installed (needs ${e.by})`}`);

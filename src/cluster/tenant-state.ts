@@ -71,8 +71,11 @@ export async function tenantReleases(api: KubeApi, namespace: string, signal?: A
   return { namespace, releases };
 }
 
-/** The component a release is: its chart without the logclaw- prefix (logclaw-kafka → kafka). */
-export const componentOf = (r: { name: string; chart?: string }): string => (r.chart ?? r.name).replace(/^logclaw-/, '');
+/** The component a release is: its name without the logclaw- or tenant prefix (acme-kafka → kafka). */
+export const componentOf = (r: { name: string; namespace?: string }): string => {
+  const tenant = r.namespace?.replace(/^logclaw-/, '');
+  return r.name.replace(/^logclaw-/, '').replace(tenant ? new RegExp(`^${tenant.replace(/[-.]/g, '\\$&')}-`) : /^$/, '') || r.name;
+};
 
 /** Rows from a lookup of the current objects (an informer cache or a one-off list). */
 export function rowsFrom(state: TenantReleases, lookup: (ref: AwaitRef) => KubeObject | undefined, now = Date.now()): ComponentRow[] {
@@ -124,7 +127,7 @@ export async function tenantStatus(api: KubeApi, namespace: string, signal?: Abo
     for (const ref of r.refs) {
       const key = `${ref.apiVersion}|${ref.kind}|${ref.namespace ?? ''}`;
       if (cache.has(key)) continue;
-      const items = await api.list(ref, { signal }).then((x) => x.items).catch((e) => (isNotFound(e) ? [] : Promise.reject(e)));
+      const items = await api.list({ apiVersion: ref.apiVersion, kind: ref.kind, namespace: ref.namespace }, { signal }).then((x) => x.items).catch((e) => (isNotFound(e) ? [] : Promise.reject(e)));
       cache.set(key, new Map(items.map((i) => [i.metadata!.name!, i])));
     }
   }

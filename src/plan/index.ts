@@ -119,13 +119,14 @@ export async function awaitOrExplain(pc: ClusterPlanContext, label: string, refs
     }
     if (result.culprits.length > 5) details.push(`… and ${result.culprits.length - 5} more not ready`);
     if (result.timedOut) {
-      throw new LogclawError(`${label}: not ready before the timeout (${result.culprits.length} object${result.culprits.length > 1 ? 's' : ''} not ready)`, {
+      throw new LogclawError(`not ready before the timeout: ${result.culprits.map((s) => refName(s.ref)).join(', ')}`, {
         exitCode: ExitCode.timeout,
         details,
         hint: 'Fix the cause above and re-run: what is ready is skipped. A slow cluster may need a longer --timeout.',
       });
     }
-    throw new LogclawError(`${label}: ${result.culprits.map((s) => refName(s.ref)).join(', ')} failed`, {
+    const why = (s: ObjectState) => (s.podProblem && s.verdict.status !== 'failed' ? ` (pod ${s.podProblem.pod}: ${s.podProblem.message.split(' (')[0]})` : s.verdict.status === 'failed' ? ` (${s.verdict.message})` : '');
+    throw new LogclawError(`${result.culprits.map((s) => `${refName(s.ref)} failed${why(s)}`).join('; ')}`, {
       exitCode: ExitCode.checkFailed,
       details,
       hint: 'Fix the cause above and re-run: what is ready is skipped.',

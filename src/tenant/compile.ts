@@ -1,5 +1,5 @@
 /**
- * Compiling the tenant JSON Schema with ajv. Used at build time (scripts/gen-validator.mjs writes a
+ * Compiling the tenant JSON Schema with ajv. Used at build time (scripts/build-tenant.mjs writes a
  * standalone ESM validator so `tenant validate` does not pay ajv's compile on every run) and as the
  * runtime fallback when the generated validator is missing or stale.
  */

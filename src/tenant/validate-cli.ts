@@ -6,6 +6,9 @@
  * one file stays within 1.8× `node -e 0` (bench/cli.mjs). Anything else (--help, other flags)
  * goes through src/cli.ts, whose `tenant validate` prints the same output with the same exit codes.
  */
+import { readdirSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { ExitCode, LogclawError } from '../errors.js';
 import type { Style } from '../output.js';
 import { formatReport } from './report.js';
@@ -23,6 +26,18 @@ const CODES: Record<Style, [number, number]> = {
   bold: [1, 22],
   underline: [4, 24],
 };
+
+/**
+ * In the bundle (dist/tenant/validate-cli.cjs): is it older than a module tsc wrote since? Then bin
+ * uses the ES modules instead. (The ES module itself is never stale.)
+ */
+export function isStaleBundle(): boolean {
+  const self = fileURLToPath(import.meta.url);
+  if (!self.endsWith('.cjs')) return false;
+  const dir = dirname(self);
+  const built = statSync(self).mtimeMs;
+  return readdirSync(dir).some((f) => f.endsWith('.js') && statSync(join(dir, f)).mtimeMs > built);
+}
 
 /** The same decision as output.ts defaultColor, without loading chalk. */
 function colorFor(stream: { isTTY?: boolean }, argv: string[]): boolean {
