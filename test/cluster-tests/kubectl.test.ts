@@ -33,17 +33,22 @@ describe('simulated control plane with kubectl', () => {
     const annotated = await kjson(c, 'get', 'configmap', 'cfg', '-n', ns);
     expect(annotated.metadata.annotations['kubectl.kubernetes.io/last-applied-configuration']).toContain('two');
 
-    const ssa = await kubectl(c, ['apply', '--server-side', '--field-manager=alice', '-f', '-'], { input: cm('alice') });
+    // Server-side apply on an object of its own: two managers claiming the same field conflict.
+    const cm2 = (v: string) => cm(v).replace('"name":"cfg"', '"name":"cfg-ssa"');
+    const ssa = await kubectl(c, ['apply', '--server-side', '--field-manager=alice', '-f', '-'], { input: cm2('alice') });
     expect(ssa.exitCode, ssa.stderr).toBe(0);
-    const conflict = await kubectl(c, ['apply', '--server-side', '--field-manager=bob', '-f', '-'], { input: cm('bob') });
+    const conflict = await kubectl(c, ['apply', '--server-side', '--field-manager=bob', '-f', '-'], { input: cm2('bob') });
     expect(conflict.exitCode).not.toBe(0);
     expect(conflict.stderr).toMatch(/conflict/i);
     expect(conflict.stderr).toContain('alice');
-    const forced = await kubectl(c, ['apply', '--server-side', '--field-manager=bob', '--force-conflicts', '-f', '-'], { input: cm('bob') });
+    const forced = await kubectl(c, ['apply', '--server-side', '--field-manager=bob', '--force-conflicts', '-f', '-'], { input: cm2('bob') });
     expect(forced.exitCode, forced.stderr).toBe(0);
-    const after = await kjson(c, 'get', 'configmap', 'cfg', '-n', ns);
+    const after = await kjson(c, 'get', 'configmap', 'cfg-ssa', '-n', ns, '--show-managed-fields');
     expect(after.data.key).toBe('bob');
-    expect(after.metadata.managedFields.map((m: any) => m.manager)).toContain('bob');
+    // Moving the client-side applied object to server-side apply conflicts with kubectl's CSA manager too.
+    const migrate = await kubectl(c, ['apply', '--server-side', '--field-manager=carol', '-f', '-'], { input: cm('carol') });
+    expect(migrate.stderr).toContain('kubectl-client-side-apply');
+    expect(after.metadata.managedFields.map((m: any) => m.manager)).toEqual(['bob']);
   });
 
   it('rolls out a Deployment spread across zones; wait and rollout status succeed', async () => {

@@ -134,7 +134,11 @@ export async function startControlPlane(o: ControlPlaneOptions = {}): Promise<Co
       '--storage-media-type=application/vnd.kubernetes.protobuf', '--v=0',
     ], logDir));
 
-    // No --authentication/authorization-kubeconfig: their start-up lookup fails hard when the API
+    const tlsClient = { ca: readFileSync(pki.caCert, 'utf8'), cert: readFileSync(pki.adminCert, 'utf8'), key: readFileSync(pki.adminKey, 'utf8') };
+    await waitFor('kube-apiserver /readyz', () => probe(`${server}/readyz`, tlsClient), 90_000, 100, check);
+    log(`kube-apiserver ready after ${Date.now() - startedAt} ms`);
+    // Started once the API server is ready: kube-controller-manager gives up when /healthz stays
+    // failing for a while (it does on a loaded machine). No --authentication/authorization-kubeconfig: their start-up lookup fails hard when the API
     // server is still coming up; /healthz stays reachable through the always-allowed paths.
     const common = [`--kubeconfig=${adminKubeconfig}`, '--leader-elect=false', '--bind-address=127.0.0.1', '--profiling=false',
       '--kube-api-qps=200', '--kube-api-burst=400'];
@@ -149,9 +153,6 @@ export async function startControlPlane(o: ControlPlaneOptions = {}): Promise<Co
       ...common, `--secure-port=${scheduler}`, '--v=0',
     ], logDir));
 
-    const tlsClient = { ca: readFileSync(pki.caCert, 'utf8'), cert: readFileSync(pki.adminCert, 'utf8'), key: readFileSync(pki.adminKey, 'utf8') };
-    await waitFor('kube-apiserver /readyz', () => probe(`${server}/readyz`, tlsClient), 90_000, 100, check);
-    log(`kube-apiserver ready after ${Date.now() - startedAt} ms`);
     const kube = new Kube({ server, ...tlsClient });
 
     // kwok's CRDs, then the stages the kubelet stand-in plays.

@@ -124,6 +124,8 @@ export async function startFaultProxy(upstream: string, tls: ProxyTls, logFile: 
     if (cutting) headers.accept = 'application/json';
     const preq = httpsRequest({ protocol: 'https:', hostname: up.hostname, port: up.port, method: req.method, path: req.url, headers, agent }, (pres) => {
       res.writeHead(pres.statusCode ?? 502, pres.headers);
+      // Watches send headers long before their first event; pass them on at once.
+      res.flushHeaders();
       let events = 0;
       let done = false;
       const finish = (fault?: string) => {

@@ -152,11 +152,18 @@ async function main(): Promise<void> {
     const kind = OPERATOR_KINDS.find((k) => API[k].crdName === crd.metadata.name);
     if (!kind) return;
     kube.resetDiscovery();
-    const stages = await kube.request<{ items: KubeObject[] }>('GET', '/apis/kwok.x-k8s.io/v1alpha1/stages');
-    for (const s of stages.items.filter((st: any) => st.spec.resourceRef.kind === kind)) {
-      await kube.request('PATCH', `/apis/kwok.x-k8s.io/v1alpha1/stages/${s.metadata.name}`,
-        { metadata: { annotations: { 'sim.logclaw.dev/crd-seen': String(Date.now()) } } }, 'application/merge-patch+json').catch((e) => log(String(e)));
-    }
+    // kwok retries a stage controller only when its stages change; its discovery may lag the
+    // CRD for a moment, so announce now and twice more.
+    const announce = async () => {
+      if (stopping) return;
+      const stages = await kube.request<{ items: KubeObject[] }>('GET', '/apis/kwok.x-k8s.io/v1alpha1/stages');
+      for (const s of stages.items.filter((st: any) => st.spec.resourceRef.kind === kind)) {
+        await kube.request('PATCH', `/apis/kwok.x-k8s.io/v1alpha1/stages/${s.metadata.name}`,
+          { metadata: { annotations: { 'sim.logclaw.dev/crd-seen': String(Date.now()) } } }, 'application/merge-patch+json').catch((e) => log(String(e)));
+      }
+    };
+    await announce();
+    for (const ms of [2000, 6000]) setTimeout(() => { void announce().catch((e) => log(String(e))); }, ms).unref();
     log(`operator stages for ${kind} re-announced (CRD ${crd.metadata.name} established)`);
   }, (e) => log(`crd watch: ${String(e)}`)));
 
