@@ -1,8 +1,9 @@
 /**
- * helmfile.d phases of charts part 2 (40-flink, 50-ml-engine, 60-airflow, 70-zammad, 80-ticketing-agent):
- * they pass the helmfile checks of `logclaw lint`, and the real helmfile renders them per tenant with the
- * releases, namespaces, values and `needs:` the stack requires (flink needs kafka and opensearch; the agent
- * needs kafka, zammad when enabled and the ML engine when an LLM is configured).
+ * helmfile.d/40-intelligence.yaml.gotmpl, the phase of charts part 2 (flink, ml-engine, airflow, zammad,
+ * ticketing-agent): it passes the helmfile checks of `logclaw lint`, and the real helmfile renders it per tenant
+ * with the releases, namespaces, values and `needs:` the stack requires. helmfile resolves needs only inside one
+ * state file: the dependencies on 10-tenant (platform, kafka, opensearch) are its file order; inside this file
+ * flink needs the ML engine, the agent needs zammad when enabled and the ML engine when an LLM is configured.
  */
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -16,26 +17,26 @@ import { ciFile, readValues } from '../charts/lib.js';
 
 const execFileP = promisify(execFile);
 const DIR = join(repoRoot, 'helmfile.d');
-const PHASES = { flink: '40-flink.yaml.gotmpl', 'ml-engine': '50-ml-engine.yaml.gotmpl', airflow: '60-airflow.yaml.gotmpl', zammad: '70-zammad.yaml.gotmpl', 'ticketing-agent': '80-ticketing-agent.yaml.gotmpl' } as const;
+const PHASE = '40-intelligence.yaml.gotmpl';
 const CHARTS = { flink: 'logclaw-flink', 'ml-engine': 'logclaw-ml-engine', airflow: 'logclaw-airflow', zammad: 'logclaw-zammad', 'ticketing-agent': 'logclaw-ticketing-agent' } as const;
 const KEYS = { flink: 'flink', 'ml-engine': 'mlEngine', airflow: 'airflow', zammad: 'zammad', 'ticketing-agent': 'ticketingAgent' } as const;
-type Release = keyof typeof PHASES;
+type Release = keyof typeof CHARTS;
+const RELEASES = Object.keys(CHARTS) as Release[];
 
 describe('static checks (logclaw lint)', () => {
   const hf = loadHelmfile(DIR);
-  const mine = hf.releases.filter((r) => Object.values(PHASES).includes(basename(r.file) as never));
+  const mine = hf.releases.filter((r) => basename(r.file) === PHASE);
 
-  it('declares one release per phase file with its local chart, and the official chart repositories', () => {
-    expect(mine.map((r) => `${basename(r.file)}:${r.name}:${r.chart}`).sort()).toEqual(
-      (Object.keys(PHASES) as Release[]).map((k) => `${PHASES[k]}:${k}:../charts/${CHARTS[k]}`).sort(),
-    );
-    const repos = Object.fromEntries(hf.repositories.filter((r) => Object.values(PHASES).includes(basename(r.file) as never)).map((r) => [r.name, r.url]));
+  it('declares the five releases with their local charts, after the data path, and the official chart repositories', () => {
+    expect(mine.map((r) => `${r.name}:${r.chart}`).sort()).toEqual(RELEASES.map((k) => `${k}:../charts/${CHARTS[k]}`).sort());
+    const files = hf.files.map((f) => basename(f));
+    expect(files.indexOf(PHASE)).toBeGreaterThan(files.findIndex((f) => f.startsWith('10-')));
+    const repos = Object.fromEntries(hf.repositories.filter((r) => basename(r.file) === PHASE).map((r) => [r.name, r.url]));
     expect(repos).toEqual({ 'apache-airflow': 'https://airflow.apache.org', zammad: 'https://zammad.github.io/zammad-helm' });
   });
 
-  it('has no finding in the phase files of part 2', () => {
-    const findings = checkHelmfile(hf, repoRoot).filter((f) => Object.values(PHASES).some((p) => f.file?.endsWith(p)));
-    expect(findings).toEqual([]);
+  it('has no finding in the phase file of part 2', () => {
+    expect(checkHelmfile(hf, repoRoot).filter((f) => f.file?.endsWith(PHASE))).toEqual([]);
   });
 });
 
@@ -71,14 +72,14 @@ describe.skipIf(!helmfile)('rendered by helmfile per tenant', () => {
       const file = ciFile('logclaw-tenant', `${c}-values.yaml`);
       const tenant = readValues(file).global.tenantId as string;
       const releases = new Map<Release, Built>();
-      for (const [rel, phase] of Object.entries(PHASES) as [Release, string][]) {
-        const { stdout } = await execFileP(helmfile!, ['--file', join(DIR, phase), '--helm-binary', HELM3, 'build'], {
-          env: { ...process.env, LOGCLAW_TENANT: tenant, LOGCLAW_TENANT_FILE: file },
-          maxBuffer: 32 << 20,
-        });
-        const docs = parseAllDocuments(stdout).map((d) => d.toJS() as { releases?: Built[] } | null);
+      const { stdout } = await execFileP(helmfile!, ['--file', join(DIR, PHASE), '--helm-binary', HELM3, 'build'], {
+        env: { ...process.env, LOGCLAW_TENANT: tenant, LOGCLAW_TENANT_FILE: file },
+        maxBuffer: 32 << 20,
+      });
+      const docs = parseAllDocuments(stdout).map((d) => d.toJS() as { releases?: Built[] } | null);
+      for (const rel of RELEASES) {
         const r = docs.flatMap((d) => d?.releases ?? []).find((x) => x.name === rel);
-        if (!r) throw new Error(`helmfile build of ${phase} has no release ${rel}`);
+        if (!r) throw new Error(`helmfile build of ${PHASE} has no release ${rel}`);
         releases.set(rel, r);
       }
       built.set(c, releases);
@@ -96,15 +97,15 @@ describe.skipIf(!helmfile)('rendered by helmfile per tenant', () => {
     }
   });
 
-  it.each(CASES)('%s: needs as the stack requires', (c) => {
+  it.each(CASES)('%s: needs inside the phase as the stack requires', (c) => {
     const values = readValues(ciFile('logclaw-tenant', `${c}-values.yaml`));
     const ns = `logclaw-${values.global.tenantId}`;
     const b = built.get(c)!;
-    expect(b.get('flink')!.needs).toEqual([`${ns}/kafka`, `${ns}/opensearch`]);
-    for (const r of ['ml-engine', 'airflow', 'zammad'] as Release[]) expect(b.get(r)!.needs, r).toEqual([`${ns}/platform`]);
-    const agent = [`${ns}/kafka`];
+    expect(b.get('flink')!.needs ?? []).toEqual(values.mlEngine?.enabled === false ? [] : [`${ns}/ml-engine`]);
+    for (const r of ['ml-engine', 'airflow', 'zammad'] as Release[]) expect(b.get(r)!.needs ?? [], r).toEqual([]);
+    const agent: string[] = [];
     if (values.zammad?.enabled) agent.push(`${ns}/zammad`);
     if ((values.global.llm?.provider ?? 'disabled') !== 'disabled') agent.push(`${ns}/ml-engine`);
-    expect(b.get('ticketing-agent')!.needs).toEqual(agent);
+    expect(b.get('ticketing-agent')!.needs ?? []).toEqual(agent);
   });
 });
