@@ -11,10 +11,19 @@ if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
     process.exit(3);
   }
   // V8 keeps the compiled code of logclaw's modules between runs (in the OS temp dir): ~10% off start-up.
-  (await import('node:module')).enableCompileCache?.();
+  const { createRequire, enableCompileCache } = await import('node:module');
+  enableCompileCache?.();
   if (args[0] === 'tenant' && args[1] === 'validate' && args.slice(2).every((a) => !a.startsWith('-') || a === '--json' || a === '--no-color' || a === '--debug')) {
-    // Fast path: validation without building the commander tree (see src/tenant/validate-cli.ts).
-    const { runValidate } = await import('../dist/tenant/validate-cli.js');
+    // Fast path: validation without building the commander tree (see src/tenant/validate-cli.ts),
+    // from its one-file bundle (scripts/build-tenant.mjs) unless a later tsc run made that stale.
+    let fast;
+    try {
+      fast = createRequire(import.meta.url)('../dist/tenant/validate-cli.cjs');
+      if (fast.isStaleBundle()) fast = undefined;
+    } catch {
+      fast = undefined;
+    }
+    const { runValidate } = fast ?? (await import('../dist/tenant/validate-cli.js'));
     process.exitCode = await runValidate(args.slice(2));
   } else {
     const { main } = await import('../dist/cli.js');
