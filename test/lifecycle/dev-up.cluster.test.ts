@@ -37,7 +37,7 @@ describe('logclaw dev up', () => {
     expect(r.stdout).toMatch(/kind create cluster --name lc-dev --image kindest\/node:v1\.32\.2@sha256:f2263459\w+ --config - /);
     expect(r.stdout).toMatch(/helmfile --file helmfile\.d\/00-operators\.yaml\.gotmpl --kube-context kind-lc-dev .*--selector name=strimzi,namespace=strimzi-system sync --skip-deps/);
     expect(r.stdout).toMatch(/helmfile --file helmfile\.d\/10-tenant\.yaml\.gotmpl --kube-context kind-lc-dev .*--selector name=kafka,namespace=logclaw-dev-one sync --skip-deps/);
-    expect(r.stdout).toMatch(/kubectl create secret generic logclaw-dev-admin -n logclaw-dev-one --from-literal=password=<random>/);
+    expect(r.stdout).toMatch(/kubectl create secret generic logclaw-dev-admin -n logclaw-dev-one '--from-literal=password=<random>'/);
     const clusters = execFileSync(join(ws.tools.dir, 'kind'), ['get', 'clusters'], { env: { ...process.env, ...ws.env } as NodeJS.ProcessEnv, encoding: 'utf8' });
     expect(clusters.trim()).toBe('');
   });
