@@ -37,7 +37,7 @@ describe('logclaw install', () => {
     const dry = await install(ws4, 'inst-ok', ['--dry-run', '--only', 'ingestion']);
     expect(dry.code, dry.stderr).toBe(0);
     expect(dry.stdout).toMatch(/1\. logclaw-inst-ok\/platform\n\s+2\. logclaw-inst-ok\/kafka\n\s+3\. logclaw-inst-ok\/ingestion/);
-    expect(dry.stdout).toMatch(/--helm-binary \S+helm --state-values-set tenantId=inst-ok .*--selector name=platform,namespace=logclaw-inst-ok sync --skip-deps --skip-needs/);
+    expect(dry.stdout).toMatch(/--helm-binary \S*helm --state-values-file \S+\/gitops\/tenants\/tenant-inst-ok\.yaml --state-values-set tenantId=inst-ok --selector name=platform,namespace=logclaw-inst-ok sync --skip-deps --skip-needs/);
     expect(() => kubectl('get', 'namespace', 'logclaw-inst-ok')).toThrow();
     const r = await install(ws4, 'inst-ok', ['--json']);
     expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(0);
@@ -95,7 +95,7 @@ describe('logclaw install', () => {
     const r = await install(ws, 'inst-hang', ['--only', 'airflow-scheduler', '--timeout', '25s']);
     const took = Date.now() - t0;
     expect(r.code, r.stdout).toBe(4);
-    expect(r.stderr).toMatch(/not ready before the timeout/);
+    expect(r.stderr).toMatch(/not ready before the timeout: Deployment logclaw-inst-hang\/airflow-scheduler/);
     expect(r.stderr).toMatch(/container wait-for-airflow-migrations: init container has not finished/);
     expect(r.stderr).toContain('known problem: Airflow scheduler waiting for database migrations');
     expect(took).toBeLessThan(25_000 + 60_000); // the timeout plus process start and the diagnosis
@@ -103,7 +103,7 @@ describe('logclaw install', () => {
   });
 
   it('OpenSearch cluster_manager_not_discovered and authentication failures are recognised', async () => {
-    ws.tenant('inst-os', { dashboards: { enabled: true } });
+    ws.tenant('inst-os');
     await cluster.applyScenario({
       name: 'inst-os',
       pods: [{ match: { namespace: 'logclaw-inst-os', labels: { app: 'opensearch' } }, mode: 'crashLoop', delay: 1, period: 5, logs: ['[2026-01-01T00:00:00,000][WARN ][o.o.c.c.ClusterFormationFailureHelper] [opensearch-0] cluster-manager not discovered yet', 'org.opensearch.discovery.ClusterManagerNotDiscoveredException: null'] }],
@@ -113,11 +113,12 @@ describe('logclaw install', () => {
     expect(r.stderr).toMatch(/StatefulSet logclaw-inst-os\/opensearch/);
     expect(r.stderr).toContain('known problem: OpenSearch cluster_manager_not_discovered');
     await cluster.removeScenario('inst-os');
+    ws.tenant('inst-osauth', { dashboards: { enabled: true } });
     await cluster.applyScenario({
       name: 'inst-os-auth',
-      pods: [{ match: { namespace: 'logclaw-inst-os', labels: { app: 'opensearch-dashboards' } }, mode: 'crashLoop', delay: 1, period: 5, logs: ['FATAL  Error: [security_exception]: Authentication finally failed for REST request'] }],
+      pods: [{ match: { namespace: 'logclaw-inst-osauth', labels: { app: 'opensearch-dashboards' } }, mode: 'crashLoop', delay: 1, period: 5, logs: ['FATAL  Error: [security_exception]: Authentication finally failed for REST request'] }],
     });
-    const auth = await install(ws, 'inst-os', ['--only', 'opensearch-dashboards']);
+    const auth = await install(ws, 'inst-osauth', ['--only', 'opensearch-dashboards']);
     expect(auth.code, auth.stdout).toBe(1);
     expect(auth.stderr).toContain('known problem: OpenSearch authentication failing');
     await cluster.removeScenario('inst-os-auth');
