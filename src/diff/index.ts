@@ -18,8 +18,8 @@ import { ensureDependencies } from '../charts/index.js';
 import { releaseName, renderChart, requireTenantFile, tenantNamespace, umbrellaDir } from '../render/index.js';
 import { parseRender } from '../manifests/parse.js';
 import { loadPlan, stateFiles, type LoadedRelease } from '../plan/load.js';
-import { OPERATORS_FILE, operatorsFiles, tenantInputs } from '../cluster/lifecycle.js';
-import { aliasOf } from '../safety/objects.js';
+import { OPERATORS_FILE, operatorsFiles, selectorOf, tenantInputs } from '../cluster/lifecycle.js';
+import { renderArgs } from '../tools/helmfile.js';
 import type { Helmfile } from '../tools/helmfile.js';
 import { assess, type FullAssessment } from '../safety/index.js';
 import { objectKey, objectRef, type KubeObject } from '../safety/objects.js';
@@ -84,7 +84,7 @@ export interface TenantDiff {
   /** Predicted objects of changed StatefulSets by `StatefulSet/namespace/name` (not serialised). */
   predicted?: Map<string, KubeObject>;
   /** helmfile mode: the loaded plan releases and the tenant's helmfile inputs (not serialised). */
-  plan?: { releases: LoadedRelease[]; helmfile: Helmfile; stateValues: string[]; env: Record<string, string>; dir: string };
+  plan?: { releases: LoadedRelease[]; helmfile: Helmfile; stateValues: string[]; stateValuesFiles: string[]; env: Record<string, string>; dir: string };
 }
 
 export interface DiffOptions {
@@ -142,22 +142,27 @@ async function renderTenant(o: DiffOptions, caps: Capabilities): Promise<Desired
 async function renderWithHelmfile(o: DiffOptions, caps: Capabilities, values: TenantValues, dir: string): Promise<Desired> {
   const { Helmfile } = await import('../tools/helmfile.js');
   const helmfile = await Helmfile.detect();
-  const { stateValues, env } = tenantInputs(o.root, o.tenantId);
-  const releases = await loadPlan(helmfile, { dir, cwd: o.root, excludeFiles: operatorsFiles(o.root, dir), stateValues, env });
+  const { stateValues, stateValuesFiles, env } = tenantInputs(o.root, o.tenantId);
+  const releases = await loadPlan(helmfile, { dir, cwd: o.root, excludeFiles: operatorsFiles(o.root, dir), stateValues, stateValuesFiles, helmBinary: o.helm.bin, env });
   const out: DesiredRelease[] = [];
   await pool(releases, 3, async (r) => {
     const chartDir = resolve(o.root, dirname(r.file), r.chart);
     if (existsSync(join(chartDir, 'Chart.yaml'))) await ensureDependencies(chartDir, o.helm);
-    const args = ['--file', r.file, '--no-color', '--selector', `name=${r.name},namespace=${r.namespace}`];
-    for (const v of stateValues) args.push('--state-values-set', v);
-    // the cluster's capabilities, as helm upgrade sees them
-    args.push('template', '--skip-tests', '--skip-deps', '--skip-needs', '--args', `--kube-version=${caps.kubeVersion} --api-versions=${caps.apiVersions.join(',')}`);
+    // as the lifecycle renders a release, plus the cluster's capabilities (what helm upgrade sees)
+    const args = renderArgs(helmfile, { file: r.file, helmBinary: o.helm.bin, stateValues, stateValuesFiles }, [selectorOf(r)], [
+      'template',
+      '--skip-tests',
+      '--skip-deps',
+      '--skip-needs',
+      '--args',
+      `--kube-version=${caps.kubeVersion} --api-versions=${caps.apiVersions.join(',')}`,
+    ]);
     const res = await helmfile.exec(args, { cwd: o.root, env, signal: o.signal });
     const objs = parseRender(res.stdout).objects.map((x) => asKube(x.obj));
     out.push({ name: r.name, namespace: r.namespace, chartDir, valuesFiles: [], stateFile: r.file, ...splitHooks(objs) });
   });
   out.sort((a, b) => releases.findIndex((r) => r.name === a.name && r.namespace === a.namespace) - releases.findIndex((r) => r.name === b.name && r.namespace === b.namespace));
-  return { mode: 'helmfile', values, releases: out, plan: { releases, helmfile, stateValues, env, dir } };
+  return { mode: 'helmfile', values, releases: out, plan: { releases, helmfile, stateValues, stateValuesFiles, env, dir } };
 }
 
 async function withNamespace(api: KubeApi, o: KubeObject, namespace: string): Promise<KubeObject> {
@@ -280,23 +285,18 @@ export async function diffTenant(o: DiffOptions): Promise<TenantDiff> {
     }
   }
 
-  // the tenant as installed (helm's stored values) and as the file says now
+  // the tenant as installed (helm's stored values) and as the file says now; in helmfile mode a disabled
+  // component is a release the upgrade uninstalls
+  const afterValues: TenantValues = desired.values;
   let beforeValues: TenantValues | undefined;
-  const afterValues: TenantValues = structuredClone(desired.values);
   if (desired.mode === 'umbrella') beforeValues = configs.get(releaseName(o.tenantId));
-  else if (configs.size) {
-    beforeValues = {};
-    for (const [name, cfg] of configs) {
-      const { global, ...component } = cfg as TenantValues & { global?: TenantValues['global'] };
-      if (global && !beforeValues.global) beforeValues.global = global;
-      beforeValues[aliasOf(name)] = { ...component, enabled: true };
-    }
-    for (const r of releases.filter((x) => x.removed)) {
-      const alias = aliasOf(r.name);
-      const cur = afterValues[alias];
-      afterValues[alias] = { ...(typeof cur === 'object' && cur ? cur : {}), enabled: false };
-    }
+  else {
+    const global = [...configs.values()].map((c) => c.global).find((g) => g !== undefined);
+    if (global) beforeValues = { global };
   }
+  const removedComponents = releases
+    .filter((r) => r.removed)
+    .map((r) => ({ name: r.name, objects: rows.filter((x) => x.release.name === r.name && x.release.namespace === r.namespace && x.live).map((x) => withoutManagedFields(x.live!)) }));
 
   // classify
   const actionOf = (r: Row): Action => {
@@ -317,6 +317,7 @@ export async function diffTenant(o: DiffOptions): Promise<TenantDiff> {
       },
       desired: rows.flatMap((r) => (r.predicted ? [r.predicted] : [])),
       live: rows.flatMap((r) => (r.live ? [r.live] : [])),
+      removedComponents,
     },
   );
   const verdictOf = new Map(assessment.objects.map((v) => [v.object, v.verdict]));
@@ -342,7 +343,7 @@ export async function diffTenant(o: DiffOptions): Promise<TenantDiff> {
     return d;
   });
   const kindOrder = (d: ObjectDiff) => `${d.release}\0${d.kind}\0${d.namespace ?? ''}\0${d.name}`;
-  objects.sort((a, b) => kindOrder(a).localeCompare(kindOrder(b)));
+  objects.sort((a, b) => (kindOrder(a) < kindOrder(b) ? -1 : kindOrder(a) > kindOrder(b) ? 1 : 0));
   for (const r of releases) r.changed = r.removed === true || objects.some((x) => x.release === r.id) || !r.installed;
   const count = (a: Action) => objects.filter((x) => x.action === a).length;
   const summary = { create: count('create'), update: count('update'), delete: count('delete'), unchanged };

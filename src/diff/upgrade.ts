@@ -103,6 +103,7 @@ export async function applyUpgrade(o: ApplyOptions): Promise<UpgradeResult> {
     hub,
     env: plan?.env,
     stateValues: plan?.stateValues,
+    stateValuesFiles: plan?.stateValuesFiles,
     mode: 'sync',
     deadline,
     signal: o.signal,

@@ -201,6 +201,19 @@ function tenantRules(changes: ObjectChange[], ctx: SafetyContext): Finding[] {
       fix: `keep namespace ${b.namespace}`,
     });
   }
+  const name = a?.tenantId ?? b?.tenantId ?? '-';
+  for (const c of ctx.removedComponents ?? []) {
+    const lossy = c.objects.flatMap(deleteRules).filter(storageKinds);
+    out.push({
+      ...tenantObj(name),
+      verdict: lossy.length ? 'data-loss' : 'disruptive',
+      field: `release ${c.name}`,
+      message: lossy.length
+        ? `component ${c.name} disabled: its release is uninstalled with data (${lossy.map((f) => f.object).join(', ')}) that is deleted or left unserved`
+        : `component ${c.name} disabled: its release is uninstalled`,
+      fix: lossy.length ? `keep ${c.name} enabled; back up its data, then disable it with --force` : undefined,
+    });
+  }
   const bv = b?.values;
   const av = a?.values;
   if (bv && av) {
@@ -209,7 +222,6 @@ function tenantRules(changes: ObjectChange[], ctx: SafetyContext): Finding[] {
       if (enabled(bv, alias) !== true || enabled(av, alias) !== false) continue;
       const deleted = changes.filter((c) => c.before && !c.after && componentOf(c.before) === alias).map((c) => c.before!);
       const lossy = deleted.flatMap(deleteRules).filter(storageKinds);
-      const name = a?.tenantId ?? b?.tenantId ?? '-';
       out.push({
         ...tenantObj(name),
         verdict: lossy.length ? 'data-loss' : 'disruptive',

@@ -62,6 +62,11 @@ export interface SafetyContext {
   desired?: KubeObject[];
   /** Every live object, for cross-object facts. Defaults to the changes' `before`. */
   live?: KubeObject[];
+  /**
+   * Components whose release the upgrade uninstalls (helmfile mode: one release per component), with the live
+   * objects the release holds. Their storage decides between disruptive and data-loss.
+   */
+  removedComponents?: Array<{ name: string; objects: KubeObject[] }>;
   /** Replicas of the OpenSearch indices; default: the highest number_of_replicas in the desired index templates, else 1. */
   indexReplicas?: number;
 }

@@ -353,6 +353,14 @@ describe('components and tenant identity', () => {
     expect(a.findings.find((x) => x.field === 'ticketingAgent.enabled')!.verdict).toBe('disruptive');
     expect(a.blocking).toEqual([]);
   });
+  it('a component whose release is uninstalled (helmfile mode): data loss with storage, disruptive without', () => {
+    const a = only([], { tenant: { after: { tenantId: 'acme' } }, removedComponents: [{ name: 'opensearch', objects: [statefulSet()] }, { name: 'ticketing-agent', objects: [deployment()] }] });
+    expect(a.findings.map((f) => [f.field, f.verdict])).toEqual([
+      ['release opensearch', 'data-loss'],
+      ['release ticketing-agent', 'disruptive'],
+    ]);
+    expect(a.findings[0]!.message).toContain(`StatefulSet ${NS}/search`);
+  });
   it('a changed tenantId or namespace is immutable', () => {
     const a = only([], { tenant: { before: { tenantId: 'acme', namespace: 'logclaw-acme' }, after: { tenantId: 'acme2', namespace: 'logclaw-acme2' } } });
     expect(a.blocking.map((f) => f.field)).toEqual(['global.tenantId', 'namespace']);
