@@ -12,7 +12,7 @@ import { cleanup, getCluster, prepareOperators, stopOwnCluster, workspace, type 
 
 let cluster: Cluster;
 let ws: Workspace;
-const kubectl = (...args: string[]) => execFileSync('kubectl', ['--kubeconfig', ws.kubeconfig, '--context', 'kind-lc-dev', ...args], { encoding: 'utf8' });
+const kubectl = (...args: string[]) => execFileSync('kubectl', ['--kubeconfig', ws.kubeconfig, '--context', 'kind-lc-dev', ...args], { encoding: 'utf8', stdio: 'pipe' });
 
 beforeAll(async () => {
   await prepareOperators();
@@ -119,7 +119,7 @@ describe('logclaw dev up', () => {
     expect(code).toBe(130);
     expect(err).toMatch(/interrupted/);
     // no helm or helmfile process of that run is left behind
-    const ps = execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' });
+    const ps = execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8', stdio: 'pipe' });
     expect(ps.split('\n').filter((l) => /helmfile .*logclaw-dev-two|helm .*logclaw-dev-two/.test(l))).toEqual([]);
     const again = await ws.run(['dev', 'up', '--tenant', 'dev-two', '--cluster', 'lc-dev', '--json']);
     expect(again.code, again.stderr).toBe(0);

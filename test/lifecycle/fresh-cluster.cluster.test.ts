@@ -12,7 +12,7 @@ import { cleanup, prepareOperators, workspace, type Workspace } from './cluster.
 let cluster: Cluster;
 let ws: Workspace;
 const FAST = { LOGCLAW_FAIL_GRACE: '3s' };
-const kubectl = (...args: string[]) => execFileSync('kubectl', ['--kubeconfig', ws.kubeconfig, '--context', cluster.context, ...args], { encoding: 'utf8' });
+const kubectl = (...args: string[]) => execFileSync('kubectl', ['--kubeconfig', ws.kubeconfig, '--context', cluster.context, ...args], { encoding: 'utf8', stdio: 'pipe' });
 
 beforeAll(async () => {
   await prepareOperators();

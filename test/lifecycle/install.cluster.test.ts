@@ -13,7 +13,7 @@ let ws: Workspace;
 let ws4: Workspace;
 const FAST = { LOGCLAW_FAIL_GRACE: '3s' };
 
-const kubectl = (...args: string[]) => execFileSync('kubectl', ['--kubeconfig', ws.kubeconfig, '--context', cluster.context, ...args], { encoding: 'utf8' });
+const kubectl = (...args: string[]) => execFileSync('kubectl', ['--kubeconfig', ws.kubeconfig, '--context', cluster.context, ...args], { encoding: 'utf8', stdio: 'pipe' });
 const install = (w: Workspace, tenant: string, extra: string[] = [], env: Record<string, string> = {}) =>
   w.run(['install', '--tenant', tenant, '--kube-context', cluster.context, ...extra], { env: { ...FAST, ...env } });
 
