@@ -79,7 +79,7 @@ describe('@kubernetes/client-node through the fault proxy', () => {
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
     const port = (server.address() as AddressInfo).port;
     const body = await eventually('health through client-node port-forward', async () => {
-      const res = await fetch(`http://127.0.0.1:${port}/health`, { headers: { connection: 'close' } });
+      const res = await fetch(`http://127.0.0.1:${port}/health`, { headers: { connection: 'close' }, signal: AbortSignal.timeout(3000) });
       return res.ok ? res.json() : undefined;
     }, 20_000, 500);
     expect(body).toEqual({ ok: true });

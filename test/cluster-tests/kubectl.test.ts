@@ -133,7 +133,7 @@ describe('simulated control plane with kubectl', () => {
         void pf.then((r) => reject(new Error(`port-forward exited: ${r.stderr}`)));
       });
       const health = await eventually('forwarded health', async () => {
-        const res = await fetch(`http://127.0.0.1:${local}/health`);
+        const res = await fetch(`http://127.0.0.1:${local}/health`, { signal: AbortSignal.timeout(3000) });
         return res.ok ? res.json() : undefined;
       });
       expect(health).toEqual({ ok: true });

@@ -196,6 +196,9 @@ export async function startFaultProxy(upstream: string, tls: ProxyTls, logFile: 
   const server = createHttpsServer({ cert: tls.serverCert, key: tls.serverKey, ca: tls.ca, requestCert: true, rejectUnauthorized: false }, (req, res) => { void handler(req, res); });
   server.on('upgrade', (req, socket, head) => { void onUpgrade(req, socket, head); });
   server.keepAliveTimeout = 60_000;
+  // Upgraded (exec / port-forward) sockets are not closed by closeAllConnections(); track them all.
+  const sockets = new Set<Duplex>();
+  server.on('connection', (sock) => { sockets.add(sock); sock.on('close', () => sockets.delete(sock)); });
   await new Promise<void>((resolve, reject) => { server.once('error', reject); server.listen(port, '127.0.0.1', () => resolve()); });
   const actual = (server.address() as AddressInfo).port;
   return {
@@ -205,7 +208,12 @@ export async function startFaultProxy(upstream: string, tls: ProxyTls, logFile: 
     get faults() { return current; },
     setFaults(f: Faults) { current = { ...f }; random = rng(current.seed ?? Date.now()); },
     records() { return readRecords(logFile); },
-    close: () => new Promise<void>((resolve) => { server.close(() => resolve()); server.closeAllConnections(); agent.destroy(); }),
+    close: () => new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+      for (const sock of sockets) sock.destroy();
+      agent.destroy();
+    }),
   };
 }
 

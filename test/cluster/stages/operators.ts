@@ -103,7 +103,6 @@ ${strimziReady}
   clusterId: {{ printf "sim-%s" (.metadata.uid | trunc 8) | Quote }}
   kafkaVersion: {{ or .spec.kafka.version "4.1.1" | Quote }}
   kafkaMetadataVersion: {{ or .spec.kafka.metadataVersion "4.1-IV1" | Quote }}
-  kafkaMetadataState: KRaft
   operatorLastSuccessfulVersion: "0.50.1"
   {{ $root := . }}
   listeners:
