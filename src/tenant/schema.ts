@@ -70,25 +70,31 @@ export function loadTenantSchema(file: string = tenantSchemaFile): Promise<Tenan
 }
 
 async function load(file: string): Promise<TenantSchema> {
-  let text: string;
   let stamp: string;
   try {
-    const st = statSync(file);
-    stamp = `${st.size}:${st.mtimeMs}`;
-    text = readFileSync(file, 'utf8');
+    stamp = schemaStamp(file);
   } catch (e) {
-    throw new LogclawError(`cannot read the tenant schema ${file}`, {
-      exitCode: ExitCode.missingPrerequisite,
-      hint: 'run `npm run gen:schemas` in the logclaw repository',
-      cause: e,
-    });
+    throw unreadable(file, e);
   }
+  // The text is read only when needed: a clean file is checked against the compact copy.
+  let text: string | undefined;
+  const readText = (): string => {
+    if (text === undefined) {
+      try {
+        text = readFileSync(file, 'utf8');
+      } catch (e) {
+        throw unreadable(file, e);
+      }
+    }
+    return text;
+  };
   let parsed: JsonSchema | undefined;
   const json = (): JsonSchema => {
     if (parsed === undefined) {
       try {
-        parsed = JSON.parse(text) as JsonSchema;
+        parsed = JSON.parse(readText()) as JsonSchema;
       } catch (e) {
+        if (e instanceof LogclawError) throw e;
         throw new LogclawError(`the tenant schema ${file} is not valid JSON`, { exitCode: ExitCode.missingPrerequisite, hint: 'run `npm run gen:schemas`', cause: e });
       }
     }
@@ -97,8 +103,23 @@ async function load(file: string): Promise<TenantSchema> {
   let compact: JsonSchema | undefined;
   const quick = (): JsonSchema => (compact ??= file === tenantSchemaFile ? quickSchema(stamp, json) : json());
   let validator: Promise<SchemaValidator> | undefined;
-  return { file, text, json, quick, validator: () => (validator ??= loadValidator(text, json)) };
+  return {
+    file,
+    get text() {
+      return readText();
+    },
+    json,
+    quick,
+    validator: () => (validator ??= loadValidator(readText(), json)),
+  };
 }
+
+const unreadable = (file: string, e: unknown): LogclawError =>
+  new LogclawError(`cannot read the tenant schema ${file}`, {
+    exitCode: ExitCode.missingPrerequisite,
+    hint: 'run `npm run gen:schemas` in the logclaw repository',
+    cause: e,
+  });
 
 /**
  * The compact schema for the quick check: a third of the text, so the start-up of `tenant validate`
