@@ -8,7 +8,7 @@
 // Usage: npm run bench [-- --runs 21]   (build first: npm run build)
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir, cpus } from 'node:os';
+import { tmpdir, cpus, loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -73,7 +73,7 @@ const m = Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, median(
 const ratio = (x) => (x / m.base).toFixed(2);
 const ok = (b) => (b ? 'ok' : 'OVER');
 const line = (label, ms, extra) => process.stdout.write(`${label.padEnd(44)} ${ms.toFixed(1).padStart(8)} ms  ${extra}\n`);
-process.stdout.write(`logclaw CLI benchmark: node ${process.version}, ${cpus().length} cores, ${runs} runs, medians\n`);
+process.stdout.write(`logclaw CLI benchmark: node ${process.version}, ${cpus().length} cores, ${runs} runs, medians; load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}\n`);
 line('node -e 0', m.base, '1.00×');
 line('logclaw --version', m.version, `${ratio(m.version)}×  (target ≤ 1.3×) ${ok(m.version / m.base <= 1.3)}`);
 line('logclaw tenant validate <one file>', m.one, `${ratio(m.one)}×  (target ≤ 1.8×) ${ok(m.one / m.base <= 1.8)}`);
