@@ -65,15 +65,27 @@ for (let i = 0; i < runs; i++) {
     line('60-replica Deployment rolled out', fmt(Date.now() - w));
     const loaded = rss();
     mem = { idle, loaded };
-    // 3. Umbrella install, when the charts exist.
+    // 3. Umbrella install, when the charts exist: operator stand-ins first (their CRDs), then the
+    //    tenant namespace pre-created with Helm's ownership metadata (the chart renders it too).
     const umbrella = join(root, 'charts', 'logclaw-tenant');
-    const tenant = ['gitops/tenants/tenant-dev-local.yaml', 'examples/tenant-dev-local.yaml'].map((p) => join(root, p)).find(existsSync);
+    const tenant = join(root, 'gitops', 'tenants', 'tenant-dev-local.yaml');
     const tools = join(root, '.tools', 'tools.json');
-    if (existsSync(join(umbrella, 'Chart.yaml')) && tenant && existsSync(tools)) {
+    if (existsSync(join(umbrella, 'Chart.yaml')) && existsSync(tenant) && existsSync(tools)) {
       const helm = JSON.parse(readFileSync(tools, 'utf8')).helm3.path;
+      const { prepareOperatorCharts } = await import(join(root, 'test', 'fixtures', 'operators', 'prepare.mjs'));
+      const o = Date.now();
+      for (const [name, dir] of Object.entries(prepareOperatorCharts())) {
+        spawnSync(helm, ['upgrade', '--install', name, dir, '-n', `op-${name}`, '--create-namespace', '--wait', '--timeout', '180s', '--kubeconfig', c.kubeconfig], { encoding: 'utf8' });
+      }
+      line('operator stand-ins installed (6 charts, CRDs)', fmt(Date.now() - o));
+      const ns = 'logclaw-dev-local';
+      const k = (...a) => spawnSync('kubectl', ['--kubeconfig', c.kubeconfig, ...a], { encoding: 'utf8' });
+      k('create', 'namespace', ns);
+      k('label', 'namespace', ns, 'app.kubernetes.io/managed-by=Helm');
+      k('annotate', 'namespace', ns, 'meta.helm.sh/release-name=bench', `meta.helm.sh/release-namespace=${ns}`);
       const h = Date.now();
-      const r = spawnSync(helm, ['install', 'bench', umbrella, '-n', 'logclaw-bench', '--create-namespace', '-f', tenant, '--wait', '--timeout', '120s', '--kubeconfig', c.kubeconfig], { encoding: 'utf8' });
-      line('helm install --wait umbrella (dev-local)', r.status === 0 ? fmt(Date.now() - h) : `failed`, 'target ≤ 30 s');
+      const r = spawnSync(helm, ['install', 'bench', umbrella, '-n', ns, '-f', tenant, '--wait', '--timeout', '300s', '--kubeconfig', c.kubeconfig], { encoding: 'utf8' });
+      line('helm install --wait umbrella (dev-local)', r.status === 0 ? fmt(Date.now() - h) : 'failed', 'target ≤ 30 s (time scale 0.01)');
       if (r.status !== 0) console.log(`  ${r.stderr.trim().split('\n').slice(-3).join('\n  ')}`);
     } else {
       line('helm install --wait umbrella (dev-local)', 'skipped', '(umbrella chart or tenant-dev-local.yaml missing)');
