@@ -70,7 +70,7 @@ try {
   });
 
   // an independent observer: when does each tenant object become ready?
-  const api = await KubeApi.connect({ context: cluster.context, kubeconfig });
+  const api = await KubeApi.connect({ context: cluster.context, kubeconfig, userAgent: 'bench-observer' });
   const hub = new WatchHub(api);
   const readyAt = new Map();
   for (const [apiVersion, kind] of [['apps/v1', 'Deployment'], ['apps/v1', 'StatefulSet'], ['batch/v1', 'Job'], ['kafka.strimzi.io/v1beta2', 'Kafka'], ['kafka.strimzi.io/v1beta2', 'KafkaNodePool'], ['kafka.strimzi.io/v1beta2', 'KafkaTopic'], ['kafka.strimzi.io/v1beta2', 'KafkaUser']]) {
@@ -144,6 +144,7 @@ try {
   const lines = [
     `logclaw dev up on the test cluster, time scale ${timeScale} (1 scenario second = ${(timeScale * 1000).toFixed(0)} ms), ${all.length} releases, ${objects} awaited objects`,
     `  wall time (tools check, cluster, operators, tenant)   ${f(wall)}`,
+    ...s.phases.map((p) => `    ${p.phase.padEnd(50)} ${f(p.seconds * 1000)}`),
     `  operators + tenant phases (total)                    ${f(total)}`,
     `  critical path of the DAG (measured install + ready)  ${f(critical)}      total ÷ critical path = ${(total / critical).toFixed(2)}   (target ≤ 1.15)`,
     `  serial sum (sequential helmfile apply)               ${f(serial)}      total ÷ serial sum    = ${(total / serial).toFixed(2)}`,

@@ -13,6 +13,8 @@ import type { KubeObject } from '../readiness/types.js';
 export interface KubeTarget {
   context: string;
   kubeconfig?: string;
+  /** User-Agent of the requests (default logclaw/<version>). */
+  userAgent?: string;
 }
 
 export interface ObjectRef {
@@ -133,7 +135,7 @@ export class KubeApi {
     const signals = [init.signal, init.timeoutMs === null ? undefined : AbortSignal.timeout(init.timeoutMs ?? REQUEST_TIMEOUT_MS)].filter(Boolean) as AbortSignal[];
     return this.undici.fetch(`${this.server}${path}`, {
       method: init.method,
-      headers: { ...this.headers, 'User-Agent': USER_AGENT, Accept: init.accept ?? 'application/json', ...(init.body !== undefined ? { 'Content-Type': init.contentType ?? 'application/json' } : {}) },
+      headers: { ...this.headers, 'User-Agent': this.target.userAgent ?? USER_AGENT, Accept: init.accept ?? 'application/json', ...(init.body !== undefined ? { 'Content-Type': init.contentType ?? 'application/json' } : {}) },
       body: init.body,
       dispatcher: this.dispatcher as never,
       signal: signals.length > 1 ? AbortSignal.any(signals) : signals[0],
