@@ -214,6 +214,12 @@ export async function installOperators(o: PlanOptions, ctl: Ctl): Promise<{ resu
   const releases = await loadPlan(o.helmfile, { dir: o.helmfileDir, cwd: o.cwd, files, environment: o.environment, helmBinary: o.helm.bin, env: o.env });
   const refreshed: string[] = [];
   const crdsOf = new Map<string, KubeObject[]>();
+  // the cluster's CRDs, listed once for every operator release
+  let live: Promise<Map<string, KubeObject>> | undefined;
+  const liveCrds = () =>
+    (live ??= o.session.api!
+      .list({ apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition' }, { signal: ctl.signal })
+      .then((l) => new Map(l.items.map((c) => [c.metadata!.name!, c]))));
   const extraAwait = async (r: { id: string }): Promise<AwaitRef[]> =>
     (crdsOf.get(r.id) ?? []).map((c) => ({ apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', name: c.metadata!.name! }));
   const pc = planContext({ ...o, stateValues: undefined, stateValuesFiles: undefined }, ctl, { extraAwait });
@@ -224,7 +230,7 @@ export async function installOperators(o: PlanOptions, ctl: Ctl): Promise<{ resu
     isCurrent: async (r, signal) => {
       const crds = await chartCrds(o, r as LoadedRelease, signal);
       crdsOf.set(r.id, crds);
-      const stale = await refreshCrds(o, r as LoadedRelease, crds, ctl);
+      const stale = await refreshCrds(o, r as LoadedRelease, crds, ctl, liveCrds);
       refreshed.push(...stale);
       return stale.length === 0 && (await baseHooks.isCurrent!(r, signal));
     },
@@ -235,13 +241,14 @@ export async function installOperators(o: PlanOptions, ctl: Ctl): Promise<{ resu
 }
 
 /** Re-apply CRDs that are in the chart but missing (after a first install) or different in the cluster. */
-async function refreshCrds(o: PlanOptions, r: LoadedRelease, crds: KubeObject[], ctl: Ctl): Promise<string[]> {
+async function refreshCrds(o: PlanOptions, r: LoadedRelease, crds: KubeObject[], ctl: Ctl, liveCrds: () => Promise<Map<string, KubeObject>>): Promise<string[]> {
   const api = o.session.api;
   if (!api || !crds.length) return [];
   const installed = (await api.list({ apiVersion: 'v1', kind: 'Secret', namespace: r.namespace }, { labelSelector: `owner=helm,name=${r.name}`, signal: ctl.signal }).catch(() => ({ items: [] }))).items.length > 0;
   const stale: KubeObject[] = [];
+  const cluster = await liveCrds();
   for (const crd of crds) {
-    const live = await api.get({ apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', name: crd.metadata!.name! }, ctl.signal);
+    const live = cluster.get(crd.metadata!.name!);
     if (!live) {
       if (installed) stale.push(crd);
     } else if (crdFingerprint(live) !== crdFingerprint(crd)) stale.push(crd);
