@@ -41,8 +41,18 @@ export function formatPretty(r: LintResult, out?: Output): string {
   const perRender = s.renderMs.length ? Math.round(s.renderMs.reduce((a, b) => a + b, 0) / s.renderMs.length) : 0;
   if (lines.length) lines.push('');
   if (r.waived.length) {
-    lines.push(st('bold', `policy exceptions (${r.waived.length}):`));
-    for (const w of r.waived) lines.push(`  ${w.object ? describeRef(w.object) : ''} ${st('bold', w.rule)}: ${w.reason}  ${st('dim', `${w.target ?? ''} ${location(w)}`)}`);
+    // One line per object, rule and reason, however many renders it appears in.
+    const groups = new Map<string, { w: (typeof r.waived)[number]; targets: Set<string> }>();
+    for (const w of r.waived) {
+      const key = `${w.object ? `${w.object.kind}/${w.object.name}` : ''}|${w.rule}|${w.reason}|${w.file ?? ''}`;
+      const g = groups.get(key) ?? { w, targets: new Set<string>() };
+      g.targets.add(w.target ?? '');
+      groups.set(key, g);
+    }
+    lines.push(st('bold', `policy exceptions (${groups.size}, waiving ${r.waived.length} finding(s)):`));
+    for (const { w, targets } of groups.values()) {
+      lines.push(`  ${w.object ? `${w.object.kind} ${w.object.name}` : ''} ${st('bold', w.rule)}: ${w.reason}  ${st('dim', `${location(w)} (${targets.size === 1 ? [...targets][0] : `${targets.size} renders`})`)}`);
+    }
   }
   for (const n of r.notes) lines.push(st('dim', `note: ${n}`));
   const verdict = errors ? st('red', `${errors} error(s)`) : st('green', 'no errors');

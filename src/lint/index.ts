@@ -11,7 +11,7 @@
  * Helm runs as child processes (the parallel part); YAML is parsed once per render and validation reuses
  * schemas loaded once per process.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { basename, join, relative } from 'node:path';
 import { parse as parseYaml } from 'yaml';
@@ -20,7 +20,8 @@ import { LogclawError } from '../errors.js';
 import { checkHelmfile, loadHelmfile } from '../helmfile/index.js';
 import { CrdCatalog } from '../manifests/crds.js';
 import { KubeSchemas } from '../manifests/kube-schema.js';
-import { validateRender } from '../manifests/index.js';
+import { SCHEMA_RULES, validateRender } from '../manifests/index.js';
+import { parseRender } from '../manifests/parse.js';
 import { RELEASE_NAME_LIMIT } from '../manifests/domain/names.js';
 import { OperatorCatalog } from '../manifests/operators.js';
 import { isRecord, type Finding, type WaivedFinding } from '../manifests/types.js';
@@ -182,6 +183,18 @@ export async function runLint(o: LintOptions): Promise<LintResult> {
   stats.tenants = tenants.length;
   findings.push(...(await tenantValidation(root, tenants.map((t) => t.file), notes)));
 
+  // Manifests applied from gitops/ as they are (Argo CD ApplicationSet, AppProject...): schemas only.
+  if (!o.tenants?.length) {
+    for (const file of gitopsManifests(root)) {
+      const rel = relative(root, file);
+      const parsed = parseRender(readFileSync(file, 'utf8'), () => ({ chart: '', file: rel }));
+      for (const f of parsed.findings) findings.push({ ...f, chart: undefined, target: 'gitops' });
+      if (!parsed.objects.length) continue;
+      const v = validateRender(parsed.objects, { namespace: '', release: '', kube, crds, target: 'gitops', onlyRules: new Set(SCHEMA_RULES) });
+      findings.push(...v.findings.map((f) => ({ ...f, chart: undefined })));
+    }
+  }
+
   // Dependencies (depth first, shared between charts).
   const done = new Map<string, Promise<DependencyBuildResult[]>>();
   const broken = new Set<string>();
@@ -281,6 +294,23 @@ export async function runLint(o: LintOptions): Promise<LintResult> {
   const cpu = process.cpuUsage(cpuStart);
   stats.cpuMs = Math.round((cpu.user + cpu.system) / 1000);
   return { findings: sortFindings(findings), waived, stats, notes };
+}
+
+/** YAML files under gitops/ except the tenant values files (gitops/tenants/). */
+function gitopsManifests(root: string): string[] {
+  const dir = join(root, 'gitops');
+  const out: string[] = [];
+  const walk = (d: string) => {
+    if (!existsSync(d)) return;
+    for (const e of readdirSync(d, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      const p = join(d, e.name);
+      if (e.isDirectory()) {
+        if (p !== join(dir, 'tenants') && !e.name.startsWith('.')) walk(p);
+      } else if (/\.ya?ml$/.test(e.name)) out.push(p);
+    }
+  };
+  walk(dir);
+  return out;
 }
 
 const sevRank = (s: string) => (s === 'error' ? 0 : 1);

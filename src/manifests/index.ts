@@ -116,10 +116,11 @@ export function validateRender(objects: RenderedObject[], ctx: ValidationContext
   const emit = (i: ObjectIssue) => {
     if (want(i.rule)) issues.push(i);
   };
-  if (!ctx.onlyRules) {
+  if (!ctx.onlyRules || SCHEMA_RULES.some((r) => ctx.onlyRules!.has(r))) {
     for (const ro of objects) schemaIssues(ro, ctx, issues);
     duplicates(objects, ctx, issues);
   }
+  if (ctx.onlyRules && !ctx.onlyRules.has('name-too-long')) return finish(objects, issues, ctx, want);
   const model = buildModel(objects);
   const dctx = { namespace: ctx.namespace, release: ctx.release, environment: ctx.environment, objectStorageProvider: ctx.objectStorageProvider };
   if (!ctx.onlyRules) {
@@ -132,7 +133,13 @@ export function validateRender(objects: RenderedObject[], ctx: ValidationContext
     checkNetwork(model, dctx, emit);
   }
   checkNames(model, emit);
+  return finish(objects, issues, ctx, want);
+}
 
+/** Schema rules only (gitops manifests that are applied as they are, not rendered per tenant). */
+export const SCHEMA_RULES = ['k8s-schema', 'k8s-api-not-served', 'crd-schema', 'crd-version-not-served', 'crd-version-deprecated', 'unknown-kind', 'object-invalid', 'duplicate-object'];
+
+function finish(objects: RenderedObject[], issues: ObjectIssue[], ctx: ValidationContext, want: (rule: string) => boolean): ValidationResult {
   const findings: Finding[] = [];
   const waived: WaivedFinding[] = [];
   const toFinding = (i: ObjectIssue): Finding => ({

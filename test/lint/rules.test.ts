@@ -133,6 +133,8 @@ describe.each(helms)('lint rules under $name', (h) => {
     expect(by('helm-lint')[0]!.message).toMatch(/port/);
     expect(by('operator-crds-unavailable')[0]!.message).toMatch(/v1\.17\.0.*cert-manager-v1\.16\.1/);
     expect(by('release-name-too-long')[0]!.target).toBe('longest tenantId (50 characters)');
+    // manifests applied from gitops/ as they are: schema-checked against the Argo CD CRDs
+    expect(by('crd-schema')).toEqual([expect.objectContaining({ target: 'gitops', file: 'gitops/argocd/appproject.yaml', path: 'spec.destination', object: expect.objectContaining({ kind: 'AppProject' }) })]);
   });
 
   it('the longest tenantId render reports names that only short ids fit', () => {
