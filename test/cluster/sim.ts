@@ -102,13 +102,17 @@ async function main(): Promise<void> {
   let stopping = false;
   const proxies = new Map<string, FaultProxy>();
   const stoppers: (() => void)[] = [];
+  const settle = (p: Promise<unknown> | undefined, ms: number) =>
+    Promise.race([Promise.resolve(p).catch(() => {}), new Promise((r) => setTimeout(r, ms).unref())]);
   const stop = async (code = 0) => {
     if (stopping) return;
     stopping = true;
     log('stopping');
-    for (const s of stoppers) s();
-    for (const p of proxies.values()) await p.close().catch(() => {});
-    await control?.close();
+    // Whatever hangs, the components go and the process exits.
+    setTimeout(() => { for (const p of cp?.procs ?? []) p.child.kill('SIGKILL'); process.exit(code); }, 45_000).unref();
+    for (const s of stoppers) { try { s(); } catch { /* already stopped */ } }
+    await settle(Promise.all([...proxies.values()].map((p) => p.close())), 2000);
+    await settle(control?.close(), 2000);
     if (cp) await cp.stop(Boolean(values.dir) || code !== 0);
     if (cp && code !== 0) process.stderr.write(`sim: logs kept in ${cp.dir}/logs\n`);
     if (values['state-file']) rmSync(values['state-file'], { force: true });
