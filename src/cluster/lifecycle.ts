@@ -10,7 +10,7 @@ import type { Helm } from '../tools/helm.js';
 import { renderArgs, type Helmfile } from '../tools/helmfile.js';
 import { Kind } from '../tools/kind.js';
 import { loadPlan, stateFiles, type LoadedRelease } from '../plan/load.js';
-import { select } from '../plan/dag.js';
+import { select, type PlanRelease } from '../plan/dag.js';
 import { planError, type ClusterPlanContext, type Progress } from '../plan/index.js';
 import type { PlanResult } from '../plan/execute.js';
 import type { KubeObject } from '../readiness/types.js';
@@ -213,26 +213,43 @@ export async function installOperators(o: PlanOptions, ctl: Ctl): Promise<{ resu
   // cluster-wide: no tenant state values
   const releases = await loadPlan(o.helmfile, { dir: o.helmfileDir, cwd: o.cwd, files, environment: o.environment, helmBinary: o.helm.bin, env: o.env });
   const refreshed: string[] = [];
-  const crdsOf = new Map<string, KubeObject[]>();
-  // the cluster's CRDs, listed once for every operator release
-  let live: Promise<Map<string, KubeObject>> | undefined;
-  const liveCrds = () =>
-    (live ??= o.session.api!
+  const crdsOf = new Map<string, Promise<KubeObject[]>>();
+  const fresh = new Set<string>();
+  const listCrds = () =>
+    o.session.api!
       .list({ apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition' }, { signal: ctl.signal })
-      .then((l) => new Map(l.items.map((c) => [c.metadata!.name!, c]))));
-  const extraAwait = async (r: { id: string }): Promise<AwaitRef[]> =>
-    (crdsOf.get(r.id) ?? []).map((c) => ({ apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', name: c.metadata!.name! }));
+      .then((l) => new Map(l.items.map((c) => [c.metadata!.name!, c])));
+  // the cluster's CRDs before any install, listed once for every installed operator release
+  let live: Promise<Map<string, KubeObject>> | undefined;
+  const liveCrds = () => (live ??= listCrds());
+  const extraAwait = async (r: PlanRelease): Promise<AwaitRef[]> => {
+    const crds = await (crdsOf.get(r.id) ?? Promise.resolve([]));
+    if (fresh.has(r.id) && o.session.api) {
+      // a first install: helm created the CRDs it did not find and skipped those that existed (maybe older)
+      const stale = await refreshCrds(o, r as LoadedRelease, crds, ctl, await listCrds(), true);
+      refreshed.push(...stale);
+    }
+    return crds.map((c) => ({ apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', name: c.metadata!.name! }));
+  };
   const pc = planContext({ ...o, stateValues: undefined, stateValuesFiles: undefined }, ctl, { extraAwait });
   const baseHooks = (await import('../plan/index.js')).releaseHooks(pc);
   const { executePlan } = await import('../plan/execute.js');
   const result = await executePlan(releases, {
     ...baseHooks,
     isCurrent: async (r, signal) => {
-      const crds = await chartCrds(o, r as LoadedRelease, signal);
+      const current = await baseHooks.isCurrent!(r, signal);
+      // rendered while helm installs (a first install) or before it upgrades (CRDs refreshed first)
+      const crds = chartCrds(o, r as LoadedRelease, signal);
+      crds.catch(() => undefined);
       crdsOf.set(r.id, crds);
-      const stale = await refreshCrds(o, r as LoadedRelease, crds, ctl, liveCrds);
+      const installed = (baseHooks.revisionsBefore(r.id) ?? []).length > 0;
+      if (!installed || !o.session.api) {
+        fresh.add(r.id);
+        return false;
+      }
+      const stale = await refreshCrds(o, r as LoadedRelease, await crds, ctl, await liveCrds(), true);
       refreshed.push(...stale);
-      return stale.length === 0 && (await baseHooks.isCurrent!(r, signal));
+      return stale.length === 0 && current;
     },
   }, { signal: ctl.signal, installConcurrency: o.installConcurrency, onEvent: (e) => pc.progress?.event?.(e) });
   if (!result.ok && !result.interrupted) throw planError(result);
@@ -241,12 +258,10 @@ export async function installOperators(o: PlanOptions, ctl: Ctl): Promise<{ resu
 }
 
 /** Re-apply CRDs that are in the chart but missing (after a first install) or different in the cluster. */
-async function refreshCrds(o: PlanOptions, r: LoadedRelease, crds: KubeObject[], ctl: Ctl, liveCrds: () => Promise<Map<string, KubeObject>>): Promise<string[]> {
+async function refreshCrds(o: PlanOptions, r: LoadedRelease, crds: KubeObject[], ctl: Ctl, cluster: Map<string, KubeObject>, installed: boolean): Promise<string[]> {
   const api = o.session.api;
   if (!api || !crds.length) return [];
-  const installed = (await api.list({ apiVersion: 'v1', kind: 'Secret', namespace: r.namespace }, { labelSelector: `owner=helm,name=${r.name}`, signal: ctl.signal }).catch(() => ({ items: [] }))).items.length > 0;
   const stale: KubeObject[] = [];
-  const cluster = await liveCrds();
   for (const crd of crds) {
     const live = cluster.get(crd.metadata!.name!);
     if (!live) {

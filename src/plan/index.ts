@@ -136,7 +136,7 @@ export async function awaitOrExplain(pc: ClusterPlanContext, label: string, refs
   }
 }
 
-export function releaseHooks(pc: ClusterPlanContext): ReleaseHooks {
+export function releaseHooks(pc: ClusterPlanContext): ReleaseHooks & { revisionsBefore(id: string): HelmRelease[] | undefined } {
   const target = (r: PlanRelease) => ({
     file: r.file,
     kubeContext: pc.kubeContext,
@@ -151,6 +151,7 @@ export function releaseHooks(pc: ClusterPlanContext): ReleaseHooks {
   const before = new Map<string, HelmRelease[]>();
   const after = new Map<string, HelmRelease>();
   return {
+    revisionsBefore: (id) => before.get(id),
     isCurrent: async (r, signal) => {
       if (!pc.api || isDryRun()) return false;
       const revisions = await releaseRevisions(pc.api, r.namespace, r.name, signal).catch(() => undefined);
