@@ -11,7 +11,9 @@ import { basename, join } from 'node:path';
 import { promisify } from 'node:util';
 import { parseAllDocuments } from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { ensureDependencies } from '../../src/charts/index.js';
 import { checkHelmfile, loadHelmfile } from '../../src/helmfile/index.js';
+import { Helm } from '../../src/tools/helm.js';
 import { HELM3, repoRoot } from '../helpers/tools.js';
 import { ciFile, readValues } from './lib.js';
 
@@ -123,6 +125,10 @@ describe.skipIf(!helmfile)('rendered by the real helmfile', () => {
     const ns = `logclaw-${t.global.tenantId}`;
     const releases = new Map<Phase, Built>();
     beforeAll(async () => {
+      // `helmfile template --skip-deps` below renders the charts in place: build their file://
+      // dependencies first, as logclaw does before it runs helmfile (a fresh clone has none).
+      const helm = await Helm.detect(HELM3);
+      for (const phase of Object.keys(PHASES) as Phase[]) await ensureDependencies(join(repoRoot, 'charts', `logclaw-${phase}`), helm);
       const built = await build(TENANT, { LOGCLAW_TENANT: t.global.tenantId, LOGCLAW_TENANT_FILE: file });
       for (const phase of Object.keys(PHASES) as Phase[]) releases.set(phase, built.find((x) => x.name === phase)!);
     });
