@@ -72,3 +72,8 @@ export function failGraceMs(): number | undefined {
   const v = process.env.LOGCLAW_FAIL_GRACE;
   return v ? parseDuration(v) : undefined;
 }
+
+/** The helmfile environment (LOGCLAW_HELMFILE_ENVIRONMENT, e.g. `test` for the operator stand-ins); default none. */
+export function helmfileEnvironment(): string | undefined {
+  return process.env.LOGCLAW_HELMFILE_ENVIRONMENT || undefined;
+}

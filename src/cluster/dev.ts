@@ -14,6 +14,7 @@ import type { KubeObject } from '../readiness/types.js';
 import { devSecretNeeds, ensureDevSecrets, type EnsureResult } from './dev-secrets.js';
 import { isConflict, type KubeApi } from './api.js';
 import {
+  apiVersionsOf,
   ensureKindCluster,
   ensureZoneLabels,
   installOperators,
@@ -41,6 +42,8 @@ export interface DevUpOptions {
   kubeconfig?: string;
   signal: AbortSignal;
   failGraceMs?: number;
+  /** helmfile --environment (e.g. test: the operator stand-ins). */
+  environment?: string;
 }
 
 export interface DevUpState {
@@ -79,6 +82,7 @@ export function devUpPhases(o: DevUpOptions): { phases: Phase[]; state: DevUpSta
       deadline: state.deadline,
       failGraceMs: o.failGraceMs,
       env,
+      environment: o.environment,
       stateValues,
       stateValuesFiles: inputs.stateValuesFiles,
       awaited: state.awaited,
@@ -108,19 +112,23 @@ export function devUpPhases(o: DevUpOptions): { phases: Phase[]; state: DevUpSta
           state.session = await openSession(state.context, o.kubeconfig, ctl.signal);
           await ensureZoneLabels(state.session.api!, ctl);
         }
-        // read and render the tenant's releases while the operators install (no cluster needed)
-        background = (async () => {
-          const releases = await loadTenantPlan({ ...options(), tenant: o.tenant, only: o.only });
-          return { releases, rendered: await renderReleases(options(), releases, ctl.signal) };
-        })();
-        background.catch(() => undefined);
         return `${r.created ? 'created' : 'reused'} (context ${state.context})`;
       },
     },
     {
       title: 'operators',
       run: async (ctl) => {
-        const r = await installOperators(options(), ctl);
+        // read and render the tenant's releases while the operators install: the render is told the API
+        // versions of the operators' CRDs (their charts render them first), so gated custom resources appear
+        const r = await installOperators(options(), ctl, {
+          onCrds: (crds) => {
+            background = (async () => {
+              const releases = await loadTenantPlan({ ...options(), tenant: o.tenant, only: o.only });
+              return { releases, rendered: await renderReleases(options(), releases, ctl.signal, 3, apiVersionsOf(await crds)) };
+            })();
+            background.catch(() => undefined);
+          },
+        });
         state.operators = { releases: r.releases.map((x) => x.id), refreshed: r.refreshed, result: r.result, plan: r.releases };
         const current = r.result.outcomes.filter((x) => x.status === 'current').length;
         return `${r.releases.length} operator(s) ready${current ? ` (${current} already installed)` : ''}${r.refreshed.length ? `; refreshed ${r.refreshed.length} stale CRD(s)` : ''}`;

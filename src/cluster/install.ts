@@ -25,6 +25,7 @@ export interface InstallOptions {
   tools: ClusterTools;
   helmfileDir?: string;
   failGraceMs?: number;
+  environment?: string;
 }
 
 export interface InstallState {
@@ -46,6 +47,7 @@ export function installPhases(o: InstallOptions): { phases: Phase[]; state: Inst
     deadline: state.deadline,
     failGraceMs: o.failGraceMs,
     env: inputs.env,
+    environment: o.environment,
     stateValues: inputs.stateValues,
     stateValuesFiles: inputs.stateValuesFiles,
     tenant: o.tenant,

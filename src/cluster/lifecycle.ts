@@ -206,14 +206,39 @@ export const selectorOf = (r: { name: string; namespace: string }): string => (r
  * cluster's and re-applied (server-side) when missing or older — helm installs CRDs once and never upgrades
  * them — then every operator's Deployments Available and its CRDs Established.
  */
-export async function installOperators(o: PlanOptions, ctl: Ctl): Promise<{ result: PlanResult; refreshed: string[]; releases: LoadedRelease[] }> {
+/** `--api-versions` for helm: every served group/version (and /Kind) of these CRDs. */
+export function apiVersionsOf(crds: KubeObject[]): string[] {
+  const out = new Set<string>();
+  for (const c of crds) {
+    for (const v of (c.spec?.versions ?? []) as Array<{ name: string; served?: boolean }>) {
+      if (v.served === false) continue;
+      out.add(`${c.spec.group}/${v.name}`);
+      out.add(`${c.spec.group}/${v.name}/${c.spec.names?.kind}`);
+    }
+  }
+  return [...out].sort();
+}
+
+export async function installOperators(
+  o: PlanOptions,
+  ctl: Ctl,
+  hooks: { onCrds?: (crds: Promise<KubeObject[]>) => void } = {},
+): Promise<{ result: PlanResult; refreshed: string[]; releases: LoadedRelease[] }> {
   const files = operatorsFiles(o.cwd, o.helmfileDir);
   if (!files.length) throw new LogclawError(`no operators file (00-operators.yaml) in ${o.helmfileDir}`, { exitCode: ExitCode.missingPrerequisite });
   ctl.update('reading the operators plan');
   // cluster-wide: no tenant state values
   const releases = await loadPlan(o.helmfile, { dir: o.helmfileDir, cwd: o.cwd, files, environment: o.environment, helmBinary: o.helm.bin, env: o.env });
   const refreshed: string[] = [];
-  const crdsOf = new Map<string, Promise<KubeObject[]>>();
+  // every operator chart's CRDs, rendered at once (the tenant render needs their API versions early)
+  const crdsOf = new Map<string, Promise<KubeObject[]>>(
+    releases.map((r) => {
+      const p = chartCrds(o, r, ctl.signal);
+      p.catch(() => undefined);
+      return [r.id, p];
+    }),
+  );
+  hooks.onCrds?.(Promise.all([...crdsOf.values()]).then((l) => l.flat()));
   const fresh = new Set<string>();
   const listCrds = () =>
     o.session.api!
@@ -239,9 +264,7 @@ export async function installOperators(o: PlanOptions, ctl: Ctl): Promise<{ resu
     isCurrent: async (r, signal) => {
       const current = await baseHooks.isCurrent!(r, signal);
       // rendered while helm installs (a first install) or before it upgrades (CRDs refreshed first)
-      const crds = chartCrds(o, r as LoadedRelease, signal);
-      crds.catch(() => undefined);
-      crdsOf.set(r.id, crds);
+      const crds = crdsOf.get(r.id)!;
       const installed = (baseHooks.revisionsBefore(r.id) ?? []).length > 0;
       if (!installed || !o.session.api) {
         fresh.add(r.id);
@@ -314,12 +337,14 @@ export async function loadTenantPlan(o: TenantPlanOptions): Promise<LoadedReleas
 }
 
 /** Render each release as helmfile would install it (helmfile template, selecting that release). */
-export async function renderReleases(o: PlanOptions, releases: LoadedRelease[], signal: AbortSignal, concurrency = 3): Promise<Map<string, KubeObject[]>> {
+export async function renderReleases(o: PlanOptions, releases: LoadedRelease[], signal: AbortSignal, concurrency = 3, apiVersions: string[] = []): Promise<Map<string, KubeObject[]>> {
   const out = new Map<string, KubeObject[]>();
   const queue = [...releases];
+  // templates gated on .Capabilities.APIVersions render their custom resources only when told the CRDs exist
+  const extra = apiVersions.length ? ['--args', apiVersions.map((a) => `--api-versions=${a}`).join(' ')] : [];
   const worker = async () => {
     for (let r = queue.shift(); r; r = queue.shift()) {
-      const args = renderArgs(o.helmfile, { file: r.file, helmBinary: o.helm.bin, environment: o.environment, stateValues: o.stateValues, stateValuesFiles: o.stateValuesFiles }, [selectorOf(r)], ['template', '--skip-tests', '--skip-deps', '--skip-needs']);
+      const args = renderArgs(o.helmfile, { file: r.file, helmBinary: o.helm.bin, environment: o.environment, stateValues: o.stateValues, stateValuesFiles: o.stateValuesFiles }, [selectorOf(r)], ['template', '--skip-tests', '--skip-deps', '--skip-needs', ...extra]);
       const res = await o.helmfile.exec(args, { cwd: o.cwd, env: o.env, signal });
       out.set(r.id, parseDocs(res.stdout));
     }

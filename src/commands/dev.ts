@@ -66,7 +66,7 @@ export function register(program: Command): void {
         const { runPhases, seconds } = await import('../plan/progress-ui.js');
         const { waves } = await import('../plan/dag.js');
         const only = flags.only?.split(',').map((s) => s.trim()).filter(Boolean);
-        const { phases, state } = devUpPhases({ cwd: ctx.cwd, tenant, cluster: flags.cluster, storageClass: flags.storageClass, only, timeoutMs, kubeconfig: flags.kubeconfig, signal: ctx.signal, failGraceMs: support.failGraceMs() });
+        const { phases, state } = devUpPhases({ cwd: ctx.cwd, tenant, cluster: flags.cluster, storageClass: flags.storageClass, only, timeoutMs, kubeconfig: flags.kubeconfig, signal: ctx.signal, failGraceMs: support.failGraceMs(), environment: support.helmfileEnvironment() });
         const started = Date.now();
         try {
           const timings = await runPhases(phases, { out: ctx.out, signal: ctx.signal, command: 'dev up' });

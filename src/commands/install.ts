@@ -35,7 +35,7 @@ export function register(program: Command): void {
         const { waves } = await import('../plan/dag.js');
         const tools = await clusterTools();
         const only = flags.only?.split(',').map((s) => s.trim()).filter(Boolean);
-        const { phases, state } = installPhases({ cwd: ctx.cwd, tenant, kubeContext: flags.kubeContext, kubeconfig: flags.kubeconfig, only, timeoutMs, tools, failGraceMs: support.failGraceMs() });
+        const { phases, state } = installPhases({ cwd: ctx.cwd, tenant, kubeContext: flags.kubeContext, kubeconfig: flags.kubeconfig, only, timeoutMs, tools, failGraceMs: support.failGraceMs(), environment: support.helmfileEnvironment() });
         const started = Date.now();
         try {
           const timings = await runPhases(phases, { out: ctx.out, signal: ctx.signal, command: 'install' });

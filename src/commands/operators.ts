@@ -39,7 +39,7 @@ export function register(program: Command): void {
               {
                 title: 'operators',
                 run: async (ctl) => {
-                  result = await installOperators({ cwd: ctx.cwd, helmfileDir: 'helmfile.d', ...tools, session: session!, deadline: Date.now() + timeoutMs, failGraceMs: support.failGraceMs() }, ctl);
+                  result = await installOperators({ cwd: ctx.cwd, helmfileDir: 'helmfile.d', ...tools, session: session!, deadline: Date.now() + timeoutMs, failGraceMs: support.failGraceMs(), environment: support.helmfileEnvironment() }, ctl);
                   return `${result.releases.length} operator(s) ready${result.refreshed.length ? `; refreshed ${result.refreshed.length} stale CRD(s)` : ''}`;
                 },
               },

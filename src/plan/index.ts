@@ -90,12 +90,14 @@ export async function awaitOrExplain(pc: ClusterPlanContext, label: string, refs
   if (!pc.hub || !pc.api || !refs.length) return;
   const pending = new Map<string, ObjectState>();
   let lastShown = 0;
+  const started = Date.now();
   const show = () => {
     const open = [...pending.values()].filter((s) => s.verdict.status !== 'ready');
     if (!open.length) return;
     lastShown = Date.now();
     const first = open[0]!;
-    pc.progress?.waiting?.(label, `${describeState(first)}${open.length > 1 ? ` (+${open.length - 1} more)` : ''}`);
+    const waited = Math.round((Date.now() - started) / 1000);
+    pc.progress?.waiting?.(label, `${describeState(first)}${open.length > 1 ? ` (+${open.length - 1} more)` : ''}${waited >= 10 ? ` [${waited} s]` : ''}`);
   };
   // never silent for more than 10 s: repeat what is awaited
   const heartbeat = setInterval(() => Date.now() - lastShown >= 8000 && show(), 2000);

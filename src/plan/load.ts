@@ -107,12 +107,17 @@ export async function loadPlan(helmfile: Helmfile, o: PlanInputs): Promise<Loade
     }),
   );
   releases.sort((a, b) => a.file.localeCompare(b.file));
+  // helmfile resolves needs only inside a state file; the files themselves run in name order, so a release
+  // of one file needs what the previous file installs (helmfile.d/README.md)
+  const files_ = [...new Set(releases.map((r) => r.file))];
   for (const r of releases) {
     r.needs = r.rawNeeds.map((n) => {
       const id = resolveNeed(n, r, releases);
       if (!id) throw new LogclawError(`release ${r.id} (${r.file}) needs "${n}", which no enabled release in ${relative(o.cwd, dir)} is`, { hint: 'Fix the needs: entry, or enable that component in the tenant file.' });
       return id;
     });
+    const previous = files_[files_.indexOf(r.file) - 1];
+    if (previous) for (const p of releases.filter((x) => x.file === previous)) if (!r.needs.includes(p.id)) r.needs.push(p.id);
   }
   return validate(releases.map(({ rawNeeds: _r, ...rest }) => rest)) as LoadedRelease[];
 }
