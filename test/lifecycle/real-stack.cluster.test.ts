@@ -1,0 +1,78 @@
+/**
+ * The real stack: the repository's helmfile.d (environment `test`: the operator stand-ins) and charts, with the
+ * dev tenant file, brought up by `logclaw dev up` on the test cluster; then `status`. Everything the charts
+ * render is awaited by its real readiness rules.
+ */
+import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Cluster } from '../cluster/index.ts';
+import { runCli } from '../helpers/cli.js';
+import { repoRoot } from '../helpers/tools.js';
+import { getCluster, prepareOperators, stopOwnCluster } from './cluster.js';
+import { toolbox } from './toolbox.js';
+
+let cluster: Cluster;
+let dir: string;
+let env: Record<string, string | undefined>;
+const TENANT = 'lc-real';
+
+// cert-manager's Issuer status is not among the test cluster's operator stages: play it here
+const issuerReady = {
+  apiVersion: 'kwok.x-k8s.io/v1alpha1',
+  kind: 'Stage',
+  metadata: { name: 'lc-real-issuer-ready' },
+  spec: {
+    resourceRef: { apiGroup: 'cert-manager.io/v1', kind: 'Issuer' },
+    selector: { matchExpressions: [{ key: '.metadata.deletionTimestamp', operator: 'DoesNotExist' }, { key: '.status.conditions', operator: 'DoesNotExist' }] },
+    next: { statusTemplate: 'conditions:\n- type: Ready\n  status: "True"\n  reason: IsReady\n  message: Signing CA verified\n  lastTransitionTime: {{ Now | Quote }}\n' },
+  },
+};
+
+beforeAll(async () => {
+  await prepareOperators();
+  cluster = await getCluster();
+  dir = mkdtempSync(join(tmpdir(), 'logclaw-real-'));
+  for (const d of ['helmfile.d', 'charts']) cpSync(join(repoRoot, d), join(dir, d), { recursive: true });
+  // the operator stand-ins, where 00-operators.yaml.gotmpl (environment test) expects them
+  cpSync(join(repoRoot, 'test', 'fixtures', 'operators'), join(dir, 'test', 'fixtures', 'operators'), { recursive: true, verbatimSymlinks: true });
+  const source = readFileSync(join(repoRoot, 'gitops', 'tenants', 'tenant-dev-local.yaml'), 'utf8');
+  cpSync(join(repoRoot, 'gitops', 'tenants'), join(dir, 'gitops', 'tenants'), { recursive: true });
+  writeFileSync(join(dir, 'gitops', 'tenants', `tenant-${TENANT}.yaml`), source.replace(/tenantId: dev-local/, `tenantId: ${TENANT}`));
+  const kubeconfig = join(dir, 'kubeconfig');
+  writeFileSync(kubeconfig, readFileSync(cluster.kubeconfig));
+  const tools = await toolbox();
+  env = {
+    ...tools.env,
+    KUBECONFIG: kubeconfig,
+    HOME: dir,
+    LOGCLAW_HELMFILE_ENVIRONMENT: 'test',
+    LOGCLAW_FAKE_KIND_ATTACH: cluster.state.controlURL,
+    LOGCLAW_FAKE_KIND_DIR: join(dir, 'fake-kind'),
+  };
+  await cluster.applyScenario({ name: 'lc-real', stages: [issuerReady] });
+});
+
+afterAll(async () => {
+  await cluster?.removeScenario('lc-real').catch(() => undefined);
+  await stopOwnCluster();
+});
+
+describe('the real helmfile.d and charts', () => {
+  it('dev up brings the dev tenant up: operators, then every release by the plan', async (t) => {
+    if (!existsSync(join(repoRoot, 'helmfile.d', '00-operators.yaml.gotmpl'))) t.skip();
+    const r = await runCli(['dev', 'up', '--tenant', TENANT, '--cluster', 'lc-real', '--timeout', '15m', '--json'], { cwd: dir, env, timeoutMs: 1_000_000 });
+    expect(r.code, r.stderr.slice(-6000)).toBe(0);
+    const s = JSON.parse(r.stdout) as { operatorReleases: Array<{ release: string; status: string }>; releases: Array<{ release: string; status: string }> };
+    expect(s.operatorReleases.map((x) => x.status)).toEqual(s.operatorReleases.map(() => expect.stringMatching(/^(ready|current)$/)));
+    expect(s.operatorReleases.map((x) => x.release.split('/')[1]).sort()).toEqual(['cert-manager', 'external-secrets', 'flink-kubernetes-operator', 'opensearch-operator', 'strimzi-kafka-operator']);
+    expect(s.releases.length).toBeGreaterThanOrEqual(4);
+    expect(s.releases.filter((x) => x.status !== 'ready')).toEqual([]);
+    const status = await runCli(['status', '--tenant', TENANT, '--kube-context', `kind-lc-real`, '--json'], { cwd: dir, env });
+    expect(status.code, status.stderr).toBe(0);
+    const rows = (JSON.parse(status.stdout) as { components: Array<{ component: string; status: string }> }).components;
+    expect(rows.map((c) => c.component).sort()).toEqual(s.releases.map((x) => x.release.split('/')[1]).sort());
+    expect(rows.every((c) => c.status === 'ready')).toBe(true);
+  }, 1_100_000);
+});
