@@ -8,6 +8,7 @@ import { createServer } from 'node:net';
 import { platform } from 'node:os';
 import semver from 'semver';
 import { LogclawError, ExitCode } from '../errors.js';
+import { catalog } from '../portforward/catalog.js';
 import { Docker } from '../tools/docker.js';
 import { run } from '../tools/exec.js';
 import { Helm } from '../tools/helm.js';
@@ -54,16 +55,12 @@ export const DOCKER_MEMORY_ADVISED = 8 * 1024 ** 3;
 export const INOTIFY_WATCHES_MIN = 524288;
 export const INOTIFY_INSTANCES_MIN = 512;
 
-/** Local ports `logclaw port-forward` uses for a tenant's UIs and APIs. */
-export const PORT_FORWARDS: ReadonlyArray<{ port: number; service: string }> = [
-  { port: 9200, service: 'OpenSearch API' },
-  { port: 5601, service: 'OpenSearch Dashboards' },
-  { port: 8080, service: 'Airflow web UI' },
-  { port: 8081, service: 'Flink web UI' },
-  { port: 8000, service: 'ticketing agent API' },
-  { port: 3000, service: 'Zammad' },
-  { port: 11434, service: 'Ollama' },
-];
+/** Local ports `logclaw port-forward` uses for a tenant's UIs and APIs (its catalog; one row per port). */
+export const PORT_FORWARDS: ReadonlyArray<{ port: number; service: string }> = (() => {
+  const byPort = new Map<number, string[]>();
+  for (const e of catalog) byPort.set(e.localPort, [...(byPort.get(e.localPort) ?? []), e.title]);
+  return [...byPort.entries()].sort((a, b) => a[0] - b[0]).map(([port, titles]) => ({ port, service: titles.join(', ') }));
+})();
 
 const isMac = platform() === 'darwin';
 const installFix: Record<string, string> = {

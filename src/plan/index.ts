@@ -120,18 +120,22 @@ export async function awaitOrExplain(pc: ClusterPlanContext, label: string, refs
       details.push(...(d ? formatDiagnosis(d) : [describeState(s)]));
     }
     if (result.culprits.length > 5) details.push(`… and ${result.culprits.length - 5} more not ready`);
+    const store = result.culprits.find((s) => s.ref.kind === 'SecretStore' || s.ref.kind === 'ClusterSecretStore');
+    const storeHint = store
+      ? `The tenant's SecretStore (${refName(store.ref)}) must be Ready: every credential of the tenant comes through it. Check global.secretStore in the tenant file and the store's access to the secret manager.`
+      : undefined;
     if (result.timedOut) {
       throw new LogclawError(`not ready before the timeout: ${result.culprits.map((s) => refName(s.ref)).join(', ')}`, {
         exitCode: ExitCode.timeout,
         details,
-        hint: 'Fix the cause above and re-run: what is ready is skipped. A slow cluster may need a longer --timeout.',
+        hint: storeHint ?? 'Fix the cause above and re-run: what is ready is skipped. A slow cluster may need a longer --timeout.',
       });
     }
     const why = (s: ObjectState) => (s.podProblem && s.verdict.status !== 'failed' ? ` (pod ${s.podProblem.pod}: ${s.podProblem.message.split(' (')[0]})` : s.verdict.status === 'failed' ? ` (${s.verdict.message})` : '');
     throw new LogclawError(`${result.culprits.map((s) => `${refName(s.ref)} failed${why(s)}`).join('; ')}`, {
       exitCode: ExitCode.checkFailed,
       details,
-      hint: 'Fix the cause above and re-run: what is ready is skipped.',
+      hint: storeHint ?? 'Fix the cause above and re-run: what is ready is skipped.',
     });
   } finally {
     clearInterval(heartbeat);

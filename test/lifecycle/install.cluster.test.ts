@@ -124,6 +124,15 @@ describe('logclaw install', () => {
     await cluster.removeScenario('inst-os-auth');
   });
 
+  it("requires the tenant's SecretStore to be Ready (exit 4 at the timeout, with what the store reports)", async () => {
+    ws.tenant('inst-store', { platform: { secretStore: true } });
+    const r = await install(ws, 'inst-store', ['--only', 'platform', '--timeout', '20s']);
+    expect(r.code, r.stdout).toBe(4);
+    expect(r.stderr).toMatch(/not ready before the timeout: SecretStore logclaw-inst-store\/logclaw-secret-store/);
+    expect(r.stderr).toMatch(/SecretStore logclaw-inst-store\/logclaw-secret-store: progressing — waiting for the SecretStore to be validated/);
+    expect(r.stderr).toMatch(/hint: The tenant's SecretStore \(SecretStore logclaw-inst-store\/logclaw-secret-store\) must be Ready/);
+  });
+
   it("a custom resource the operator marks failed: its conditions (Strimzi Kafka NotReady)", async () => {
     ws.tenant('inst-kafka');
     await cluster.applyScenario({ name: 'inst-kafka', operators: [{ kind: 'Kafka', match: { namespace: 'logclaw-inst-kafka' }, delay: 1, fail: true }] });
