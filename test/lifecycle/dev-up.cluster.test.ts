@@ -91,6 +91,28 @@ describe('logclaw dev up', () => {
     expect(pretty.stdout).toMatch(/COMPONENT\s+STATUS\s+AGE\s+MESSAGE/);
   });
 
+  it('status --watch prints the rows again when a verdict changes; Ctrl-C ends it', async () => {
+    const child = spawn(process.execPath, [bin, 'status', '--tenant', 'dev-one', '--kube-context', 'kind-lc-dev', '--watch'], { cwd: ws.dir, env: { ...process.env, NO_COLOR: '1', ...ws.env } as NodeJS.ProcessEnv });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    const until = (re: RegExp) =>
+      new Promise<void>((resolve, reject) => {
+        const t0 = Date.now();
+        const t = setInterval(() => {
+          if (re.test(out)) (clearInterval(t), resolve());
+          else if (Date.now() - t0 > 60_000) (clearInterval(t), reject(new Error(`no ${re} in:\n${out}`)));
+        }, 50);
+      });
+    await until(/ingestion\s+ready/);
+    // a rollout: the ingestion component goes through progressing and back to ready
+    kubectl('patch', 'deployment', 'ingestion', '-n', 'logclaw-dev-one', '--type', 'merge', '-p', '{"spec":{"template":{"metadata":{"annotations":{"restarted":"1"}}}}}');
+    await until(/ingestion\s+progressing[\s\S]*ingestion\s+ready/);
+    child.kill('SIGINT');
+    const code = await new Promise<number>((r) => child.on('close', (c) => r(c ?? 1)));
+    expect(code).toBe(130);
+    expect(out.match(/^tenant dev-one/gm)!.length).toBeGreaterThanOrEqual(3);
+  });
+
   it('recovers a release left pending by an interrupted helm run', async () => {
     // what an interrupted `helm upgrade` leaves: the newest revision in pending-upgrade
     kubectl('label', 'secret', '-n', 'logclaw-dev-one', '-l', 'owner=helm,name=ticketing-agent,status=deployed', 'status=pending-upgrade', '--overwrite');
