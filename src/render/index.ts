@@ -15,7 +15,7 @@ import { stringify } from 'yaml';
 import { readChart, type ChartInfo } from '../charts/index.js';
 import { parseRender, type SourceResolver } from '../manifests/parse.js';
 import type { Finding, RenderedObject } from '../manifests/types.js';
-import type { Helm } from '../tools/helm.js';
+import type { Helm, HelmTemplateOptions } from '../tools/helm.js';
 import { usageError } from '../errors.js';
 
 export const UMBRELLA_CHART = 'logclaw-tenant';
@@ -91,16 +91,11 @@ function newSourceResolver(root: string, chartDir: string): SourceResolver {
   };
 }
 
-export interface RenderRequest {
+/** What to render: helm's own template options plus where the chart is. */
+export interface RenderRequest extends Pick<HelmTemplateOptions, 'release' | 'namespace' | 'valuesFiles' | 'set' | 'kubeVersion' | 'apiVersions'> {
   helm: Helm;
   root: string;
   chartDir: string;
-  release: string;
-  namespace: string;
-  valuesFiles?: string[];
-  set?: string[];
-  kubeVersion?: string;
-  apiVersions?: string[];
   keepText?: boolean;
   signal?: AbortSignal;
 }
