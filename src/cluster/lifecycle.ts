@@ -3,7 +3,8 @@
  * that does one phase and reports through a PhaseControl-like callback. The commands put them in order.
  */
 import { existsSync } from 'node:fs';
-import { isAbsolute, join, resolve } from 'node:path';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { ensureDependencies, type DependencyBuildResult } from '../charts/index.js';
 import { ExitCode, LogclawError } from '../errors.js';
 import { isDryRun, dryRunCommands, formatCommand } from '../tools/exec.js';
 import type { Helm } from '../tools/helm.js';
@@ -333,7 +334,24 @@ export function tenantInputs(cwd: string, tenant: string): { stateValues: string
 export async function loadTenantPlan(o: TenantPlanOptions): Promise<LoadedRelease[]> {
   const operators = operatorsFiles(o.cwd, o.helmfileDir);
   const all = await loadPlan(o.helmfile, { dir: o.helmfileDir, cwd: o.cwd, excludeFiles: operators, environment: o.environment, stateValues: o.stateValues, stateValuesFiles: o.stateValuesFiles, helmBinary: o.helm.bin, env: o.env });
-  return select(all, o.only) as LoadedRelease[];
+  const releases = select(all, o.only) as LoadedRelease[];
+  await prepareLocalCharts(o, releases);
+  return releases;
+}
+
+/**
+ * Build the file:// dependencies of every release whose chart is a directory of this repository (the
+ * helmfile calls pass --skip-deps; a fresh clone has no charts/<dep>.tgz yet). Cached by content hash.
+ */
+export async function prepareLocalCharts(o: Pick<PlanOptions, 'cwd' | 'helm'>, releases: Array<{ file: string; chart: string }>): Promise<void> {
+  const dirs = new Set<string>();
+  for (const r of releases) {
+    if (!r.file || !r.chart) continue;
+    const dir = resolve(o.cwd, dirname(r.file), r.chart);
+    if (existsSync(join(dir, 'Chart.yaml'))) dirs.add(dir);
+  }
+  const done = new Map<string, Promise<DependencyBuildResult[]>>();
+  for (const dir of dirs) await ensureDependencies(dir, o.helm, done);
 }
 
 /** Render each release as helmfile would install it (helmfile template, selecting that release). */

@@ -4,10 +4,15 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { execa } from 'execa';
 import { eventually, k, kjson, kubectl, namespace, setupCluster, yamlDocs } from './helpers.ts';
 import { HELM3 } from '../helpers/tools.ts';
+import { withOperatorsLock } from '../lifecycle/cluster.js';
 // @ts-ignore -- plain ESM helper of the fixtures
 import { prepareOperatorCharts } from '../fixtures/operators/prepare.mjs';
 
 const cluster = setupCluster();
+
+// cert-manager templates its CRDs (they belong to the release that installed them), so it goes where every
+// helmfile of this repository puts it: release cert-manager in namespace cert-manager. The others ship crds/.
+const opNamespace = (chart: string): string => (chart === 'cert-manager' ? 'cert-manager' : `op-${chart}`);
 
 const resources = (ns: string) => [
   { apiVersion: 'kafka.strimzi.io/v1beta2', kind: 'KafkaNodePool', metadata: { name: 'broker', namespace: ns, labels: { 'strimzi.io/cluster': 'events' } },
@@ -32,12 +37,15 @@ describe('operator stand-ins and operator stages', () => {
   beforeAll(async () => {
     const c = cluster();
     const charts = prepareOperatorCharts() as Record<string, string>;
-    // One at a time: installing many large CRDs at once makes the API server crawl on 2 cores.
-    for (const [name, dir] of Object.entries(charts)) {
-      const r = await execa(HELM3, ['upgrade', '--install', name, dir, '-n', `op-${name}`, '--create-namespace', '--wait', '--timeout', '180s',
-        '--kubeconfig', c.kubeconfig, '--kube-context', c.context], { reject: false });
-      if (r.exitCode !== 0) throw new Error(`helm install ${name}: ${r.stderr}`);
-    }
+    // One at a time: installing many large CRDs at once makes the API server crawl on 2 cores. Under the
+    // cluster's operators lock: the lifecycle tests install the same operators on this cluster.
+    await withOperatorsLock(c, async () => {
+      for (const [name, dir] of Object.entries(charts)) {
+        const r = await execa(HELM3, ['upgrade', '--install', name, dir, '-n', opNamespace(name), '--create-namespace', '--wait', '--timeout', '180s',
+          '--kubeconfig', c.kubeconfig, '--kube-context', c.context], { reject: false });
+        if (r.exitCode !== 0) throw new Error(`helm install ${name}: ${r.stderr}`);
+      }
+    });
   }, 600_000);
 
   it('installs the real CRDs and operator Deployments named like upstream', async () => {
@@ -49,7 +57,7 @@ describe('operator stand-ins and operator stages', () => {
     }
     const dep = await kjson(c, 'get', 'deployment', 'strimzi-cluster-operator', '-n', 'op-strimzi-kafka-operator');
     expect(dep.status.readyReplicas).toBe(1);
-    expect((await kjson(c, 'get', 'deployment', '-n', 'op-cert-manager')).items.map((d: any) => d.metadata.name).sort())
+    expect((await kjson(c, 'get', 'deployment', '-n', opNamespace('cert-manager'))).items.map((d: any) => d.metadata.name).sort())
       .toEqual(['cert-manager', 'cert-manager-cainjector', 'cert-manager-webhook']);
   });
 

@@ -93,14 +93,12 @@ export function cleanup(ws: Workspace | undefined): void {
 }
 
 /**
- * Install the operators once per cluster (test files run in parallel share the cluster): a lock directory
- * next to the cluster's state, and `logclaw operators install` under it.
+ * Run fn while holding the cluster's operators lock (a directory next to the cluster's state): test files that
+ * install operators (cluster-scoped CRDs, releases in the operators' namespaces) never do it at the same time.
  */
-export async function ensureOperators(cluster: Cluster, ws: Workspace): Promise<void> {
+export async function withOperatorsLock<T>(cluster: Cluster, fn: () => Promise<T>): Promise<T> {
   const lock = join(cluster.state.dir, 'operators.lock');
-  const done = join(cluster.state.dir, 'operators.done');
   for (;;) {
-    if (existsSync(done)) return;
     try {
       mkdirSync(lock);
       break;
@@ -109,11 +107,20 @@ export async function ensureOperators(cluster: Cluster, ws: Workspace): Promise<
     }
   }
   try {
+    return await fn();
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
+
+/** Install the operators once per cluster (test files share the cluster): `logclaw operators install` under the lock. */
+export async function ensureOperators(cluster: Cluster, ws: Workspace): Promise<void> {
+  const done = join(cluster.state.dir, 'operators.done');
+  if (existsSync(done)) return;
+  await withOperatorsLock(cluster, async () => {
     if (existsSync(done)) return;
     const r = await ws.run(['operators', 'install', '--kube-context', cluster.context]);
     if (r.code !== 0) throw new Error(`operators install failed (${r.code}):\n${r.stdout}\n${r.stderr}`);
     writeFileSync(done, new Date().toISOString());
-  } finally {
-    rmSync(lock, { recursive: true, force: true });
-  }
+  });
 }

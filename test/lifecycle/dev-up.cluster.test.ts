@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Cluster } from '../cluster/index.ts';
 import { bin } from '../helpers/cli.js';
-import { cleanup, getCluster, prepareOperators, stopOwnCluster, workspace, type Workspace } from './cluster.js';
+import { cleanup, getCluster, prepareOperators, stopOwnCluster, withOperatorsLock, workspace, type Workspace } from './cluster.js';
 
 let cluster: Cluster;
 let ws: Workspace;
@@ -43,7 +43,8 @@ describe('logclaw dev up', () => {
   });
 
   it('brings a working stack up: cluster, operators, dev secrets, releases by the plan; a summary with timings', async () => {
-    const r = await ws.run(['dev', 'up', '--tenant', 'dev-one', '--cluster', 'lc-dev', '--timeout', '5m']);
+    // dev up installs the operators: not while another test file installs them on this cluster
+    const r = await withOperatorsLock(cluster, () => ws.run(['dev', 'up', '--tenant', 'dev-one', '--cluster', 'lc-dev', '--timeout', '5m']));
     expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(0);
     expect(r.stdout).toMatch(/LogClaw tenant dev-one is ready on kind-lc-dev/);
     for (const phase of ['check tools', 'kind cluster lc-dev', 'operators', 'tenant dev-one']) expect(r.stdout).toContain(phase);

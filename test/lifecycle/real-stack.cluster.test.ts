@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Cluster } from '../cluster/index.ts';
 import { runCli } from '../helpers/cli.js';
 import { repoRoot } from '../helpers/tools.js';
-import { getCluster, prepareOperators, stopOwnCluster } from './cluster.js';
+import { getCluster, prepareOperators, stopOwnCluster, withOperatorsLock } from './cluster.js';
 import { toolbox } from './toolbox.js';
 
 let cluster: Cluster;
@@ -62,7 +62,8 @@ afterAll(async () => {
 describe('the real helmfile.d and charts', () => {
   it('dev up brings the dev tenant up: operators, then every release by the plan', async (t) => {
     if (!existsSync(join(repoRoot, 'helmfile.d', '00-operators.yaml.gotmpl'))) t.skip();
-    const r = await runCli(['dev', 'up', '--tenant', TENANT, '--cluster', 'lc-real', '--timeout', '15m', '--json'], { cwd: dir, env, timeoutMs: 1_000_000 });
+    // dev up installs the operators: not while another test file installs them on this cluster
+    const r = await withOperatorsLock(cluster, () => runCli(['dev', 'up', '--tenant', TENANT, '--cluster', 'lc-real', '--timeout', '15m', '--json'], { cwd: dir, env, timeoutMs: 1_000_000 }));
     expect(r.code, r.stderr.slice(-6000)).toBe(0);
     const s = JSON.parse(r.stdout) as { operatorReleases: Array<{ release: string; status: string }>; releases: Array<{ release: string; status: string }> };
     expect(s.operatorReleases.map((x) => x.status)).toEqual(s.operatorReleases.map(() => expect.stringMatching(/^(ready|current)$/)));
