@@ -18,9 +18,10 @@ export function register(program: Command): void {
     .option('--api-versions <group/version>', 'extra API versions for .Capabilities (repeatable)', collect)
     .option('--output <file>', 'write the report to a file instead of stdout (any format)')
     .option('--concurrency <n>', 'parallel helm calls (default: the number of cores)')
+    .option('--base <ref>', 'git ref chart versions are compared with (default: origin/main, else main)')
     .option('--json', 'same as --format json')
     .action(
-      action(async (ctx, opts: { tenant?: string[]; format: string; crds?: string; kubeVersion: string; apiVersions?: string[]; output?: string; concurrency?: string; json?: boolean }) => {
+      action(async (ctx, opts: { tenant?: string[]; format: string; crds?: string; kubeVersion: string; apiVersions?: string[]; output?: string; concurrency?: string; base?: string; json?: boolean }) => {
         const { usageError, ExitCode } = await import('../errors.js');
         const { FORMATS, formatLint, counts } = await import('../lint/format.js');
         const format = opts.json ? 'json' : opts.format;
@@ -40,6 +41,7 @@ export function register(program: Command): void {
           kubeVersion: opts.kubeVersion,
           apiVersions: opts.apiVersions,
           concurrency,
+          baseRef: opts.base,
           signal: ctx.signal,
         });
         const text = formatLint(result, format as (typeof FORMATS)[number], ctx.out);
@@ -57,5 +59,6 @@ export function register(program: Command): void {
     'logclaw lint --tenant acme --tenant globex',
     'logclaw lint --format github --crds "$LOGCLAW_CRD_DIR"',
     'logclaw lint --format junit --output lint-report.xml',
+    'logclaw lint --base origin/release-1.4',
   ]);
 }

@@ -16,7 +16,7 @@ import { availableParallelism } from 'node:os';
 import { basename, join, relative } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { checkChart, ciValuesFiles, discoverCharts, ensureDependencies, type ChartInfo, type DependencyBuildResult } from '../charts/index.js';
-import { LogclawError } from '../errors.js';
+import { ExitCode, LogclawError } from '../errors.js';
 import { checkHelmfile, loadHelmfile } from '../helmfile/index.js';
 import { CrdCatalog } from '../manifests/crds.js';
 import { KubeSchemas } from '../manifests/kube-schema.js';
@@ -39,6 +39,8 @@ export interface LintOptions {
   kubeVersion?: string;
   apiVersions?: string[];
   concurrency?: number;
+  /** Git ref chart versions are compared with (`charts check-versions`); default origin/main, else main. */
+  baseRef?: string;
   signal?: AbortSignal;
   onProgress?: (line: string) => void;
 }
@@ -195,6 +197,10 @@ export async function runLint(o: LintOptions): Promise<LintResult> {
     }
   }
 
+  // Chart versions against the base ref (git, in parallel with the renders): a changed chart needs a higher version.
+  const versions = o.tenants?.length ? undefined : chartVersionFindings(root, o.baseRef, notes);
+  versions?.catch(() => undefined); // awaited after the renders; handled here so an early rejection is not "unhandled"
+
   // Dependencies (depth first, shared between charts).
   const done = new Map<string, Promise<DependencyBuildResult[]>>();
   const broken = new Set<string>();
@@ -290,10 +296,38 @@ export async function runLint(o: LintOptions): Promise<LintResult> {
   }
 
   await runPool(jobs, concurrency, o.signal);
+  if (versions) findings.push(...(await versions));
   stats.ms = Date.now() - started;
   const cpu = process.cpuUsage(cpuStart);
   stats.cpuMs = Math.round((cpu.user + cpu.system) / 1000);
   return { findings: sortFindings(findings), waived, stats, notes };
+}
+
+/**
+ * `charts check-versions` as lint findings: every chart changed since the base ref has a higher version
+ * (chart-version-bump). Outside a git work tree there is nothing to compare: a note says so.
+ */
+async function chartVersionFindings(root: string, baseRef: string | undefined, notes: string[]): Promise<Finding[]> {
+  const { checkVersions } = await import('../release/versions.js');
+  let report;
+  try {
+    report = await checkVersions({ cwd: root, chartsDir: join(root, 'charts'), base: baseRef });
+  } catch (e) {
+    // an explicit --base that does not resolve is the user's error; no git work tree is only a note
+    if (baseRef || !(e instanceof LogclawError) || e.exitCode !== ExitCode.missingPrerequisite) throw e;
+    notes.push(`chart versions not compared with a base ref: ${e.message}`);
+    return [];
+  }
+  return report.charts
+    .filter((c) => c.status === 'needs-bump')
+    .map((c) => ({
+      rule: 'chart-version-bump',
+      severity: 'error' as const,
+      message: `${c.message} (${c.changedFiles.slice(0, 3).join(', ')}${c.changedFiles.length > 3 ? ', …' : ''})`,
+      file: `${c.path}/Chart.yaml`,
+      chart: c.name,
+      target: `chart ${c.name}`,
+    }));
 }
 
 /** YAML files under gitops/ except the tenant values files (gitops/tenants/). */

@@ -78,6 +78,7 @@ export const RULES = {
   // charts, helmfile, helm, tenant
   'chart-yaml': r('chart', 'Chart.yaml parses and has apiVersion v2, name (matching its directory), type and description'),
   'chart-version': r('chart', 'Chart.yaml version (and dependency versions) are valid semver'),
+  'chart-version-bump': r('chart', 'a chart whose files changed since the base ref (lint --base, default origin/main) has a higher version than there (as `charts check-versions`)'),
   'chart-kube-version': r('chart', 'Chart.yaml kubeVersion is a valid range that admits every supported Kubernetes version'),
   'chart-dependency': r('chart', 'every dependency resolves: file:// paths exist and hold the named chart at a matching version'),
   'chart-dependency-unavailable': r('chart', 'a dependency that needs the network is present locally (charts/<name>-<version>.tgz)'),

@@ -8,6 +8,7 @@
  */
 import { join, relative, resolve } from 'node:path';
 import semver from 'semver';
+import { STAMP_FILE } from '../charts/index.js';
 import { Git } from '../tools/git.js';
 import { discoverCharts, parseChartYaml, rootCharts, type ChartInfo } from './charts.js';
 
@@ -52,6 +53,8 @@ export interface CheckVersionsOptions {
   base?: string;
 }
 
+const isBuildOutput = (f: string): boolean => /\/charts\/[^/]+\.tgz$/.test(f) || f.endsWith(`/${STAMP_FILE}`);
+
 export async function defaultBase(git: Git): Promise<string> {
   for (const ref of ['origin/main', 'main', 'origin/master', 'master']) if (await git.hasRef(ref)) return ref;
   return 'HEAD';
@@ -64,7 +67,9 @@ export async function checkVersions(o: CheckVersionsOptions): Promise<VersionRep
   const mergeBase = await git.mergeBase(base, 'HEAD');
   const chartsDir = resolve(o.chartsDir);
   const chartsRel = relative(git.root, chartsDir) || '.';
-  const changed = [...(await git.changedFiles(mergeBase, [chartsRel])), ...(await git.untrackedFiles([chartsRel]))];
+  // untracked dependency archives and build stamps are what `helm dependency build` writes, not changes
+  const untracked = (await git.untrackedFiles([chartsRel])).filter((f) => !isBuildOutput(f));
+  const changed = [...(await git.changedFiles(mergeBase, [chartsRel])), ...untracked];
   const charts = discoverCharts(chartsDir);
 
   const results: ChartVersionCheck[] = [];
