@@ -4,87 +4,12 @@ Local helpers of logclaw-airflow, prefixed logclaw-airflow. (the official chart'
 */}}
 
 {{/*
-Usage: {{ include "logclaw-airflow.objectStorage" . | fromYaml }}
-global.objectStorage with defaults: provider, bucket, region, endpoint.
-*/}}
-{{- define "logclaw-airflow.objectStorage" -}}
-{{- $os := dig "objectStorage" dict (.Values.global | default dict) -}}
-provider: {{ $os.provider | default "s3" }}
-bucket: {{ $os.bucket | default "" | quote }}
-region: {{ $os.region | default "" | quote }}
-endpoint: {{ $os.endpoint | default "" | quote }}
-{{- end -}}
-
-{{/*
-Usage: {{- include "logclaw-airflow.egressTo" (dict "context" $ "url" $url "what" "object storage") | nindent 4 }}
-Egress rules (list items) a pod needs to reach a URL: nothing for a service of the namespace (no dots in the
-host: the in-namespace rule covers it); the service's namespace and port for <svc>.<ns>.svc[.cluster.local];
-for anything else TCP to the port on any address, which an air-gapped tenant refuses (render fails).
-The port is the URL's, else the scheme's (http 80, ssh 22, git 9418, postgresql 5432, otherwise 443).
-*/}}
-{{- define "logclaw-airflow.egressTo" -}}
-{{- $u := urlParse .url -}}
-{{- $host := $u.hostname | default (regexReplaceAll ":[0-9]+$" $u.host "") -}}
-{{- $port := regexFind "[0-9]+$" (regexFind ":[0-9]+$" $u.host) -}}
-{{- if not $port -}}{{- $port = get (dict "http" "80" "ssh" "22" "git" "9418" "postgresql" "5432") $u.scheme | default "443" -}}{{- end -}}
-{{- if contains "." $host -}}
-{{- $m := regexFindAll "^[a-z0-9-]+\\.([a-z0-9-]+)\\.svc(\\.cluster\\.local)?\\.?$" $host 1 -}}
-{{- if $m -}}
-- to:
-    - namespaceSelector:
-        matchLabels:
-          kubernetes.io/metadata.name: {{ index (splitList "." $host) 1 }}
-  ports:
-    - port: {{ $port }}
-      protocol: TCP
-{{- else if include "common.global.airGapped" .context -}}
-{{- fail (printf "global.airGapped: %s at %s is outside the cluster; use an in-cluster service (<svc>.<namespace>.svc)" .what $host) -}}
-{{- else -}}
-- to:
-    - ipBlock:
-        cidr: 0.0.0.0/0
-    - ipBlock:
-        cidr: ::/0
-  ports:
-    - port: {{ $port }}
-      protocol: TCP
-{{- end -}}
-{{- end -}}
-{{- end -}}
-
-{{/*
-Usage: {{- include "logclaw-airflow.objectStorageEgress" . | nindent 4 }}
-Egress rules to the tenant's object storage: the endpoint (see flink.egressTo) when set, else HTTPS to the
-cloud provider's public endpoint, which an air-gapped tenant refuses (it needs an in-cluster endpoint).
-Nothing without a bucket.
-*/}}
-{{- define "logclaw-airflow.objectStorageEgress" -}}
-{{- $os := include "logclaw-airflow.objectStorage" . | fromYaml -}}
-{{- if $os.bucket -}}
-{{- if $os.endpoint -}}
-{{- include "logclaw-airflow.egressTo" (dict "context" . "url" $os.endpoint "what" "object storage") -}}
-{{- else if include "common.global.airGapped" . -}}
-{{- fail (printf "global.airGapped: object storage %q has no in-cluster endpoint; set global.objectStorage.endpoint (e.g. http://minio.minio.svc:9000)" $os.provider) -}}
-{{- else -}}
-- to:
-    - ipBlock:
-        cidr: 0.0.0.0/0
-    - ipBlock:
-        cidr: ::/0
-  ports:
-    - port: 443
-      protocol: TCP
-{{- end -}}
-{{- end -}}
-{{- end -}}
-
-{{/*
 Usage: {{ include "logclaw-airflow.remoteLogFolder" . }}
 remote_base_log_folder of the tenant's object storage: s3://<bucket>/<prefix>, gs://<bucket>/<prefix>, or for
 azure wasb-<prefix> (container = bucket, set in [azure_remote_logging]). Empty without a bucket.
 */}}
 {{- define "logclaw-airflow.remoteLogFolder" -}}
-{{- $os := include "logclaw-airflow.objectStorage" . | fromYaml -}}
+{{- $os := include "common.storage.objectStorage" . | fromYaml -}}
 {{- if $os.bucket -}}
 {{- if eq $os.provider "gcs" -}}
 {{- printf "gs://%s/%s" $os.bucket .Values.remoteLogs.pathPrefix -}}
@@ -102,7 +27,7 @@ Airflow connection (JSON, env AIRFLOW_CONN_LOGCLAW_OBJECT_STORAGE) for the remot
 S3-compatible store; keys from env), google_cloud_platform (workload identity), wasb (managed identity).
 */}}
 {{- define "logclaw-airflow.objectStorageConnection" -}}
-{{- $os := include "logclaw-airflow.objectStorage" . | fromYaml -}}
+{{- $os := include "common.storage.objectStorage" . | fromYaml -}}
 {{- $ss := dig "secretStore" dict (.Values.global | default dict) -}}
 {{- if eq $os.provider "gcs" -}}
 {{- dict "conn_type" "google_cloud_platform" "extra" (dict "project" (dig "gcp" "projectId" "" $ss)) | toJson -}}
@@ -216,7 +141,7 @@ Usage: {{ if include "logclaw-airflow.s3Keys" . }}
 "true" when an S3-compatible endpoint is set (static keys from the secret store); cloud stores use workload identity.
 */}}
 {{- define "logclaw-airflow.s3Keys" -}}
-{{- $os := include "logclaw-airflow.objectStorage" . | fromYaml -}}
+{{- $os := include "common.storage.objectStorage" . | fromYaml -}}
 {{- if and (eq $os.provider "s3") $os.endpoint $os.bucket .Values.remoteLogs.enabled -}}true{{- end -}}
 {{- end -}}
 

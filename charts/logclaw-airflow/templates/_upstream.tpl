@@ -4,7 +4,7 @@ The official chart's values LogClaw computes from its own keys and global.* (mer
 */}}
 {{- define "logclaw-airflow.upstreamValues" -}}
 {{- $isDev := include "common.global.isDev" . -}}
-{{- $os := include "logclaw-airflow.objectStorage" . | fromYaml -}}
+{{- $os := include "common.storage.objectStorage" . | fromYaml -}}
 {{- $s := include "logclaw-airflow.sizes" . | fromYaml -}}
 {{- $img := include "logclaw-airflow.image" (dict "context" . "image" .Values.image) | fromYaml -}}
 {{- $git := .Values.dags.gitSync -}}

@@ -18,3 +18,15 @@ Optional "override" (a chart value) wins over both.
 {{- end -}}
 {{- $class -}}
 {{- end -}}
+
+{{/*
+Usage: {{ include "common.storage.objectStorage" . | fromYaml }}
+global.objectStorage with defaults: provider, bucket, region, endpoint.
+*/}}
+{{- define "common.storage.objectStorage" -}}
+{{- $os := dig "objectStorage" dict (.Values.global | default dict) -}}
+provider: {{ $os.provider | default "s3" }}
+bucket: {{ $os.bucket | default "" | quote }}
+region: {{ $os.region | default "" | quote }}
+endpoint: {{ $os.endpoint | default "" | quote }}
+{{- end -}}

@@ -3,25 +3,13 @@ Local helpers of logclaw-flink (names, labels, sizing, security and images come 
 */}}
 
 {{/*
-Usage: {{ include "flink.objectStorage" . | fromYaml }}
-global.objectStorage with defaults: provider, bucket, region, endpoint.
-*/}}
-{{- define "flink.objectStorage" -}}
-{{- $os := dig "objectStorage" dict (.Values.global | default dict) -}}
-provider: {{ $os.provider | default "s3" }}
-bucket: {{ $os.bucket | default "" | quote }}
-region: {{ $os.region | default "" | quote }}
-endpoint: {{ $os.endpoint | default "" | quote }}
-{{- end -}}
-
-{{/*
 Usage: {{ include "flink.storageUri" (dict "context" $ "path" "flink/checkpoints/etl") }}
 URI of a path in the tenant's object storage as Flink's filesystems name it: s3://<bucket>/<path> (also for
 an S3-compatible endpoint), gs://<bucket>/<path>, abfss://<container>@<account>.dfs.core.windows.net/<path>
 (azure: bucket = container, region = storage account). Empty when no bucket is set.
 */}}
 {{- define "flink.storageUri" -}}
-{{- $os := include "flink.objectStorage" .context | fromYaml -}}
+{{- $os := include "common.storage.objectStorage" .context | fromYaml -}}
 {{- if $os.bucket -}}
 {{- if eq $os.provider "gcs" -}}
 {{- printf "gs://%s/%s" $os.bucket .path -}}
@@ -38,7 +26,7 @@ Usage: {{ include "flink.plugins" . }}
 Built-in filesystem plugin of the object storage provider (ENABLE_BUILT_IN_PLUGINS of the Flink image).
 */}}
 {{- define "flink.plugins" -}}
-{{- $os := include "flink.objectStorage" . | fromYaml -}}
+{{- $os := include "common.storage.objectStorage" . | fromYaml -}}
 {{- $jar := dict "s3" "flink-s3-fs-presto" "gcs" "flink-gs-fs-hadoop" "azure" "flink-azure-fs-hadoop" -}}
 {{- printf "%s-%s.jar" (index $jar $os.provider) .Values.flinkRelease -}}
 {{- end -}}
@@ -98,69 +86,6 @@ serving.kserve.io/v1beta1 InferenceService is served.
   entryClass: {{ $job.entryClass }}
   parallelism: {{ include "flink.parallelism" (dict "context" $ "override" $job.parallelism) }}
 {{- end -}}
-{{- end -}}
-{{- end -}}
-{{- end -}}
-
-{{/*
-Usage: {{- include "flink.egressTo" (dict "context" $ "url" $url "what" "object storage") | nindent 4 }}
-Egress rules (list items) a pod needs to reach a URL: nothing for a service of the namespace (no dots in the
-host: the in-namespace rule covers it); the service's namespace and port for <svc>.<ns>.svc[.cluster.local];
-for anything else TCP to the port on any address, which an air-gapped tenant refuses (render fails).
-The port is the URL's, else the scheme's (http 80, ssh 22, git 9418, postgresql 5432, otherwise 443).
-*/}}
-{{- define "flink.egressTo" -}}
-{{- $u := urlParse .url -}}
-{{- $host := $u.hostname | default (regexReplaceAll ":[0-9]+$" $u.host "") -}}
-{{- $port := regexFind "[0-9]+$" (regexFind ":[0-9]+$" $u.host) -}}
-{{- if not $port -}}{{- $port = get (dict "http" "80" "ssh" "22" "git" "9418" "postgresql" "5432") $u.scheme | default "443" -}}{{- end -}}
-{{- if contains "." $host -}}
-{{- $m := regexFindAll "^[a-z0-9-]+\\.([a-z0-9-]+)\\.svc(\\.cluster\\.local)?\\.?$" $host 1 -}}
-{{- if $m -}}
-- to:
-    - namespaceSelector:
-        matchLabels:
-          kubernetes.io/metadata.name: {{ index (splitList "." $host) 1 }}
-  ports:
-    - port: {{ $port }}
-      protocol: TCP
-{{- else if include "common.global.airGapped" .context -}}
-{{- fail (printf "global.airGapped: %s at %s is outside the cluster; use an in-cluster service (<svc>.<namespace>.svc)" .what $host) -}}
-{{- else -}}
-- to:
-    - ipBlock:
-        cidr: 0.0.0.0/0
-    - ipBlock:
-        cidr: ::/0
-  ports:
-    - port: {{ $port }}
-      protocol: TCP
-{{- end -}}
-{{- end -}}
-{{- end -}}
-
-{{/*
-Usage: {{- include "flink.objectStorageEgress" . | nindent 4 }}
-Egress rules to the tenant's object storage: the endpoint (see flink.egressTo) when set, else HTTPS to the
-cloud provider's public endpoint, which an air-gapped tenant refuses (it needs an in-cluster endpoint).
-Nothing without a bucket.
-*/}}
-{{- define "flink.objectStorageEgress" -}}
-{{- $os := include "flink.objectStorage" . | fromYaml -}}
-{{- if $os.bucket -}}
-{{- if $os.endpoint -}}
-{{- include "flink.egressTo" (dict "context" . "url" $os.endpoint "what" "object storage") -}}
-{{- else if include "common.global.airGapped" . -}}
-{{- fail (printf "global.airGapped: object storage %q has no in-cluster endpoint; set global.objectStorage.endpoint (e.g. http://minio.minio.svc:9000)" $os.provider) -}}
-{{- else -}}
-- to:
-    - ipBlock:
-        cidr: 0.0.0.0/0
-    - ipBlock:
-        cidr: ::/0
-  ports:
-    - port: 443
-      protocol: TCP
 {{- end -}}
 {{- end -}}
 {{- end -}}

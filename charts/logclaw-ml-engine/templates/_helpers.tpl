@@ -3,88 +3,13 @@ Local helpers of logclaw-ml-engine (names, labels, sizing, security and images c
 */}}
 
 {{/*
-Usage: {{ include "ml-engine.objectStorage" . | fromYaml }}
-global.objectStorage with defaults: provider, bucket, region, endpoint.
-*/}}
-{{- define "ml-engine.objectStorage" -}}
-{{- $os := dig "objectStorage" dict (.Values.global | default dict) -}}
-provider: {{ $os.provider | default "s3" }}
-bucket: {{ $os.bucket | default "" | quote }}
-region: {{ $os.region | default "" | quote }}
-endpoint: {{ $os.endpoint | default "" | quote }}
-{{- end -}}
-
-{{/*
-Usage: {{- include "ml-engine.egressTo" (dict "context" $ "url" $url "what" "object storage") | nindent 4 }}
-Egress rules (list items) a pod needs to reach a URL: nothing for a service of the namespace (no dots in the
-host: the in-namespace rule covers it); the service's namespace and port for <svc>.<ns>.svc[.cluster.local];
-for anything else TCP to the port on any address, which an air-gapped tenant refuses (render fails).
-The port is the URL's, else the scheme's (http 80, ssh 22, git 9418, postgresql 5432, otherwise 443).
-*/}}
-{{- define "ml-engine.egressTo" -}}
-{{- $u := urlParse .url -}}
-{{- $host := $u.hostname | default (regexReplaceAll ":[0-9]+$" $u.host "") -}}
-{{- $port := regexFind "[0-9]+$" (regexFind ":[0-9]+$" $u.host) -}}
-{{- if not $port -}}{{- $port = get (dict "http" "80" "ssh" "22" "git" "9418" "postgresql" "5432") $u.scheme | default "443" -}}{{- end -}}
-{{- if contains "." $host -}}
-{{- $m := regexFindAll "^[a-z0-9-]+\\.([a-z0-9-]+)\\.svc(\\.cluster\\.local)?\\.?$" $host 1 -}}
-{{- if $m -}}
-- to:
-    - namespaceSelector:
-        matchLabels:
-          kubernetes.io/metadata.name: {{ index (splitList "." $host) 1 }}
-  ports:
-    - port: {{ $port }}
-      protocol: TCP
-{{- else if include "common.global.airGapped" .context -}}
-{{- fail (printf "global.airGapped: %s at %s is outside the cluster; use an in-cluster service (<svc>.<namespace>.svc)" .what $host) -}}
-{{- else -}}
-- to:
-    - ipBlock:
-        cidr: 0.0.0.0/0
-    - ipBlock:
-        cidr: ::/0
-  ports:
-    - port: {{ $port }}
-      protocol: TCP
-{{- end -}}
-{{- end -}}
-{{- end -}}
-
-{{/*
-Usage: {{- include "ml-engine.objectStorageEgress" . | nindent 4 }}
-Egress rules to the tenant's object storage: the endpoint (see ml-engine.egressTo) when set, else HTTPS to the
-cloud provider's public endpoint, which an air-gapped tenant refuses (it needs an in-cluster endpoint).
-Nothing without a bucket.
-*/}}
-{{- define "ml-engine.objectStorageEgress" -}}
-{{- $os := include "ml-engine.objectStorage" . | fromYaml -}}
-{{- if $os.bucket -}}
-{{- if $os.endpoint -}}
-{{- include "ml-engine.egressTo" (dict "context" . "url" $os.endpoint "what" "object storage") -}}
-{{- else if include "common.global.airGapped" . -}}
-{{- fail (printf "global.airGapped: object storage %q has no in-cluster endpoint; set global.objectStorage.endpoint (e.g. http://minio.minio.svc:9000)" $os.provider) -}}
-{{- else -}}
-- to:
-    - ipBlock:
-        cidr: 0.0.0.0/0
-    - ipBlock:
-        cidr: ::/0
-  ports:
-    - port: 443
-      protocol: TCP
-{{- end -}}
-{{- end -}}
-{{- end -}}
-
-{{/*
 Usage: {{ include "ml-engine.storageUri" (dict "context" $ "path" "models/anomaly/v1" "style" "kserve") }}
 URI of a path in the tenant's object storage: s3://<bucket>/<path>, gs://<bucket>/<path>; for azure
 https://<account>.blob.core.windows.net/<container>/<path> (style kserve) or az://<container>/<path>
 (style feast). Empty when no bucket is set.
 */}}
 {{- define "ml-engine.storageUri" -}}
-{{- $os := include "ml-engine.objectStorage" .context | fromYaml -}}
+{{- $os := include "common.storage.objectStorage" .context | fromYaml -}}
 {{- if $os.bucket -}}
 {{- if eq $os.provider "gcs" -}}
 {{- printf "gs://%s/%s" $os.bucket .path -}}
@@ -145,7 +70,7 @@ Usage: {{ if include "ml-engine.s3Keys" . }}
 workload identity.
 */}}
 {{- define "ml-engine.s3Keys" -}}
-{{- $os := include "ml-engine.objectStorage" . | fromYaml -}}
+{{- $os := include "common.storage.objectStorage" . | fromYaml -}}
 {{- if and (eq $os.provider "s3") $os.endpoint $os.bucket -}}true{{- end -}}
 {{- end -}}
 
@@ -187,7 +112,7 @@ air-gapped without a mirror: the model must already be on the volume; the pod sa
 
 {{/*
 Usage: {{- include "ml-engine.modelDownloadEgress" . | nindent 4 }}
-Egress rules (list items) of the LLM server for its model download: the mirror (ml-engine.egressTo) or HTTPS
+Egress rules (list items) of the LLM server for its model download: the mirror (common.network.egressTo) or HTTPS
 to the public library / huggingface.co. Empty when the model comes from the volume (ml-engine.modelSource).
 */}}
 {{- define "ml-engine.modelDownloadEgress" -}}
@@ -196,9 +121,9 @@ to the public library / huggingface.co. Empty when the model comes from the volu
 {{- if and (has $provider (list "ollama" "vllm")) (ne $source "volume") -}}
 {{- if eq $provider "ollama" -}}
 {{- $url := ternary (printf "%s://%s" (ternary "http" "https" .Values.ollama.pull.insecure) .Values.ollama.pull.registry) "https://registry.ollama.ai" (eq $source "mirror") -}}
-{{- include "ml-engine.egressTo" (dict "context" . "url" $url "what" "the Ollama registry") -}}
+{{- include "common.network.egressTo" (dict "context" . "url" $url "what" "the Ollama registry") -}}
 {{- else -}}
-{{- include "ml-engine.egressTo" (dict "context" . "url" (.Values.vllm.download.endpoint | default "https://huggingface.co") "what" "the Hugging Face endpoint") -}}
+{{- include "common.network.egressTo" (dict "context" . "url" (.Values.vllm.download.endpoint | default "https://huggingface.co") "what" "the Hugging Face endpoint") -}}
 {{- end -}}
 {{- end -}}
 {{- end -}}
