@@ -9,6 +9,8 @@ import type { LoadedRelease } from '../plan/load.js';
 import type { Phase } from '../plan/progress-ui.js';
 import { verdict } from '../readiness/verdict.js';
 import { isDryRun } from '../tools/exec.js';
+import type { Finding } from '../safety/types.js';
+import { isNotFound, type KubeApi } from './api.js';
 import type { ClusterTools } from './tools.js';
 import { installTenant, loadTenantPlan, openSession, tenantInputs, tenantNamespace, type PlanOptions, type Session } from './lifecycle.js';
 
@@ -26,6 +28,20 @@ export interface InstallOptions {
   helmfileDir?: string;
   failGraceMs?: number;
   environment?: string;
+  /** Go through with data-loss and immutable changes to an installed tenant (as `upgrade --force`). */
+  force?: boolean;
+}
+
+/** What re-installing over an installed tenant would change, judged by the change-safety rules. */
+export interface InstallSafety {
+  /** Releases of the tenant already installed (helm release records in the namespace). */
+  installed: string[];
+  /** Objects the install would create, update or delete. */
+  changes: number;
+  /** Findings worse than safe (restart, disruptive, and blocking ones let through by --force). */
+  findings: Finding[];
+  /** Blocking findings let through by --force. */
+  forced: Finding[];
 }
 
 export interface InstallState {
@@ -33,7 +49,45 @@ export interface InstallState {
   session?: Session;
   releases?: LoadedRelease[];
   result?: PlanResult;
+  safety?: InstallSafety;
   deadline: number;
+}
+
+/** Names of the helm releases recorded in the namespace (helm 3 and 4 keep them as Secrets labelled owner=helm). */
+async function installedReleases(api: KubeApi, namespace: string, signal: AbortSignal): Promise<string[]> {
+  const secrets = await api.list({ apiVersion: 'v1', kind: 'Secret', namespace }, { labelSelector: 'owner=helm', signal }).then((x) => x.items).catch((e) => (isNotFound(e) ? [] : Promise.reject(e)));
+  return [...new Set(secrets.map((s) => s.metadata?.labels?.name).filter((n): n is string => Boolean(n)))].sort();
+}
+
+/**
+ * Installing over an installed tenant is an upgrade: the same diff and change-safety verdicts as `logclaw upgrade`,
+ * and data-loss or immutable changes are refused (exit 1) unless --force. A first install has nothing to compare.
+ */
+async function checkSafety(o: InstallOptions, api: KubeApi, namespace: string, releases: LoadedRelease[], ctl: { update(t: string): void; signal: AbortSignal }): Promise<InstallSafety> {
+  const installed = await installedReleases(api, namespace, ctl.signal);
+  if (!installed.length) return { installed, changes: 0, findings: [], forced: [] };
+  const { diffTenant } = await import('../diff/index.js');
+  const { decide, scopeToReleases } = await import('../diff/upgrade.js');
+  const whole = await diffTenant({ root: o.cwd, tenantId: o.tenant, api, helm: o.tools.helm, context: o.kubeContext, signal: ctl.signal, onPhase: (t) => ctl.update(t) });
+  // only what this install touches (the plan's releases, --only narrows them)
+  const d = scopeToReleases(whole, releases.map((r) => r.id));
+  const decision = decide(d, { force: o.force });
+  if (!decision.ok) {
+    const n = decision.refused.length;
+    throw new LogclawError(`install refused: tenant ${o.tenant} is installed and ${n} change${n === 1 ? '' : 's'} would lose data or cannot be applied`, {
+      exitCode: ExitCode.checkFailed,
+      details: decision.refused.flatMap((f) => [`${f.verdict}  ${f.object}: ${f.message}`, ...(f.fix ? [`  fix: ${f.fix}`] : [])]),
+      hint: decision.refused.every((f) => f.recreate)
+        ? `Run \`logclaw upgrade --tenant ${o.tenant} --kube-context ${o.kubeContext} --recreate\` (pods and PVCs keep running), or change the tenant file back.`
+        : `Review with \`logclaw diff --tenant ${o.tenant} --kube-context ${o.kubeContext}\`; change the tenant file back, or re-run with --force if you accept the consequences above.`,
+    });
+  }
+  return {
+    installed,
+    changes: d.objects.filter((x) => x.action !== 'unchanged').length,
+    findings: d.assessment.findings.filter((f) => f.verdict !== 'safe'),
+    forced: decision.forced,
+  };
 }
 
 export function installPhases(o: InstallOptions): { phases: Phase[]; state: InstallState } {
@@ -83,6 +137,16 @@ export function installPhases(o: InstallOptions): { phases: Phase[]; state: Inst
         ctl.update('reading the plan');
         state.releases = await loadTenantPlan(options());
         return `${state.releases.length} release(s) to install in ${state.namespace}`;
+      },
+    },
+    {
+      title: 'change safety',
+      run: async (ctl) => {
+        const s = (state.safety = await checkSafety(o, state.session!.api!, state.namespace, state.releases!, ctl));
+        if (!s.installed.length) return 'not installed yet: nothing to compare';
+        for (const f of s.forced) ctl.note(`--force: ${f.verdict} ${f.object}: ${f.message}`);
+        const notable = s.findings.length ? `; ${s.findings.length} finding(s): ${[...new Set(s.findings.map((f) => f.verdict))].join(', ')}` : '';
+        return `${s.installed.length} release(s) installed; ${s.changes} object(s) would change${notable}`;
       },
     },
     {

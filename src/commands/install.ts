@@ -8,6 +8,7 @@ interface Flags {
   only?: string;
   timeout: string;
   dryRun?: boolean;
+  force?: boolean;
   json?: boolean;
 }
 
@@ -21,6 +22,7 @@ export function register(program: Command): void {
     .option('--only <components>', 'only these components (comma separated) and what they need')
     .option('--timeout <duration>', 'give up (exit 4, with a diagnosis) after this long', '30m')
     .option('--dry-run', 'print the plan and every command instead of running them')
+    .option('--force', 'on an installed tenant, go through with changes that lose data or are immutable (as upgrade --force)')
     .option('--json', 'print the summary as JSON')
     .action(
       action(async (ctx, flags: Flags) => {
@@ -35,7 +37,7 @@ export function register(program: Command): void {
         const { waves } = await import('../plan/dag.js');
         const tools = await clusterTools();
         const only = flags.only?.split(',').map((s) => s.trim()).filter(Boolean);
-        const { phases, state } = installPhases({ cwd: ctx.cwd, tenant, kubeContext: flags.kubeContext, kubeconfig: flags.kubeconfig, only, timeoutMs, tools, failGraceMs: support.failGraceMs(), environment: support.helmfileEnvironment() });
+        const { phases, state } = installPhases({ cwd: ctx.cwd, tenant, kubeContext: flags.kubeContext, kubeconfig: flags.kubeconfig, only, timeoutMs, tools, failGraceMs: support.failGraceMs(), environment: support.helmfileEnvironment(), force: flags.force });
         const started = Date.now();
         try {
           const timings = await runPhases(phases, { out: ctx.out, signal: ctx.signal, command: 'install' });
@@ -48,6 +50,7 @@ export function register(program: Command): void {
             phases: timings.map((t) => ({ phase: t.title, seconds: t.ms / 1000, result: t.result ?? '' })),
             releases: (state.result?.outcomes ?? []).map((r) => ({ release: r.id, status: r.status, readySeconds: r.readyAt !== undefined ? r.readyAt / 1000 : undefined })),
             plan: state.releases ? waves(state.releases).map((w) => w.map((r) => r.id)) : [],
+            safety: state.safety,
             commands: dryRun ? support.recordedCommands() : undefined,
           };
           ctx.out.result(summary, (s, o) => {
@@ -76,5 +79,9 @@ export function register(program: Command): void {
         }
       }),
     );
-  examples(cmd, ['logclaw install --tenant acme --kube-context prod', 'logclaw install --tenant acme --kube-context prod --dry-run']);
+  cmd.addHelpText(
+    'after',
+    '\nOn a tenant that is already installed, install compares the render with the cluster first (as `logclaw diff`)\nand refuses data-loss and immutable changes (exit 1) unless --force; `logclaw upgrade` is the day-two command.',
+  );
+  examples(cmd, ['logclaw install --tenant acme --kube-context prod', 'logclaw install --tenant acme --kube-context prod --dry-run', 'logclaw install --tenant acme --kube-context prod --force']);
 }

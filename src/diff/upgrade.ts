@@ -48,6 +48,30 @@ export function decide(d: TenantDiff, o: { force?: boolean; recreate?: boolean }
   };
 }
 
+/**
+ * The diff narrowed to some releases (`install --only`): their objects and the findings about them; findings of
+ * objects or releases outside the set are dropped, tenant-level ones kept. Pure.
+ */
+export function scopeToReleases(d: TenantDiff, releaseIds: Iterable<string>): TenantDiff {
+  const ids = new Set(releaseIds);
+  const releaseOf = new Map(d.objects.map((x) => [x.ref, x.release]));
+  const keep = (f: Finding): boolean => {
+    const release = releaseOf.get(f.object);
+    if (release !== undefined) return ids.has(release);
+    const named = /^release (\S+)$/.exec(f.field ?? '')?.[1];
+    return named === undefined || ids.has(`${d.namespace}/${named}`);
+  };
+  const findings = d.assessment.findings.filter(keep);
+  const objects = d.objects.filter((x) => ids.has(x.release));
+  return {
+    ...d,
+    releases: d.releases.filter((r) => ids.has(r.id)),
+    objects,
+    changed: objects.some((x) => x.action !== 'unchanged'),
+    assessment: { ...d.assessment, findings, blocking: d.assessment.blocking.filter(keep) },
+  };
+}
+
 export interface ApplyOptions {
   cwd: string;
   diff: TenantDiff;

@@ -47,6 +47,30 @@ describe('logclaw install', () => {
     expect(kubectl('get', 'secret', '-n', 'logclaw-inst-ok', '-l', 'owner=helm,name=kafka', '-o', 'name')).toContain('sh.helm.release.v1.kafka.v1');
   });
 
+  it('over an installed tenant: compares first (change safety); an immutable change is refused (exit 1) and nothing is applied', async () => {
+    const ns = 'logclaw-inst-safe';
+    ws.tenant('inst-safe');
+    let r = await install(ws, 'inst-safe', ['--only', 'opensearch', '--json']);
+    expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(0);
+    expect(JSON.parse(r.stdout).safety).toEqual({ installed: [], changes: 0, findings: [], forced: [] });
+    // the same tenant again: everything installed is compared, nothing would change
+    r = await install(ws, 'inst-safe', ['--only', 'opensearch', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const again = JSON.parse(r.stdout).safety;
+    expect(again.installed).toEqual(['opensearch', 'platform']);
+    expect(again.changes).toBe(0);
+    const revisions = kubectl('get', 'secret', '-n', ns, '-l', 'owner=helm,name=opensearch', '-o', 'name');
+    // a bigger volumeClaimTemplates: the API server would reject it halfway through the upgrade
+    ws.tenant('inst-safe', { opensearch: { storage: '2Gi' } });
+    r = await install(ws, 'inst-safe', ['--only', 'opensearch']);
+    expect(r.code, r.stdout).toBe(1);
+    expect(r.stderr).toContain('install refused: tenant inst-safe is installed and 1 change would lose data or cannot be applied');
+    expect(r.stderr).toMatch(new RegExp(`immutable\\s+StatefulSet ${ns}/opensearch: .*volumeClaimTemplates`));
+    expect(r.stderr).toMatch(/hint: Run `logclaw upgrade --tenant inst-safe --kube-context \S+ --recreate`/);
+    expect(kubectl('get', 'secret', '-n', ns, '-l', 'owner=helm,name=opensearch', '-o', 'name')).toBe(revisions);
+    expect(kubectl('get', 'statefulset', 'opensearch', '-n', ns, '-o', 'jsonpath={.spec.volumeClaimTemplates[0].spec.resources.requests.storage}')).toBe('1Gi');
+  });
+
   it('CrashLoopBackOff: names the Deployment, ReplicaSet, pod and container, shows the logs, recognises Vector unable to reach Kafka (exit 1)', async () => {
     ws.tenant('inst-crash');
     await cluster.applyScenario({
