@@ -1,9 +1,11 @@
 #!/usr/bin/env node
-// logclaw entry point. `--version` is answered without loading the CLI so it costs about `node -e 0`.
+// logclaw entry point. `--version` is answered without loading the CLI so it costs about `node -e 0`
+// (a static import of a built-in and a plain path: no dynamic import, no URL parsing on that path).
+import { readFileSync } from 'node:fs';
+
 const args = process.argv.slice(2);
 if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
-  const { readFileSync } = await import('node:fs');
-  process.stdout.write(JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version + '\n');
+  process.stdout.write(JSON.parse(readFileSync(`${import.meta.dirname ?? decodeURIComponent(new URL(".", import.meta.url).pathname)}/../package.json`, 'utf8')).version + '\n');
 } else {
   const major = Number(process.versions.node.split('.')[0]);
   if (major < 22) {
