@@ -298,8 +298,15 @@ export async function ensureDependencies(chartDir: string, helm: Helm, done: Map
       const stampFile = join(key, STAMP_FILE);
       if (existsSync(stampFile) && readFileSync(stampFile, 'utf8').trim() === stamp && builtArchivesPresent(chart)) return false;
       if (remote.length === 0) {
-        let r = await helm.dependencyBuild(key, { reject: false });
-        if (r.exitCode !== 0 && /out of sync|Chart\.lock/i.test(r.stderr)) r = await helm.dependencyUpdate(key, { reject: false });
+        const r = await helm.dependencyBuild(key, { reject: false });
+        // a stale Chart.lock is the repository's to fix: never rewrite a (usually tracked) lock behind the user's back
+        if (r.exitCode !== 0 && /out of sync/i.test(r.stderr)) {
+          const rel = relative(process.cwd(), key) || '.';
+          throw new LogclawError(`chart ${chart.name}: Chart.lock is out of sync with the dependencies in Chart.yaml`, {
+            details: [`command: ${r.command}`, r.stderr.trim().split('\n').pop() ?? ''],
+            hint: `Run \`helm dependency update ${rel} --skip-refresh\` and commit the new Chart.lock.`,
+          });
+        }
         if (r.exitCode !== 0) {
           throw new LogclawError(`helm dependency build failed for chart ${chart.name}: ${r.stderr.trim().split('\n').pop()}`, { details: [`command: ${r.command}`] });
         }

@@ -230,11 +230,6 @@ export class Helm {
     return run(this.bin, ['dependency', 'build', chart, '--skip-refresh'], options);
   }
 
-  /** Offline `helm dependency update` (rewrites Chart.lock); only for charts whose dependencies are all file://. */
-  dependencyUpdate(chart: string, options?: RunOptions): Promise<RunResult> {
-    return run(this.bin, ['dependency', 'update', chart, '--skip-refresh'], options);
-  }
-
   package(chart: string, destination: string, options?: RunOptions): Promise<RunResult> {
     return run(this.bin, ['package', chart, '--destination', destination], options);
   }

@@ -88,6 +88,24 @@ describe.each(helms)('logclaw render under $name', (h) => {
     expect(r.stderr).toMatch(/helm pull zammad --repo https:\/\/zammad\.github\.io\/zammad-helm --version 14\.2\.0/);
   });
 
+  it('a Chart.lock out of sync with Chart.yaml is an error naming the fix; the lock is left as it is', async () => {
+    const copy = join(repo, '..', 'stale-lock');
+    cpSync(repo, copy, { recursive: true });
+    const lock = join(copy, 'charts', 'logclaw-tenant', 'Chart.lock');
+    expect(existsSync(lock)).toBe(true); // written by the first dependency build
+    // fx-app bumped and pinned in the umbrella, the lock not updated
+    for (const f of [join(copy, 'charts', 'fx-app', 'Chart.yaml'), join(copy, 'charts', 'logclaw-tenant', 'Chart.yaml')]) {
+      const text = readFileSync(f, 'utf8');
+      writeFileSync(f, f.includes('fx-app') ? text.replace(/^version: 0\.1\.0$/m, 'version: 0.1.1') : text.replace(/(- name: fx-app\n\s+alias: app\n\s+version: )0\.1\.0/, '$10.1.1'));
+    }
+    const before = readFileSync(lock, 'utf8');
+    const r = await runCli(['render', '--tenant', 'good'], { cwd: copy, env: env() });
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toContain('chart logclaw-tenant: Chart.lock is out of sync with the dependencies in Chart.yaml');
+    expect(r.stderr).toMatch(/hint: Run `helm dependency update charts\/logclaw-tenant --skip-refresh` and commit the new Chart\.lock\./);
+    expect(readFileSync(lock, 'utf8')).toBe(before);
+  });
+
   it('an unknown tenant is a usage error (exit 2) listing the tenants', async () => {
     const r = await runCli(['render', '--tenant', 'nobody'], { cwd: repo, env: env() });
     expect(r.code).toBe(2);
