@@ -6,7 +6,7 @@
 import { gunzipSync } from 'node:zlib';
 import { parseDocs } from './yaml-docs.js';
 import type { KubeObject } from '../readiness/types.js';
-import type { KubeApi } from './api.js';
+import { isNotFound, type KubeApi } from './api.js';
 
 export interface HelmRelease {
   name: string;
@@ -35,6 +35,12 @@ export function decodeRelease(data: string): ReleaseJson {
   let buf = Buffer.from(Buffer.from(data, 'base64').toString('utf8'), 'base64');
   if (buf[0] === 0x1f && buf[1] === 0x8b) buf = gunzipSync(buf);
   return JSON.parse(buf.toString('utf8')) as ReleaseJson;
+}
+
+/** Names of the helm releases stored in the namespace (any revision, any status), sorted; none when it does not exist. */
+export async function releaseNames(api: KubeApi, namespace: string, signal?: AbortSignal): Promise<string[]> {
+  const { items } = await api.list({ apiVersion: 'v1', kind: 'Secret', namespace }, { labelSelector: 'owner=helm', signal }).catch((e) => (isNotFound(e) ? { items: [] } : Promise.reject(e)));
+  return [...new Set(items.map((s) => s.metadata?.labels?.name).filter((n): n is string => Boolean(n)))].sort();
 }
 
 /** Every stored revision of a release, newest first (metadata only). */

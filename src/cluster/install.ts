@@ -10,7 +10,8 @@ import type { Phase } from '../plan/progress-ui.js';
 import { verdict } from '../readiness/verdict.js';
 import { isDryRun } from '../tools/exec.js';
 import type { Finding } from '../safety/types.js';
-import { isNotFound, type KubeApi } from './api.js';
+import type { KubeApi } from './api.js';
+import { releaseNames } from './helm-release.js';
 import type { ClusterTools } from './tools.js';
 import { installTenant, loadTenantPlan, openSession, tenantInputs, tenantNamespace, type PlanOptions, type Session } from './lifecycle.js';
 
@@ -53,18 +54,12 @@ export interface InstallState {
   deadline: number;
 }
 
-/** Names of the helm releases recorded in the namespace (helm 3 and 4 keep them as Secrets labelled owner=helm). */
-async function installedReleases(api: KubeApi, namespace: string, signal: AbortSignal): Promise<string[]> {
-  const secrets = await api.list({ apiVersion: 'v1', kind: 'Secret', namespace }, { labelSelector: 'owner=helm', signal }).then((x) => x.items).catch((e) => (isNotFound(e) ? [] : Promise.reject(e)));
-  return [...new Set(secrets.map((s) => s.metadata?.labels?.name).filter((n): n is string => Boolean(n)))].sort();
-}
-
 /**
  * Installing over an installed tenant is an upgrade: the same diff and change-safety verdicts as `logclaw upgrade`,
  * and data-loss or immutable changes are refused (exit 1) unless --force. A first install has nothing to compare.
  */
 async function checkSafety(o: InstallOptions, api: KubeApi, namespace: string, releases: LoadedRelease[], ctl: { update(t: string): void; signal: AbortSignal }): Promise<InstallSafety> {
-  const installed = await installedReleases(api, namespace, ctl.signal);
+  const installed = await releaseNames(api, namespace, ctl.signal);
   if (!installed.length) return { installed, changes: 0, findings: [], forced: [] };
   const { diffTenant } = await import('../diff/index.js');
   const { decide, scopeToReleases } = await import('../diff/upgrade.js');
