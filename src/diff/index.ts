@@ -13,12 +13,12 @@ import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { isNotFound, type KubeApi } from '../cluster/api.js';
-import { currentRelease, decodeRelease, manifestObjects, releaseRevisions } from '../cluster/helm-release.js';
+import { currentRelease, decodeRelease, manifestObjects, releaseNames, releaseRevisions } from '../cluster/helm-release.js';
 import { ensureDependencies } from '../charts/index.js';
 import { releaseName, renderChart, requireTenantFile, tenantNamespace, umbrellaDir } from '../render/index.js';
 import { parseRender } from '../manifests/parse.js';
 import { loadPlan, stateFiles, type LoadedRelease } from '../plan/load.js';
-import { OPERATORS_FILE, operatorsFiles, selectorOf, tenantInputs } from '../cluster/lifecycle.js';
+import { OPERATORS_FILE, operatorsFiles, prepareLocalCharts, selectorOf, tenantInputs } from '../cluster/lifecycle.js';
 import { renderArgs } from '../tools/helmfile.js';
 import type { Helmfile } from '../tools/helmfile.js';
 import { assess, type FullAssessment } from '../safety/index.js';
@@ -144,10 +144,10 @@ async function renderWithHelmfile(o: DiffOptions, caps: Capabilities, values: Te
   const helmfile = await Helmfile.detect();
   const { stateValues, stateValuesFiles, env } = tenantInputs(o.root, o.tenantId);
   const releases = await loadPlan(helmfile, { dir, cwd: o.root, excludeFiles: operatorsFiles(o.root, dir), stateValues, stateValuesFiles, helmBinary: o.helm.bin, env });
+  await prepareLocalCharts({ cwd: o.root, helm: o.helm }, releases);
   const out: DesiredRelease[] = [];
   await pool(releases, 3, async (r) => {
     const chartDir = resolve(o.root, dirname(r.file), r.chart);
-    if (existsSync(join(chartDir, 'Chart.yaml'))) await ensureDependencies(chartDir, o.helm);
     // as the lifecycle renders a release, plus the cluster's capabilities (what helm upgrade sees)
     const args = renderArgs(helmfile, { file: r.file, helmBinary: o.helm.bin, stateValues, stateValuesFiles }, [selectorOf(r)], [
       'template',
@@ -272,8 +272,7 @@ export async function diffTenant(o: DiffOptions): Promise<TenantDiff> {
   if (desired.mode === 'helmfile') {
     const namespace = tenantNamespace(o.tenantId);
     const planned = new Set(desired.releases.map((r) => r.name));
-    const { items } = await api.list({ apiVersion: 'v1', kind: 'Secret', namespace }, { labelSelector: 'owner=helm', signal: o.signal }).catch((e) => (isNotFound(e) ? { items: [] } : Promise.reject(e)));
-    const names = [...new Set(items.map((x) => (x as KubeObject).metadata.labels?.name).filter((n): n is string => !!n && !planned.has(n)))].sort();
+    const names = (await releaseNames(api, namespace, o.signal)).filter((n) => !planned.has(n));
     for (const name of names) {
       const current = await currentRelease(api, namespace, name, o.signal);
       if (!current || current.status === 'uninstalled') continue;
