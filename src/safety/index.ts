@@ -176,13 +176,13 @@ export function deleteRules(o: KubeObject): Finding[] {
 }
 
 const storageKinds = (f: Finding): boolean => f.verdict === 'data-loss';
+const tenantObj = (name: string) => ({ kind: 'Tenant', name, object: `tenant ${name}` });
 
 /** tenantId / namespace changes and components switched off. */
 function tenantRules(changes: ObjectChange[], ctx: SafetyContext): Finding[] {
   const out: Finding[] = [];
   const b = ctx.tenant?.before;
   const a = ctx.tenant?.after;
-  const tenantObj = (name: string) => ({ kind: 'Tenant', name, object: `tenant ${name}` });
   if (b?.tenantId && a?.tenantId && b.tenantId !== a.tenantId) {
     out.push({
       ...tenantObj(b.tenantId),
@@ -203,16 +203,14 @@ function tenantRules(changes: ObjectChange[], ctx: SafetyContext): Finding[] {
   }
   const name = a?.tenantId ?? b?.tenantId ?? '-';
   for (const c of ctx.removedComponents ?? []) {
-    const lossy = c.objects.flatMap(deleteRules).filter(storageKinds);
-    out.push({
-      ...tenantObj(name),
-      verdict: lossy.length ? 'data-loss' : 'disruptive',
-      field: `release ${c.name}`,
-      message: lossy.length
-        ? `component ${c.name} disabled: its release is uninstalled with data (${lossy.map((f) => f.object).join(', ')}) that is deleted or left unserved`
-        : `component ${c.name} disabled: its release is uninstalled`,
-      fix: lossy.length ? `keep ${c.name} enabled; back up its data, then disable it with --force` : undefined,
-    });
+    out.push(
+      componentDisabled(name, c.objects, {
+        field: `release ${c.name}`,
+        withData: (data) => `component ${c.name} disabled: its release is uninstalled with data (${data}) that is deleted or left unserved`,
+        without: `component ${c.name} disabled: its release is uninstalled`,
+        fix: `keep ${c.name} enabled; back up its data, then disable it with --force`,
+      }),
+    );
   }
   const bv = b?.values;
   const av = a?.values;
@@ -221,19 +219,29 @@ function tenantRules(changes: ObjectChange[], ctx: SafetyContext): Finding[] {
       if (alias === 'global') continue;
       if (enabled(bv, alias) !== true || enabled(av, alias) !== false) continue;
       const deleted = changes.filter((c) => c.before && !c.after && componentOf(c.before) === alias).map((c) => c.before!);
-      const lossy = deleted.flatMap(deleteRules).filter(storageKinds);
-      out.push({
-        ...tenantObj(name),
-        verdict: lossy.length ? 'data-loss' : 'disruptive',
-        field: `${alias}.enabled`,
-        message: lossy.length
-          ? `component ${alias} disabled: it keeps data (${lossy.map((f) => f.object).join(', ')}) that is deleted or left unserved`
-          : `component ${alias} disabled: its workloads are removed`,
-        fix: lossy.length ? `keep ${alias}.enabled: true; back up its data, then disable it with --force` : undefined,
-      });
+      out.push(
+        componentDisabled(name, deleted, {
+          field: `${alias}.enabled`,
+          withData: (data) => `component ${alias} disabled: it keeps data (${data}) that is deleted or left unserved`,
+          without: `component ${alias} disabled: its workloads are removed`,
+          fix: `keep ${alias}.enabled: true; back up its data, then disable it with --force`,
+        }),
+      );
     }
   }
   return out;
+}
+
+/** A component the change disables: data-loss when the objects it deletes hold storage, else disruptive. */
+function componentDisabled(tenant: string, deleted: KubeObject[], text: { field: string; withData: (data: string) => string; without: string; fix: string }): Finding {
+  const lossy = deleted.flatMap(deleteRules).filter(storageKinds);
+  return {
+    ...tenantObj(tenant),
+    verdict: lossy.length ? 'data-loss' : 'disruptive',
+    field: text.field,
+    message: lossy.length ? text.withData(lossy.map((f) => f.object).join(', ')) : text.without,
+    fix: lossy.length ? text.fix : undefined,
+  };
 }
 
 function enabled(values: TenantValues, alias: string): boolean | undefined {
