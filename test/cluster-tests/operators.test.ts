@@ -34,6 +34,12 @@ const resources = (ns: string) => [
     spec: { secretName: 'ingest-tls', dnsNames: ['ingest.example.com'], issuerRef: { name: 'selfsigned', kind: 'ClusterIssuer' } } },
 ];
 
+/** The object once its Ready condition has this status. */
+const withReady = (c: ReturnType<typeof cluster>, args: string[], status: 'True' | 'False') => eventually(`${args.join(' ')} Ready=${status}`, async () => {
+  const o = await kjson(c, 'get', ...args);
+  return o.status?.conditions?.find((x: any) => x.type === 'Ready')?.status === status && o;
+});
+
 describe('operator stand-ins and operator stages', () => {
   beforeAll(async () => {
     const c = cluster();
@@ -125,10 +131,7 @@ describe('operator stand-ins and operator stages', () => {
     const r = await kubectl(c, ['apply', '-f', '-'], { input: yamlDocs(...objects) });
     expect(r.exitCode, r.stderr).toBe(0);
     try {
-      const readyObj = (args: string[]) => eventually(`${args.join(' ')} Ready`, async () => {
-        const o = await kjson(c, 'get', ...args);
-        return o.status?.conditions?.find((x: any) => x.type === 'Ready')?.status === 'True' && o;
-      });
+      const readyObj = (args: string[]) => withReady(c, args, 'True');
       const ss = await readyObj(['secretstore', 'logclaw', '-n', ns]);
       expect(ss.status).toMatchObject({ capabilities: 'ReadWrite', conditions: [{ type: 'Ready', status: 'True', reason: 'Valid', message: 'store validated' }] });
       const css = await readyObj(['clustersecretstore', `${ns}-store`]);
@@ -162,10 +165,7 @@ describe('operator stand-ins and operator stages', () => {
         { apiVersion: 'cert-manager.io/v1', kind: 'Issuer', metadata: { name: 'logclaw-internal-ca', namespace: ns }, spec: { ca: { secretName: 'logclaw-internal-ca' } } },
       ) });
       expect(r.exitCode, r.stderr).toBe(0);
-      const failedObj = (kind: string, name: string) => eventually(`${kind} failed`, async () => {
-        const o = await kjson(c, 'get', kind, name, '-n', ns);
-        return o.status?.conditions?.find((x: any) => x.type === 'Ready')?.status === 'False' && o;
-      });
+      const failedObj = (kind: string, name: string) => withReady(c, [kind, name, '-n', ns], 'False');
       const ss = await failedObj('secretstore', 'logclaw');
       expect(ss.status.conditions[0]).toMatchObject({ reason: 'ValidationFailed', message: 'unable to validate store' });
       expect(verdict(ss)).toMatchObject({ status: 'failed', message: expect.stringContaining('unable to validate store') });

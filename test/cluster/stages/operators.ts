@@ -59,6 +59,14 @@ const strimziFailed = (reason: string, message: string) => `${NOW}
 ${strimziNotReady(reason, message)}
   observedGeneration: {{ .metadata.generation }}`;
 
+/** A Strimzi kind: the cluster, topic or user operator reconciles a changed generation; NotReady on failure. */
+const strimzi = (plural: string, delay: number, failure: OperatorSpec['failure'], t: Pick<OperatorSpec, 'ready' | 'apply'>): OperatorSpec => ({
+  apiGroup: 'kafka.strimzi.io/v1beta2', crdName: `${plural}.kafka.strimzi.io`, delay, failure,
+  pending: [notDeleted, staleGeneration],
+  failed: strimziFailed,
+  ...t,
+});
+
 /**
  * One Ready condition, as External Secrets (ExternalSecret, SecretStore, ClusterSecretStore) and cert-manager
  * (Issuer, ClusterIssuer: with observedGeneration) write it; reason and message are Go template expressions.
@@ -127,10 +135,7 @@ ${readyCondition('False', q(r), goString(m), true)}`,
 });
 
 export const OPERATORS: Record<OperatorKind, OperatorSpec> = {
-  Kafka: {
-    apiGroup: 'kafka.strimzi.io/v1beta2', crdName: 'kafkas.kafka.strimzi.io', delay: 120,
-    failure: { reason: 'TimeoutException', message: 'Exceeded timeout of 300000ms while waiting for Pods resource {{ .metadata.name }}-broker-0 in namespace {{ .metadata.namespace }} to be ready' },
-    pending: [notDeleted, staleGeneration],
+  Kafka: strimzi('kafkas', 120, { reason: 'TimeoutException', message: 'Exceeded timeout of 300000ms while waiting for Pods resource {{ .metadata.name }}-broker-0 in namespace {{ .metadata.namespace }} to be ready' }, {
     ready: `${NOW}
 ${strimziReady}
   observedGeneration: {{ .metadata.generation }}
@@ -147,12 +152,8 @@ ${strimziReady}
       port: {{ .port }}
     bootstrapServers: {{ printf "%s-kafka-bootstrap.%s.svc:%v" $root.metadata.name $root.metadata.namespace .port | Quote }}
   {{ end }}`,
-    failed: strimziFailed,
-  },
-  KafkaNodePool: {
-    apiGroup: 'kafka.strimzi.io/v1beta2', crdName: 'kafkanodepools.kafka.strimzi.io', delay: 90,
-    failure: { reason: 'InvalidResourceException', message: 'KafkaNodePool {{ .metadata.name }} has no role defined in .spec.roles' },
-    pending: [notDeleted, staleGeneration],
+  }),
+  KafkaNodePool: strimzi('kafkanodepools', 90, { reason: 'InvalidResourceException', message: 'KafkaNodePool {{ .metadata.name }} has no role defined in .spec.roles' }, {
     ready: `${NOW}
   observedGeneration: {{ .metadata.generation }}
   {{ $cluster := "" }}{{ with .metadata.labels }}{{ $cluster = index . "strimzi.io/cluster" | default "" }}{{ end }}
@@ -168,23 +169,15 @@ ${strimziReady}
   {{ end }}
   labelSelector: {{ printf "strimzi.io/cluster=%s,strimzi.io/name=%s-kafka,strimzi.io/kind=Kafka,strimzi.io/pool-name=%s" $cluster $cluster .metadata.name | Quote }}
   conditions: []`,
-    failed: strimziFailed,
-  },
-  KafkaTopic: {
-    apiGroup: 'kafka.strimzi.io/v1beta2', crdName: 'kafkatopics.kafka.strimzi.io', delay: 10,
-    failure: { reason: 'InvalidConfigurationException', message: 'Invalid value abcd for configuration retention.ms: Not a number of type LONG' },
-    pending: [notDeleted, staleGeneration],
+  }),
+  KafkaTopic: strimzi('kafkatopics', 10, { reason: 'InvalidConfigurationException', message: 'Invalid value abcd for configuration retention.ms: Not a number of type LONG' }, {
     ready: `${NOW}
 ${strimziReady}
   observedGeneration: {{ .metadata.generation }}
   topicName: {{ or .spec.topicName .metadata.name | Quote }}
   topicId: {{ .metadata.uid | replace "-" "" | trunc 22 | Quote }}`,
-    failed: strimziFailed,
-  },
-  KafkaUser: {
-    apiGroup: 'kafka.strimzi.io/v1beta2', crdName: 'kafkausers.kafka.strimzi.io', delay: 10,
-    failure: { reason: 'InvalidResourceException', message: 'Authorization needs to be enabled in the Kafka custom resource' },
-    pending: [notDeleted, staleGeneration],
+  }),
+  KafkaUser: strimzi('kafkausers', 10, { reason: 'InvalidResourceException', message: 'Authorization needs to be enabled in the Kafka custom resource' }, {
     ready: `${NOW}
 ${strimziReady}
   observedGeneration: {{ .metadata.generation }}
@@ -224,8 +217,7 @@ data:
   password: {{ .metadata.uid | trunc 12 | b64enc | Quote }}
   sasl.jaas.config: {{ printf "org.apache.kafka.common.security.scram.ScramLoginModule required username=\\"%s\\" password=\\"%s\\";" .metadata.name (.metadata.uid | trunc 12) | b64enc | Quote }}
 {{ end }}`,
-    failed: strimziFailed,
-  },
+  }),
   OpenSearchCluster: {
     apiGroup: 'opensearch.opster.io/v1', crdName: 'opensearchclusters.opensearch.opster.io', delay: 150,
     failure: { reason: 'Failed', message: 'cluster health is red: not all primary shards are assigned' },

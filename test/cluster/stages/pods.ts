@@ -29,23 +29,18 @@ export interface PodRule {
 const phase = (...p: string[]): Expr => field('.status.phase', ...p);
 const waiting = (...reasons: string[]): Expr => field('.status.containerStatuses.[].state.waiting.reason', ...reasons);
 
-const IPS = `
-{{ $hostIPs := NodeIPsWith .spec.nodeName }}
-{{ with $hostIPs }}
-hostIP: {{ index . 0 | Quote }}
-hostIPs:
-{{ range . }}
-- ip: {{ . | Quote }}
-{{ end }}
-{{ end }}
-{{ $podIPs := PodIPsWith .spec.nodeName ( or .spec.hostNetwork false ) ( or .metadata.uid "" ) ( or .metadata.name "" ) ( or .metadata.namespace "" ) }}
-{{ with $podIPs }}
-podIP: {{ index . 0 | Quote }}
-podIPs:
+/** hostIP/hostIPs or podIP/podIPs from one of KWOK's address functions. */
+const addresses = (of: 'host' | 'pod', call: string) => `{{ $${of}IPs := ${call} }}
+{{ with $${of}IPs }}
+${of}IP: {{ index . 0 | Quote }}
+${of}IPs:
 {{ range . }}
 - ip: {{ . | Quote }}
 {{ end }}
 {{ end }}`;
+const IPS = `
+${addresses('host', 'NodeIPsWith .spec.nodeName')}
+${addresses('pod', 'PodIPsWith .spec.nodeName ( or .spec.hostNetwork false ) ( or .metadata.uid "" ) ( or .metadata.name "" ) ( or .metadata.namespace "" )')}`;
 
 /**
  * One entry of containerStatuses (or initContainerStatuses) for the container `c` names in the template
