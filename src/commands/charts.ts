@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { Output } from '../output.js';
-import { action, examples } from './context.js';
+import { Option } from 'commander';
+import { action, examples, opt } from './context.js';
 
 const statusStyle = {
   pushed: 'green',
@@ -20,6 +21,8 @@ async function readStdin(): Promise<string> {
   return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
 }
 
+const chartsDir = () => new Option('--charts <dir>', 'the charts directory').default('charts');
+
 export function register(program: Command): void {
   const charts = program.command('charts').description('package, version-check and publish the charts');
 
@@ -27,8 +30,8 @@ export function register(program: Command): void {
     .command('package')
     .description('build dependencies and package every chart (library chart included) in dependency order')
     .option('--out <dir>', 'where to write the .tgz packages', '.dist-charts')
-    .option('--charts <dir>', 'the charts directory', 'charts')
-    .option('--json', 'print the result as JSON')
+    .addOption(chartsDir())
+    .addOption(opt.json())
     .action(
       action(async (ctx, opts: { out: string; charts: string }) => {
         const { resolve } = await import('node:path');
@@ -63,8 +66,8 @@ export function register(program: Command): void {
     .command('check-versions')
     .description('every chart changed since a git ref has a higher version; the umbrella pins its subcharts exactly')
     .option('--base <ref>', 'git ref to compare with (default: origin/main, else main)')
-    .option('--charts <dir>', 'the charts directory', 'charts')
-    .option('--json', 'print the result as JSON')
+    .addOption(chartsDir())
+    .addOption(opt.json())
     .action(
       action(async (ctx, opts: { base?: string; charts: string }) => {
         const { resolve } = await import('node:path');
@@ -104,8 +107,8 @@ export function register(program: Command): void {
     .option('--plain-http', 'talk HTTP, not HTTPS, to the registry (local registries)')
     .option('--username <user>', 'registry user name')
     .option('--password-stdin', 'read the registry password from stdin')
-    .option('--dry-run', 'check against the registry and report, push nothing')
-    .option('--json', 'print the result as JSON')
+    .addOption(opt.dryRun('check against the registry and report, push nothing'))
+    .addOption(opt.json())
     .action(
       action(async (ctx, opts: { registry: string; dir: string; plainHttp?: boolean; username?: string; passwordStdin?: boolean; dryRun?: boolean }) => {
         const { resolve } = await import('node:path');

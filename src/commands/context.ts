@@ -2,7 +2,7 @@
  * What every command action receives: the output module, the abort signal (Ctrl-C) and the repo root.
  * Commands stay thin: parse flags, call core, print through `out`.
  */
-import type { Command } from 'commander';
+import { type Command, Option } from 'commander';
 import { Output } from '../output.js';
 
 export interface CommandContext {
@@ -42,3 +42,31 @@ export function action<A extends unknown[]>(fn: (ctx: CommandContext, ...args: A
 export function examples(cmd: Command, lines: string[]): Command {
   return cmd.addHelpText('after', `\nExamples:\n${lines.map((l) => `  $ ${l}`).join('\n')}\n`);
 }
+
+/**
+ * Options several commands share, worded once and added in place: `.addOption(opt.json('the summary'))`.
+ * The description says what a command does differently (its tenant, its default timeout...).
+ */
+export const opt = {
+  tenant: (description: string, defaultValue?: string) => withDefault(new Option('--tenant <id>', description), defaultValue),
+  kubeContext: (description = 'kube context (default: the current one)') => new Option('--kube-context <ctx>', description),
+  kubeconfig: (description = 'kubeconfig file') => new Option('--kubeconfig <file>', description),
+  timeout: (defaultValue: string, description = 'give up (exit 4, with a diagnosis) after this long') => new Option('--timeout <duration>', description).default(defaultValue),
+  dryRun: (description = 'print the plan and every command instead of running them') => new Option('--dry-run', description),
+  json: (what = 'the result') => new Option('--json', `print ${what} as JSON`),
+};
+
+const withDefault = (o: Option, value: string | undefined): Option => (value === undefined ? o : o.default(value));
+
+/** The start of a lifecycle command: the tenant id checked, --timeout parsed, --dry-run switched on, the run's log opened. */
+export async function startLifecycle<F extends { tenant?: string; timeout?: string; dryRun?: boolean }>(ctx: CommandContext, command: string, flags: F) {
+  const support = await import('../cluster/command-support.js');
+  const tenant = support.tenantId(flags.tenant);
+  const timeoutMs = (flags.timeout === undefined ? undefined : support.parseDuration(flags.timeout)) as F['timeout'] extends string ? number : number | undefined;
+  const dryRun = support.enableDryRun(flags.dryRun);
+  const log = support.startCommandLog(ctx.cwd, command);
+  return { support, tenant, timeoutMs, dryRun, log };
+}
+
+/** The dry-run report's list of commands. */
+export const wouldRun = (commands: readonly string[] | undefined): string[] => ['Commands it would run:', ...(commands ?? []).map((c) => `  ${c}`)];

@@ -1,7 +1,7 @@
-import type { Command } from 'commander';
+import { type Command, Option } from 'commander';
 import type { PlanResult } from '../plan/execute.js';
 import type { PlanRelease } from '../plan/dag.js';
-import { action, examples } from './context.js';
+import { action, examples, opt, startLifecycle, wouldRun } from './context.js';
 
 /** Per-release timings for the summary (seconds from the plan's start) and absolute times for tools. */
 function timeline(result: PlanResult | undefined, plan: PlanRelease[] | undefined, awaited: Map<string, number>) {
@@ -41,27 +41,26 @@ interface DownFlags {
   kubeconfig?: string;
 }
 
+const clusterName = () => new Option('--cluster <name>', 'kind cluster name').default('logclaw-dev');
+const KIND_KUBECONFIG = 'kubeconfig with the kind context';
+
 export function register(program: Command): void {
   const dev = program.command('dev').description('a local LogClaw stack on kind');
 
   const up = dev
     .command('up')
     .description('create (or reuse) a kind cluster, install the operators and the dev tenant, wait until everything is ready')
-    .option('--tenant <id>', 'tenant to install (gitops/tenants/tenant-<id>.yaml)', 'dev-local')
-    .option('--cluster <name>', 'kind cluster name', 'logclaw-dev')
+    .addOption(opt.tenant('tenant to install (gitops/tenants/tenant-<id>.yaml)', 'dev-local'))
+    .addOption(clusterName())
     .option('--storage-class <name>', 'StorageClass for volumes', 'standard')
     .option('--only <components>', 'only these components (comma separated) and what they need, e.g. kafka,opensearch')
-    .option('--timeout <duration>', 'give up (exit 4, with a diagnosis) after this long', '20m')
-    .option('--dry-run', 'print the plan and every command instead of running them')
-    .option('--kubeconfig <file>', 'kubeconfig to write the kind context into (default: $KUBECONFIG or ~/.kube/config)')
-    .option('--json', 'print the summary as JSON')
+    .addOption(opt.timeout('20m'))
+    .addOption(opt.dryRun())
+    .addOption(opt.kubeconfig('kubeconfig to write the kind context into (default: $KUBECONFIG or ~/.kube/config)'))
+    .addOption(opt.json('the summary'))
     .action(
       action(async (ctx, flags: UpFlags) => {
-        const support = await import('../cluster/command-support.js');
-        const tenant = support.tenantId(flags.tenant);
-        const timeoutMs = support.parseDuration(flags.timeout);
-        const dryRun = support.enableDryRun(flags.dryRun);
-        const log = support.startCommandLog(ctx.cwd, 'dev-up');
+        const { support, tenant, timeoutMs, dryRun, log } = await startLifecycle(ctx, 'dev-up', flags);
         const { devUpPhases } = await import('../cluster/dev.js');
         const { runPhases, seconds } = await import('../plan/progress-ui.js');
         const { waves } = await import('../plan/dag.js');
@@ -103,7 +102,7 @@ export function register(program: Command): void {
                 lines.push('Tenant releases (each wave starts when what it needs is ready):');
                 s.plan.forEach((w, i) => lines.push(`  ${i + 1}. ${w.join(', ')}`));
               }
-              lines.push('', 'Commands it would run:', ...(s.commands ?? []).map((c) => `  ${c}`));
+              lines.push('', ...wouldRun(s.commands));
               return lines.join('\n');
             }
             lines.push(o.style('green', `LogClaw tenant ${s.tenant} is ready on ${s.context} (${seconds(s.seconds * 1000)})`), '');
@@ -126,19 +125,16 @@ export function register(program: Command): void {
   const down = dev
     .command('down')
     .description('remove the dev tenant (keeps its volumes unless --purge), or the whole kind cluster with --delete-cluster')
-    .option('--tenant <id>', 'tenant to remove', 'dev-local')
-    .option('--cluster <name>', 'kind cluster name', 'logclaw-dev')
+    .addOption(opt.tenant('tenant to remove', 'dev-local'))
+    .addOption(clusterName())
     .option('--delete-cluster', 'delete the kind cluster itself')
     .option('--purge', 'also delete the tenant volumes (PVCs) and namespace')
-    .option('--dry-run', 'print what would be removed')
-    .option('--kubeconfig <file>', 'kubeconfig with the kind context')
-    .option('--json', 'print the result as JSON')
+    .addOption(opt.dryRun('print what would be removed'))
+    .addOption(opt.kubeconfig(KIND_KUBECONFIG))
+    .addOption(opt.json())
     .action(
       action(async (ctx, flags: DownFlags) => {
-        const support = await import('../cluster/command-support.js');
-        const tenant = support.tenantId(flags.tenant);
-        support.enableDryRun(flags.dryRun);
-        support.startCommandLog(ctx.cwd, 'dev-down');
+        const { support, tenant } = await startLifecycle(ctx, 'dev-down', flags);
         const { Kind } = await import('../tools/kind.js');
         const { Helm } = await import('../tools/helm.js');
         const { devDown } = await import('../cluster/dev.js');
@@ -159,7 +155,7 @@ export function register(program: Command): void {
             if (v.clusterDeleted) return `deleted kind cluster ${v.cluster}`;
             const lines = [v.removed.length ? `removed ${v.removed.length} release(s) of tenant ${tenant}: ${v.removed.join(', ')}` : `tenant ${tenant} has no releases on ${v.cluster}`];
             if (v.keptPvcs.length) lines.push(`kept ${v.keptPvcs.length} volume(s) (--purge deletes them): ${v.keptPvcs.join(', ')}`);
-            if (v.commands?.length) lines.push('Commands it would run:', ...v.commands.map((c) => `  ${c}`));
+            if (v.commands?.length) lines.push(...wouldRun(v.commands));
             return lines.join('\n');
           });
         } catch (e) {
@@ -172,10 +168,10 @@ export function register(program: Command): void {
   const creds = dev
     .command('credentials')
     .description('show the random dev secrets logclaw created for the dev tenant (they are never written to disk)')
-    .option('--tenant <id>', 'tenant', 'dev-local')
-    .option('--cluster <name>', 'kind cluster name', 'logclaw-dev')
-    .option('--kubeconfig <file>', 'kubeconfig with the kind context')
-    .option('--json', 'print them as JSON')
+    .addOption(opt.tenant('tenant', 'dev-local'))
+    .addOption(clusterName())
+    .addOption(opt.kubeconfig(KIND_KUBECONFIG))
+    .addOption(opt.json('them'))
     .action(
       action(async (ctx, flags: { tenant: string; cluster: string; kubeconfig?: string }) => {
         const support = await import('../cluster/command-support.js');

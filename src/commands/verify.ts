@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { action, examples } from './context.js';
+import { action, examples, opt } from './context.js';
 
 interface Flags {
   tenant?: string;
@@ -14,10 +14,10 @@ export function register(program: Command): void {
   const cmd = program
     .command('verify')
     .description("prove a tenant's pipeline works end to end: Vector → Kafka → OpenSearch, anomalies, ticketing")
-    .requiredOption('--tenant <id>', 'tenant id (gitops/tenants/tenant-<id>.yaml, namespace logclaw-<id>)')
-    .option('--kube-context <ctx>', 'kube context (default: the current one)')
-    .option('--timeout <duration>', 'budget for the whole run', '2m')
-    .option('--json', 'print the report as JSON')
+    .addOption(opt.tenant('tenant id (gitops/tenants/tenant-<id>.yaml, namespace logclaw-<id>)').makeOptionMandatory())
+    .addOption(opt.kubeContext())
+    .addOption(opt.timeout('2m', 'budget for the whole run'))
+    .addOption(opt.json('the report'))
     .option('--junit <file>', 'also write a JUnit XML report (one test case per step)')
     .option('--keep-data', 'keep the marker documents instead of deleting them')
     .action(

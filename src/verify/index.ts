@@ -10,7 +10,7 @@ import { ForwardManager } from '../portforward/forwarder.js';
 import { connect, kubeBackend } from '../portforward/kube.js';
 import { ExecSessions } from './exec.js';
 import { Closer, runSteps, type Step } from './runner.js';
-import { STEPS, type VerifyEnv, type VerifyState } from './steps.js';
+import { STEPS, type VerifyEnv, type VerifyState } from './steps/index.js';
 import type { TenantInfo } from './tenant.js';
 import type { StepResult, VerifyReport } from './types.js';
 

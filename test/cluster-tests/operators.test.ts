@@ -5,6 +5,7 @@ import { execa } from 'execa';
 import { eventually, k, kjson, kubectl, namespace, setupCluster, yamlDocs } from './helpers.ts';
 import { HELM3 } from '../helpers/tools.ts';
 import { withOperatorsLock } from '../lifecycle/cluster.js';
+import { verdict } from '../../src/readiness/verdict.ts';
 // @ts-ignore -- plain ESM helper of the fixtures
 import { prepareOperatorCharts } from '../fixtures/operators/prepare.mjs';
 
@@ -33,6 +34,12 @@ const resources = (ns: string) => [
     spec: { secretName: 'ingest-tls', dnsNames: ['ingest.example.com'], issuerRef: { name: 'selfsigned', kind: 'ClusterIssuer' } } },
 ];
 
+/** The object once its Ready condition has this status. */
+const withReady = (c: ReturnType<typeof cluster>, args: string[], status: 'True' | 'False') => eventually(`${args.join(' ')} Ready=${status}`, async () => {
+  const o = await kjson(c, 'get', ...args);
+  return o.status?.conditions?.find((x: any) => x.type === 'Ready')?.status === status && o;
+});
+
 describe('operator stand-ins and operator stages', () => {
   beforeAll(async () => {
     const c = cluster();
@@ -52,7 +59,8 @@ describe('operator stand-ins and operator stages', () => {
     const c = cluster();
     const crds = (await kjson(c, 'get', 'crd')).items.map((x: any) => x.metadata.name);
     for (const n of ['kafkas.kafka.strimzi.io', 'kafkanodepools.kafka.strimzi.io', 'opensearchclusters.opensearch.opster.io', 'flinkdeployments.flink.apache.org',
-      'externalsecrets.external-secrets.io', 'certificates.cert-manager.io', 'inferenceservices.serving.kserve.io']) {
+      'externalsecrets.external-secrets.io', 'secretstores.external-secrets.io', 'clustersecretstores.external-secrets.io', 'certificates.cert-manager.io',
+      'issuers.cert-manager.io', 'clusterissuers.cert-manager.io', 'inferenceservices.serving.kserve.io']) {
       expect(crds).toContain(n);
     }
     const dep = await kjson(c, 'get', 'deployment', 'strimzi-cluster-operator', '-n', 'op-strimzi-kafka-operator');
@@ -105,6 +113,68 @@ describe('operator stand-ins and operator stages', () => {
     // The ExternalSecret owns its Secret: deleting it collects the Secret.
     await k(c, 'delete', 'externalsecret', 'creds', '-n', ns);
     await eventually('target secret collected', async () => (await kubectl(c, ['get', 'secret', 'app-creds', '-n', ns])).exitCode !== 0);
+  });
+
+  it('validates SecretStores and ClusterSecretStores, sets up Issuers and ClusterIssuers (Ready as the controllers write it)', async () => {
+    const c = cluster();
+    const ns = await namespace(c, 'stores');
+    const store = (kind: string, name: string, namespaced: boolean) => ({ apiVersion: 'external-secrets.io/v1beta1', kind, metadata: { name, ...(namespaced ? { namespace: ns } : {}) },
+      spec: { provider: { vault: { server: 'https://vault.example.com', path: 'secret', version: 'v2', auth: { tokenSecretRef: { name: 'vault-token', key: 'token' } } } } } });
+    const issuer = (kind: string, name: string, spec: object, namespaced: boolean) => ({ apiVersion: 'cert-manager.io/v1', kind, metadata: { name, ...(namespaced ? { namespace: ns } : {}) }, spec });
+    const objects = [
+      store('SecretStore', 'logclaw', true),
+      store('ClusterSecretStore', `${ns}-store`, false),
+      issuer('Issuer', 'logclaw-internal-ca-selfsigned', { selfSigned: {} }, true),
+      issuer('Issuer', 'logclaw-internal-ca', { ca: { secretName: 'logclaw-internal-ca' } }, true),
+      issuer('ClusterIssuer', `${ns}-acme`, { acme: { server: 'https://acme.example.com/directory', email: 'ops@example.com', privateKeySecretRef: { name: 'acme-key' }, solvers: [{ http01: { ingress: {} } }] } }, false),
+    ];
+    const r = await kubectl(c, ['apply', '-f', '-'], { input: yamlDocs(...objects) });
+    expect(r.exitCode, r.stderr).toBe(0);
+    try {
+      const readyObj = (args: string[]) => withReady(c, args, 'True');
+      const ss = await readyObj(['secretstore', 'logclaw', '-n', ns]);
+      expect(ss.status).toMatchObject({ capabilities: 'ReadWrite', conditions: [{ type: 'Ready', status: 'True', reason: 'Valid', message: 'store validated' }] });
+      const css = await readyObj(['clustersecretstore', `${ns}-store`]);
+      expect(css.status.conditions[0]).toMatchObject({ reason: 'Valid', message: 'store validated' });
+      const selfSigned = await readyObj(['issuer', 'logclaw-internal-ca-selfsigned', '-n', ns]);
+      expect(selfSigned.status.conditions[0]).toMatchObject({ type: 'Ready', status: 'True', reason: 'IsReady', observedGeneration: selfSigned.metadata.generation });
+      const ca = await readyObj(['issuer', 'logclaw-internal-ca', '-n', ns]);
+      expect(ca.status.conditions[0]).toMatchObject({ reason: 'KeyPairVerified', message: 'Signing CA verified' });
+      const acme = await readyObj(['clusterissuer', `${ns}-acme`]);
+      expect(acme.status.conditions[0]).toMatchObject({ reason: 'ACMEAccountRegistered', message: 'The ACME account was registered with the ACME server' });
+      expect(acme.status.acme).toMatchObject({ lastRegisteredEmail: 'ops@example.com', uri: expect.stringMatching(/^https:\/\//) });
+      // logclaw's readiness engine takes each of them for ready, with the controller's message
+      for (const o of [ss, css, selfSigned, ca, acme]) expect(verdict(o), `${o.kind}/${o.metadata.name}`).toMatchObject({ status: 'ready' });
+      expect(verdict(ca).message).toContain('Signing CA verified');
+    } finally {
+      await kubectl(c, ['delete', 'clustersecretstore', `${ns}-store`, '--wait=false']);
+      await kubectl(c, ['delete', 'clusterissuer', `${ns}-acme`, '--wait=false']);
+    }
+  });
+
+  it('fails a SecretStore and an Issuer the way their controllers report it', async () => {
+    const c = cluster();
+    const ns = await namespace(c, 'storefail');
+    await c.applyScenario({ name: ns, operators: [
+      { kind: 'SecretStore', match: { namespace: ns }, fail: true },
+      { kind: 'Issuer', match: { namespace: ns }, fail: true },
+    ] });
+    try {
+      const r = await kubectl(c, ['apply', '-f', '-'], { input: yamlDocs(
+        { apiVersion: 'external-secrets.io/v1beta1', kind: 'SecretStore', metadata: { name: 'logclaw', namespace: ns }, spec: { provider: { fake: { data: [] } } } },
+        { apiVersion: 'cert-manager.io/v1', kind: 'Issuer', metadata: { name: 'logclaw-internal-ca', namespace: ns }, spec: { ca: { secretName: 'logclaw-internal-ca' } } },
+      ) });
+      expect(r.exitCode, r.stderr).toBe(0);
+      const failedObj = (kind: string, name: string) => withReady(c, [kind, name, '-n', ns], 'False');
+      const ss = await failedObj('secretstore', 'logclaw');
+      expect(ss.status.conditions[0]).toMatchObject({ reason: 'ValidationFailed', message: 'unable to validate store' });
+      expect(verdict(ss)).toMatchObject({ status: 'failed', message: expect.stringContaining('unable to validate store') });
+      const is = await failedObj('issuer', 'logclaw-internal-ca');
+      expect(is.status.conditions[0]).toMatchObject({ reason: 'ErrGetKeyPair', message: 'Error getting keypair for CA issuer: secrets "logclaw-internal-ca" not found' });
+      expect(verdict(is)).toMatchObject({ status: 'failed' });
+    } finally {
+      await c.removeScenario(ns);
+    }
   });
 
   it('reports the failures a scenario chooses, with the operators\' messages', async () => {

@@ -2,78 +2,18 @@
  * diff and upgrade against the real control plane (test/cluster), with real helm 3 and helm 4, on the fixture
  * tenant repository (test/fixtures/release/tenant-repo): each test installs its own tenant (own namespace).
  */
-import { execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
-import { parse, stringify } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli, type CliResult } from '../helpers/cli.js';
-import { crdDir, helms, repoRoot } from '../helpers/tools.js';
-import { eventually, k, kjson, setupCluster } from '../cluster-tests/helpers.ts';
+import { helms } from '../helpers/tools.js';
+import { kjson, setupCluster } from '../cluster-tests/helpers.ts';
+import { ensureNodePoolCrd, installedTenant as installedTenantOn, type Tenant } from './tenant-repo.ts';
 
 const cluster = setupCluster();
-const fixture = join(repoRoot, 'test', 'fixtures', 'release', 'tenant-repo');
 const cleanups: Array<() => void> = [];
 afterAll(() => cleanups.forEach((c) => c()));
 
-beforeAll(async () => {
-  const c = cluster();
-  // the Strimzi KafkaNodePool CRD at the pinned version (the fixture renders a node pool when it is served)
-  await k(c, 'apply', '--server-side', '--force-conflicts', '-f', join(crdDir, 'strimzi-0.50.1', '045-Crd-kafkanodepool.yaml'));
-  await eventually(
-    'the KafkaNodePool CRD to be established',
-    async () => (await kjson(c, 'get', 'crd', 'kafkanodepools.kafka.strimzi.io')).status?.conditions?.some((x: { type: string; status: string }) => x.type === 'Established' && x.status === 'True'),
-    240_000,
-    500,
-  );
-}, 300_000);
+beforeAll(() => ensureNodePoolCrd(cluster()), 300_000);
 
-interface Tenant {
-  id: string;
-  ns: string;
-  dir: string;
-  helm: string;
-  edit: (fn: (v: Record<string, any>) => void) => void;
-  cli: (args: string[]) => Promise<CliResult>;
-}
-
-/** A copy of the fixture repo with tenant `id`, installed with `helm` as install does (release and namespace logclaw-<id>). */
-async function installedTenant(helm: string, initial: (v: Record<string, any>) => void = () => {}): Promise<Tenant> {
-  const c = cluster();
-  const id = `t${randomBytes(3).toString('hex')}`;
-  const dir = mkdtempSync(join(tmpdir(), 'lc-diff-'));
-  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-  cpSync(fixture, dir, { recursive: true });
-  const file = join(dir, 'gitops', 'tenants', `tenant-${id}.yaml`);
-  const values = parse(readFileSync(join(dir, 'gitops', 'tenants', 'tenant-acme.yaml'), 'utf8'));
-  values.global.tenantId = id;
-  initial(values);
-  writeFileSync(file, stringify(values));
-  const ns = `logclaw-${id}`;
-  execFileSync(helm, ['dependency', 'build', join(dir, 'charts', 'logclaw-tenant')], { stdio: 'pipe' });
-  execFileSync(helm, ['upgrade', '--install', ns, join(dir, 'charts', 'logclaw-tenant'), '--namespace', ns, '--create-namespace', '--values', file, '--kube-context', c.context, '--kubeconfig', c.kubeconfig], { stdio: 'pipe' });
-  cleanups.push(() => {
-    try {
-      execFileSync('kubectl', ['--kubeconfig', c.kubeconfig, '--context', c.context, 'delete', 'namespace', ns, '--wait=false'], { stdio: 'pipe' });
-    } catch {
-      /* best effort */
-    }
-  });
-  return {
-    id,
-    ns,
-    dir,
-    helm,
-    edit: (fn) => {
-      const v = parse(readFileSync(file, 'utf8'));
-      fn(v);
-      writeFileSync(file, stringify(v));
-    },
-    cli: (args) => runCli([...args, '--tenant', id, '--kube-context', c.context], { cwd: dir, env: { KUBECONFIG: c.kubeconfig, LOGCLAW_HELM: helm }, timeoutMs: 300_000 }),
-  };
-}
+const installedTenant = (helm: string, initial?: (v: Record<string, any>) => void) => installedTenantOn(cluster(), cleanups, helm, initial);
 
 const revision = async (t: Tenant): Promise<number> => {
   const secrets = await kjson<{ items: Array<{ metadata: { labels: Record<string, string> } }> }>(cluster(), 'get', 'secrets', '-n', t.ns, '-l', `owner=helm,name=${t.ns}`);

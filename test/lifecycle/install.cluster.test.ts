@@ -150,7 +150,10 @@ describe('logclaw install', () => {
 
   it("requires the tenant's SecretStore to be Ready (exit 4 at the timeout, with what the store reports)", async () => {
     ws.tenant('inst-store', { platform: { secretStore: true } });
+    // the simulated external-secrets controller validates stores in seconds: this one it never gets to
+    await cluster.applyScenario({ name: 'inst-store', operators: [{ kind: 'SecretStore', match: { namespace: 'logclaw-inst-store' }, delay: 1_000_000 }] });
     const r = await install(ws, 'inst-store', ['--only', 'platform', '--timeout', '20s']);
+    await cluster.removeScenario('inst-store');
     expect(r.code, r.stdout).toBe(4);
     expect(r.stderr).toMatch(/not ready before the timeout: SecretStore logclaw-inst-store\/logclaw-secret-store/);
     expect(r.stderr).toMatch(/SecretStore logclaw-inst-store\/logclaw-secret-store: progressing — waiting for the SecretStore to be validated/);

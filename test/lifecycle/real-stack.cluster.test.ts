@@ -18,18 +18,6 @@ let dir: string;
 let env: Record<string, string | undefined>;
 const TENANT = 'lc-real';
 
-// cert-manager's Issuer status is not among the test cluster's operator stages: play it here
-const issuerReady = {
-  apiVersion: 'kwok.x-k8s.io/v1alpha1',
-  kind: 'Stage',
-  metadata: { name: 'lc-real-issuer-ready' },
-  spec: {
-    resourceRef: { apiGroup: 'cert-manager.io/v1', kind: 'Issuer' },
-    selector: { matchExpressions: [{ key: '.metadata.deletionTimestamp', operator: 'DoesNotExist' }, { key: '.status.conditions', operator: 'DoesNotExist' }] },
-    next: { statusTemplate: 'conditions:\n- type: Ready\n  status: "True"\n  reason: IsReady\n  message: Signing CA verified\n  lastTransitionTime: {{ Now | Quote }}\n' },
-  },
-};
-
 beforeAll(async () => {
   await prepareOperators();
   cluster = await getCluster();
@@ -51,11 +39,9 @@ beforeAll(async () => {
     LOGCLAW_FAKE_KIND_ATTACH: cluster.state.controlURL,
     LOGCLAW_FAKE_KIND_DIR: join(dir, 'fake-kind'),
   };
-  await cluster.applyScenario({ name: 'lc-real', stages: [issuerReady] });
 });
 
 afterAll(async () => {
-  await cluster?.removeScenario('lc-real').catch(() => undefined);
   await stopOwnCluster();
 });
 

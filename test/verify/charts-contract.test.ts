@@ -8,7 +8,7 @@ import { repoRoot } from '../helpers/tools.js';
 import { kindOf, operatorApis, render, renderValues } from '../charts/lib.js';
 import { discover, schemeFor } from '../../src/portforward/catalog.js';
 import { brokerSecurity, DEFAULT_KAFKA_CLUSTER, pickUser } from '../../src/verify/kafka.js';
-import { healthPath, TENANT_KINDS, vectorHttpPath, RAW_TOPIC, ANOMALY_TOPIC } from '../../src/verify/steps.js';
+import { healthPath, TENANT_KINDS, vectorHttpPath, RAW_TOPIC, ANOMALY_TOPIC } from '../../src/verify/steps/index.js';
 import { verdict } from '../../src/readiness/verdict.js';
 
 const devTenant = join(repoRoot, 'gitops', 'tenants', 'tenant-dev-local.yaml');

@@ -89,6 +89,38 @@ export function stage(s: StageSpecInput): KubeObject {
   };
 }
 
+/** Where a controller's stages apply: one kind, a weight (0 base, 1 scenario), and optionally some objects. */
+export interface StageTarget {
+  apiGroup: string;
+  kind: string;
+  weight: number;
+  match?: Match;
+  scenario?: string;
+}
+
+/** One thing a controller does: to objects the selector matches, after the delay, one step (event, status, apply, delete). */
+export interface Transition extends StepSpec {
+  /** stage name: `<prefix>-<name>` */
+  name: string;
+  exprs: Expr[];
+  /** real milliseconds */
+  delayMs?: number;
+}
+
+/**
+ * The one stage builder: a controller's behaviour (a kubelet's pod lifecycle, an operator's status for a kind,
+ * a scenario's failure mode) is a table of transitions, each becoming one Stage.
+ */
+export function stagesOf(prefix: string, target: StageTarget, transitions: Transition[]): KubeObject[] {
+  return transitions.map(({ name, exprs, delayMs, ...step }) => stage({ ...target, name: `${prefix}-${name}`, exprs, delayMs, steps: [step] }));
+}
+
+export const notDeleted: Expr = { key: '.metadata.deletionTimestamp', operator: 'DoesNotExist' };
+/** A jq path whose value is one of `values`. */
+export const field = (path: string, ...values: string[]): Expr => ({ key: path, operator: 'In', values });
+/** The status of the condition of this type is one of `values`. */
+export const cond = (type: string, ...values: string[]): Expr => field(`.status.conditions.[] | select( .type == ${q(type)} ) | .status`, ...values);
+
 /** Seconds on the scenario clock → real milliseconds. */
 export function scaled(seconds: number | undefined, timeScale: number): number {
   return Math.max(0, Math.round((seconds ?? 0) * 1000 * timeScale));

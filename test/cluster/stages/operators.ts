@@ -1,11 +1,14 @@
 // What each operator writes into the status of its custom resources (and the Secrets some of them
-// create), played by KWOK stages. Field shapes follow the pinned CRDs in ../shared/crds and the
-// Argo CD health fixtures in ../shared/health-fixtures (the objects real operators produced).
+// create), played by KWOK stages. Field shapes follow the pinned CRDs in ../shared/crds, the Argo CD
+// health fixtures in ../shared/health-fixtures (the objects real operators produced) and the operators'
+// own condition reasons and messages. One table, OPERATORS, says per kind what the operator does (the
+// objects it waits for, an optional in-progress status, the final status, what it creates, how it fails);
+// one builder, stagesOf (./common.ts), turns a row into stages for the base operators and for scenarios.
 import type { KubeObject } from '../lib/kube.ts';
-import { type Expr, type Match, q, scaled, stage } from './common.ts';
+import { type Expr, type Match, type Transition, cond, field, notDeleted, q, scaled, stagesOf } from './common.ts';
 
 export const OPERATOR_KINDS = ['Kafka', 'KafkaNodePool', 'KafkaTopic', 'KafkaUser', 'OpenSearchCluster', 'FlinkDeployment',
-  'InferenceService', 'ExternalSecret', 'Certificate'] as const;
+  'InferenceService', 'ExternalSecret', 'SecretStore', 'ClusterSecretStore', 'Certificate', 'Issuer', 'ClusterIssuer'] as const;
 export type OperatorKind = (typeof OPERATOR_KINDS)[number];
 
 export interface OperatorRule {
@@ -17,42 +20,30 @@ export interface OperatorRule {
   fail?: boolean | string | { reason?: string; message?: string };
 }
 
-export const API: Record<OperatorKind, { apiGroup: string; crdName: string }> = {
-  Kafka: { apiGroup: 'kafka.strimzi.io/v1beta2', crdName: 'kafkas.kafka.strimzi.io' },
-  KafkaNodePool: { apiGroup: 'kafka.strimzi.io/v1beta2', crdName: 'kafkanodepools.kafka.strimzi.io' },
-  KafkaTopic: { apiGroup: 'kafka.strimzi.io/v1beta2', crdName: 'kafkatopics.kafka.strimzi.io' },
-  KafkaUser: { apiGroup: 'kafka.strimzi.io/v1beta2', crdName: 'kafkausers.kafka.strimzi.io' },
-  OpenSearchCluster: { apiGroup: 'opensearch.opster.io/v1', crdName: 'opensearchclusters.opensearch.opster.io' },
-  FlinkDeployment: { apiGroup: 'flink.apache.org/v1beta1', crdName: 'flinkdeployments.flink.apache.org' },
-  InferenceService: { apiGroup: 'serving.kserve.io/v1beta1', crdName: 'inferenceservices.serving.kserve.io' },
-  ExternalSecret: { apiGroup: 'external-secrets.io/v1beta1', crdName: 'externalsecrets.external-secrets.io' },
-  Certificate: { apiGroup: 'cert-manager.io/v1', crdName: 'certificates.cert-manager.io' },
-};
+/** PEM material the Certificate / KafkaUser Secrets carry. */
+export interface TlsMaterial { tlsCrt: string; tlsKey: string; caCrt: string }
 
-/** Story-clock seconds each operator takes by default (scaled by the cluster's time scale). */
-export const DEFAULT_DELAYS: Record<OperatorKind, number> = {
-  Kafka: 120, KafkaNodePool: 90, KafkaTopic: 10, KafkaUser: 10, OpenSearchCluster: 150, FlinkDeployment: 60,
-  InferenceService: 90, ExternalSecret: 5, Certificate: 20,
-};
-
-/** Failure reasons/messages as the operators write them (see the health fixtures). */
-export const DEFAULT_FAILURES: Record<OperatorKind, { reason: string; message: string }> = {
-  Kafka: { reason: 'TimeoutException', message: 'Exceeded timeout of 300000ms while waiting for Pods resource {{ .metadata.name }}-broker-0 in namespace {{ .metadata.namespace }} to be ready' },
-  KafkaNodePool: { reason: 'InvalidResourceException', message: 'KafkaNodePool {{ .metadata.name }} has no role defined in .spec.roles' },
-  KafkaTopic: { reason: 'InvalidConfigurationException', message: 'Invalid value abcd for configuration retention.ms: Not a number of type LONG' },
-  KafkaUser: { reason: 'InvalidResourceException', message: 'Authorization needs to be enabled in the Kafka custom resource' },
-  OpenSearchCluster: { reason: 'Failed', message: 'cluster health is red: not all primary shards are assigned' },
-  FlinkDeployment: { reason: 'Error', message: "org.apache.flink.configuration.IllegalConfigurationException: TaskManager memory configuration failed: Cannot read memory size from config option 'taskmanager.memory.network.max'." },
-  InferenceService: { reason: 'RevisionFailed', message: 'Revision "{{ .metadata.name }}-predictor-00001" failed with message: Container failed with: container exited with no error.' },
-  ExternalSecret: { reason: 'SecretSyncedError', message: 'could not get secret data from provider' },
-  Certificate: { reason: 'Failed', message: 'The certificate request has failed to complete and will be retried: issuer is not ready' },
-};
+/** What one operator does for one kind. Status templates are written indented under a `status:`-less root. */
+interface OperatorSpec {
+  apiGroup: string;
+  crdName: string;
+  /** story-clock seconds the operator takes by default (scaled by the cluster's time scale) */
+  delay: number;
+  /** the failure reason/message as the operator writes it (see the health fixtures) */
+  failure: { reason: string; message: string };
+  /** selector of objects waiting for the operator */
+  pending: Expr[];
+  /** optional immediate "in progress" status (and the selector that then waits for the final one) */
+  progress?: { status: string; waiting: Expr[] };
+  ready: string;
+  /** an object the operator creates with the final status (a Secret) */
+  apply?: (tls: TlsMaterial) => string;
+  failed: (reason: string, message: string) => string;
+}
 
 const NOW = '{{ $now := Now }}';
-const notDeleted: Expr = { key: '.metadata.deletionTimestamp', operator: 'DoesNotExist' };
 const staleGeneration: Expr = { key: '.status.observedGeneration == .metadata.generation', operator: 'In', values: ['false'] };
-const noStatus = (field: string): Expr => ({ key: `.status.${field}`, operator: 'DoesNotExist' });
-const field = (path: string, ...values: string[]): Expr => ({ key: path, operator: 'In', values });
+const noStatus = (path: string): Expr => ({ key: `.status.${path}`, operator: 'DoesNotExist' });
 
 const strimziReady = `  conditions:
   - type: Ready
@@ -63,6 +54,29 @@ const strimziNotReady = (reason: string, message: string) => `  conditions:
     status: "True"
     reason: ${q(reason)}
     message: {{ ${goString(message)} | Quote }}
+    lastTransitionTime: {{ $now | Quote }}`;
+const strimziFailed = (reason: string, message: string) => `${NOW}
+${strimziNotReady(reason, message)}
+  observedGeneration: {{ .metadata.generation }}`;
+
+/** A Strimzi kind: the cluster, topic or user operator reconciles a changed generation; NotReady on failure. */
+const strimzi = (plural: string, delay: number, failure: OperatorSpec['failure'], t: Pick<OperatorSpec, 'ready' | 'apply'>): OperatorSpec => ({
+  apiGroup: 'kafka.strimzi.io/v1beta2', crdName: `${plural}.kafka.strimzi.io`, delay, failure,
+  pending: [notDeleted, staleGeneration],
+  failed: strimziFailed,
+  ...t,
+});
+
+/**
+ * One Ready condition, as External Secrets (ExternalSecret, SecretStore, ClusterSecretStore) and cert-manager
+ * (Issuer, ClusterIssuer: with observedGeneration) write it; reason and message are Go template expressions.
+ */
+const readyCondition = (status: 'True' | 'False', reason: string, message: string, observed = false) => `  conditions:
+  - type: Ready
+    status: ${q(status)}
+    reason: {{ ${reason} | Quote }}
+    message: {{ ${message} | Quote }}${observed ? `
+    observedGeneration: {{ .metadata.generation }}` : ''}
     lastTransitionTime: {{ $now | Quote }}`;
 
 /** A message that may hold `{{ .x }}` references → a Go template expression producing the string. */
@@ -82,22 +96,47 @@ function goString(message: string): string {
   return `(print ${parts.join(' ')})`;
 }
 
-interface Templates {
-  /** selector of objects waiting for the operator */
-  pending: Expr[];
-  /** optional immediate "in progress" status (and the selector that then waits for the final one) */
-  progress?: { status: string; waiting: Expr[] };
-  ready: string;
-  apply?: string;
-  failed: (reason: string, message: string) => string;
-}
+const kserveConditions = (status: string, reason?: string, message?: string) => ['IngressReady', 'PredictorReady', 'Ready'].map((t) => `  - type: ${t}
+    status: ${q(status)}
+    lastTransitionTime: {{ $now | Quote }}${reason ? `
+    reason: ${q(reason)}` : ''}${message ? `
+    message: {{ ${goString(message)} | Quote }}` : ''}`).join('\n');
 
-function templates(kind: OperatorKind, extra: { tlsCrt: string; tlsKey: string; caCrt: string }): Templates {
-  switch (kind) {
-    case 'Kafka':
-      return {
-        pending: [notDeleted, staleGeneration],
-        ready: `${NOW}
+/** A SecretStore or ClusterSecretStore: the controller validates the provider (external-secrets ReasonStoreValid). */
+const secretStore = (kind: 'SecretStore' | 'ClusterSecretStore'): OperatorSpec => ({
+  apiGroup: 'external-secrets.io/v1beta1', crdName: `${kind.toLowerCase()}s.external-secrets.io`, delay: 3,
+  failure: { reason: 'ValidationFailed', message: 'unable to validate store' },
+  pending: [notDeleted, noStatus('conditions')],
+  ready: `${NOW}
+${readyCondition('True', '"Valid"', '"store validated"')}
+  capabilities: ReadWrite`,
+  failed: (r, m) => `${NOW}
+${readyCondition('False', q(r), goString(m))}`,
+});
+
+/** An Issuer or ClusterIssuer: Ready with the reason and message of its issuer type's Setup (self-signed, CA, ACME, Vault). */
+const issuer = (kind: 'Issuer' | 'ClusterIssuer'): OperatorSpec => ({
+  apiGroup: 'cert-manager.io/v1', crdName: `${kind.toLowerCase()}s.cert-manager.io`, delay: 2,
+  failure: { reason: 'ErrGetKeyPair', message: 'Error getting keypair for CA issuer: secrets "{{ .metadata.name }}" not found' },
+  pending: [notDeleted, noStatus('conditions')],
+  ready: `${NOW}
+  {{ $reason := "IsReady" }}{{ $message := "" }}
+  {{ if .spec.ca }}{{ $reason = "KeyPairVerified" }}{{ $message = "Signing CA verified" }}{{ end }}
+  {{ if .spec.acme }}{{ $reason = "ACMEAccountRegistered" }}{{ $message = "The ACME account was registered with the ACME server" }}{{ end }}
+  {{ if .spec.vault }}{{ $reason = "VaultVerified" }}{{ $message = "Vault verified" }}{{ end }}
+${readyCondition('True', '$reason', '$message', true)}
+  {{ if .spec.acme }}
+  acme:
+    uri: {{ printf "https://acme.sim/acct/%s" (.metadata.uid | trunc 8) | Quote }}
+    lastRegisteredEmail: {{ or .spec.acme.email "" | Quote }}
+  {{ end }}`,
+  failed: (r, m) => `${NOW}
+${readyCondition('False', q(r), goString(m), true)}`,
+});
+
+export const OPERATORS: Record<OperatorKind, OperatorSpec> = {
+  Kafka: strimzi('kafkas', 120, { reason: 'TimeoutException', message: 'Exceeded timeout of 300000ms while waiting for Pods resource {{ .metadata.name }}-broker-0 in namespace {{ .metadata.namespace }} to be ready' }, {
+    ready: `${NOW}
 ${strimziReady}
   observedGeneration: {{ .metadata.generation }}
   clusterId: {{ printf "sim-%s" (.metadata.uid | trunc 8) | Quote }}
@@ -113,14 +152,9 @@ ${strimziReady}
       port: {{ .port }}
     bootstrapServers: {{ printf "%s-kafka-bootstrap.%s.svc:%v" $root.metadata.name $root.metadata.namespace .port | Quote }}
   {{ end }}`,
-        failed: (r, m) => `${NOW}
-${strimziNotReady(r, m)}
-  observedGeneration: {{ .metadata.generation }}`,
-      };
-    case 'KafkaNodePool':
-      return {
-        pending: [notDeleted, staleGeneration],
-        ready: `${NOW}
+  }),
+  KafkaNodePool: strimzi('kafkanodepools', 90, { reason: 'InvalidResourceException', message: 'KafkaNodePool {{ .metadata.name }} has no role defined in .spec.roles' }, {
+    ready: `${NOW}
   observedGeneration: {{ .metadata.generation }}
   {{ $cluster := "" }}{{ with .metadata.labels }}{{ $cluster = index . "strimzi.io/cluster" | default "" }}{{ end }}
   clusterId: {{ printf "sim-%s" ($cluster | default "cluster" | sha256sum | trunc 8) | Quote }}
@@ -135,32 +169,22 @@ ${strimziNotReady(r, m)}
   {{ end }}
   labelSelector: {{ printf "strimzi.io/cluster=%s,strimzi.io/name=%s-kafka,strimzi.io/kind=Kafka,strimzi.io/pool-name=%s" $cluster $cluster .metadata.name | Quote }}
   conditions: []`,
-        failed: (r, m) => `${NOW}
-${strimziNotReady(r, m)}
-  observedGeneration: {{ .metadata.generation }}`,
-      };
-    case 'KafkaTopic':
-      return {
-        pending: [notDeleted, staleGeneration],
-        ready: `${NOW}
+  }),
+  KafkaTopic: strimzi('kafkatopics', 10, { reason: 'InvalidConfigurationException', message: 'Invalid value abcd for configuration retention.ms: Not a number of type LONG' }, {
+    ready: `${NOW}
 ${strimziReady}
   observedGeneration: {{ .metadata.generation }}
   topicName: {{ or .spec.topicName .metadata.name | Quote }}
   topicId: {{ .metadata.uid | replace "-" "" | trunc 22 | Quote }}`,
-        failed: (r, m) => `${NOW}
-${strimziNotReady(r, m)}
-  observedGeneration: {{ .metadata.generation }}`,
-      };
-    case 'KafkaUser':
-      return {
-        pending: [notDeleted, staleGeneration],
-        ready: `${NOW}
+  }),
+  KafkaUser: strimzi('kafkausers', 10, { reason: 'InvalidResourceException', message: 'Authorization needs to be enabled in the Kafka custom resource' }, {
+    ready: `${NOW}
 ${strimziReady}
   observedGeneration: {{ .metadata.generation }}
   {{ $tls := and .spec.authentication (eq (or .spec.authentication.type "") "tls") }}
   username: {{ if $tls }}{{ printf "CN=%s" .metadata.name | Quote }}{{ else }}{{ .metadata.name | Quote }}{{ end }}
   secret: {{ .metadata.name | Quote }}`,
-        apply: `{{ $tls := and .spec.authentication (eq (or .spec.authentication.type "") "tls") }}
+    apply: (tls) => `{{ $tls := and .spec.authentication (eq (or .spec.authentication.type "") "tls") }}
 {{ $cluster := "" }}{{ with .metadata.labels }}{{ $cluster = index . "strimzi.io/cluster" | default "" }}{{ end }}
 apiVersion: v1
 kind: Secret
@@ -184,30 +208,28 @@ metadata:
 type: Opaque
 data:
 {{ if $tls }}
-  ca.crt: ${q(b64(extra.caCrt))}
-  user.crt: ${q(b64(extra.tlsCrt))}
-  user.key: ${q(b64(extra.tlsKey))}
+  ca.crt: ${q(b64(tls.caCrt))}
+  user.crt: ${q(b64(tls.tlsCrt))}
+  user.key: ${q(b64(tls.tlsKey))}
   user.p12: {{ "sim-p12" | b64enc | Quote }}
   user.password: {{ .metadata.uid | trunc 12 | b64enc | Quote }}
 {{ else }}
   password: {{ .metadata.uid | trunc 12 | b64enc | Quote }}
   sasl.jaas.config: {{ printf "org.apache.kafka.common.security.scram.ScramLoginModule required username=\\"%s\\" password=\\"%s\\";" .metadata.name (.metadata.uid | trunc 12) | b64enc | Quote }}
 {{ end }}`,
-        failed: (r, m) => `${NOW}
-${strimziNotReady(r, m)}
-  observedGeneration: {{ .metadata.generation }}`,
-      };
-    case 'OpenSearchCluster':
-      return {
-        pending: [notDeleted, noStatus('phase')],
-        progress: {
-          status: `${NOW}
+  }),
+  OpenSearchCluster: {
+    apiGroup: 'opensearch.opster.io/v1', crdName: 'opensearchclusters.opensearch.opster.io', delay: 150,
+    failure: { reason: 'Failed', message: 'cluster health is red: not all primary shards are assigned' },
+    pending: [notDeleted, noStatus('phase')],
+    progress: {
+      status: `${NOW}
   phase: PENDING
   initialized: false
   componentsStatus: []`,
-          waiting: [notDeleted, field('.status.phase', 'PENDING'), noStatus('health')],
-        },
-        ready: `${NOW}
+      waiting: [notDeleted, field('.status.phase', 'PENDING'), noStatus('health')],
+    },
+    ready: `${NOW}
   {{ $n := 0 }}{{ range .spec.nodePools }}{{ $n = add $n (int .replicas) }}{{ end }}
   phase: RUNNING
   health: green
@@ -215,7 +237,7 @@ ${strimziNotReady(r, m)}
   availableNodes: {{ $n }}
   version: {{ or .spec.general.version "2.19.0" | Quote }}
   componentsStatus: []`,
-        failed: (r, m) => `${NOW}
+    failed: (r, m) => `${NOW}
   phase: PENDING
   health: red
   initialized: false
@@ -224,12 +246,13 @@ ${strimziNotReady(r, m)}
   - component: Cluster
     status: ${q(r)}
     description: {{ ${goString(m)} | Quote }}`,
-      };
-    case 'FlinkDeployment':
-      return {
-        pending: [notDeleted, noStatus('lifecycleState')],
-        progress: {
-          status: `${NOW}
+  },
+  FlinkDeployment: {
+    apiGroup: 'flink.apache.org/v1beta1', crdName: 'flinkdeployments.flink.apache.org', delay: 60,
+    failure: { reason: 'Error', message: "org.apache.flink.configuration.IllegalConfigurationException: TaskManager memory configuration failed: Cannot read memory size from config option 'taskmanager.memory.network.max'." },
+    pending: [notDeleted, noStatus('lifecycleState')],
+    progress: {
+      status: `${NOW}
   lifecycleState: DEPLOYED
   jobManagerDeploymentStatus: DEPLOYING
   observedGeneration: {{ .metadata.generation }}
@@ -239,9 +262,9 @@ ${strimziNotReady(r, m)}
   jobStatus:
     state: RECONCILING
     jobName: {{ .metadata.name | Quote }}`,
-          waiting: [notDeleted, field('.status.jobManagerDeploymentStatus', 'DEPLOYING')],
-        },
-        ready: `${NOW}
+      waiting: [notDeleted, field('.status.jobManagerDeploymentStatus', 'DEPLOYING')],
+    },
+    ready: `${NOW}
   lifecycleState: STABLE
   jobManagerDeploymentStatus: READY
   observedGeneration: {{ .metadata.generation }}
@@ -259,24 +282,20 @@ ${strimziNotReady(r, m)}
     replicas: {{ or .replicas 1 }}
     labelSelector: {{ printf "component=taskmanager,app=%s" $.metadata.name | Quote }}
   {{ end }}`,
-        failed: (_r, m) => `${NOW}
+    failed: (_r, m) => `${NOW}
   lifecycleState: FAILED
   jobManagerDeploymentStatus: ERROR
   observedGeneration: {{ .metadata.generation }}
   error: {{ ${goString(m)} | Quote }}
   reconciliationStatus:
     state: DEPLOYED`,
-      };
-    case 'InferenceService': {
-      const conds = (status: string, reason?: string, message?: string) => ['IngressReady', 'PredictorReady', 'Ready'].map((t) => `  - type: ${t}
-    status: ${q(status)}
-    lastTransitionTime: {{ $now | Quote }}${reason ? `
-    reason: ${q(reason)}` : ''}${message ? `
-    message: {{ ${goString(message)} | Quote }}` : ''}`).join('\n');
-      return {
-        pending: [notDeleted, noStatus('conditions')],
-        progress: {
-          status: `${NOW}
+  },
+  InferenceService: {
+    apiGroup: 'serving.kserve.io/v1beta1', crdName: 'inferenceservices.serving.kserve.io', delay: 90,
+    failure: { reason: 'RevisionFailed', message: 'Revision "{{ .metadata.name }}-predictor-00001" failed with message: Container failed with: container exited with no error.' },
+    pending: [notDeleted, noStatus('conditions')],
+    progress: {
+      status: `${NOW}
   observedGeneration: {{ .metadata.generation }}
   conditions:
   - type: PredictorReady
@@ -289,15 +308,15 @@ ${strimziNotReady(r, m)}
     reason: RevisionMissing
     message: {{ printf "Configuration %q is waiting for a Revision to become ready." (printf "%s-predictor" .metadata.name) | Quote }}
     lastTransitionTime: {{ $now | Quote }}`,
-          waiting: [notDeleted, field('.status.conditions.[] | select( .type == "Ready" ) | .status', 'Unknown')],
-        },
-        ready: `${NOW}
+      waiting: [notDeleted, cond('Ready', 'Unknown')],
+    },
+    ready: `${NOW}
   observedGeneration: {{ .metadata.generation }}
   url: {{ printf "http://%s.%s.svc.cluster.local" .metadata.name .metadata.namespace | Quote }}
   address:
     url: {{ printf "http://%s-predictor.%s.svc.cluster.local" .metadata.name .metadata.namespace | Quote }}
   conditions:
-${conds('True')}
+${kserveConditions('True')}
   - type: Stopped
     status: "False"
     severity: Info
@@ -307,29 +326,24 @@ ${conds('True')}
     states:
       activeModelState: Loaded
       targetModelState: Loaded`,
-        failed: (r, m) => `${NOW}
+    failed: (r, m) => `${NOW}
   observedGeneration: {{ .metadata.generation }}
   conditions:
-${conds('False', r, m)}
+${kserveConditions('False', r, m)}
   modelStatus:
     transitionStatus: BlockedByFailedLoad`,
-      };
-    }
-    case 'ExternalSecret':
-      return {
-        pending: [notDeleted, noStatus('conditions')],
-        ready: `${NOW}
-  conditions:
-  - type: Ready
-    status: "True"
-    reason: SecretSynced
-    message: Secret was synced
-    lastTransitionTime: {{ $now | Quote }}
+  },
+  ExternalSecret: {
+    apiGroup: 'external-secrets.io/v1beta1', crdName: 'externalsecrets.external-secrets.io', delay: 5,
+    failure: { reason: 'SecretSyncedError', message: 'could not get secret data from provider' },
+    pending: [notDeleted, noStatus('conditions')],
+    ready: `${NOW}
+${readyCondition('True', '"SecretSynced"', '"Secret was synced"')}
   refreshTime: {{ $now | Quote }}
   syncedResourceVersion: {{ printf "%v-%s" .metadata.generation (.metadata.uid | sha256sum | trunc 32) | Quote }}
   binding:
     name: {{ or (and .spec.target .spec.target.name) .metadata.name | Quote }}`,
-        apply: `{{ $root := . }}
+    apply: () => `{{ $root := . }}
 apiVersion: v1
 kind: Secret
 metadata:
@@ -359,19 +373,15 @@ data:
   {{ range $i, $d := .spec.dataFrom }}
   {{ printf "sim-datafrom-%d" $i | Quote }}: {{ "sim" | b64enc | Quote }}
   {{ end }}`,
-        failed: (r, m) => `${NOW}
-  conditions:
-  - type: Ready
-    status: "False"
-    reason: ${q(r)}
-    message: {{ ${goString(m)} | Quote }}
-    lastTransitionTime: {{ $now | Quote }}`,
-      };
-    case 'Certificate':
-      return {
-        pending: [notDeleted, noStatus('conditions')],
-        progress: {
-          status: `${NOW}
+    failed: (r, m) => `${NOW}
+${readyCondition('False', q(r), goString(m))}`,
+  },
+  Certificate: {
+    apiGroup: 'cert-manager.io/v1', crdName: 'certificates.cert-manager.io', delay: 20,
+    failure: { reason: 'Failed', message: 'The certificate request has failed to complete and will be retried: issuer is not ready' },
+    pending: [notDeleted, noStatus('conditions')],
+    progress: {
+      status: `${NOW}
   conditions:
   - type: Issuing
     status: "True"
@@ -383,9 +393,9 @@ data:
     reason: DoesNotExist
     message: Issuing certificate as Secret does not exist
     lastTransitionTime: {{ $now | Quote }}`,
-          waiting: [notDeleted, field('.status.conditions.[] | select( .type == "Issuing" ) | .status', 'True')],
-        },
-        ready: `${NOW}
+      waiting: [notDeleted, cond('Issuing', 'True')],
+    },
+    ready: `${NOW}
   conditions:
   - type: Issuing
     status: "False"
@@ -402,7 +412,7 @@ data:
   notAfter: {{ now | dateModify "+2160h" | date "2006-01-02T15:04:05Z07:00" | Quote }}
   renewalTime: {{ now | dateModify "+1440h" | date "2006-01-02T15:04:05Z07:00" | Quote }}
   revision: 1`,
-        apply: `apiVersion: v1
+    apply: (tls) => `apiVersion: v1
 kind: Secret
 metadata:
   name: {{ .spec.secretName | Quote }}
@@ -418,10 +428,10 @@ metadata:
     cert-manager.io/issuer-group: {{ or .spec.issuerRef.group "cert-manager.io" | Quote }}
 type: kubernetes.io/tls
 data:
-  ca.crt: ${q(b64(extra.caCrt))}
-  tls.crt: ${q(b64(extra.tlsCrt))}
-  tls.key: ${q(b64(extra.tlsKey))}`,
-        failed: (r, m) => `${NOW}
+  ca.crt: ${q(b64(tls.caCrt))}
+  tls.crt: ${q(b64(tls.tlsCrt))}
+  tls.key: ${q(b64(tls.tlsKey))}`,
+    failed: (r, m) => `${NOW}
   conditions:
   - type: Issuing
     status: "False"
@@ -435,11 +445,16 @@ data:
     lastTransitionTime: {{ $now | Quote }}
   failedIssuanceAttempts: 1
   lastFailureTime: {{ $now | Quote }}`,
-      };
-    default:
-      throw new Error(`unknown operator kind ${String(kind)}`);
-  }
-}
+  },
+
+  SecretStore: secretStore('SecretStore'),
+  ClusterSecretStore: secretStore('ClusterSecretStore'),
+  Issuer: issuer('Issuer'),
+  ClusterIssuer: issuer('ClusterIssuer'),
+};
+
+/** apiGroup (group/version) and CRD name per kind (the simulator re-announces stages when a CRD is established). */
+export const API = Object.fromEntries(OPERATOR_KINDS.map((k) => [k, { apiGroup: OPERATORS[k].apiGroup, crdName: OPERATORS[k].crdName }])) as Record<OperatorKind, { apiGroup: string; crdName: string }>;
 
 function b64(s: string): string {
   return Buffer.from(s, 'utf8').toString('base64');
@@ -451,43 +466,38 @@ const dedent = (t: string) => t.split('\n').map((l) => l.replace(/^ {2}/, '')).j
 export interface OperatorStageOptions {
   timeScale: number;
   /** PEM material the Certificate / KafkaUser Secrets carry */
-  tls: { tlsCrt: string; tlsKey: string; caCrt: string };
+  tls: TlsMaterial;
+}
+
+/** An operator row as transitions: the in-progress status (when the kind has one), then ready or the failure. */
+function transitions(kind: OperatorKind, delayMs: number, fail: OperatorRule['fail'], tls: TlsMaterial): Transition[] {
+  const t = OPERATORS[kind];
+  const out: Transition[] = [];
+  if (t.progress) out.push({ name: 'progress', exprs: t.pending, status: dedent(t.progress.status) });
+  const exprs = t.progress ? t.progress.waiting : t.pending;
+  if (!fail) {
+    out.push({ name: 'ready', exprs, delayMs, status: dedent(t.ready), ...(t.apply ? { apply: t.apply(tls) } : {}) });
+    return out;
+  }
+  const f = typeof fail === 'string' ? { message: fail } : fail === true ? {} : fail;
+  const reason = f.reason ?? t.failure.reason;
+  const message = f.message ?? t.failure.message;
+  out.push({ name: 'failed', exprs, delayMs, event: { type: 'Warning', reason, message: message.replace(/\{\{[^}]*\}\}/g, '…') }, status: dedent(t.failed(reason, message)) });
+  return out;
 }
 
 function stagesFor(prefix: string, kind: OperatorKind, weight: number, match: Match | undefined, delaySec: number,
   fail: OperatorRule['fail'], opts: OperatorStageOptions, scenario?: string): KubeObject[] {
-  const t = templates(kind, opts.tls);
-  const { apiGroup } = API[kind];
-  const base = { apiGroup, kind, weight, match, scenario };
-  const delayMs = scaled(delaySec, opts.timeScale);
-  const out: KubeObject[] = [];
-  let finalExprs = t.pending;
-  let finalDelay = delayMs;
-  if (t.progress) {
-    out.push(stage({ ...base, name: `${prefix}-progress`, exprs: t.pending, steps: [{ status: dedent(t.progress.status) }] }));
-    finalExprs = t.progress.waiting;
-  }
-  if (fail) {
-    const d = DEFAULT_FAILURES[kind];
-    const f = typeof fail === 'string' ? { message: fail } : fail === true ? {} : fail;
-    const reason = f.reason ?? d.reason;
-    const message = f.message ?? d.message;
-    out.push(stage({ ...base, name: `${prefix}-failed`, exprs: finalExprs, delayMs: finalDelay,
-      steps: [{ event: { type: 'Warning', reason, message: message.replace(/\{\{[^}]*\}\}/g, '…') }, status: dedent(t.failed(reason, message)) }] }));
-  } else {
-    out.push(stage({ ...base, name: `${prefix}-ready`, exprs: finalExprs, delayMs: finalDelay,
-      steps: [{ status: dedent(t.ready), ...(t.apply ? { apply: t.apply } : {}) }] }));
-  }
-  return out;
+  return stagesOf(prefix, { apiGroup: OPERATORS[kind].apiGroup, kind, weight, match, scenario }, transitions(kind, scaled(delaySec, opts.timeScale), fail, opts.tls));
 }
 
 /** Operators doing their job for every object of their kinds (weight 0). */
 export function baseOperatorStages(opts: OperatorStageOptions, kinds: readonly OperatorKind[] = OPERATOR_KINDS): KubeObject[] {
-  return kinds.flatMap((kind) => stagesFor(`op-${kind.toLowerCase()}`, kind, 0, undefined, DEFAULT_DELAYS[kind], false, opts));
+  return kinds.flatMap((kind) => stagesFor(`op-${kind.toLowerCase()}`, kind, 0, undefined, OPERATORS[kind].delay, false, opts));
 }
 
 /** A scenario's override for some objects of one kind (weight 1). */
 export function operatorRuleStages(prefix: string, rule: OperatorRule, opts: OperatorStageOptions, scenario: string): KubeObject[] {
   if (!OPERATOR_KINDS.includes(rule.kind)) throw new Error(`unknown operator kind ${rule.kind} (one of ${OPERATOR_KINDS.join(', ')})`);
-  return stagesFor(prefix, rule.kind, 1, rule.match, rule.delay ?? DEFAULT_DELAYS[rule.kind], rule.fail, opts, scenario);
+  return stagesFor(prefix, rule.kind, 1, rule.match, rule.delay ?? OPERATORS[rule.kind].delay, rule.fail, opts, scenario);
 }

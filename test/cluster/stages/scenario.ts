@@ -10,7 +10,8 @@
 //       period: 60             # restarts / Ready flips every 60 scenario seconds
 //       logs: ["panic: cannot reach kafka"]
 //   operators:
-//     - kind: Kafka            # Kafka | KafkaNodePool | KafkaTopic | KafkaUser | OpenSearchCluster | FlinkDeployment | InferenceService | ExternalSecret | Certificate
+//     - kind: Kafka            # Kafka | KafkaNodePool | KafkaTopic | KafkaUser | OpenSearchCluster | FlinkDeployment | InferenceService
+//                              # | ExternalSecret | SecretStore | ClusterSecretStore | Certificate | Issuer | ClusterIssuer
 //       match: { namespace: logclaw-acme, name: logclaw-kafka }
 //       delay: 600
 //       fail: true             # or a message, or { reason, message }

@@ -1,0 +1,126 @@
+/**
+ * Step 5, anomalies: a synthetic anomaly event produced to `anomaly-events` and read back, both with
+ * console clients exec'd in a broker pod under the credentials whose ACLs allow it.
+ */
+import type { IncidentSeverity } from '../../tenant/types.js';
+import { describeExecFailure } from '../exec.js';
+import { snippet } from '../http.js';
+import { credentialsFor, findBroker, producerCommand, topicState, watchTopic, type Broker, type KafkaCredentials } from '../kafka.js';
+import { formatDuration } from '../runner.js';
+import type { TenantInfo } from '../tenant.js';
+import type { StepOutcome } from '../types.js';
+import { ANOMALY_TOPIC, awaitWatch, budget, consoleFailure, consumerGroup, CONSUMER_SETTLE_MS, execFailed, failedWith, sleep, type VerifyEnv, type VerifyStep } from './step.js';
+
+/** The severity of the synthetic anomaly: the mildest one the tenant routes somewhere (else low). */
+export function anomalySeverity(tenant: Pick<TenantInfo, 'routing'>): IncidentSeverity {
+  const order: IncidentSeverity[] = ['low', 'medium', 'high', 'critical'];
+  return order.find((s) => tenant.routing[s].length > 0) ?? 'low';
+}
+
+export function anomalyEvent(env: Pick<VerifyEnv, 'marker' | 'tenant'>, severity: IncidentSeverity): Record<string, unknown> {
+  return {
+    type: 'anomaly',
+    marker: env.marker,
+    tenant: env.tenant.id,
+    severity,
+    service: 'logclaw-verify',
+    message: `logclaw verify synthetic anomaly ${env.marker}`,
+    score: 0.99,
+    synthetic: true,
+    timestamp: new Date().toISOString(),
+  };
+}
+
+export const anomalies: VerifyStep = {
+  id: 'anomalies',
+  title: `anomalies ${ANOMALY_TOPIC}`,
+  hop: `Kafka ${ANOMALY_TOPIC}`,
+  async run(ctx) {
+    if (!ctx.tenant.enabled.kafka) return { status: 'skip', summary: 'kafka.enabled is false in the tenant file' };
+    let broker: Broker;
+    try {
+      broker = ctx.state.broker ??= await findBroker(ctx.kube, ctx.namespace, ctx.tenant.environment);
+    } catch (e) {
+      return failedWith(e, 'Kafka broker pod (exec)');
+    }
+    const topic = await topicState(ctx.kube, ctx.namespace, ANOMALY_TOPIC);
+    if (topic.state === 'missing') {
+      return {
+        status: 'fail',
+        summary: `topic ${ANOMALY_TOPIC} does not exist (no KafkaTopic for it in ${ctx.namespace})`,
+        hop: `Kafka topic ${ANOMALY_TOPIC}`,
+        hint: 'The kafka chart declares the topics: check that the KafkaTopic was rendered and is Ready (logclaw status).',
+      };
+    }
+    let readCreds: KafkaCredentials | undefined;
+    let writeCreds: KafkaCredentials | undefined;
+    try {
+      readCreds = await credentialsFor(ctx.kube, ctx.namespace, broker, ANOMALY_TOPIC, 'Read');
+      writeCreds = await credentialsFor(ctx.kube, ctx.namespace, broker, ANOMALY_TOPIC, 'Write');
+    } catch (e) {
+      return failedWith(e, `Kafka credentials for ${ANOMALY_TOPIC}`);
+    }
+    const severity = anomalySeverity(ctx.tenant);
+    const group = consumerGroup(readCreds?.groupPrefix, `anomaly-${ctx.marker}`);
+    const waitMs = budget(ctx, 1 / 2);
+    const watch = watchTopic(ctx.sessions, ctx.namespace, broker, ANOMALY_TOPIC, ctx.marker, group, waitMs, readCreds, ctx.signal);
+    const event = JSON.stringify(anomalyEvent(ctx, severity));
+    let sends = 0;
+    let producerFailure: StepOutcome | undefined;
+    // producers still running once the event is read back are closed (a producer waits for end of input)
+    const producing = new AbortController();
+    const produce = async () => {
+      sends++;
+      const r = await ctx.sessions.run({
+        namespace: ctx.namespace,
+        pod: broker.pod,
+        container: broker.container,
+        command: producerCommand(broker, ANOMALY_TOPIC, Math.min(30_000, ctx.remaining()), writeCreds),
+        secrets: writeCreds?.secrets,
+        stdin: `${event}\n`,
+        signal: AbortSignal.any([ctx.signal, producing.signal]),
+        timeoutMs: Math.min(30_000, ctx.remaining()) + 2000,
+      });
+      if (execFailed(r)) {
+        producerFailure ??= {
+          status: 'fail',
+          summary: consoleFailure('producer', broker.pod, r),
+          hop: `produce to ${ANOMALY_TOPIC} (exec into Kafka broker pod ${broker.pod})`,
+          evidence: describeExecFailure(r),
+          hint: `Check that topic ${ANOMALY_TOPIC} exists and that the producer may write it (${broker.bootstrap}).`,
+        };
+        watch.stop();
+      }
+    };
+    await Promise.race([watch.opened.then(() => sleep(CONSUMER_SETTLE_MS, ctx.signal)), sleep(10_000, ctx.signal)]);
+    const first = produce();
+    const r = await awaitWatch(watch, waitMs, produce, () => sends, ctx.signal);
+    if (!r.found && !producerFailure) await Promise.race([first, sleep(2000, ctx.signal)]);
+    producing.abort();
+    if (r.found) {
+      ctx.state.anomaly = { severity, seen: true };
+      return {
+        status: 'pass',
+        summary: `anomaly event (severity ${severity}) produced and read back`,
+        evidence: [`producer and consumer in pod ${broker.pod} (${broker.bootstrap}, group ${group})`, `record: ${snippet(r.line ?? '', 160)}`, ...(sends > 1 ? [`produced ${sends} times`] : [])],
+      };
+    }
+    if (producerFailure) return producerFailure;
+    if (execFailed(r.exec)) {
+      return {
+        status: 'fail',
+        summary: consoleFailure('consumer', broker.pod, r.exec),
+        hop: `read ${ANOMALY_TOPIC} (exec into Kafka broker pod ${broker.pod})`,
+        evidence: describeExecFailure(r.exec),
+      };
+    }
+    return {
+      status: 'fail',
+      summary: `the anomaly event was produced but not read back from ${ANOMALY_TOPIC} within ${formatDuration(waitMs)}`,
+      hop: `Kafka ${ANOMALY_TOPIC}`,
+      evidence: [`producer and consumer in pod ${broker.pod} (${broker.bootstrap}, group ${group}), produced ${sends} time${sends > 1 ? 's' : ''}`],
+      hint: `Check the topic's partitions are online: kubectl -n ${ctx.namespace} get kafkatopic; logclaw status --tenant ${ctx.tenant.id}`,
+    };
+  },
+};
+

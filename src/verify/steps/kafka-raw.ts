@@ -1,0 +1,55 @@
+/**
+ * Step 3, Kafka raw-logs: the marker read back from `raw-logs` by the console consumer that step 2
+ * started in a broker pod, re-sending the marker while it has not shown up.
+ */
+import { topicState } from '../kafka.js';
+import { describeExecFailure } from '../exec.js';
+import { snippet } from '../http.js';
+import { formatDuration } from '../runner.js';
+import { awaitWatch, budget, consoleFailure, execFailed, failedWith, RAW_TOPIC, type VerifyStep } from './step.js';
+
+export const kafkaRaw: VerifyStep = {
+  id: 'kafka',
+  title: `kafka ${RAW_TOPIC}`,
+  hop: `Vector → Kafka ${RAW_TOPIC}`,
+  needs: ['ingest'],
+  async run(ctx) {
+    if (!ctx.tenant.enabled.kafka) return { status: 'skip', summary: 'kafka.enabled is false in the tenant file' };
+    if (ctx.state.brokerError) return failedWith(ctx.state.brokerError, 'Kafka broker pod (exec)');
+    const topic = await topicState(ctx.kube, ctx.namespace, RAW_TOPIC);
+    if (topic.state === 'missing') {
+      return { status: 'fail', summary: `topic ${RAW_TOPIC} does not exist (no KafkaTopic for it in ${ctx.namespace})`, hop: `Kafka topic ${RAW_TOPIC}`, hint: 'The kafka chart declares the topics; check `logclaw status` and the topic operator.' };
+    }
+    const watch = ctx.state.rawWatch;
+    const broker = ctx.state.broker;
+    if (!watch || !broker || !ctx.state.ingest) return { status: 'fail', summary: 'the raw-logs consumer was not started', hop: 'Kafka broker pod (exec)' };
+    const ingestState = ctx.state.ingest;
+    const waitMs = budget(ctx, 1 / 3);
+    const r = await awaitWatch(watch, waitMs, ingestState.send, () => ingestState.sends, ctx.signal);
+    const where = `pod ${broker.pod}, ${broker.bootstrap}${broker.security === 'scram' ? ' SASL_SSL SCRAM-SHA-512' : ' plain'}, group ${ctx.state.rawGroup}`;
+    if (r.found) {
+      return {
+        status: 'pass',
+        summary: `marker read back from ${RAW_TOPIC} in ${formatDuration(r.exec.durationMs)}`,
+        evidence: [`consumer in ${where}`, `record: ${snippet(r.line ?? '', 160)}`, ...(ingestState.sends > 1 ? [`marker POSTed ${ingestState.sends} times`] : [])],
+      };
+    }
+    if (execFailed(r.exec)) {
+      return {
+        status: 'fail',
+        summary: consoleFailure('consumer', broker.pod, r.exec),
+        hop: `exec into Kafka broker pod ${broker.pod}`,
+        evidence: describeExecFailure(r.exec),
+        hint: `Check exec works (kubectl -n ${ctx.namespace} exec ${broker.pod} -c ${broker.container} -- ls) and the listener/credentials: ${broker.bootstrap}.`,
+      };
+    }
+    return {
+      status: 'fail',
+      summary: `marker not on ${RAW_TOPIC} within ${formatDuration(waitMs)} (POSTed ${ingestState.sends} time${ingestState.sends > 1 ? 's' : ''}, Vector answered 2xx)`,
+      hop: `Vector → Kafka ${RAW_TOPIC}`,
+      evidence: [`consumer in ${where}`, ...(topic.state === 'present' && topic.ready === false ? [`KafkaTopic ${topic.resource}: ${topic.message}`] : [])],
+      hint: `Vector accepted the log but did not deliver it: look for Kafka sink errors in its logs (kubectl -n ${ctx.namespace} logs -l logclaw.io/component=ingestion) — bootstrap, listener and credentials must match the environment.`,
+    };
+  },
+};
+
