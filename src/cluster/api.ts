@@ -1,12 +1,10 @@
 /**
  * A small Kubernetes REST client: kubeconfig/auth from @kubernetes/client-node (imported lazily, it costs ~370 ms),
- * requests over the undici that client-node ships, API discovery for any kind, retries of transient failures,
+ * requests over undici (a declared dependency; client-node's dispatcher is an undici Agent of the same copy), API discovery for any kind, retries of transient failures,
  * streaming watches, and a count of every HTTP request made (for `bench/lifecycle.mjs`).
  * The context is always explicit: logclaw never acts on "whatever kubectl points at".
  */
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
 import { ExitCode, LogclawError } from '../errors.js';
 import type { KubeObject } from '../readiness/types.js';
 
@@ -113,9 +111,7 @@ export class KubeApi {
     }
     kc.setCurrentContext(target.context);
     if (!kc.getCurrentCluster()) throw new LogclawError(`kube context "${target.context}" names no cluster`, { exitCode: ExitCode.usage });
-    // undici as client-node resolves it, so its dispatcher and fetch come from the same copy.
-    const req = createRequire(createRequire(import.meta.url).resolve('@kubernetes/client-node'));
-    const undici = (await import(pathToFileURL(req.resolve('undici')).href)) as Undici;
+    const undici = await import('undici');
     const api = new KubeApi(target, kc, k8s, undici);
     await api.refreshAuth();
     return api;

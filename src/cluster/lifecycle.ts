@@ -18,7 +18,7 @@ import type { KubeObject } from '../readiness/types.js';
 import { KubeApi, isNotFound } from './api.js';
 import { WatchHub } from './watch.js';
 import { kindConfig, KIND_NODE_IMAGE, ZONE_LABEL, DEFAULT_ZONES } from './kind-config.js';
-import { parseDocs } from './yaml-docs.js';
+import { parseKubeObjects } from '../manifests/yaml-kube.js';
 import type { AwaitRef } from '../readiness/wait.js';
 
 export const OPERATORS_FILE = /^00-operators\.ya?ml(\.gotmpl)?$/;
@@ -197,7 +197,7 @@ export function crdFingerprint(crd: KubeObject): string {
 async function chartCrds(o: PlanOptions, r: LoadedRelease, signal: AbortSignal): Promise<KubeObject[]> {
   const args = renderArgs(o.helmfile, { file: r.file, helmBinary: o.helm.bin, environment: o.environment }, [selectorOf(r)], ['template', '--include-crds', '--skip-tests', '--skip-deps', '--skip-needs']);
   const out = await o.helmfile.exec(args, { cwd: o.cwd, env: o.env, signal });
-  return parseDocs(out.stdout).filter((x) => x.kind === 'CustomResourceDefinition');
+  return parseKubeObjects(out.stdout).filter((x) => x.kind === 'CustomResourceDefinition');
 }
 
 export const selectorOf = (r: { name: string; namespace: string }): string => (r.namespace ? `name=${r.name},namespace=${r.namespace}` : `name=${r.name}`);
@@ -364,7 +364,7 @@ export async function renderReleases(o: PlanOptions, releases: LoadedRelease[], 
     for (let r = queue.shift(); r; r = queue.shift()) {
       const args = renderArgs(o.helmfile, { file: r.file, helmBinary: o.helm.bin, environment: o.environment, stateValues: o.stateValues, stateValuesFiles: o.stateValuesFiles }, [selectorOf(r)], ['template', '--skip-tests', '--skip-deps', '--skip-needs', ...extra]);
       const res = await o.helmfile.exec(args, { cwd: o.cwd, env: o.env, signal });
-      out.set(r.id, parseDocs(res.stdout));
+      out.set(r.id, parseKubeObjects(res.stdout));
     }
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, releases.length) }, worker));
