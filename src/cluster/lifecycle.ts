@@ -22,7 +22,8 @@ import { parseKubeObjects } from '../manifests/yaml-kube.js';
 import type { AwaitRef } from '../readiness/wait.js';
 
 export const OPERATORS_FILE = /^00-operators\.ya?ml(\.gotmpl)?$/;
-export const tenantNamespace = (tenant: string): string => `logclaw-${tenant}`;
+import { tenantNamespace } from '../tenant/id.js';
+export { tenantNamespace };
 
 export interface Ctl {
   update(text: string): void;
