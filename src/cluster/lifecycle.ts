@@ -15,7 +15,7 @@ import { select, type PlanRelease } from '../plan/dag.js';
 import { planError, type ClusterPlanContext, type Progress } from '../plan/index.js';
 import type { PlanResult } from '../plan/execute.js';
 import type { KubeObject } from '../readiness/types.js';
-import { KubeApi, isNotFound } from './api.js';
+import { connect, isNotFound, type KubeApi } from './api.js';
 import { WatchHub } from './watch.js';
 import { kindConfig, KIND_NODE_IMAGE, ZONE_LABEL, DEFAULT_ZONES } from './kind-config.js';
 import { parseKubeObjects } from '../manifests/yaml-kube.js';
@@ -41,17 +41,7 @@ export interface Session {
 
 /** Connect to the cluster (always an explicit context) and check that it answers. */
 export async function openSession(kubeContext: string, kubeconfig: string | undefined, signal: AbortSignal): Promise<Session> {
-  const api = await KubeApi.connect({ context: kubeContext, kubeconfig });
-  try {
-    await api.request('GET', '/version', { signal, retries: 3 });
-  } catch (e) {
-    if (e instanceof LogclawError && e.exitCode === ExitCode.interrupted) throw e;
-    throw new LogclawError(`the cluster of context "${kubeContext}" does not answer at ${api.server}`, {
-      exitCode: ExitCode.timeout,
-      details: [e instanceof Error ? e.message : String(e)],
-      hint: kubeContext.startsWith('kind-') ? `Is the kind cluster running? (kind get clusters; docker ps)` : 'Check the context and your network/VPN.',
-    });
-  }
+  const api = await connect({ context: kubeContext, kubeconfig, signal });
   const hub = new WatchHub(api, signal);
   return {
     kubeContext,

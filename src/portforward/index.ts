@@ -92,7 +92,10 @@ export async function startPortForward(options: PortForwardOptions): Promise<Por
     });
   }
   const manager = new ForwardManager(kubeBackend(kube), { onEvent: options.onEvent });
-  const close = () => manager.closeAll();
+  const close = async () => {
+    await manager.closeAll();
+    await kube.api.close();
+  };
   const onAbort = () => void close();
   options.signal?.addEventListener('abort', onAbort, { once: true });
   try {

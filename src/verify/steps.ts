@@ -243,13 +243,7 @@ export const componentsReady: Step<VerifyEnv> = {
       }
       throw e;
     }
-    const { KubeApi } = await import('../cluster/api.js');
-    const api = await KubeApi.connect({ context: ctx.kube.context });
-    try {
-      return await judge(ctx, api);
-    } finally {
-      await api.close();
-    }
+    return judge(ctx, ctx.kube.api);
   },
 };
 
