@@ -1,16 +1,15 @@
 /**
  * A small Kubernetes REST client: kubeconfig/auth from @kubernetes/client-node (imported lazily, it costs ~370 ms),
- * requests over the undici that client-node ships, API discovery for any kind, retries of transient failures,
+ * requests over undici (a declared dependency; client-node's dispatcher is an undici Agent of the same copy), API discovery for any kind, retries of transient failures,
  * streaming watches, and a count of every HTTP request made (for `bench/lifecycle.mjs`).
  * The context is always explicit: logclaw never acts on "whatever kubectl points at".
  */
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
 import { ExitCode, LogclawError } from '../errors.js';
 import type { KubeObject } from '../readiness/types.js';
 
 export interface KubeTarget {
+  /** The context; the kubeconfig's current context when omitted (always named in output). */
   context: string;
   kubeconfig?: string;
   /** User-Agent of the requests (default logclaw/<version>). */
@@ -85,15 +84,19 @@ export class KubeApi {
 
   private constructor(
     readonly target: KubeTarget,
-    private readonly kc: import('@kubernetes/client-node').KubeConfig,
-    private readonly k8s: typeof import('@kubernetes/client-node'),
+    /** The kubeconfig with the context selected: for client-node's exec and port-forward, nothing else. */
+    readonly kc: import('@kubernetes/client-node').KubeConfig,
+    readonly k8s: typeof import('@kubernetes/client-node'),
     private readonly undici: Undici,
   ) {
     this.server = kc.getCurrentCluster()!.server.replace(/\/$/, '');
   }
 
-  /** Load the kubeconfig (KUBECONFIG / ~/.kube/config, or the file given) and select the context. */
-  static async connect(target: KubeTarget): Promise<KubeApi> {
+  /**
+   * Load the kubeconfig (KUBECONFIG / ~/.kube/config, or the file given) and select the context, without
+   * asking the server anything: commands use connect() below, which also checks that the server answers.
+   */
+  static async load(target: KubeTarget): Promise<KubeApi> {
     const k8s = await import('@kubernetes/client-node');
     const kc = new k8s.KubeConfig();
     try {
@@ -104,6 +107,11 @@ export class KubeApi {
         exitCode: ExitCode.missingPrerequisite,
       });
     }
+    if (!target.context) {
+      const current = kc.getCurrentContext();
+      if (!current || !kc.getContextObject(current)) throw new LogclawError('no kube context selected', { exitCode: ExitCode.usage, hint: 'Pass --kube-context or set a current context (kubectl config use-context).' });
+      target = { ...target, context: current };
+    }
     if (!kc.getContextObject(target.context)) {
       const known = kc.getContexts().map((c) => c.name);
       throw new LogclawError(`kube context "${target.context}" is not in the kubeconfig`, {
@@ -113,9 +121,7 @@ export class KubeApi {
     }
     kc.setCurrentContext(target.context);
     if (!kc.getCurrentCluster()) throw new LogclawError(`kube context "${target.context}" names no cluster`, { exitCode: ExitCode.usage });
-    // undici as client-node resolves it, so its dispatcher and fetch come from the same copy.
-    const req = createRequire(createRequire(import.meta.url).resolve('@kubernetes/client-node'));
-    const undici = (await import(pathToFileURL(req.resolve('undici')).href)) as Undici;
+    const undici = await import('undici');
     const api = new KubeApi(target, kc, k8s, undici);
     await api.refreshAuth();
     return api;
@@ -331,6 +337,69 @@ export class KubeApi {
     const d = this.dispatcher as { close?: () => Promise<void> } | undefined;
     await d?.close?.().catch(() => undefined);
   }
+}
+
+export interface ConnectOptions {
+  /** --kube-context; the kubeconfig's current context when omitted. */
+  context?: string;
+  kubeconfig?: string;
+  userAgent?: string;
+  signal?: AbortSignal;
+  /** How long the server has to answer GET /version (default 10 s). */
+  probeTimeoutMs?: number;
+}
+
+const NETWORK_CODES = /ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|UND_ERR_CONNECT|UND_ERR_SOCKET|CERT_|SELF_SIGNED|fetch failed|socket hang up/;
+
+/** True when an error means "the API server could not be reached" rather than "it answered no". */
+export function isNetworkError(e: unknown): boolean {
+  for (let cur: unknown = e, depth = 0; cur && depth < 5; depth++) {
+    const err = cur as { code?: unknown; message?: unknown; cause?: unknown };
+    if (typeof err.code === 'string' && NETWORK_CODES.test(err.code)) return true;
+    if (typeof err.message === 'string' && NETWORK_CODES.test(err.message)) return true;
+    cur = err.cause;
+  }
+  return false;
+}
+
+/** The error of a cluster that cannot be reached: exit 4, naming the context, the server and the cause. */
+export function unreachable(server: string, context: string, cause: unknown): LogclawError {
+  const chain: string[] = [];
+  for (let cur: unknown = cause, depth = 0; cur && depth < 4; depth++) {
+    const m = cur instanceof Error ? cur.message : String(cur);
+    if (m && !chain.includes(m)) chain.push(m);
+    cur = cur instanceof Error ? cur.cause : undefined;
+  }
+  return new LogclawError(`the cluster of context "${context}" is unreachable (${server})`, {
+    exitCode: ExitCode.timeout,
+    details: [`  ${chain.join(': ') || 'no answer'}`],
+    hint: context.startsWith('kind-')
+      ? `Is the kind cluster running? (kind get clusters; kubectl --context ${context} get --raw /readyz)`
+      : `Check that the cluster runs and that --kube-context names it (kubectl --context ${context} get --raw /readyz).`,
+    cause,
+  });
+}
+
+/**
+ * The one way commands connect to a cluster: kubeconfig and context (explicit, or the current one), then
+ * GET /version must answer within probeTimeoutMs, else exit 4 with the server URL, the context and the cause.
+ * A server that answers with an HTTP error (401, 403, 5xx) is reachable: that error is reported as it is.
+ */
+export async function connect(o: ConnectOptions = {}): Promise<KubeApi> {
+  const api = await KubeApi.load({ context: o.context ?? '', kubeconfig: o.kubeconfig, userAgent: o.userAgent });
+  const timeoutMs = o.probeTimeoutMs ?? 10_000;
+  const timeout = AbortSignal.timeout(timeoutMs);
+  const signal = o.signal ? AbortSignal.any([o.signal, timeout]) : timeout;
+  try {
+    await api.request('GET', '/version', { signal, retries: 1 });
+  } catch (e) {
+    if (o.signal?.aborted) throw new LogclawError('interrupted', { exitCode: ExitCode.interrupted });
+    await api.close();
+    if (e instanceof ApiError && e.status < 500 && e.status !== 429) throw e;
+    const cause = timeout.aborted ? new Error(`no answer within ${Math.round(timeoutMs / 1000)}s`) : e instanceof LogclawError && e.cause ? e.cause : e;
+    throw unreachable(api.server, api.target.context, cause);
+  }
+  return api;
 }
 
 function safeJson(text: string): unknown {

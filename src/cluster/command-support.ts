@@ -7,6 +7,7 @@ import { homedir } from 'node:os';
 import { join, relative } from 'node:path';
 import { parse } from 'yaml';
 import { ExitCode, LogclawError, usageError } from '../errors.js';
+import { parseDuration } from '../duration.js';
 import { dryRunCommands, execLogPath, setDryRun, setExecLog } from '../tools/exec.js';
 
 /** Start logging every tool call of this command; returns the log path. */
@@ -33,27 +34,8 @@ export function enableDryRun(on: boolean | undefined): boolean {
 
 export const recordedCommands = (): string[] => [...dryRunCommands()];
 
-/** "20m", "90s", "1h30m", "500ms", or a number of seconds. */
-export function parseDuration(text: string): number {
-  const t = text.trim();
-  if (/^\d+$/.test(t)) return Number(t) * 1000;
-  const re = /(\d+(?:\.\d+)?)(ms|s|m|h)/g;
-  let total = 0;
-  let consumed = 0;
-  for (let m = re.exec(t); m; m = re.exec(t)) {
-    total += Number(m[1]) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[2] as 'ms'];
-    consumed += m[0].length;
-  }
-  if (!total || consumed !== t.length) throw usageError(`invalid duration "${text}"`, 'Use e.g. 20m, 90s or 1h.');
-  return total;
-}
-
-const TENANT_ID = /^[a-z]([a-z0-9-]{0,38}[a-z0-9])?$/;
-export function tenantId(id: string | undefined): string {
-  if (!id) throw usageError('--tenant is required');
-  if (!TENANT_ID.test(id)) throw usageError(`"${id}" is not a tenant id (a DNS label of at most 40 characters: lowercase letters, digits, hyphens)`);
-  return id;
-}
+export { parseDuration } from '../duration.js';
+export { requireTenantId as tenantId } from '../tenant/id.js';
 
 /** The kubeconfig's current context, to be named explicitly in every call when --kube-context is omitted. */
 export function currentContext(kubeconfig?: string): string {
@@ -70,7 +52,7 @@ export function currentContext(kubeconfig?: string): string {
  */
 export function failGraceMs(): number | undefined {
   const v = process.env.LOGCLAW_FAIL_GRACE;
-  return v ? parseDuration(v) : undefined;
+  return v ? parseDuration(v, 'LOGCLAW_FAIL_GRACE') : undefined;
 }
 
 /** The helmfile environment (LOGCLAW_HELMFILE_ENVIRONMENT, e.g. `test` for the operator stand-ins); default none. */

@@ -4,7 +4,7 @@
  * the resume stamp logclaw puts on the revision it saw READY.
  */
 import { gunzipSync } from 'node:zlib';
-import { parseDocs } from './yaml-docs.js';
+import { parseKubeObjects } from '../manifests/yaml-kube.js';
 import type { KubeObject } from '../readiness/types.js';
 import { isNotFound, type KubeApi } from './api.js';
 
@@ -109,5 +109,5 @@ export async function stampRelease(api: KubeApi, rel: HelmRelease, inputs: strin
 
 export function manifestObjects(manifest: string | undefined): KubeObject[] {
   if (!manifest) return [];
-  return parseDocs(manifest).filter((o) => !!o.metadata?.name);
+  return parseKubeObjects(manifest).filter((o) => !!o.metadata?.name);
 }

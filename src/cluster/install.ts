@@ -9,7 +9,7 @@ import type { LoadedRelease } from '../plan/load.js';
 import type { Phase } from '../plan/progress-ui.js';
 import { verdict } from '../readiness/verdict.js';
 import { isDryRun } from '../tools/exec.js';
-import type { Finding } from '../safety/types.js';
+import type { SafetyFinding } from '../safety/types.js';
 import type { KubeApi } from './api.js';
 import { releaseNames } from './helm-release.js';
 import type { ClusterTools } from './tools.js';
@@ -40,9 +40,9 @@ export interface InstallSafety {
   /** Objects the install would create, update or delete. */
   changes: number;
   /** Findings worse than safe (restart, disruptive, and blocking ones let through by --force). */
-  findings: Finding[];
+  findings: SafetyFinding[];
   /** Blocking findings let through by --force. */
-  forced: Finding[];
+  forced: SafetyFinding[];
 }
 
 export interface InstallState {

@@ -15,14 +15,15 @@ import { select, type PlanRelease } from '../plan/dag.js';
 import { planError, type ClusterPlanContext, type Progress } from '../plan/index.js';
 import type { PlanResult } from '../plan/execute.js';
 import type { KubeObject } from '../readiness/types.js';
-import { KubeApi, isNotFound } from './api.js';
+import { connect, isNotFound, type KubeApi } from './api.js';
 import { WatchHub } from './watch.js';
 import { kindConfig, KIND_NODE_IMAGE, ZONE_LABEL, DEFAULT_ZONES } from './kind-config.js';
-import { parseDocs } from './yaml-docs.js';
+import { parseKubeObjects } from '../manifests/yaml-kube.js';
 import type { AwaitRef } from '../readiness/wait.js';
 
 export const OPERATORS_FILE = /^00-operators\.ya?ml(\.gotmpl)?$/;
-export const tenantNamespace = (tenant: string): string => `logclaw-${tenant}`;
+import { tenantNamespace } from '../tenant/id.js';
+export { tenantNamespace };
 
 export interface Ctl {
   update(text: string): void;
@@ -40,17 +41,7 @@ export interface Session {
 
 /** Connect to the cluster (always an explicit context) and check that it answers. */
 export async function openSession(kubeContext: string, kubeconfig: string | undefined, signal: AbortSignal): Promise<Session> {
-  const api = await KubeApi.connect({ context: kubeContext, kubeconfig });
-  try {
-    await api.request('GET', '/version', { signal, retries: 3 });
-  } catch (e) {
-    if (e instanceof LogclawError && e.exitCode === ExitCode.interrupted) throw e;
-    throw new LogclawError(`the cluster of context "${kubeContext}" does not answer at ${api.server}`, {
-      exitCode: ExitCode.timeout,
-      details: [e instanceof Error ? e.message : String(e)],
-      hint: kubeContext.startsWith('kind-') ? `Is the kind cluster running? (kind get clusters; docker ps)` : 'Check the context and your network/VPN.',
-    });
-  }
+  const api = await connect({ context: kubeContext, kubeconfig, signal });
   const hub = new WatchHub(api, signal);
   return {
     kubeContext,
@@ -197,7 +188,7 @@ export function crdFingerprint(crd: KubeObject): string {
 async function chartCrds(o: PlanOptions, r: LoadedRelease, signal: AbortSignal): Promise<KubeObject[]> {
   const args = renderArgs(o.helmfile, { file: r.file, helmBinary: o.helm.bin, environment: o.environment }, [selectorOf(r)], ['template', '--include-crds', '--skip-tests', '--skip-deps', '--skip-needs']);
   const out = await o.helmfile.exec(args, { cwd: o.cwd, env: o.env, signal });
-  return parseDocs(out.stdout).filter((x) => x.kind === 'CustomResourceDefinition');
+  return parseKubeObjects(out.stdout).filter((x) => x.kind === 'CustomResourceDefinition');
 }
 
 export const selectorOf = (r: { name: string; namespace: string }): string => (r.namespace ? `name=${r.name},namespace=${r.namespace}` : `name=${r.name}`);
@@ -364,7 +355,7 @@ export async function renderReleases(o: PlanOptions, releases: LoadedRelease[], 
     for (let r = queue.shift(); r; r = queue.shift()) {
       const args = renderArgs(o.helmfile, { file: r.file, helmBinary: o.helm.bin, environment: o.environment, stateValues: o.stateValues, stateValuesFiles: o.stateValuesFiles }, [selectorOf(r)], ['template', '--skip-tests', '--skip-deps', '--skip-needs', ...extra]);
       const res = await o.helmfile.exec(args, { cwd: o.cwd, env: o.env, signal });
-      out.set(r.id, parseDocs(res.stdout));
+      out.set(r.id, parseKubeObjects(res.stdout));
     }
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, releases.length) }, worker));

@@ -13,6 +13,7 @@ export function register(program: Command): void {
       action(async (ctx, opts: { tenant: string; kubeContext?: string; format: string; showSecrets?: boolean }) => {
         const { usageError } = await import('../errors.js');
         if (opts.format !== 'diff' && opts.format !== 'json') throw usageError(`--format must be diff or json, not "${opts.format}"`);
+        (await import('../tenant/id.js')).requireTenantId(opts.tenant);
         const { Helm } = await import('../tools/helm.js');
         const { connectCluster } = await import('../diff/connect.js');
         const { diffTenant } = await import('../diff/index.js');

@@ -22,7 +22,7 @@ export function register(program: Command): void {
         const { startPortForward } = await import('../portforward/index.js');
         const tenantId = validateTenantId(flags.tenant);
         const tenant = await readTenant(ctx.cwd, tenantId, false);
-        if (!tenant) ctx.out.warn(`no tenant file for ${tenantId}: forwarding whatever Services namespace logclaw-${tenantId} has`);
+        if (!tenant) ctx.out.warn(`no tenant file for ${tenantId}: forwarding whatever Services namespace ${(await import('../tenant/id.js')).tenantNamespace(tenantId)} has`);
         const disabled = tenant ? Object.entries(tenant.enabled).filter(([, on]) => !on).map(([c]) => c) : [];
         const session = await startPortForward({
           tenantId,

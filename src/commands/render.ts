@@ -19,6 +19,7 @@ export function register(program: Command): void {
     .option('--json', 'with --out: print the files written as JSON')
     .action(
       action(async (ctx, opts: { tenant: string; out?: string; kubeVersion?: string; apiVersions?: string[]; crds?: string }) => {
+        (await import('../tenant/id.js')).requireTenantId(opts.tenant);
         const { renderTenant } = await import('../render/tenant.js');
         const { Helm } = await import('../tools/helm.js');
         const helm = await Helm.detect();

@@ -28,7 +28,7 @@ export function register(program: Command): void {
         const { usageError, LogclawError, ExitCode } = await import('../errors.js');
         const tenant = support.tenantId(flags.tenant);
         const dryRun = support.enableDryRun(flags.dryRun);
-        const namespace = `logclaw-${tenant}`;
+        const namespace = (await import('../tenant/id.js')).tenantNamespace(tenant);
         if (!flags.yes && !dryRun) {
           if (!process.stdin.isTTY || !process.stderr.isTTY) {
             throw usageError(`uninstall needs a confirmation: pass --yes to remove tenant ${tenant} from ${flags.kubeContext} without a prompt`);

@@ -26,8 +26,9 @@ export function register(program: Command): void {
     .action(
       action(async (ctx, flags: UpgradeFlags) => {
         const { ExitCode, LogclawError, usageError } = await import('../errors.js');
-        const { parseDuration } = await import('../verify/duration.js');
+        const { parseDuration } = await import('../duration.js');
         const timeoutMs = parseDuration(flags.timeout);
+        (await import('../tenant/id.js')).requireTenantId(flags.tenant);
         const { Helm } = await import('../tools/helm.js');
         const { setDryRun } = await import('../tools/exec.js');
         const { connectCluster } = await import('../diff/connect.js');

@@ -23,7 +23,7 @@ export function register(program: Command): void {
     .action(
       action(async (ctx, flags: Flags) => {
         const { validateTenantId, readTenant } = await import('../verify/tenant.js');
-        const { parseDuration } = await import('../verify/duration.js');
+        const { parseDuration } = await import('../duration.js');
         const { runVerify, prettyHeader, prettyStep, prettyFooter, pretty, junit } = await import('../verify/index.js');
         const timeoutMs = parseDuration(flags.timeout);
         const tenant = (await readTenant(ctx.cwd, validateTenantId(flags.tenant)))!;

@@ -1,6 +1,6 @@
 /** How a tenant diff and its safety verdicts look on a terminal (pure: returns text). */
 import type { Output } from '../output.js';
-import type { Finding, Verdict } from '../safety/types.js';
+import type { SafetyFinding, Verdict } from '../safety/types.js';
 import type { TenantDiff } from './index.js';
 
 export const verdictStyle: Record<Verdict, 'green' | 'cyan' | 'yellow' | 'red' | 'magenta'> = {
@@ -29,7 +29,7 @@ export function formatDiffBody(d: TenantDiff, o: Output): string {
   return out.join('\n');
 }
 
-export function formatFindings(findings: Finding[], o: Output, only?: (f: Finding) => boolean): string {
+export function formatFindings(findings: SafetyFinding[], o: Output, only?: (f: SafetyFinding) => boolean): string {
   const shown = findings.filter((f) => f.verdict !== 'safe' && (!only || only(f)));
   if (!shown.length) return '';
   const width = Math.max(...shown.map((f) => f.verdict.length));

@@ -22,7 +22,7 @@ import { OPERATORS_FILE, operatorsFiles, prepareLocalCharts, selectorOf, tenantI
 import { renderArgs } from '../tools/helmfile.js';
 import type { Helmfile } from '../tools/helmfile.js';
 import { assess, type FullAssessment } from '../safety/index.js';
-import { objectKey, objectRef, type KubeObject } from '../safety/objects.js';
+import { objectKey, objectRef, type NamedKubeObject } from '../safety/objects.js';
 import type { TenantValues, Verdict } from '../safety/types.js';
 import type { Helm } from '../tools/helm.js';
 import { clusterCapabilities, type Capabilities } from './capabilities.js';
@@ -82,7 +82,7 @@ export interface TenantDiff {
   changed: boolean;
   assessment: FullAssessment;
   /** Predicted objects of changed StatefulSets by `StatefulSet/namespace/name` (not serialised). */
-  predicted?: Map<string, KubeObject>;
+  predicted?: Map<string, NamedKubeObject>;
   /** helmfile mode: the loaded plan releases and the tenant's helmfile inputs (not serialised). */
   plan?: { releases: LoadedRelease[]; helmfile: Helmfile; stateValues: string[]; stateValuesFiles: string[]; env: Record<string, string>; dir: string };
 }
@@ -105,8 +105,8 @@ interface DesiredRelease {
   chartDir: string;
   valuesFiles: string[];
   stateFile?: string;
-  objects: KubeObject[];
-  hooks: KubeObject[];
+  objects: NamedKubeObject[];
+  hooks: NamedKubeObject[];
 }
 
 interface Desired {
@@ -117,12 +117,12 @@ interface Desired {
   plan?: TenantDiff['plan'];
 }
 
-const splitHooks = (objs: KubeObject[]): { objects: KubeObject[]; hooks: KubeObject[] } => ({
+const splitHooks = (objs: NamedKubeObject[]): { objects: NamedKubeObject[]; hooks: NamedKubeObject[] } => ({
   objects: objs.filter((o) => !o.metadata.annotations?.['helm.sh/hook']),
   hooks: objs.filter((o) => Boolean(o.metadata.annotations?.['helm.sh/hook'])),
 });
 
-const asKube = (o: unknown): KubeObject => o as KubeObject;
+const asKube = (o: unknown): NamedKubeObject => o as NamedKubeObject;
 
 /** Render the tenant the way install does: helmfile.d's tenant releases when the repository has them, else the umbrella. */
 async function renderTenant(o: DiffOptions, caps: Capabilities): Promise<Desired> {
@@ -165,13 +165,13 @@ async function renderWithHelmfile(o: DiffOptions, caps: Capabilities, values: Te
   return { mode: 'helmfile', values, releases: out, plan: { releases, helmfile, stateValues, stateValuesFiles, env, dir } };
 }
 
-async function withNamespace(api: KubeApi, o: KubeObject, namespace: string): Promise<KubeObject> {
+async function withNamespace(api: KubeApi, o: NamedKubeObject, namespace: string): Promise<NamedKubeObject> {
   if (o.metadata.namespace || !(await isNamespaced(api, o))) return o;
   return { ...o, metadata: { ...o.metadata, namespace } };
 }
 
 /** What helm (3 and 4) adds to every object it installs: the release annotations and the managed-by label. */
-function asHelmApplies(o: KubeObject, release: string, namespace: string): KubeObject {
+function asHelmApplies(o: NamedKubeObject, release: string, namespace: string): NamedKubeObject {
   return {
     ...o,
     metadata: {
@@ -203,7 +203,7 @@ async function pool<T, R>(items: T[], limit: number, fn: (t: T) => Promise<R>): 
   return out;
 }
 
-const withoutManagedFields = (o: KubeObject): KubeObject => {
+const withoutManagedFields = (o: NamedKubeObject): NamedKubeObject => {
   const c = structuredClone(o);
   delete c.metadata.managedFields;
   return c;
@@ -216,20 +216,20 @@ export async function diffTenant(o: DiffOptions): Promise<TenantDiff> {
   o.onPhase?.('rendering the tenant');
   const desired = await renderTenant(o, caps);
 
-  type Row = { release: { name: string; namespace: string }; desired?: KubeObject; live?: KubeObject; predicted?: KubeObject; serverError?: string; notServed?: boolean };
+  type Row = { release: { name: string; namespace: string }; desired?: NamedKubeObject; live?: NamedKubeObject; predicted?: NamedKubeObject; serverError?: string; notServed?: boolean };
   const rows: Row[] = [];
   const releases: ReleaseDiff[] = [];
   const configs = new Map<string, TenantValues>();
-  const liveOf = async (p: KubeObject) => {
+  const liveOf = async (p: NamedKubeObject) => {
     try {
-      return (await api.get({ apiVersion: p.apiVersion, kind: p.kind, namespace: p.metadata.namespace, name: p.metadata.name }, o.signal)) as KubeObject | undefined;
+      return (await api.get({ apiVersion: p.apiVersion, kind: p.kind, namespace: p.metadata.namespace, name: p.metadata.name }, o.signal)) as NamedKubeObject | undefined;
     } catch (e) {
       if (isNotFound(e)) return undefined;
       throw e;
     }
   };
   const previousObjects = async (manifest: string | undefined, namespace: string) => {
-    const previous = new Map<string, KubeObject>();
+    const previous = new Map<string, NamedKubeObject>();
     for (const p of manifestObjects(manifest)) {
       const obj = await withNamespace(api, asKube(p), namespace);
       previous.set(objectKey(obj), obj);
@@ -346,7 +346,7 @@ export async function diffTenant(o: DiffOptions): Promise<TenantDiff> {
   for (const r of releases) r.changed = r.removed === true || objects.some((x) => x.release === r.id) || !r.installed;
   const count = (a: Action) => objects.filter((x) => x.action === a).length;
   const summary = { create: count('create'), update: count('update'), delete: count('delete'), unchanged };
-  const predicted = new Map<string, KubeObject>();
+  const predicted = new Map<string, NamedKubeObject>();
   for (const { row } of changedRows) {
     if (row.predicted?.kind === 'StatefulSet') predicted.set(`StatefulSet/${row.predicted.metadata.namespace}/${row.predicted.metadata.name}`, row.predicted);
   }

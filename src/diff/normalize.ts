@@ -4,14 +4,14 @@
  */
 import { createHash } from 'node:crypto';
 import { stringify } from 'yaml';
-import type { KubeObject } from '../safety/objects.js';
+import type { NamedKubeObject } from '../safety/objects.js';
 
 const SERVER_METADATA = ['managedFields', 'resourceVersion', 'uid', 'generation', 'creationTimestamp', 'selfLink', 'deletionTimestamp', 'deletionGracePeriodSeconds'];
 const SERVER_ANNOTATIONS = ['kubectl.kubernetes.io/last-applied-configuration', 'deployment.kubernetes.io/revision'];
 
 /** A copy without server-maintained fields. */
-export function stripServerFields(o: KubeObject): KubeObject {
-  const c = structuredClone(o) as KubeObject & { status?: unknown };
+export function stripServerFields(o: NamedKubeObject): NamedKubeObject {
+  const c = structuredClone(o) as NamedKubeObject & { status?: unknown };
   delete c.status;
   for (const k of SERVER_METADATA) delete c.metadata[k];
   if (c.metadata.annotations) {
@@ -25,8 +25,8 @@ export function stripServerFields(o: KubeObject): KubeObject {
  * Mask Secret values in a before/after pair the way kubectl diff does: equal values become `***`, changed ones
  * `*** (before)` / `*** (after)`, so the diff shows which keys change and never their values.
  */
-export function maskSecretPair(before: KubeObject | undefined, after: KubeObject | undefined): [KubeObject | undefined, KubeObject | undefined] {
-  const isSecret = (o?: KubeObject) => o?.kind === 'Secret' && o.apiVersion === 'v1';
+export function maskSecretPair(before: NamedKubeObject | undefined, after: NamedKubeObject | undefined): [NamedKubeObject | undefined, NamedKubeObject | undefined] {
+  const isSecret = (o?: NamedKubeObject) => o?.kind === 'Secret' && o.apiVersion === 'v1';
   if (!isSecret(before) && !isSecret(after)) return [before, after];
   const b = before ? structuredClone(before) : undefined;
   const a = after ? structuredClone(after) : undefined;
@@ -56,7 +56,7 @@ function sortKeys(v: unknown): unknown {
 }
 
 /** Stable YAML of an object for diffing. */
-export function toYaml(o: KubeObject | undefined): string {
+export function toYaml(o: NamedKubeObject | undefined): string {
   if (!o) return '';
   return stringify(sortKeys(o), { lineWidth: 0, sortMapEntries: false });
 }

@@ -16,25 +16,25 @@ import type { PlanRelease } from '../plan/dag.js';
 import { dryRunCommands, isDryRun } from '../tools/exec.js';
 import type { Helm } from '../tools/helm.js';
 import { Kubectl } from '../tools/kubectl.js';
-import { get, isRecord, type KubeObject } from '../safety/objects.js';
+import { get, isRecord, type NamedKubeObject } from '../safety/objects.js';
 import { parseQuantity } from '../safety/quantity.js';
-import type { Finding } from '../safety/types.js';
+import type { SafetyFinding } from '../safety/types.js';
 import type { ReleaseDiff, TenantDiff } from './index.js';
 
 export interface UpgradeDecision {
   /** Findings that stop the upgrade (after --force / --recreate are taken into account). */
-  refused: Finding[];
+  refused: SafetyFinding[];
   /** StatefulSets to re-create (--recreate). */
   recreate: Array<{ namespace: string; name: string }>;
   /** Blocking findings let through by --force. */
-  forced: Finding[];
+  forced: SafetyFinding[];
   ok: boolean;
 }
 
 /** Which blocking findings stop the upgrade, given --force and --recreate. Pure. */
 export function decide(d: TenantDiff, o: { force?: boolean; recreate?: boolean }): UpgradeDecision {
   const recreate = new Map<string, { namespace: string; name: string }>();
-  const remaining: Finding[] = [];
+  const remaining: SafetyFinding[] = [];
   for (const f of d.assessment.blocking) {
     if (o.recreate && f.recreate) recreate.set(`${f.recreate.namespace}/${f.recreate.name}`, { namespace: f.recreate.namespace, name: f.recreate.name });
     else remaining.push(f);
@@ -55,7 +55,7 @@ export function decide(d: TenantDiff, o: { force?: boolean; recreate?: boolean }
 export function scopeToReleases(d: TenantDiff, releaseIds: Iterable<string>): TenantDiff {
   const ids = new Set(releaseIds);
   const releaseOf = new Map(d.objects.map((x) => [x.ref, x.release]));
-  const keep = (f: Finding): boolean => {
+  const keep = (f: SafetyFinding): boolean => {
     const release = releaseOf.get(f.object);
     if (release !== undefined) return ids.has(release);
     const named = /^release (\S+)$/.exec(f.field ?? '')?.[1];
@@ -103,9 +103,9 @@ export async function applyUpgrade(o: ApplyOptions): Promise<UpgradeResult> {
   const deadline = Date.now() + o.timeoutMs;
 
   // 1. --recreate: orphan-delete the StatefulSets whose frozen fields change; the release upgrade re-creates them
-  const orphaned: KubeObject[] = [];
+  const orphaned: NamedKubeObject[] = [];
   for (const s of o.decision.recreate) {
-    const live = (await o.api.get({ apiVersion: 'apps/v1', kind: 'StatefulSet', namespace: s.namespace, name: s.name }, o.signal)) as KubeObject | undefined;
+    const live = (await o.api.get({ apiVersion: 'apps/v1', kind: 'StatefulSet', namespace: s.namespace, name: s.name }, o.signal)) as NamedKubeObject | undefined;
     o.progress?.step?.(`re-creating StatefulSet ${s.namespace}/${s.name}: deleting it with --cascade=orphan (pods and PVCs keep running)`);
     await kubectl.mutate(['delete', 'statefulset', s.name, '--namespace', s.namespace, '--cascade=orphan', '--wait=true', `--timeout=${Math.max(10, Math.round((deadline - Date.now()) / 1000))}s`], target, { signal: o.signal });
     result.recreated.push(`StatefulSet ${s.namespace}/${s.name}`);
@@ -202,7 +202,7 @@ export function helmUpgradeArgs(r: ReleaseDiff): string[] {
  * The claims of a re-created StatefulSet keep their size; where the new claim template asks for more and the claim
  * is bound, ask for more on the claim (the StorageClass must allow expansion). Unbound claims are left as they are.
  */
-async function expandClaims(o: ApplyOptions, kubectl: Kubectl, sts: KubeObject, result: UpgradeResult): Promise<void> {
+async function expandClaims(o: ApplyOptions, kubectl: Kubectl, sts: NamedKubeObject, result: UpgradeResult): Promise<void> {
   const desired = o.diff.objects.find((x) => x.kind === 'StatefulSet' && x.namespace === sts.metadata.namespace && x.name === sts.metadata.name);
   if (!desired) return;
   const wanted = await desiredTemplates(o, sts);
@@ -214,7 +214,7 @@ async function expandClaims(o: ApplyOptions, kubectl: Kubectl, sts: KubeObject, 
     if (want === undefined) continue;
     for (let i = 0; i < replicas; i++) {
       const name = `${tname}-${sts.metadata.name}-${i}`;
-      const pvc = (await o.api.get({ apiVersion: 'v1', kind: 'PersistentVolumeClaim', namespace: sts.metadata.namespace, name }, o.signal)) as KubeObject | undefined;
+      const pvc = (await o.api.get({ apiVersion: 'v1', kind: 'PersistentVolumeClaim', namespace: sts.metadata.namespace, name }, o.signal)) as NamedKubeObject | undefined;
       if (!pvc) continue;
       const have = parseQuantity(get(pvc, 'spec.resources.requests.storage'));
       if (have === undefined || have >= want) continue;
@@ -225,7 +225,7 @@ async function expandClaims(o: ApplyOptions, kubectl: Kubectl, sts: KubeObject, 
         continue;
       }
       const className = get(pvc, 'spec.storageClassName');
-      const sc = typeof className === 'string' ? ((await o.api.get({ apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass', name: className }, o.signal)) as KubeObject | undefined) : undefined;
+      const sc = typeof className === 'string' ? ((await o.api.get({ apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass', name: className }, o.signal)) as NamedKubeObject | undefined) : undefined;
       if (get(sc, 'allowVolumeExpansion') !== true) {
         result.keptClaims.push(`${claim} (keeps ${current}: StorageClass ${String(className ?? '-')} does not allow volume expansion; new replicas get ${String(size)})`);
         continue;
@@ -239,7 +239,7 @@ async function expandClaims(o: ApplyOptions, kubectl: Kubectl, sts: KubeObject, 
 }
 
 /** The claim templates the new render asks for (from the predicted object the diff computed). */
-async function desiredTemplates(o: ApplyOptions, sts: KubeObject): Promise<unknown[]> {
+async function desiredTemplates(o: ApplyOptions, sts: NamedKubeObject): Promise<unknown[]> {
   const hit = o.diff.predicted?.get(`StatefulSet/${sts.metadata.namespace}/${sts.metadata.name}`);
   const t = hit ? get(hit, 'spec.volumeClaimTemplates') : undefined;
   return Array.isArray(t) ? t.filter(isRecord) : [];

@@ -28,6 +28,8 @@ import { isRecord, type Finding, type WaivedFinding } from '../manifests/types.j
 import { listTenants, releaseName, renderChart, sourceResolver, tenantNamespace, umbrellaDir, UMBRELLA_CHART } from '../render/index.js';
 import { describeHelmError, HelmError, parseHelmLint, type Helm } from '../tools/helm.js';
 import { runPool } from './pool.js';
+import { isPositionedFinding } from '../findings.js';
+import { validateTenantFiles } from '../tenant/validate.js';
 
 export interface LintOptions {
   root: string;
@@ -110,35 +112,23 @@ function tenantEnv(files: string[], umbrellaValues: Record<string, unknown>): Te
   return env;
 }
 
-/** Integration point with the tenant module: `validateTenantFiles` from src/tenant/validate.ts. */
-async function tenantValidation(root: string, files: string[], notes: string[]): Promise<Finding[]> {
+/** Tenant validation (src/tenant/validate.ts), its findings as lint reports them (rule `tenant`). */
+async function tenantValidation(root: string, files: string[]): Promise<Finding[]> {
   if (!files.length) return [];
-  let mod: { validateTenantFiles?: (files: string[], options?: Record<string, unknown>) => Promise<unknown> | unknown };
-  try {
-    mod = (await import(new URL('../tenant/validate.js', import.meta.url).href)) as typeof mod;
-  } catch {
-    notes.push('tenant validation skipped: src/tenant/validate.ts (validateTenantFiles) is not available in this build');
-    return [];
-  }
-  if (typeof mod.validateTenantFiles !== 'function') {
-    notes.push('tenant validation skipped: src/tenant/validate.ts has no validateTenantFiles export');
-    return [];
-  }
   // The repository's own tenant schema (the package's is the default when the repo has none).
   const schemaFile = join(root, 'schemas', 'tenant.schema.json');
-  const out = (await mod.validateTenantFiles(files, { cwd: root, schemaFile: existsSync(schemaFile) ? schemaFile : undefined })) as unknown;
-  const list = Array.isArray(out) ? out : isRecord(out) && Array.isArray(out.findings) ? out.findings : isRecord(out) && Array.isArray(out.files) ? (out.files as Array<{ findings?: unknown[] }>).flatMap((f) => f.findings ?? []) : [];
-  return (list as Array<Record<string, unknown>>).map((f) => {
-    const file = String(f.file ?? '');
-    const id = /tenant-(.+)\.ya?ml$/.exec(basename(file))?.[1];
+  const out = await validateTenantFiles(files, { cwd: root, schemaFile: existsSync(schemaFile) ? schemaFile : undefined });
+  return out.findings.map((f) => {
+    if (!isPositionedFinding(f)) throw new LogclawError(`tenant validation returned a finding lint cannot place: ${JSON.stringify(f)}`, { exitCode: ExitCode.checkFailed });
+    const id = /tenant-(.+)\.ya?ml$/.exec(basename(f.file))?.[1];
     return {
       rule: 'tenant',
-      severity: f.severity === 'warning' ? 'warning' : 'error',
-      message: `${String(f.rule ?? 'schema')}: ${String(f.message ?? '')}`,
-      file: file ? relative(root, join(root, file)) : undefined,
-      line: typeof f.line === 'number' ? f.line : undefined,
-      column: typeof f.column === 'number' ? f.column : undefined,
-      path: typeof f.path === 'string' && f.path ? f.path : undefined,
+      severity: f.severity,
+      message: `${f.rule}: ${f.message}`,
+      file: relative(root, join(root, f.file)),
+      line: f.line,
+      column: f.column,
+      path: f.path || undefined,
       tenant: id,
       target: id ? `tenant ${id}` : 'tenants',
     } satisfies Finding;
@@ -183,7 +173,7 @@ export async function runLint(o: LintOptions): Promise<LintResult> {
     tenants = tenants.filter((t) => o.tenants!.includes(t.id));
   }
   stats.tenants = tenants.length;
-  findings.push(...(await tenantValidation(root, tenants.map((t) => t.file), notes)));
+  findings.push(...(await tenantValidation(root, tenants.map((t) => t.file))));
 
   // Manifests applied from gitops/ as they are (Argo CD ApplicationSet, AppProject...): schemas only.
   if (!o.tenants?.length) {

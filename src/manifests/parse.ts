@@ -1,8 +1,8 @@
 /**
- * Split `helm template` output into objects, each with the template it came from. YAML is parsed once per
- * document (yaml-fast.ts, with the yaml package as fallback; YAML 1.1 scalars, as Kubernetes reads them).
+ * Split `helm template` output into objects, each with the template it came from. Documents are split and
+ * read by yaml-kube.ts, the way helm install hands them to the API server (sigs.k8s.io/yaml).
  */
-import { parseYamlDocument } from './yaml-fast.js';
+import { parseKubeYaml, splitDocuments, type KubeDocument } from './yaml-kube.js';
 import { chartOfTemplate } from '../tools/helm.js';
 import { isRecord, type Finding, type K8sObject, type RenderedObject } from './types.js';
 
@@ -24,15 +24,22 @@ export interface ParsedRender {
 export function parseRender(text: string, resolve: SourceResolver = defaultResolver, options: { keepText?: boolean } = {}): ParsedRender {
   const objects: RenderedObject[] = [];
   const findings: Finding[] = [];
-  const chunks = text.split(/^---[ \t]*(?:#.*)?$/m);
-  for (const chunk of chunks) {
+  let docs: KubeDocument[];
+  try {
+    docs = splitDocuments(text);
+  } catch (e) {
+    const where = resolve('(unknown)');
+    findings.push({ rule: 'object-invalid', severity: 'error', file: where.file, chart: where.chart, message: `rendered YAML does not split into documents: ${(e as Error).message}` });
+    return { objects, findings };
+  }
+  for (const { text: chunk } of docs) {
     if (!/\S/.test(chunk)) continue;
     const src = /^# Source: (.+)$/m.exec(chunk);
     const source = src ? src[1]!.trim() : '(unknown)';
     const where = resolve(source);
     let value: unknown;
     try {
-      value = parseYamlDocument(chunk);
+      value = parseKubeYaml(chunk);
     } catch (e) {
       findings.push({ rule: 'object-invalid', severity: 'error', file: where.file, chart: where.chart, message: `rendered YAML does not parse: ${(e as Error).message.split('\n')[0]}` });
       continue;

@@ -1,6 +1,8 @@
 /** Shapes shared by manifest validation, chart/helmfile checks and lint. */
 
-export type Severity = 'error' | 'warning';
+export type { Finding, ObjectRef, Severity } from '../findings.js';
+import type { Finding, ObjectRef, Severity } from '../findings.js';
+import type { NamedKubeObject } from '../kube-object.js';
 
 export interface K8sMetadata {
   name?: string;
@@ -10,12 +12,8 @@ export interface K8sMetadata {
   [key: string]: unknown;
 }
 
-export interface K8sObject {
-  apiVersion: string;
-  kind: string;
-  metadata: K8sMetadata;
-  [key: string]: unknown;
-}
+/** A rendered object (parseRender checked apiVersion, kind and metadata.name): the one KubeObject type. */
+export type K8sObject = NamedKubeObject;
 
 /** One object of a render, with where it came from. */
 export interface RenderedObject {
@@ -32,32 +30,7 @@ export interface RenderedObject {
   text?: string;
 }
 
-/** `Kind namespace/name` identity of an object. */
-export interface ObjectRef {
-  apiVersion?: string;
-  kind: string;
-  namespace?: string;
-  name: string;
-}
 
-export interface Finding {
-  rule: string;
-  severity: Severity;
-  message: string;
-  /** File the finding is about (template, Chart.yaml, helmfile, tenant file), relative to the repo root. */
-  file?: string;
-  line?: number;
-  column?: number;
-  object?: ObjectRef;
-  /** Field path inside the object or file, e.g. `spec.template.spec.containers[0].image`. */
-  path?: string;
-  /** Tenant id (for findings of a tenant render or tenant file). */
-  tenant?: string;
-  /** Chart name (the chart whose template or Chart.yaml the finding is about). */
-  chart?: string;
-  /** What was rendered or checked: `tenant acme`, `chart logclaw-kafka (ci/ha-values.yaml)`, `helmfile.d`. */
-  target?: string;
-}
 
 /** A finding that an object's `logclaw.io/policy-exception` annotation waived. */
 export interface WaivedFinding extends Finding {

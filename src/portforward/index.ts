@@ -34,7 +34,7 @@ export interface PortForwardSession {
   close(): Promise<void>;
 }
 
-export const namespaceOf = (tenantId: string): string => `logclaw-${tenantId}`;
+import { tenantNamespace } from '../tenant/id.js';
 
 export function parseServiceList(list: string[] | undefined): string[] | undefined {
   if (!list?.length) return undefined;
@@ -62,7 +62,7 @@ export async function listServices(kube: Kube, namespace: string) {
 export async function startPortForward(options: PortForwardOptions): Promise<PortForwardSession> {
   const wanted = parseServiceList(options.services);
   const kube = await connect({ context: options.kubeContext, signal: options.signal });
-  const namespace = namespaceOf(options.tenantId);
+  const namespace = tenantNamespace(options.tenantId);
   try {
     await kube.core.readNamespace({ name: namespace });
   } catch (e) {
@@ -92,7 +92,10 @@ export async function startPortForward(options: PortForwardOptions): Promise<Por
     });
   }
   const manager = new ForwardManager(kubeBackend(kube), { onEvent: options.onEvent });
-  const close = () => manager.closeAll();
+  const close = async () => {
+    await manager.closeAll();
+    await kube.api.close();
+  };
   const onAbort = () => void close();
   options.signal?.addEventListener('abort', onAbort, { once: true });
   try {

@@ -1,12 +1,13 @@
 /**
- * Cluster access over @kubernetes/client-node (imported lazily: it costs ~370 ms at start-up), shared by
- * `port-forward` and `verify`: the kubeconfig with an explicit context, a reachability probe (exit 4 when
- * the API server cannot be reached), service → pod resolution (Service selector, or EndpointSlices for
- * Services without one), tunnels over the API server's portforward subresource and a pod watch.
+ * What `port-forward` and `verify` use of a cluster: the one connection of src/cluster/api.ts (kubeconfig,
+ * explicit context, the reachability probe that exits 4), plus client-node for what only it does here: the
+ * portforward and exec websockets (and, for now, verify's typed reads through CoreV1Api; its REST calls move
+ * to KubeApi with the split of src/verify/steps.ts). Service → pod resolution (selector, or EndpointSlices for
+ * Services without one), tunnels and a pod watch.
  */
 import type { Socket } from 'node:net';
 import { Writable } from 'node:stream';
-import { ExitCode, LogclawError, usageError } from '../errors.js';
+import { connect as connectApi, isNetworkError, unreachable, type KubeApi } from '../cluster/api.js';
 import type { Endpoint, ForwardBackend, ForwardTarget, Tunnel } from './forwarder.js';
 
 type ClientNode = typeof import('@kubernetes/client-node');
@@ -15,6 +16,8 @@ export type V1Pod = import('@kubernetes/client-node').V1Pod;
 export type V1Service = import('@kubernetes/client-node').V1Service;
 
 export interface Kube {
+  /** The REST and watch client (src/cluster/api.ts). */
+  api: KubeApi;
   k8s: ClientNode;
   kc: KubeConfig;
   context: string;
@@ -27,24 +30,12 @@ export interface ConnectOptions {
   context?: string;
   /** A kubeconfig file (default: $KUBECONFIG or ~/.kube/config). */
   kubeconfig?: string;
-  /** Probe the API server (default true); exit 4 when it does not answer within this many ms. */
+  /** Exit 4 when the API server does not answer within this many ms (default 10 s). */
   probeTimeoutMs?: number;
-  probe?: boolean;
   signal?: AbortSignal;
 }
 
-const NETWORK_CODES = /ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|UND_ERR_CONNECT|UND_ERR_SOCKET|CERT_|SELF_SIGNED|fetch failed|socket hang up/;
-
-/** True when an error means "the API server could not be reached" rather than "it answered no". */
-export function isNetworkError(e: unknown): boolean {
-  for (let cur: unknown = e, depth = 0; cur && depth < 5; depth++) {
-    const err = cur as { code?: unknown; message?: unknown; cause?: unknown };
-    if (typeof err.code === 'string' && NETWORK_CODES.test(err.code)) return true;
-    if (typeof err.message === 'string' && NETWORK_CODES.test(err.message)) return true;
-    cur = err.cause;
-  }
-  return false;
-}
+export { isNetworkError, unreachable };
 
 /** HTTP status of a client-node ApiException, if any. */
 export const statusOf = (e: unknown): number | undefined => {
@@ -52,75 +43,19 @@ export const statusOf = (e: unknown): number | undefined => {
   return typeof code === 'number' ? code : undefined;
 };
 
-export function unreachable(server: string, context: string, cause: unknown): LogclawError {
-  const reason = cause instanceof Error ? (cause.cause instanceof Error ? `${cause.message}: ${cause.cause.message}` : cause.message) : String(cause);
-  return new LogclawError(`the cluster of context "${context}" is unreachable (${server})`, {
-    exitCode: ExitCode.timeout,
-    details: [`  ${reason}`],
-    hint: 'Check that the cluster runs and that --kube-context names it (kubectl --context <ctx> get ns).',
-    cause,
-  });
-}
-
+/** connect() of src/cluster/api.ts, with client-node's clients over the same kubeconfig and context. */
 export async function connect(options: ConnectOptions = {}): Promise<Kube> {
-  const k8s = await import('@kubernetes/client-node');
-  const kc = new k8s.KubeConfig();
-  try {
-    if (options.kubeconfig) kc.loadFromFile(options.kubeconfig);
-    else kc.loadFromDefault();
-  } catch (e) {
-    throw new LogclawError(`cannot read the kubeconfig: ${(e as Error).message}`, {
-      exitCode: ExitCode.missingPrerequisite,
-      hint: 'Set KUBECONFIG or create ~/.kube/config (kind and cloud CLIs write it).',
-    });
-  }
-  if (options.context) {
-    if (!kc.getContexts().some((c) => c.name === options.context)) {
-      const known = kc.getContexts().map((c) => c.name);
-      throw usageError(
-        `kube context "${options.context}" is not in the kubeconfig`,
-        known.length ? `Known contexts: ${known.join(', ')}.` : 'The kubeconfig has no contexts.',
-      );
-    }
-    kc.setCurrentContext(options.context);
-  }
-  const context = kc.getCurrentContext();
-  const cluster = kc.getCurrentCluster();
-  if (!context || !cluster) {
-    throw usageError('no kube context selected', 'Pass --kube-context or set a current context (kubectl config use-context).');
-  }
-  const kube: Kube = {
+  const api = await connectApi({ context: options.context, kubeconfig: options.kubeconfig, signal: options.signal, probeTimeoutMs: options.probeTimeoutMs });
+  const { k8s, kc } = api;
+  return {
+    api,
     k8s,
     kc,
-    context,
-    server: cluster.server,
+    context: api.target.context,
+    server: api.server,
     core: kc.makeApiClient(k8s.CoreV1Api),
     objects: k8s.KubernetesObjectApi.makeApiClient(kc),
   };
-  if (options.probe !== false) await probe(kube, options.probeTimeoutMs ?? 10_000, options.signal);
-  return kube;
-}
-
-/** One cheap request (GET /version); exit 4 when the API server does not answer. */
-export async function probe(kube: Kube, timeoutMs: number, signal?: AbortSignal): Promise<void> {
-  const api = kube.kc.makeApiClient(kube.k8s.VersionApi);
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${Math.round(timeoutMs / 1000)}s`)), timeoutMs);
-  });
-  const aborted = new Promise<never>((_, reject) => {
-    if (signal?.aborted) reject(signal.reason);
-    signal?.addEventListener('abort', () => reject(signal.reason), { once: true });
-  });
-  try {
-    await Promise.race([api.getCode(), timeout, aborted]);
-  } catch (e) {
-    if (e instanceof LogclawError) throw e;
-    if (isNetworkError(e) || /no answer within/.test((e as Error).message)) throw unreachable(kube.server, kube.context, e);
-    throw e;
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 export const isPodReady = (pod: V1Pod): boolean =>

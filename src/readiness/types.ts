@@ -27,28 +27,7 @@ export interface Condition {
 }
 
 /** A Kubernetes object as plain JSON (API server response or parsed manifest). */
-export interface KubeObject {
-  apiVersion?: string;
-  kind?: string;
-  metadata?: {
-    name?: string;
-    namespace?: string;
-    generation?: number;
-    deletionTimestamp?: string | null;
-    labels?: Record<string, string>;
-    annotations?: Record<string, string>;
-    ownerReferences?: Array<{ apiVersion: string; kind: string; name: string; uid?: string; controller?: boolean }>;
-    uid?: string;
-    resourceVersion?: string;
-    creationTimestamp?: string;
-    [key: string]: unknown;
-  };
-  // spec and status are free-form; handlers read them through the small accessors in conditions.ts
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  spec?: any;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  status?: any;
-  [key: string]: unknown;
-}
+export type { KubeObject } from '../kube-object.js';
+import type { KubeObject } from '../kube-object.js';
 
 export type VerdictFn = (obj: KubeObject) => Verdict;

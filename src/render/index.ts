@@ -19,8 +19,7 @@ import type { Helm, HelmTemplateOptions } from '../tools/helm.js';
 import { usageError } from '../errors.js';
 
 export const UMBRELLA_CHART = 'logclaw-tenant';
-export const releaseName = (tenantId: string): string => `logclaw-${tenantId}`;
-export const tenantNamespace = (tenantId: string): string => `logclaw-${tenantId}`;
+export { releaseName, tenantNamespace } from '../tenant/id.js';
 export const tenantsDir = (root: string): string => join(root, 'gitops', 'tenants');
 export const tenantFile = (root: string, tenantId: string): string => join(tenantsDir(root), `tenant-${tenantId}.yaml`);
 export const umbrellaDir = (root: string): string => join(root, 'charts', UMBRELLA_CHART);

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { basename, join, relative, resolve } from 'node:path';
 import { ensureDependencies } from '../charts/index.js';
 import { usageError } from '../errors.js';
+import { requireTenantId } from '../tenant/id.js';
 import { loadHelmfile } from '../helmfile/index.js';
 import { CrdCatalog } from '../manifests/crds.js';
 import { OperatorCatalog } from '../manifests/operators.js';
@@ -38,7 +39,7 @@ export function operatorApiVersions(root: string, crdDir: string | undefined): s
 }
 
 export async function renderTenant(o: RenderTenantOptions): Promise<RenderTenantResult> {
-  if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(o.tenantId)) throw usageError(`"${o.tenantId}" is not a tenant id (a DNS label: lower-case letters, digits and -)`);
+  requireTenantId(o.tenantId);
   const file = requireTenantFile(o.root, o.tenantId);
   const chartDir = umbrellaDir(o.root);
   if (!existsSync(join(chartDir, 'Chart.yaml'))) throw usageError(`charts/${UMBRELLA_CHART}/Chart.yaml not found under ${o.root}`, 'Run logclaw from the repository root (or set LOGCLAW_ROOT).');

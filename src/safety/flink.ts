@@ -3,14 +3,14 @@
  * (last-state|savepoint|stateless; unset means stateless), spec.job.state, and the live status
  * status.jobStatus.{state, savepointInfo{lastSavepoint, savepointHistory}, checkpointInfo{lastCheckpoint}}.
  */
-import { changedPaths, get, isRecord, type KubeObject } from './objects.js';
+import { changedPaths, get, isRecord, type NamedKubeObject } from './objects.js';
 import { finding } from './finding.js';
-import type { Finding } from './types.js';
+import type { SafetyFinding } from './types.js';
 
-export const isFlink = (o: KubeObject): boolean => o.apiVersion.startsWith('flink.apache.org/') && o.kind === 'FlinkDeployment';
+export const isFlink = (o: NamedKubeObject): boolean => o.apiVersion.startsWith('flink.apache.org/') && o.kind === 'FlinkDeployment';
 
 /** Savepoints (or a starting savepoint) the live job has: its state lives there. */
-export function savepointsOf(live: KubeObject): string[] {
+export function savepointsOf(live: NamedKubeObject): string[] {
   const found: string[] = [];
   const last = get(live, 'status.jobStatus.savepointInfo.lastSavepoint');
   if (isRecord(last) && typeof last.location === 'string') found.push(last.location);
@@ -21,10 +21,10 @@ export function savepointsOf(live: KubeObject): string[] {
   return [...new Set(found)];
 }
 
-const mode = (o: KubeObject): string => String(get(o, 'spec.job.upgradeMode') ?? 'stateless');
+const mode = (o: NamedKubeObject): string => String(get(o, 'spec.job.upgradeMode') ?? 'stateless');
 
-export function flinkRules(before: KubeObject, after: KubeObject): Finding[] {
-  const out: Finding[] = [];
+export function flinkRules(before: NamedKubeObject, after: NamedKubeObject): SafetyFinding[] {
+  const out: SafetyFinding[] = [];
   const bm = mode(before);
   const am = mode(after);
   const savepoints = savepointsOf(before);

@@ -6,16 +6,16 @@
  *   a.verdict            // 'immutable'
  *   a.blocking[0].fix    // 'run `logclaw upgrade --recreate`: ...'
  */
-import { componentOf, deepEqual, get, isRecord, objectKey, objectRef, type KubeObject } from './objects.js';
+import { componentOf, deepEqual, get, isRecord, objectKey, objectRef, type NamedKubeObject } from './objects.js';
 import { finding, workloadName } from './finding.js';
 import { deploymentLikeRules, isWorkload, podTemplate, pvcRules, referencedConfig, serviceRules, statefulSetRules } from './workloads.js';
 import { hasCruiseControl, isStrimzi, kafkaRules, nodePoolRules, topicRules } from './kafka.js';
 import { indexReplicasFrom, isOpenSearch, openSearchClusterRules } from './opensearch.js';
 import { flinkRules, isFlink, savepointsOf } from './flink.js';
-import { isBlocking, VERDICTS, worst, type Assessment, type Finding, type ObjectChange, type SafetyContext, type TenantValues, type Verdict } from './types.js';
+import { isBlocking, VERDICTS, worst, type Assessment, type SafetyFinding, type ObjectChange, type SafetyContext, type TenantValues, type Verdict } from './types.js';
 
 export * from './types.js';
-export { objectRef, objectKey, type KubeObject } from './objects.js';
+export { objectRef, objectKey, type NamedKubeObject } from './objects.js';
 export { parseQuantity } from './quantity.js';
 
 /** Per-object outcome, for headers in `diff`. */
@@ -35,7 +35,7 @@ export function assess(changes: ObjectChange[], ctx: SafetyContext = {}): FullAs
   const live = ctx.live ?? changes.flatMap((c) => (c.before ? [c.before] : []));
   const indexReplicas = ctx.indexReplicas ?? indexReplicasFrom(desired) ?? indexReplicasFrom(live) ?? 1;
   const cruiseControl = hasCruiseControl(desired);
-  const findings: Finding[] = [];
+  const findings: SafetyFinding[] = [];
   const objects: ObjectVerdict[] = [];
 
   // which workloads roll anyway (their own pod template changes)
@@ -47,7 +47,7 @@ export function assess(changes: ObjectChange[], ctx: SafetyContext = {}): FullAs
   for (const c of changes) {
     const o = c.after ?? c.before;
     if (!o) continue;
-    let fs: Finding[];
+    let fs: SafetyFinding[];
     let action: ObjectVerdict['action'];
     if (c.before && c.after) {
       action = 'update';
@@ -81,12 +81,12 @@ export function assess(changes: ObjectChange[], ctx: SafetyContext = {}): FullAs
 interface RuleFacts {
   indexReplicas: number;
   cruiseControl: boolean;
-  desired: KubeObject[];
+  desired: NamedKubeObject[];
   rolling: Set<string>;
 }
 
 /** Findings for one object that exists before and after. */
-export function updateRules(before: KubeObject, after: KubeObject, facts: RuleFacts): Finding[] {
+export function updateRules(before: NamedKubeObject, after: NamedKubeObject, facts: RuleFacts): SafetyFinding[] {
   const core = /^(apps\/v1|batch\/v1|v1)$/.test(after.apiVersion);
   if (core) {
     switch (after.kind) {
@@ -118,7 +118,7 @@ export function updateRules(before: KubeObject, after: KubeObject, facts: RuleFa
 }
 
 /** A changed ConfigMap/Secret: the workloads that read it only see it after a restart. */
-function configRules(before: KubeObject, after: KubeObject, facts: RuleFacts): Finding[] {
+function configRules(before: NamedKubeObject, after: NamedKubeObject, facts: RuleFacts): SafetyFinding[] {
   const keys = ['data', 'binaryData', 'stringData'];
   const changedKeys = new Set<string>();
   for (const k of keys) {
@@ -143,7 +143,7 @@ function configRules(before: KubeObject, after: KubeObject, facts: RuleFacts): F
 }
 
 /** What deleting an object does (a disabled component deletes all its objects). */
-export function deleteRules(o: KubeObject): Finding[] {
+export function deleteRules(o: NamedKubeObject): SafetyFinding[] {
   const core = /^(apps\/v1|batch\/v1|v1)$/.test(o.apiVersion);
   if (core && o.kind === 'PersistentVolumeClaim') {
     return [finding(o, 'data-loss', 'the claim is deleted, and with it the volume and its data (reclaim policy Delete)', { fix: 'keep the claim; back up its data before removing it' })];
@@ -175,12 +175,12 @@ export function deleteRules(o: KubeObject): Finding[] {
   return [];
 }
 
-const storageKinds = (f: Finding): boolean => f.verdict === 'data-loss';
+const storageKinds = (f: SafetyFinding): boolean => f.verdict === 'data-loss';
 const tenantObj = (name: string) => ({ kind: 'Tenant', name, object: `tenant ${name}` });
 
 /** tenantId / namespace changes and components switched off. */
-function tenantRules(changes: ObjectChange[], ctx: SafetyContext): Finding[] {
-  const out: Finding[] = [];
+function tenantRules(changes: ObjectChange[], ctx: SafetyContext): SafetyFinding[] {
+  const out: SafetyFinding[] = [];
   const b = ctx.tenant?.before;
   const a = ctx.tenant?.after;
   if (b?.tenantId && a?.tenantId && b.tenantId !== a.tenantId) {
@@ -233,7 +233,7 @@ function tenantRules(changes: ObjectChange[], ctx: SafetyContext): Finding[] {
 }
 
 /** A component the change disables: data-loss when the objects it deletes hold storage, else disruptive. */
-function componentDisabled(tenant: string, deleted: KubeObject[], text: { field: string; withData: (data: string) => string; without: string; fix: string }): Finding {
+function componentDisabled(tenant: string, deleted: NamedKubeObject[], text: { field: string; withData: (data: string) => string; without: string; fix: string }): SafetyFinding {
   const lossy = deleted.flatMap(deleteRules).filter(storageKinds);
   return {
     ...tenantObj(tenant),

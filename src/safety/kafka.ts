@@ -4,17 +4,17 @@
  * {type ephemeral|persistent-claim|jbod, size, class, deleteClaim, volumes[]{id,...}}; KafkaTopic spec.partitions,
  * spec.replicas, spec.topicName, spec.config.
  */
-import { changedPaths, deepEqual, get, isRecord, type KubeObject } from './objects.js';
+import { changedPaths, deepEqual, get, isRecord, type NamedKubeObject } from './objects.js';
 import { compareQuantity } from './quantity.js';
 import { finding } from './finding.js';
-import type { Finding } from './types.js';
+import type { SafetyFinding } from './types.js';
 
-export const isStrimzi = (o: KubeObject): boolean => o.apiVersion.startsWith('kafka.strimzi.io/');
+export const isStrimzi = (o: NamedKubeObject): boolean => o.apiVersion.startsWith('kafka.strimzi.io/');
 
-const roles = (o: KubeObject): string[] => (Array.isArray(get(o, 'spec.roles')) ? (get(o, 'spec.roles') as string[]) : []);
+const roles = (o: NamedKubeObject): string[] => (Array.isArray(get(o, 'spec.roles')) ? (get(o, 'spec.roles') as string[]) : []);
 
-export function nodePoolRules(before: KubeObject, after: KubeObject): Finding[] {
-  const out: Finding[] = [];
+export function nodePoolRules(before: NamedKubeObject, after: NamedKubeObject): SafetyFinding[] {
+  const out: SafetyFinding[] = [];
   const br = Number(get(before, 'spec.replicas') ?? 0);
   const ar = Number(get(after, 'spec.replicas') ?? 0);
   const brokers = roles(after).includes('broker') || roles(before).includes('broker');
@@ -48,9 +48,9 @@ export function nodePoolRules(before: KubeObject, after: KubeObject): Finding[] 
 }
 
 /** Strimzi storage: `{type, size, class, volumes[]}`; Strimzi cannot shrink or change the type/class of a volume in use. */
-export function storageRules(o: KubeObject, b: unknown, a: unknown, field: string): Finding[] {
+export function storageRules(o: NamedKubeObject, b: unknown, a: unknown, field: string): SafetyFinding[] {
   if (deepEqual(b, a) || !isRecord(b) || !isRecord(a)) return [];
-  const out: Finding[] = [];
+  const out: SafetyFinding[] = [];
   if (b.type !== a.type) {
     const losing = b.type !== 'ephemeral';
     out.push(
@@ -77,8 +77,8 @@ export function storageRules(o: KubeObject, b: unknown, a: unknown, field: strin
   return out;
 }
 
-function volumeRules(o: KubeObject, b: unknown, a: unknown, field: string): Finding[] {
-  const out: Finding[] = [];
+function volumeRules(o: NamedKubeObject, b: unknown, a: unknown, field: string): SafetyFinding[] {
+  const out: SafetyFinding[] = [];
   const bsz = get(b, 'size');
   const asz = get(a, 'size');
   const cmp = compareQuantity(asz, bsz);
@@ -103,8 +103,8 @@ function volumeRules(o: KubeObject, b: unknown, a: unknown, field: string): Find
   return out;
 }
 
-export function kafkaRules(before: KubeObject, after: KubeObject): Finding[] {
-  const out: Finding[] = [];
+export function kafkaRules(before: NamedKubeObject, after: NamedKubeObject): SafetyFinding[] {
+  const out: SafetyFinding[] = [];
   out.push(...storageRules(after, get(before, 'spec.kafka.storage'), get(after, 'spec.kafka.storage'), 'spec.kafka.storage'));
   const bv = get(before, 'spec.kafka.version');
   const av = get(after, 'spec.kafka.version');
@@ -123,8 +123,8 @@ export function kafkaRules(before: KubeObject, after: KubeObject): Finding[] {
 
 const RETENTION_KEYS = ['retention.ms', 'retention.bytes', 'local.retention.ms', 'local.retention.bytes'];
 
-export function topicRules(before: KubeObject, after: KubeObject, cruiseControl: boolean): Finding[] {
-  const out: Finding[] = [];
+export function topicRules(before: NamedKubeObject, after: NamedKubeObject, cruiseControl: boolean): SafetyFinding[] {
+  const out: SafetyFinding[] = [];
   const bp = num(get(before, 'spec.partitions'));
   const ap = num(get(after, 'spec.partitions'));
   if (bp !== undefined && ap !== undefined && ap < bp) {
@@ -186,4 +186,4 @@ export function topicRules(before: KubeObject, after: KubeObject, cruiseControl:
 const num = (v: unknown): number | undefined => (typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' && !isNaN(Number(v)) ? Number(v) : undefined);
 
 /** Whether the desired Kafka cluster runs Cruise Control (spec.cruiseControl set). */
-export const hasCruiseControl = (objs: KubeObject[]): boolean => objs.some((o) => isStrimzi(o) && o.kind === 'Kafka' && isRecord(get(o, 'spec.cruiseControl')));
+export const hasCruiseControl = (objs: NamedKubeObject[]): boolean => objs.some((o) => isStrimzi(o) && o.kind === 'Kafka' && isRecord(get(o, 'spec.cruiseControl')));

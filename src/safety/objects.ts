@@ -3,32 +3,22 @@
  * Pure functions: no I/O.
  */
 
-export interface KubeObject {
-  apiVersion: string;
-  kind: string;
-  metadata: {
-    name: string;
-    namespace?: string;
-    labels?: Record<string, string>;
-    annotations?: Record<string, string>;
-    [key: string]: unknown;
-  };
-  [key: string]: unknown;
-}
+import type { NamedKubeObject } from '../kube-object.js';
+export type { NamedKubeObject } from '../kube-object.js';
 
 /** `Kind namespace/name` (or `Kind name` for cluster-scoped objects): how objects are named to people. */
-export function objectRef(o: Pick<KubeObject, 'kind' | 'metadata'>): string {
+export function objectRef(o: Pick<NamedKubeObject, 'kind' | 'metadata'>): string {
   const ns = o.metadata.namespace;
   return ns ? `${o.kind} ${ns}/${o.metadata.name}` : `${o.kind} ${o.metadata.name}`;
 }
 
 /** A key that identifies an object in a cluster: group/kind/namespace/name (the version is not part of identity). */
-export function objectKey(o: Pick<KubeObject, 'apiVersion' | 'kind' | 'metadata'>): string {
+export function objectKey(o: Pick<NamedKubeObject, 'apiVersion' | 'kind' | 'metadata'>): string {
   const group = o.apiVersion.includes('/') ? o.apiVersion.split('/')[0] : '';
   return `${group}/${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`;
 }
 
-export const apiGroup = (o: Pick<KubeObject, 'apiVersion'>): string => (o.apiVersion.includes('/') ? o.apiVersion.split('/')[0]! : '');
+export const apiGroup = (o: Pick<NamedKubeObject, 'apiVersion'>): string => (o.apiVersion.includes('/') ? o.apiVersion.split('/')[0]! : '');
 
 /** Read a value at a dotted path (array indices as numbers). */
 export function get(obj: unknown, path: string | Array<string | number>): unknown {
@@ -73,7 +63,7 @@ export function changedPaths(a: unknown, b: unknown, prefix = ''): string[] {
 }
 
 /** The tenant component an object belongs to, from the subchart's `helm.sh/chart` label (logclaw-kafka-0.1.0 → kafka). */
-export function componentOf(o: KubeObject): string | undefined {
+export function componentOf(o: NamedKubeObject): string | undefined {
   const labels = o.metadata.labels ?? {};
   const chart = labels['helm.sh/chart'];
   const m = chart ? /^logclaw-(.+)-\d+\.\d+\.\d+.*$/.exec(chart) : null;

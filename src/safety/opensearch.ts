@@ -3,12 +3,12 @@
  * diskSize, persistence{pvc{storageClass,accessModes}|emptyDir|hostPath}}, spec.general{version, drainDataNodes}.
  */
 import semver from 'semver';
-import { changedPaths, deepEqual, get, isRecord, type KubeObject } from './objects.js';
+import { changedPaths, deepEqual, get, isRecord, type NamedKubeObject } from './objects.js';
 import { compareQuantity } from './quantity.js';
 import { finding } from './finding.js';
-import type { Finding } from './types.js';
+import type { SafetyFinding } from './types.js';
 
-export const isOpenSearch = (o: KubeObject): boolean => o.apiVersion.startsWith('opensearch.opster.io/');
+export const isOpenSearch = (o: NamedKubeObject): boolean => o.apiVersion.startsWith('opensearch.opster.io/');
 
 interface Pool {
   component: string;
@@ -17,7 +17,7 @@ interface Pool {
   raw: Record<string, unknown>;
 }
 
-function pools(o: KubeObject): Pool[] {
+function pools(o: NamedKubeObject): Pool[] {
   const list = get(o, 'spec.nodePools');
   if (!Array.isArray(list)) return [];
   return list.filter(isRecord).map((p) => ({
@@ -33,7 +33,7 @@ const isManager = (p: Pool): boolean => p.roles.includes('cluster_manager') || p
 const count = (ps: Pool[], f: (p: Pool) => boolean): number => ps.filter(f).reduce((n, p) => n + p.replicas, 0);
 
 /** Highest number_of_replicas in the OpensearchIndexTemplates (index.number_of_replicas in any spelling); undefined when none says. */
-export function indexReplicasFrom(objs: KubeObject[]): number | undefined {
+export function indexReplicasFrom(objs: NamedKubeObject[]): number | undefined {
   let max: number | undefined;
   for (const o of objs) {
     if (!isOpenSearch(o) || o.kind !== 'OpensearchIndexTemplate') continue;
@@ -45,8 +45,8 @@ export function indexReplicasFrom(objs: KubeObject[]): number | undefined {
   return max;
 }
 
-export function openSearchClusterRules(before: KubeObject, after: KubeObject, indexReplicas: number): Finding[] {
-  const out: Finding[] = [];
+export function openSearchClusterRules(before: NamedKubeObject, after: NamedKubeObject, indexReplicas: number): SafetyFinding[] {
+  const out: SafetyFinding[] = [];
   const bp = pools(before);
   const ap = pools(after);
   const drain = get(after, 'spec.general.drainDataNodes') === true;

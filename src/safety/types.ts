@@ -1,4 +1,4 @@
-import type { KubeObject } from './objects.js';
+import type { NamedKubeObject } from './objects.js';
 
 /**
  * How risky a change is, from harmless to refused:
@@ -20,7 +20,7 @@ export const worst = (vs: Iterable<Verdict>): Verdict => {
 };
 export const isBlocking = (v: Verdict): boolean => v === 'immutable' || v === 'data-loss';
 
-export interface Finding {
+export interface SafetyFinding {
   verdict: Verdict;
   /** `Kind namespace/name` of the object the finding is about (or `tenant ID` for tenant-level findings). */
   object: string;
@@ -42,8 +42,8 @@ export interface Finding {
 
 /** One object's change: before absent → created, after absent → deleted. */
 export interface ObjectChange {
-  before?: KubeObject;
-  after?: KubeObject;
+  before?: NamedKubeObject;
+  after?: NamedKubeObject;
 }
 
 /** Tenant values (the umbrella chart's values), only what safety reads. */
@@ -59,14 +59,14 @@ export interface SafetyContext {
     after?: { tenantId?: string; namespace?: string; values?: TenantValues };
   };
   /** Every desired object (rendered), for cross-object facts (index replicas, Cruise Control). Defaults to the changes' `after`. */
-  desired?: KubeObject[];
+  desired?: NamedKubeObject[];
   /** Every live object, for cross-object facts. Defaults to the changes' `before`. */
-  live?: KubeObject[];
+  live?: NamedKubeObject[];
   /**
    * Components whose release the upgrade uninstalls (helmfile mode: one release per component), with the live
    * objects the release holds. Their storage decides between disruptive and data-loss.
    */
-  removedComponents?: Array<{ name: string; objects: KubeObject[] }>;
+  removedComponents?: Array<{ name: string; objects: NamedKubeObject[] }>;
   /** Replicas of the OpenSearch indices; default: the highest number_of_replicas in the desired index templates, else 1. */
   indexReplicas?: number;
 }
@@ -74,9 +74,9 @@ export interface SafetyContext {
 export interface Assessment {
   /** The worst verdict over every finding (safe when there are none). */
   verdict: Verdict;
-  findings: Finding[];
+  findings: SafetyFinding[];
   /** Findings that `upgrade` refuses without --force. */
-  blocking: Finding[];
+  blocking: SafetyFinding[];
   /** Workloads whose pods roll, as `Kind namespace/name`, deduplicated. */
   restarts: string[];
   counts: Record<Verdict, number>;

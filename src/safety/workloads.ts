@@ -2,17 +2,17 @@
  * Core Kubernetes kinds: workloads (pod template rollouts, immutable selectors, StatefulSet's frozen fields),
  * PersistentVolumeClaims, Services, and ConfigMaps/Secrets read by workloads.
  */
-import { changedPaths, deepEqual, get, isRecord, type KubeObject } from './objects.js';
+import { changedPaths, deepEqual, get, isRecord, type NamedKubeObject } from './objects.js';
 import { compareQuantity } from './quantity.js';
 import { finding, workloadName } from './finding.js';
-import type { Finding } from './types.js';
+import type { SafetyFinding } from './types.js';
 
 const WORKLOADS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob']);
-export const isWorkload = (o: KubeObject): boolean => apiCore(o) && WORKLOADS.has(o.kind);
-const apiCore = (o: KubeObject): boolean => /^(apps|batch)\/v1$|^v1$/.test(o.apiVersion);
+export const isWorkload = (o: NamedKubeObject): boolean => apiCore(o) && WORKLOADS.has(o.kind);
+const apiCore = (o: NamedKubeObject): boolean => /^(apps|batch)\/v1$|^v1$/.test(o.apiVersion);
 
 /** The pod template of a workload (CronJob: its job template's). */
-export function podTemplate(o: KubeObject): Record<string, unknown> | undefined {
+export function podTemplate(o: NamedKubeObject): Record<string, unknown> | undefined {
   const t = o.kind === 'CronJob' ? get(o, 'spec.jobTemplate.spec.template') : get(o, 'spec.template');
   return isRecord(t) ? t : undefined;
 }
@@ -57,8 +57,8 @@ const asArray = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 /** StatefulSet spec fields the API server lets an update change; every other spec field is frozen. */
 const STS_MUTABLE = new Set(['replicas', 'ordinals', 'template', 'updateStrategy', 'persistentVolumeClaimRetentionPolicy', 'minReadySeconds']);
 
-export function statefulSetRules(before: KubeObject, after: KubeObject): Finding[] {
-  const out: Finding[] = [];
+export function statefulSetRules(before: NamedKubeObject, after: NamedKubeObject): SafetyFinding[] {
+  const out: SafetyFinding[] = [];
   const ns = after.metadata.namespace ?? '';
   const name = after.metadata.name;
   const recreate = { kind: 'StatefulSet' as const, namespace: ns, name };
@@ -139,7 +139,7 @@ function describeClaimChange(b: unknown, a: unknown): string {
 const num = (v: unknown, dflt: number): number => (typeof v === 'number' ? v : typeof v === 'string' && v !== '' && !isNaN(Number(v)) ? Number(v) : dflt);
 
 /** A changed pod template rolls the workload's pods. */
-export function templateRollout(before: KubeObject, after: KubeObject): Finding[] {
+export function templateRollout(before: NamedKubeObject, after: NamedKubeObject): SafetyFinding[] {
   const bt = podTemplate(before);
   const at = podTemplate(after);
   if (deepEqual(bt, at)) return [];
@@ -176,8 +176,8 @@ export function templateRollout(before: KubeObject, after: KubeObject): Finding[
   }
 }
 
-export function deploymentLikeRules(before: KubeObject, after: KubeObject): Finding[] {
-  const out: Finding[] = [];
+export function deploymentLikeRules(before: NamedKubeObject, after: NamedKubeObject): SafetyFinding[] {
+  const out: SafetyFinding[] = [];
   if (!deepEqual(get(before, 'spec.selector'), get(after, 'spec.selector'))) {
     out.push(
       finding(after, 'immutable', `the ${after.kind} selector cannot change: the API server rejects the update`, {
@@ -198,8 +198,8 @@ export function deploymentLikeRules(before: KubeObject, after: KubeObject): Find
   return out;
 }
 
-export function pvcRules(before: KubeObject, after: KubeObject): Finding[] {
-  const out: Finding[] = [];
+export function pvcRules(before: NamedKubeObject, after: NamedKubeObject): SafetyFinding[] {
+  const out: SafetyFinding[] = [];
   const bsz = get(before, 'spec.resources.requests.storage');
   const asz = get(after, 'spec.resources.requests.storage');
   const cmp = compareQuantity(asz, bsz);
@@ -235,8 +235,8 @@ export function pvcRules(before: KubeObject, after: KubeObject): Finding[] {
   return out;
 }
 
-export function serviceRules(before: KubeObject, after: KubeObject): Finding[] {
-  const out: Finding[] = [];
+export function serviceRules(before: NamedKubeObject, after: NamedKubeObject): SafetyFinding[] {
+  const out: SafetyFinding[] = [];
   const bip = get(before, 'spec.clusterIP');
   const aip = get(after, 'spec.clusterIP');
   if (typeof aip === 'string' && aip !== '' && typeof bip === 'string' && bip !== '' && aip !== bip) {

@@ -6,6 +6,7 @@
 import { existsSync, linkSync, mkdirSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { ExitCode, LogclawError, usageError } from '../errors.js';
+import { tenantNamespace } from './id.js';
 import { displayPath } from './load.js';
 import { formatPath, quote } from './format.js';
 import { pointerToPath } from './messages.js';
@@ -260,7 +261,7 @@ export async function initTenant(input: InitInput, ctx: InitContext): Promise<In
   const text = renderTenantYaml(root, values, {
     mode: 'tenant',
     schemaRef,
-    header: [`LogClaw tenant ${id}: the values of the logclaw-tenant chart for namespace logclaw-${id}.`, 'Written by `logclaw tenant init`; every key is described in schemas/VALUES.md.'],
+    header: [`LogClaw tenant ${id}: the values of the logclaw-tenant chart for namespace ${tenantNamespace(id)}.`, 'Written by `logclaw tenant init`; every key is described in schemas/VALUES.md.'],
   });
 
   // 4. validate the text as the file it becomes, next to the other tenants (unique ids)

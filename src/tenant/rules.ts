@@ -6,6 +6,7 @@
 import { basename } from 'node:path';
 import type { LoadedTenant } from './load.js';
 import { formatPath, quote } from './format.js';
+import { isTenantId, tenantNamespace } from './id.js';
 import { EXTERNAL_LLMS, EXTERNAL_PLATFORMS, PLATFORMS, SEVERITIES, type Finding, type RuleId, type Severity, type ValuePath } from './types.js';
 
 type Obj = Record<string, unknown>;
@@ -73,10 +74,10 @@ export function checkRules(t: LoadedTenant): Finding[] {
   // tenant-id-filename
   const fromName = fileTenantId(t.path);
   if (fromName === undefined) {
-    const want = tenantId && /^[a-z]([-a-z0-9]*[a-z0-9])?$/.test(tenantId) ? ` (here: tenant-${tenantId}.yaml)` : '';
+    const want = tenantId && isTenantId(tenantId) ? ` (here: tenant-${tenantId}.yaml)` : '';
     add('tenant-id-filename', ['global', 'tenantId'], `the file must be named tenant-<tenantId>.yaml${want}, not ${quote(basename(t.path))}`);
   } else if (tenantId !== undefined && tenantId !== fromName) {
-    const rename = /^[a-z]([-a-z0-9]*[a-z0-9])?$/.test(tenantId) ? `rename the file to tenant-${tenantId}.yaml or fix the id` : 'fix the id';
+    const rename = isTenantId(tenantId) ? `rename the file to tenant-${tenantId}.yaml or fix the id` : 'fix the id';
     add('tenant-id-filename', ['global', 'tenantId'], `global.tenantId is ${quote(tenantId)} but the file name says ${quote(fromName)}: ${rename}`);
   }
 
@@ -181,7 +182,7 @@ export function uniqueIdFindings(tenants: LoadedTenant[]): Array<{ tenant: Loade
         path: 'global.tenantId',
         rule: 'tenant-id-unique',
         severity: 'error',
-        message: `global.tenantId ${quote(id)} is also used by ${others.join(', ')}: every tenant needs its own id (its namespace is logclaw-${id})`,
+        message: `global.tenantId ${quote(id)} is also used by ${others.join(', ')}: every tenant needs its own id (its namespace is ${tenantNamespace(id)})`,
       };
       out.push({ tenant: t, finding });
     }

@@ -1,20 +1,10 @@
 /** Shapes shared by the tenant modules (load, schema, rules, validate, init, list). */
 
-export type Severity = 'error' | 'warning';
+export type { Severity } from '../findings.js';
 
-/** One problem in one tenant file, positioned at a 1-based line and column. */
-export interface Finding {
-  /** The file as given or relative to the working directory (what the user typed). */
-  file: string;
-  line: number;
-  column: number;
-  /** Dotted path of the value in the tenant file, e.g. `global.tier`; empty for the file as a whole. */
-  path: string;
-  /** `schema` for JSON Schema errors, a rule id (see RULES) otherwise. */
-  rule: string;
-  severity: Severity;
-  message: string;
-}
+/** One problem in one tenant file: the one Finding, positioned at a 1-based line and column, with the dotted
+ * value path (e.g. `global.tier`, '' for the file as a whole); `rule` is `schema` or a rule id of RULES. */
+export type { PositionedFinding as Finding } from '../findings.js';
 
 /** A path into the tenant values: object keys and array indices. */
 export type ValuePath = Array<string | number>;

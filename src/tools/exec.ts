@@ -31,6 +31,8 @@ export interface RunResult {
   stderr: string;
   durationMs: number;
   timedOut: boolean;
+  /** Strings masked in the command line, the stderr tail and the log (not in stdout/stderr themselves). */
+  secrets?: string[];
 }
 
 /** How to install each program logclaw calls; shown when it is missing. */
@@ -44,8 +46,32 @@ export const installHints: Record<string, string> = {
 };
 
 const SECRET_KEY = /(pass(word)?|secret|token|api[-_]?key|credential|private[-_]?key)/i;
+/** Options whose value is a secret: `--password X`, `--password=X`, `--token X`, `--client-secret=X`... */
+const SECRET_OPTION = /^--?[\w-]*(pass(word)?|secret|token|api[-_]?key|credential|private[-_]?key)$/i;
+/** Options named like a secret that take no value (the secret comes from stdin or a file). */
+const SECRET_FLAG = /-(stdin|file|from-file|path)$/i;
+/** user:password@ in URLs (oci://, https://, git remotes). */
+const URL_CREDENTIALS = /\b([a-z][a-z0-9+.-]*:\/\/[^/\s:@]*):[^@/\s]*@/gi;
 
-/** Mask values of `--set k=v` (and --set-string/--set-file) whose key looks secret, and any listed secret. */
+/** Values of environment variables whose name looks secret (masked wherever output is shown). */
+export function envSecrets(env: Record<string, string | undefined> | undefined): string[] {
+  return Object.entries(env ?? {})
+    .filter(([k, v]) => v !== undefined && v.length >= 4 && SECRET_KEY.test(k))
+    .map(([, v]) => v!);
+}
+
+/** Mask listed secrets and URL credentials in any text (command lines, stderr, the exec log). */
+export function redactText(text: string, secrets: readonly string[] = []): string {
+  let out = text.replace(URL_CREDENTIALS, '$1:***@');
+  for (const s of secrets) if (s) out = out.split(s).join('***');
+  return out;
+}
+
+/**
+ * Mask values of `--set k=v` (and --set-string/--set-json/--set-literal) whose key looks secret, the value
+ * of secret options (`--password X`, `--token=X`; not `--password-stdin`), credentials in URLs, and any
+ * listed secret.
+ */
 export function redactArgs(args: readonly string[], secrets: readonly string[] = []): string[] {
   const out: string[] = [];
   for (let i = 0; i < args.length; i++) {
@@ -63,9 +89,13 @@ export function redactArgs(args: readonly string[], secrets: readonly string[] =
         })
         .join(',');
       a = inline ? `${inline[1]}${masked}` : masked;
+    } else if (prev !== undefined && SECRET_OPTION.test(prev) && !SECRET_FLAG.test(prev) && !a.startsWith('-')) {
+      a = '***';
+    } else {
+      const opt = /^(--?[\w-]+)=(.*)$/.exec(a);
+      if (opt && SECRET_OPTION.test(opt[1]!) && !SECRET_FLAG.test(opt[1]!)) a = `${opt[1]}=***`;
     }
-    for (const s of secrets) if (s) a = a.split(s).join('***');
-    out.push(a);
+    out.push(redactText(a, secrets));
   }
   return out;
 }
@@ -99,7 +129,8 @@ export const isDryRun = (): boolean => dryRun !== undefined;
 
 /** Run a program and return its output; throws LogclawError on failure unless reject: false. */
 export async function run(file: string, args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
-  const command = formatCommand(file, args, options.secrets);
+  const secrets = [...(options.secrets ?? []), ...envSecrets(options.env)];
+  const command = formatCommand(file, args, secrets);
   const { execa } = await import('execa');
   const started = Date.now();
   const subprocess = execa(file, [...args], {
@@ -133,13 +164,14 @@ export async function run(file: string, args: readonly string[], options: RunOpt
     exitCode: r.exitCode ?? (r.timedOut ? 124 : 1),
     stdout: String(r.stdout ?? ''),
     stderr: String(r.stderr ?? ''),
+    secrets,
     durationMs: Date.now() - started,
     timedOut: Boolean(r.timedOut),
   };
   if (logFile) {
     appendFileSync(
       logFile,
-      `\n$ ${command}\n# exit ${result.exitCode} in ${result.durationMs} ms (cwd ${options.cwd ?? process.cwd()})\n${result.stdout}${result.stderr ? `\n[stderr]\n${result.stderr}` : ''}\n`,
+      redactText(`\n$ ${command}\n# exit ${result.exitCode} in ${result.durationMs} ms (cwd ${options.cwd ?? process.cwd()})\n${result.stdout}${result.stderr ? `\n[stderr]\n${result.stderr}` : ''}\n`, secrets),
     );
   }
   const code = (r as { code?: string }).code;
@@ -169,7 +201,7 @@ export async function run(file: string, args: readonly string[], options: RunOpt
  */
 export async function runMutating(file: string, args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
   if (dryRun) {
-    const command = formatCommand(file, args, options.secrets);
+    const command = formatCommand(file, args, [...(options.secrets ?? []), ...envSecrets(options.env)]);
     dryRun.push(command);
     return { command, exitCode: 0, stdout: '', stderr: '', durationMs: 0, timedOut: false };
   }
@@ -178,7 +210,7 @@ export async function runMutating(file: string, args: readonly string[], options
 
 function stderrDetails(r: RunResult): string[] {
   const details = [`command: ${r.command}`];
-  const t = tail(r.stderr || r.stdout);
+  const t = redactText(tail(r.stderr || r.stdout), r.secrets);
   if (t) details.push(...t.split('\n').map((l) => `  ${l}`));
   if (logFile) details.push(`full log: ${logFile}`);
   return details;

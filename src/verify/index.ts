@@ -83,6 +83,7 @@ export async function runVerify(options: VerifyOptions): Promise<VerifyReport> {
     cleanup.kept.push(...state.kept);
     sessions.closeAll();
     await forwards.closeAll();
+    await kube.api.close();
     signal.removeEventListener('abort', onAbort);
   }
   const failed = steps.filter((s) => s.status === 'fail').length;

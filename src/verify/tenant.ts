@@ -4,7 +4,8 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { ExitCode, LogclawError, usageError } from '../errors.js';
+import { ExitCode, LogclawError } from '../errors.js';
+import { tenantNamespace } from '../tenant/id.js';
 import { DEFAULT_TENANT_DIR, loadTenant } from '../tenant/index.js';
 import { componentEnabled, enabledPlatforms } from '../tenant/rules.js';
 import { SEVERITIES, type IncidentSeverity } from '../tenant/types.js';
@@ -27,11 +28,7 @@ const obj = (v: unknown): Obj => (v !== null && typeof v === 'object' && !Array.
 
 export const tenantFile = (cwd: string, id: string): string => join(cwd, DEFAULT_TENANT_DIR, `tenant-${id}.yaml`);
 
-export function validateTenantId(id: string | undefined): string {
-  if (!id) throw usageError('--tenant is required', 'Name the tenant: --tenant acme (its file is gitops/tenants/tenant-acme.yaml).');
-  if (!/^[a-z0-9]([-a-z0-9]{0,38}[a-z0-9])?$/.test(id)) throw usageError(`"${id}" is not a tenant id (a DNS label of at most 40 characters)`);
-  return id;
-}
+export { requireTenantId as validateTenantId } from '../tenant/id.js';
 
 export function tenantInfoFromValues(id: string, file: string, values: Obj): TenantInfo {
   const g = obj(values.global);
@@ -42,7 +39,7 @@ export function tenantInfoFromValues(id: string, file: string, values: Obj): Ten
   return {
     id,
     file,
-    namespace: `logclaw-${id}`,
+    namespace: tenantNamespace(id),
     environment: typeof g.environment === 'string' ? g.environment : 'production',
     enabled: Object.fromEntries(COMPONENTS.map((c) => [c, componentEnabled(values, c)])),
     routing,

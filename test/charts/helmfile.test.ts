@@ -15,6 +15,7 @@ import { ensureDependencies } from '../../src/charts/index.js';
 import { checkHelmfile, loadHelmfile } from '../../src/helmfile/index.js';
 import { Helm } from '../../src/tools/helm.js';
 import { HELM3, repoRoot } from '../helpers/tools.js';
+import { helmfileForSuite } from '../helpers/helmfile.js';
 import { ciFile, readValues } from './lib.js';
 
 const execFileP = promisify(execFile);
@@ -66,19 +67,7 @@ describe('static checks (logclaw lint)', () => {
   });
 });
 
-/** helmfile built by test/cluster/build.mjs (pinned), else $LOGCLAW_HELMFILE. */
-async function helmfileBin(): Promise<string | undefined> {
-  if (process.env.LOGCLAW_HELMFILE && existsSync(process.env.LOGCLAW_HELMFILE)) return process.env.LOGCLAW_HELMFILE;
-  try {
-    const { binPath } = (await import(join(repoRoot, 'test', 'cluster', 'versions.mjs'))) as { binPath: (b: string) => string };
-    const p = binPath('helmfile');
-    if (existsSync(p)) return p;
-  } catch {
-    /* not built */
-  }
-  return undefined;
-}
-const helmfile = await helmfileBin();
+const helmfile = await helmfileForSuite('test/charts/helmfile.test.ts');
 
 interface Built {
   name: string;
@@ -164,6 +153,3 @@ describe.skipIf(!helmfile)('rendered by the real helmfile', () => {
   });
 });
 
-it('names the helmfile binary this suite used (or why none)', () => {
-  expect(helmfile ?? 'helmfile not built yet: run node test/cluster/build.mjs').toBeTruthy();
-});

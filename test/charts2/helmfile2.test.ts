@@ -6,13 +6,13 @@
  * flink needs the ML engine, the agent needs zammad when enabled and the ML engine when an LLM is configured.
  */
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { checkHelmfile, loadHelmfile } from '../../src/helmfile/index.js';
 import { HELM3, repoRoot } from '../helpers/tools.js';
+import { helmfileForSuite } from '../helpers/helmfile.js';
 import { ciFile, readValues } from '../charts/lib.js';
 
 const execFileP = promisify(execFile);
@@ -40,17 +40,6 @@ describe('static checks (logclaw lint)', () => {
   });
 });
 
-/** helmfile built by test/cluster/build.mjs (pinned), else $LOGCLAW_HELMFILE. */
-async function helmfileBin(): Promise<string | undefined> {
-  try {
-    const { binPath } = (await import(join(repoRoot, 'test', 'cluster', 'versions.mjs'))) as { binPath: (b: string) => string };
-    const p = binPath('helmfile');
-    if (existsSync(p)) return p;
-  } catch {
-    /* not built */
-  }
-  return process.env.LOGCLAW_HELMFILE && existsSync(process.env.LOGCLAW_HELMFILE) ? process.env.LOGCLAW_HELMFILE : undefined;
-}
 
 interface Built {
   name: string;
@@ -61,7 +50,7 @@ interface Built {
   values?: unknown[];
 }
 
-const helmfile = await helmfileBin();
+const helmfile = await helmfileForSuite('test/charts2/helmfile2.test.ts');
 
 describe.skipIf(!helmfile)('rendered by helmfile per tenant', () => {
   const CASES = ['all-platforms', 'zammad-ollama', 'llm-openai', 'dev'];

@@ -5,10 +5,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Cluster } from '../cluster/index.ts';
 import { cleanup, ensureOperators, getCluster, prepareOperators, stopOwnCluster, workspace, type Workspace } from '../lifecycle/cluster.js';
-import { helmfileBin } from '../lifecycle/toolbox.js';
+import { helmfileForSuite } from '../helpers/helmfile.js';
 
-const hasHelmfile = Boolean(await helmfileBin());
-if (!hasHelmfile) console.warn('[skip] diff/upgrade in helmfile mode: helmfile is not built (node test/cluster/build.mjs)');
+const hasHelmfile = Boolean(await helmfileForSuite('diff/upgrade in helmfile mode'));
 
 let cluster: Cluster;
 let ws: Workspace;

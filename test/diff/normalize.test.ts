@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { maskSecretPair, stripServerFields, toYaml } from '../../src/diff/normalize.js';
 import { mergePreview, removeDropped } from '../../src/diff/merge.js';
-import type { KubeObject } from '../../src/safety/objects.js';
+import type { NamedKubeObject } from '../../src/safety/objects.js';
 
-const secret = (data: Record<string, string>): KubeObject => ({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 's', namespace: 'n' }, data });
+const secret = (data: Record<string, string>): NamedKubeObject => ({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 's', namespace: 'n' }, data });
 
 describe('normalising objects for the diff', () => {
   it('drops what the server maintains and sorts keys', () => {
@@ -13,7 +13,7 @@ describe('normalising objects for the diff', () => {
       metadata: { name: 'c', namespace: 'n', resourceVersion: '12', uid: 'u', generation: 2, creationTimestamp: 't', managedFields: [{}], annotations: { 'deployment.kubernetes.io/revision': '3' } },
       data: { b: '2', a: '1' },
       status: { x: 1 },
-    } as KubeObject);
+    } as NamedKubeObject);
     expect(toYaml(o)).toBe('apiVersion: v1\ndata:\n  a: "1"\n  b: "2"\nkind: ConfigMap\nmetadata:\n  name: c\n  namespace: n\n');
   });
   it('masks Secret values: equal ones as ***, changed ones as *** (before) / *** (after), never the values', () => {
@@ -22,7 +22,7 @@ describe('normalising objects for the diff', () => {
     expect(a!.data).toEqual({ same: '***', changed: '*** (after)', added: '*** (after)' });
     const text = toYaml(b) + toYaml(a);
     for (const v of ['c2FtZQ==', 'b2xk', 'bmV3', 'eA==', 'eQ==']) expect(text).not.toContain(v);
-    const cm: KubeObject = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' }, data: { k: 'v' } };
+    const cm: NamedKubeObject = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' }, data: { k: 'v' } };
     expect(maskSecretPair(cm, cm)[0]).toBe(cm);
   });
 });

@@ -2,12 +2,12 @@
 import { describe, expect, it } from 'vitest';
 import { decide, scopeToReleases } from '../../src/diff/upgrade.js';
 import type { ObjectDiff, TenantDiff } from '../../src/diff/index.js';
-import type { Finding } from '../../src/safety/types.js';
+import type { SafetyFinding } from '../../src/safety/types.js';
 
 const ns = 'logclaw-acme';
 const obj = (kind: string, name: string, release: string, action: ObjectDiff['action'], verdict: ObjectDiff['verdict']): ObjectDiff =>
   ({ ref: `${kind} ${ns}/${name}`, apiVersion: 'v1', kind, namespace: ns, name, release: `${ns}/${release}`, action, verdict, diff: '' });
-const finding = (object: string, verdict: Finding['verdict'], extra: Partial<Finding> = {}): Finding => ({ verdict, object, kind: object.split(' ')[0]!, name: object, message: `${verdict} change`, ...extra });
+const finding = (object: string, verdict: SafetyFinding['verdict'], extra: Partial<SafetyFinding> = {}): SafetyFinding => ({ verdict, object, kind: object.split(' ')[0]!, name: object, message: `${verdict} change`, ...extra });
 
 const diff = (): TenantDiff => {
   const vct = finding(`StatefulSet ${ns}/opensearch`, 'immutable', { field: 'spec.volumeClaimTemplates' });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { assess, parseQuantity, type KubeObject, type ObjectChange } from '../../src/safety/index.js';
+import { assess, parseQuantity, type NamedKubeObject, type ObjectChange } from '../../src/safety/index.js';
 import { crdProblems } from './crd-schema.js';
 
 const NS = 'logclaw-acme';
@@ -7,13 +7,13 @@ const clone = <T>(o: T): T => structuredClone(o);
 const labels = (chart: string) => ({ 'helm.sh/chart': `${chart}-0.1.0`, 'app.kubernetes.io/instance': 'acme' });
 
 /** Every custom resource the tests feed in, checked against the pinned upstream CRDs at the end. */
-const customResources: KubeObject[] = [];
-const cr = <T extends KubeObject>(o: T): T => {
+const customResources: NamedKubeObject[] = [];
+const cr = <T extends NamedKubeObject>(o: T): T => {
   customResources.push(o);
   return o;
 };
 
-function statefulSet(over: { replicas?: number; storage?: string; serviceName?: string; image?: string; app?: string } = {}): KubeObject {
+function statefulSet(over: { replicas?: number; storage?: string; serviceName?: string; image?: string; app?: string } = {}): NamedKubeObject {
   const app = over.app ?? 'opensearch';
   return {
     apiVersion: 'apps/v1',
@@ -37,7 +37,7 @@ function statefulSet(over: { replicas?: number; storage?: string; serviceName?: 
   };
 }
 
-function deployment(over: { image?: string; configMap?: string; checksum?: string; strategy?: string; app?: string } = {}): KubeObject {
+function deployment(over: { image?: string; configMap?: string; checksum?: string; strategy?: string; app?: string } = {}): NamedKubeObject {
   return {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
@@ -57,16 +57,16 @@ function deployment(over: { image?: string; configMap?: string; checksum?: strin
   };
 }
 
-const configMap = (data: Record<string, string>): KubeObject => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'agent-config', namespace: NS }, data });
+const configMap = (data: Record<string, string>): NamedKubeObject => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'agent-config', namespace: NS }, data });
 
-const pvc = (storage: string, storageClassName = 'gp3'): KubeObject => ({
+const pvc = (storage: string, storageClassName = 'gp3'): NamedKubeObject => ({
   apiVersion: 'v1',
   kind: 'PersistentVolumeClaim',
   metadata: { name: 'data-search-0', namespace: NS },
   spec: { accessModes: ['ReadWriteOnce'], storageClassName, resources: { requests: { storage } } },
 });
 
-function nodePool(over: { replicas?: number; size?: string; class?: string; roles?: string[]; type?: string; memory?: string } = {}): KubeObject {
+function nodePool(over: { replicas?: number; size?: string; class?: string; roles?: string[]; type?: string; memory?: string } = {}): NamedKubeObject {
   const type = over.type ?? 'persistent-claim';
   return cr({
     apiVersion: 'kafka.strimzi.io/v1',
@@ -86,10 +86,10 @@ function nodePool(over: { replicas?: number; size?: string; class?: string; role
   });
 }
 
-const topic = (spec: Record<string, unknown>): KubeObject =>
+const topic = (spec: Record<string, unknown>): NamedKubeObject =>
   cr({ apiVersion: 'kafka.strimzi.io/v1', kind: 'KafkaTopic', metadata: { name: 'raw-logs', namespace: NS, labels: { 'strimzi.io/cluster': 'kafka' } }, spec });
 
-const kafka = (cruiseControl: boolean): KubeObject =>
+const kafka = (cruiseControl: boolean): NamedKubeObject =>
   cr({
     apiVersion: 'kafka.strimzi.io/v1',
     kind: 'Kafka',
@@ -97,7 +97,7 @@ const kafka = (cruiseControl: boolean): KubeObject =>
     spec: { kafka: { version: '4.1.0', listeners: [{ name: 'plain', port: 9092, type: 'internal', tls: false }] }, ...(cruiseControl ? { cruiseControl: {} } : {}) },
   });
 
-function openSearch(pools: Array<{ component: string; replicas: number; roles: string[]; diskSize?: string }>, over: { version?: string; drain?: boolean } = {}): KubeObject {
+function openSearch(pools: Array<{ component: string; replicas: number; roles: string[]; diskSize?: string }>, over: { version?: string; drain?: boolean } = {}): NamedKubeObject {
   return cr({
     apiVersion: 'opensearch.opster.io/v1',
     kind: 'OpenSearchCluster',
@@ -109,7 +109,7 @@ function openSearch(pools: Array<{ component: string; replicas: number; roles: s
   });
 }
 
-const indexTemplate = (replicas: number): KubeObject =>
+const indexTemplate = (replicas: number): NamedKubeObject =>
   cr({
     apiVersion: 'opensearch.opster.io/v1',
     kind: 'OpensearchIndexTemplate',
@@ -117,8 +117,8 @@ const indexTemplate = (replicas: number): KubeObject =>
     spec: { opensearchCluster: { name: 'opensearch' }, name: 'logs', indexPatterns: ['logs-*'], template: { settings: { index: { number_of_replicas: replicas } } } },
   });
 
-function flink(upgradeMode: string, status?: { state: string; savepoints?: string[] }): KubeObject {
-  const o: KubeObject = {
+function flink(upgradeMode: string, status?: { state: string; savepoints?: string[] }): NamedKubeObject {
+  const o: NamedKubeObject = {
     apiVersion: 'flink.apache.org/v1beta1',
     kind: 'FlinkDeployment',
     metadata: { name: 'log-enrichment', namespace: NS, labels: labels('logclaw-flink') },
@@ -146,7 +146,7 @@ function flink(upgradeMode: string, status?: { state: string; savepoints?: strin
   return cr(o);
 }
 
-const update = (before: KubeObject, after: KubeObject): ObjectChange => ({ before, after });
+const update = (before: NamedKubeObject, after: NamedKubeObject): ObjectChange => ({ before, after });
 const only = (changes: ObjectChange[], ctx = {}) => assess(changes, ctx);
 
 describe('quantities', () => {
@@ -385,14 +385,14 @@ describe('ConfigMaps, Secrets and other core kinds', () => {
     expect(only([update(deployment({ strategy: 'Recreate' }), deployment({ strategy: 'Recreate', image: 'x:2' }))]).verdict).toBe('disruptive');
   });
   it('a Job template change is immutable; a headless switch of a Service is immutable', () => {
-    const job = (image: string): KubeObject => ({
+    const job = (image: string): NamedKubeObject => ({
       apiVersion: 'batch/v1',
       kind: 'Job',
       metadata: { name: 'migrate', namespace: NS },
       spec: { template: { spec: { restartPolicy: 'Never', containers: [{ name: 'm', image }] } } },
     });
     expect(only([update(job('a:1'), job('a:2'))]).verdict).toBe('immutable');
-    const svc = (clusterIP: string): KubeObject => ({ apiVersion: 'v1', kind: 'Service', metadata: { name: 's', namespace: NS }, spec: { clusterIP, ports: [{ port: 80 }], selector: { app: 's' } } });
+    const svc = (clusterIP: string): NamedKubeObject => ({ apiVersion: 'v1', kind: 'Service', metadata: { name: 's', namespace: NS }, spec: { clusterIP, ports: [{ port: 80 }], selector: { app: 's' } } });
     expect(only([update(svc('10.0.0.12'), svc('None'))]).findings[0]).toMatchObject({ verdict: 'immutable', field: 'spec.clusterIP' });
   });
 });

@@ -7,7 +7,7 @@ import { containerPort } from '../../src/portforward/kube.js';
 import { parseServiceList } from '../../src/portforward/index.js';
 import { consumerCommand, groupPrefixOf, pickUser, producerCommand, type Broker } from '../../src/verify/kafka.js';
 import { anomalySeverity, consumerGroup, healthPath, incidentFor, routedPlatforms, vectorHttpPath, componentOf } from '../../src/verify/steps/index.js';
-import { parseDuration } from '../../src/verify/duration.js';
+import { parseDuration } from '../../src/duration.js';
 import { tenantInfoFromValues, validateTenantId } from '../../src/verify/tenant.js';
 import { exitCodeOf, displayExec } from '../../src/verify/exec.js';
 import { newMarker } from '../../src/verify/index.js';

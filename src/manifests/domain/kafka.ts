@@ -1,5 +1,5 @@
 /** Strimzi Kafka rules the CRD schema cannot express. */
-import { parseYamlDocument } from '../yaml-fast.js';
+import { parseKubeYaml } from '../yaml-kube.js';
 import type { RenderModel } from '../model.js';
 import { asArray, asRecord, get, isRecord, type Emit, type RenderedObject } from '../types.js';
 import type { DomainContext } from './context.js';
@@ -81,7 +81,7 @@ export function topicsIn(key: string, value: string): string[] {
   if (/\.(ya?ml|json)$/i.test(key)) {
     let doc: unknown;
     try {
-      doc = /\.json$/i.test(key) ? JSON.parse(value) : parseYamlDocument(value);
+      doc = /\.json$/i.test(key) ? JSON.parse(value) : parseKubeYaml(value);
     } catch {
       return [];
     }

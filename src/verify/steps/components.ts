@@ -119,13 +119,7 @@ export const componentsReady: VerifyStep = {
       }
       throw e;
     }
-    const { KubeApi } = await import('../../cluster/api.js');
-    const api = await KubeApi.connect({ context: ctx.kube.context });
-    try {
-      return await judge(ctx, api);
-    } finally {
-      await api.close();
-    }
+    return judge(ctx, ctx.kube.api);
   },
 };
 

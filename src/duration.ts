@@ -1,0 +1,18 @@
+/** The one duration grammar of logclaw's flags and settings (--timeout, LOGCLAW_FAIL_GRACE). */
+import { usageError } from './errors.js';
+
+const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+/** "2m", "90s", "1m30s", "1h30m", "500ms", "1.5h"; a bare number is seconds. Milliseconds, > 0. */
+export function parseDuration(text: string, flag = '--timeout'): number {
+  const t = text.trim();
+  if (/^\d+(\.\d+)?$/.test(t) && Number(t) > 0) return Math.round(Number(t) * 1000);
+  let total = 0;
+  let consumed = '';
+  for (const m of t.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g)) {
+    total += Number(m[1]) * UNITS[m[2]!]!;
+    consumed += m[0];
+  }
+  if (!consumed || consumed !== t || total <= 0) throw usageError(`${flag} ${text}: not a duration`, 'Use e.g. 90s, 20m, 1m30s or 1h.');
+  return Math.round(total);
+}
