@@ -12,7 +12,7 @@ function section(title: string): string {
   const start = readme.search(new RegExp(`^#{2,3} ${title}\\s*$`, 'm'));
   expect(start, `README section ${title}`).toBeGreaterThanOrEqual(0);
   const level = /^#+/.exec(readme.slice(start))![0].length;
-  const rest = readme.slice(start + 1);
+  const rest = readme.slice(readme.indexOf('\n', start) + 1);
   const end = rest.search(new RegExp(`^#{2,${level}} `, 'm'));
   return end < 0 ? rest : rest.slice(0, end);
 }
