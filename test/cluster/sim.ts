@@ -14,6 +14,8 @@
 //   --dir DIR             state directory (default: a new temp dir, removed on exit)
 //   --state-file FILE     write a JSON description of the running cluster
 //   --exit-with-stdin     stop when stdin closes (used by the test API so no cluster outlives its test run)
+//   --data-plane          serve the pods' ports and Kafka's console tools with local stand-ins (dataplane.ts), so
+//                         `logclaw verify` passes on a tenant the charts installed; on by default for `npm run sim`
 // Every simulator names the helmfile environment of its operators in ConfigMap kube-public/logclaw-cluster
 // (helmfileEnvironment: test, the stand-ins of test/fixtures/operators, whose CRD links it prepares from
 // ../shared/crds), so `logclaw operators install` / `dev up` need no setting. Started as `npm run sim` (neither
@@ -85,7 +87,7 @@ async function main(): Promise<void> {
       nodes: { type: 'string', default: '3' }, zones: { type: 'string', default: 'a,b,c' }, 'node-names': { type: 'string' },
       scenario: { type: 'string', multiple: true }, faults: { type: 'string' }, 'time-scale': { type: 'string', default: '0.02' },
       crds: { type: 'string', multiple: true }, dir: { type: 'string' }, 'state-file': { type: 'string' },
-      'exit-with-stdin': { type: 'boolean', default: false }, quiet: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h' },
+      'exit-with-stdin': { type: 'boolean', default: false }, 'data-plane': { type: 'boolean' }, quiet: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h' },
     },
     allowPositionals: false,
   });
@@ -286,8 +288,15 @@ async function main(): Promise<void> {
   state.controlURL = `http://127.0.0.1:${(httpServer.address() as import('node:net').AddressInfo).port}`;
   control = { close: () => new Promise<void>((r) => { httpServer.close(() => r()); httpServer.closeAllConnections(); }) };
   if (values['state-file']) writeFileSync(values['state-file'], JSON.stringify(state, null, 2));
-  // `npm run sim`: the simulator the fake kind attaches to
-  const announced = !values['state-file'] && !values['exit-with-stdin'] ? join(cacheRoot, 'sim', 'current.json') : undefined;
+  // `npm run sim`: the simulator the fake kind attaches to, with the data-plane stand-ins
+  const interactive = !values['state-file'] && !values['exit-with-stdin'];
+  const announced = interactive ? join(cacheRoot, 'sim', 'current.json') : undefined;
+  if (values['data-plane'] ?? interactive) {
+    const { startDataPlane } = await import('./dataplane.ts');
+    const dp = startDataPlane({ kube, topicsDir, handlersDir, log });
+    stoppers.push(() => dp.stop());
+    log('data-plane stand-ins on: pods\' ports and Kafka console tools are served locally (see test/cluster/dataplane.ts)');
+  }
   if (announced) {
     mkdirSync(dirname(announced), { recursive: true });
     writeFileSync(announced, JSON.stringify(state, null, 2));

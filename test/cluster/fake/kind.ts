@@ -24,16 +24,16 @@ const stateRoot = process.env.LOGCLAW_FAKE_KIND_DIR ?? join(homedir(), '.cache',
 const KIND_VERSION = 'v0.27.0';
 const NODE_IMAGE = 'kindest/node:v1.33.1';
 
-interface ClusterRecord { name: string; pid?: number; attached?: string; attachedAt?: string; kubeconfig: string; nodes: string[] }
+interface ClusterRecord { name: string; pid?: number; attached?: string; attachedAt?: string; simPid?: number; kubeconfig: string; nodes: string[] }
 // attachedAt is set only for the `npm run sim` simulator (a test's shared cluster, attached through the
 // environment, is left as it is: other tests work in it).
 
 /** The control URL of the simulator `npm run sim` runs (its announcement file), when it is alive. */
-function announcedSim(): string | undefined {
+function announcedSim(): { url: string; pid: number } | undefined {
   const file = join(process.env.LOGCLAW_CACHE_DIR ?? join(homedir(), '.cache', 'logclaw'), 'sim', 'current.json');
   try {
     const s = JSON.parse(readFileSync(file, 'utf8')) as { pid: number; controlURL: string };
-    return alive(s.pid) ? s.controlURL : undefined;
+    return alive(s.pid) ? { url: s.controlURL, pid: s.pid } : undefined;
   } catch {
     return undefined;
   }
@@ -81,7 +81,8 @@ function records(): ClusterRecord[] {
     const f = join(stateRoot, n, 'cluster.json');
     if (!existsSync(f)) return [];
     const r = JSON.parse(readFileSync(f, 'utf8')) as ClusterRecord;
-    if (!r.attached && !alive(r.pid)) { rmSync(join(stateRoot, n), { recursive: true, force: true }); return []; }
+    // a cluster whose control plane is gone (its own, or the `npm run sim` simulator it was attached to) is gone
+    if ((!r.attached && !alive(r.pid)) || (r.simPid && !alive(r.simPid))) { rmSync(join(stateRoot, n), { recursive: true, force: true }); return []; }
     return [r];
   });
 }
@@ -139,7 +140,7 @@ async function create(args: string[]): Promise<number> {
     : [`${name}-control-plane`];
   let record: ClusterRecord;
   const announced = process.env.LOGCLAW_FAKE_KIND_ATTACH === undefined ? announcedSim() : undefined;
-  const attach = process.env.LOGCLAW_FAKE_KIND_ATTACH ?? announced;
+  const attach = process.env.LOGCLAW_FAKE_KIND_ATTACH ?? announced?.url;
   if (attach) {
     const res = await fetch(`${attach}/state`);
     if (!res.ok) { err(`ERROR: failed to create cluster: no simulator at ${attach}\n`); return 1; }
@@ -150,7 +151,7 @@ async function create(args: string[]): Promise<number> {
     const user = src.users.find((u: { name: string }) => u.name === ctx.user).user;
     writeFileSync(kubeconfig, YAML.stringify({ apiVersion: 'v1', kind: 'Config', 'current-context': context, preferences: {},
       clusters: [{ name: context, cluster: cl }], users: [{ name: context, user }], contexts: [{ name: context, context: { cluster: context, user: context } }] }));
-    record = { name, attached: attach, ...(announced ? { attachedAt: new Date().toISOString() } : {}), kubeconfig, nodes };
+    record = { name, attached: attach, ...(announced ? { attachedAt: new Date().toISOString(), simPid: announced.pid } : {}), kubeconfig, nodes };
   } else {
     const log = openSync(join(dir, 'sim.log'), 'a');
     const stateFile = join(dir, 'state.json');
