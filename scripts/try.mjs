@@ -6,9 +6,10 @@
 //      airflow/zammad charts (offline);
 //   2. the simulator (node test/cluster/sim.ts: a real control plane with KWOK, operator stand-ins, data-plane
 //      stand-ins) with its own kubeconfig;
-//   3. logclaw dev up, status, verify, diff, upgrade, uninstall for the dev tenant dev-local, and dev down
-//      --delete-cluster, with the fake kind and docker of test/cluster/bin first on PATH (they attach to the
-//      simulator: no other setting);
+//   3. logclaw dev up, operators install (a re-run), status, verify, dev credentials, diff, upgrade, uninstall
+//      for the dev tenant dev-local, and dev down --delete-cluster, with the fake kind and docker of
+//      test/cluster/bin first on PATH (they attach to the simulator: no other setting); then the simulator's
+//      namespaces (nothing of dev up is left);
 //   4. the simulator is stopped and its files removed (also on failure or Ctrl-C).
 //   node scripts/try.mjs [--keep]   (--keep: leave the simulator running at the end; Ctrl-C stops it)
 import { spawn } from 'node:child_process';
@@ -108,6 +109,7 @@ async function main() {
   const cli = (args) => [node, [join(root, 'bin', 'logclaw.js'), ...args]];
   const logclaw = (args, o) => step(`npx logclaw ${args.join(' ')}`, ...cli(args), o);
   await logclaw(['dev', 'up', '--tenant', TENANT]);
+  await logclaw(['operators', 'install', '--kube-context', CONTEXT]);   // a re-run: reports what is installed and current
   await logclaw(['status', '--tenant', TENANT, '--kube-context', CONTEXT]);
   await logclaw(['verify', '--tenant', TENANT, '--kube-context', CONTEXT, '--timeout', '60s']);
   await logclaw(['dev', 'credentials', '--tenant', TENANT]);
@@ -115,6 +117,8 @@ async function main() {
   await logclaw(['upgrade', '--tenant', TENANT, '--kube-context', CONTEXT, '--yes']);
   await logclaw(['uninstall', '--tenant', TENANT, '--kube-context', CONTEXT, '--yes']);
   await logclaw(['dev', 'down', '--delete-cluster']);
+  // what is left on the simulator: as after deleting a kind cluster, nothing of dev up
+  await step('kubectl --context sim get namespaces', 'kubectl', ['--kubeconfig', kubeconfig, '--context', 'sim', 'get', 'namespaces']);
   await finish(0);
 }
 
