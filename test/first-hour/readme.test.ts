@@ -29,3 +29,15 @@ describe('README', () => {
     expect(lint).toMatch(/\.\.\/shared\/crds/);
   });
 });
+
+describe('README, Try it without a cluster', () => {
+  it('is one command, npm run try, which package.json runs as scripts/try.mjs', () => {
+    const text = section('Try it without a cluster');
+    const blocks = [...text.matchAll(/```sh\n([\s\S]*?)```/g)].map((m) => m[1]!.trim());
+    expect(blocks).toEqual(['npm run try']);
+    const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+    expect(pkg.scripts.try).toBe('node scripts/try.mjs');
+    // no step left to guess: no test-only variables in the section
+    expect(text).not.toMatch(/LOGCLAW_FAKE_KIND_ATTACH|LOGCLAW_HELMFILE_ENVIRONMENT=test|prepare\.mjs`? *$/m);
+  });
+});
