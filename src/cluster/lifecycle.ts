@@ -2,7 +2,7 @@
  * The lifecycle steps behind `dev up|down`, `operators install`, `install` and `uninstall`: each a function
  * that does one phase and reports through a PhaseControl-like callback. The commands put them in order.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { ensureDependencies, type DependencyBuildResult } from '../charts/index.js';
 import { ExitCode, LogclawError } from '../errors.js';
@@ -45,6 +45,13 @@ export interface Session {
  * key `helmfileEnvironment` (the simulator of `npm run sim` sets `test`: the operator stand-ins of
  * test/fixtures/operators). LOGCLAW_HELMFILE_ENVIRONMENT overrides it.
  */
+/** Does a helmfile state file declare this environment (a key under its top-level `environments:`)? */
+export function declaresEnvironment(text: string, env: string): boolean {
+  const m = /^environments:[ \t]*\n((?:(?:[ \t]+.*)?\n)*)/m.exec(text);
+  if (!m) return false;
+  return new RegExp(`^[ \\t]+${env.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:`, 'm').test(m[1]!.split(/^\S/m)[0]!);
+}
+
 export const CLUSTER_INFO = { namespace: 'kube-public', name: 'logclaw-cluster', key: 'helmfileEnvironment' } as const;
 
 async function clusterEnvironment(api: KubeApi, signal: AbortSignal): Promise<string | undefined> {
@@ -268,8 +275,11 @@ export async function installOperators(
   const files = operatorsFiles(o.cwd, o.helmfileDir);
   if (!files.length) throw new LogclawError(`no operators file (00-operators.yaml) in ${o.helmfileDir}`, { exitCode: ExitCode.missingPrerequisite });
   if (!o.environment && o.session.environment) {
-    o = { ...o, environment: o.session.environment };
-    ctl.note(`helmfile environment "${o.environment}" for the operators, as ConfigMap ${CLUSTER_INFO.namespace}/${CLUSTER_INFO.name} of the cluster says (LOGCLAW_HELMFILE_ENVIRONMENT overrides it)`);
+    const env = o.session.environment;
+    if (files.some((f) => declaresEnvironment(readFileSync(join(resolveDir(o.cwd, o.helmfileDir), f), 'utf8'), env))) {
+      o = { ...o, environment: env };
+      ctl.note(`helmfile environment "${env}" for the operators, as ConfigMap ${CLUSTER_INFO.namespace}/${CLUSTER_INFO.name} of the cluster says (LOGCLAW_HELMFILE_ENVIRONMENT overrides it)`);
+    } else ctl.note(`the cluster names helmfile environment "${env}" (ConfigMap ${CLUSTER_INFO.namespace}/${CLUSTER_INFO.name}), which ${o.helmfileDir}/${files.join(', ')} does not declare: not used`);
   }
   ctl.update('reading the operators plan');
   // cluster-wide: no tenant state values

@@ -28,3 +28,16 @@ describe.each(helms)('operator chart CRDs under $name', (h) => {
     expect(crds.some((c) => c.templated)).toBe(false);
   });
 });
+
+describe("the cluster's helmfile environment", () => {
+  it('is used only when the operators file declares it (helmfile fails on an undeclared environment)', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { declaresEnvironment } = await import('../../src/cluster/lifecycle.js');
+    const repo = readFileSync(join(repoRoot, 'helmfile.d', '00-operators.yaml.gotmpl'), 'utf8');
+    expect(declaresEnvironment(repo, 'test')).toBe(true);
+    expect(declaresEnvironment(repo, 'default')).toBe(true);
+    expect(declaresEnvironment(repo, 'staging')).toBe(false);
+    expect(declaresEnvironment(readFileSync(join(repoRoot, 'test', 'lifecycle', 'fixtures', 'stack', 'helmfile.d', '00-operators.yaml.gotmpl'), 'utf8'), 'test')).toBe(false);
+    expect(declaresEnvironment('environments:\n  default: {}\nreleases:\n  - name: test\n    test: x\n', 'test')).toBe(false);
+  });
+});
