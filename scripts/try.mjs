@@ -94,7 +94,7 @@ async function main() {
   const scenario = join(root, 'test', 'cluster', 'scenarios', 'stand-in-statuses.yaml');
   const missing = await missingStandInStatuses();
   const simArgs = ['--kubeconfig', kubeconfig, '--nodes', '3', '--zones', 'a,b,c', ...(missing.length ? ['--scenario', scenario] : [])];
-  say(`\n$ npm run sim -- ${simArgs.map((a) => (a.startsWith('/') ? rel(a) : a)).join(' ')} &${missing.length ? `   # the scenario plays ${missing.join(', ')}` : ''}`);
+  say(`\n$ npm run sim -- ${simArgs.map((a) => (a.startsWith(root) ? rel(a) : a)).join(' ')} &${missing.length ? `   # the scenario plays ${missing.join(', ')}` : ''}`);
   sim = spawn(node, [join(root, 'test', 'cluster', 'sim.ts'), ...simArgs], { cwd: root, env: { ...env, KUBECONFIG: kubeconfig }, stdio: ['ignore', 'pipe', 'pipe'] });
   const ready = await new Promise((resolvePromise) => {
     let out = '';
