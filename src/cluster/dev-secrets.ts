@@ -107,13 +107,23 @@ export async function ensureDevSecrets(api: KubeApi, namespace: string, needs: S
   return result;
 }
 
-/** The dev secrets of a namespace, decoded (for `logclaw dev credentials`). */
-export async function readDevSecrets(api: KubeApi, namespace: string, signal?: AbortSignal): Promise<Array<{ name: string; data: Record<string, string> }>> {
-  const { items } = await api.list({ apiVersion: 'v1', kind: 'Secret', namespace }, { labelSelector: `${DEV_SECRET_LABEL}=true`, signal });
-  return items
-    .map((s) => ({
-      name: s.metadata!.name!,
-      data: Object.fromEntries(Object.entries((s as KubeObject & { data?: Record<string, string> }).data ?? {}).map(([k, v]) => [k, Buffer.from(v, 'base64').toString('utf8')])),
-    }))
-    .sort((a, b) => a.name.localeCompare(b.name));
+/**
+ * The credentials of a dev tenant, decoded (for `logclaw dev credentials`): the random Secrets `dev up` created
+ * (label logclaw.io/dev-secret) and the Opaque Secrets the tenant's charts render in dev (label
+ * logclaw.io/tenant, owned by a helm release: their values come from the chart's dev values). TLS, service
+ * account and helm release Secrets are not credentials and are left out.
+ */
+export async function readDevSecrets(api: KubeApi, namespace: string, signal?: AbortSignal, tenant?: string): Promise<Array<{ name: string; source: string; data: Record<string, string> }>> {
+  const { items } = await api.list({ apiVersion: 'v1', kind: 'Secret', namespace }, { signal });
+  const decoded = (s: KubeObject) => Object.fromEntries(Object.entries((s as KubeObject & { data?: Record<string, string> }).data ?? {}).map(([k, v]) => [k, Buffer.from(v, 'base64').toString('utf8')]));
+  const out: Array<{ name: string; source: string; data: Record<string, string> }> = [];
+  for (const s of items) {
+    const labels = s.metadata?.labels ?? {};
+    const type = (s as KubeObject & { type?: string }).type ?? 'Opaque';
+    if (labels[DEV_SECRET_LABEL] === 'true') out.push({ name: s.metadata!.name!, source: 'random (logclaw dev up)', data: decoded(s) });
+    else if (type === 'Opaque' && (!tenant || labels['logclaw.io/tenant'] === tenant) && labels['logclaw.io/tenant'] && s.metadata?.annotations?.['meta.helm.sh/release-name']) {
+      out.push({ name: s.metadata!.name!, source: `chart values (release ${s.metadata.annotations['meta.helm.sh/release-name']})`, data: decoded(s) });
+    }
+  }
+  return out.sort((a, b) => a.name.localeCompare(b.name));
 }

@@ -2,7 +2,7 @@
  * The lifecycle steps behind `dev up|down`, `operators install`, `install` and `uninstall`: each a function
  * that does one phase and reports through a PhaseControl-like callback. The commands put them in order.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { ensureDependencies, type DependencyBuildResult } from '../charts/index.js';
 import { ExitCode, LogclawError } from '../errors.js';
@@ -36,18 +36,46 @@ export interface Session {
   kubeconfig?: string;
   api?: KubeApi;
   hub?: WatchHub;
+  /** The helmfile environment the cluster names for its operators (ConfigMap kube-public/logclaw-cluster). */
+  environment?: string;
   close(): Promise<void>;
+}
+
+/**
+ * A cluster can say which helmfile environment its operators come from: ConfigMap `kube-public/logclaw-cluster`,
+ * key `helmfileEnvironment` (the simulator of `npm run sim` sets `test`: the operator stand-ins of
+ * test/fixtures/operators). LOGCLAW_HELMFILE_ENVIRONMENT overrides it.
+ */
+/** Does a helmfile state file declare this environment (a key under its top-level `environments:`)? */
+export function declaresEnvironment(text: string, env: string): boolean {
+  const m = /^environments:[ \t]*\n((?:(?:[ \t]+.*)?\n)*)/m.exec(text);
+  if (!m) return false;
+  return new RegExp(`^[ \\t]+${env.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:`, 'm').test(m[1]!.split(/^\S/m)[0]!);
+}
+
+export const CLUSTER_INFO = { namespace: 'kube-public', name: 'logclaw-cluster', key: 'helmfileEnvironment' } as const;
+
+async function clusterEnvironment(api: KubeApi, signal: AbortSignal): Promise<string | undefined> {
+  try {
+    const cm = await api.get({ apiVersion: 'v1', kind: 'ConfigMap', namespace: CLUSTER_INFO.namespace, name: CLUSTER_INFO.name }, signal);
+    const v = (cm?.data as Record<string, string> | undefined)?.[CLUSTER_INFO.key];
+    return v && /^[\w.-]+$/.test(v) ? v : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Connect to the cluster (always an explicit context) and check that it answers. */
 export async function openSession(kubeContext: string, kubeconfig: string | undefined, signal: AbortSignal): Promise<Session> {
   const api = await connect({ context: kubeContext, kubeconfig, signal });
   const hub = new WatchHub(api, signal);
+  const environment = await clusterEnvironment(api, signal);
   return {
     kubeContext,
     kubeconfig,
     api,
     hub,
+    environment,
     close: async () => {
       hub.stop();
       await api.close();
@@ -184,11 +212,30 @@ export function crdFingerprint(crd: KubeObject): string {
   return canonical({ group: crd.spec?.group, names: crd.spec?.names?.kind, versions });
 }
 
+/** A CRD an operator chart ships, and whether the chart templates it (a release resource helm upgrades) or keeps it in crds/. */
+export interface ChartCrd {
+  crd: KubeObject;
+  /** From templates/ (cert-manager's crds.enabled): helm owns and upgrades it; logclaw never applies it. */
+  templated: boolean;
+}
+
+/** Split `helmfile template` output into documents with the template each came from (`# Source: chart/templates/x.yaml`). */
+export function crdsWithSource(text: string): ChartCrd[] {
+  const out: ChartCrd[] = [];
+  for (const doc of text.split(/^---\s*$/m)) {
+    const source = /^# Source: (\S+)/m.exec(doc)?.[1] ?? '';
+    for (const o of parseKubeObjects(doc)) {
+      if (o.kind === 'CustomResourceDefinition') out.push({ crd: o, templated: /(^|\/)templates\//.test(source) });
+    }
+  }
+  return out;
+}
+
 /** CRDs an operator release's chart ships (helmfile template --include-crds of that release). */
-async function chartCrds(o: PlanOptions, r: LoadedRelease, signal: AbortSignal): Promise<KubeObject[]> {
+async function chartCrds(o: PlanOptions, r: LoadedRelease, signal: AbortSignal): Promise<ChartCrd[]> {
   const args = renderArgs(o.helmfile, { file: r.file, helmBinary: o.helm.bin, environment: o.environment }, [selectorOf(r)], ['template', '--include-crds', '--skip-tests', '--skip-deps', '--skip-needs']);
   const out = await o.helmfile.exec(args, { cwd: o.cwd, env: o.env, signal });
-  return parseKubeObjects(out.stdout).filter((x) => x.kind === 'CustomResourceDefinition');
+  return crdsWithSource(out.stdout);
 }
 
 export const selectorOf = (r: { name: string; namespace: string }): string => (r.namespace ? `name=${r.name},namespace=${r.namespace}` : `name=${r.name}`);
@@ -218,19 +265,37 @@ export async function installOperators(
 ): Promise<{ result: PlanResult; refreshed: string[]; releases: LoadedRelease[] }> {
   const files = operatorsFiles(o.cwd, o.helmfileDir);
   if (!files.length) throw new LogclawError(`no operators file (00-operators.yaml) in ${o.helmfileDir}`, { exitCode: ExitCode.missingPrerequisite });
+  if (!o.environment && o.session.environment) {
+    const env = o.session.environment;
+    if (files.some((f) => declaresEnvironment(readFileSync(join(resolveDir(o.cwd, o.helmfileDir), f), 'utf8'), env))) {
+      o = { ...o, environment: env };
+      ctl.note(`helmfile environment "${env}" for the operators, as ConfigMap ${CLUSTER_INFO.namespace}/${CLUSTER_INFO.name} of the cluster says (LOGCLAW_HELMFILE_ENVIRONMENT overrides it)`);
+    } else ctl.note(`the cluster names helmfile environment "${env}" (ConfigMap ${CLUSTER_INFO.namespace}/${CLUSTER_INFO.name}), which ${o.helmfileDir}/${files.join(', ')} does not declare: not used`);
+  }
   ctl.update('reading the operators plan');
   // cluster-wide: no tenant state values
   const releases = await loadPlan(o.helmfile, { dir: o.helmfileDir, cwd: o.cwd, files, environment: o.environment, helmBinary: o.helm.bin, env: o.env });
   const refreshed: string[] = [];
   // every operator chart's CRDs, rendered at once (the tenant render needs their API versions early)
-  const crdsOf = new Map<string, Promise<KubeObject[]>>(
+  const crdsOf = new Map<string, Promise<ChartCrd[]>>(
     releases.map((r) => {
-      const p = chartCrds(o, r, ctl.signal);
+      const p = chartCrds(o, r, ctl.signal).then((crds) => {
+        // an operator is ready only with its CRDs Established: a chart that renders none would be "ready" without them
+        if (!crds.length) {
+          throw new LogclawError(`operator release ${r.id} (chart ${r.chart}) renders no CustomResourceDefinition`, {
+            exitCode: ExitCode.missingPrerequisite,
+            hint: /test\/fixtures\/operators/.test(r.chart)
+              ? 'The operator stand-ins link their CRDs from ../shared/crds: run `node test/fixtures/operators/prepare.mjs` (npm run sim does it).'
+              : "Check the chart's values: its CRDs must be installed with it (e.g. cert-manager crds.enabled: true).",
+          });
+        }
+        return crds;
+      });
       p.catch(() => undefined);
       return [r.id, p];
     }),
   );
-  hooks.onCrds?.(Promise.all([...crdsOf.values()]).then((l) => l.flat()));
+  hooks.onCrds?.(Promise.all([...crdsOf.values()]).then((l) => l.flat().map((c) => c.crd)));
   const fresh = new Set<string>();
   const listCrds = () =>
     o.session.api!
@@ -246,7 +311,7 @@ export async function installOperators(
       const stale = await refreshCrds(o, r as LoadedRelease, crds, ctl, await listCrds(), true);
       refreshed.push(...stale);
     }
-    return crds.map((c) => ({ apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', name: c.metadata!.name! }));
+    return crds.map((c) => ({ apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', name: c.crd.metadata!.name! }));
   };
   const pc = planContext({ ...o, stateValues: undefined, stateValuesFiles: undefined }, ctl, { extraAwait });
   const baseHooks = (await import('../plan/index.js')).releaseHooks(pc);
@@ -256,15 +321,23 @@ export async function installOperators(
     isCurrent: async (r, signal) => {
       const current = await baseHooks.isCurrent!(r, signal);
       // rendered while helm installs (a first install) or before it upgrades (CRDs refreshed first)
-      const crds = crdsOf.get(r.id)!;
+      const crds = await crdsOf.get(r.id)!;
       const installed = (baseHooks.revisionsBefore(r.id) ?? []).length > 0;
       if (!installed || !o.session.api) {
+        if (o.session.api) await adoptTemplatedCrds(o, r as LoadedRelease, crds, ctl, await liveCrds());
         fresh.add(r.id);
         return false;
       }
-      const stale = await refreshCrds(o, r as LoadedRelease, await crds, ctl, await liveCrds(), true);
+      const cluster = await liveCrds();
+      const stale = await refreshCrds(o, r as LoadedRelease, crds, ctl, cluster, true);
       refreshed.push(...stale);
-      return stale.length === 0 && current;
+      // templated CRDs missing or different: helm's upgrade of the release brings them (logclaw does not apply them)
+      const templatedStale = crds.filter((c) => c.templated && (!cluster.has(c.crd.metadata!.name!) || crdFingerprint(cluster.get(c.crd.metadata!.name!)!) !== crdFingerprint(c.crd)));
+      if (templatedStale.length) {
+        await adoptTemplatedCrds(o, r as LoadedRelease, crds, ctl, cluster);
+        ctl.note(`${r.id}: ${templatedStale.length} CRD(s) its chart templates are missing or older in the cluster (${templatedStale.map((c) => c.crd.metadata!.name).join(', ')}): upgrading the release`);
+      }
+      return stale.length === 0 && templatedStale.length === 0 && current;
     },
   }, { signal: ctl.signal, installConcurrency: o.installConcurrency, onEvent: (e) => pc.progress?.event?.(e) });
   if (!result.ok && !result.interrupted) throw planError(result);
@@ -272,9 +345,35 @@ export async function installOperators(
   return { result, refreshed, releases };
 }
 
-/** Re-apply CRDs that are in the chart but missing (after a first install) or different in the cluster. */
-async function refreshCrds(o: PlanOptions, r: LoadedRelease, crds: KubeObject[], ctl: Ctl, cluster: Map<string, KubeObject>, installed: boolean): Promise<string[]> {
+/**
+ * Templated CRDs (release resources) that exist in the cluster without an owning helm release — created by hand,
+ * or by an earlier tool run — are adopted by this release (helm's ownership label and annotations), so helm
+ * updates them instead of failing with "invalid ownership metadata". A CRD another release owns is left alone.
+ */
+async function adoptTemplatedCrds(o: PlanOptions, r: LoadedRelease, crds: ChartCrd[], ctl: Ctl, cluster: Map<string, KubeObject>): Promise<void> {
   const api = o.session.api;
+  if (!api) return;
+  for (const { crd } of crds.filter((c) => c.templated)) {
+    const name = crd.metadata!.name!;
+    const live = cluster.get(name);
+    if (!live || live.metadata?.annotations?.['meta.helm.sh/release-name']) continue;
+    const ref = { apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', name };
+    if (isDryRun()) {
+      recordDryRun(['--context', o.session.kubeContext, 'annotate', 'crd', name, `meta.helm.sh/release-name=${r.name}`, `meta.helm.sh/release-namespace=${r.namespace}`]);
+      continue;
+    }
+    await api.patch(ref, { metadata: { labels: { 'app.kubernetes.io/managed-by': 'Helm' }, annotations: { 'meta.helm.sh/release-name': r.name, 'meta.helm.sh/release-namespace': r.namespace } } }, { signal: ctl.signal });
+    ctl.note(`${r.id}: CRD ${name} had no owning release: adopted by ${r.id} (helm upgrades it from now on)`);
+  }
+}
+
+/**
+ * Re-apply CRDs the chart keeps in crds/ (helm installs those once and never upgrades them) that are missing
+ * (after a first install) or different in the cluster. Templated CRDs are helm's: never applied here.
+ */
+async function refreshCrds(o: PlanOptions, r: LoadedRelease, all: ChartCrd[], ctl: Ctl, cluster: Map<string, KubeObject>, installed: boolean): Promise<string[]> {
+  const api = o.session.api;
+  const crds = all.filter((c) => !c.templated).map((c) => c.crd);
   if (!api || !crds.length) return [];
   const stale: KubeObject[] = [];
   for (const crd of crds) {

@@ -167,7 +167,7 @@ export function register(program: Command): void {
 
   const creds = dev
     .command('credentials')
-    .description('show the random dev secrets logclaw created for the dev tenant (they are never written to disk)')
+    .description('show the dev tenant\'s credentials: the random Secrets dev up created (never written to disk) and those its charts render from dev values')
     .addOption(opt.tenant('tenant', 'dev-local'))
     .addOption(clusterName())
     .addOption(opt.kubeconfig(KIND_KUBECONFIG))
@@ -182,10 +182,10 @@ export function register(program: Command): void {
         const session = await openSession(Kind.contextOf(flags.cluster), flags.kubeconfig, ctx.signal);
         try {
           const namespace = tenantNamespace(tenant);
-          const secrets = await readDevSecrets(session.api!, namespace, ctx.signal);
+          const secrets = await readDevSecrets(session.api!, namespace, ctx.signal, tenant);
           ctx.out.result({ namespace, secrets }, (v, o) =>
             v.secrets.length
-              ? o.table(v.secrets.flatMap((s) => Object.entries(s.data).map(([key, value]) => ({ secret: s.name, key, value }))), [['secret', 'SECRET'], ['key', 'KEY'], ['value', 'VALUE']])
+              ? o.table(v.secrets.flatMap((s) => Object.entries(s.data).map(([key, value]) => ({ secret: s.name, key, value, source: s.source }))), [['secret', 'SECRET'], ['key', 'KEY'], ['value', 'VALUE'], ['source', 'FROM']])
               : `no dev secrets in ${v.namespace} (run logclaw dev up)`,
           );
         } finally {

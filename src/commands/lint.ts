@@ -13,7 +13,7 @@ export function register(program: Command): void {
     .description('lint charts, helmfile.d and every tenant render (schemas, CRDs, policy, references, domain rules)')
     .option('--tenant <id>', 'only this tenant (repeatable); skips chart helm lints and ci renders', collect)
     .option('--format <format>', 'pretty | json | github | junit', 'pretty')
-    .option('--crds <dir>', 'directory of operator CRDs (one folder per operator release); default $LOGCLAW_CRD_DIR')
+    .option('--crds <dir>', 'directory of operator CRDs (one folder per operator release); default $LOGCLAW_CRD_DIR, else ../shared/crds beside the logclaw checkout')
     .option('--kube-version <version>', 'Kubernetes version helm renders for', '1.27.0')
     .option('--api-versions <group/version>', 'extra API versions for .Capabilities (repeatable)', collect)
     .option('--output <file>', 'write the report to a file instead of stdout (any format)')
@@ -32,12 +32,14 @@ export function register(program: Command): void {
         const { runLint } = await import('../lint/index.js');
         const { resolve } = await import('node:path');
         const helm = await Helm.detect();
-        const crdDir = opts.crds ?? process.env.LOGCLAW_CRD_DIR;
+        const { resolveCrdDir, noCrdsWarning } = await import('../manifests/crds.js');
+        const crds = resolveCrdDir(ctx.cwd, opts.crds);
+        if (!crds.dir) ctx.out.warn(noCrdsWarning(resolve(ctx.cwd, 'charts')));
         const result = await runLint({
           root: ctx.cwd,
           helm,
           tenants: opts.tenant,
-          crdDir: crdDir ? resolve(ctx.cwd, crdDir) : undefined,
+          crdDir: crds.dir,
           kubeVersion: opts.kubeVersion,
           apiVersions: opts.apiVersions,
           concurrency,
@@ -55,6 +57,7 @@ export function register(program: Command): void {
       }),
     );
   examples(cmd, [
+    'logclaw lint',
     'logclaw lint --crds ../shared/crds',
     'logclaw lint --tenant acme --tenant globex',
     'logclaw lint --format github --crds "$LOGCLAW_CRD_DIR"',

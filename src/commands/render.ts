@@ -15,15 +15,19 @@ export function register(program: Command): void {
     .option('--out <dir>', 'write one file per chart and kind: <dir>/<chart>/<kind>.yaml')
     .option('--kube-version <version>', 'Kubernetes version for .Capabilities.KubeVersion')
     .option('--api-versions <group/version>', 'API versions for .Capabilities.APIVersions (repeatable)', collect)
-    .option('--crds <dir>', 'add the API versions of the operators helmfile.d/00-operators installs (CRDs from this dir; default $LOGCLAW_CRD_DIR)')
+    .option('--crds <dir>', 'add the API versions of the operators helmfile.d/00-operators installs (CRDs from this dir; default $LOGCLAW_CRD_DIR, else ../shared/crds beside the logclaw checkout)')
     .option('--json', 'with --out: print the files written as JSON')
     .action(
       action(async (ctx, opts: { tenant: string; out?: string; kubeVersion?: string; apiVersions?: string[]; crds?: string }) => {
         (await import('../tenant/id.js')).requireTenantId(opts.tenant);
         const { renderTenant } = await import('../render/tenant.js');
         const { Helm } = await import('../tools/helm.js');
+        const { resolveCrdDir, noCrdsWarning } = await import('../manifests/crds.js');
+        const { resolve } = await import('node:path');
         const helm = await Helm.detect();
-        const r = await renderTenant({ root: ctx.cwd, tenantId: opts.tenant, helm, out: opts.out, kubeVersion: opts.kubeVersion, apiVersions: opts.apiVersions, crdDir: opts.crds ?? process.env.LOGCLAW_CRD_DIR, signal: ctx.signal });
+        const crds = resolveCrdDir(ctx.cwd, opts.crds);
+        if (!crds.dir) ctx.out.warn(noCrdsWarning(resolve(ctx.cwd, 'charts')));
+        const r = await renderTenant({ root: ctx.cwd, tenantId: opts.tenant, helm, out: opts.out, kubeVersion: opts.kubeVersion, apiVersions: opts.apiVersions, crdDir: crds.dir, signal: ctx.signal });
         if (!opts.out) {
           ctx.out.raw(r.text);
           return;

@@ -85,7 +85,7 @@ export function register(program: Command): void {
 
   const list = tenant
     .command('list')
-    .description('list the tenants: id, name, environment, tier, cloud, ticketing, LLM, air-gapped, file')
+    .description('list the tenants: id, name, environment, tier, cloud, ticketing, LLM, air-gapped, file, valid; exit 1 when a file is invalid')
     .argument('[paths...]', 'tenant files or directories (default: gitops/tenants/)')
     .option('--json', 'print the tenants as JSON')
     .action(
@@ -103,9 +103,12 @@ export function register(program: Command): void {
             ['llm', 'LLM'],
             ['airGapped', 'AIR-GAPPED'],
             ['file', 'FILE'],
+            ['valid', 'VALID'],
           ]),
         );
         for (const p of result.problems) ctx.out.warn(`${p.file}: ${p.message} (run logclaw tenant validate ${p.file})`);
+        const invalid = result.tenants.filter((t) => !t.valid).length;
+        if (invalid) ctx.out.info(`${invalid} of ${result.tenants.length} tenant file(s) invalid: fix them before render, lint or install`);
         return result.problems.length ? 1 : 0;
       }),
     );

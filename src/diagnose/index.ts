@@ -10,7 +10,7 @@ import { conditions } from '../readiness/conditions.js';
 import { isErrorWaitingReason } from '../readiness/builtin.js';
 import type { KubeObject, Verdict } from '../readiness/types.js';
 import { verdict as verdictOf } from '../readiness/verdict.js';
-import { podBelongsTo, refName } from '../readiness/wait.js';
+import { isCustomResource, podBelongsTo, refName } from '../readiness/wait.js';
 import { recognise, type Evidence, type KnownProblem } from './known.js';
 
 export interface ClusterReader {
@@ -176,6 +176,37 @@ function lines(text: string): string[] | undefined {
   return l.length ? l.slice(-LOG_LINES) : undefined;
 }
 
+/**
+ * Who should be updating a custom resource nobody updates: its CRD, the helm release that installed the CRD
+ * (meta.helm.sh/release-name/-namespace) and that release's Deployments. Names the missing piece: no CRD owner
+ * (applied by hand: nothing installs its controller), no Deployment, or Deployments that are not available.
+ */
+async function controllerCause(reader: ClusterReader, ref: ObjectRef, object: string): Promise<Cause> {
+  const group = ref.apiVersion.split('/')[0]!;
+  const crds = await reader.list({ apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition' }).catch(() => [] as KubeObject[]);
+  const crd = crds.find((c) => c.spec?.group === group && c.spec?.names?.kind === ref.kind);
+  const path = [object];
+  if (!crd) return { path, summary: `no CustomResourceDefinition serves ${ref.kind}.${group} any more: install its operator (logclaw operators install)` };
+  const crdName = crd.metadata!.name!;
+  path.push(`CustomResourceDefinition ${crdName}`);
+  const release = crd.metadata?.annotations?.['meta.helm.sh/release-name'];
+  const ns = crd.metadata?.annotations?.['meta.helm.sh/release-namespace'];
+  if (!release || !ns) {
+    return { path, summary: `no controller: CRD ${crdName} is not part of a helm release, so nothing logclaw installed runs a controller for ${ref.kind} (install its operator: logclaw operators install)` };
+  }
+  path.push(`release ${ns}/${release}`);
+  const deployments = await reader.list({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: ns }).catch(() => [] as KubeObject[]);
+  if (!deployments.length) return { path, summary: `no controller: release ${ns}/${release} installed CRD ${crdName} but runs no Deployment in ${ns}` };
+  const shown = deployments.map((x) => `${x.metadata!.name} (${verdictOf(x).status})`).join(', ');
+  const down = deployments.filter((x) => verdictOf(x).status !== 'ready');
+  return {
+    path,
+    summary: down.length
+      ? `its controller is not available: Deployments in ${ns}: ${shown}`
+      : `the controller Deployments in ${ns} are available (${shown}) but none has written a status on ${ref.kind} ${ref.name}: the operator does not handle this kind (or not in this namespace), or is stuck — see its logs (kubectl -n ${ns} logs deploy/${deployments[0]!.metadata!.name})`,
+  };
+}
+
 export async function diagnose(reader: ClusterReader, ref: ObjectRef, known?: Verdict): Promise<Diagnosis> {
   const object = refName(ref);
   const obj = await reader.get(ref);
@@ -216,6 +247,9 @@ export async function diagnose(reader: ClusterReader, ref: ObjectRef, known?: Ve
     if (!pods.length && ['Deployment', 'StatefulSet', 'DaemonSet', 'Job'].includes(ref.kind)) {
       d.causes.push({ path, summary: 'no pods were created (see the events below: quota, admission or a missing ServiceAccount)' });
     }
+  }
+  if (!builtin && isCustomResource(ref.apiVersion) && (v.reason === 'NoStatus' || v.reason === 'NotObserved') && !pods.length) {
+    d.causes.push(await controllerCause(reader, ref, object));
   }
   if (ref.kind === 'Pod') {
     const found = await examinePod(reader, obj, [], events);

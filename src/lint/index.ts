@@ -18,7 +18,7 @@ import { parse as parseYaml } from 'yaml';
 import { checkChart, ciValuesFiles, discoverCharts, ensureDependencies, type ChartInfo, type DependencyBuildResult } from '../charts/index.js';
 import { ExitCode, LogclawError } from '../errors.js';
 import { checkHelmfile, loadHelmfile } from '../helmfile/index.js';
-import { CrdCatalog } from '../manifests/crds.js';
+import { CrdCatalog, noCrdsWarning } from '../manifests/crds.js';
 import { KubeSchemas } from '../manifests/kube-schema.js';
 import { SCHEMA_RULES, validateRender } from '../manifests/index.js';
 import { parseRender } from '../manifests/parse.js';
@@ -161,7 +161,7 @@ export async function runLint(o: LintOptions): Promise<LintResult> {
   } else notes.push('no helmfile.d/: operator checks of custom resources skipped');
   if (existsSync(helmfileDir) && !operatorReleases) notes.push('no helmfile.d/00-operators*.yaml: custom resources are not checked against installed operators');
   const crds = o.crdDir ? CrdCatalog.load(o.crdDir) : undefined;
-  if (!crds) notes.push('no CRD directory (--crds DIR or LOGCLAW_CRD_DIR): custom resources were neither rendered (their API versions are unknown) nor validated');
+  if (!crds) notes.push(noCrdsWarning(join(root, 'charts')));
   const operators = new OperatorCatalog(crds, operatorReleases);
   const apiVersions = [...operators.apiVersions(), ...(o.apiVersions ?? [])];
   const kube = new KubeSchemas();

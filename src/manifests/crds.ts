@@ -7,7 +7,8 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
+import { join, relative, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseAllDocuments } from 'yaml';
 import { ExitCode, LogclawError } from '../errors.js';
 import { cacheDir, writeAtomic } from './cache.js';
@@ -148,4 +149,68 @@ export class CrdCatalog {
 export function parseBundleName(bundle: string): { name: string; version: string } | undefined {
   const m = /^(.*?)-v?(\d+\.\d+\.\d+(?:[-+][\w.-]+)?)$/.exec(bundle);
   return m ? { name: m[1]!, version: m[2]! } : undefined;
+}
+
+/** Where the CRDs come from when a command was not given `--crds DIR`. */
+export interface CrdSource {
+  /** Absolute directory, or undefined when no CRDs are available. */
+  dir?: string;
+  /** `--crds`, `LOGCLAW_CRD_DIR`, `../shared/crds` beside the logclaw checkout, or none. */
+  from: 'flag' | 'env' | 'shared' | 'none';
+}
+
+/** The logclaw package (checkout) this module belongs to: dist/manifests/crds.js → ../../. */
+const packageRoot = fileURLToPath(new URL('../../', import.meta.url));
+
+/**
+ * The CRD directory: `--crds DIR`, else LOGCLAW_CRD_DIR (set to the empty string: none, on purpose), else the
+ * pinned CRDs in `../shared/crds` beside the logclaw checkout when that folder exists. CRDs are never copied
+ * into the repository.
+ */
+export function resolveCrdDir(cwd: string, flag?: string, env: NodeJS.ProcessEnv = process.env): CrdSource {
+  if (flag) return { dir: resolve(cwd, flag), from: 'flag' };
+  if (env.LOGCLAW_CRD_DIR !== undefined) return env.LOGCLAW_CRD_DIR ? { dir: resolve(cwd, env.LOGCLAW_CRD_DIR), from: 'env' } : { from: 'none' };
+  const shared = resolve(packageRoot, '..', 'shared', 'crds');
+  if (existsSync(shared) && statSync(shared).isDirectory()) return { dir: shared, from: 'shared' };
+  return { from: 'none' };
+}
+
+/** How to get CRDs, for the warning printed when there are none. */
+export const NO_CRDS_FIX = 'pass --crds DIR or set LOGCLAW_CRD_DIR to the pinned operator CRDs (one folder per operator release, e.g. strimzi-0.50.1/), or put them in ../shared/crds beside the logclaw checkout';
+
+/**
+ * The custom resource kinds the charts render only when their API is served (`common.capabilities.has` or
+ * `.Capabilities.APIVersions.Has` with a literal "group/version/Kind"): what a render without CRDs leaves out. Sorted `group/version/Kind` strings.
+ */
+export function capabilityGatedKinds(chartsDir: string): string[] {
+  const found = new Set<string>();
+  const walk = (dir: string): void => {
+    let entries;
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      const p = join(dir, e.name);
+      if (e.isDirectory()) {
+        if (e.name !== 'charts') walk(p);
+      } else if (/\.(ya?ml|tpl)$/.test(e.name) && p.includes(`${sep}templates${sep}`)) {
+        const text = readFileSync(p, 'utf8');
+        for (const m of text.matchAll(/"common\.capabilities\.has"\s*\(dict[^)]*"api"\s*"([^"]+\/[^"]+\/[A-Z][A-Za-z0-9]*)"/g)) found.add(m[1]!);
+        for (const m of text.matchAll(/\.Capabilities\.APIVersions\.Has\s+"([^"]+\/[^"]+\/[A-Z][A-Za-z0-9]*)"/g)) found.add(m[1]!);
+      }
+    }
+  };
+  walk(chartsDir);
+  return [...found].sort();
+}
+
+/** `kafka.strimzi.io/v1/Kafka` → `Kafka`, de-duplicated, in order. */
+export const kindNames = (gated: string[]): string[] => [...new Set(gated.map((g) => g.split('/').pop()!))];
+
+/** The loud warning of a render or lint without CRDs: which kinds are left out and how to fix it. */
+export function noCrdsWarning(chartsDir: string): string {
+  const kinds = kindNames(capabilityGatedKinds(chartsDir));
+  return `no CRDs available: custom resources are not rendered and not validated${kinds.length ? ` (left out: ${kinds.join(', ')})` : ''}; ${NO_CRDS_FIX}`;
 }

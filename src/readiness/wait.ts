@@ -2,6 +2,10 @@
  * Waiting for objects to be ready, on shared watches (src/cluster/watch.ts): one watch per kind and namespace,
  * plus one Pod watch per namespace so that a workload whose pods crash or cannot pull their image is reported
  * in seconds, not after the controller's progress deadline. Verdicts come from ./verdict.ts.
+ *
+ * A custom resource no controller is updating (no status written, or the latest generation never observed, the
+ * object unchanged and none of its pods seen, for the stall grace: LOGCLAW_STALL_GRACE, default 30 s) fails the
+ * wait then, not at the timeout: its operator is missing, stopped, or does not play that kind.
  */
 import type { WatchHub } from '../cluster/watch.js';
 import type { KubeObject, Verdict } from './types.js';
@@ -24,12 +28,18 @@ export interface ObjectState {
   readyAt?: number;
   /** A pod of this workload that is failing (crash loop, image pull, OOM) even though the workload is still progressing. */
   podProblem?: { pod: string; message: string; since: number };
+  /** Since when no controller has touched this custom resource (no status, same resourceVersion, no pods). */
+  stalledSince?: number;
+  /** Set when the wait gave up on the object because no controller updated it within the stall grace. */
+  stalled?: boolean;
 }
 
 export interface WaitOptions {
   timeoutMs: number;
   /** How long a failed verdict (or failing pod) must persist before the wait gives up on it. */
   failGraceMs?: number;
+  /** How long a custom resource may go without any controller updating it (default: LOGCLAW_STALL_GRACE, else 30 s). */
+  stallMs?: number;
   signal?: AbortSignal;
   /** Called whenever an object's verdict or message changes. */
   onChange?: (s: ObjectState) => void;
@@ -48,6 +58,26 @@ export interface WaitResult {
 export const refName = (r: AwaitRef): string => `${r.kind} ${r.namespace ? `${r.namespace}/` : ''}${r.name}`;
 
 const MISSING: Verdict = { status: 'progressing', message: 'not created yet' };
+
+export const DEFAULT_STALL_MS = 30_000;
+
+/** LOGCLAW_STALL_GRACE ("30s", "2m", "500ms" or seconds), else 30 s. */
+export function stallGraceMs(env: NodeJS.ProcessEnv = process.env): number {
+  const t = env.LOGCLAW_STALL_GRACE?.trim();
+  if (!t) return DEFAULT_STALL_MS;
+  if (/^\d+(\.\d+)?$/.test(t)) return Number(t) * 1000;
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m)$/.exec(t);
+  return m ? Number(m[1]) * { ms: 1, s: 1000, m: 60_000 }[m[2] as 'ms'] : DEFAULT_STALL_MS;
+}
+
+/** A kind served by a CRD (its group has a dot and is not one of Kubernetes' own `*.k8s.io` groups). */
+export function isCustomResource(apiVersion: string): boolean {
+  const group = apiVersion.includes('/') ? apiVersion.split('/')[0]! : '';
+  return group.includes('.') && !group.endsWith('.k8s.io');
+}
+
+/** Seconds for messages: "30 s", "1.5 s". */
+const secs = (ms: number): string => `${Number((ms / 1000).toFixed(1))} s`;
 
 /**
  * Does this pod belong to the awaited object? Owner references for built-in workloads; the labels operators
@@ -86,6 +116,7 @@ const POD_AWARE = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'Rep
 export async function waitForReady(hub: WatchHub, refs: AwaitRef[], o: WaitOptions): Promise<WaitResult> {
   const started = Date.now();
   const grace = o.failGraceMs ?? 20_000;
+  const stallMs = o.stallMs ?? stallGraceMs();
   const states = new Map<string, ObjectState>();
   const key = (r: { apiVersion?: string; kind?: string; namespace?: string; name?: string }) => `${r.kind}/${r.namespace ?? ''}/${r.name}`;
   for (const ref of refs) states.set(key(ref), { ref, verdict: MISSING, since: started });
@@ -107,10 +138,21 @@ export async function waitForReady(hub: WatchHub, refs: AwaitRef[], o: WaitOptio
         why === 'ok'
           ? []
           : all.filter((s) => s.verdict.status !== 'ready' && (why !== 'failed' || isFailing(s, now)));
+      for (const s of culprits) {
+        if (!isStalled(s, now)) continue;
+        s.stalled = true;
+        const group = s.ref.apiVersion.split('/')[0];
+        s.verdict = {
+          ...s.verdict,
+          status: 'failed',
+          message: `${s.verdict.message}: no controller has updated it in ${secs(now - s.stalledSince!)} (is the operator serving ${group} installed and running, and does it handle ${s.ref.kind}?)`,
+        };
+      }
       resolvePromise({ ok: why === 'ok', timedOut: why === 'timeout', interrupted: why === 'interrupted', states: all, culprits, ms: now - started });
     };
+    const isStalled = (s: ObjectState, now: number) => s.stalledSince !== undefined && s.verdict.status !== 'ready' && now - s.stalledSince >= stallMs;
     const isFailing = (s: ObjectState, now: number) =>
-      (s.verdict.status === 'failed' && now - s.since >= grace) || (!!s.podProblem && now - s.podProblem.since >= grace);
+      (s.verdict.status === 'failed' && now - s.since >= grace) || (!!s.podProblem && now - s.podProblem.since >= grace) || isStalled(s, now);
 
     const evaluate = () => {
       if (settled) return;
@@ -120,14 +162,28 @@ export async function waitForReady(hub: WatchHub, refs: AwaitRef[], o: WaitOptio
       if (all.some((s) => isFailing(s, now))) return finish('failed');
       // re-check when the earliest failure's grace period ends
       const pending = all
-        .flatMap((s) => [s.verdict.status === 'failed' ? s.since : undefined, s.podProblem?.since])
+        .flatMap((s) => [
+          s.verdict.status === 'failed' ? s.since + grace : undefined,
+          s.podProblem ? s.podProblem.since + grace : undefined,
+          s.stalledSince !== undefined ? s.stalledSince + stallMs : undefined,
+        ])
         .filter((t): t is number => t !== undefined)
-        .map((t) => t + grace - now);
+        .map((t) => t - now);
       if (graceTimer) clearTimeout(graceTimer);
       graceTimer = pending.length ? setTimeout(evaluate, Math.max(0, Math.min(...pending)) + 5) : undefined;
     };
 
-    const update = (s: ObjectState, v: Verdict) => {
+    const update = (s: ObjectState, v: Verdict, obj?: KubeObject) => {
+      // a custom resource nobody writes to: no status (or the latest generation never observed), unchanged
+      const untouched = obj && !working.has(s) && isCustomResource(s.ref.apiVersion) && (v.reason === 'NoStatus' || v.reason === 'NotObserved');
+      const rv = obj?.metadata?.resourceVersion;
+      if (!untouched) {
+        s.stalledSince = undefined;
+        stallVersion.delete(s);
+      } else if (stallVersion.get(s) !== rv || s.stalledSince === undefined) {
+        stallVersion.set(s, rv);
+        s.stalledSince = Date.now();
+      }
       const changed = v.status !== s.verdict.status || v.message !== s.verdict.message;
       if (v.status !== s.verdict.status) s.since = Date.now();
       s.verdict = v;
@@ -137,6 +193,9 @@ export async function waitForReady(hub: WatchHub, refs: AwaitRef[], o: WaitOptio
       } else s.readyAt = undefined;
       if (changed) o.onChange?.(s);
     };
+
+    const stallVersion = new Map<ObjectState, string | undefined>();
+    const working = new Set<ObjectState>();
 
     if (o.signal?.aborted) return finish('interrupted');
     o.signal?.addEventListener('abort', () => finish('interrupted'), { once: true });
@@ -158,7 +217,7 @@ export async function waitForReady(hub: WatchHub, refs: AwaitRef[], o: WaitOptio
           const name = e.object.metadata?.name;
           if (!name || !names.has(name)) return;
           const s = states.get(key({ kind: first.kind, namespace: first.namespace, name }))!;
-          update(s, e.type === 'DELETED' ? MISSING : verdict(e.object));
+          update(s, e.type === 'DELETED' ? MISSING : verdict(e.object), e.type === 'DELETED' ? undefined : e.object);
           evaluate();
         }),
       );
@@ -176,6 +235,11 @@ export async function waitForReady(hub: WatchHub, refs: AwaitRef[], o: WaitOptio
           const podName = p.metadata?.name ?? '';
           const owner = owners.find((s) => podBelongsTo(p, s.ref));
           if (!owner) return;
+          // its controller is at work: it made pods
+          if (e.type !== 'DELETED') {
+            working.add(owner);
+            owner.stalledSince = undefined;
+          }
           const v = e.type === 'DELETED' ? undefined : podVerdict(p);
           const bad = v && v.status === 'failed' && owner.verdict.status !== 'ready' ? v.message : undefined;
           if (bad) problems.set(podName, { owner, message: bad });

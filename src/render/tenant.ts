@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import { basename, join, relative, resolve } from 'node:path';
 import { ensureDependencies } from '../charts/index.js';
-import { usageError } from '../errors.js';
+import { ExitCode, LogclawError, usageError } from '../errors.js';
 import { requireTenantId } from '../tenant/id.js';
 import { loadHelmfile } from '../helmfile/index.js';
 import { CrdCatalog } from '../manifests/crds.js';
@@ -38,9 +38,28 @@ export function operatorApiVersions(root: string, crdDir: string | undefined): s
   return new OperatorCatalog(CrdCatalog.load(resolve(root, crdDir)), ops).apiVersions();
 }
 
+/**
+ * The tenant file passes `tenant validate` (the repository's schema, else the package's): helm's own schema
+ * error names neither file nor line, so an invalid file is reported as `file:line:column` findings first (exit 1).
+ */
+export async function requireValidTenant(root: string, file: string): Promise<void> {
+  const { validateTenantFiles } = await import('../tenant/validate.js');
+  const schemaFile = join(root, 'schemas', 'tenant.schema.json');
+  const r = await validateTenantFiles([file], { cwd: root, schemaFile: existsSync(schemaFile) ? schemaFile : undefined });
+  const errors = r.findings.filter((f) => f.severity === 'error');
+  if (!errors.length) return;
+  const shown = relative(root, file) || file;
+  throw new LogclawError(`tenant file ${shown} is invalid: ${errors.length} error(s)`, {
+    exitCode: ExitCode.checkFailed,
+    details: errors.map((f) => `${f.file}:${f.line}:${f.column} error ${f.message} [${f.rule}]`),
+    hint: `Fix the file (logclaw tenant validate ${shown} shows each error with its line).`,
+  });
+}
+
 export async function renderTenant(o: RenderTenantOptions): Promise<RenderTenantResult> {
   requireTenantId(o.tenantId);
   const file = requireTenantFile(o.root, o.tenantId);
+  await requireValidTenant(o.root, file);
   const chartDir = umbrellaDir(o.root);
   if (!existsSync(join(chartDir, 'Chart.yaml'))) throw usageError(`charts/${UMBRELLA_CHART}/Chart.yaml not found under ${o.root}`, 'Run logclaw from the repository root (or set LOGCLAW_ROOT).');
   await ensureDependencies(chartDir, o.helm);

@@ -132,12 +132,31 @@ export function checkValue(node: JsonSchema | undefined, value: string): true | 
   return true;
 }
 
-/** First sentence of a description, for a prompt message. */
-function brief(desc: string | undefined, fallback: string): string {
+const ABBREVIATIONS = /(?:^|[\s(])(?:e\.g|i\.e|etc|vs|cf|approx|incl|resp|no)$/i;
+
+/**
+ * The first sentence of a description, for a prompt message: up to the first `.`, `!`, `?` or `;` that ends a
+ * sentence (followed by a space or the end; not inside parentheses or backticks, not an abbreviation such as
+ * "e.g."), whole, never cut mid-sentence. Without such an end, the whole description.
+ */
+export function brief(desc: string | undefined, fallback: string): string {
   if (!desc) return fallback;
-  const m = /^(.+?[.:;])(\s|$)/.exec(desc);
-  const s = (m ? m[1]! : desc).replace(/[.:;]$/, '');
-  return s.length > 110 ? `${s.slice(0, 107)}...` : s;
+  const text = desc.trim().replace(/\s+/g, ' ');
+  let depth = 0;
+  let code = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (c === '`') code = !code;
+    else if (code) continue;
+    else if (c === '(' || c === '[') depth++;
+    else if ((c === ')' || c === ']') && depth > 0) depth--;
+    else if (depth === 0 && '.!?;'.includes(c) && (i + 1 === text.length || text[i + 1] === ' ')) {
+      const head = text.slice(0, i);
+      if (c === '.' && (ABBREVIATIONS.test(head) || /\d$/.test(head) && /^ ?\d/.test(text.slice(i + 1)))) continue;
+      return c === '?' || c === '!' ? text.slice(0, i + 1) : head;
+    }
+  }
+  return text.replace(/[.;]$/, '');
 }
 
 function splitList(v: string): string[] {

@@ -1,7 +1,11 @@
-/** `tenant list`: one row per tenant file, read leniently (a file with schema errors is still listed). */
-import { loadTenantSync } from './load.js';
+/**
+ * `tenant list`: one row per tenant file, read leniently (a file with schema errors is still listed, marked
+ * invalid, and its errors are returned as problems: the command exits 1).
+ */
+import { loadTenantSync, type LoadedTenant } from './load.js';
 import { componentEnabled, enabledPlatforms } from './rules.js';
-import { resolveTenantInputs, type ValidateOptions } from './validate.js';
+import { loadTenantSchema } from './schema.js';
+import { checkTenants, resolveTenantInputs, type ValidateOptions } from './validate.js';
 
 export type TenantRow = {
   id: string | undefined;
@@ -14,11 +18,13 @@ export type TenantRow = {
   llm: string;
   airGapped: boolean;
   file: string;
+  /** No schema or rule errors (`logclaw tenant validate` passes; warnings allowed). */
+  valid: boolean;
 };
 
 export interface ListResult {
   tenants: TenantRow[];
-  /** Files that could not be read or parsed. */
+  /** Files that could not be read or parsed, and every error of the listed files (`line:column message [rule]`). */
   problems: Array<{ file: string; message: string }>;
 }
 
@@ -30,6 +36,7 @@ export async function listTenants(inputs: string[], options: ValidateOptions = {
   const cwd = options.cwd ?? process.cwd();
   const tenants: TenantRow[] = [];
   const problems: ListResult['problems'] = [];
+  const loaded: LoadedTenant[] = [];
   for (const p of resolveTenantInputs(inputs, { ...options, cwd })) {
     const t = loadTenantSync(p, { cwd });
     if (!t.values) {
@@ -37,6 +44,7 @@ export async function listTenants(inputs: string[], options: ValidateOptions = {
       problems.push({ file: t.file, message: f ? `${f.line}:${f.column} ${f.message} [${f.rule}]` : 'cannot be read' });
       continue;
     }
+    loaded.push(t);
     const g = obj(t.values.global);
     const llm = obj(g.llm);
     const provider = str(llm.provider) ?? 'disabled';
@@ -50,7 +58,17 @@ export async function listTenants(inputs: string[], options: ValidateOptions = {
       llm: provider !== 'disabled' && str(llm.model) ? `${provider} ${str(llm.model)}` : provider,
       airGapped: g.airGapped === true,
       file: t.file,
+      valid: true,
     });
+  }
+  if (loaded.length) {
+    const checked = await checkTenants(loaded, await loadTenantSchema(options.schemaFile));
+    for (const f of checked.findings) {
+      if (f.severity !== 'error') continue;
+      problems.push({ file: f.file, message: `${f.line}:${f.column} ${f.message} [${f.rule}]` });
+      const row = tenants.find((r) => r.file === f.file);
+      if (row) row.valid = false;
+    }
   }
   return { tenants, problems };
 }

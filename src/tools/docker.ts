@@ -1,6 +1,7 @@
 /**
  * The one typed wrapper around the docker CLI: version and engine information (kind runs its nodes in docker).
  */
+import { toolPath } from './discover.js';
 import { run, type RunOptions } from './exec.js';
 import { parseVersion, requireMinVersion } from './version.js';
 
@@ -22,8 +23,8 @@ export class Docker {
     readonly version: string,
   ) {}
 
-  /** Find the docker CLI (LOGCLAW_DOCKER, else `docker` on PATH) and check the client version. */
-  static async detect(bin = process.env.LOGCLAW_DOCKER || 'docker', options?: RunOptions): Promise<Docker> {
+  /** Find the docker CLI (LOGCLAW_DOCKER, else `docker` on PATH, else the copy in the tool cache: src/tools/discover.ts) and check the client version. */
+  static async detect(bin = toolPath('docker'), options?: RunOptions): Promise<Docker> {
     const r = await run(bin, ['version', '--format', '{{.Client.Version}}'], { ...options, reject: false });
     const version = requireMinVersion('docker', parseVersion(r.stdout) ?? parseVersion(r.stderr), DOCKER_MIN_VERSION);
     return new Docker(bin, version);

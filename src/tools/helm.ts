@@ -4,6 +4,7 @@
  */
 import semver from 'semver';
 import { ExitCode, LogclawError } from '../errors.js';
+import { toolPath } from './discover.js';
 import { run, runMutating, type RunOptions, type RunResult } from './exec.js';
 
 export const HELM_MIN_VERSION = '3.14.0';
@@ -169,8 +170,8 @@ export class Helm {
     return semver.major(this.version);
   }
 
-  /** Find helm (LOGCLAW_HELM, else `helm` on PATH) and check its version. */
-  static async detect(bin = process.env.LOGCLAW_HELM || 'helm'): Promise<Helm> {
+  /** Find helm (LOGCLAW_HELM, else `helm` on PATH, else the copy in the tool cache: src/tools/discover.ts) and check its version. */
+  static async detect(bin = toolPath('helm')): Promise<Helm> {
     const r = await run(bin, ['version', '--template', '{{.Version}}']);
     const version = semver.clean(r.stdout.trim()) ?? semver.coerce(r.stdout)?.version;
     if (!version) {

@@ -2,6 +2,7 @@
  * The one typed wrapper around helmfile. Every cluster call names its context (--kube-context) and the helm
  * binary logclaw detected (--helm-binary); installs go through runMutating (recorded under --dry-run).
  */
+import { toolPath } from './discover.js';
 import { run, runMutating, type RunOptions, type RunResult } from './exec.js';
 import { parseVersion, requireMinVersion } from './version.js';
 
@@ -39,8 +40,8 @@ export class Helmfile {
     readonly version: string,
   ) {}
 
-  /** Find helmfile (LOGCLAW_HELMFILE, else `helmfile` on PATH) and check its version. */
-  static async detect(bin = process.env.LOGCLAW_HELMFILE || 'helmfile', options?: RunOptions): Promise<Helmfile> {
+  /** Find helmfile (LOGCLAW_HELMFILE, else `helmfile` on PATH, else the copy in the tool cache: src/tools/discover.ts) and check its version. */
+  static async detect(bin = toolPath('helmfile'), options?: RunOptions): Promise<Helmfile> {
     const r = await run(bin, ['--version'], { ...options, reject: false });
     let text = `${r.stdout}\n${r.stderr}`;
     if (r.exitCode !== 0 || !parseVersion(text)) text = (await run(bin, ['version', '--output', 'short'], options)).stdout;

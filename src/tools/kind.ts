@@ -1,6 +1,7 @@
 /**
  * The one typed wrapper around kind (local clusters in docker). Cluster creation goes through runMutating.
  */
+import { toolPath } from './discover.js';
 import { run, runMutating, type RunOptions, type RunResult } from './exec.js';
 import { parseVersion, requireMinVersion } from './version.js';
 
@@ -12,8 +13,8 @@ export class Kind {
     readonly version: string,
   ) {}
 
-  /** Find kind (LOGCLAW_KIND, else `kind` on PATH) and check its version. */
-  static async detect(bin = process.env.LOGCLAW_KIND || 'kind', options?: RunOptions): Promise<Kind> {
+  /** Find kind (LOGCLAW_KIND, else `kind` on PATH, else the copy in the tool cache: src/tools/discover.ts) and check its version. */
+  static async detect(bin = toolPath('kind'), options?: RunOptions): Promise<Kind> {
     const r = await run(bin, ['version'], options);
     const version = requireMinVersion('kind', parseVersion(r.stdout), KIND_MIN_VERSION);
     return new Kind(bin, version);

@@ -2,6 +2,7 @@
  * The one typed wrapper around kubectl. Every cluster call names its context (--context) explicitly;
  * calls that change the cluster go through runMutating (recorded, not run, under --dry-run).
  */
+import { toolPath } from './discover.js';
 import { run, runMutating, type RunOptions, type RunResult } from './exec.js';
 import { parseVersion, requireMinVersion } from './version.js';
 
@@ -18,8 +19,8 @@ export class Kubectl {
     readonly version: string,
   ) {}
 
-  /** Find kubectl (LOGCLAW_KUBECTL, else `kubectl` on PATH) and check its version. */
-  static async detect(bin = process.env.LOGCLAW_KUBECTL || 'kubectl', options?: RunOptions): Promise<Kubectl> {
+  /** Find kubectl (LOGCLAW_KUBECTL, else `kubectl` on PATH, else the copy in the tool cache: src/tools/discover.ts) and check its version. */
+  static async detect(bin = toolPath('kubectl'), options?: RunOptions): Promise<Kubectl> {
     const r = await run(bin, ['version', '--client', '-o', 'json'], options);
     let text = r.stdout;
     try {

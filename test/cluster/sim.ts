@@ -14,6 +14,13 @@
 //   --dir DIR             state directory (default: a new temp dir, removed on exit)
 //   --state-file FILE     write a JSON description of the running cluster
 //   --exit-with-stdin     stop when stdin closes (used by the test API so no cluster outlives its test run)
+//   --data-plane          serve the pods' ports and Kafka's console tools with local stand-ins (dataplane.ts), so
+//                         `logclaw verify` passes on a tenant the charts installed; on by default for `npm run sim`
+// Every simulator names the helmfile environment of its operators in ConfigMap kube-public/logclaw-cluster
+// (helmfileEnvironment: test, the stand-ins of test/fixtures/operators, whose CRD links it prepares from
+// ../shared/crds), so `logclaw operators install` / `dev up` need no setting. Started as `npm run sim` (neither
+// --state-file nor --exit-with-stdin), it is also the cluster the fake kind (test/cluster/bin/kind) attaches to:
+// its state is in <cache>/sim/current.json while it runs.
 import { createServer } from 'node:http';
 import { existsSync, mkdirSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { homedir } from 'node:os';
@@ -28,7 +35,7 @@ import { type Match, STAGE_API, SIM_LABEL } from './stages/common.ts';
 import { KubeError, type KubeObject } from './lib/kube.ts';
 import { criLog } from './lib/proc.ts';
 // @ts-ignore -- plain ESM module shared with build.mjs
-import { components } from './versions.mjs';
+import { cacheRoot, components } from './versions.mjs';
 
 export interface SimState {
   pid: number;
@@ -80,7 +87,7 @@ async function main(): Promise<void> {
       nodes: { type: 'string', default: '3' }, zones: { type: 'string', default: 'a,b,c' }, 'node-names': { type: 'string' },
       scenario: { type: 'string', multiple: true }, faults: { type: 'string' }, 'time-scale': { type: 'string', default: '0.02' },
       crds: { type: 'string', multiple: true }, dir: { type: 'string' }, 'state-file': { type: 'string' },
-      'exit-with-stdin': { type: 'boolean', default: false }, quiet: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h' },
+      'exit-with-stdin': { type: 'boolean', default: false }, 'data-plane': { type: 'boolean' }, quiet: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h' },
     },
     allowPositionals: false,
   });
@@ -222,6 +229,24 @@ async function main(): Promise<void> {
   }
   writeKubeconfig(kubeconfig, context, server, cp);
 
+  // The operators' helmfile environment on this cluster, and the stand-in charts' CRD links.
+  try {
+    const { prepareOperatorCharts } = (await import(join(here, '..', 'fixtures', 'operators', 'prepare.mjs'))) as { prepareOperatorCharts: () => Record<string, string> };
+    const charts = Object.keys(prepareOperatorCharts());
+    log(`operator stand-ins ready (${charts.join(', ')}): CRDs linked from ../shared/crds`);
+  } catch (e) {
+    log(`operator stand-ins not prepared: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  for (let i = 0; ; i++) {
+    try {
+      await kube.apply({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'logclaw-cluster', namespace: 'kube-public' }, data: { helmfileEnvironment: 'test', simulator: 'true' } } as KubeObject);
+      break;
+    } catch (e) {
+      if (i >= 50) throw e;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+
   // Control endpoint for the test API: scenarios, extra fault proxies, state.
   const state: SimState = {
     pid: process.pid, dir: cp.dir, context, kubeconfig, server, apiserver: cp.server, controlURL: '', requestLog, timeScale,
@@ -263,6 +288,24 @@ async function main(): Promise<void> {
   state.controlURL = `http://127.0.0.1:${(httpServer.address() as import('node:net').AddressInfo).port}`;
   control = { close: () => new Promise<void>((r) => { httpServer.close(() => r()); httpServer.closeAllConnections(); }) };
   if (values['state-file']) writeFileSync(values['state-file'], JSON.stringify(state, null, 2));
+  // `npm run sim`: the simulator the fake kind attaches to, with the data-plane stand-ins
+  const interactive = !values['state-file'] && !values['exit-with-stdin'];
+  const announced = interactive ? join(cacheRoot, 'sim', 'current.json') : undefined;
+  if (values['data-plane'] ?? interactive) {
+    const { startDataPlane } = await import('./dataplane.ts');
+    const dp = startDataPlane({ kube, topicsDir, handlersDir, log });
+    stoppers.push(() => dp.stop());
+    log('data-plane stand-ins on: pods\' ports and Kafka console tools are served locally (see test/cluster/dataplane.ts)');
+  }
+  if (announced) {
+    mkdirSync(dirname(announced), { recursive: true });
+    writeFileSync(announced, JSON.stringify(state, null, 2));
+    stoppers.push(() => {
+      try {
+        if (JSON.parse(readFileSync(announced, 'utf8')).pid === process.pid) rmSync(announced, { force: true });
+      } catch { /* gone */ }
+    });
+  }
   process.stdout.write(`simulator ready at ${server}\n`);
   log(`context ${context} in ${kubeconfig}; ${nodes} nodes; started in ${cp.readyAt - cp.startedAt} ms; control ${state.controlURL}`);
 

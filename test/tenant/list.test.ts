@@ -11,10 +11,10 @@ describe('tenant list', () => {
     const r = await runCli(['tenant', 'list']);
     expect(r.code).toBe(0);
     const [header, ...rows] = r.stdout.trimEnd().split('\n');
-    expect(header!.split(/\s{2,}/)).toEqual(['ID', 'NAME', 'ENV', 'TIER', 'CLOUD', 'TICKETING', 'LLM', 'AIR-GAPPED', 'FILE']);
+    expect(header!.split(/\s{2,}/)).toEqual(['ID', 'NAME', 'ENV', 'TIER', 'CLOUD', 'TICKETING', 'LLM', 'AIR-GAPPED', 'FILE', 'VALID']);
     expect(rows).toHaveLength(3);
     const corp = rows.find((l) => l.startsWith('example-corp'))!.split(/\s{2,}/);
-    expect(corp).toEqual(['example-corp', 'Example Corp', 'production', 'ha', 'aws', 'pagerduty,jira,slack', 'claude claude-sonnet-4-5', 'false', join('gitops', 'tenants', 'tenant-example-corp.yaml')]);
+    expect(corp).toEqual(['example-corp', 'Example Corp', 'production', 'ha', 'aws', 'pagerduty,jira,slack', 'claude claude-sonnet-4-5', 'false', join('gitops', 'tenants', 'tenant-example-corp.yaml'), 'true']);
     const gapped = rows.find((l) => l.startsWith('airgapped'))!.split(/\s{2,}/);
     expect(gapped.slice(2, 8)).toEqual(['production', 'standard', 'onprem', 'zammad', 'ollama llama3.1:8b', 'true']);
   });
@@ -33,6 +33,7 @@ describe('tenant list', () => {
       llm: 'ollama llama3.2:1b',
       airGapped: false,
       file: join('gitops', 'tenants', 'tenant-dev-local.yaml'),
+      valid: true,
     });
   });
 

@@ -4,9 +4,13 @@
 // get clusters | get nodes | get kubeconfig | export kubeconfig | delete cluster(s) | load ... | version.
 // Cluster state lives in $LOGCLAW_FAKE_KIND_DIR (default ~/.cache/logclaw/fake-kind/<name>/).
 // With LOGCLAW_FAKE_KIND_ATTACH=<sim control URL> (e.g. $LOGCLAW_TEST_SIM_CONTROL), `create` does not
-// start a control plane but points kind-N at that running simulator (fast, for end-to-end tests).
+// start a control plane but points kind-N at that running simulator (fast, for end-to-end tests). Without it,
+// a simulator started by `npm run sim` (<cache>/sim/current.json) is attached to the same way; set
+// LOGCLAW_FAKE_KIND_ATTACH= (empty) to always start a new control plane.
+// `delete cluster` of a cluster attached to that simulator removes what was made on it since the attach (namespaces
+// and CRDs created after it, with their releases), as deleting a kind cluster removes everything.
 // Knobs: LOGCLAW_FAKE_KIND_FAIL=create|delete makes that command fail like kind does when Docker is broken.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync, closeSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -20,7 +24,41 @@ const stateRoot = process.env.LOGCLAW_FAKE_KIND_DIR ?? join(homedir(), '.cache',
 const KIND_VERSION = 'v0.27.0';
 const NODE_IMAGE = 'kindest/node:v1.33.1';
 
-interface ClusterRecord { name: string; pid?: number; attached?: string; kubeconfig: string; nodes: string[] }
+interface ClusterRecord { name: string; pid?: number; attached?: string; attachedAt?: string; simPid?: number; kubeconfig: string; nodes: string[] }
+// attachedAt is set only for the `npm run sim` simulator (a test's shared cluster, attached through the
+// environment, is left as it is: other tests work in it).
+
+/** The control URL of the simulator `npm run sim` runs (its announcement file), when it is alive. */
+function announcedSim(): { url: string; pid: number } | undefined {
+  const file = join(process.env.LOGCLAW_CACHE_DIR ?? join(homedir(), '.cache', 'logclaw'), 'sim', 'current.json');
+  try {
+    const s = JSON.parse(readFileSync(file, 'utf8')) as { pid: number; controlURL: string };
+    return alive(s.pid) ? { url: s.controlURL, pid: s.pid } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** What `kind delete cluster` of an attached cluster removes: namespaces and CRDs created since the attach. */
+function removeSinceAttach(r: ClusterRecord): void {
+  if (!r.attachedAt) return;
+  const since = Date.parse(r.attachedAt);
+  const kubectl = (args: string[]) => execFileSync('kubectl', ['--kubeconfig', r.kubeconfig, '--context', `kind-${r.name}`, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  const newer = (kind: string) => {
+    try {
+      const items = (JSON.parse(kubectl(['get', kind, '-o', 'json'])) as { items: Array<{ metadata: { name: string; creationTimestamp: string } }> }).items;
+      return items.filter((i) => Date.parse(i.metadata.creationTimestamp) >= since - 1000).map((i) => i.metadata.name);
+    } catch {
+      return [];
+    }
+  };
+  const namespaces = newer('namespaces').filter((n) => !/^kube-|^default$/.test(n));
+  if (namespaces.length) kubectl(['delete', 'namespace', ...namespaces, '--wait=true', '--timeout=120s']);
+  const crds = newer('customresourcedefinitions');
+  if (crds.length) kubectl(['delete', 'customresourcedefinition', ...crds, '--wait=false']);
+  process.stderr.write(` ✓ Removed from the simulator: ${namespaces.length} namespace(s), ${crds.length} CRD(s)
+`);
+}
 
 function flag(args: string[], name: string): string | undefined {
   const i = args.findIndex((a) => a === `--${name}` || a.startsWith(`--${name}=`));
@@ -43,7 +81,8 @@ function records(): ClusterRecord[] {
     const f = join(stateRoot, n, 'cluster.json');
     if (!existsSync(f)) return [];
     const r = JSON.parse(readFileSync(f, 'utf8')) as ClusterRecord;
-    if (!r.attached && !alive(r.pid)) { rmSync(join(stateRoot, n), { recursive: true, force: true }); return []; }
+    // a cluster whose control plane is gone (its own, or the `npm run sim` simulator it was attached to) is gone
+    if ((!r.attached && !alive(r.pid)) || (r.simPid && !alive(r.simPid))) { rmSync(join(stateRoot, n), { recursive: true, force: true }); return []; }
     return [r];
   });
 }
@@ -100,7 +139,8 @@ async function create(args: string[]): Promise<number> {
     ? [`${name}-control-plane`, ...Array.from({ length: workers }, (_, i) => `${name}-worker${i === 0 ? '' : i + 1}`)]
     : [`${name}-control-plane`];
   let record: ClusterRecord;
-  const attach = process.env.LOGCLAW_FAKE_KIND_ATTACH;
+  const announced = process.env.LOGCLAW_FAKE_KIND_ATTACH === undefined ? announcedSim() : undefined;
+  const attach = process.env.LOGCLAW_FAKE_KIND_ATTACH ?? announced?.url;
   if (attach) {
     const res = await fetch(`${attach}/state`);
     if (!res.ok) { err(`ERROR: failed to create cluster: no simulator at ${attach}\n`); return 1; }
@@ -111,7 +151,7 @@ async function create(args: string[]): Promise<number> {
     const user = src.users.find((u: { name: string }) => u.name === ctx.user).user;
     writeFileSync(kubeconfig, YAML.stringify({ apiVersion: 'v1', kind: 'Config', 'current-context': context, preferences: {},
       clusters: [{ name: context, cluster: cl }], users: [{ name: context, user }], contexts: [{ name: context, context: { cluster: context, user: context } }] }));
-    record = { name, attached: attach, kubeconfig, nodes };
+    record = { name, attached: attach, ...(announced ? { attachedAt: new Date().toISOString(), simPid: announced.pid } : {}), kubeconfig, nodes };
   } else {
     const log = openSync(join(dir, 'sim.log'), 'a');
     const stateFile = join(dir, 'state.json');
@@ -197,6 +237,7 @@ async function main(): Promise<number> {
       if (process.env.LOGCLAW_FAKE_KIND_FAIL === 'delete') { process.stderr.write('ERROR: failed to delete cluster "' + name + '": failed to delete nodes: command "docker rm -f -v ' + name + '-control-plane" failed with error: exit status 1\n'); return 1; }
       const r = records().find((x) => x.name === name);
       if (r) {
+        if (r.attached) removeSinceAttach(r);
         await stopRecord(r);
         process.stderr.write(`Deleted nodes: [${r.nodes.map((n) => `"${n}"`).join(' ')}]\n`);
       }

@@ -1,0 +1,182 @@
+// The simulator's data-plane stand-ins (`npm run sim`, or --data-plane): what the containers would serve, for
+// `logclaw verify` and `logclaw port-forward` on a tenant installed by the charts. Nothing runs in the pods, so:
+// - every KafkaNodePool gets the broker pods Strimzi would make (<cluster>-<pool>-<n>, Strimzi's labels, owned by
+//   the pool), whose `kubectl exec` runs the console producer/consumer stand-ins of handlers/bin over this
+//   namespace's topic files (<topics>/<namespace>/<topic>.log);
+// - the pods' ports are routed (kwok PortForward per pod) to local servers, one set per namespace:
+//   Vector's HTTP source and API on the ingestion receiver (8080, 8686: accepted events are appended to raw-logs,
+//   as Vector's Kafka sink would), OpenSearch (9200: _search/_count/_delete_by_query over what reached raw-logs,
+//   _cluster/health) and the ticketing agent (8080: /healthz, and /incidents?marker= raising one incident per
+//   anomaly event with the marker, routed as the agent's ConfigMap `routing` says).
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import YAML from 'yaml';
+import type { Kube, KubeObject } from './lib/kube.ts';
+import { STAGE_API } from './stages/common.ts';
+
+export interface DataPlaneOptions {
+  kube: Kube;
+  topicsDir: string;
+  handlersDir: string;
+  log: (m: string) => void;
+}
+
+interface NamespacePlane {
+  vector: number;
+  opensearch: number;
+  agent: number;
+  servers: Server[];
+}
+
+const body = (req: IncomingMessage) => new Promise<string>((resolve) => {
+  let b = '';
+  req.on('data', (c) => (b += c));
+  req.on('end', () => resolve(b));
+});
+
+async function serve(handler: (req: IncomingMessage, text: string, url: URL) => Promise<[number, unknown?]> | [number, unknown?]): Promise<{ port: number; server: Server }> {
+  const server = createServer(async (req, res) => {
+    const url = new URL(req.url ?? '/', 'http://x');
+    try {
+      const [status, data] = await handler(req, await body(req), url);
+      res.writeHead(status, { 'content-type': 'application/json' });
+      res.end(data === undefined ? '' : JSON.stringify(data));
+    } catch (e) {
+      res.writeHead(500, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error: String(e) }));
+    }
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  return { port: (server.address() as AddressInfo).port, server };
+}
+
+const lines = (file: string): string[] => (existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean) : []);
+const parse = (l: string): Record<string, unknown> => { try { return JSON.parse(l) as Record<string, unknown>; } catch { return { message: l }; } };
+
+export function startDataPlane(o: DataPlaneOptions): { stop(): void } {
+  const planes = new Map<string, Promise<NamespacePlane>>();
+  const stoppers: Array<() => void> = [];
+  const topicsOf = (ns: string) => {
+    const dir = join(o.topicsDir, ns);
+    mkdirSync(dir, { recursive: true });
+    return dir;
+  };
+
+  const plane = (ns: string): Promise<NamespacePlane> => {
+    let p = planes.get(ns);
+    if (p) return p;
+    p = (async () => {
+      const topics = topicsOf(ns);
+      const topic = (t: string) => join(topics, `${t}.log`);
+      const deleted = new Set<string>();
+      const vector = await serve((req, text) => {
+        if (req.method === 'GET') return [200, { ok: true }];
+        let events: unknown[];
+        try {
+          const parsed = JSON.parse(text) as unknown;
+          events = Array.isArray(parsed) ? parsed : [parsed];
+        } catch {
+          events = text.split('\n').filter((l) => l.trim()).map(parse);
+        }
+        for (const e of events) appendFileSync(topic('raw-logs'), `${JSON.stringify(e)}\n`);
+        return [200];
+      });
+      const opensearch = await serve((_req, text, url) => {
+        if (url.pathname === '/' || url.pathname === '/_cluster/health') return [200, { cluster_name: 'logclaw-opensearch', status: 'green' }];
+        const q = text ? (JSON.parse(text) as { query?: { match_phrase?: { message?: string } } }) : {};
+        const phrase = q.query?.match_phrase?.message;
+        const docs = lines(topic('raw-logs')).map((l, i) => ({ _index: 'logclaw-logs-sim', _id: String(i), _source: parse(l) }));
+        const hits = docs.filter((d) => !deleted.has(d._id) && (phrase === undefined || String(d._source.message ?? '').includes(phrase)));
+        if (url.pathname.endsWith('/_search')) return [200, { hits: { total: { value: hits.length, relation: 'eq' }, hits: hits.slice(0, 10) } }];
+        if (url.pathname.endsWith('/_count')) return [200, { count: hits.length }];
+        if (url.pathname.endsWith('/_delete_by_query')) {
+          for (const h of hits) deleted.add(h._id);
+          return [200, { deleted: hits.length }];
+        }
+        return [404, { error: { type: 'index_not_found_exception' }, status: 404 }];
+      });
+      const agent = await serve(async (_req, _text, url) => {
+        if (url.pathname === '/healthz' || url.pathname === '/readyz') return [200, { status: 'ok' }];
+        if (url.pathname === '/incidents') {
+          const marker = url.searchParams.get('marker') ?? '';
+          const cm = await o.kube.get('v1', 'ConfigMap', 'logclaw-ticketing-agent', ns).catch(() => undefined);
+          const routing = ((YAML.parse(cm?.data?.['config.yaml'] ?? '') ?? {}) as { routing?: Record<string, string[]> }).routing ?? {};
+          const incidents = lines(topic('anomaly-events'))
+            .map(parse)
+            .filter((e) => e.marker === marker)
+            .map((e, i) => ({ id: `INC-${i + 1}`, marker: e.marker, severity: e.severity, platforms: routing[String(e.severity)] ?? [] }));
+          return [200, { incidents }];
+        }
+        return [404, { error: 'not found' }];
+      });
+      o.log(`data plane for ${ns}: vector :${vector.port}, opensearch :${opensearch.port}, ticketing agent :${agent.port}, topics ${topics}`);
+      return { vector: vector.port, opensearch: opensearch.port, agent: agent.port, servers: [vector.server, opensearch.server, agent.server] };
+    })();
+    planes.set(ns, p);
+    return p;
+  };
+
+  const routes = (pod: KubeObject, p: NamespacePlane): Array<[number, number]> => {
+    const labels: Record<string, string> = (pod.metadata.labels as Record<string, string> | undefined) ?? {};
+    const name = labels['app.kubernetes.io/name'];
+    if (name === 'logclaw-ingestion' && labels['app.kubernetes.io/component'] === 'receiver') return [[8080, p.vector], [8686, p.vector]];
+    if (name === 'logclaw-opensearch') return [[9200, p.opensearch]];
+    if (name === 'logclaw-ticketing-agent') return [[8080, p.agent]];
+    return [];
+  };
+
+  stoppers.push(o.kube.informer('/api/v1/pods', (type, pod: KubeObject) => onPod(type, pod).catch((e) => o.log(`data plane: pod ${pod.metadata.namespace}/${pod.metadata.name}: ${String(e)}`)), (e) => o.log(`data plane pods: ${String(e)}`)));
+
+  async function onPod(type: string, pod: KubeObject): Promise<void> {
+    if (type === 'DELETED') return;
+    const ns = pod.metadata.namespace!;
+    const labels: Record<string, string> = (pod.metadata.labels as Record<string, string> | undefined) ?? {};
+    if (labels['strimzi.io/kind'] === 'Kafka' && labels['sim.logclaw.dev/data-plane'] === 'broker') {
+      await o.kube.apply({ apiVersion: STAGE_API, kind: 'Exec', metadata: { name: pod.metadata.name, namespace: ns },
+        spec: { execs: [{ local: { workDir: join(o.handlersDir, 'root'), envs: [{ name: 'SIM_TOPICS_DIR', value: topicsOf(ns) }, { name: 'PATH', value: `${join(o.handlersDir, 'bin')}:${process.env.PATH}` }] } }] } } as KubeObject);
+      return;
+    }
+    if (!labels['logclaw.io/tenant'] || !routes(pod, { vector: 0, opensearch: 0, agent: 0, servers: [] }).length) return;
+    const p = await plane(ns);
+    await o.kube.apply({ apiVersion: STAGE_API, kind: 'PortForward', metadata: { name: pod.metadata.name, namespace: ns },
+      spec: { forwards: routes(pod, p).map(([port, local]) => ({ ports: [port], target: { port: local, address: '127.0.0.1' } })) } } as KubeObject);
+  }
+
+  // Strimzi's broker pods for each node pool (StrimziPodSet pods: <cluster>-<pool>-<n>)
+  const pools = async (type: string, pool: any) => {
+    if (type === 'DELETED' || pool.metadata.deletionTimestamp) return;
+    const cluster = pool.metadata.labels?.['strimzi.io/cluster'];
+    if (!cluster) return;
+    const ns = pool.metadata.namespace!;
+    const roles: string[] = pool.spec?.roles ?? ['broker'];
+    const replicas = Number(pool.spec?.replicas ?? 1);
+    for (let i = 0; i < replicas; i++) {
+      const name = `${cluster}-${pool.metadata.name}-${i}`;
+      if (await o.kube.get('v1', 'Pod', name, ns)) continue;
+      await o.kube.create({ apiVersion: 'v1', kind: 'Pod',
+        metadata: { name, namespace: ns,
+          labels: { 'strimzi.io/cluster': cluster, 'strimzi.io/kind': 'Kafka', 'strimzi.io/name': `${cluster}-kafka`, 'strimzi.io/pool-name': pool.metadata.name!,
+            'strimzi.io/broker-role': String(roles.includes('broker')), 'strimzi.io/controller-role': String(roles.includes('controller')), 'sim.logclaw.dev/data-plane': 'broker' },
+          ownerReferences: [{ apiVersion: pool.apiVersion!, kind: 'KafkaNodePool', name: pool.metadata.name!, uid: pool.metadata.uid as string, controller: true }] },
+        // what Strimzi sets: the tenant namespaces enforce Pod Security "restricted"
+        spec: { securityContext: { runAsNonRoot: true, runAsUser: 1001, seccompProfile: { type: 'RuntimeDefault' } },
+          containers: [{ name: 'kafka', image: 'quay.io/strimzi/kafka:0.50.1-kafka-4.1.1', ports: [{ name: 'tcp-plain', containerPort: 9092 }, { name: 'tcp-tls', containerPort: 9093 }],
+            securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, readOnlyRootFilesystem: true } }] } } as KubeObject)
+        .then(() => o.log(`data plane: broker pod ${ns}/${name} for KafkaNodePool ${pool.metadata.name}`),
+          (e: { status?: number }) => (e.status === 409 ? undefined : o.log(`data plane: broker pod ${ns}/${name}: ${String(e)}`)));
+    }
+  };
+  // the CRD comes later (operators install): until then the list answers 404 and the informer retries
+  stoppers.push(o.kube.informer('/apis/kafka.strimzi.io/v1/kafkanodepools', (type, pool) => pools(type, pool).catch((e) => o.log(`data plane: node pool: ${String(e)}`)), (e) => {
+    if (![404, 429].includes((e as { status?: number }).status ?? 0)) o.log(`data plane node pools: ${String(e)}`);
+  }));
+
+  return {
+    stop() {
+      for (const s of stoppers) { try { s(); } catch { /* stopped */ } }
+      for (const p of planes.values()) void p.then((x) => x.servers.forEach((s) => { s.close(); s.closeAllConnections(); }));
+    },
+  };
+}
