@@ -58,7 +58,7 @@ describe('golden: logclaw doctor', () => {
   it('every tool present (the fake docker with 12 GiB): ✓ and ! lines with their fixes, exit 0', async (t) => {
     if (!(await helmfileBin())) t.skip();
     const tb = await toolbox();
-    expectGolden('doctor-dev', transcript(await runCli(['doctor'], { env: { ...tb.env, LOGCLAW_FAKE_DOCKER_MEMORY: '12Gi' } })), rules);
+    expectGolden('doctor-dev', transcript(await runCli(['doctor'], { env: { ...tb.env, LOGCLAW_FAKE_DOCKER_MEMORY: '12Gi' } })), [...rules, literal(`${tb.dir}/`, '<TOOLBOX>/')]);
   });
 
   it('--for install with helm missing: ✗ with the exact fix, exit 3', async (t) => {

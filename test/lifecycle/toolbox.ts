@@ -52,6 +52,8 @@ export async function toolbox(o: { helm?: 3 | 4 | false; helmfile?: boolean; kin
       LOGCLAW_DOCKER: undefined,
       LOGCLAW_KUBECTL: undefined,
       HELM_PLUGINS: join(dir, 'helm-plugins'),
+      // a tool left out is not found in the tool cache either (logclaw looks there after PATH)
+      ...(helm && hf ? {} : { LOGCLAW_CACHE_DIR: join(dir, 'empty-cache') }),
     },
   };
 }
