@@ -15,7 +15,7 @@
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { delimiter, dirname, join, relative, resolve } from 'node:path';
+import { delimiter, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -25,7 +25,6 @@ const work = mkdtempSync(join(tmpdir(), 'logclaw-try-'));
 const kubeconfig = join(work, 'kubeconfig');
 const TENANT = 'dev-local';
 const CONTEXT = 'kind-logclaw-dev';
-const rel = (p) => relative(process.cwd(), p) || '.';
 const say = (m) => process.stdout.write(`${m}\n`);
 
 // the fake kind and docker (they attach to the simulator started below), then the user's PATH
@@ -75,12 +74,6 @@ async function step(shown, file, args, o) {
   return code;
 }
 
-/** Kinds the simulator's operator stages play; a scenario fills in those the charts need and it lacks. */
-async function missingStandInStatuses() {
-  const ops = await import(join(root, 'test', 'cluster', 'stages', 'operators.ts'));
-  return ['Issuer', 'ClusterIssuer', 'SecretStore', 'ClusterSecretStore'].filter((k) => !ops.OPERATOR_KINDS.includes(k));
-}
-
 async function main() {
   say(`try: LogClaw on a simulated cluster (work directory ${work})`);
   // 1. prerequisites (each a no-op once done)
@@ -91,10 +84,8 @@ async function main() {
   await step('node test/fixtures/upstream-charts/prepare.mjs   # stand-in airflow/zammad charts (offline)', node, [join(root, 'test', 'fixtures', 'upstream-charts', 'prepare.mjs')]);
 
   // 2. the simulator
-  const scenario = join(root, 'test', 'cluster', 'scenarios', 'stand-in-statuses.yaml');
-  const missing = await missingStandInStatuses();
-  const simArgs = ['--kubeconfig', kubeconfig, '--nodes', '3', '--zones', 'a,b,c', ...(missing.length ? ['--scenario', scenario] : [])];
-  say(`\n$ npm run sim -- ${simArgs.map((a) => (a.startsWith(root) ? rel(a) : a)).join(' ')} &${missing.length ? `   # the scenario plays ${missing.join(', ')}` : ''}`);
+  const simArgs = ['--kubeconfig', kubeconfig, '--nodes', '3', '--zones', 'a,b,c'];
+  say(`\n$ npm run sim -- ${simArgs.join(' ')} &`);
   sim = spawn(node, [join(root, 'test', 'cluster', 'sim.ts'), ...simArgs], { cwd: root, env: { ...env, KUBECONFIG: kubeconfig }, stdio: ['ignore', 'pipe', 'pipe'] });
   const ready = await new Promise((resolvePromise) => {
     let out = '';
