@@ -11,6 +11,8 @@ import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSyn
 import { tmpdir, cpus, loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { tenantFleet } from './fleet.mjs';
+
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const bin = join(root, 'bin', 'logclaw.js');
@@ -19,15 +21,7 @@ const runsArg = process.argv.indexOf('--runs');
 const runs = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 21;
 const env = { ...process.env, NO_COLOR: '1' };
 
-const example = join(root, 'gitops', 'tenants', 'tenant-example-corp.yaml');
-const work = mkdtempSync(join(tmpdir(), 'logclaw-bench-'));
-const fleet = join(work, 'tenants');
-mkdirSync(fleet);
-const text = readFileSync(example, 'utf8');
-for (let i = 0; i < 1000; i++) {
-  const id = `t${String(i).padStart(4, '0')}`;
-  writeFileSync(join(fleet, `tenant-${id}.yaml`), text.replaceAll('example-corp', id).replace('Example Corp', `Tenant ${i}`));
-}
+const { example, work, fleet } = tenantFleet(root, 'logclaw-bench-');
 
 function time(args, expect = 0) {
   const t0 = process.hrtime.bigint();

@@ -17,6 +17,8 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { tenantFleet } from './fleet.mjs';
+
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const node = process.execPath;
@@ -32,15 +34,7 @@ const helm = process.env.LOGCLAW_HELM || (existsSync(toolsFile) ? JSON.parse(rea
 const env = { ...process.env, NO_COLOR: '1', LOGCLAW_HELM: helm };
 const url = (p) => pathToFileURL(join(root, p)).href;
 
-const example = join(root, 'gitops', 'tenants', 'tenant-example-corp.yaml');
-const work = mkdtempSync(join(tmpdir(), 'logclaw-bench-parsers-'));
-const fleet = join(work, 'tenants');
-mkdirSync(fleet);
-const text = readFileSync(example, 'utf8');
-for (let i = 0; i < 1000; i++) {
-  const id = `t${String(i).padStart(4, '0')}`;
-  writeFileSync(join(fleet, `tenant-${id}.yaml`), text.replaceAll('example-corp', id).replace('Example Corp', `Tenant ${i}`));
-}
+const { example, work, fleet } = tenantFleet(root, 'logclaw-bench-parsers-');
 const validator = readdirSync(join(root, 'dist', 'tenant', 'generated')).find((f) => /^tenant-validator-.*\.mjs$/.test(f));
 if (!validator) throw new Error('build first: npm run -s build');
 

@@ -6,7 +6,8 @@
 import { LogclawError, ExitCode, usageError } from '../errors.js';
 import { catalog, catalogKeys, discover, schemeFor } from './catalog.js';
 import { ForwardManager, type ForwardEvent, type ForwardInfo, type ForwardTarget } from './forwarder.js';
-import { connect, kubeBackend, statusOf, type Kube } from './kube.js';
+import { ApiError } from '../cluster/api.js';
+import { connect, kubeBackend, type Kube, type V1Service } from './kube.js';
 
 export { ForwardManager, type ForwardEvent, type ForwardInfo, type ForwardTarget } from './forwarder.js';
 export { catalog, catalogKeys, discover } from './catalog.js';
@@ -47,9 +48,9 @@ export function parseServiceList(list: string[] | undefined): string[] | undefin
 
 export async function listServices(kube: Kube, namespace: string) {
   try {
-    return (await kube.core.listNamespacedService({ namespace })).items;
+    return (await kube.api.list({ apiVersion: 'v1', kind: 'Service', namespace })).items as unknown as V1Service[];
   } catch (e) {
-    if (statusOf(e) === 403) {
+    if (e instanceof ApiError && e.status === 403) {
       throw new LogclawError(`not allowed to list Services in namespace ${namespace} (context ${kube.context})`, {
         exitCode: ExitCode.checkFailed,
         hint: 'Your user needs get/list on services and pods, and create on pods/portforward, in the tenant namespace.',
@@ -63,16 +64,12 @@ export async function startPortForward(options: PortForwardOptions): Promise<Por
   const wanted = parseServiceList(options.services);
   const kube = await connect({ context: options.kubeContext, signal: options.signal });
   const namespace = tenantNamespace(options.tenantId);
-  try {
-    await kube.core.readNamespace({ name: namespace });
-  } catch (e) {
-    if (statusOf(e) === 404) {
-      throw new LogclawError(`namespace ${namespace} does not exist in context ${kube.context}`, {
-        exitCode: ExitCode.checkFailed,
-        hint: `Install the tenant first: logclaw install --tenant ${options.tenantId} --kube-context ${kube.context}`,
-      });
-    }
-    throw e;
+  if (!(await kube.api.get({ apiVersion: 'v1', kind: 'Namespace', name: namespace }))) {
+    await kube.api.close();
+    throw new LogclawError(`namespace ${namespace} does not exist in context ${kube.context}`, {
+      exitCode: ExitCode.checkFailed,
+      hint: `Install the tenant first: logclaw install --tenant ${options.tenantId} --kube-context ${kube.context}`,
+    });
   }
   const services = await listServices(kube, namespace);
   const found = discover(services, wanted);

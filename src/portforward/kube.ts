@@ -1,9 +1,9 @@
 /**
  * What `port-forward` and `verify` use of a cluster: the one connection of src/cluster/api.ts (kubeconfig,
- * explicit context, the reachability probe that exits 4), plus client-node for what only it does here: the
- * portforward and exec websockets (and, for now, verify's typed reads through CoreV1Api; its REST calls move
- * to KubeApi with the split of src/verify/steps.ts). Service → pod resolution (selector, or EndpointSlices for
- * Services without one), tunnels and a pod watch.
+ * explicit context, the reachability probe that exits 4) for every REST call and watch here (Services, pods,
+ * EndpointSlices, the pod informer), and client-node only for what it alone does: the portforward (and, in
+ * verify, exec) websockets. verify's own typed reads still go through `core`/`objects` until its steps move
+ * to KubeApi with the split of src/verify/steps.ts.
  */
 import type { Socket } from 'node:net';
 import { Writable } from 'node:stream';
@@ -92,16 +92,12 @@ const byAge = (a: V1Pod, b: V1Pod) =>
 export async function podsOfService(kube: Kube, namespace: string, service: V1Service): Promise<V1Pod[]> {
   const selector = service.spec?.selector;
   if (selector && Object.keys(selector).length) {
-    const list = await kube.core.listNamespacedPod({ namespace, labelSelector: selectorString(selector) });
-    return list.items.filter(isPodReady).sort(byAge);
+    const list = await kube.api.list({ apiVersion: 'v1', kind: 'Pod', namespace }, { labelSelector: selectorString(selector) });
+    return (list.items as unknown as V1Pod[]).filter(isPodReady).sort(byAge);
   }
-  const discovery = kube.kc.makeApiClient(kube.k8s.DiscoveryV1Api);
-  const slices = await discovery.listNamespacedEndpointSlice({
-    namespace,
-    labelSelector: `kubernetes.io/service-name=${service.metadata?.name}`,
-  });
+  const slices = await kube.api.list({ apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice', namespace }, { labelSelector: `kubernetes.io/service-name=${service.metadata?.name}` });
   const names = new Set<string>();
-  for (const s of slices.items) {
+  for (const s of slices.items as unknown as import('@kubernetes/client-node').V1EndpointSlice[]) {
     for (const ep of s.endpoints ?? []) {
       if (ep.conditions?.ready === false || ep.targetRef?.kind !== 'Pod' || !ep.targetRef.name) continue;
       names.add(ep.targetRef.name);
@@ -109,24 +105,15 @@ export async function podsOfService(kube: Kube, namespace: string, service: V1Se
   }
   const pods: V1Pod[] = [];
   for (const name of names) {
-    try {
-      const pod = await kube.core.readNamespacedPod({ name, namespace });
-      if (isPodReady(pod)) pods.push(pod);
-    } catch (e) {
-      if (statusOf(e) !== 404) throw e;
-    }
+    const pod = (await kube.api.get({ apiVersion: 'v1', kind: 'Pod', namespace, name })) as unknown as V1Pod | undefined;
+    if (pod && isPodReady(pod)) pods.push(pod);
   }
   return pods.sort(byAge);
 }
 
 export async function resolveService(kube: Kube, namespace: string, serviceName: string, servicePort: number): Promise<Endpoint> {
-  let service: V1Service;
-  try {
-    service = await kube.core.readNamespacedService({ name: serviceName, namespace });
-  } catch (e) {
-    if (statusOf(e) === 404) throw new Error(`Service ${namespace}/${serviceName} not found`);
-    throw e;
-  }
+  const service = (await kube.api.get({ apiVersion: 'v1', kind: 'Service', namespace, name: serviceName })) as unknown as V1Service | undefined;
+  if (!service) throw new Error(`Service ${namespace}/${serviceName} not found`);
   const pods = await podsOfService(kube, namespace, service);
   const pod = pods[0];
   if (!pod) throw new Error(`no ready pod behind Service ${namespace}/${serviceName}`);
@@ -183,31 +170,16 @@ export function kubeBackend(kube: Kube): ForwardBackend {
       return { close };
     },
     async watchPods(namespace, onGone) {
-      const watch = new kube.k8s.Watch(kube.kc);
-      let stopped = false;
-      let current: AbortController | undefined;
-      let timer: NodeJS.Timeout | undefined;
-      const start = async (): Promise<void> => {
-        current = await watch.watch(
-          `/api/v1/namespaces/${namespace}/pods`,
-          { allowWatchBookmarks: true },
-          (phase: string, pod: V1Pod) => {
-            const name = pod?.metadata?.name;
-            if (!name) return;
-            if (phase === 'DELETED' || (phase === 'MODIFIED' && !isPodReady(pod))) onGone(name, pod.metadata?.uid);
-          },
-          () => {
-            // ended (timeout, dropped connection): start again unless stopped
-            if (!stopped) timer = setTimeout(() => void start().catch(() => undefined), 500);
-          },
-        );
-      };
-      await start();
-      return () => {
-        stopped = true;
-        clearTimeout(timer);
-        current?.abort();
-      };
+      // the shared list+watch of src/cluster/watch.ts (resumes dropped watches, relists on 410 Gone)
+      const { Informer } = await import('../cluster/watch.js');
+      const pods = new Informer(kube.api, 'v1', 'Pod', namespace);
+      pods.subscribe((e) => {
+        const pod = e.object as unknown as V1Pod;
+        const name = pod.metadata?.name;
+        if (name && (e.type === 'DELETED' || (e.type === 'MODIFIED' && !isPodReady(pod)))) onGone(name, pod.metadata?.uid);
+      });
+      await pods.synced;
+      return () => pods.stop();
     },
   };
 }

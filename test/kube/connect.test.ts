@@ -10,7 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiError, connect } from '../../src/cluster/api.js';
-import { ExitCode, LogclawError } from '../../src/errors.js';
+import { ExitCode } from '../../src/errors.js';
+import { rejection } from '../helpers/rejection.js';
 import { runCli } from '../helpers/cli.js';
 import { HELM3, repoRoot } from '../helpers/tools.js';
 
@@ -31,15 +32,6 @@ const kubeconfig = (name: string, server: string, current = name): string => {
   return file;
 };
 
-const failure = async (p: Promise<unknown>): Promise<LogclawError> => {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).toBeInstanceOf(LogclawError);
-    return e as LogclawError;
-  }
-  throw new Error('expected connect to fail');
-};
 
 let closedPort: number;
 let silent: TcpServer;
@@ -73,7 +65,7 @@ afterAll(async () => {
 describe('connect()', () => {
   it('a closed port: exit 4, naming context, server and cause', async () => {
     const server = `http://127.0.0.1:${closedPort}`;
-    const e = await failure(connect({ context: 'dead', kubeconfig: kubeconfig('dead', server) }));
+    const e = await rejection(connect({ context: 'dead', kubeconfig: kubeconfig('dead', server) }));
     expect(e.exitCode).toBe(ExitCode.timeout);
     expect(e.message).toBe(`the cluster of context "dead" is unreachable (${server})`);
     expect(e.details.join('\n')).toMatch(/ECONNREFUSED|fetch failed/);
@@ -81,7 +73,7 @@ describe('connect()', () => {
   });
 
   it('a server that never answers: exit 4 after the probe timeout', async () => {
-    const e = await failure(connect({ context: 'silent', kubeconfig: kubeconfig('silent', `http://127.0.0.1:${silentPort}`), probeTimeoutMs: 800 }));
+    const e = await rejection(connect({ context: 'silent', kubeconfig: kubeconfig('silent', `http://127.0.0.1:${silentPort}`), probeTimeoutMs: 800 }));
     expect(e.exitCode).toBe(ExitCode.timeout);
     expect(e.details.join('\n')).toMatch(/no answer within 1s/);
   });
@@ -103,7 +95,7 @@ describe('connect()', () => {
   });
 
   it('an unknown context is a usage error listing the known ones', async () => {
-    const e = await failure(connect({ context: 'nope', kubeconfig: kubeconfig('known', `http://127.0.0.1:${httpPort}`) }));
+    const e = await rejection(connect({ context: 'nope', kubeconfig: kubeconfig('known', `http://127.0.0.1:${httpPort}`) }));
     expect(e.exitCode).toBe(ExitCode.usage);
     expect(e.hint).toMatch(/Known contexts: known/);
   });

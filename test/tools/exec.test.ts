@@ -7,19 +7,11 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ExitCode, LogclawError } from '../../src/errors.js';
+import { ExitCode } from '../../src/errors.js';
+import { rejection } from '../helpers/rejection.js';
 import { dryRunCommands, envSecrets, formatCommand, redactArgs, redactText, run, runMutating, setDryRun, setExecLog } from '../../src/tools/exec.js';
 
 const node = process.execPath;
-const failure = async (p: Promise<unknown>): Promise<LogclawError> => {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).toBeInstanceOf(LogclawError);
-    return e as LogclawError;
-  }
-  throw new Error('expected the call to fail');
-};
 
 afterEach(() => {
   setExecLog(undefined);
@@ -59,7 +51,7 @@ describe('redaction of printed command lines', () => {
 describe('run', () => {
   it('a failure keeps the redacted command line and the last 20 lines of stderr, exit code 1', async () => {
     const script = 'for (let i = 1; i <= 30; i++) console.error("line " + i + " " + process.env.MY_TOKEN); process.exit(7)';
-    const e = await failure(run(node, ['-e', script, '--', '--password', 'hunter2'], { env: { MY_TOKEN: 'tok-secret-value' } }));
+    const e = await rejection(run(node, ['-e', script, '--', '--password', 'hunter2'], { env: { MY_TOKEN: 'tok-secret-value' } }));
     expect(e.exitCode).toBe(ExitCode.checkFailed);
     expect(e.message).toBe('node failed with exit code 7');
     const details = e.details.join('\n');
@@ -76,17 +68,17 @@ describe('run', () => {
   });
 
   it('a missing program is exit 3 with how to install it', async () => {
-    const e = await failure(run('helmfile-does-not-exist-here', ['version']));
+    const e = await rejection(run('helmfile-does-not-exist-here', ['version']));
     expect(e.exitCode).toBe(ExitCode.missingPrerequisite);
     expect(e.message).toMatch(/helmfile-does-not-exist-here was not found \(tried to run: helmfile-does-not-exist-here version\)/);
     expect(e.hint).toBe('Install helmfile-does-not-exist-here and make sure it is on PATH.');
-    const known = await failure(run('/nonexistent/dir/helm', ['version']));
+    const known = await rejection(run('/nonexistent/dir/helm', ['version']));
     expect(known.exitCode).toBe(ExitCode.missingPrerequisite);
     expect(known.hint).toMatch(/Install helm 3\.14\+ or 4/);
   });
 
   it('a timeout is exit 4 naming the command', async () => {
-    const e = await failure(run(node, ['-e', 'setTimeout(() => {}, 10000)'], { timeout: 300 }));
+    const e = await rejection(run(node, ['-e', 'setTimeout(() => {}, 10000)'], { timeout: 300 }));
     expect(e.exitCode).toBe(ExitCode.timeout);
     expect(e.message).toMatch(/^timed out after 300 ms: /);
   });
@@ -95,7 +87,7 @@ describe('run', () => {
     const ac = new AbortController();
     const p = run(node, ['-e', 'setTimeout(() => {}, 10000)'], { signal: ac.signal });
     setTimeout(() => ac.abort(), 100);
-    expect((await failure(p)).exitCode).toBe(ExitCode.interrupted);
+    expect((await rejection(p)).exitCode).toBe(ExitCode.interrupted);
   });
 
   it('the exec log gets the full output with secrets masked', async () => {
