@@ -4,10 +4,10 @@
  * watches; a failure or a timeout explained by src/diagnose. `--dry-run` records every command instead.
  */
 import { ExitCode, LogclawError } from '../errors.js';
-import type { KubeApi } from '../cluster/api.js';
-import { currentRelease, decodeLatest, manifestObjects, recoverPending, releaseRevisions, stampRelease, STAMP_LABEL, type HelmRelease } from '../cluster/helm-release.js';
-import { apiReader } from '../cluster/reader.js';
-import type { WatchHub } from '../cluster/watch.js';
+import type { KubeApi } from '../kube/api.js';
+import { currentRelease, decodeLatest, manifestObjects, recoverPending, releaseRevisions, stampRelease, STAMP_LABEL, type HelmRelease } from '../kube/helm-release.js';
+import { apiReader } from '../diagnose/reader.js';
+import type { WatchHub } from '../kube/watch.js';
 import { diagnose, diagnoseHelmError, formatDiagnosis } from '../diagnose/index.js';
 import type { KubeObject } from '../readiness/types.js';
 import { kindKey } from '../readiness/verdict.js';

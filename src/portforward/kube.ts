@@ -1,5 +1,5 @@
 /**
- * What `port-forward` and `verify` use of a cluster: the one connection of src/cluster/api.ts (kubeconfig,
+ * What `port-forward` and `verify` use of a cluster: the one connection of src/kube/api.ts (kubeconfig,
  * explicit context, the reachability probe that exits 4), plus client-node for what only it does here: the
  * portforward and exec websockets (and, for now, verify's typed reads through CoreV1Api; its REST calls move
  * to KubeApi with the split of src/verify/steps.ts). Service → pod resolution (selector, or EndpointSlices for
@@ -7,7 +7,7 @@
  */
 import type { Socket } from 'node:net';
 import { Writable } from 'node:stream';
-import { connect as connectApi, isNetworkError, unreachable, type KubeApi } from '../cluster/api.js';
+import { connect as connectApi, isNetworkError, unreachable, type KubeApi } from '../kube/api.js';
 import type { Endpoint, ForwardBackend, ForwardTarget, Tunnel } from './forwarder.js';
 
 type ClientNode = typeof import('@kubernetes/client-node');
@@ -16,7 +16,7 @@ export type V1Pod = import('@kubernetes/client-node').V1Pod;
 export type V1Service = import('@kubernetes/client-node').V1Service;
 
 export interface Kube {
-  /** The REST and watch client (src/cluster/api.ts). */
+  /** The REST and watch client (src/kube/api.ts). */
   api: KubeApi;
   k8s: ClientNode;
   kc: KubeConfig;
@@ -43,7 +43,7 @@ export const statusOf = (e: unknown): number | undefined => {
   return typeof code === 'number' ? code : undefined;
 };
 
-/** connect() of src/cluster/api.ts, with client-node's clients over the same kubeconfig and context. */
+/** connect() of src/kube/api.ts, with client-node's clients over the same kubeconfig and context. */
 export async function connect(options: ConnectOptions = {}): Promise<Kube> {
   const api = await connectApi({ context: options.context, kubeconfig: options.kubeconfig, signal: options.signal, probeTimeoutMs: options.probeTimeoutMs });
   const { k8s, kc } = api;

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { crdFingerprint, withStep, DEV_SECRETS_STEP } from '../../src/cluster/lifecycle.js';
+import { crdFingerprint, withStep, DEV_SECRETS_STEP } from '../../src/lifecycle/index.js';
 import { awaitRefs } from '../../src/plan/index.js';
 import type { LoadedRelease } from '../../src/plan/load.js';
 import type { KubeObject } from '../../src/readiness/types.js';

@@ -12,7 +12,7 @@ import { isDryRun } from '../tools/exec.js';
 import { Kind } from '../tools/kind.js';
 import type { KubeObject } from '../readiness/types.js';
 import { devSecretNeeds, ensureDevSecrets, type EnsureResult } from './dev-secrets.js';
-import { isConflict, type KubeApi } from './api.js';
+import { isConflict, type KubeApi } from '../kube/api.js';
 import {
   apiVersionsOf,
   ensureKindCluster,
@@ -29,7 +29,7 @@ import {
   type Ctl,
   type PlanOptions,
   type Session,
-} from './lifecycle.js';
+} from './index.js';
 
 export interface DevUpOptions {
   cwd: string;
@@ -185,7 +185,7 @@ export async function devDown(o: DevDownOptions, ctl: Ctl, kind: Kind, uninstall
   }
   const session = await openSession(Kind.contextOf(o.cluster), o.kubeconfig, ctl.signal);
   try {
-    const { uninstallTenant } = await import('./tenant-state.js');
+    const { uninstallTenant } = await import('../status/index.js');
     const ns = tenantNamespace(o.tenant);
     const r = await uninstallTenant({
       api: session.api!,

@@ -6,10 +6,10 @@ import { ExitCode, LogclawError } from '../errors.js';
 import type { KubeObject, ReadinessStatus } from '../readiness/types.js';
 import { verdict } from '../readiness/verdict.js';
 import { awaitRefs } from '../plan/index.js';
-import { isNotFound, type KubeApi } from './api.js';
-import { decodeRelease, manifestObjects, type HelmRelease } from './helm-release.js';
-import type { Informer } from './watch.js';
-import type { WatchHub } from './watch.js';
+import { isNotFound, type KubeApi } from '../kube/api.js';
+import { decodeRelease, manifestObjects, type HelmRelease } from '../kube/helm-release.js';
+import type { Informer } from '../kube/watch.js';
+import type { WatchHub } from '../kube/watch.js';
 import type { AwaitRef } from '../readiness/wait.js';
 import { refName } from '../readiness/wait.js';
 
