@@ -43,7 +43,8 @@ export function register(program: Command): void {
         support.startCommandLog(ctx.cwd, 'uninstall');
         const { Helm } = await import('../tools/helm.js');
         const { openSession, recordDryRun } = await import('../lifecycle/index.js');
-        const { uninstallTenant, noTenant } = await import('../status/index.js');
+        const { uninstallTenant } = await import('../lifecycle/uninstall.js');
+        const { noTenant } = await import('../status/index.js');
         const helm = await Helm.detect();
         const session = await openSession(flags.kubeContext, flags.kubeconfig, ctx.signal);
         try {

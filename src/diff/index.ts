@@ -17,8 +17,7 @@ import { currentRelease, decodeRelease, manifestObjects, releaseNames, releaseRe
 import { ensureDependencies } from '../charts/index.js';
 import { releaseName, renderChart, requireTenantFile, tenantNamespace, umbrellaDir } from '../render/index.js';
 import { parseRender } from '../manifests/parse.js';
-import { loadPlan, stateFiles, type LoadedRelease } from '../plan/load.js';
-import { OPERATORS_FILE, operatorsFiles, prepareLocalCharts, selectorOf, tenantInputs } from '../lifecycle/index.js';
+import { loadPlan, OPERATORS_FILE, operatorsFiles, prepareLocalCharts, selectorOf, stateFiles, tenantInputs, type LoadedRelease } from '../plan/load.js';
 import { renderArgs } from '../tools/helmfile.js';
 import type { Helmfile } from '../tools/helmfile.js';
 import { assess, type FullAssessment } from '../safety/index.js';

@@ -6,7 +6,7 @@
 import { ExitCode, LogclawError } from '../errors.js';
 import { requireDoctor, runDoctor, type DoctorReport } from '../doctor/index.js';
 import type { PlanResult } from '../plan/execute.js';
-import type { LoadedRelease } from '../plan/load.js';
+import { tenantInputs, type LoadedRelease } from '../plan/load.js';
 import type { Phase } from '../plan/progress-ui.js';
 import { isDryRun } from '../tools/exec.js';
 import { Kind } from '../tools/kind.js';
@@ -23,7 +23,6 @@ import {
   openSession,
   recordDryRun,
   renderReleases,
-  tenantInputs,
   tenantNamespace,
   withStep,
   type Ctl,
@@ -185,7 +184,7 @@ export async function devDown(o: DevDownOptions, ctl: Ctl, kind: Kind, uninstall
   }
   const session = await openSession(Kind.contextOf(o.cluster), o.kubeconfig, ctl.signal);
   try {
-    const { uninstallTenant } = await import('../status/index.js');
+    const { uninstallTenant } = await import('./uninstall.js');
     const ns = tenantNamespace(o.tenant);
     const r = await uninstallTenant({
       api: session.api!,

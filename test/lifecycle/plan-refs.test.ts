@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { crdFingerprint, withStep, DEV_SECRETS_STEP } from '../../src/lifecycle/index.js';
-import { awaitRefs } from '../../src/plan/index.js';
+import { awaitRefs } from '../../src/readiness/awaited.js';
 import type { LoadedRelease } from '../../src/plan/load.js';
 import type { KubeObject } from '../../src/readiness/types.js';
 import { crdDir } from '../helpers/tools.js';
