@@ -181,6 +181,18 @@ describe('architecture: the layer order of src/', () => {
     expect(importCycles(edges).map((g) => g.join(' → '))).toEqual([]);
   });
 
+  it("is the order the README's Architecture section lists, every folder and top-level file named", () => {
+    const readme = readFileSync(resolve(SRC, '..', 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('## Architecture'), readme.indexOf('\n## ', readme.indexOf('## Architecture') + 1));
+    const layered = section.slice(section.indexOf('lowest first'));
+    const layerOf = new Map(LAYERS.flatMap((l, i) => l.map((u) => [u, i] as const)));
+    const named = LAYERS.flat().map((u) => ({ u, at: Math.min(...[`src/${u}/`, `src/${u}.ts`].map((n) => layered.indexOf(n)).filter((i) => i >= 0)) }));
+    expect(named.filter((n) => !Number.isFinite(n.at)).map((n) => n.u)).toEqual([]);
+    const order = [...named].sort((a, b) => a.at - b.at).map((n) => n.u);
+    const outOfOrder = order.filter((u, i) => i > 0 && layerOf.get(u)! < layerOf.get(order[i - 1]!)!);
+    expect(outOfOrder).toEqual([]);
+  });
+
   it('flags an upward import and a cycle in a made-up graph', () => {
     const e = (from: string, to: string): ImportEdge => ({ from, to, file: `${from}/x.ts`, specifier: `../${to}/y.js`, line: 1 });
     const layers = [['low'], ['mid', 'side'], ['high']];
