@@ -70,7 +70,7 @@ try {
   });
 
   // an independent observer: when does each tenant object become ready?
-  const api = await KubeApi.connect({ context: cluster.context, kubeconfig, userAgent: 'bench-observer' });
+  const api = await KubeApi.load({ context: cluster.context, kubeconfig, userAgent: 'bench-observer' });
   const hub = new WatchHub(api);
   const readyAt = new Map();
   for (const [apiVersion, kind] of [['apps/v1', 'Deployment'], ['apps/v1', 'StatefulSet'], ['batch/v1', 'Job'], ['kafka.strimzi.io/v1beta2', 'Kafka'], ['kafka.strimzi.io/v1beta2', 'KafkaNodePool'], ['kafka.strimzi.io/v1beta2', 'KafkaTopic'], ['kafka.strimzi.io/v1beta2', 'KafkaUser']]) {

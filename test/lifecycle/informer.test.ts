@@ -52,7 +52,7 @@ users: [{name: u, user: {token: t}}]
 contexts: [{name: fake, context: {cluster: fake, user: u}}]
 current-context: ""
 `);
-  return { api: await KubeApi.connect({ context: 'fake', kubeconfig }), requests };
+  return { api: await KubeApi.load({ context: 'fake', kubeconfig }), requests };
 }
 
 const dep = (name: string, rv: string, available: number) => ({
