@@ -7,17 +7,14 @@
  * object unchanged and none of its pods seen, for the stall grace: LOGCLAW_STALL_GRACE, default 30 s) fails the
  * wait then, not at the timeout: its operator is missing, stopped, or does not play that kind.
  */
+import type { ObjectRef } from '../kube/api.js';
 import type { WatchHub } from '../kube/watch.js';
 import type { KubeObject, Verdict } from './types.js';
 import { pod as podVerdict } from './builtin.js';
 import { verdict } from './verdict.js';
 
-export interface AwaitRef {
-  apiVersion: string;
-  kind: string;
-  namespace?: string;
-  name: string;
-}
+/** An object to wait for: the API's object reference. */
+export type AwaitRef = ObjectRef;
 
 export interface ObjectState {
   ref: AwaitRef;
