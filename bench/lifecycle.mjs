@@ -32,8 +32,8 @@ const TIMELINE = {
 const { startCluster } = await import(join(root, 'test', 'cluster', 'index.ts'));
 const { prepareOperatorCharts } = await import(join(root, 'test', 'fixtures', 'operators', 'prepare.mjs'));
 const { binPath } = await import(join(root, 'test', 'cluster', 'versions.mjs'));
-const { KubeApi } = await import(join(root, 'dist', 'cluster', 'api.js'));
-const { WatchHub } = await import(join(root, 'dist', 'cluster', 'watch.js'));
+const { KubeApi } = await import(join(root, 'dist', 'kube', 'api.js'));
+const { WatchHub } = await import(join(root, 'dist', 'kube', 'watch.js'));
 const { verdict } = await import(join(root, 'dist', 'readiness', 'verdict.js'));
 const tools = JSON.parse(readFileSync(join(root, '.tools', 'tools.json'), 'utf8'));
 
@@ -122,7 +122,7 @@ try {
   const storyCritical = (opsChain + tenantChain) * timeScale * 1000;
 
   // detection latency: last object of a release ready (independent watch) → logclaw's release ready
-  const { tenantReleases } = await import(join(root, 'dist', 'cluster', 'tenant-state.js'));
+  const { tenantReleases } = await import(join(root, 'dist', 'status', 'index.js'));
   const state = await tenantReleases(api, 'logclaw-bench');
   const latencies = [];
   for (const rel of state.releases) {

@@ -61,7 +61,7 @@ export function register(program: Command): void {
     .action(
       action(async (ctx, flags: UpFlags) => {
         const { support, tenant, timeoutMs, dryRun, log } = await startLifecycle(ctx, 'dev-up', flags);
-        const { devUpPhases } = await import('../cluster/dev.js');
+        const { devUpPhases } = await import('../lifecycle/dev.js');
         const { runPhases, seconds } = await import('../plan/progress-ui.js');
         const { waves } = await import('../plan/dag.js');
         const only = flags.only?.split(',').map((s) => s.trim()).filter(Boolean);
@@ -137,7 +137,7 @@ export function register(program: Command): void {
         const { support, tenant } = await startLifecycle(ctx, 'dev-down', flags);
         const { Kind } = await import('../tools/kind.js');
         const { Helm } = await import('../tools/helm.js');
-        const { devDown } = await import('../cluster/dev.js');
+        const { devDown } = await import('../lifecycle/dev.js');
         const kind = await Kind.detect();
         const helm = flags.deleteCluster ? undefined : await Helm.detect();
         const context = Kind.contextOf(flags.cluster);
@@ -174,11 +174,11 @@ export function register(program: Command): void {
     .addOption(opt.json('them'))
     .action(
       action(async (ctx, flags: { tenant: string; cluster: string; kubeconfig?: string }) => {
-        const support = await import('../cluster/command-support.js');
+        const support = await import('./support.js');
         const tenant = support.tenantId(flags.tenant);
         const { Kind } = await import('../tools/kind.js');
-        const { openSession, tenantNamespace } = await import('../cluster/lifecycle.js');
-        const { readDevSecrets } = await import('../cluster/dev-secrets.js');
+        const { openSession, tenantNamespace } = await import('../lifecycle/index.js');
+        const { readDevSecrets } = await import('../lifecycle/dev-secrets.js');
         const session = await openSession(Kind.contextOf(flags.cluster), flags.kubeconfig, ctx.signal);
         try {
           const namespace = tenantNamespace(tenant);

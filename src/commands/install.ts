@@ -26,13 +26,13 @@ export function register(program: Command): void {
     .option('--json', 'print the summary as JSON')
     .action(
       action(async (ctx, flags: Flags) => {
-        const support = await import('../cluster/command-support.js');
+        const support = await import('./support.js');
         const tenant = support.tenantId(flags.tenant);
         const timeoutMs = support.parseDuration(flags.timeout);
         const dryRun = support.enableDryRun(flags.dryRun);
         support.startCommandLog(ctx.cwd, 'install');
-        const { clusterTools } = await import('../cluster/tools.js');
-        const { installPhases } = await import('../cluster/install.js');
+        const { clusterTools } = await import('../lifecycle/tools.js');
+        const { installPhases } = await import('../lifecycle/install.js');
         const { runPhases, seconds } = await import('../plan/progress-ui.js');
         const { waves } = await import('../plan/dag.js');
         const tools = await clusterTools();

@@ -21,13 +21,13 @@ export function register(program: Command): void {
     .option('--json', 'print the result as JSON')
     .action(
       action(async (ctx, flags: Flags) => {
-        const support = await import('../cluster/command-support.js');
+        const support = await import('./support.js');
         const timeoutMs = support.parseDuration(flags.timeout);
         const dryRun = support.enableDryRun(flags.dryRun);
         support.startCommandLog(ctx.cwd, 'operators-install');
         const kubeContext = flags.kubeContext ?? support.currentContext(flags.kubeconfig);
-        const { clusterTools } = await import('../cluster/tools.js');
-        const { openSession, installOperators } = await import('../cluster/lifecycle.js');
+        const { clusterTools } = await import('../lifecycle/tools.js');
+        const { openSession, installOperators } = await import('../lifecycle/index.js');
         const { runPhases } = await import('../plan/progress-ui.js');
         const tools = await clusterTools();
         let session: Awaited<ReturnType<typeof openSession>> | undefined;

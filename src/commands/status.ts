@@ -22,14 +22,14 @@ export function register(program: Command): void {
     .option('--watch', 'keep watching and print the rows whenever a verdict changes (Ctrl-C stops)')
     .action(
       action(async (ctx, flags: Flags) => {
-        const support = await import('../cluster/command-support.js');
+        const support = await import('./support.js');
         const tenant = support.tenantId(flags.tenant);
         const kubeContext = flags.kubeContext ?? support.currentContext(flags.kubeconfig);
-        const { openSession, tenantNamespace } = await import('../cluster/lifecycle.js');
-        const state = await import('../cluster/tenant-state.js');
+        const { openSession, tenantNamespace } = await import('../lifecycle/index.js');
+        const state = await import('../status/index.js');
         const namespace = tenantNamespace(tenant);
         const session = await openSession(kubeContext, flags.kubeconfig, ctx.signal);
-        const render = (rows: import('../cluster/tenant-state.js').ComponentRow[]) =>
+        const render = (rows: import('../status/index.js').ComponentRow[]) =>
           ctx.out.result({ tenant, namespace, context: kubeContext, components: rows }, (v, o) => {
             const colour = { ready: 'green', progressing: 'yellow', failed: 'red', missing: 'red' } as const;
             return [

@@ -24,7 +24,7 @@ export function register(program: Command): void {
     .option('--json', 'print the result as JSON')
     .action(
       action(async (ctx, flags: Flags) => {
-        const support = await import('../cluster/command-support.js');
+        const support = await import('./support.js');
         const { usageError, LogclawError, ExitCode } = await import('../errors.js');
         const tenant = support.tenantId(flags.tenant);
         const dryRun = support.enableDryRun(flags.dryRun);
@@ -42,8 +42,9 @@ export function register(program: Command): void {
         }
         support.startCommandLog(ctx.cwd, 'uninstall');
         const { Helm } = await import('../tools/helm.js');
-        const { openSession, recordDryRun } = await import('../cluster/lifecycle.js');
-        const { uninstallTenant, noTenant } = await import('../cluster/tenant-state.js');
+        const { openSession, recordDryRun } = await import('../lifecycle/index.js');
+        const { uninstallTenant } = await import('../lifecycle/uninstall.js');
+        const { noTenant } = await import('../status/index.js');
         const helm = await Helm.detect();
         const session = await openSession(flags.kubeContext, flags.kubeconfig, ctx.signal);
         try {

@@ -3,9 +3,9 @@
  * Deployment → ReplicaSet → Pod → container state (CrashLoopBackOff with the last log lines, ImagePullBackOff with
  * the image, OOMKilled with the limit, Pending with the scheduler's event), a custom resource's conditions and
  * the warning events about it — then recognise known problems and give their fix.
- * Reads the cluster through a small reader interface (src/cluster/reader.ts), so it is tested on recorded objects.
+ * Reads the cluster through a small reader interface (src/diagnose/reader.ts), so it is tested on recorded objects.
  */
-import type { ObjectRef } from '../cluster/api.js';
+import type { ObjectRef } from '../kube/api.js';
 import { conditions } from '../readiness/conditions.js';
 import { isErrorWaitingReason } from '../readiness/builtin.js';
 import type { KubeObject, Verdict } from '../readiness/types.js';

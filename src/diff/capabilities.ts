@@ -3,7 +3,7 @@
  * `.Capabilities.APIVersions` and `.Capabilities.KubeVersion` from the cluster, so templates gated on an
  * operator's CRD render the same here as they will when applied.
  */
-import type { KubeApi } from '../cluster/api.js';
+import type { KubeApi } from '../kube/api.js';
 
 export interface Capabilities {
   kubeVersion: string;

@@ -12,13 +12,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { parse } from 'yaml';
-import { isNotFound, type KubeApi } from '../cluster/api.js';
-import { currentRelease, decodeRelease, manifestObjects, releaseNames, releaseRevisions } from '../cluster/helm-release.js';
+import { isNotFound, type KubeApi } from '../kube/api.js';
+import { currentRelease, decodeRelease, manifestObjects, releaseNames, releaseRevisions } from '../kube/helm-release.js';
 import { ensureDependencies } from '../charts/index.js';
 import { releaseName, renderChart, requireTenantFile, tenantNamespace, umbrellaDir } from '../render/index.js';
 import { parseRender } from '../manifests/parse.js';
-import { loadPlan, stateFiles, type LoadedRelease } from '../plan/load.js';
-import { OPERATORS_FILE, operatorsFiles, prepareLocalCharts, selectorOf, tenantInputs } from '../cluster/lifecycle.js';
+import { loadPlan, OPERATORS_FILE, operatorsFiles, prepareLocalCharts, selectorOf, stateFiles, tenantInputs, type LoadedRelease } from '../plan/load.js';
 import { renderArgs } from '../tools/helmfile.js';
 import type { Helmfile } from '../tools/helmfile.js';
 import { assess, type FullAssessment } from '../safety/index.js';

@@ -3,7 +3,7 @@
  * (as `kubectl diff --server-side` does): the API server fills in defaults and runs admission, so defaults are
  * not reported as changes, and an update it would refuse (an immutable field) is known before anything runs.
  */
-import { ApiError, isNotFound, type KubeApi } from '../cluster/api.js';
+import { ApiError, isNotFound, type KubeApi } from '../kube/api.js';
 import type { NamedKubeObject } from '../safety/objects.js';
 import { mergePreview, removeDropped } from './merge.js';
 

@@ -7,9 +7,10 @@
  * Core: returns results, prints nothing; the command asks for confirmation before calling applyUpgrade.
  */
 import { ExitCode, LogclawError } from '../errors.js';
-import type { KubeApi } from '../cluster/api.js';
-import { WatchHub } from '../cluster/watch.js';
-import { awaitOrExplain, awaitRefs, planError, releaseHooks, type ClusterPlanContext, type Progress } from '../plan/index.js';
+import type { KubeApi } from '../kube/api.js';
+import { WatchHub } from '../kube/watch.js';
+import { awaitRefs } from '../readiness/awaited.js';
+import { awaitOrExplain, planError, releaseHooks, type ClusterPlanContext, type Progress } from '../plan/index.js';
 import { executePlan, type PlanResult, type ReleaseHooks } from '../plan/execute.js';
 import type { Helmfile } from '../tools/helmfile.js';
 import type { PlanRelease } from '../plan/dag.js';

@@ -16,7 +16,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { isMap, isSeq, LineCounter, parseAllDocuments, type Node } from 'yaml';
 import semver from 'semver';
-import type { Finding } from '../manifests/types.js';
+import type { Finding } from '../findings.js';
 
 export const TEMPLATE_PLACEHOLDER = '__helmfile_template__';
 

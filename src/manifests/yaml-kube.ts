@@ -39,7 +39,7 @@
  */
 import { defineMappingTag, defineScalarTag, FAILSAFE_SCHEMA, loadAll, mergeTag, NOT_RESOLVED, YAMLException } from 'js-yaml';
 import { isRecord } from './types.js';
-import type { KubeObject } from '../readiness/types.js';
+import type { KubeObject } from '../kube-object.js';
 
 const WORDS = new Map<string, unknown>();
 for (const w of ['y', 'Y', 'yes', 'Yes', 'YES', 'true', 'True', 'TRUE', 'on', 'On', 'ON']) WORDS.set(w, true);

@@ -4,20 +4,19 @@
  * watches; a failure or a timeout explained by src/diagnose. `--dry-run` records every command instead.
  */
 import { ExitCode, LogclawError } from '../errors.js';
-import type { KubeApi } from '../cluster/api.js';
-import { currentRelease, decodeLatest, manifestObjects, recoverPending, releaseRevisions, stampRelease, STAMP_LABEL, type HelmRelease } from '../cluster/helm-release.js';
-import { apiReader } from '../cluster/reader.js';
-import type { WatchHub } from '../cluster/watch.js';
+import type { KubeApi } from '../kube/api.js';
+import { currentRelease, decodeLatest, manifestObjects, recoverPending, releaseRevisions, stampRelease, STAMP_LABEL, type HelmRelease } from '../kube/helm-release.js';
+import { apiReader } from '../diagnose/reader.js';
+import type { WatchHub } from '../kube/watch.js';
 import { diagnose, diagnoseHelmError, formatDiagnosis } from '../diagnose/index.js';
-import type { KubeObject } from '../readiness/types.js';
-import { kindKey } from '../readiness/verdict.js';
+import { awaitRefs } from '../readiness/awaited.js';
 import { refName, waitForReady, type AwaitRef, type ObjectState } from '../readiness/wait.js';
 import { execLogPath, isDryRun } from '../tools/exec.js';
 import type { Helm } from '../tools/helm.js';
 import type { Helmfile } from '../tools/helmfile.js';
 import type { PlanRelease } from './dag.js';
 import { executePlan, type PlanEvent, type PlanResult, type ReleaseHooks } from './execute.js';
-import type { LoadedRelease } from './load.js';
+import { selectorOf, type LoadedRelease } from './load.js';
 
 /** What a long step reports while it runs (the command renders it: listr2 on a TTY, lines otherwise). */
 export interface Progress {
@@ -55,31 +54,6 @@ export interface ClusterPlanContext {
   extraAwait?: (r: PlanRelease) => Promise<AwaitRef[]>;
   /** Filled in: how many objects each release awaited. */
   awaited?: Map<string, number>;
-}
-
-/** Kinds whose readiness is awaited after an install (everything else is ready once it exists). */
-const AWAITED = new Set([
-  'apps/Deployment', 'apps/StatefulSet', 'apps/DaemonSet', 'batch/Job', '/PersistentVolumeClaim', '/Service',
-  'apiextensions.k8s.io/CustomResourceDefinition',
-  'kafka.strimzi.io/Kafka', 'kafka.strimzi.io/KafkaNodePool', 'kafka.strimzi.io/KafkaTopic', 'kafka.strimzi.io/KafkaUser',
-  'kafka.strimzi.io/KafkaMirrorMaker2', 'kafka.strimzi.io/KafkaConnect', 'kafka.strimzi.io/KafkaBridge', 'kafka.strimzi.io/KafkaConnector',
-  'opensearch.opster.io/OpenSearchCluster', 'flink.apache.org/FlinkDeployment', 'serving.kserve.io/InferenceService',
-  'external-secrets.io/ExternalSecret', 'external-secrets.io/SecretStore', 'external-secrets.io/ClusterSecretStore',
-  'cert-manager.io/Certificate', 'cert-manager.io/Issuer', 'cert-manager.io/ClusterIssuer',
-]);
-
-/** The objects of a rendered release worth awaiting, with namespaces defaulted to the release's. */
-export async function awaitRefs(api: KubeApi | undefined, objects: KubeObject[], releaseNamespace: string): Promise<AwaitRef[]> {
-  const refs: AwaitRef[] = [];
-  for (const o of objects) {
-    const key = kindKey(o);
-    if (!AWAITED.has(key)) continue;
-    if (key === '/Service' && o.spec?.type !== 'LoadBalancer') continue;
-    let namespaced = key !== 'apiextensions.k8s.io/CustomResourceDefinition' && key !== 'external-secrets.io/ClusterSecretStore' && key !== 'cert-manager.io/ClusterIssuer';
-    if (api) namespaced = (await api.resource(o.apiVersion!, o.kind!).catch(() => ({ namespaced }))).namespaced;
-    refs.push({ apiVersion: o.apiVersion!, kind: o.kind!, name: o.metadata!.name!, namespace: namespaced ? (o.metadata?.namespace ?? releaseNamespace) : undefined });
-  }
-  return refs;
 }
 
 const describeState = (s: ObjectState): string =>
@@ -152,7 +126,6 @@ export function releaseHooks(pc: ClusterPlanContext): ReleaseHooks & { revisions
     stateValues: pc.stateValues,
     stateValuesFiles: pc.stateValuesFiles,
   });
-  const selector = (r: PlanRelease) => (r.namespace ? `name=${r.name},namespace=${r.namespace}` : `name=${r.name}`);
   // what helm's storage said about each release: read once before the install, once after (the new revision)
   const before = new Map<string, HelmRelease[]>();
   const after = new Map<string, HelmRelease>();
@@ -174,7 +147,7 @@ export function releaseHooks(pc: ClusterPlanContext): ReleaseHooks & { revisions
         if (recovered) pc.progress?.note?.(recovered);
       }
       try {
-        await pc.helmfile.sync(target(r), { selectors: [selector(r)], mode: pc.mode }, { cwd: pc.cwd, env: pc.env, signal, onLine: (line) => pc.progress?.waiting?.(r.id, `helmfile: ${line.trim().slice(0, 160)}`) });
+        await pc.helmfile.sync(target(r), { selectors: [selectorOf(r)], mode: pc.mode }, { cwd: pc.cwd, env: pc.env, signal, onLine: (line) => pc.progress?.waiting?.(r.id, `helmfile: ${line.trim().slice(0, 160)}`) });
       } catch (e) {
         if (!(e instanceof LogclawError) || e.exitCode === ExitCode.interrupted || signal.aborted) throw e;
         const stderr = e.details.join('\n');

@@ -6,9 +6,12 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { basename, isAbsolute, join, relative, resolve } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { LogclawError } from '../errors.js';
+import { ensureDependencies, type DependencyBuildResult } from '../charts/index.js';
+import { ExitCode, LogclawError } from '../errors.js';
+import { tenantNamespace } from '../tenant/id.js';
+import type { Helm } from '../tools/helm.js';
 import { renderArgs, type Helmfile, type HelmfileTarget } from '../tools/helmfile.js';
 import { resolveNeed, validate, type PlanRelease } from './dag.js';
 
@@ -133,3 +136,49 @@ async function build(helmfile: Helmfile, t: HelmfileTarget, o: PlanInputs): Prom
 }
 
 export const phaseOf = (r: PlanRelease): string => basename(r.file).replace(/\.ya?ml(\.gotmpl)?$/, '');
+
+/** The operators' state file of helmfile.d (installed cluster-wide by `operators install`, left out of a tenant's plan). */
+export const OPERATORS_FILE = /^00-operators\.ya?ml(\.gotmpl)?$/;
+
+function resolveDir(cwd: string, dir: string): string {
+  return isAbsolute(dir) ? dir : resolve(cwd, dir);
+}
+
+export function operatorsFiles(cwd: string, dir: string): string[] {
+  return stateFiles(resolveDir(cwd, dir)).map((f) => f.split('/').pop()!).filter((f) => OPERATORS_FILE.test(f));
+}
+
+export const selectorOf = (r: { name: string; namespace: string }): string => (r.namespace ? `name=${r.name},namespace=${r.namespace}` : `name=${r.name}`);
+
+/** The tenant's state values and environment for helmfile (the tenant file is the umbrella's values). */
+export function tenantInputs(cwd: string, tenant: string): { stateValues: string[]; stateValuesFiles: string[]; env: Record<string, string> } {
+  const file = resolve(cwd, 'gitops', 'tenants', `tenant-${tenant}.yaml`);
+  if (!existsSync(file)) {
+    throw new LogclawError(`no tenant file for "${tenant}": ${join('gitops', 'tenants', `tenant-${tenant}.yaml`)} does not exist`, {
+      exitCode: ExitCode.usage,
+      hint: `Create it with \`logclaw tenant init ${tenant}\`.`,
+    });
+  }
+  return {
+    // the tenant file is the state values (its <component>.enabled drive the release conditions) and the
+    // charts' values; tenantId and the environment variables name it for templated release names
+    stateValuesFiles: [file],
+    stateValues: [`tenantId=${tenant}`],
+    env: { LOGCLAW_TENANT: tenant, LOGCLAW_TENANT_FILE: file, LOGCLAW_TENANT_NAMESPACE: tenantNamespace(tenant) },
+  };
+}
+
+/**
+ * Build the file:// dependencies of every release whose chart is a directory of this repository (the
+ * helmfile calls pass --skip-deps; a fresh clone has no charts/<dep>.tgz yet). Cached by content hash.
+ */
+export async function prepareLocalCharts(o: { cwd: string; helm: Helm }, releases: Array<{ file: string; chart: string }>): Promise<void> {
+  const dirs = new Set<string>();
+  for (const r of releases) {
+    if (!r.file || !r.chart) continue;
+    const dir = resolve(o.cwd, dirname(r.file), r.chart);
+    if (existsSync(join(dir, 'Chart.yaml'))) dirs.add(dir);
+  }
+  const done = new Map<string, Promise<DependencyBuildResult[]>>();
+  for (const dir of dirs) await ensureDependencies(dir, o.helm, done);
+}

@@ -6,7 +6,7 @@
 import { LogclawError, ExitCode, usageError } from '../errors.js';
 import { catalog, catalogKeys, discover, schemeFor } from './catalog.js';
 import { ForwardManager, type ForwardEvent, type ForwardInfo, type ForwardTarget } from './forwarder.js';
-import { ApiError } from '../cluster/api.js';
+import { ApiError } from '../kube/api.js';
 import { connect, kubeBackend, type Kube, type V1Service } from './kube.js';
 
 export { ForwardManager, type ForwardEvent, type ForwardInfo, type ForwardTarget } from './forwarder.js';

@@ -1,5 +1,5 @@
 /**
- * What `port-forward` and `verify` use of a cluster: the one connection of src/cluster/api.ts (kubeconfig,
+ * What `port-forward` and `verify` use of a cluster: the one connection of src/kube/api.ts (kubeconfig,
  * explicit context, the reachability probe that exits 4) for every REST call and watch here (Services, pods,
  * EndpointSlices, the pod informer), and client-node only for what it alone does: the portforward (and, in
  * verify, exec) websockets. verify's own typed reads still go through `core`/`objects` until its steps move
@@ -7,7 +7,7 @@
  */
 import type { Socket } from 'node:net';
 import { Writable } from 'node:stream';
-import { connect as connectApi, isNetworkError, unreachable, type KubeApi } from '../cluster/api.js';
+import { connect as connectApi, isNetworkError, unreachable, type KubeApi } from '../kube/api.js';
 import type { Endpoint, ForwardBackend, ForwardTarget, Tunnel } from './forwarder.js';
 
 type ClientNode = typeof import('@kubernetes/client-node');
@@ -16,7 +16,7 @@ export type V1Pod = import('@kubernetes/client-node').V1Pod;
 export type V1Service = import('@kubernetes/client-node').V1Service;
 
 export interface Kube {
-  /** The REST and watch client (src/cluster/api.ts). */
+  /** The REST and watch client (src/kube/api.ts). */
   api: KubeApi;
   k8s: ClientNode;
   kc: KubeConfig;
@@ -43,7 +43,7 @@ export const statusOf = (e: unknown): number | undefined => {
   return typeof code === 'number' ? code : undefined;
 };
 
-/** connect() of src/cluster/api.ts, with client-node's clients over the same kubeconfig and context. */
+/** connect() of src/kube/api.ts, with client-node's clients over the same kubeconfig and context. */
 export async function connect(options: ConnectOptions = {}): Promise<Kube> {
   const api = await connectApi({ context: options.context, kubeconfig: options.kubeconfig, signal: options.signal, probeTimeoutMs: options.probeTimeoutMs });
   const { k8s, kc } = api;
@@ -170,8 +170,8 @@ export function kubeBackend(kube: Kube): ForwardBackend {
       return { close };
     },
     async watchPods(namespace, onGone) {
-      // the shared list+watch of src/cluster/watch.ts (resumes dropped watches, relists on 410 Gone)
-      const { Informer } = await import('../cluster/watch.js');
+      // the shared list+watch of src/kube/watch.ts (resumes dropped watches, relists on 410 Gone)
+      const { Informer } = await import('../kube/watch.js');
       const pods = new Informer(kube.api, 'v1', 'Pod', namespace);
       pods.subscribe((e) => {
         const pod = e.object as unknown as V1Pod;

@@ -1,5 +1,5 @@
 /**
- * Waiting for objects to be ready, on shared watches (src/cluster/watch.ts): one watch per kind and namespace,
+ * Waiting for objects to be ready, on shared watches (src/kube/watch.ts): one watch per kind and namespace,
  * plus one Pod watch per namespace so that a workload whose pods crash or cannot pull their image is reported
  * in seconds, not after the controller's progress deadline. Verdicts come from ./verdict.ts.
  *
@@ -7,17 +7,14 @@
  * object unchanged and none of its pods seen, for the stall grace: LOGCLAW_STALL_GRACE, default 30 s) fails the
  * wait then, not at the timeout: its operator is missing, stopped, or does not play that kind.
  */
-import type { WatchHub } from '../cluster/watch.js';
+import type { ObjectRef } from '../kube/api.js';
+import type { WatchHub } from '../kube/watch.js';
 import type { KubeObject, Verdict } from './types.js';
 import { pod as podVerdict } from './builtin.js';
 import { verdict } from './verdict.js';
 
-export interface AwaitRef {
-  apiVersion: string;
-  kind: string;
-  namespace?: string;
-  name: string;
-}
+/** An object to wait for: the API's object reference. */
+export type AwaitRef = ObjectRef;
 
 export interface ObjectState {
   ref: AwaitRef;

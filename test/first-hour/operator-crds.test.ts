@@ -7,7 +7,7 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { crdsWithSource } from '../../src/cluster/lifecycle.js';
+import { crdsWithSource } from '../../src/lifecycle/index.js';
 import { helms, repoRoot } from '../helpers/tools.js';
 
 const operators = join(repoRoot, 'test', 'fixtures', 'operators');
@@ -32,7 +32,7 @@ describe.each(helms)('operator chart CRDs under $name', (h) => {
 describe("the cluster's helmfile environment", () => {
   it('is used only when the operators file declares it (helmfile fails on an undeclared environment)', async () => {
     const { readFileSync } = await import('node:fs');
-    const { declaresEnvironment } = await import('../../src/cluster/lifecycle.js');
+    const { declaresEnvironment } = await import('../../src/lifecycle/index.js');
     const repo = readFileSync(join(repoRoot, 'helmfile.d', '00-operators.yaml.gotmpl'), 'utf8');
     expect(declaresEnvironment(repo, 'test')).toBe(true);
     expect(declaresEnvironment(repo, 'default')).toBe(true);

@@ -4,7 +4,7 @@
  * The watch hub and the cluster reader are scripted here (the readiness engine reads nothing else).
  */
 import { describe, expect, it } from 'vitest';
-import type { WatchHub } from '../../src/cluster/watch.js';
+import type { WatchHub } from '../../src/kube/watch.js';
 import { diagnose, formatDiagnosis, type ClusterReader } from '../../src/diagnose/index.js';
 import type { KubeObject } from '../../src/readiness/types.js';
 import { isCustomResource, stallGraceMs, waitForReady, type AwaitRef } from '../../src/readiness/wait.js';

@@ -1,5 +1,5 @@
 /**
- * One connect() (src/cluster/api.ts) for every command that talks to a cluster: the kubeconfig's context
+ * One connect() (src/kube/api.ts) for every command that talks to a cluster: the kubeconfig's context
  * (explicit or current), then the server must answer GET /version, else exit 4 naming the context, the server
  * and the cause. Real sockets on 127.0.0.1: a closed port, a server that never answers, an HTTP server.
  */
@@ -9,7 +9,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiError, connect } from '../../src/cluster/api.js';
+import { ApiError, connect } from '../../src/kube/api.js';
 import { ExitCode } from '../../src/errors.js';
 import { rejection } from '../helpers/rejection.js';
 import { runCli } from '../helpers/cli.js';

@@ -1,6 +1,6 @@
 /** Dev secrets are found in rendered objects: what workloads read that nothing rendered provides. */
 import { describe, expect, it } from 'vitest';
-import { devSecretNeeds, devValue } from '../../src/cluster/dev-secrets.js';
+import { devSecretNeeds, devValue } from '../../src/lifecycle/dev-secrets.js';
 import type { KubeObject } from '../../src/readiness/types.js';
 
 const deploy = (name: string, env: object[], volumes: object[] = [], annotations?: Record<string, string>): KubeObject => ({

@@ -9,8 +9,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { KubeApi } from '../../src/cluster/api.js';
-import { WatchHub } from '../../src/cluster/watch.js';
+import { KubeApi } from '../../src/kube/api.js';
+import { WatchHub } from '../../src/kube/watch.js';
 import { waitForReady } from '../../src/readiness/wait.js';
 
 type Handler = (req: IncomingMessage, url: URL, res: ServerResponse) => void;

@@ -48,8 +48,8 @@ describe('every command with --tenant refuses `1a` the same way (exit 2)', () =>
 });
 
 describe('one duration grammar for every --timeout and LOGCLAW_FAIL_GRACE', () => {
-  it('the lifecycle commands (command-support) and verify/upgrade parse the same way', async () => {
-    const support = await import('../../src/cluster/command-support.js');
+  it('the lifecycle commands (commands/support) and verify/upgrade parse the same way', async () => {
+    const support = await import('../../src/commands/support.js');
     const { parseDuration } = await import('../../src/duration.js');
     expect(support.parseDuration).toBe(parseDuration);
     expect(['1.5', '20m', '1h30m', '500ms', '2.5s'].map((d) => support.parseDuration(d))).toEqual([1500, 1_200_000, 5_400_000, 500, 2500]);

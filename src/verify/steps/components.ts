@@ -65,8 +65,8 @@ interface ComponentVerdicts {
 }
 
 /** Installed with helm (logclaw install / dev up): the lifecycle engine's rows over each release's objects. */
-async function releaseVerdicts(ctx: Ctx, api: import('../../cluster/api.js').KubeApi): Promise<ComponentVerdicts | undefined> {
-  const { tenantStatus } = await import('../../cluster/tenant-state.js');
+async function releaseVerdicts(ctx: Ctx, api: import('../../kube/api.js').KubeApi): Promise<ComponentVerdicts | undefined> {
+  const { tenantStatus } = await import('../../status/index.js');
   const { rows } = await tenantStatus(api, ctx.namespace, ctx.signal);
   if (!rows.length) return undefined;
   const bad = rows.filter((r) => r.status !== 'ready');
@@ -123,7 +123,7 @@ export const componentsReady: VerifyStep = {
   },
 };
 
-async function judge(ctx: Ctx, api: import('../../cluster/api.js').KubeApi): Promise<StepOutcome> {
+async function judge(ctx: Ctx, api: import('../../kube/api.js').KubeApi): Promise<StepOutcome> {
   const waitUntil = Date.now() + budget(ctx, 0.25);
   for (;;) {
     const v = (await releaseVerdicts(ctx, api)) ?? (await namespaceVerdicts(ctx));

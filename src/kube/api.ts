@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { ExitCode, LogclawError } from '../errors.js';
-import type { KubeObject } from '../readiness/types.js';
+import type { KubeObject } from '../kube-object.js';
 
 export interface KubeTarget {
   /** The context; the kubeconfig's current context when omitted (always named in output). */

@@ -2,26 +2,24 @@
  * The lifecycle steps behind `dev up|down`, `operators install`, `install` and `uninstall`: each a function
  * that does one phase and reports through a PhaseControl-like callback. The commands put them in order.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, isAbsolute, join, resolve } from 'node:path';
-import { ensureDependencies, type DependencyBuildResult } from '../charts/index.js';
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { ExitCode, LogclawError } from '../errors.js';
 import { isDryRun, dryRunCommands, formatCommand } from '../tools/exec.js';
 import type { Helm } from '../tools/helm.js';
 import { renderArgs, type Helmfile } from '../tools/helmfile.js';
 import { Kind } from '../tools/kind.js';
-import { loadPlan, stateFiles, type LoadedRelease } from '../plan/load.js';
+import { loadPlan, operatorsFiles, prepareLocalCharts, selectorOf, type LoadedRelease } from '../plan/load.js';
 import { select, type PlanRelease } from '../plan/dag.js';
 import { planError, type ClusterPlanContext, type Progress } from '../plan/index.js';
 import type { PlanResult } from '../plan/execute.js';
 import type { KubeObject } from '../readiness/types.js';
-import { connect, isNotFound, type KubeApi } from './api.js';
-import { WatchHub } from './watch.js';
+import { connect, isNotFound, type KubeApi } from '../kube/api.js';
+import { WatchHub } from '../kube/watch.js';
 import { kindConfig, KIND_NODE_IMAGE, ZONE_LABEL, DEFAULT_ZONES } from './kind-config.js';
 import { parseKubeObjects } from '../manifests/yaml-kube.js';
 import type { AwaitRef } from '../readiness/wait.js';
 
-export const OPERATORS_FILE = /^00-operators\.ya?ml(\.gotmpl)?$/;
 import { tenantNamespace } from '../tenant/id.js';
 export { tenantNamespace };
 
@@ -190,14 +188,6 @@ function planContext(o: PlanOptions, ctl: Ctl, extra: Partial<ClusterPlanContext
   };
 }
 
-function resolveDir(cwd: string, dir: string): string {
-  return isAbsolute(dir) ? dir : resolve(cwd, dir);
-}
-
-export function operatorsFiles(cwd: string, dir: string): string[] {
-  return stateFiles(resolveDir(cwd, dir)).map((f) => f.split('/').pop()!).filter((f) => OPERATORS_FILE.test(f));
-}
-
 function canonical(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
   if (v && typeof v === 'object') return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`).join(',')}}`;
@@ -238,8 +228,6 @@ async function chartCrds(o: PlanOptions, r: LoadedRelease, signal: AbortSignal):
   return crdsWithSource(out.stdout);
 }
 
-export const selectorOf = (r: { name: string; namespace: string }): string => (r.namespace ? `name=${r.name},namespace=${r.namespace}` : `name=${r.name}`);
-
 /**
  * Install the operators (helmfile.d/00-operators.yaml) by the plan: CRDs the charts ship are compared with the
  * cluster's and re-applied (server-side) when missing or older — helm installs CRDs once and never upgrades
@@ -267,7 +255,7 @@ export async function installOperators(
   if (!files.length) throw new LogclawError(`no operators file (00-operators.yaml) in ${o.helmfileDir}`, { exitCode: ExitCode.missingPrerequisite });
   if (!o.environment && o.session.environment) {
     const env = o.session.environment;
-    if (files.some((f) => declaresEnvironment(readFileSync(join(resolveDir(o.cwd, o.helmfileDir), f), 'utf8'), env))) {
+    if (files.some((f) => declaresEnvironment(readFileSync(join(resolve(o.cwd, o.helmfileDir), f), 'utf8'), env))) {
       o = { ...o, environment: env };
       ctl.note(`helmfile environment "${env}" for the operators, as ConfigMap ${CLUSTER_INFO.namespace}/${CLUSTER_INFO.name} of the cluster says (LOGCLAW_HELMFILE_ENVIRONMENT overrides it)`);
     } else ctl.note(`the cluster names helmfile environment "${env}" (ConfigMap ${CLUSTER_INFO.namespace}/${CLUSTER_INFO.name}), which ${o.helmfileDir}/${files.join(', ')} does not declare: not used`);
@@ -402,24 +390,6 @@ export interface TenantPlanOptions extends PlanOptions {
   only?: string[];
 }
 
-/** The tenant's state values and environment for helmfile (the tenant file is the umbrella's values). */
-export function tenantInputs(cwd: string, tenant: string): { stateValues: string[]; stateValuesFiles: string[]; env: Record<string, string> } {
-  const file = resolve(cwd, 'gitops', 'tenants', `tenant-${tenant}.yaml`);
-  if (!existsSync(file)) {
-    throw new LogclawError(`no tenant file for "${tenant}": ${join('gitops', 'tenants', `tenant-${tenant}.yaml`)} does not exist`, {
-      exitCode: ExitCode.usage,
-      hint: `Create it with \`logclaw tenant init ${tenant}\`.`,
-    });
-  }
-  return {
-    // the tenant file is the state values (its <component>.enabled drive the release conditions) and the
-    // charts' values; tenantId and the environment variables name it for templated release names
-    stateValuesFiles: [file],
-    stateValues: [`tenantId=${tenant}`],
-    env: { LOGCLAW_TENANT: tenant, LOGCLAW_TENANT_FILE: file, LOGCLAW_TENANT_NAMESPACE: tenantNamespace(tenant) },
-  };
-}
-
 /** Load the tenant's releases (every helmfile.d file but the operators'), filtered by --only. */
 export async function loadTenantPlan(o: TenantPlanOptions): Promise<LoadedRelease[]> {
   const operators = operatorsFiles(o.cwd, o.helmfileDir);
@@ -427,21 +397,6 @@ export async function loadTenantPlan(o: TenantPlanOptions): Promise<LoadedReleas
   const releases = select(all, o.only) as LoadedRelease[];
   await prepareLocalCharts(o, releases);
   return releases;
-}
-
-/**
- * Build the file:// dependencies of every release whose chart is a directory of this repository (the
- * helmfile calls pass --skip-deps; a fresh clone has no charts/<dep>.tgz yet). Cached by content hash.
- */
-export async function prepareLocalCharts(o: Pick<PlanOptions, 'cwd' | 'helm'>, releases: Array<{ file: string; chart: string }>): Promise<void> {
-  const dirs = new Set<string>();
-  for (const r of releases) {
-    if (!r.file || !r.chart) continue;
-    const dir = resolve(o.cwd, dirname(r.file), r.chart);
-    if (existsSync(join(dir, 'Chart.yaml'))) dirs.add(dir);
-  }
-  const done = new Map<string, Promise<DependencyBuildResult[]>>();
-  for (const dir of dirs) await ensureDependencies(dir, o.helm, done);
 }
 
 /** Render each release as helmfile would install it (helmfile template, selecting that release). */

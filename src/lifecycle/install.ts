@@ -5,15 +5,15 @@
  */
 import { ExitCode, LogclawError } from '../errors.js';
 import type { PlanResult } from '../plan/execute.js';
-import type { LoadedRelease } from '../plan/load.js';
+import { tenantInputs, type LoadedRelease } from '../plan/load.js';
 import type { Phase } from '../plan/progress-ui.js';
 import { verdict } from '../readiness/verdict.js';
 import { isDryRun } from '../tools/exec.js';
 import type { SafetyFinding } from '../safety/types.js';
-import type { KubeApi } from './api.js';
-import { releaseNames } from './helm-release.js';
+import type { KubeApi } from '../kube/api.js';
+import { releaseNames } from '../kube/helm-release.js';
 import type { ClusterTools } from './tools.js';
-import { installTenant, loadTenantPlan, openSession, tenantInputs, tenantNamespace, type PlanOptions, type Session } from './lifecycle.js';
+import { installTenant, loadTenantPlan, openSession, tenantNamespace, type PlanOptions, type Session } from './index.js';
 
 /** CRDs every tenant uses (kafka, secrets, certificates); others are checked by helm when a chart needs them. */
 export const REQUIRED_CRDS = ['kafkas.kafka.strimzi.io', 'kafkanodepools.kafka.strimzi.io', 'externalsecrets.external-secrets.io', 'secretstores.external-secrets.io', 'certificates.cert-manager.io'];

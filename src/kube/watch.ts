@@ -4,7 +4,7 @@
  * means the server forgot that version, so the informer lists again and reconciles its cache.
  */
 import { ApiError, type KubeApi, type WatchEvent } from './api.js';
-import type { KubeObject } from '../readiness/types.js';
+import type { KubeObject } from '../kube-object.js';
 
 export type InformerEvent = { type: 'ADDED' | 'MODIFIED' | 'DELETED'; object: KubeObject };
 type Listener = (e: InformerEvent) => void;

@@ -1,15 +1,15 @@
 /**
- * A tenant as it is in the cluster: its helm releases (from helm's storage), one row per component with the
- * worst verdict of the objects it runs, and uninstalling it.
+ * A tenant as it is in the cluster: its helm releases (from helm's storage) and one row per component with the
+ * worst verdict of the objects it runs (`status`, verify's components step). Uninstalling is src/lifecycle/uninstall.ts.
  */
 import { ExitCode, LogclawError } from '../errors.js';
 import type { KubeObject, ReadinessStatus } from '../readiness/types.js';
 import { verdict } from '../readiness/verdict.js';
-import { awaitRefs } from '../plan/index.js';
-import { isNotFound, type KubeApi } from './api.js';
-import { decodeRelease, manifestObjects, type HelmRelease } from './helm-release.js';
-import type { Informer } from './watch.js';
-import type { WatchHub } from './watch.js';
+import { awaitRefs } from '../readiness/awaited.js';
+import { isNotFound, type KubeApi } from '../kube/api.js';
+import { decodeRelease, manifestObjects, type HelmRelease } from '../kube/helm-release.js';
+import type { Informer } from '../kube/watch.js';
+import type { WatchHub } from '../kube/watch.js';
 import type { AwaitRef } from '../readiness/wait.js';
 import { refName } from '../readiness/wait.js';
 
@@ -146,75 +146,4 @@ export function noTenant(namespace: string, context: string): LogclawError {
     exitCode: ExitCode.checkFailed,
     hint: 'Install it with `logclaw install` (or `logclaw dev up` locally).',
   });
-}
-
-export interface UninstallResult {
-  namespace: string;
-  removed: string[];
-  keptPvcs: string[];
-  deletedPvcs: string[];
-  /** PVCs the charts render without helm.sh/resource-policy: keep (helm deletes those with the release). */
-  chartPvcs: string[];
-  namespaceDeleted: boolean;
-}
-
-export interface UninstallOptions {
-  api: KubeApi;
-  hub?: WatchHub;
-  namespace: string;
-  purge: boolean;
-  /** helm uninstall of one release (through the helm wrapper, explicit context). */
-  uninstall: (release: string) => Promise<void>;
-  dryRun: boolean;
-  record: (args: string[]) => void;
-  update: (text: string) => void;
-  signal: AbortSignal;
-  timeoutMs: number;
-}
-
-/** Remove every LogClaw release of a tenant; keep its PVCs (and namespace) unless purge. */
-export async function uninstallTenant(o: UninstallOptions): Promise<UninstallResult> {
-  const state = await tenantReleases(o.api, o.namespace, o.signal);
-  const result: UninstallResult = { namespace: o.namespace, removed: [], keptPvcs: [], deletedPvcs: [], chartPvcs: [], namespaceDeleted: false };
-  for (const r of state.releases) {
-    for (const obj of manifestObjects(r.manifest)) {
-      if (obj.kind === 'PersistentVolumeClaim' && obj.metadata?.annotations?.['helm.sh/resource-policy'] !== 'keep') result.chartPvcs.push(obj.metadata!.name!);
-    }
-  }
-  await Promise.all(
-    state.releases.map(async (r) => {
-      o.update(`helm uninstall ${r.name}`);
-      await o.uninstall(r.name);
-      result.removed.push(r.name);
-    }),
-  );
-  result.removed.sort();
-  const pvcs = await o.api.list({ apiVersion: 'v1', kind: 'PersistentVolumeClaim', namespace: o.namespace }, { signal: o.signal }).then((x) => x.items).catch(() => []);
-  if (!o.purge) {
-    result.keptPvcs = pvcs.map((p) => p.metadata!.name!).sort();
-    return result;
-  }
-  for (const p of pvcs) {
-    const name = p.metadata!.name!;
-    if (o.dryRun) o.record(['delete', 'pvc', name, '-n', o.namespace]);
-    else await o.api.delete({ apiVersion: 'v1', kind: 'PersistentVolumeClaim', namespace: o.namespace, name }, { signal: o.signal });
-    result.deletedPvcs.push(name);
-  }
-  if (o.dryRun) {
-    o.record(['delete', 'namespace', o.namespace]);
-    result.namespaceDeleted = true;
-    return result;
-  }
-  const existed = await o.api.delete({ apiVersion: 'v1', kind: 'Namespace', name: o.namespace }, { signal: o.signal });
-  if (existed) {
-    o.update(`waiting for namespace ${o.namespace} to be deleted`);
-    const deadline = Date.now() + o.timeoutMs;
-    while (await o.api.get({ apiVersion: 'v1', kind: 'Namespace', name: o.namespace }, o.signal)) {
-      if (Date.now() > deadline) throw new LogclawError(`namespace ${o.namespace} is still terminating`, { exitCode: ExitCode.timeout, hint: `kubectl get namespace ${o.namespace} -o yaml (look at status.conditions for what blocks it)` });
-      if (o.signal.aborted) throw new LogclawError('interrupted', { exitCode: ExitCode.interrupted });
-      await new Promise((r) => setTimeout(r, 500));
-    }
-  }
-  result.namespaceDeleted = existed;
-  return result;
 }

@@ -1,6 +1,6 @@
 /** The diagnosis reader (src/diagnose) over the live API. */
-import type { ClusterReader } from '../diagnose/index.js';
-import { isNotFound, type KubeApi, type ObjectRef } from './api.js';
+import type { ClusterReader } from './index.js';
+import { isNotFound, type KubeApi, type ObjectRef } from '../kube/api.js';
 
 export function apiReader(api: KubeApi, signal?: AbortSignal): ClusterReader {
   return {

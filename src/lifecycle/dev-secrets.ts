@@ -8,7 +8,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { KubeObject } from '../readiness/types.js';
-import { isConflict, type KubeApi } from './api.js';
+import { isConflict, type KubeApi } from '../kube/api.js';
 
 export const DEV_SECRET_LABEL = 'logclaw.io/dev-secret';
 export const DEV_SECRETS_ANNOTATION = 'logclaw.io/dev-secrets';

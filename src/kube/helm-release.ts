@@ -5,7 +5,7 @@
  */
 import { gunzipSync } from 'node:zlib';
 import { parseKubeObjects } from '../manifests/yaml-kube.js';
-import type { KubeObject } from '../readiness/types.js';
+import type { KubeObject } from '../kube-object.js';
 import { isNotFound, type KubeApi } from './api.js';
 
 export interface HelmRelease {

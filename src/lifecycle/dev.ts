@@ -6,13 +6,13 @@
 import { ExitCode, LogclawError } from '../errors.js';
 import { requireDoctor, runDoctor, type DoctorReport } from '../doctor/index.js';
 import type { PlanResult } from '../plan/execute.js';
-import type { LoadedRelease } from '../plan/load.js';
+import { tenantInputs, type LoadedRelease } from '../plan/load.js';
 import type { Phase } from '../plan/progress-ui.js';
 import { isDryRun } from '../tools/exec.js';
 import { Kind } from '../tools/kind.js';
 import type { KubeObject } from '../readiness/types.js';
 import { devSecretNeeds, ensureDevSecrets, type EnsureResult } from './dev-secrets.js';
-import { isConflict, type KubeApi } from './api.js';
+import { isConflict, type KubeApi } from '../kube/api.js';
 import {
   apiVersionsOf,
   ensureKindCluster,
@@ -23,13 +23,12 @@ import {
   openSession,
   recordDryRun,
   renderReleases,
-  tenantInputs,
   tenantNamespace,
   withStep,
   type Ctl,
   type PlanOptions,
   type Session,
-} from './lifecycle.js';
+} from './index.js';
 
 export interface DevUpOptions {
   cwd: string;
@@ -185,7 +184,7 @@ export async function devDown(o: DevDownOptions, ctl: Ctl, kind: Kind, uninstall
   }
   const session = await openSession(Kind.contextOf(o.cluster), o.kubeconfig, ctl.signal);
   try {
-    const { uninstallTenant } = await import('./tenant-state.js');
+    const { uninstallTenant } = await import('./uninstall.js');
     const ns = tenantNamespace(o.tenant);
     const r = await uninstallTenant({
       api: session.api!,
