@@ -16,13 +16,15 @@ export function register(program: Command): void {
     .option('--kube-version <version>', 'Kubernetes version for .Capabilities.KubeVersion')
     .option('--api-versions <group/version>', 'API versions for .Capabilities.APIVersions (repeatable)', collect)
     .option('--crds <dir>', 'add the API versions of the operators helmfile.d/00-operators installs (CRDs from this dir; default $LOGCLAW_CRD_DIR)')
+    .option('--no-cache', 'always run helm (default: reuse an identical earlier render from the render cache)')
     .option('--json', 'with --out: print the files written as JSON')
     .action(
-      action(async (ctx, opts: { tenant: string; out?: string; kubeVersion?: string; apiVersions?: string[]; crds?: string }) => {
+      action(async (ctx, opts: { tenant: string; out?: string; kubeVersion?: string; apiVersions?: string[]; crds?: string; cache: boolean }) => {
         const { renderTenant } = await import('../render/tenant.js');
+        const { RenderCache } = await import('../render/cache.js');
         const { Helm } = await import('../tools/helm.js');
         const helm = await Helm.detect();
-        const r = await renderTenant({ root: ctx.cwd, tenantId: opts.tenant, helm, out: opts.out, kubeVersion: opts.kubeVersion, apiVersions: opts.apiVersions, crdDir: opts.crds ?? process.env.LOGCLAW_CRD_DIR, signal: ctx.signal });
+        const r = await renderTenant({ root: ctx.cwd, tenantId: opts.tenant, helm, out: opts.out, kubeVersion: opts.kubeVersion, apiVersions: opts.apiVersions, crdDir: opts.crds ?? process.env.LOGCLAW_CRD_DIR, cache: opts.cache ? new RenderCache() : undefined, signal: ctx.signal });
         if (!opts.out) {
           ctx.out.raw(r.text);
           return;
@@ -32,5 +34,5 @@ export function register(program: Command): void {
         );
       }),
     );
-  examples(cmd, ['logclaw render --tenant acme > acme.yaml', 'logclaw render --tenant acme --out build/acme', 'logclaw render --tenant acme --kube-version 1.30.0 --crds ../shared/crds']);
+  examples(cmd, ['logclaw render --tenant acme > acme.yaml', 'logclaw render --tenant acme --out build/acme', 'logclaw render --tenant acme --kube-version 1.30.0 --crds ../shared/crds', 'logclaw render --tenant acme --no-cache']);
 }
