@@ -132,8 +132,10 @@ export async function selectChanged(o: SelectChangedOptions): Promise<ChangeSele
   const mergeBase = await git.mergeBase(base, 'HEAD');
   const rootRel = relative(git.root, root) || '.';
   const toRoot = (f: string) => relative(root, join(git.root, f)).split(sep).join('/');
-  const raw = [...(await git.changedFiles(mergeBase, [rootRel])), ...(await git.untrackedFiles([rootRel]))];
-  const files = [...new Set(raw.map(toRoot))].filter((f) => !f.startsWith('..') && !isBuildOutput(f)).sort();
+  // an untracked Chart.lock is what `helm dependency build` writes for a chart without one: build output too
+  const untracked = (await git.untrackedFiles([rootRel])).map(toRoot).filter((f) => !/^charts\/[^/]+\/Chart\.lock$/.test(f));
+  const raw = [...(await git.changedFiles(mergeBase, [rootRel])).map(toRoot), ...untracked];
+  const files = [...new Set(raw)].filter((f) => !f.startsWith('..') && !isBuildOutput(f)).sort();
 
   const reasons = new Map<string, string[]>();
   const why = (item: string, reason: string) => {
