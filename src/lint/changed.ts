@@ -24,6 +24,7 @@ import { isRecord } from '../manifests/types.js';
 import { defaultBase } from '../release/versions.js';
 import { listTenants, umbrellaDir, UMBRELLA_CHART } from '../render/index.js';
 import { Git } from '../tools/git.js';
+import { readValues } from './index.js';
 
 /** What runLint checks when given a scope (everything else is skipped). */
 export interface LintScope {
@@ -67,15 +68,6 @@ export interface SelectChangedOptions {
 }
 
 const isBuildOutput = (f: string): boolean => /^charts\/[^/]+\/charts\//.test(f) || f.endsWith(`/${STAMP_FILE}`);
-
-function readValues(file: string): Record<string, unknown> {
-  try {
-    const v = parseYaml(readFileSync(file, 'utf8')) as unknown;
-    return isRecord(v) ? v : {};
-  } catch {
-    return {};
-  }
-}
 
 function lookup(values: Record<string, unknown>, path: string[]): unknown {
   let v: unknown = values;

@@ -97,7 +97,8 @@ interface TenantEnv {
   objectStorageProvider?: string;
 }
 
-function readValues(file: string): Record<string, unknown> {
+/** A YAML values file as a mapping ({} when missing or not a mapping). */
+export function readValues(file: string): Record<string, unknown> {
   try {
     const v = parseYaml(readFileSync(file, 'utf8')) as unknown;
     return isRecord(v) ? v : {};
