@@ -10,8 +10,9 @@
  * Defaults: this repository (or test/fixtures/lint/repo when charts/logclaw-tenant is missing),
  * ../shared/crds, 3 paired runs, 200 generated tenants, helm from LOGCLAW_HELM or .tools/tools.json (helm 3).
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyRepo, loadavg, median, seconds, timeIt as timeCmd } from './lib.mjs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -36,39 +37,9 @@ const { Helm } = await dist('tools/helm.js');
 const { operatorApiVersions } = await dist('render/tenant.js');
 
 const node = process.execPath;
+const timeIt = (cmd, args, opts) => timeCmd(cmd, args, { ...opts, env: opts?.env ?? env });
 const cli = join(root, 'bin', 'logclaw.js');
 const env = { ...process.env, LOGCLAW_HELM: helm, NO_COLOR: '1' };
-
-// Copy a repository without its build products (the built file:// archives under charts/<chart>/charts).
-function copyRepo(from) {
-  const dir = mkdtempSync(join(tmpdir(), 'logclaw-bench-'));
-  const to = join(dir, 'repo');
-  cpSync(from, to, {
-    recursive: true,
-    filter: (src) => {
-      const rel = relative(from, src);
-      return !/^(node_modules|dist|\.git|coverage|\.logclaw)(\/|$)/.test(rel) && !/^charts\/[^/]+\/charts\/logclaw-/.test(rel);
-    },
-  });
-  const prepare = join(to, 'test', 'fixtures', 'upstream-charts', 'prepare.mjs');
-  if (existsSync(prepare)) execFileSync(node, [prepare], { cwd: to, env: { ...env, LOGCLAW_HELM3: helm }, stdio: 'ignore' });
-  return to;
-}
-
-const seconds = (ms) => (ms / 1000).toFixed(2);
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-
-/** Wall time, and CPU time of the command and all its children (GNU time's %U + %S). */
-function timeIt(cmd, args, opts) {
-  const cpuFile = join(tmpdir(), `logclaw-bench-cpu-${process.pid}`);
-  const t = process.hrtime.bigint();
-  const r = spawnSync('/usr/bin/time', ['-f', '%U %S', '-o', cpuFile, cmd, ...args], { ...opts, env: opts?.env ?? env, maxBuffer: 512 << 20, encoding: 'utf8' });
-  const ms = Number(process.hrtime.bigint() - t) / 1e6;
-  if (r.status !== 0 && r.status !== 1) throw new Error(`${cmd} ${args.join(' ')} exited ${r.status}: ${r.stderr.slice(-2000)}`);
-  const [u, s] = readFileSync(cpuFile, 'utf8').trim().split('\n').pop().split(' ').map(Number);
-  return { ms, cpuMs: (u + s) * 1000, stdout: r.stdout };
-}
-const loadavg = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
 
 /** The helm calls `logclaw lint` makes, as a shell script run one after another. */
 function shellLoop(repo) {
@@ -108,7 +79,7 @@ const lintArgs = ['lint', '--crds', crds, '--format', 'json'];
 
 async function main() {
   console.log(`bench/lint.mjs: ${relative(process.cwd(), source) || '.'}, helm ${execFileSync(helm, ['version', '--template', '{{.Version}}'], { encoding: 'utf8' })}, ${availableParallelism()} cores, ${runs} paired run(s)`);
-  const repo = copyRepo(source);
+  const repo = copyRepo(source, { helm, env });
   // Both sides start with built dependencies and a warm CRD cache (the first lint builds and caches them).
   const h = await Helm.detect(helm);
   await ensureDependencies(umbrellaDir(repo), h);

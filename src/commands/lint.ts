@@ -18,18 +18,25 @@ export function register(program: Command): void {
     .option('--api-versions <group/version>', 'extra API versions for .Capabilities (repeatable)', collect)
     .option('--output <file>', 'write the report to a file instead of stdout (any format)')
     .option('--concurrency <n>', 'parallel helm calls (default: the number of cores)')
-    .option('--base <ref>', 'git ref chart versions are compared with (default: origin/main, else main)')
+    .option('--base <ref>', 'git ref chart versions (and with --changed, the change) are compared with (default: origin/main, else main)')
+    .option('--changed', 'only what the change since the merge base with --base can affect (committed, uncommitted and untracked files)')
+    .option('--explain', 'with --changed: print why each tenant, chart and check was selected')
+    .option('--no-cache', 'always run helm (default: identical renders come from the render cache in ~/.cache/logclaw/render)')
     .option('--json', 'same as --format json')
     .action(
-      action(async (ctx, opts: { tenant?: string[]; format: string; crds?: string; kubeVersion: string; apiVersions?: string[]; output?: string; concurrency?: string; base?: string; json?: boolean }) => {
+      action(async (ctx, opts: { tenant?: string[]; format: string; crds?: string; kubeVersion: string; apiVersions?: string[]; output?: string; concurrency?: string; base?: string; changed?: boolean; explain?: boolean; cache: boolean; json?: boolean }) => {
         const { usageError, ExitCode } = await import('../errors.js');
-        const { FORMATS, formatLint, counts } = await import('../lint/format.js');
+        const { FORMATS, formatLint, formatSelection, counts } = await import('../lint/format.js');
         const format = opts.json ? 'json' : opts.format;
         if (!(FORMATS as readonly string[]).includes(format)) throw usageError(`--format must be one of ${FORMATS.join(', ')}, not "${format}"`);
         const concurrency = opts.concurrency === undefined ? undefined : Number(opts.concurrency);
         if (concurrency !== undefined && (!Number.isInteger(concurrency) || concurrency < 1)) throw usageError(`--concurrency must be a positive integer, not "${opts.concurrency}"`);
+        if (opts.changed && opts.tenant?.length) throw usageError('--changed and --tenant cannot be combined', 'Use --changed to let the change choose the tenants, or --tenant to name them.');
+        if (opts.explain && !opts.changed) throw usageError('--explain needs --changed');
         const { Helm } = await import('../tools/helm.js');
         const { runLint } = await import('../lint/index.js');
+        const { RenderCache } = await import('../render/cache.js');
+        const changed = opts.changed ? await (await import('../lint/changed.js')).selectChanged({ root: ctx.cwd, base: opts.base }) : undefined;
         const { resolve } = await import('node:path');
         const helm = await Helm.detect();
         const { resolveCrdDir, noCrdsWarning } = await import('../manifests/crds.js');
@@ -43,10 +50,15 @@ export function register(program: Command): void {
           kubeVersion: opts.kubeVersion,
           apiVersions: opts.apiVersions,
           concurrency,
-          baseRef: opts.base,
+          baseRef: changed?.base ?? opts.base,
+          scope: changed?.scope,
+          cache: opts.cache ? new RenderCache() : undefined,
           signal: ctx.signal,
         });
-        const text = formatLint(result, format as (typeof FORMATS)[number], ctx.out);
+        const extras = { changed, explain: opts.explain };
+        // pretty and json carry the selection; for github and junit it goes to stderr
+        if (changed && format !== 'pretty' && format !== 'json') for (const l of formatSelection(changed, Boolean(opts.explain))) ctx.out.info(l);
+        const text = formatLint(result, format as (typeof FORMATS)[number], ctx.out, extras);
         if (opts.output) {
           const { writeFileSync } = await import('node:fs');
           writeFileSync(resolve(ctx.cwd, opts.output), text + '\n');
@@ -63,5 +75,7 @@ export function register(program: Command): void {
     'logclaw lint --format github --crds "$LOGCLAW_CRD_DIR"',
     'logclaw lint --format junit --output lint-report.xml',
     'logclaw lint --base origin/release-1.4',
+    'logclaw lint --changed --explain --crds ../shared/crds',
+    'logclaw lint --changed --base origin/main --format github',
   ]);
 }

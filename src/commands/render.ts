@@ -16,18 +16,20 @@ export function register(program: Command): void {
     .option('--kube-version <version>', 'Kubernetes version for .Capabilities.KubeVersion')
     .option('--api-versions <group/version>', 'API versions for .Capabilities.APIVersions (repeatable)', collect)
     .option('--crds <dir>', 'add the API versions of the operators helmfile.d/00-operators installs (CRDs from this dir; default $LOGCLAW_CRD_DIR, else ../shared/crds beside the logclaw checkout)')
+    .option('--no-cache', 'always run helm (default: reuse an identical earlier render from the render cache)')
     .option('--json', 'with --out: print the files written as JSON')
     .action(
-      action(async (ctx, opts: { tenant: string; out?: string; kubeVersion?: string; apiVersions?: string[]; crds?: string }) => {
+      action(async (ctx, opts: { tenant: string; out?: string; kubeVersion?: string; apiVersions?: string[]; crds?: string; cache: boolean }) => {
         (await import('../tenant/id.js')).requireTenantId(opts.tenant);
         const { renderTenant } = await import('../render/tenant.js');
+        const { RenderCache } = await import('../render/cache.js');
         const { Helm } = await import('../tools/helm.js');
         const { resolveCrdDir, noCrdsWarning } = await import('../manifests/crds.js');
         const { resolve } = await import('node:path');
         const helm = await Helm.detect();
         const crds = resolveCrdDir(ctx.cwd, opts.crds);
         if (!crds.dir) ctx.out.warn(noCrdsWarning(resolve(ctx.cwd, 'charts')));
-        const r = await renderTenant({ root: ctx.cwd, tenantId: opts.tenant, helm, out: opts.out, kubeVersion: opts.kubeVersion, apiVersions: opts.apiVersions, crdDir: crds.dir, signal: ctx.signal });
+        const r = await renderTenant({ root: ctx.cwd, tenantId: opts.tenant, helm, out: opts.out, kubeVersion: opts.kubeVersion, apiVersions: opts.apiVersions, crdDir: crds.dir, cache: opts.cache ? new RenderCache() : undefined, signal: ctx.signal });
         if (!opts.out) {
           ctx.out.raw(r.text);
           return;
@@ -37,5 +39,5 @@ export function register(program: Command): void {
         );
       }),
     );
-  examples(cmd, ['logclaw render --tenant acme > acme.yaml', 'logclaw render --tenant acme --out build/acme', 'logclaw render --tenant acme --kube-version 1.30.0 --crds ../shared/crds']);
+  examples(cmd, ['logclaw render --tenant acme > acme.yaml', 'logclaw render --tenant acme --out build/acme', 'logclaw render --tenant acme --kube-version 1.30.0 --crds ../shared/crds', 'logclaw render --tenant acme --no-cache']);
 }

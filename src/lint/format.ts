@@ -1,7 +1,34 @@
 /** lint's output formats: pretty (grouped by target and chart), json, github (workflow annotations), junit. */
 import type { Output } from '../output.js';
 import { describeRef, type Finding } from '../manifests/types.js';
+import type { ChangeSelection } from './changed.js';
 import type { LintResult } from './index.js';
+
+/** What the command adds to a result: the `--changed` selection, printed with its reasons under `--explain`. */
+export interface FormatExtras {
+  changed?: ChangeSelection;
+  explain?: boolean;
+}
+
+/** The `--changed` selection as text lines: one summary line; with `explain`, every item and why. */
+export function formatSelection(sel: ChangeSelection, explain: boolean): string[] {
+  const s = sel.scope;
+  const lines = [
+    `changed since ${sel.base} (merge base ${sel.mergeBase.slice(0, 12)}): ${sel.files.length} file(s); linting ${s.tenants.length} tenant render(s), ${s.validateTenants.length} tenant file(s), ${s.charts.length} chart(s), ${s.ciCases.length} ci case(s)` +
+      `${s.longestTenantId ? ', the longest-tenantId render' : ''}${s.helmfile ? ', helmfile.d' : ''}${s.gitops ? ', gitops manifests' : ''}`,
+  ];
+  if (!explain) return lines;
+  lines.push('selected:');
+  if (!sel.selected.length) lines.push('  nothing: no changed file is a lint input');
+  for (const i of sel.selected) {
+    lines.push(`  ${i.item}`);
+    for (const r of i.reasons) lines.push(`      because ${r}`);
+  }
+  if (sel.ignored.length || sel.notRendered.length) lines.push('not selected:');
+  for (const n of sel.notRendered) lines.push(`  ${n.tenants} tenant(s) that do not render a changed chart: ${n.reason}`);
+  for (const i of sel.ignored) lines.push(`  ${i.file}: ${i.reason}`);
+  return lines;
+}
 
 export const FORMATS = ['pretty', 'json', 'github', 'junit'] as const;
 export type LintFormat = (typeof FORMATS)[number];
@@ -12,9 +39,10 @@ export function counts(r: LintResult): { errors: number; warnings: number } {
 
 const location = (f: Finding): string => `${f.file ?? ''}${f.file && f.line ? `:${f.line}` : ''}`;
 
-export function formatPretty(r: LintResult, out?: Output): string {
+export function formatPretty(r: LintResult, out?: Output, extras: FormatExtras = {}): string {
   const st = (s: Parameters<Output['style']>[0], t: string) => (out ? out.style(s, t) : t);
   const lines: string[] = [];
+  if (extras.changed) lines.push(...formatSelection(extras.changed, Boolean(extras.explain)).map((l, i) => (i === 0 ? st('bold', l) : l)), '');
   const byTarget = new Map<string, Map<string, Finding[]>>();
   for (const f of r.findings) {
     const t = f.target ?? 'repository';
@@ -58,13 +86,13 @@ export function formatPretty(r: LintResult, out?: Output): string {
   const verdict = errors ? st('red', `${errors} error(s)`) : st('green', 'no errors');
   lines.push(
     `${verdict}, ${warnings} warning(s): ${s.charts} chart(s), ${s.tenants} tenant(s), ${s.helmLints} helm lint(s), ${s.renders} render(s) of ${s.objects} object(s)` +
-      ` in ${(s.ms / 1000).toFixed(1)} s (parallel ${s.concurrency}${perRender ? `, ${perRender} ms per render` : ''}${s.dependencyBuilds ? `, ${s.dependencyBuilds} dependency build(s)` : ''})`,
+      ` in ${(s.ms / 1000).toFixed(1)} s (parallel ${s.concurrency}${perRender ? `, ${perRender} ms per render` : ''}${s.cachedRenders ? `, ${s.cachedRenders} from the render cache` : ''}${s.dependencyBuilds ? `, ${s.dependencyBuilds} dependency build(s)` : ''})`,
   );
   return lines.join('\n');
 }
 
-export function formatJson(r: LintResult): string {
-  return JSON.stringify({ ...counts(r), findings: r.findings, exceptions: r.waived, stats: r.stats, notes: r.notes }, null, 2);
+export function formatJson(r: LintResult, extras: FormatExtras = {}): string {
+  return JSON.stringify({ ...counts(r), findings: r.findings, exceptions: r.waived, stats: r.stats, notes: r.notes, ...(extras.changed ? { changed: extras.changed } : {}) }, null, 2);
 }
 
 const ghData = (s: string) => s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
@@ -119,15 +147,15 @@ export function formatJunit(r: LintResult): string {
   return out.join('\n');
 }
 
-export function formatLint(r: LintResult, format: LintFormat, out?: Output): string {
+export function formatLint(r: LintResult, format: LintFormat, out?: Output, extras: FormatExtras = {}): string {
   switch (format) {
     case 'json':
-      return formatJson(r);
+      return formatJson(r, extras);
     case 'github':
       return formatGithub(r);
     case 'junit':
       return formatJunit(r);
     default:
-      return formatPretty(r, out);
+      return formatPretty(r, out, extras);
   }
 }

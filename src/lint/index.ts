@@ -30,6 +30,8 @@ import { describeHelmError, HelmError, parseHelmLint, type Helm } from '../tools
 import { runPool } from './pool.js';
 import { isPositionedFinding } from '../findings.js';
 import { validateTenantFiles } from '../tenant/validate.js';
+import type { RenderCache } from '../render/cache.js';
+import type { LintScope } from './changed.js';
 
 export interface LintOptions {
   root: string;
@@ -45,6 +47,10 @@ export interface LintOptions {
   baseRef?: string;
   signal?: AbortSignal;
   onProgress?: (line: string) => void;
+  /** Only what a change affects (`lint --changed`, src/lint/changed.ts); default everything. */
+  scope?: LintScope;
+  /** helm's output through this cache (src/render/cache.ts); none: every render runs helm. */
+  cache?: RenderCache;
 }
 
 export interface LintStats {
@@ -56,6 +62,8 @@ export interface LintStats {
   dependencyBuilds: number;
   ms: number;
   renderMs: number[];
+  /** Renders whose helm output came from the render cache. */
+  cachedRenders: number;
   concurrency: number;
   /** CPU time of logclaw itself (main thread, user + system), without the helm children. */
   cpuMs: number;
@@ -91,7 +99,8 @@ interface TenantEnv {
   objectStorageProvider?: string;
 }
 
-function readValues(file: string): Record<string, unknown> {
+/** A YAML values file as a mapping ({} when missing or not a mapping). */
+export function readValues(file: string): Record<string, unknown> {
   try {
     const v = parseYaml(readFileSync(file, 'utf8')) as unknown;
     return isRecord(v) ? v : {};
@@ -143,19 +152,21 @@ export async function runLint(o: LintOptions): Promise<LintResult> {
   const waived: WaivedFinding[] = [];
   const notes: string[] = [];
   const concurrency = Math.max(1, o.concurrency ?? availableParallelism());
-  const stats: LintStats = { charts: 0, tenants: 0, renders: 0, objects: 0, helmLints: 0, dependencyBuilds: 0, ms: 0, renderMs: [], concurrency, cpuMs: 0 };
+  const stats: LintStats = { charts: 0, tenants: 0, renders: 0, objects: 0, helmLints: 0, dependencyBuilds: 0, ms: 0, renderMs: [], cachedRenders: 0, concurrency, cpuMs: 0 };
   const progress = o.onProgress ?? (() => {});
   const kubeVersion = o.kubeVersion ?? DEFAULT_LINT_KUBE_VERSION;
+  const scope = o.scope;
+  const chartInScope = (c: ChartInfo) => !scope || scope.charts.includes(c.dir);
 
   // Charts, helmfile, CRDs, tenants: cheap, synchronous checks first.
   const charts = discoverCharts(join(root, 'charts'));
   stats.charts = charts.length;
-  for (const c of charts) findings.push(...checkChart(c, root));
+  for (const c of charts.filter(chartInScope)) findings.push(...checkChart(c, root));
   const helmfileDir = join(root, 'helmfile.d');
   let operatorReleases;
   if (existsSync(helmfileDir)) {
     const hf = loadHelmfile(helmfileDir);
-    findings.push(...checkHelmfile(hf, root));
+    if (!scope || scope.helmfile) findings.push(...checkHelmfile(hf, root));
     const ops = hf.releases.filter((r) => basename(r.file).startsWith('00-operators'));
     operatorReleases = hf.files.some((f) => basename(f).startsWith('00-operators')) ? ops : undefined;
   } else notes.push('no helmfile.d/: operator checks of custom resources skipped');
@@ -172,11 +183,13 @@ export async function runLint(o: LintOptions): Promise<LintResult> {
     if (missing.length) throw new LogclawError(`no tenant file for ${missing.join(', ')} in gitops/tenants/`, { exitCode: 2, hint: `Tenants: ${tenants.map((t) => t.id).join(', ') || 'none'}.` });
     tenants = tenants.filter((t) => o.tenants!.includes(t.id));
   }
-  stats.tenants = tenants.length;
-  findings.push(...(await tenantValidation(root, tenants.map((t) => t.file))));
+  const validated = scope ? tenants.filter((t) => scope.validateTenants.includes(t.id)) : tenants;
+  if (scope) tenants = tenants.filter((t) => scope.tenants.includes(t.id));
+  stats.tenants = validated.length;
+  findings.push(...(await tenantValidation(root, validated.map((t) => t.file))));
 
   // Manifests applied from gitops/ as they are (Argo CD ApplicationSet, AppProject...): schemas only.
-  if (!o.tenants?.length) {
+  if (!o.tenants?.length && (!scope || scope.gitops)) {
     for (const file of gitopsManifests(root)) {
       const rel = relative(root, file);
       const parsed = parseRender(readFileSync(file, 'utf8'), () => ({ chart: '', file: rel }));
@@ -188,14 +201,15 @@ export async function runLint(o: LintOptions): Promise<LintResult> {
   }
 
   // Chart versions against the base ref (git, in parallel with the renders): a changed chart needs a higher version.
-  const versions = o.tenants?.length ? undefined : chartVersionFindings(root, o.baseRef, notes);
+  const versions = o.tenants?.length || (scope && !scope.chartVersions) ? undefined : chartVersionFindings(root, o.baseRef, notes);
   versions?.catch(() => undefined); // awaited after the renders; handled here so an early rejection is not "unhandled"
 
   // Dependencies (depth first, shared between charts).
   const done = new Map<string, Promise<DependencyBuildResult[]>>();
   const broken = new Set<string>();
   const umbrella = umbrellaDir(root);
-  const needDeps = o.tenants?.length ? charts.filter((c) => c.dir === umbrella) : charts;
+  const rendersUmbrella = !scope || scope.tenants.length > 0 || scope.ciCases.length > 0 || scope.longestTenantId;
+  const needDeps = o.tenants?.length ? charts.filter((c) => c.dir === umbrella) : charts.filter((c) => chartInScope(c) || (c.dir === umbrella && rendersUmbrella));
   await Promise.all(
     needDeps
       .filter((c) => c.dependencies.length && !c.problems.length)
@@ -225,8 +239,9 @@ export async function runLint(o: LintOptions): Promise<LintResult> {
       return;
     }
     try {
-      const r = await renderChart({ helm: o.helm, root, chartDir: umbrella, release, namespace, valuesFiles, set, kubeVersion, apiVersions, signal: o.signal });
+      const r = await renderChart({ helm: o.helm, root, chartDir: umbrella, release, namespace, valuesFiles, set, kubeVersion, apiVersions, cache: o.cache, signal: o.signal });
       stats.renders++;
+      if (r.cached) stats.cachedRenders++;
       stats.renderMs.push(r.ms);
       stats.objects += r.objects.length;
       for (const f of r.findings) findings.push({ ...f, target: label, tenant });
@@ -245,9 +260,9 @@ export async function runLint(o: LintOptions): Promise<LintResult> {
     for (const t of tenants) jobs.push(() => render(`tenant ${t.id}`, t.id, releaseName(t.id), tenantNamespace(t.id), [t.file], []));
     if (!o.tenants?.length) {
       const ci = ciValuesFiles(umbrella);
-      for (const f of ci) jobs.push(() => render(`chart ${UMBRELLA_CHART} (${relative(umbrella, f)})`, undefined, releaseName('ci'), tenantNamespace('ci'), [f], [`global.tenantId=ci`]));
+      for (const f of scope ? ci.filter((x) => scope.ciCases.includes(x)) : ci) jobs.push(() => render(`chart ${UMBRELLA_CHART} (${relative(umbrella, f)})`, undefined, releaseName('ci'), tenantNamespace('ci'), [f], [`global.tenantId=ci`]));
       const base = ci[0] ?? tenants[0]?.file;
-      if (base) {
+      if (base && (!scope || scope.longestTenantId)) {
         const id = longestTenantId(root);
         jobs.push(() => render(`longest tenantId (${id.length} characters)`, undefined, releaseName(id), tenantNamespace(id), [base], [`global.tenantId=${id}`], new Set(['name-too-long', 'release-name-too-long'])));
       }
@@ -255,7 +270,7 @@ export async function runLint(o: LintOptions): Promise<LintResult> {
   } else if (!umbrellaChart) notes.push(`no charts/${UMBRELLA_CHART}: tenant renders skipped`);
 
   if (!o.tenants?.length) {
-    for (const c of charts) {
+    for (const c of charts.filter(chartInScope)) {
       if (broken.has(c.dir) || c.problems.length) continue;
       const ci = ciValuesFiles(c.dir);
       for (const values of ci.length ? ci : [undefined]) jobs.push(() => helmLint(c, values));

@@ -10,7 +10,7 @@ export function cacheDir(...sub: string[]): string {
 }
 
 /** Write a file atomically (temp file + rename), so concurrent readers never see half of it. */
-export function writeAtomic(file: string, content: string): void {
+export function writeAtomic(file: string, content: string | Uint8Array): void {
   mkdirSync(dirname(file), { recursive: true });
   const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
   writeFileSync(tmp, content);

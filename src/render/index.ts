@@ -15,8 +15,9 @@ import { stringify } from 'yaml';
 import { readChart, type ChartInfo } from '../charts/index.js';
 import { parseRender, type SourceResolver } from '../manifests/parse.js';
 import type { Finding, RenderedObject } from '../manifests/types.js';
-import type { Helm, HelmTemplateOptions } from '../tools/helm.js';
+import { HelmError, parseHelmError, type Helm, type HelmTemplateOptions } from '../tools/helm.js';
 import { usageError } from '../errors.js';
+import { renderKey, type RenderCache } from './cache.js';
 
 export const UMBRELLA_CHART = 'logclaw-tenant';
 export { releaseName, tenantNamespace } from '../tenant/id.js';
@@ -97,10 +98,14 @@ export interface RenderRequest extends Pick<HelmTemplateOptions, 'release' | 'na
   chartDir: string;
   keepText?: boolean;
   signal?: AbortSignal;
+  /** Content-addressed cache of helm's output (src/render/cache.ts); none: always run helm. */
+  cache?: RenderCache;
 }
 
 export interface RenderResult {
   text: string;
+  /** helm's output came from the render cache. */
+  cached: boolean;
   objects: RenderedObject[];
   /** Documents that are not objects. */
   findings: Finding[];
@@ -110,13 +115,27 @@ export interface RenderResult {
 /** helm template + parse; throws HelmError (naming chart, template, line) when helm fails. */
 export async function renderChart(req: RenderRequest): Promise<RenderResult> {
   const started = Date.now();
-  const text = await req.helm.template(
-    req.chartDir,
-    { release: req.release, namespace: req.namespace, valuesFiles: req.valuesFiles, set: req.set, kubeVersion: req.kubeVersion, apiVersions: req.apiVersions },
-    { signal: req.signal },
-  );
+  const options = { release: req.release, namespace: req.namespace, valuesFiles: req.valuesFiles, set: req.set, kubeVersion: req.kubeVersion, apiVersions: req.apiVersions };
+  const key = req.cache ? renderKey({ ...options, chartDir: req.chartDir, helmVersion: req.helm.version }) : undefined;
+  const hit = key ? req.cache!.get(key) : undefined;
+  let text: string;
+  if (hit && !hit.ok) {
+    // a failed render is cached as helm's stderr: the same inputs fail the same way
+    const command = `helm ${req.helm.templateArgs(req.chartDir, options).join(' ')} (cached)`;
+    throw new HelmError(parseHelmError(hit.text), { command, exitCode: 1, stdout: '', stderr: hit.text, durationMs: 0, timedOut: false });
+  }
+  if (hit) text = hit.text;
+  else {
+    try {
+      text = await req.helm.template(req.chartDir, options, { signal: req.signal });
+    } catch (e) {
+      if (key && e instanceof HelmError && !e.result.timedOut && !req.signal?.aborted) req.cache!.put(key, { ok: false, text: e.result.stderr || e.result.stdout });
+      throw e;
+    }
+    if (key) req.cache!.put(key, { ok: true, text });
+  }
   const parsed = parseRender(text, sourceResolver(req.root, req.chartDir), { keepText: req.keepText });
-  return { text, objects: parsed.objects, findings: parsed.findings, ms: Date.now() - started };
+  return { text, cached: Boolean(hit), objects: parsed.objects, findings: parsed.findings, ms: Date.now() - started };
 }
 
 /** Write one file per chart and kind: DIR/<chart>/<kind>.yaml (kind lower-cased). Returns the files written. */

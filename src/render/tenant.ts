@@ -8,6 +8,7 @@ import { loadHelmfile } from '../helmfile/index.js';
 import { CrdCatalog } from '../manifests/crds.js';
 import { OperatorCatalog } from '../manifests/operators.js';
 import type { Helm } from '../tools/helm.js';
+import type { RenderCache } from './cache.js';
 import { releaseName, renderChart, requireTenantFile, tenantNamespace, umbrellaDir, UMBRELLA_CHART, writeRenderOut } from './index.js';
 
 export interface RenderTenantOptions {
@@ -18,6 +19,8 @@ export interface RenderTenantOptions {
   kubeVersion?: string;
   apiVersions?: string[];
   crdDir?: string;
+  /** helm's output through this cache (src/render/cache.ts); none: always run helm. */
+  cache?: RenderCache;
   signal?: AbortSignal;
 }
 
@@ -66,7 +69,7 @@ export async function renderTenant(o: RenderTenantOptions): Promise<RenderTenant
   const release = releaseName(o.tenantId);
   const namespace = tenantNamespace(o.tenantId);
   const apiVersions = [...operatorApiVersions(o.root, o.crdDir), ...(o.apiVersions ?? [])];
-  const r = await renderChart({ helm: o.helm, root: o.root, chartDir, release, namespace, valuesFiles: [file], kubeVersion: o.kubeVersion, apiVersions, keepText: Boolean(o.out), signal: o.signal });
+  const r = await renderChart({ helm: o.helm, root: o.root, chartDir, release, namespace, valuesFiles: [file], kubeVersion: o.kubeVersion, apiVersions, keepText: Boolean(o.out), cache: o.cache, signal: o.signal });
   const files = o.out ? writeRenderOut(resolve(o.root, o.out), r.objects).map((f) => relative(o.root, f) || f) : [];
   return { release, namespace, text: r.text, objects: r.objects.length, files };
 }
