@@ -105,7 +105,11 @@ export async function startArgoCD(o: ArgoOptions): Promise<ArgoCD> {
   const m = argoManifestDirs();
   const crdFiles = readdirSync(m.crds).filter((f) => f.endsWith('-crd.yaml')).map((f) => join(m.crds, f));
   await kubectl(['apply', '--server-side', '--force-conflicts', ...crdFiles.flatMap((f) => ['-f', f])]);
-  await kubectl(['wait', '--for=condition=Established', '--timeout=60s', ...crdFiles.map((f) => `crd/${basename(f).replace('-crd.yaml', '')}s.argoproj.io`)]);
+  const crdNames = crdFiles.map((f) => `crd/${basename(f).replace('-crd.yaml', '')}s.argoproj.io`);
+  await waitFor('the Argo CD CRDs to be Established', async () => {
+    const out = await kubectl(['get', ...crdNames, '-o', 'jsonpath={range .items[*]}{.status.conditions[?(@.type=="Established")].status}{"\\n"}{end}']);
+    return out.split('\n').filter((l) => l === 'True').length === crdNames.length;
+  }, 60_000, 250);
   await kubectl(['create', 'namespace', namespace]).catch((e: Error) => { if (!/AlreadyExists/.test(e.message)) throw e; });
   const configFiles = ['argocd-cm.yaml', 'argocd-rbac-cm.yaml', 'argocd-secret.yaml', 'argocd-cmd-params-cm.yaml', 'argocd-ssh-known-hosts-cm.yaml', 'argocd-tls-certs-cm.yaml', 'argocd-gpg-keys-cm.yaml']
     .map((f) => join(m.config, f)).filter(existsSync);
@@ -121,8 +125,10 @@ export async function startArgoCD(o: ArgoOptions): Promise<ArgoCD> {
   symlinkSync(o.helm, join(bin, 'helm'));
   const data = (sub: string) => { const d = join(dir, sub); mkdirSync(d, { recursive: true }); return d; };
   const env: NodeJS.ProcessEnv = {
-    PATH: `${bin}:${process.env.PATH ?? ''}`,
+    PATH: `${bin}:${join(componentDir(argocdComponent()), 'bin')}:${process.env.PATH ?? ''}`,
     HOME: data('home'),
+    // the repo-server clones into $TMPDIR/_argocd-repo: one per instance
+    TMPDIR: data('tmp'),
     KUBECONFIG: kubeconfig,
     ARGOCD_FAKE_IN_CLUSTER: 'true',
     ARGOCD_TLS_DATA_PATH: data('tls'),
@@ -145,8 +151,10 @@ export async function startArgoCD(o: ArgoOptions): Promise<ArgoCD> {
     procs.push(startProc('redis', 'redis-server', ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', data('redis')], logs, env));
     const redis = `127.0.0.1:${redisPort}`;
     const repoServer = `127.0.0.1:${repoPort}`;
-    procs.push(startProc('repo-server', argocd, ['--port', String(repoPort), '--address', '127.0.0.1', '--metrics-port', String(repoMetrics), '--redis', redis, '--disable-tls', '--loglevel', 'info'],
-      logs, { ...env, ARGOCD_BINARY_NAME: 'argocd-repo-server' }));
+    procs.push(startProc('repo-server', argocd, ['--port', String(repoPort), '--address', '127.0.0.1', '--metrics-port', String(repoMetrics), '--redis', redis,
+      // plaintext gRPC; v3.6's default --client-ca-path (an in-pod mount) must be cleared with --disable-tls
+      '--disable-tls', '--client-ca-path', '', '--loglevel', process.env.LOGCLAW_ARGOCD_LOGLEVEL ?? 'info'],
+      logs, { ...env, ARGOCD_BINARY_NAME: 'argocd-repo-server', ARGOCD_ASK_PASS_SOCK: join(dir, 'askpass.sock') }));
     procs.push(startProc('application-controller', argocd, ['--namespace', namespace, '--redis', redis, '--repo-server', repoServer, '--repo-server-plaintext',
       '--metrics-port', String(ctrlMetrics), '--app-resync', '10', '--self-heal-timeout-seconds', '1', '--status-processors', '4', '--operation-processors', '4', '--loglevel', 'info'],
       logs, { ...env, ARGOCD_BINARY_NAME: 'argocd-application-controller', HOSTNAME: 'argocd-application-controller-0' }));
@@ -161,9 +169,11 @@ export async function startArgoCD(o: ArgoOptions): Promise<ArgoCD> {
     const exitedEarly = () => {
       for (const p of procs) if (p.child.exitCode !== null) throw new Error(`argocd ${p.name} exited (${p.child.exitCode}):\n${tail(p.logFile, 30)}`);
     };
-    await waitFor('the applicationset controller probe', async () => (await fetch(`http://127.0.0.1:${asProbe}/healthz`)).ok, 120_000, 250, exitedEarly);
-    await waitFor('the repo-server metrics endpoint', async () => (await fetch(`http://127.0.0.1:${repoMetrics}/metrics`)).ok, 120_000, 250, exitedEarly);
-    await waitFor('the application controller metrics endpoint', async () => (await fetch(`http://127.0.0.1:${ctrlMetrics}/metrics`)).ok, 120_000, 250, exitedEarly);
+    // listening is enough: each serves its HTTP endpoint once its informers and servers are up
+    const answers = async (url: string) => (await fetch(url)).status > 0;
+    await waitFor('the applicationset controller probe port', () => answers(`http://127.0.0.1:${asProbe}/readyz`), 120_000, 250, exitedEarly);
+    await waitFor('the repo-server metrics port', () => answers(`http://127.0.0.1:${repoMetrics}/metrics`), 120_000, 250, exitedEarly);
+    await waitFor('the application controller metrics port', () => answers(`http://127.0.0.1:${ctrlMetrics}/metrics`), 120_000, 250, exitedEarly);
   } catch (e) {
     await stopAll();
     throw e;

@@ -6,8 +6,8 @@
 //   node test/cluster/build.mjs [--quiet] [--json] [--only etcd,kwok]
 import { spawn, execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { chmodSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { binRoot, componentDir, components, moduleDir } from './versions.mjs';
 
 const args = process.argv.slice(2);
@@ -55,9 +55,15 @@ function copyData(c, into) {
   for (const cp of copiesOf(c)) {
     const modDir = execFileSync('go', ['list', '-m', '-f', '{{.Dir}}', cp.module], { cwd: moduleDir(c), encoding: 'utf8', env: goEnv(c) }).trim();
     const target = join(into, cp.to);
+    // Module cache files are read-only; make the copies ordinary files (a single file copied is a program).
+    if (statSync(join(modDir, cp.from)).isFile()) {
+      mkdirSync(dirname(target), { recursive: true });
+      cpSync(join(modDir, cp.from), target);
+      chmodSync(target, 0o755);
+      continue;
+    }
     mkdirSync(target, { recursive: true });
     cpSync(join(modDir, cp.from), target, { recursive: true });
-    // Module cache files are read-only; make the copies ordinary files.
     for (const f of readdirSync(target)) chmodSync(join(target, f), 0o644);
   }
 }

@@ -68,13 +68,16 @@ export const components = [
     version: ARGOCD_VERSION,
     module: 'argocd',
     packages: { argocd: 'github.com/argoproj/argo-cd/v3/cmd' },
-    ldflags: ['-X', `github.com/argoproj/argo-cd/v3/common.version=${ARGOCD_VERSION}`],
+    // (argocd prints "v" + this)
+    ldflags: ['-X', `github.com/argoproj/argo-cd/v3/common.version=${ARGOCD_VERSION.slice(1)}`],
     // argo-cd v3.6's go.mod says `go 1.27.0`; the go command fetches this toolchain through the proxy.
     toolchain: 'go1.27.3',
     // The CRDs and the base config (argocd-cm, argocd-rbac-cm, argocd-secret, ...) of this version.
     copy: [
       { module: 'github.com/argoproj/argo-cd/v3', from: 'manifests/crds', to: 'crds' },
       { module: 'github.com/argoproj/argo-cd/v3', from: 'manifests/base/config', to: 'config' },
+      // the repo-server runs it on every checkout (the image has it in /usr/local/bin)
+      { module: 'github.com/argoproj/argo-cd/v3', from: 'hack/git-verify-wrapper.sh', to: 'bin/git-verify-wrapper.sh' },
     ],
   },
 ];
