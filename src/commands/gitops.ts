@@ -1,8 +1,10 @@
 /**
  * `logclaw gitops bootstrap | onboard | status`: the Argo CD path. Thin: flags in, src/gitops/ core, output out.
  */
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { action, examples } from './context.js';
+
+const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
 
 export function register(program: Command): void {
   const gitops = program.command('gitops').description('the GitOps path on Argo CD: bootstrap the manifests for your repository, onboard a tenant by commit, watch Applications');
@@ -67,4 +69,121 @@ export function register(program: Command): void {
     'logclaw gitops bootstrap --repo git@github.com:acme/logclaw.git --revision main --out gitops/argocd --crds ../crds',
     'logclaw gitops bootstrap --repo https://github.com/acme/logclaw.git --apply --kube-context prod-argocd --json',
   ]);
+
+  const onboard = gitops
+    .command('onboard')
+    .description('tenant init + validate, then a git branch and a commit of the tenant file (never a push unless --push); prints the pull request to open')
+    .argument('<tenantId>', 'tenant id: a DNS label, at most 40 characters (namespace logclaw-<tenantId>)')
+    .option('--wave <wave>', 'rollout wave: canary | early | main (global.rollout.wave, default main)')
+    .option('--cluster <name>', 'destination cluster as registered in Argo CD (global.rollout.cluster, default in-cluster)')
+    .option('--branch <name>', 'branch to create (default onboard/tenant-<id>)')
+    .option('--message <text>', 'commit message')
+    .option('--push', 'push the branch (git push --set-upstream)')
+    .option('--remote <name>', 'remote to push to and to link the pull request on', 'origin')
+    .option('--name <name>', 'human-readable tenant name (global.tenantName)')
+    .option('--tier <tier>', 'standard | ha | ultra-ha')
+    .option('--cloud <provider>', 'aws | gcp | azure | onprem')
+    .option('--environment <env>', 'dev | staging | production (default production)')
+    .option('--storage-class <name>', 'StorageClass for persistent volumes')
+    .option('--storage-class-high-throughput <name>', 'StorageClass for Kafka and OpenSearch data')
+    .option('--object-storage <provider>', 's3 | gcs | azure')
+    .option('--bucket <name>', 'bucket or container')
+    .option('--region <region>', 'region of the bucket')
+    .option('--endpoint <url>', 'S3-compatible endpoint')
+    .option('--secret-store <provider>', 'aws | gcp | vault | azure | none')
+    .option('--secret-region <region>', 'AWS Secrets Manager region')
+    .option('--aws-role-arn <arn>', 'IAM role for External Secrets')
+    .option('--gcp-project <id>', 'GCP project of the secrets')
+    .option('--vault-server <url>', 'Vault address')
+    .option('--vault-role <role>', 'Vault Kubernetes-auth role')
+    .option('--vault-path <path>', 'KV v2 mount path')
+    .option('--azure-vault-url <url>', 'Key Vault URL')
+    .option('--ticketing <platforms>', 'comma list of pagerduty,jira,servicenow,opsgenie,slack,zammad, or none')
+    .option('--route <severity=platforms>', 'route a severity (repeatable)', collect)
+    .option('--llm <provider>', 'claude | openai | ollama | vllm | disabled')
+    .option('--model <name>', 'LLM model name')
+    .option('--llm-endpoint <url>', 'LLM endpoint override')
+    .option('--air-gapped', 'no egress')
+    .option('--operators-group <group>', 'identity-provider group bound to the read-only Role')
+    .option('--set <path=value>', 'any other value (repeatable)', collect)
+    .option('--force', 'overwrite an existing tenant file')
+    .addOption(new Option('-y, --yes', 'never prompt: take flags and defaults only'))
+    .option('--json', 'print the result as JSON')
+    .action(
+      action(async (ctx, tenantId: string, opts: Record<string, unknown>) => {
+        const { onboardTenant } = await import('../gitops/onboard.js');
+        const interactive = !opts.yes && Boolean(process.stdin.isTTY && process.stdout.isTTY) && !ctx.out.json;
+        const r = await onboardTenant({ ...opts, tenantId }, { cwd: ctx.cwd, interactive, signal: ctx.signal });
+        ctx.out.result(r, (v, o) => {
+          const lines = [o.style('green', `✔ wrote ${v.file}`), o.style('green', `✔ committed ${v.commit.slice(0, 12)} on branch ${v.branch}${v.base ? ` (from ${v.base})` : ''}${v.pushed ? `, pushed to ${v.remote}` : ''}`)];
+          for (const w of v.warnings) lines.push(`${o.style('yellow', 'warning')} ${w}`);
+          lines.push('', 'Next steps:', ...v.nextSteps.map((s, i) => `  ${i + 1}. ${s}`));
+          return lines.join('\n');
+        });
+      }),
+    );
+  examples(onboard, [
+    'logclaw gitops onboard acme --yes --name "Acme Corp" --cloud aws --tier ha --region us-east-1 --bucket acme-logclaw \\\n      --secret-store aws --ticketing pagerduty,slack --wave canary',
+    'logclaw gitops onboard lab --yes --cloud onprem --cluster edge-1 --push',
+  ]);
+
+  const status = gitops
+    .command('status')
+    .description("per tenant its Argo CD Application: sync, health, revision, last sync; for an unhealthy one the resources that are not healthy and their cause; exit 0 all Synced+Healthy, 4 progressing, 1 failed")
+    .option('--tenant <id>', 'one tenant')
+    .option('--all', 'every tenant (the default)')
+    .option('--namespace <ns>', "Argo CD's namespace", 'argocd')
+    .option('--kube-context <ctx>', 'kube context of the Argo CD cluster (default: the kubeconfig current context)')
+    .option('--kubeconfig <file>', 'kubeconfig file')
+    .option('--watch', 'print again whenever something changes (Ctrl-C stops)')
+    .option('--interval <seconds>', 'poll interval of --watch', '2')
+    .option('--json', 'print the rows as JSON')
+    .action(
+      action(async (ctx, flags: { tenant?: string; all?: boolean; namespace: string; kubeContext?: string; kubeconfig?: string; watch?: boolean; interval: string }) => {
+        const { usageError } = await import('../errors.js');
+        if (flags.tenant && flags.all) throw usageError('--tenant and --all exclude each other');
+        const support = await import('../cluster/command-support.js');
+        const tenant = flags.tenant ? support.tenantId(flags.tenant) : undefined;
+        const kubeContext = flags.kubeContext ?? support.currentContext(flags.kubeconfig);
+        const { openSession } = await import('../cluster/lifecycle.js');
+        const core = await import('../gitops/status.js');
+        const session = await openSession(kubeContext, flags.kubeconfig, ctx.signal);
+        const colour = { ready: 'green', progressing: 'yellow', failed: 'red' } as const;
+        const show = (rows: import('../gitops/status.js').AppRow[]) =>
+          ctx.out.result({ context: kubeContext, namespace: flags.namespace, applications: rows }, (v, o) => {
+            const lines = [`Argo CD Applications of LogClaw tenants in ${v.namespace} on ${v.context}`];
+            lines.push(o.table(v.applications.map((r) => ({ ...r, state: o.style(colour[r.verdict], `${r.sync}/${r.health}`), last: r.lastSync ? `${r.lastSync.phase}${r.lastSync.finishedAt ? ` ${r.lastSync.finishedAt}` : ''}` : '-', step: r.rollout ? `${r.wave} (step ${r.rollout.step ?? '?'}: ${r.rollout.status})` : r.wave })),
+              [['tenant', 'TENANT'], ['application', 'APPLICATION'], ['cluster', 'CLUSTER'], ['step', 'WAVE'], ['state', 'SYNC/HEALTH'], ['revision', 'REVISION'], ['last', 'LAST SYNC']]));
+            for (const r of v.applications) {
+              if (r.verdict === 'ready') continue;
+              lines.push('', o.style(colour[r.verdict], `${r.application}: ${r.sync}/${r.health}`));
+              for (const c of r.conditions) lines.push(`  ${c.type}: ${c.message}`);
+              if (r.lastSync && r.lastSync.phase !== 'Succeeded') lines.push(`  last sync ${r.lastSync.phase}: ${r.lastSync.message}`);
+              for (const u of r.unhealthy) {
+                if (u.diagnosis.length) lines.push(...u.diagnosis.map((l) => `  ${l}`));
+                else lines.push(`  ${u.object}: ${u.health}${u.message ? ` — ${u.message}` : ''}`);
+              }
+            }
+            return lines.join('\n');
+          });
+        try {
+          if (!flags.watch) {
+            const rows = await core.gitopsStatus({ api: session.api!, namespace: flags.namespace, tenant, signal: ctx.signal });
+            show(rows);
+            return core.statusExit(rows);
+          }
+          let last = '';
+          while (!ctx.signal.aborted) {
+            const rows = await core.gitopsStatus({ api: session.api!, namespace: flags.namespace, tenant, signal: ctx.signal });
+            const key = JSON.stringify(rows.map((r) => [r.application, r.sync, r.health, r.revision, r.lastSync?.phase, r.rollout?.status, r.conditions]));
+            if (key !== last) { last = key; show(rows); }
+            await new Promise<void>((resolve) => { const t = setTimeout(resolve, Number(flags.interval) * 1000); ctx.signal.addEventListener('abort', () => { clearTimeout(t); resolve(); }, { once: true }); });
+          }
+          return 0;
+        } finally {
+          await session.close();
+        }
+      }),
+    );
+  examples(status, ['logclaw gitops status --all', 'logclaw gitops status --tenant acme --kube-context prod-argocd --watch', 'logclaw gitops status --json | jq ".applications[] | {tenant, sync, health}"']);
 }
