@@ -131,16 +131,26 @@ try {
   c0 = Date.now();
   await refresh();
   const waveOf = new Map(ids.map((t) => [`logclaw-tenant-${t.id}`, t.wave]));
-  const watchStarts = setInterval(async () => {
-    for (const a of await apps().catch(() => [])) if (!started.has(a.metadata.name) && a.status?.operationState?.operation?.sync?.revision === sha) started.set(a.metadata.name, Date.now());
+  const finished = new Map();
+  // when each Application's sync of the change started and finished (server clock)
+  const watchOps = setInterval(async () => {
+    for (const a of await apps().catch(() => [])) {
+      const op = a.status?.operationState;
+      if (op?.operation?.sync?.revision !== sha) continue;
+      if (!started.has(a.metadata.name)) started.set(a.metadata.name, Date.parse(op.startedAt));
+      if (op.phase === 'Succeeded' && op.finishedAt && !finished.has(a.metadata.name)) finished.set(a.metadata.name, Date.parse(op.finishedAt));
+    }
   }, 250);
   const rolled = await waitAll(names, sha);
-  clearInterval(watchStarts);
+  await new Promise((r) => setTimeout(r, 500));
+  clearInterval(watchOps);
   const rollMs = Date.now() - c0;
   const byWave = (m, w) => [...m].filter(([n]) => waveOf.get(n) === w).map(([, t]) => t - c0);
-  const done = (w) => Math.max(...byWave(rolled, w));
+  const doneAt = (w) => Math.max(...byWave(rolled, w));
   const first = (w) => Math.min(...byWave(started, w).concat([Infinity]));
-  const ordered = first('early') >= done('canary') && first('main') >= done('early');
+  const lastFinish = (w) => Math.max(...byWave(finished, w));
+  // a wave's first sync starts no earlier than the previous wave's last sync finished (whole seconds)
+  const ordered = first('early') >= lastFinish('canary') && first('main') >= lastFinish('early');
 
   const s = (ms) => `${(ms / 1000).toFixed(1)} s`;
   const lines = [
@@ -148,8 +158,8 @@ try {
     `  start (CRDs, config, 4 processes up)             ${s(startMs)}`,
     `  1 tenant: commit → Synced + Healthy              ${s(soloMs)}`,
     `  ${fleet} tenants (${waves.canary} canary, ${waves.early} early, ${fleet - waves.canary - waves.early} main): commit → all Healthy   ${s(fleetMs)}  (${s(fleetMs / fleet)} per tenant)`,
-    `  chart change rolled by RollingSync                ${s(rollMs)}: canary Healthy at ${s(done('canary'))}, early at ${s(done('early'))}, main at ${s(done('main'))}`,
-    `    each wave started after the previous was Healthy: ${ordered ? 'yes' : 'NO'} (first sync early ${s(first('early'))}, main ${s(first('main'))})`,
+    `  chart change rolled by RollingSync                ${s(rollMs)}: canary Healthy at ${s(doneAt("canary"))}, early at ${s(doneAt("early"))}, main at ${s(doneAt("main"))}`,
+    `    each wave's syncs started after the previous wave's had finished: ${ordered ? 'yes' : 'NO'} (canary syncs ${s(first('canary'))}–${s(lastFinish('canary'))}, early ${s(first('early'))}–${s(lastFinish('early'))}, main ${s(first('main'))}–${s(lastFinish('main'))})`,
     `  render of one tenant: repo-server GenerateManifest ${s(repoServerMs)} ÷ logclaw render ${s(renderMs)} = ${(repoServerMs / renderMs).toFixed(2)}`,
   ];
   process.stdout.write(`${lines.join('\n')}\n`);

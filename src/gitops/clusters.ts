@@ -28,7 +28,9 @@ export function projectClusters(root: string): ProjectClusters | undefined {
   for (const doc of parseAllDocuments(readFileSync(file, 'utf8'))) {
     const o = doc.toJS() as { kind?: string; metadata?: { name?: string }; spec?: { destinations?: Array<{ name?: string; server?: string }> } } | null;
     if (o?.kind !== 'AppProject' || o.metadata?.name !== TENANT_PROJECT) continue;
-    const d = o.spec?.destinations ?? [];
+    // no destinations list: a broken project (lint's schema check reports it), nothing to check names against
+    if (!Array.isArray(o.spec?.destinations)) return undefined;
+    const d = o.spec.destinations;
     return { file: relative(root, file), names: d.map((x) => x.name).filter((x): x is string => Boolean(x)), servers: d.map((x) => x.server).filter((x): x is string => Boolean(x)) };
   }
   return undefined;

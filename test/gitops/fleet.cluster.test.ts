@@ -49,10 +49,17 @@ async function refresh(): Promise<void> {
 }
 const healthyAt = (a: any, sha: string) => a?.status?.sync?.status === 'Synced' && a.status.sync.revision === sha && a.status.health?.status === 'Healthy';
 
-/** Poll until every tenant's Application is Healthy at sha; returns when each got there and when its sync of sha started. */
-async function rollout(sha: string, timeoutMs = 300_000): Promise<{ healthy: Map<string, number>; started: Map<string, number> }> {
+/**
+ * Poll until every tenant's Application is Healthy at sha. Returns, per tenant, when its sync of sha started and
+ * finished (the Application's operationState, server clock) and when this poll saw it Healthy; and every moment
+ * a wave was syncing while an earlier wave was not yet Healthy at sha (RollingSync must never allow it).
+ */
+async function rollout(sha: string, timeoutMs = 300_000): Promise<{ healthy: Map<string, number>; started: Map<string, number>; finished: Map<string, number>; overlaps: string[] }> {
   const healthy = new Map<string, number>();
   const started = new Map<string, number>();
+  const finished = new Map<string, number>();
+  const overlaps: string[] = [];
+  const order = ['canary', 'early', 'main'];
   const deadline = Date.now() + timeoutMs;
   for (let n = 0; healthy.size < TENANTS.length; n++) {
     if (Date.now() > deadline) {
@@ -60,14 +67,24 @@ async function rollout(sha: string, timeoutMs = 300_000): Promise<{ healthy: Map
       throw new Error(`rollout of ${sha.slice(0, 8)} timed out:\n${state.join('\n')}\n${argo.logs(10)}`);
     }
     if (n % 8 === 0) await refresh();
-    for (const a of await apps()) {
+    const list = await apps();
+    for (const a of list) {
       const name = a.metadata.labels['logclaw.io/tenant'];
-      if (!started.has(name) && a.status?.operationState?.operation?.sync?.revision === sha) started.set(name, Date.parse(a.status.operationState.startedAt) || Date.now());
+      const op = a.status?.operationState;
+      if (!started.has(name) && op?.operation?.sync?.revision === sha) started.set(name, Date.parse(op.startedAt));
+      if (!finished.has(name) && op?.operation?.sync?.revision === sha && op.phase === 'Succeeded' && op.finishedAt) finished.set(name, Date.parse(op.finishedAt));
       if (!healthy.has(name) && healthyAt(a, sha)) healthy.set(name, Date.now());
+    }
+    for (const a of list) {
+      const op = a.status?.operationState;
+      if (op?.operation?.sync?.revision !== sha || op.phase !== 'Running') continue;
+      const w = order.indexOf(a.metadata.labels['logclaw.io/wave']);
+      const behind = list.filter((b) => order.indexOf(b.metadata.labels['logclaw.io/wave']) < w && !healthyAt(b, sha));
+      if (behind.length) overlaps.push(`${a.metadata.name} syncing while ${behind.map((b) => b.metadata.name).join(', ')} not Healthy`);
     }
     await new Promise((r) => setTimeout(r, 250));
   }
-  return { healthy, started };
+  return { healthy, started, finished, overlaps };
 }
 
 beforeAll(async () => {
@@ -115,15 +132,18 @@ describe.skipIf(!available.ok)('fleet waves on two clusters', () => {
     });
     const t0 = Date.now();
     await refresh();
-    const { healthy, started } = await rollout(sha);
+    const { healthy, started, finished, overlaps } = await rollout(sha);
     const at = (m: Map<string, number>, id: string) => m.get(id)!;
     expect([...started.keys()].sort()).toEqual(TENANTS.map((t) => t.id).sort());
-    expect(at(started, 'wave-early')).toBeGreaterThanOrEqual(at(healthy, 'wave-canary') - 1000);
-    expect(at(started, 'wave-main')).toBeGreaterThanOrEqual(at(healthy, 'wave-early') - 1000);
-    expect(at(healthy, 'wave-canary')).toBeLessThan(at(healthy, 'wave-early'));
-    expect(at(healthy, 'wave-early')).toBeLessThan(at(healthy, 'wave-main'));
+    // server clock (whole seconds): a wave's sync starts only after the previous wave's sync has finished
+    expect(at(started, 'wave-early')).toBeGreaterThanOrEqual(at(finished, 'wave-canary'));
+    expect(at(started, 'wave-main')).toBeGreaterThanOrEqual(at(finished, 'wave-early'));
+    // and was never seen syncing while an earlier wave was not Healthy
+    expect(overlaps).toEqual([]);
+    expect(at(healthy, 'wave-canary')).toBeLessThanOrEqual(at(healthy, 'wave-early'));
+    expect(at(healthy, 'wave-early')).toBeLessThanOrEqual(at(healthy, 'wave-main'));
     const rel = (ms: number) => `${((ms - t0) / 1000).toFixed(1)} s`;
-    process.stderr.write(`gitops fleet: canary started ${rel(at(started, 'wave-canary'))} healthy ${rel(at(healthy, 'wave-canary'))}; early started ${rel(at(started, 'wave-early'))} healthy ${rel(at(healthy, 'wave-early'))}; main started ${rel(at(started, 'wave-main'))} healthy ${rel(at(healthy, 'wave-main'))}\n`);
+    process.stderr.write(`gitops fleet: ${TENANTS.map((t) => `${t.wave} (${t.cluster}) sync ${rel(at(started, t.id))}–${rel(at(finished, t.id))}, Healthy seen ${rel(at(healthy, t.id))}`).join('; ')}\n`);
     const set = JSON.parse(await argo.kubectl(['get', 'applicationsets.argoproj.io', 'logclaw-tenants', '-n', argo.namespace, '-o', 'json']));
     expect(set.status.applicationStatus.map((s: any) => [s.application, s.step, s.status]).sort()).toEqual([
       ['logclaw-tenant-wave-canary', '1', 'Healthy'], ['logclaw-tenant-wave-early', '2', 'Healthy'], ['logclaw-tenant-wave-main', '3', 'Healthy'],
