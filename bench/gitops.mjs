@@ -11,7 +11,7 @@
 // ../shared/crds, as the operator stand-ins do). Timings are on a scaled clock (--time-scale, default 0.01).
 // Usage: npm run build && node test/cluster/build.mjs --only argocd && node_modules/.bin/node bench/gitops.mjs [--tenants 20]
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,7 +26,7 @@ const tools = JSON.parse(readFileSync(join(root, '.tools', 'tools.json'), 'utf8'
 const helm3 = tools.helm3.path;
 
 const { startCluster } = await import(join(root, 'test', 'cluster', 'index.ts'));
-const { startArgoCD, gitRepo, argoAvailable } = await import(join(root, 'test', 'cluster', 'argocd.ts'));
+const { startArgoCD, projectGitRepo, argoAvailable } = await import(join(root, 'test', 'cluster', 'argocd.ts'));
 const { renderBootstrap, bootstrapObjects } = await import(join(root, 'dist', 'gitops', 'bootstrap.js'));
 const { ensureDependencies } = await import(join(root, 'dist', 'charts', 'index.js'));
 const { Helm } = await import(join(root, 'dist', 'tools', 'helm.js'));
@@ -62,15 +62,9 @@ try {
   process.env.LOGCLAW_HELM3 ??= helm3;
   prepare();
   const repoDir = join(work, 'repo');
-  cpSync(join(root, 'charts'), join(repoDir, 'charts'), { recursive: true, filter: (s) => !s.endsWith('Chart.lock.hash') });
-  cpSync(join(root, 'gitops', 'argocd'), join(repoDir, 'gitops', 'argocd'), { recursive: true });
-  cpSync(join(root, 'gitops', 'tenants', '_template.yaml'), join(repoDir, 'gitops', 'tenants', '_template.yaml'));
   const helm = await Helm.detect(helm3);
   const done = new Map();
-  for (const c of readdirSync(join(repoDir, 'charts'))) await ensureDependencies(join(repoDir, 'charts', c), helm, done);
-  for (const c of readdirSync(join(repoDir, 'charts'))) rmSync(join(repoDir, 'charts', c, 'Chart.lock.hash'), { force: true });
-  const repo = await gitRepo(repoDir);
-  await repo.commit('charts and gitops', {});
+  const repo = await projectGitRepo(root, repoDir, (chart) => ensureDependencies(chart, helm, done));
 
   log('starting Argo CD');
   const t0 = Date.now();
@@ -132,8 +126,13 @@ try {
   await refresh();
   const waveOf = new Map(ids.map((t) => [`logclaw-tenant-${t.id}`, t.wave]));
   const finished = new Map();
-  // when each Application's sync of the change started and finished (server clock)
+  const stepDone = new Map();
+  // when each Application's sync of the change started and finished, and when RollingSync saw it Healthy (server clock)
   const watchOps = setInterval(async () => {
+    const set = JSON.parse(await argo.kubectl(['get', 'applicationsets.argoproj.io', 'logclaw-tenants', '-n', argo.namespace, '-o', 'json']).catch(() => '{}'));
+    for (const st of set.status?.applicationStatus ?? []) {
+      if (!stepDone.has(st.application) && st.status === 'Healthy' && (st.targetRevisions ?? []).includes(sha)) stepDone.set(st.application, Date.parse(st.lastTransitionTime));
+    }
     for (const a of await apps().catch(() => [])) {
       const op = a.status?.operationState;
       if (op?.operation?.sync?.revision !== sha) continue;
@@ -149,8 +148,9 @@ try {
   const doneAt = (w) => Math.max(...byWave(rolled, w));
   const first = (w) => Math.min(...byWave(started, w).concat([Infinity]));
   const lastFinish = (w) => Math.max(...byWave(finished, w));
-  // a wave's first sync starts no earlier than the previous wave's last sync finished (whole seconds)
-  const ordered = first('early') >= lastFinish('canary') && first('main') >= lastFinish('early');
+  const lastStep = (w) => Math.max(...byWave(stepDone, w));
+  // a wave's first sync starts no earlier than RollingSync saw the previous wave Healthy (whole seconds)
+  const ordered = first('early') >= lastStep('canary') && first('main') >= lastStep('early');
 
   const s = (ms) => `${(ms / 1000).toFixed(1)} s`;
   const lines = [
@@ -159,7 +159,7 @@ try {
     `  1 tenant: commit → Synced + Healthy              ${s(soloMs)}`,
     `  ${fleet} tenants (${waves.canary} canary, ${waves.early} early, ${fleet - waves.canary - waves.early} main): commit → all Healthy   ${s(fleetMs)}  (${s(fleetMs / fleet)} per tenant)`,
     `  chart change rolled by RollingSync                ${s(rollMs)}: canary Healthy at ${s(doneAt("canary"))}, early at ${s(doneAt("early"))}, main at ${s(doneAt("main"))}`,
-    `    each wave's syncs started after the previous wave's had finished: ${ordered ? 'yes' : 'NO'} (canary syncs ${s(first('canary'))}–${s(lastFinish('canary'))}, early ${s(first('early'))}–${s(lastFinish('early'))}, main ${s(first('main'))}–${s(lastFinish('main'))})`,
+    `    each wave's syncs started after RollingSync saw the previous wave Healthy: ${ordered ? 'yes' : 'NO'} (syncs canary ${s(first('canary'))}–${s(lastFinish('canary'))}, early ${s(first('early'))}–${s(lastFinish('early'))}, main ${s(first('main'))}–${s(lastFinish('main'))}; step Healthy canary ${s(lastStep('canary'))}, early ${s(lastStep('early'))})`,
     `  render of one tenant: repo-server GenerateManifest ${s(repoServerMs)} ÷ logclaw render ${s(renderMs)} = ${(repoServerMs / renderMs).toFixed(2)}`,
   ];
   process.stdout.write(`${lines.join('\n')}\n`);

@@ -3,8 +3,7 @@
  */
 import { Option, type Command } from 'commander';
 import { action, examples } from './context.js';
-
-const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
+import { tenantValueOptions } from './tenant.js';
 
 export function register(program: Command): void {
   const gitops = program.command('gitops').description('the GitOps path on Argo CD: bootstrap the manifests for your repository, onboard a tenant by commit, watch Applications');
@@ -70,42 +69,18 @@ export function register(program: Command): void {
     'logclaw gitops bootstrap --repo https://github.com/acme/logclaw.git --apply --kube-context prod-argocd --json',
   ]);
 
-  const onboard = gitops
-    .command('onboard')
-    .description('tenant init + validate, then a git branch and a commit of the tenant file (never a push unless --push); prints the pull request to open')
-    .argument('<tenantId>', 'tenant id: a DNS label, at most 40 characters (namespace logclaw-<tenantId>)')
+  const onboard = tenantValueOptions(
+    gitops
+      .command('onboard')
+      .description('tenant init + validate, then a git branch and a commit of the tenant file (never a push unless --push); prints the pull request to open')
+      .argument('<tenantId>', 'tenant id: a DNS label, at most 40 characters (namespace logclaw-<tenantId>)'),
+  )
     .option('--wave <wave>', 'rollout wave: canary | early | main (global.rollout.wave, default main)')
     .option('--cluster <name>', 'destination cluster as registered in Argo CD (global.rollout.cluster, default in-cluster)')
     .option('--branch <name>', 'branch to create (default onboard/tenant-<id>)')
     .option('--message <text>', 'commit message')
     .option('--push', 'push the branch (git push --set-upstream)')
     .option('--remote <name>', 'remote to push to and to link the pull request on', 'origin')
-    .option('--name <name>', 'human-readable tenant name (global.tenantName)')
-    .option('--tier <tier>', 'standard | ha | ultra-ha')
-    .option('--cloud <provider>', 'aws | gcp | azure | onprem')
-    .option('--environment <env>', 'dev | staging | production (default production)')
-    .option('--storage-class <name>', 'StorageClass for persistent volumes')
-    .option('--storage-class-high-throughput <name>', 'StorageClass for Kafka and OpenSearch data')
-    .option('--object-storage <provider>', 's3 | gcs | azure')
-    .option('--bucket <name>', 'bucket or container')
-    .option('--region <region>', 'region of the bucket')
-    .option('--endpoint <url>', 'S3-compatible endpoint')
-    .option('--secret-store <provider>', 'aws | gcp | vault | azure | none')
-    .option('--secret-region <region>', 'AWS Secrets Manager region')
-    .option('--aws-role-arn <arn>', 'IAM role for External Secrets')
-    .option('--gcp-project <id>', 'GCP project of the secrets')
-    .option('--vault-server <url>', 'Vault address')
-    .option('--vault-role <role>', 'Vault Kubernetes-auth role')
-    .option('--vault-path <path>', 'KV v2 mount path')
-    .option('--azure-vault-url <url>', 'Key Vault URL')
-    .option('--ticketing <platforms>', 'comma list of pagerduty,jira,servicenow,opsgenie,slack,zammad, or none')
-    .option('--route <severity=platforms>', 'route a severity (repeatable)', collect)
-    .option('--llm <provider>', 'claude | openai | ollama | vllm | disabled')
-    .option('--model <name>', 'LLM model name')
-    .option('--llm-endpoint <url>', 'LLM endpoint override')
-    .option('--air-gapped', 'no egress')
-    .option('--operators-group <group>', 'identity-provider group bound to the read-only Role')
-    .option('--set <path=value>', 'any other value (repeatable)', collect)
     .option('--force', 'overwrite an existing tenant file')
     .addOption(new Option('-y, --yes', 'never prompt: take flags and defaults only'))
     .option('--json', 'print the result as JSON')

@@ -9,7 +9,7 @@
 // Differences from an in-cluster install: no argocd-server/dex/notifications/commit-server, TLS off between
 // the components (plaintext gRPC), processes on this machine instead of pods.
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, symlinkSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { promisify } from 'node:util';
@@ -231,5 +231,24 @@ export async function gitRepo(dir: string): Promise<GitRepo> {
     },
     head: async () => (await git('rev-parse', 'HEAD')).trim(),
   };
+  return repo;
+}
+
+/**
+ * A LogClaw user's repository as Argo CD reads it: a copy of this project's charts/ and gitops/argocd/ (plus
+ * the tenant template) in a new git repository, every chart's file:// dependencies built by `buildDeps`
+ * (the project's ensureDependencies) and committed with them (charts/<chart>/charts/*.tgz): Argo CD runs
+ * `helm dependency build` only on the chart it renders, not on its subcharts. The upstream stand-ins
+ * (test/fixtures/upstream-charts/prepare.mjs) must be in place first.
+ */
+export async function projectGitRepo(projectRoot: string, dir: string, buildDeps: (chartDir: string) => Promise<unknown>): Promise<GitRepo> {
+  cpSync(join(projectRoot, 'charts'), join(dir, 'charts'), { recursive: true, filter: (src) => !src.endsWith('Chart.lock.hash') });
+  cpSync(join(projectRoot, 'gitops', 'argocd'), join(dir, 'gitops', 'argocd'), { recursive: true });
+  cpSync(join(projectRoot, 'gitops', 'tenants', '_template.yaml'), join(dir, 'gitops', 'tenants', '_template.yaml'));
+  const charts = readdirSync(join(dir, 'charts'));
+  for (const chart of charts) await buildDeps(join(dir, 'charts', chart));
+  for (const chart of charts) rmSync(join(dir, 'charts', chart, 'Chart.lock.hash'), { force: true });
+  const repo = await gitRepo(dir);
+  await repo.commit('LogClaw charts and gitops', {});
   return repo;
 }

@@ -54,8 +54,10 @@ const healthyAt = (a: any, sha: string) => a?.status?.sync?.status === 'Synced' 
  * finished (the Application's operationState, server clock) and when this poll saw it Healthy; and every moment
  * a wave was syncing while an earlier wave was not yet Healthy at sha (RollingSync must never allow it).
  */
-async function rollout(sha: string, timeoutMs = 300_000): Promise<{ healthy: Map<string, number>; started: Map<string, number>; finished: Map<string, number>; overlaps: string[] }> {
+async function rollout(sha: string, timeoutMs = 300_000): Promise<{ healthy: Map<string, number>; started: Map<string, number>; finished: Map<string, number>; stepDone: Map<string, number>; overlaps: string[] }> {
   const healthy = new Map<string, number>();
+  /** when RollingSync recorded the Application Healthy at sha (ApplicationSet status, server clock) */
+  const stepDone = new Map<string, number>();
   const started = new Map<string, number>();
   const finished = new Map<string, number>();
   const overlaps: string[] = [];
@@ -68,6 +70,11 @@ async function rollout(sha: string, timeoutMs = 300_000): Promise<{ healthy: Map
     }
     if (n % 8 === 0) await refresh();
     const list = await apps();
+    const set = JSON.parse(await argo.kubectl(['get', 'applicationsets.argoproj.io', 'logclaw-tenants', '-n', argo.namespace, '-o', 'json']));
+    for (const st of (set.status?.applicationStatus ?? []) as any[]) {
+      const name = String(st.application).replace(/^logclaw-tenant-/, '');
+      if (!stepDone.has(name) && st.status === 'Healthy' && (st.targetRevisions ?? []).includes(sha)) stepDone.set(name, Date.parse(st.lastTransitionTime));
+    }
     for (const a of list) {
       const name = a.metadata.labels['logclaw.io/tenant'];
       const op = a.status?.operationState;
@@ -84,7 +91,7 @@ async function rollout(sha: string, timeoutMs = 300_000): Promise<{ healthy: Map
     }
     await new Promise((r) => setTimeout(r, 250));
   }
-  return { healthy, started, finished, overlaps };
+  return { healthy, started, finished, stepDone, overlaps };
 }
 
 beforeAll(async () => {
@@ -132,18 +139,19 @@ describe.skipIf(!available.ok)('fleet waves on two clusters', () => {
     });
     const t0 = Date.now();
     await refresh();
-    const { healthy, started, finished, overlaps } = await rollout(sha);
+    const { healthy, started, finished, stepDone, overlaps } = await rollout(sha);
     const at = (m: Map<string, number>, id: string) => m.get(id)!;
     expect([...started.keys()].sort()).toEqual(TENANTS.map((t) => t.id).sort());
-    // server clock (whole seconds): a wave's sync starts only after the previous wave's sync has finished
-    expect(at(started, 'wave-early')).toBeGreaterThanOrEqual(at(finished, 'wave-canary'));
-    expect(at(started, 'wave-main')).toBeGreaterThanOrEqual(at(finished, 'wave-early'));
+    // server clock (whole seconds): a wave's sync starts only once RollingSync has seen the previous wave
+    // Synced and Healthy at the change (which can be a moment before that sync operation writes its end)
+    expect(at(started, 'wave-early')).toBeGreaterThanOrEqual(at(stepDone, 'wave-canary'));
+    expect(at(started, 'wave-main')).toBeGreaterThanOrEqual(at(stepDone, 'wave-early'));
     // and was never seen syncing while an earlier wave was not Healthy
     expect(overlaps).toEqual([]);
     expect(at(healthy, 'wave-canary')).toBeLessThanOrEqual(at(healthy, 'wave-early'));
     expect(at(healthy, 'wave-early')).toBeLessThanOrEqual(at(healthy, 'wave-main'));
     const rel = (ms: number) => `${((ms - t0) / 1000).toFixed(1)} s`;
-    process.stderr.write(`gitops fleet: ${TENANTS.map((t) => `${t.wave} (${t.cluster}) sync ${rel(at(started, t.id))}–${rel(at(finished, t.id))}, Healthy seen ${rel(at(healthy, t.id))}`).join('; ')}\n`);
+    process.stderr.write(`gitops fleet: ${TENANTS.map((t) => `${t.wave} (${t.cluster}) sync from ${rel(at(started, t.id))}${finished.has(t.id) ? ` to ${rel(at(finished, t.id))}` : ''}, step Healthy ${rel(at(stepDone, t.id))}`).join('; ')}\n`);
     const set = JSON.parse(await argo.kubectl(['get', 'applicationsets.argoproj.io', 'logclaw-tenants', '-n', argo.namespace, '-o', 'json']));
     expect(set.status.applicationStatus.map((s: any) => [s.application, s.step, s.status]).sort()).toEqual([
       ['logclaw-tenant-wave-canary', '1', 'Healthy'], ['logclaw-tenant-wave-early', '2', 'Healthy'], ['logclaw-tenant-wave-main', '3', 'Healthy'],
