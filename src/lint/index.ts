@@ -184,8 +184,8 @@ export async function runLint(o: LintOptions): Promise<LintResult> {
   }
   stats.tenants = tenants.length;
   findings.push(...(await tenantValidation(root, tenants.map((t) => t.file), notes)));
-  findings.push(...(await import('../gitops/clusters.js')).gitopsClusterFindings(root, tenants.map((t) => t.file))); // GitOps: named clusters exist
 
+  findings.push(...(await import('../gitops/clusters.js')).gitopsClusterFindings(root, tenants.map((t) => t.file))); // GitOps: named clusters exist
   // Manifests applied from gitops/ as they are (Argo CD ApplicationSet, AppProject...): schemas only.
   if (!o.tenants?.length) {
     for (const file of gitopsManifests(root)) {
