@@ -9,7 +9,7 @@
 //                   render` of the same tenant in the same repository copy
 // Custom resources get their operator's status from the KWOK stages once the CRDs are installed (taken from
 // ../shared/crds, as the operator stand-ins do). Timings are on a scaled clock (--time-scale, default 0.01).
-// Usage: npm run build && node test/cluster/build.mjs --only argocd && node_modules/.bin/node bench/gitops.mjs [--tenants 20]
+// Usage: npm run build && node test/cluster/build.mjs --only argocd && node_modules/.bin/node bench/gitops.mjs [--tenants 20] [--timeout 1800]
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -80,7 +80,7 @@ try {
     for (const a of await apps()) await argo.kubectl(['annotate', '-n', argo.namespace, '--overwrite', `applications.argoproj.io/${a.metadata.name}`, 'argocd.argoproj.io/refresh=normal']).catch(() => undefined);
   };
   const healthyAt = (a, sha) => a.status?.sync?.status === 'Synced' && a.status.sync.revision === sha && a.status.health?.status === 'Healthy';
-  const waitAll = async (names, sha, onEach, timeoutMs = 900_000) => {
+  const waitAll = async (names, sha, onEach, timeoutMs = Number(arg('--timeout', '1800')) * 1000) => {
     const seen = new Map();
     const deadline = Date.now() + timeoutMs;
     let n = 0;
