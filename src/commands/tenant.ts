@@ -7,14 +7,9 @@ import { action, examples } from './context.js';
 
 const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
 
-export function register(program: Command): void {
-  const tenant = program.command('tenant').description('scaffold, validate and list tenant files (gitops/tenants/)');
-  examples(tenant, ['logclaw tenant init acme', 'logclaw tenant validate', 'logclaw tenant list --json']);
-
-  const init = tenant
-    .command('init')
-    .description('scaffold gitops/tenants/tenant-<id>.yaml: a wizard on a TTY, flags only with --yes or without a TTY')
-    .argument('[tenantId]', 'tenant id: a DNS label, at most 40 characters (namespace logclaw-<tenantId>)')
+/** The value flags of `tenant init` (also taken by `gitops onboard`), one per schema-backed setting. */
+export function tenantValueOptions(cmd: Command): Command {
+  return cmd
     .option('--name <name>', 'human-readable tenant name (global.tenantName)')
     .option('--tier <tier>', 'standard | ha | ultra-ha (default standard)')
     .option('--cloud <provider>', 'aws | gcp | azure | onprem (global.cloudProvider)')
@@ -40,7 +35,19 @@ export function register(program: Command): void {
     .option('--llm-endpoint <url>', 'LLM endpoint override')
     .option('--air-gapped', 'no egress: only Zammad and in-cluster LLMs, in-cluster object storage')
     .option('--operators-group <group>', 'identity-provider group bound to the read-only Role')
-    .option('--set <path=value>', 'any other value, e.g. ticketingAgent.config.platforms.jira.url=https://acme.atlassian.net (repeatable)', collect)
+    .option('--set <path=value>', 'any other value, e.g. ticketingAgent.config.platforms.jira.url=https://acme.atlassian.net (repeatable)', collect);
+}
+
+export function register(program: Command): void {
+  const tenant = program.command('tenant').description('scaffold, validate and list tenant files (gitops/tenants/)');
+  examples(tenant, ['logclaw tenant init acme', 'logclaw tenant validate', 'logclaw tenant list --json']);
+
+  const init = tenantValueOptions(
+    tenant
+      .command('init')
+      .description('scaffold gitops/tenants/tenant-<id>.yaml: a wizard on a TTY, flags only with --yes or without a TTY')
+      .argument('[tenantId]', 'tenant id: a DNS label, at most 40 characters (namespace logclaw-<tenantId>)'),
+  )
     .option('--dir <dir>', 'directory to write to (default gitops/tenants)')
     .option('--force', 'overwrite an existing tenant file')
     .addOption(new Option('-y, --yes', 'never prompt: take flags and defaults only'))

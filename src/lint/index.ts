@@ -188,6 +188,7 @@ export async function runLint(o: LintOptions): Promise<LintResult> {
   stats.tenants = validated.length;
   findings.push(...(await tenantValidation(root, validated.map((t) => t.file))));
 
+  findings.push(...(await import('../gitops/clusters.js')).gitopsClusterFindings(root, tenants.map((t) => t.file))); // GitOps: named clusters exist
   // Manifests applied from gitops/ as they are (Argo CD ApplicationSet, AppProject...): schemas only.
   if (!o.tenants?.length && (!scope || scope.gitops)) {
     for (const file of gitopsManifests(root)) {

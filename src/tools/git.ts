@@ -75,4 +75,35 @@ export class Git {
     const r = await this.git(['show', `${ref}:${path}`], { reject: false });
     return r.exitCode === 0 ? r.stdout : undefined;
   }
+
+  // Writes (logclaw gitops onboard): a branch, a commit of named files, a push only when asked.
+
+  /** The checked-out branch (undefined when HEAD is detached). */
+  async currentBranch(): Promise<string | undefined> {
+    const r = await this.git(['symbolic-ref', '--quiet', '--short', 'HEAD'], { reject: false });
+    return r.exitCode === 0 ? r.stdout.trim() : undefined;
+  }
+
+  /** Create `branch` at HEAD and check it out (fails when it exists). */
+  async createBranch(branch: string): Promise<void> {
+    await this.git(['switch', '--quiet', '--create', branch]);
+  }
+
+  /** Stage exactly these files and commit them (other staged changes are left out); returns the commit id. */
+  async commitFiles(paths: string[], message: string): Promise<string> {
+    await this.git(['add', '--', ...paths]);
+    await this.git(['commit', '--quiet', '--message', message, '--', ...paths]);
+    return (await this.git(['rev-parse', 'HEAD'])).stdout.trim();
+  }
+
+  /** `git push --set-upstream <remote> <branch>`. */
+  async push(remote: string, branch: string): Promise<void> {
+    await this.git(['push', '--quiet', '--set-upstream', remote, branch]);
+  }
+
+  /** The URL of a remote, or undefined. */
+  async remoteUrl(remote = 'origin'): Promise<string | undefined> {
+    const r = await this.git(['remote', 'get-url', remote], { reject: false });
+    return r.exitCode === 0 ? r.stdout.trim() : undefined;
+  }
 }

@@ -36,10 +36,15 @@ function generate(): Record<string, any>[] {
     .map((p) => ({ ...readValues(join(repoRoot, p)), path: { path: posix.dirname(p), filename: posix.basename(p), basename: posix.basename(p, '.yaml') } }));
 }
 
-/** Go-template fields of the form {{ .a.b }} (all the template uses), missingkey=error. */
+/** Go-template fields of the forms {{ .a.b }} (missingkey=error) and {{ dig "a" "b" "default" . }} (all the template uses). */
 function fill(node: unknown, params: Record<string, any>): any {
   if (typeof node === 'string')
-    return node.replace(/\{\{\s*\.([A-Za-z0-9_.]+)\s*\}\}/g, (_m, ref: string) => {
+    return node.replace(/\{\{\s*dig((?:\s+"[^"]*")+)\s+\.\s*\}\}/g, (_m, args: string) => {
+      const words = [...args.matchAll(/"([^"]*)"/g)].map((x) => x[1]!);
+      const fallback = words.pop();
+      const v = words.reduce((a: any, k) => (a == null ? undefined : a[k]), params);
+      return String(v ?? fallback);
+    }).replace(/\{\{\s*\.([A-Za-z0-9_.]+)\s*\}\}/g, (_m, ref: string) => {
       const v = ref.split('.').reduce((a: any, k) => (a == null ? undefined : a[k]), params);
       if (v === undefined) throw new Error(`map has no entry for key ${ref}`);
       return String(v);
@@ -60,7 +65,7 @@ describe('gitops/argocd', () => {
     const p = project('logclaw');
     const repo = appSet.spec.template.spec.source.repoURL;
     expect(p.spec.sourceRepos).toEqual([repo]);
-    expect(p.spec.destinations).toEqual([{ server: 'https://kubernetes.default.svc', namespace: 'logclaw-*' }]);
+    expect(p.spec.destinations).toEqual([{ name: 'in-cluster', namespace: 'logclaw-*' }]);
   });
 
   it('ApplicationSet: git files over tenant-*.yaml, never _template.yaml', () => {
@@ -93,7 +98,8 @@ describe('gitops/argocd', () => {
       expect(file).toBe(`tenant-${id}.yaml`);
       expect(app.metadata.name).toBe(`logclaw-tenant-${id}`);
       expect(app.spec.project).toBe('logclaw');
-      expect(app.spec.destination).toEqual({ server: 'https://kubernetes.default.svc', namespace: `logclaw-${id}` });
+      expect(app.spec.destination).toEqual({ name: 'in-cluster', namespace: `logclaw-${id}` });
+      expect(app.metadata.labels['logclaw.io/wave']).toBe('main');
       expect(app.spec.source.path).toBe('charts/logclaw-tenant');
       expect(app.spec.source.helm.releaseName).toBe(`logclaw-${id}`);
       const valueFile = posix.normalize(posix.join(app.spec.source.path, app.spec.source.helm.valueFiles[0]));
@@ -105,7 +111,7 @@ describe('gitops/argocd', () => {
 
     it('stays inside what the AppProject allows', () => {
       const p = project('logclaw');
-      expect(p.spec.destinations.some((d: any) => d.server === app.spec.destination.server && glob(d.namespace, app.spec.destination.namespace))).toBe(true);
+      expect(p.spec.destinations.some((d: any) => d.name === app.spec.destination.name && glob(d.namespace, app.spec.destination.namespace))).toBe(true);
       expect(p.spec.sourceRepos).toContain(app.spec.source.repoURL);
       const clusterScoped = objs.filter((o) => !o.metadata.namespace && ['Namespace', 'ClusterRole', 'ClusterRoleBinding', 'CustomResourceDefinition', 'StorageClass', 'PriorityClass'].includes(o.kind));
       for (const o of clusterScoped) {

@@ -1,13 +1,13 @@
 #!/usr/bin/env node
 // Builds the test cluster's programs (etcd, kube-apiserver, kube-controller-manager,
-// kube-scheduler, kwok, helmfile) from their pinned Go modules (test/cluster/go/*) into
+// kube-scheduler, kwok, helmfile, argocd) from their pinned Go modules (test/cluster/go/*) into
 // <cache>/bin/<name>-<version>/ (default ~/.cache/logclaw). A component whose binaries exist and
 // whose stamp matches its go.mod/go.sum/ldflags is skipped. Prints what it builds and how long it took.
 //   node test/cluster/build.mjs [--quiet] [--json] [--only etcd,kwok]
 import { spawn, execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { chmodSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { binRoot, componentDir, components, moduleDir } from './versions.mjs';
 
 const args = process.argv.slice(2);
@@ -15,21 +15,28 @@ const quiet = args.includes('--quiet');
 const only = args.includes('--only') ? args[args.indexOf('--only') + 1].split(',') : undefined;
 const log = (m) => { if (!quiet) process.stderr.write(`build:cluster: ${m}\n`); };
 
-function goVersion() {
+function goVersion(c) {
   try {
-    return execFileSync('go', ['env', 'GOVERSION'], { encoding: 'utf8' }).trim();
+    return execFileSync('go', ['env', 'GOVERSION'], { encoding: 'utf8', env: goEnv(c) }).trim();
   } catch {
     process.stderr.write('build:cluster: the Go toolchain is missing: install Go >= 1.26 (https://go.dev/dl/) and put `go` on PATH\n');
     process.exit(3);
   }
 }
 
+// A component may pin a newer Go toolchain than the installed one (argocd: go1.27.3).
+function goEnv(c) {
+  return c?.toolchain ? { ...process.env, GOTOOLCHAIN: c.toolchain } : process.env;
+}
+
+const copiesOf = (c) => (c.copy ? [c.copy].flat() : []);
+
 function stampOf(c) {
   const dir = moduleDir(c);
   const h = createHash('sha256');
   h.update(readFileSync(join(dir, 'go.mod')));
   h.update(readFileSync(join(dir, 'go.sum')));
-  h.update(JSON.stringify([c.packages, c.ldflags]));
+  h.update(JSON.stringify(c.toolchain ? [c.packages, c.ldflags, c.toolchain] : [c.packages, c.ldflags]));
   return h.digest('hex').slice(0, 16);
 }
 
@@ -41,16 +48,24 @@ function binariesUpToDate(c) {
 }
 
 function upToDate(c) {
-  return binariesUpToDate(c) && !(c.copy && !existsSync(join(componentDir(c), c.copy.to)));
+  return binariesUpToDate(c) && copiesOf(c).every((cp) => existsSync(join(componentDir(c), cp.to)));
 }
 
 function copyData(c, into) {
-  const modDir = execFileSync('go', ['list', '-m', '-f', '{{.Dir}}', c.copy.module], { cwd: moduleDir(c), encoding: 'utf8' }).trim();
-  const target = join(into, c.copy.to);
-  mkdirSync(target, { recursive: true });
-  cpSync(join(modDir, c.copy.from), target, { recursive: true });
-  // Module cache files are read-only; make the copies ordinary files.
-  for (const f of readdirSync(target)) chmodSync(join(target, f), 0o644);
+  for (const cp of copiesOf(c)) {
+    const modDir = execFileSync('go', ['list', '-m', '-f', '{{.Dir}}', cp.module], { cwd: moduleDir(c), encoding: 'utf8', env: goEnv(c) }).trim();
+    const target = join(into, cp.to);
+    // Module cache files are read-only; make the copies ordinary files (a single file copied is a program).
+    if (statSync(join(modDir, cp.from)).isFile()) {
+      mkdirSync(dirname(target), { recursive: true });
+      cpSync(join(modDir, cp.from), target);
+      chmodSync(target, 0o755);
+      continue;
+    }
+    mkdirSync(target, { recursive: true });
+    cpSync(join(modDir, cp.from), target, { recursive: true });
+    for (const f of readdirSync(target)) chmodSync(join(target, f), 0o644);
+  }
 }
 
 function run(cmd, argv, opts) {
@@ -94,7 +109,7 @@ async function build(c) {
   rmSync(tmp, { recursive: true, force: true });
   mkdirSync(tmp, { recursive: true });
   const env = {
-    ...process.env,
+    ...goEnv(c),
     GOFLAGS: `${process.env.GOFLAGS ?? ''} -trimpath -buildvcs=false -mod=readonly`.trim(),
     CGO_ENABLED: process.env.CGO_ENABLED ?? '0',
   };
@@ -107,10 +122,10 @@ async function build(c) {
     const built = join(tmp, pkg.split('/').filter((p) => !/^v\d+$/.test(p)).pop());
     if (built !== join(tmp, bin)) renameSync(built, join(tmp, bin));
   }
-  if (c.copy) copyData(c, tmp);
+  copyData(c, tmp);
   writeFileSync(join(tmp, '.stamp'), `${stampOf(c)}\n`);
   // How long this build took (bench/cluster.mjs reports it as the first-build time).
-  writeFileSync(join(tmp, '.build.json'), `${JSON.stringify({ seconds: (Date.now() - t0) / 1000, go: goVersion(), at: new Date().toISOString(), gocache: process.env.GOCACHE ?? 'default' })}\n`);
+  writeFileSync(join(tmp, '.build.json'), `${JSON.stringify({ seconds: (Date.now() - t0) / 1000, go: goVersion(c), at: new Date().toISOString(), gocache: process.env.GOCACHE ?? 'default' })}\n`);
   rmSync(out, { recursive: true, force: true });
   renameSync(tmp, out);
   const secs = (Date.now() - t0) / 1000;

@@ -11,9 +11,12 @@ export const cacheRoot = process.env.LOGCLAW_CACHE_DIR ?? join(homedir(), '.cach
 export const binRoot = join(cacheRoot, 'bin');
 
 export const KUBERNETES_VERSION = 'v1.33.13';
+export const ARGOCD_VERSION = 'v3.6.1';
 const kv = 'k8s.io/component-base/version';
 
-/** @type {{name: string, version: string, module: string, packages: Record<string, string>, ldflags: string[], copy?: {module: string, from: string, to: string}}[]} */
+// `copy` takes data files (CRDs, manifests) from the module cache at build time; `toolchain` is the
+// GOTOOLCHAIN a component's go.mod needs when it is newer than the installed Go.
+/** @type {{name: string, version: string, module: string, packages: Record<string, string>, ldflags: string[], toolchain?: string, copy?: {module: string, from: string, to: string} | {module: string, from: string, to: string}[]}[]} */
 export const components = [
   {
     name: 'etcd',
@@ -57,6 +60,25 @@ export const components = [
     module: 'helmfile',
     packages: { helmfile: 'github.com/helmfile/helmfile' },
     ldflags: ['-X', 'go.szostok.io/version.version=v1.8.0'],
+  },
+  {
+    // Argo CD's multi-call binary: the role comes from ARGOCD_BINARY_NAME (application-controller,
+    // repo-server, applicationset-controller, ...). test/cluster/argocd.ts runs it out of cluster.
+    name: 'argocd',
+    version: ARGOCD_VERSION,
+    module: 'argocd',
+    packages: { argocd: 'github.com/argoproj/argo-cd/v3/cmd' },
+    // (argocd prints "v" + this)
+    ldflags: ['-X', `github.com/argoproj/argo-cd/v3/common.version=${ARGOCD_VERSION.slice(1)}`],
+    // argo-cd v3.6's go.mod says `go 1.27.0`; the go command fetches this toolchain through the proxy.
+    toolchain: 'go1.27.3',
+    // The CRDs and the base config (argocd-cm, argocd-rbac-cm, argocd-secret, ...) of this version.
+    copy: [
+      { module: 'github.com/argoproj/argo-cd/v3', from: 'manifests/crds', to: 'crds' },
+      { module: 'github.com/argoproj/argo-cd/v3', from: 'manifests/base/config', to: 'config' },
+      // the repo-server runs it on every checkout (the image has it in /usr/local/bin)
+      { module: 'github.com/argoproj/argo-cd/v3', from: 'hack/git-verify-wrapper.sh', to: 'bin/git-verify-wrapper.sh' },
+    ],
   },
 ];
 
