@@ -117,10 +117,10 @@ export function register(program: Command): void {
       action(async (ctx, flags: { tenant?: string; all?: boolean; namespace: string; kubeContext?: string; kubeconfig?: string; watch?: boolean; interval: string }) => {
         const { usageError } = await import('../errors.js');
         if (flags.tenant && flags.all) throw usageError('--tenant and --all exclude each other');
-        const support = await import('../cluster/command-support.js');
+        const support = await import('./support.js');
         const tenant = flags.tenant ? support.tenantId(flags.tenant) : undefined;
         const kubeContext = flags.kubeContext ?? support.currentContext(flags.kubeconfig);
-        const { openSession } = await import('../cluster/lifecycle.js');
+        const { openSession } = await import('../lifecycle/index.js');
         const core = await import('../gitops/status.js');
         const session = await openSession(kubeContext, flags.kubeconfig, ctx.signal);
         const colour = { ready: 'green', progressing: 'yellow', failed: 'red' } as const;

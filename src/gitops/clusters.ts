@@ -7,7 +7,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parseAllDocuments, parseDocument, isMap, isScalar, type Document } from 'yaml';
-import type { Finding } from '../manifests/types.js';
+import type { Finding } from '../findings.js';
 
 export const DEFAULT_CLUSTER = 'in-cluster';
 export const DEFAULT_WAVE = 'main';

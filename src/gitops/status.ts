@@ -6,8 +6,8 @@
  * walk-down runs for tenants whose destination is that cluster (in-cluster).
  */
 import { ExitCode, LogclawError } from '../errors.js';
-import type { KubeApi } from '../cluster/api.js';
-import type { KubeObject } from '../readiness/types.js';
+import type { KubeApi } from '../kube/api.js';
+import type { KubeObject } from '../kube-object.js';
 import { DEFAULT_CLUSTER } from './clusters.js';
 import { argoHealthOf, readinessOfArgo, type ArgoResourceStatus } from './health.js';
 
@@ -104,7 +104,7 @@ export async function gitopsStatus(o: StatusOptions): Promise<AppRow[]> {
   }
   if (o.diagnose === false) return rows;
   const { diagnose, formatDiagnosis } = await import('../diagnose/index.js');
-  const { apiReader } = await import('../cluster/reader.js');
+  const { apiReader } = await import('../diagnose/reader.js');
   const reader = apiReader(o.api, o.signal);
   for (const [i, row] of rows.entries()) {
     if (row.health === 'Healthy') continue;

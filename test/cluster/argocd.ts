@@ -58,8 +58,17 @@ export function argoManifestDirs(): { crds: string; config: string } {
   return { crds: join(dir, 'crds'), config: join(dir, 'config') };
 }
 
-/** Whether the binary and redis-server are there (tests skip with a reason otherwise). */
+/**
+ * Whether the binary and redis-server are there: tests skip with the reason otherwise, except in CI
+ * (CI set), where a missing tool fails the run instead of hiding the GitOps tests.
+ */
 export function argoAvailable(): { ok: true } | { ok: false; reason: string } {
+  const r = argoTools();
+  if (!r.ok && process.env.CI) throw new Error(`the GitOps tests cannot run in CI: ${r.reason}`);
+  return r;
+}
+
+function argoTools(): { ok: true } | { ok: false; reason: string } {
   if (!existsSync(binPath('argocd'))) return { ok: false, reason: `Argo CD is not built: run node test/cluster/build.mjs --only argocd (${binPath('argocd')} missing)` };
   if (!which('redis-server')) return { ok: false, reason: 'redis-server is not installed (apt-get install -y redis-server)' };
   if (!which('git')) return { ok: false, reason: 'git is not on PATH' };
