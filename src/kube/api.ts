@@ -207,6 +207,12 @@ export class KubeApi {
     return info;
   }
 
+  /** The preferred version of every served API group (discovery of /apis), by group name. */
+  async preferredVersions(signal?: AbortSignal): Promise<Map<string, string>> {
+    const doc = await this.request<{ groups?: { name: string; preferredVersion?: { groupVersion: string }; versions: { groupVersion: string }[] }[] }>('GET', '/apis', { signal });
+    return new Map((doc.groups ?? []).map((g) => [g.name, g.preferredVersion?.groupVersion ?? g.versions[0]!.groupVersion]));
+  }
+
   /** Collection path (name omitted) or object path. */
   async path(ref: Omit<ObjectRef, 'name'> & { name?: string }): Promise<string> {
     const info = await this.resource(ref.apiVersion, ref.kind);

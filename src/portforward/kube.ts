@@ -1,9 +1,8 @@
 /**
  * What `port-forward` and `verify` use of a cluster: the one connection of src/kube/api.ts (kubeconfig,
- * explicit context, the reachability probe that exits 4) for every REST call and watch here (Services, pods,
- * EndpointSlices, the pod informer), and client-node only for what it alone does: the portforward (and, in
- * verify, exec) websockets. verify's own typed reads still go through `core`/`objects` until its steps move
- * to KubeApi with the split of src/verify/steps.ts.
+ * explicit context, the reachability probe that exits 4) for every REST call and watch (Services, pods,
+ * EndpointSlices, Secrets, ConfigMaps, custom resources, the pod informer), and client-node only for what it
+ * alone does: the portforward and exec websockets.
  */
 import type { Socket } from 'node:net';
 import { Writable } from 'node:stream';
@@ -22,8 +21,6 @@ export interface Kube {
   kc: KubeConfig;
   context: string;
   server: string;
-  core: import('@kubernetes/client-node').CoreV1Api;
-  objects: import('@kubernetes/client-node').KubernetesObjectApi;
 }
 
 export interface ConnectOptions {
@@ -37,12 +34,6 @@ export interface ConnectOptions {
 
 export { isNetworkError, unreachable };
 
-/** HTTP status of a client-node ApiException, if any. */
-export const statusOf = (e: unknown): number | undefined => {
-  const code = (e as { code?: unknown })?.code;
-  return typeof code === 'number' ? code : undefined;
-};
-
 /** connect() of src/kube/api.ts, with client-node's clients over the same kubeconfig and context. */
 export async function connect(options: ConnectOptions = {}): Promise<Kube> {
   const api = await connectApi({ context: options.context, kubeconfig: options.kubeconfig, signal: options.signal, probeTimeoutMs: options.probeTimeoutMs });
@@ -53,8 +44,6 @@ export async function connect(options: ConnectOptions = {}): Promise<Kube> {
     kc,
     context: api.target.context,
     server: api.server,
-    core: kc.makeApiClient(k8s.CoreV1Api),
-    objects: k8s.KubernetesObjectApi.makeApiClient(kc),
   };
 }
 

@@ -6,7 +6,9 @@
  * its broker pods by Strimzi's labels, users by their ACLs, topics by their KafkaTopic resources.
  */
 import { LogclawError } from '../errors.js';
-import { isPodReady, statusOf, type Kube, type V1Pod } from '../portforward/kube.js';
+import { isNotFound } from '../kube/api.js';
+import type { KubeObject } from '../kube-object.js';
+import { isPodReady, type Kube, type V1Pod } from '../portforward/kube.js';
 import type { ExecSessions, ExecResult } from './exec.js';
 
 /** Name of the Strimzi Kafka cluster when no Kafka resource can be read (common.endpoints.kafkaCluster). */
@@ -42,19 +44,16 @@ const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 
 /** Preferred served version of an API group, from discovery (undefined when the group is not served). */
 export async function preferredVersion(kube: Kube, group: string): Promise<string | undefined> {
-  const api = kube.kc.makeApiClient(kube.k8s.ApisApi);
-  const groups = await api.getAPIVersions();
-  const g = groups.groups.find((x) => x.name === group);
-  return g?.preferredVersion?.groupVersion ?? g?.versions[0]?.groupVersion;
+  return (await kube.api.preferredVersions()).get(group);
 }
 
 /** List objects of a kind (any group) in a namespace; undefined when the kind is not served. */
 export async function listKind(kube: Kube, apiVersion: string, kind: string, namespace: string): Promise<Obj[] | undefined> {
   try {
-    const list = await kube.objects.list(apiVersion, kind, namespace);
-    return (list.items ?? []) as unknown as Obj[];
+    const list = await kube.api.list({ apiVersion, kind, namespace });
+    return list.items as unknown as Obj[];
   } catch (e) {
-    if (statusOf(e) === 404 || /Unrecognized API version and kind|not found/i.test((e as Error).message ?? '')) return undefined;
+    if (isNotFound(e)) return undefined; // the group or the kind is not served
     throw e;
   }
 }
@@ -73,7 +72,7 @@ export function brokerSecurity(environment: string): Broker['security'] {
 export async function findBroker(kube: Kube, namespace: string, environment: string): Promise<Broker> {
   const kafkas = await listStrimzi(kube, 'Kafka', namespace).catch(() => undefined);
   const cluster = String(obj(kafkas?.[0]?.metadata).name ?? DEFAULT_KAFKA_CLUSTER);
-  const pods = (await kube.core.listNamespacedPod({ namespace, labelSelector: `strimzi.io/cluster=${cluster},strimzi.io/kind=Kafka` })).items;
+  const pods = (await kube.api.list<V1Pod & KubeObject>({ apiVersion: 'v1', kind: 'Pod', namespace }, { labelSelector: `strimzi.io/cluster=${cluster},strimzi.io/kind=Kafka` })).items;
   const brokers = pods.filter((p) => p.metadata?.labels?.['strimzi.io/broker-role'] !== 'false' && !/-entity-operator|-exporter|-cruise-control/.test(p.metadata?.name ?? ''));
   const ready = brokers.filter(isPodReady).sort((a, b) => String(a.metadata?.name).localeCompare(String(b.metadata?.name)));
   const pod: V1Pod | undefined = ready[0];
@@ -156,13 +155,9 @@ export async function credentialsFor(kube: Kube, namespace: string, broker: Brok
     });
   }
   const name = String(obj(picked.user.metadata).name);
-  let data: Record<string, string> = {};
-  try {
-    data = (await kube.core.readNamespacedSecret({ name, namespace })).data ?? {};
-  } catch (e) {
-    if (statusOf(e) === 404) throw new LogclawError(`the Secret of KafkaUser ${name} does not exist yet`, { hint: 'The Strimzi user operator creates it once the KafkaUser is Ready.' });
-    throw e;
-  }
+  const secret = await kube.api.get<KubeObject & { data?: Record<string, string> }>({ apiVersion: 'v1', kind: 'Secret', namespace, name });
+  if (!secret) throw new LogclawError(`the Secret of KafkaUser ${name} does not exist yet`, { hint: 'The Strimzi user operator creates it once the KafkaUser is Ready.' });
+  const data: Record<string, string> = secret.data ?? {};
   const decode = (k: string) => (data[k] ? Buffer.from(data[k]!, 'base64').toString('utf8') : undefined);
   const password = decode('password');
   const jaas =

@@ -3,7 +3,7 @@
  * `logclaw status` does or, without releases (Argo CD applies without helm), per object by label.
  * Waits up to a quarter of the time left while something is still progressing.
  */
-import { statusOf, type Kube } from '../../portforward/kube.js';
+import type { Kube } from '../../portforward/kube.js';
 import { verdict } from '../../readiness/verdict.js';
 import type { KubeObject } from '../../readiness/types.js';
 import { listKind } from '../kafka.js';
@@ -43,9 +43,7 @@ const ownedAway = (o: KubeObject): boolean =>
   (o.kind === 'Pod' && Boolean(o.metadata?.ownerReferences?.length)) || (o.kind === 'Job' && Boolean(o.metadata?.ownerReferences?.some((r) => r.kind === 'CronJob')));
 
 export async function tenantObjects(kube: Kube, namespace: string): Promise<KubeObject[]> {
-  const apis = await kube.kc.makeApiClient(kube.k8s.ApisApi).getAPIVersions();
-  const versions = new Map<string, string>([['', 'v1']]);
-  for (const g of apis.groups) versions.set(g.name, g.preferredVersion?.groupVersion ?? g.versions[0]!.groupVersion);
+  const versions = new Map<string, string>([['', 'v1'], ...(await kube.api.preferredVersions())]);
   const lists = await Promise.all(
     TENANT_KINDS.filter(([g]) => versions.has(g)).map(async ([g, kind]) => {
       const apiVersion = versions.get(g)!;
@@ -106,18 +104,13 @@ export const componentsReady: VerifyStep = {
   title: 'components ready',
   hop: 'tenant components',
   async run(ctx) {
-    try {
-      await ctx.kube.core.readNamespace({ name: ctx.namespace });
-    } catch (e) {
-      if (statusOf(e) === 404) {
-        return {
-          status: 'fail',
-          summary: `namespace ${ctx.namespace} does not exist`,
-          hop: `namespace ${ctx.namespace}`,
-          hint: `Install the tenant: logclaw install --tenant ${ctx.tenant.id} --kube-context ${ctx.kube.context}`,
-        };
-      }
-      throw e;
+    if (!(await ctx.kube.api.get({ apiVersion: 'v1', kind: 'Namespace', name: ctx.namespace }))) {
+      return {
+        status: 'fail',
+        summary: `namespace ${ctx.namespace} does not exist`,
+        hop: `namespace ${ctx.namespace}`,
+        hint: `Install the tenant: logclaw install --tenant ${ctx.tenant.id} --kube-context ${ctx.kube.context}`,
+      };
     }
     return judge(ctx, ctx.kube.api);
   },

@@ -66,8 +66,8 @@ export const ingest: VerifyStep = {
   hop: 'client → Vector HTTP source',
   async run(ctx) {
     const fwd = await forwardTo(ctx, 'vector-http');
-    const configMaps = (await ctx.kube.core.listNamespacedConfigMap({ namespace: ctx.namespace, labelSelector: 'logclaw.io/component=ingestion' })).items;
-    const path = vectorHttpPath(configMaps.map((c) => c.data ?? {}), fwd.servicePort);
+    const configMaps = (await ctx.kube.api.list({ apiVersion: 'v1', kind: 'ConfigMap', namespace: ctx.namespace }, { labelSelector: 'logclaw.io/component=ingestion' })).items;
+    const path = vectorHttpPath(configMaps.map((c) => (c.data as Record<string, string> | undefined) ?? {}), fwd.servicePort);
     const url = `${fwd.base}${path}`;
     await startRawWatch(ctx);
     // let the consumer start before the marker is sent (a late one is covered by re-sending in step 3)

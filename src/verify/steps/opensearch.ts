@@ -2,7 +2,7 @@
  * Step 4, OpenSearch: the marker found in `logclaw-logs-*` (skipped when no Flink job indexes logs, as
  * in dev); the marker documents are deleted at the end unless --keep-data.
  */
-import { statusOf } from '../../portforward/kube.js';
+import type { KubeObject } from '../../kube-object.js';
 import { httpCall, isOk, snippet } from '../http.js';
 import { listKind, preferredVersion } from '../kafka.js';
 import { formatDuration } from '../runner.js';
@@ -12,15 +12,10 @@ export const LOGS_INDEX = 'logclaw-logs-*';
 
 async function opensearchAuth(ctx: Ctx): Promise<{ username: string; password: string } | undefined> {
   if (ctx.tenant.environment === 'dev') return undefined;
-  try {
-    const s = await ctx.kube.core.readNamespacedSecret({ name: 'logclaw-opensearch-admin', namespace: ctx.namespace });
-    const d = s.data ?? {};
-    if (!d.username || !d.password) return undefined;
-    return { username: Buffer.from(d.username, 'base64').toString(), password: Buffer.from(d.password, 'base64').toString() };
-  } catch (e) {
-    if (statusOf(e) === 404) return undefined;
-    throw e;
-  }
+  const s = await ctx.kube.api.get<KubeObject & { data?: Record<string, string> }>({ apiVersion: 'v1', kind: 'Secret', namespace: ctx.namespace, name: 'logclaw-opensearch-admin' });
+  const d = s?.data ?? {};
+  if (!d.username || !d.password) return undefined;
+  return { username: Buffer.from(d.username, 'base64').toString(), password: Buffer.from(d.password, 'base64').toString() };
 }
 
 /** The marker is in the log's message by construction (markerLog), whatever fields the ETL keeps. */

@@ -7,6 +7,7 @@
 import { LogclawError } from '../../errors.js';
 import { catalog, discover, schemeFor } from '../../portforward/catalog.js';
 import type { ForwardManager } from '../../portforward/forwarder.js';
+import type { KubeObject } from '../../kube-object.js';
 import type { Kube, V1Service } from '../../portforward/kube.js';
 import type { IncidentSeverity } from '../../tenant/types.js';
 import type { ExecResult, ExecSessions } from '../exec.js';
@@ -94,7 +95,7 @@ export const consumerGroup = (prefix: string | undefined, marker: string): strin
 };
 
 async function services(ctx: Ctx): Promise<V1Service[]> {
-  ctx.state.services ??= (await ctx.kube.core.listNamespacedService({ namespace: ctx.namespace })).items;
+  ctx.state.services ??= (await ctx.kube.api.list<V1Service & KubeObject>({ apiVersion: 'v1', kind: 'Service', namespace: ctx.namespace })).items;
   return ctx.state.services;
 }
 

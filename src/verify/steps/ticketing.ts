@@ -2,6 +2,7 @@
  * Step 6, ticketing agent: its health endpoint and, when step 5 sent an anomaly, the incident it raised,
  * whose platforms must be the ones the tenant's routing names for the severity.
  */
+import type { KubeObject } from '../../kube-object.js';
 import type { V1Pod } from '../../portforward/kube.js';
 import { httpCall, isOk, snippet, type HttpResponse } from '../http.js';
 import { formatDuration } from '../runner.js';
@@ -39,7 +40,7 @@ export const ticketing: VerifyStep = {
   async run(ctx) {
     if (!ctx.tenant.enabled.ticketingAgent) return { status: 'skip', summary: 'ticketingAgent.enabled is false in the tenant file' };
     const fwd = await forwardTo(ctx, 'ticketing-agent');
-    const pod = fwd.pod ? await ctx.kube.core.readNamespacedPod({ name: fwd.pod, namespace: ctx.namespace }).catch(() => undefined) : undefined;
+    const pod = fwd.pod ? await ctx.kube.api.get<V1Pod & KubeObject>({ apiVersion: 'v1', kind: 'Pod', namespace: ctx.namespace, name: fwd.pod }).catch(() => undefined) : undefined;
     const path = healthPath(pod);
     let health: HttpResponse;
     try {
