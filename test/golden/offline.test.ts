@@ -30,7 +30,8 @@ describe('golden: logclaw tenant validate', () => {
 describe.each(helms)('golden: logclaw lint under $name', (h) => {
   let repo: string;
   let rules: Rule[];
-  const lint = (args: string[]) => runCli(['lint', '--crds', crdDir, ...args], { cwd: repo, env: { LOGCLAW_HELM: h.bin } });
+  // each run with an empty render cache of its own: what it prints must not depend on what ran before
+  const lint = (args: string[]) => runCli(['lint', '--crds', crdDir, ...args], { cwd: repo, env: { LOGCLAW_HELM: h.bin, LOGCLAW_CACHE_DIR: mkdtempSync(join(tmpdir(), 'logclaw-golden-cache-')) } });
   const tenants = ['--tenant', 'good', '--tenant', 'pss-privileged', '--tenant', 'kafka-topic-replicas', '--tenant', 'image-unpinned'];
   beforeAll(() => {
     repo = join(mkdtempSync(join(tmpdir(), `logclaw-golden-lint-${h.name}-`)), 'repo');
