@@ -3,7 +3,7 @@
  */
 import { Option, type Command } from 'commander';
 import { action, examples } from './context.js';
-import { tenantValueOptions } from './tenant.js';
+import { tenantValueOptions, withNextSteps } from './tenant.js';
 
 export function register(program: Command): void {
   const gitops = program.command('gitops').description('the GitOps path on Argo CD: bootstrap the manifests for your repository, onboard a tenant by commit, watch Applications');
@@ -89,12 +89,9 @@ export function register(program: Command): void {
         const { onboardTenant } = await import('../gitops/onboard.js');
         const interactive = !opts.yes && Boolean(process.stdin.isTTY && process.stdout.isTTY) && !ctx.out.json;
         const r = await onboardTenant({ ...opts, tenantId }, { cwd: ctx.cwd, interactive, signal: ctx.signal });
-        ctx.out.result(r, (v, o) => {
-          const lines = [o.style('green', `✔ wrote ${v.file}`), o.style('green', `✔ committed ${v.commit.slice(0, 12)} on branch ${v.branch}${v.base ? ` (from ${v.base})` : ''}${v.pushed ? `, pushed to ${v.remote}` : ''}`)];
-          for (const w of v.warnings) lines.push(`${o.style('yellow', 'warning')} ${w}`);
-          lines.push('', 'Next steps:', ...v.nextSteps.map((s, i) => `  ${i + 1}. ${s}`));
-          return lines.join('\n');
-        });
+        ctx.out.result(r, (v, o) =>
+          withNextSteps([o.style('green', `✔ wrote ${v.file}`), o.style('green', `✔ committed ${v.commit.slice(0, 12)} on branch ${v.branch}${v.base ? ` (from ${v.base})` : ''}${v.pushed ? `, pushed to ${v.remote}` : ''}`)], v, o),
+        );
       }),
     );
   examples(onboard, [

@@ -38,6 +38,14 @@ export function tenantValueOptions(cmd: Command): Command {
     .option('--set <path=value>', 'any other value, e.g. ticketingAgent.config.platforms.jira.url=https://acme.atlassian.net (repeatable)', collect);
 }
 
+/** What init and onboard print after their ✔ lines: each warning, then the numbered next steps. */
+export function withNextSteps(done: string[], r: { warnings: string[]; nextSteps: string[] }, o: { style(colour: 'yellow', text: string): string }): string {
+  const lines = [...done];
+  for (const w of r.warnings) lines.push(`${o.style('yellow', 'warning')} ${w}`);
+  lines.push('', 'Next steps:', ...r.nextSteps.map((s, i) => `  ${i + 1}. ${s}`));
+  return lines.join('\n');
+}
+
 export function register(program: Command): void {
   const tenant = program.command('tenant').description('scaffold, validate and list tenant files (gitops/tenants/)');
   examples(tenant, ['logclaw tenant init acme', 'logclaw tenant validate', 'logclaw tenant list --json']);
@@ -57,12 +65,7 @@ export function register(program: Command): void {
         const { initTenant } = await import('../tenant/init.js');
         const interactive = !opts.yes && Boolean(process.stdin.isTTY && process.stdout.isTTY) && !ctx.out.json;
         const result = await initTenant({ ...opts, tenantId }, { cwd: ctx.cwd, interactive, signal: ctx.signal });
-        ctx.out.result(result, (r, o) => {
-          const lines = [o.style('green', `✔ wrote ${r.file}`)];
-          for (const w of r.warnings) lines.push(`${o.style('yellow', 'warning')} ${w}`);
-          lines.push('', 'Next steps:', ...r.nextSteps.map((s, i) => `  ${i + 1}. ${s}`));
-          return lines.join('\n');
-        });
+        ctx.out.result(result, (r, o) => withNextSteps([o.style('green', `✔ wrote ${r.file}`)], r, o));
       }),
     );
   examples(init, [
