@@ -156,7 +156,8 @@ try {
   // a wave's first sync starts no earlier than RollingSync saw the previous wave Healthy (whole seconds)
   const ordered = first('early') >= lastStep('canary') && first('main') >= lastStep('early');
 
-  const s = (ms) => `${(ms / 1000).toFixed(1)} s`;
+  // a wave none of whose syncs finished (or started) in the sampling window has no time: say so, not ±Infinity
+  const s = (ms) => (Number.isFinite(ms) ? `${(ms / 1000).toFixed(1)} s` : 'not seen');
   const lines = [
     `Argo CD ${argo.version} out of cluster (redis, repo-server, application + applicationset controllers), test cluster time scale ${timeScale}`,
     `  start (CRDs, config, 4 processes up)             ${s(startMs)}`,
