@@ -3,8 +3,9 @@
  * cached by a content hash of the dependency charts so an unchanged tree is never rebuilt.
  *
  * The stamp is `<chart>/Chart.lock.hash` (git-ignored, like the built `<chart>/charts/`). A dependency that
- * would need the network (an http(s)/oci repository) must already be present as `charts/<name>-<version>.tgz`;
- * otherwise the build fails with a message naming the chart, version and repository and how to provide it.
+ * would need the network (an http(s)/oci repository) must already be present as `charts/<name>-<version>.tgz`,
+ * or in the folder of upstream chart archives (./upstream.ts), from which it is vendored there; otherwise the
+ * build fails with a message naming the chart, version and repository and the command that provides it.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -15,6 +16,7 @@ import { ExitCode, LogclawError } from '../errors.js';
 import { cacheDir, writeAtomic } from '../manifests/cache.js';
 import type { Finding } from '../manifests/types.js';
 import type { Helm } from '../tools/helm.js';
+import { findArchive, resolveUpstreamChartsDir, sameContent, UPSTREAM_CHARTS_ENV, upstreamArchive } from './upstream.js';
 
 export interface ChartDependency {
   name: string;
@@ -151,7 +153,7 @@ export function checkChart(chart: ChartInfo, root: string): Finding[] {
         findings.push({ ...dat, rule: 'chart-dependency', severity: 'error', message: `dependency ${d.name}: version constraint "${d.version}" does not match ${d.repository} (version ${dep.version})` });
       }
     } else if (isNetworkRepo(d.repository) || d.repository === '') {
-      if (!vendoredArchive(chart.dir, d)) {
+      if (!vendoredArchive(chart.dir, d) && !upstreamArchive(d.name, d.version)) {
         findings.push({ ...dat, rule: 'chart-dependency-unavailable', severity: 'error', message: unavailableMessage(chart, d) });
       }
     }
@@ -160,23 +162,34 @@ export function checkChart(chart: ChartInfo, root: string): Finding[] {
 }
 
 function vendoredArchive(chartDir: string, d: ChartDependency): string | undefined {
-  const dir = join(chartDir, 'charts');
-  if (!existsSync(dir)) return undefined;
-  const exact = join(dir, `${d.name}-${d.version}.tgz`);
-  if (existsSync(exact)) return exact;
-  for (const f of readdirSync(dir)) {
-    const m = new RegExp(`^${d.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}-(.+)\\.tgz$`).exec(f);
-    if (m && semver.valid(m[1]!) && semver.validRange(d.version) && semver.satisfies(m[1]!, d.version)) return join(dir, f);
-  }
-  return undefined;
+  return findArchive(join(chartDir, 'charts'), d.name, d.version);
+}
+
+/**
+ * Vendor a remote dependency from the folder of upstream chart archives into `<chart>/charts/` when that folder
+ * holds it and the chart's copy is missing or differs (a stale or hand-made archive); the folder's archive is the
+ * pinned one. Returns the archive the chart will use, or undefined when neither has it.
+ */
+function provideVendored(chartDir: string, d: ChartDependency): string | undefined {
+  const have = vendoredArchive(chartDir, d);
+  const upstream = upstreamArchive(d.name, d.version);
+  if (!upstream) return have;
+  if (have && basename(have) === basename(upstream) && sameContent(have, upstream)) return have;
+  const target = join(chartDir, 'charts', basename(upstream));
+  writeAtomic(target, readFileSync(upstream));
+  if (have && have !== target) rmSync(have, { force: true });
+  return target;
 }
 
 function unavailableMessage(chart: ChartInfo, d: ChartDependency): string {
+  const src = resolveUpstreamChartsDir();
+  const pull = `helm pull ${d.repository.startsWith('oci://') ? `${d.repository}/${d.name}` : `${d.name} --repo ${d.repository}`} --version ${d.version} -d ${relative(process.cwd(), join(chart.dir, 'charts')) || 'charts'}`;
   return (
     `dependency ${d.name} ${d.version} from ${d.repository || '(no repository)'} is not available offline: ` +
-    `charts/${basename(chart.dir)}/charts/${d.name}-${d.version}.tgz is missing. Provide it with ` +
-    `\`helm pull ${d.repository.startsWith('oci://') ? `${d.repository}/${d.name}` : `${d.name} --repo ${d.repository}`} --version ${d.version} -d ${relative(process.cwd(), join(chart.dir, 'charts')) || 'charts'}\` ` +
-    `(needs network once), or run \`helm dependency build ${relative(process.cwd(), chart.dir) || '.'}\` where the repository is reachable`
+    `charts/${basename(chart.dir)}/charts/${d.name}-${d.version}.tgz is missing` +
+    (src.dir ? ` and ${src.dir} (${src.from === 'env' ? UPSTREAM_CHARTS_ENV : 'upstream charts beside the checkout'}) has no ${d.name}-${d.version}.tgz` : '') +
+    `. Provide it with \`${pull}\` (needs network once), or run \`helm dependency build ${relative(process.cwd(), chart.dir) || '.'}\` where the repository is reachable, ` +
+    `or set ${UPSTREAM_CHARTS_ENV} to a folder of packaged upstream charts holding ${d.name}-${d.version}.tgz`
   );
 }
 
@@ -218,13 +231,42 @@ export function chartContentHash(dir: string, seen: Set<string> = new Set()): st
 /** Forget memoized hashes (tests change files between calls). */
 export const resetChartHashes = (): void => hashCache.clear();
 
-/** What the stamp records: Chart.yaml plus the content of every file:// dependency. */
+/**
+ * Feed the vendored archives of remote dependencies (charts/<name>-<version>.tgz) of a chart and, recursively, of
+ * its file:// dependencies into `h`: chartContentHash leaves every built charts/ out.
+ */
+export function vendoredDigest(dir: string, h: ReturnType<typeof createHash>, seen: Set<string> = new Set()): void {
+  const key = resolve(dir);
+  if (seen.has(key)) return;
+  seen.add(key);
+  const chart = readChart(key);
+  const built = join(key, 'charts');
+  const files = existsSync(built) ? readdirSync(built).sort() : [];
+  for (const d of chart.dependencies) {
+    if (d.path) {
+      if (existsSync(join(d.path, 'Chart.yaml'))) vendoredDigest(d.path, h, seen);
+      continue;
+    }
+    for (const f of files.filter((x) => x.startsWith(`${d.name}-`) && x.endsWith('.tgz'))) {
+      h.update(`vendored:${d.name}:${f}\0`);
+      h.update(readFileSync(join(built, f)));
+    }
+  }
+}
+
+/**
+ * What the stamp records: Chart.yaml plus the content of every file:// dependency, with the archives vendored in
+ * them (a dependency packaged with a since-replaced upstream archive is stale).
+ */
 function dependencyStamp(chart: ChartInfo): string {
   const h = createHash('sha256');
   h.update(readFileSync(join(chart.dir, 'Chart.yaml')));
   for (const d of chart.dependencies) {
     h.update(`${d.name}@${d.version}@${d.repository}:`);
-    if (d.path && existsSync(join(d.path, 'Chart.yaml'))) h.update(chartContentHash(d.path));
+    if (d.path && existsSync(join(d.path, 'Chart.yaml'))) {
+      h.update(chartContentHash(d.path));
+      vendoredDigest(d.path, h);
+    }
   }
   return h.digest('hex');
 }
@@ -288,12 +330,12 @@ export async function ensureDependencies(chartDir: string, helm: Helm, done: Map
       });
     }
     const remote = chart.dependencies.filter((d) => !d.path);
-    const unavailable = remote.find((d) => !vendoredArchive(key, d));
-    if (unavailable) {
-      throw new LogclawError(unavailableMessage(chart, unavailable), { exitCode: ExitCode.missingPrerequisite });
-    }
     const started = Date.now();
     const built = await withLock(key, async () => {
+      const unavailable = remote.find((d) => !provideVendored(key, d));
+      if (unavailable) {
+        throw new LogclawError(unavailableMessage(chart, unavailable), { exitCode: ExitCode.missingPrerequisite });
+      }
       const stamp = dependencyStamp(chart);
       const stampFile = join(key, STAMP_FILE);
       if (existsSync(stampFile) && readFileSync(stampFile, 'utf8').trim() === stamp && builtArchivesPresent(chart)) return false;

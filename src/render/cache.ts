@@ -18,7 +18,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, rmSync, statSync, utimesSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { chartContentHash, readChart } from '../charts/index.js';
+import { chartContentHash, vendoredDigest } from '../charts/index.js';
 import { cacheDir, writeAtomic } from '../manifests/cache.js';
 import type { HelmTemplateOptions } from '../tools/helm.js';
 
@@ -47,26 +47,6 @@ export interface RenderCacheStats {
 }
 
 const treeDigests = new Map<string, string>();
-
-/** Vendored archives of remote dependencies (charts/<name>-<version>.tgz), which chartContentHash leaves out. */
-function vendoredDigest(dir: string, h: ReturnType<typeof createHash>, seen: Set<string>): void {
-  const key = resolve(dir);
-  if (seen.has(key)) return;
-  seen.add(key);
-  const chart = readChart(key);
-  const built = join(key, 'charts');
-  const files = existsSync(built) ? readdirSync(built).sort() : [];
-  for (const d of chart.dependencies) {
-    if (d.path) {
-      if (existsSync(join(d.path, 'Chart.yaml'))) vendoredDigest(d.path, h, seen);
-      continue;
-    }
-    for (const f of files.filter((x) => x.startsWith(`${d.name}-`) && x.endsWith('.tgz'))) {
-      h.update(`vendored:${d.name}:${f}\0`);
-      h.update(readFileSync(join(built, f)));
-    }
-  }
-}
 
 /** Digest of a chart as helm sees it: its files, its file:// dependencies' files (recursively) and vendored archives. */
 export function chartTreeDigest(chartDir: string): string {

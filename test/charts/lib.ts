@@ -10,6 +10,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { loadAll } from 'js-yaml';
 import { parse as parseYaml, stringify } from 'yaml';
+import { ensureDependencies } from '../../src/charts/index.js';
+import { Helm } from '../../src/tools/helm.js';
 import { helmTemplate, type K8sObject, type RenderOptions } from '../helpers/render.js';
 import { crdDir, HELM3, repoRoot } from '../helpers/tools.js';
 
@@ -51,8 +53,9 @@ let prepared: Promise<string> | undefined;
 
 /**
  * Copy charts/ to a temp dir and build every chart's file:// dependencies there, leaves first.
- * Charts with a non-file:// dependency (official charts) use the stand-in archives that
- * test/fixtures/upstream-charts/prepare.mjs puts into their charts/ directory.
+ * Charts with a non-file:// dependency (official charts) get them as lint does (ensureDependencies): the real
+ * zammad chart from the upstream chart archives (../shared/upstream-charts), the airflow stand-in that
+ * test/fixtures/upstream-charts/prepare.mjs puts into charts/logclaw-airflow/charts/.
  */
 export function prepareCharts(): Promise<string> {
   prepared ??= (async () => {
@@ -76,6 +79,8 @@ export function prepareCharts(): Promise<string> {
       }
       if (deps.length && deps.every((d) => d.repository?.startsWith('file://'))) {
         await execFileP(HELM3, ['dependency', 'update', join(root, 'charts', c), '--skip-refresh']);
+      } else if (deps.length) {
+        await ensureDependencies(join(root, 'charts', c), await Helm.detect(HELM3));
       }
     };
     for (const c of charts) await build(c);

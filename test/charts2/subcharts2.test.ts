@@ -4,13 +4,17 @@
  * Feast stores, LLM servers and their model sources, agent autoscaling and optional CRDs, Airflow and Zammad
  * values) and the mistakes they refuse with a clear message.
  */
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { helms, HELM3 } from '../helpers/tools.js';
-import { ciCases, ciFile, renderError, type K8sObject } from '../charts/lib.js';
-import { allApis, describeFindings, echoedValues, podTemplates, policies, renderChecked, selects, type Rendered } from './lib2.js';
+import { ciCases, ciFile, prepareCharts, renderError, type K8sObject } from '../charts/lib.js';
+import { allApis, describeFindings, echoedValues, expectZammad, podTemplates, policies, renderChecked, selects, type Rendered } from './lib2.js';
 import { PART2 } from './lib2.js';
 
+const execFileP = promisify(execFile);
 const cases = PART2.flatMap((chart) => ciCases(chart).map((f) => ({ chart, file: f, name: `${chart}/ci/${f}` })));
 const render = (helm: string, chart: string, file: string, apiVersions = allApis): Promise<Rendered> =>
   renderChecked(helm, chart, { values: [ciFile(chart, file)], apiVersions });
@@ -351,13 +355,19 @@ describe('logclaw-airflow', () => {
 
 describe('logclaw-zammad', () => {
   const chart = 'logclaw-zammad';
+  /** helm template's output, run anew each time (not through the render caches). */
+  const helmTemplateText = async (bin: string, c: string, file: string): Promise<string> => {
+    const dir = join(await prepareCharts(), c);
+    const args = ['template', 'logclaw-ci', dir, '--namespace', 'logclaw-ci', '--values', ciFile(c, file), ...allApis.flatMap((a) => ['--api-versions', a])];
+    return (await execFileP(bin, args, { maxBuffer: 64 << 20 })).stdout;
+  };
 
   it('sizes the web tier by tier and guards it with PDBs, credentials from the secret store', async () => {
     const objs = (await render(HELM3, chart, 'ha-values.yaml')).objects;
-    const v = echoedValues(objs, 'zammad');
-    expect([v.zammadConfig.nginx.replicas, v.zammadConfig.railsserver.replicas]).toEqual([2, 2]);
-    expect(v.zammadConfig.railsserver.resources.limits.memory).toBe('3Gi');
-    expect(v.postgresql.primary.persistence.storageClass).toBe('fast-ssd');
+    expectZammad(objs, { release: 'logclaw-ci', dev: false });
+    expect(['nginx', 'railsserver'].map((c) => find(objs, 'Deployment', `logclaw-zammad-${c}`).spec.replicas)).toEqual([2, 2]);
+    expect(find(objs, 'Deployment', 'logclaw-zammad-railsserver').spec.template.spec.containers[0].resources.limits.memory).toBe('3Gi');
+    expect(find(objs, 'StatefulSet', 'logclaw-zammad-postgresql').spec.volumeClaimTemplates[0].spec.storageClassName).toBe('fast-ssd');
     expect(find(objs, 'ExternalSecret', 'logclaw-zammad-credentials').spec.data.map((d: any) => d.secretKey)).toEqual(['postgresql-pass', 'postgresql-admin-password', 'postgresql-replication-password', 'redis-password']);
     const pods = podTemplates(objs);
     for (const c of ['nginx', 'railsserver']) {
@@ -367,13 +377,29 @@ describe('logclaw-zammad', () => {
     const np = find(objs, 'NetworkPolicy', 'logclaw-zammad');
     expect(np.spec.egress).toHaveLength(2);
     expect(np.spec.egress.flatMap((e: any) => e.to).every((p: any) => !p.ipBlock)).toBe(true);
+    for (const p of pods.filter((x) => x.owner.includes('zammad'))) expect(selects(np.spec.podSelector, p.labels), p.owner).toBe(true);
   });
 
   it('lets the official chart make its own secrets in dev', async () => {
     const objs = (await render(HELM3, chart, 'dev-values.yaml')).objects;
-    const v = echoedValues(objs, 'zammad');
-    expect(v.secrets.postgresql.useExisting).toBe(false);
+    expectZammad(objs, { release: 'logclaw-ci', dev: true });
     expect(ofKind(objs, 'ExternalSecret')).toEqual([]);
     expect(ofKind(objs, 'PodDisruptionBudget')).toEqual([]);
+  });
+
+  it.each(helms)('renders the same objects twice under $name, with the init Job sized by the wrapper', async ({ bin }) => {
+    for (const f of ['dev-values.yaml', 'ha-values.yaml']) {
+      const a = await helmTemplateText(bin, chart, f);
+      const b = await helmTemplateText(bin, chart, f);
+      expect(a === b, f).toBe(true);
+      expect(a).toContain('name: logclaw-zammad-init\n');
+    }
+  });
+
+  it('serves the names the official chart dials only where they differ from the stores own', async () => {
+    const objs = (await renderChecked(HELM3, chart, { values: [ciFile(chart, 'dev-values.yaml')], apiVersions: allApis, release: 'logclaw-zammad' })).objects;
+    const services = ofKind(objs, 'Service').map((s) => s.metadata.name);
+    expect(services.filter((n) => n === 'logclaw-zammad-postgresql')).toHaveLength(1);
+    expect(services).not.toContain('logclaw-ci-postgresql');
   });
 });

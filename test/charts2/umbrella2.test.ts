@@ -16,6 +16,7 @@ import {
   allApis,
   describeFindings,
   echoedValues,
+  expectZammad,
   externalEgress,
   ownFile,
   podTemplates,
@@ -226,21 +227,10 @@ describe.each(cases)('ci/$name-values.yaml (helm 3)', (c) => {
       expect(all.some((o) => o.metadata.name.includes('zammad') && o.kind !== 'ConfigMap')).toBe(false);
       return;
     }
-    const v = echoedValues(all, 'zammad');
-    const dev = c.values.global.environment === 'dev';
-    expect(v.fullnameOverride).toBe('logclaw-zammad');
-    expect(v.zammadConfig.initContainers.volumePermissions.enabled).toBe(false);
-    expect(v.elasticsearch.sysctlImage.enabled).toBe(false);
-    for (const store of ['elasticsearch', 'postgresql', 'redis', 'memcached']) expect(v[store].networkPolicy.enabled, store).toBe(false);
-    expect(v.secrets.postgresql.useExisting).toBe(!dev);
-    expect(v.secrets.redis.useExisting).toBe(!dev);
-    if (!dev) {
-      expect(v.postgresql.auth.existingSecret).toBe('logclaw-zammad-credentials');
-      expect(find(objs, 'ExternalSecret', 'logclaw-zammad-credentials')).toBeDefined();
-    }
+    expectZammad(all, { release: c.release, dev: c.values.global.environment === 'dev' });
     const np = find(objs, 'NetworkPolicy', 'logclaw-zammad');
-    const pods = podTemplates(all).filter((p) => p.labels['app.kubernetes.io/name'] === 'zammad');
-    expect(pods.length).toBe(2);
+    const pods = podTemplates(all).filter((p) => p.labels['logclaw.io/component'] === 'zammad');
+    expect(pods.length).toBe(9);
     for (const p of pods) expect(selects(np.spec.podSelector, p.labels), p.owner).toBe(true);
   });
 });

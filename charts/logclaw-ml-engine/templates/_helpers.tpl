@@ -29,7 +29,7 @@ https://<account>.blob.core.windows.net/<container>/<path> (style kserve) or az:
 Usage: {{ include "logclaw-ml-engine.llm" . | fromYaml }}
 LLM settings exposed to the ticketing agent: provider, model, endpoint (global.llm with the provider's
 defaults; in-namespace endpoints are this chart's services). The agent computes the same values
-(logclaw-ticketing-agent.llm); test/charts2 proves both agree.
+(logclaw-ticketing-agent.llm); the chart tests prove both agree.
 */}}
 {{- define "logclaw-ml-engine.llm" -}}
 {{- $llm := dig "llm" dict (.Values.global | default dict) -}}

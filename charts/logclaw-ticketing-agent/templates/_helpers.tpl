@@ -54,7 +54,7 @@ Usage: {{ include "logclaw-ticketing-agent.llm" . | fromYaml }}
 LLM settings the agent uses: provider, model, endpoint (global.llm with the provider's defaults).
 The in-namespace defaults name the services of logclaw-ml-engine (logclaw-ml-engine-ollama:11434,
 logclaw-ml-engine-vllm:8000); logclaw-ml-engine exposes the same values in its ConfigMap
-logclaw-ml-engine-llm (test/charts2 proves both agree).
+logclaw-ml-engine-llm (the chart tests prove both agree).
 */}}
 {{- define "logclaw-ticketing-agent.llm" -}}
 {{- $llm := dig "llm" dict (.Values.global | default dict) -}}

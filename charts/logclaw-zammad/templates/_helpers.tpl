@@ -30,6 +30,8 @@ replicas of the web tier and resources of every component by tier, with .Values.
 {{- define "logclaw-zammad.sizes" -}}
 {{- $ctx := . -}}
 {{- $small := dict "requests" (dict "cpu" "50m" "memory" "64Mi") "limits" (dict "cpu" "250m" "memory" "128Mi") -}}
+{{- /* The init Job's containers run Rails tasks (migrations, search index) once per install and upgrade. */ -}}
+{{- $init := dict "requests" (dict "cpu" "250m" "memory" "512Mi") "limits" (dict "cpu" "1" "memory" "1536Mi") -}}
 {{- $p := dict
   "nginx" (dict "standard" $small "ha" $small "ultra-ha" (dict "requests" (dict "cpu" "100m" "memory" "64Mi") "limits" (dict "cpu" "500m" "memory" "256Mi")))
   "railsserver" (dict "standard" (dict "requests" (dict "cpu" "250m" "memory" "768Mi") "limits" (dict "cpu" "1" "memory" "1536Mi")) "ha" (dict "requests" (dict "cpu" "500m" "memory" "1Gi") "limits" (dict "cpu" "2" "memory" "2Gi")) "ultra-ha" (dict "requests" (dict "cpu" "1" "memory" "1536Mi") "limits" (dict "cpu" "2" "memory" "3Gi")))
@@ -38,12 +40,24 @@ replicas of the web tier and resources of every component by tier, with .Values.
   "elasticsearch" (dict "standard" (dict "requests" (dict "cpu" "250m" "memory" "1Gi") "limits" (dict "cpu" "1" "memory" "1536Mi")) "ha" (dict "requests" (dict "cpu" "500m" "memory" "2Gi") "limits" (dict "cpu" "2" "memory" "3Gi")) "ultra-ha" (dict "requests" (dict "cpu" "1" "memory" "3Gi") "limits" (dict "cpu" "2" "memory" "4Gi")))
   "postgresql" (dict "standard" (dict "requests" (dict "cpu" "250m" "memory" "256Mi") "limits" (dict "cpu" "1" "memory" "1Gi")) "ha" (dict "requests" (dict "cpu" "500m" "memory" "1Gi") "limits" (dict "cpu" "2" "memory" "2Gi")) "ultra-ha" (dict "requests" (dict "cpu" "1" "memory" "2Gi") "limits" (dict "cpu" "2" "memory" "4Gi")))
   "redis" (dict "standard" (dict "requests" (dict "cpu" "50m" "memory" "64Mi") "limits" (dict "cpu" "250m" "memory" "256Mi")) "ha" (dict "requests" (dict "cpu" "100m" "memory" "128Mi") "limits" (dict "cpu" "500m" "memory" "512Mi")) "ultra-ha" (dict "requests" (dict "cpu" "100m" "memory" "128Mi") "limits" (dict "cpu" "500m" "memory" "512Mi")))
-  "memcached" (dict "standard" $small "ha" (dict "requests" (dict "cpu" "50m" "memory" "128Mi") "limits" (dict "cpu" "250m" "memory" "256Mi")) "ultra-ha" (dict "requests" (dict "cpu" "100m" "memory" "256Mi") "limits" (dict "cpu" "500m" "memory" "512Mi"))) -}}
+  "memcached" (dict "standard" $small "ha" (dict "requests" (dict "cpu" "50m" "memory" "128Mi") "limits" (dict "cpu" "250m" "memory" "256Mi")) "ultra-ha" (dict "requests" (dict "cpu" "100m" "memory" "256Mi") "limits" (dict "cpu" "500m" "memory" "512Mi")))
+  "init" (dict "standard" $init "ha" $init "ultra-ha" $init) -}}
 replicas: {{ include "logclaw.tier.replicas" (dict "context" $ctx "override" .Values.replicas "byTier" (dict "standard" 1 "ha" 2 "ultra-ha" 3)) }}
-{{- range $c := list "nginx" "railsserver" "scheduler" "websocket" "elasticsearch" "postgresql" "redis" "memcached" }}
+{{- range $c := list "nginx" "railsserver" "scheduler" "websocket" "elasticsearch" "postgresql" "redis" "memcached" "init" }}
 {{ $c }}:
   {{- include "logclaw.tier.resources" (dict "context" $ctx "profiles" (index $p $c) "override" (index $ctx.Values.resources $c)) | nindent 2 }}
 {{- end }}
+{{- end -}}
+
+{{/*
+Usage: {{ include "logclaw-zammad.storeName" (dict "context" $ "store" "postgresql") }}
+Name of a bundled store (elasticsearch, postgresql, redis, memcached) and its objects: logclaw-zammad-<store>,
+without the release name, so the StatefulSets stay within 52 characters for every tenantId. The official chart
+reaches the stores at <release>-<store> (redis: <release>-redis-master); templates/store-services.yaml serves
+those names.
+*/}}
+{{- define "logclaw-zammad.storeName" -}}
+{{- printf "%s-%s" (include "logclaw.names.fullname" .context) .store -}}
 {{- end -}}
 
 {{/*
@@ -99,14 +113,32 @@ zammadConfig:
     volumePermissions:
       enabled: false
     zammad:
+      resources:
+        {{- toYaml $s.init | nindent 8 }}
       securityContext:
         {{- toYaml $sc | nindent 8 }}
     elasticsearch:
+      resources:
+        {{- toYaml $s.init | nindent 8 }}
       securityContext:
         {{- toYaml $sc | nindent 8 }}
     postgresql:
+      resources:
+        {{- toYaml $s.init | nindent 8 }}
       securityContext:
         {{- toYaml $sc | nindent 8 }}
+  # The official chart names its init Job <fullname>-init-<uuid>, new on every render, so that each upgrade runs
+  # it once: the same tenant file would never render the same objects (diff, the render cache and Argo CD would
+  # see a change forever). A fixed name, run as a hook instead: helm re-creates it after every install and
+  # upgrade (post-install/post-upgrade, without waiting for the workloads that need it), Argo CD in every sync
+  # (its own hook annotations replace helm's there); neither compares hooks with the live state.
+  initJob:
+    randomName: false
+    annotations:
+      helm.sh/hook: post-install,post-upgrade
+      helm.sh/hook-delete-policy: before-hook-creation
+      argocd.argoproj.io/hook: Sync
+      argocd.argoproj.io/hook-delete-policy: BeforeHookCreation
 {{- if not $isDev }}
 secrets:
   postgresql:
@@ -119,6 +151,7 @@ secrets:
     secretKey: redis-password
 {{- end }}
 elasticsearch:
+  fullnameOverride: {{ include "logclaw-zammad.storeName" (dict "context" . "store" "elasticsearch") }}
   commonLabels:
     {{- toYaml $labels | nindent 4 }}
   # The privileged sysctl init container is not admitted under Pod Security "restricted": nodes must have
@@ -140,6 +173,7 @@ elasticsearch:
     networkPolicy:
       enabled: false
 postgresql:
+  fullnameOverride: {{ include "logclaw-zammad.storeName" (dict "context" . "store" "postgresql") }}
   commonLabels:
     {{- toYaml $labels | nindent 4 }}
   {{- if not $isDev }}
@@ -163,6 +197,7 @@ postgresql:
   networkPolicy:
     enabled: false
 redis:
+  fullnameOverride: {{ include "logclaw-zammad.storeName" (dict "context" . "store" "redis") }}
   commonLabels:
     {{- toYaml $labels | nindent 4 }}
   {{- if not $isDev }}
@@ -181,6 +216,7 @@ redis:
   networkPolicy:
     enabled: false
 memcached:
+  fullnameOverride: {{ include "logclaw-zammad.storeName" (dict "context" . "store" "memcached") }}
   commonLabels:
     {{- toYaml $labels | nindent 4 }}
   resources:
