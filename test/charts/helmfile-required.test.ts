@@ -1,6 +1,6 @@
 /**
- * The helmfile suites (test/charts/helmfile.test.ts, test/charts2/helmfile2.test.ts,
- * test/diff/helmfile.cluster.test.ts) skip without helmfile on a workstation and fail in CI.
+ * The helmfile suites (test/charts/helmfile.cluster.test.ts, test/charts2/helmfile2.cluster.test.ts,
+ * test/diff/helmfile.cluster.test.ts, the parity test) fail without helmfile instead of skipping.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
@@ -12,13 +12,10 @@ import { repoRoot } from '../helpers/tools.js';
 
 describe('a tool the helmfile suites need', () => {
   it('is returned when found', () => {
-    expect(requiredTool('helmfile', '/opt/helmfile', 'build it', { CI: 'true' })).toBe('/opt/helmfile');
+    expect(requiredTool('helmfile', '/opt/helmfile', 'build it')).toBe('/opt/helmfile');
   });
-  it('skips (undefined) when missing outside CI', () => {
-    expect(requiredTool('helmfile', undefined, 'build it', {})).toBeUndefined();
-  });
-  it('is an error when missing in CI', () => {
-    expect(() => requiredTool('helmfile', undefined, 'build it', { CI: '1' })).toThrow(/helmfile is required when CI is set, and it is missing: build it/);
+  it('is an error when missing', () => {
+    expect(() => requiredTool('helmfile', undefined, 'build it')).toThrow(/helmfile is required, and it is missing: build it/);
   });
   it('LOGCLAW_HELMFILE only counts when the file exists', async () => {
     const found = await findHelmfile({ LOGCLAW_HELMFILE: '/nonexistent/helmfile' });
@@ -26,18 +23,18 @@ describe('a tool the helmfile suites need', () => {
   });
 });
 
-describe('the helmfile suite in CI without helmfile', () => {
+describe('a helmfile suite without helmfile', () => {
   it('fails instead of skipping', () => {
     // A cache without the test cluster's build: no pinned helmfile; LOGCLAW_HELMFILE points nowhere.
     const cache = mkdtempSync(join(tmpdir(), 'logclaw-nohelmfile-'));
-    const r = spawnSync(process.execPath, [join(repoRoot, 'node_modules', 'vitest', 'vitest.mjs'), 'run', '--config', join(repoRoot, 'test', 'charts', 'no-setup.vitest.config.ts'), 'test/charts2/helmfile2.test.ts'], {
+    const r = spawnSync(process.execPath, [join(repoRoot, 'node_modules', 'vitest', 'vitest.mjs'), 'run', '--config', join(repoRoot, 'test', 'charts', 'no-setup.vitest.config.ts'), 'test/charts2/helmfile2.cluster.test.ts'], {
       cwd: repoRoot,
-      env: { ...process.env, LOGCLAW_CACHE_DIR: cache, CI: '1', LOGCLAW_HELMFILE: join(cache, 'helmfile') },
+      env: { ...process.env, LOGCLAW_CACHE_DIR: cache, CI: '', LOGCLAW_HELMFILE: join(cache, 'helmfile') },
       encoding: 'utf8',
       timeout: 120_000,
     });
     const out = `${r.stdout}${r.stderr}`;
-    expect(out).toMatch(/helmfile is required when CI is set, and it is missing/);
+    expect(out).toMatch(/helmfile is required, and it is missing/);
     expect(r.status).not.toBe(0);
   });
 });

@@ -3,7 +3,7 @@
 import { execa } from 'execa';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll } from 'vitest';
-import { type Cluster, startCluster, useCluster } from '../cluster/index.ts';
+import { type Cluster, refuseOutsideClusterProject, startCluster, useCluster } from '../cluster/index.ts';
 
 /** The run's cluster (LOGCLAW_TEST_SIM_CONTROL) or one started for this file. */
 export function setupCluster(): () => Cluster {
@@ -13,6 +13,7 @@ export function setupCluster(): () => Cluster {
     if (process.env.LOGCLAW_TEST_SIM_CONTROL) {
       cluster = await useCluster();
     } else {
+      refuseOutsideClusterProject();
       cluster = await startCluster({ nodes: 3, zones: ['a', 'b', 'c'], faults: {}, timeScale: 0.01 });
       own = true;
     }

@@ -242,3 +242,13 @@ export function useCluster(): Promise<Cluster> {
   shared ??= attachCluster(url);
   return shared;
 }
+
+/**
+ * A test that starts a cluster of its own must not run in vitest's `unit` project (which promises to start
+ * nothing): such a file belongs to the `cluster` project, i.e. is named `*.cluster.test.ts`.
+ */
+export function refuseOutsideClusterProject(): void {
+  if (process.env.LOGCLAW_TEST_PROJECT === 'unit') {
+    throw new Error('this test needs the test cluster, but runs in the unit project: name its file *.cluster.test.ts (see vitest.config.ts)');
+  }
+}

@@ -7,12 +7,12 @@ import type { Cluster } from '../cluster/index.ts';
 import { cleanup, ensureOperators, getCluster, prepareOperators, stopOwnCluster, workspace, type Workspace } from '../lifecycle/cluster.js';
 import { helmfileForSuite } from '../helpers/helmfile.js';
 
-const hasHelmfile = Boolean(await helmfileForSuite('diff/upgrade in helmfile mode'));
+await helmfileForSuite('diff/upgrade in helmfile mode');
 
 let cluster: Cluster;
 let ws: Workspace;
 
-describe.skipIf(!hasHelmfile)('diff and upgrade of a tenant installed by the release plan (helmfile mode)', () => {
+describe('diff and upgrade of a tenant installed by the release plan (helmfile mode)', () => {
   beforeAll(async () => {
     await prepareOperators();
     cluster = await getCluster();

@@ -1,5 +1,5 @@
 /**
- * Issue 18, finding 1: what `npm install` prints on Node 20 is what README.md says it prints.
+ * What `npm install` prints on Node 20 is what README.md says it prints.
  * npm checks `engines` against the Node that runs npm; logclaw's packages always run on the Node 24 of the
  * `node` devDependency (npm scripts and npx put it first on PATH), so the warnings are expected, and the README
  * lists exactly the packages npm warns about, computed here from package-lock.json the way npm decides

@@ -1,5 +1,5 @@
 /**
- * Issue 18, finding 4 (the part that needs no cluster): which CRDs of an operator chart are helm's. A chart that
+ * Which CRDs of an operator chart are helm's. A chart that
  * templates its CRDs (cert-manager's crds.enabled) makes them release resources helm upgrades, so logclaw must
  * never apply them itself (that made the next helm upgrade fail with "invalid ownership metadata"); CRDs in the
  * chart's crds/ folder are installed once by helm and refreshed by logclaw. Real helm renders the stand-in charts.

@@ -1,5 +1,5 @@
 /**
- * Issue 18, finding 4, on a simulator of its own (so operators can be installed, broken and re-installed):
+ * Operators re-installed, on a simulator of its own (so operators can be installed, broken and re-installed):
  * `logclaw operators install` with no setting at all (the simulator names the helmfile environment), run as the
  * issue ran it:
  *   1. stand-in charts whose CRD links were never made: an error naming the missing CRDs (it said "5 operator(s)

@@ -1,5 +1,5 @@
 /**
- * Issue 18, finding 9 (and the README side of the others): what a new user reads is what the tools do.
+ * What a new user reads is what the tools do.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';

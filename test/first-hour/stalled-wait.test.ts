@@ -1,5 +1,5 @@
 /**
- * Issue 18, finding 5 (second half): a wait on a custom resource no controller is updating is diagnosed within
+ * A wait on a custom resource no controller is updating is diagnosed within
  * the stall grace (seconds), not at the timeout; the diagnosis names what should be updating it.
  * The watch hub and the cluster reader are scripted here (the readiness engine reads nothing else).
  */

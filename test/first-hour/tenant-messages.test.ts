@@ -1,5 +1,5 @@
 /**
- * Issue 18, finding 8: an invalid tenant is reported with file:line where the user meets it.
+ * An invalid tenant is reported with file:line where the user meets it.
  * - `render` of a tenant with a bad tier names the file, line and column (not helm's raw schema error);
  * - `tenant list` marks an invalid tenant and exits 1;
  * - the wizard's prompts show whole first sentences of the schema descriptions, never cut mid-sentence.

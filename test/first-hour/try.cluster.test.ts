@@ -1,5 +1,5 @@
 /**
- * Issue 18, the deliverable: `npm run try` on a fresh clone. The work tree is cloned (git clone, committed
+ * `npm run try` on a fresh clone. The work tree is cloned (git clone, committed
  * state only) into a temp directory beside a link to ../shared (the layout README describes), node_modules is
  * linked from this checkout (installing it again would only cost time), and the script runs as a user runs it.
  * It builds nothing that is cached already (~/.cache/logclaw), starts its own simulator, and must pass every

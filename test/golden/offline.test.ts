@@ -1,6 +1,7 @@
 /**
  * Golden files of the commands that need no cluster: `tenant validate`, `lint` (pretty, github, junit) under
- * helm 3 and helm 4 (one golden file for both: the helm major must not change what lint prints) and `doctor`.
+ * helm 3 and helm 4 (one golden file for both: the helm major must not change what lint prints). `doctor`'s
+ * are in doctor.cluster.test.ts (it needs the test cluster's helmfile).
  * Update: npm run test:golden:update (see ./golden.ts).
  */
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
@@ -9,8 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { crdDir, helms, repoRoot } from '../helpers/tools.js';
-import { helmfileBin, toolbox } from '../lifecycle/toolbox.js';
-import { DURATIONS, expectGolden, JUNIT_TIMES, literal, machineCheck, transcript, type Rule } from './golden.ts';
+import { DURATIONS, expectGolden, JUNIT_TIMES, literal, transcript, type Rule } from './golden.ts';
 
 const broken = (name: string) => join('test', 'fixtures', 'tenants', 'broken', `tenant-${name}.yaml`);
 
@@ -44,27 +44,4 @@ describe.each(helms)('golden: logclaw lint under $name', (h) => {
   it('pretty', async () => expectGolden('lint-pretty', transcript(await lint(tenants)), rules));
   it('github', async () => expectGolden('lint-github', transcript(await lint([...tenants, '--format', 'github'])), rules));
   it('junit', async () => expectGolden('lint-junit', transcript(await lint([...tenants, '--format', 'junit'])), rules));
-});
-
-describe('golden: logclaw doctor', () => {
-  // what varies: the Node.js and kubectl of this machine, its inotify limits and the ports other programs hold
-  const rules: Rule[] = [
-    [/^(✓ Node\.js +)v\d+\.\d+\.\d+$/m, '$1<NODE VERSION>'],
-    [/^(✓ kubectl +)\S+$/m, '$1<KUBECTL VERSION>'],
-    machineCheck('port-forward ports'),
-    machineCheck('inotify limits (kind)'),
-    [/^ready \(\d+ warnings?\)$/m, 'ready (<N> warnings)'],
-  ];
-
-  it('every tool present (the fake docker with 12 GiB): ✓ and ! lines with their fixes, exit 0', async (t) => {
-    if (!(await helmfileBin())) t.skip();
-    const tb = await toolbox();
-    expectGolden('doctor-dev', transcript(await runCli(['doctor'], { env: { ...tb.env, LOGCLAW_FAKE_DOCKER_MEMORY: '12Gi' } })), [...rules, literal(`${tb.dir}/`, '<TOOLBOX>/')]);
-  });
-
-  it('--for install with helm missing: ✗ with the exact fix, exit 3', async (t) => {
-    if (!(await helmfileBin())) t.skip();
-    const tb = await toolbox({ helm: false });
-    expectGolden('doctor-install-no-helm', transcript(await runCli(['doctor', '--for', 'install'], { env: tb.env })), rules);
-  });
 });

@@ -1,7 +1,7 @@
 /**
  * The helmfile binary of the helmfile suites, found once: the pinned build of test/cluster/build.mjs, else
- * $LOGCLAW_HELMFILE. A missing helmfile skips those suites on a workstation; in CI (process.env.CI set) it
- * fails the run instead, so a broken build cannot turn the suites green by skipping them.
+ * $LOGCLAW_HELMFILE. Those suites are in vitest's cluster project, whose global setup builds helmfile: a
+ * missing helmfile fails them, so a broken build cannot turn them green by skipping.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -21,15 +21,13 @@ export async function findHelmfile(env: NodeJS.ProcessEnv = process.env): Promis
   return env.LOGCLAW_HELMFILE && existsSync(env.LOGCLAW_HELMFILE) ? env.LOGCLAW_HELMFILE : undefined;
 }
 
-/** A tool a suite needs: its path; when missing, undefined (the suite skips) — or, in CI, an error. */
-export function requiredTool(name: string, path: string | undefined, how: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
+/** A tool a suite needs: its path; when missing, an error saying how to get it. */
+export function requiredTool(name: string, path: string | undefined, how: string): string {
   if (path) return path;
-  if (env.CI) throw new Error(`${name} is required when CI is set, and it is missing: ${how}`);
-  console.warn(`[skip] ${name} is missing: ${how}`);
-  return undefined;
+  throw new Error(`${name} is required, and it is missing: ${how}`);
 }
 
-/** helmfile for a suite: skip without it, fail in CI. */
-export async function helmfileForSuite(suite: string): Promise<string | undefined> {
+/** helmfile for a suite: an error without it. */
+export async function helmfileForSuite(suite: string): Promise<string> {
   return requiredTool('helmfile', await findHelmfile(), `${suite} needs it; ${HELMFILE_HOW}`);
 }

@@ -22,6 +22,7 @@ let own: Cluster | undefined;
 export async function getCluster(): Promise<Cluster> {
   const mod = (await import('../cluster/index.ts')) as typeof import('../cluster/index.ts');
   if (process.env.LOGCLAW_TEST_SIM_CONTROL) return mod.useCluster();
+  mod.refuseOutsideClusterProject();
   own ??= await mod.startCluster({ nodes: 3, zones: ['a', 'b', 'c'], faults: {}, timeScale: Number(process.env.LOGCLAW_TEST_TIME_SCALE ?? 0.01) });
   return own;
 }

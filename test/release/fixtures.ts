@@ -28,8 +28,8 @@ export function workspace(o: { git?: boolean } = {}): { dir: string; chartsDir: 
   return { dir, chartsDir, git, edit, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-/** The distribution registry binary (Debian's docker-registry), or undefined with the reason. */
-export function registryBinary(): { bin?: string; reason?: string } {
+/** The registry binary; an error naming how to get it when there is none (`npm test` installs it). */
+export function registryBinary(): { bin: string } {
   const candidates = [process.env.LOGCLAW_REGISTRY_BIN, 'docker-registry', 'registry'].filter((x): x is string => !!x);
   for (const c of candidates) {
     if (c.includes('/')) {
@@ -38,7 +38,7 @@ export function registryBinary(): { bin?: string; reason?: string } {
     }
     for (const p of (process.env.PATH ?? '').split(delimiter)) if (p && existsSync(join(p, c))) return { bin: join(p, c) };
   }
-  return { reason: 'no OCI registry binary: install Debian\'s docker-registry (apt-get install docker-registry) or set LOGCLAW_REGISTRY_BIN' };
+  throw new Error('no OCI registry binary: node scripts/test-prerequisites.mjs installs Debian\'s docker-registry (or set LOGCLAW_REGISTRY_BIN)');
 }
 
 async function freePort(): Promise<number> {
@@ -60,17 +60,12 @@ export interface Registry {
   log: () => string;
 }
 
-/** Start the registry on 127.0.0.1:<random port> with its storage in a temp directory. */
-/** A bcrypt htpasswd line (the registry's basic auth), made with Python's crypt module; undefined where it is missing. */
-export function htpasswdLine(user: string, password: string): string | undefined {
-  try {
-    const hash = execFileSync('python3', ['-W', 'ignore', '-c', 'import crypt,sys; print(crypt.crypt(sys.argv[1], crypt.mksalt(crypt.METHOD_BLOWFISH, rounds=16)))', password], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-    return hash.startsWith('$2') ? `${user}:${hash}` : undefined;
-  } catch {
-    return undefined;
-  }
+/** One bcrypt line of an htpasswd file (the registry accepts only bcrypt), written by Apache's htpasswd. */
+export function htpasswdLine(user: string, password: string): string {
+  return execFileSync('htpasswd', ['-nbB', user, password], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
 }
 
+/** Start the registry on 127.0.0.1:<random port> with its storage in a temp directory. */
 export async function startRegistry(bin: string, o: { htpasswd?: string } = {}): Promise<Registry> {
   const dir = mkdtempSync(join(tmpdir(), 'logclaw-registry-'));
   if (o.htpasswd) writeFileSync(join(dir, 'htpasswd'), `${o.htpasswd}\n`);

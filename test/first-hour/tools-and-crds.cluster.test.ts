@@ -1,5 +1,5 @@
 /**
- * Issue 18, findings 2 and 3: the first commands of a new user work without settings.
+ * The first commands of a new user work without settings.
  * - helm and helmfile are found in the tool cache `npm run setup` / `npm run build:cluster` fill
  *   (~/.cache/logclaw, moved by LOGCLAW_CACHE_DIR), and a missing helm points at `npm run setup`;
  * - render and lint use the pinned CRDs of ../shared/crds beside the checkout by default, and without any
@@ -29,7 +29,7 @@ function fakeCache(): string {
   return cache;
 }
 
-describe('tool discovery (finding 2)', () => {
+describe('tool discovery', () => {
   let cache: string;
   let repo: string;
   beforeAll(() => {
@@ -72,7 +72,7 @@ describe('tool discovery (finding 2)', () => {
   });
 });
 
-describe('default CRDs (finding 3)', () => {
+describe('default CRDs', () => {
   let repo: string;
   beforeAll(() => {
     // the stand-ins of the airflow and zammad charts a clean lint offline needs (README, Lint)

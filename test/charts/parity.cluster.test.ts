@@ -88,7 +88,7 @@ function normalise(o: KubeObject): unknown {
   return copy;
 }
 
-describe.skipIf(!helmfileBin)('umbrella render (lint, render) and helmfile.d releases (install) agree', () => {
+describe('umbrella render (lint, render) and helmfile.d releases (install) agree', () => {
   let helm: Helm;
   let helmfile: Helmfile;
   let apiVersions: string[];
