@@ -228,6 +228,11 @@ export async function runLint(o: LintOptions): Promise<LintResult> {
   const builds = (await Promise.allSettled(done.values())).flatMap((s) => (s.status === 'fulfilled' ? s.value : []));
   stats.dependencyBuilds = new Set(builds.filter((r) => r.built).map((r) => r.chart)).size;
 
+  // Named templates: one table per release, so a define of two charts rendered together is a bug (smallest trees
+  // first, so a collision is reported at the chart that brings both files together).
+  const treeCharts = charts.filter((c) => chartInScope(c) && !c.problems.length && !broken.has(c.dir)).sort((a, b) => a.dependencies.length - b.dependencies.length || a.name.localeCompare(b.name));
+  findings.push(...(await import('./template-names.js')).collisionFindings(treeCharts, root));
+
   const jobs: Array<() => Promise<void>> = [];
   const umbrellaChart = charts.find((c) => c.dir === umbrella);
   const umbrellaValues = existsSync(join(umbrella, 'values.yaml')) ? readValues(join(umbrella, 'values.yaml')) : {};

@@ -45,6 +45,7 @@ const BROKEN_REPO_RULES = [
   'helmfile-duplicate',
   'operator-crds-unavailable',
   'release-name-too-long',
+  'template-name-collision',
 ];
 
 async function lint(dir: string, helm: string, extra: string[] = []): Promise<LintJson> {
@@ -145,6 +146,9 @@ describe.each(helms)('lint rules under $name', (h) => {
     expect(by('helm-lint')[0]!.message).toMatch(/port/);
     expect(by('operator-crds-unavailable')[0]!.message).toMatch(/v1\.17\.0.*cert-manager-v1\.16\.1/);
     expect(by('release-name-too-long')[0]!.target).toBe('longest tenantId (50 characters)');
+    expect(by('template-name-collision')).toEqual([
+      expect.objectContaining({ chart: 'collide', file: 'charts/collide/templates/_helpers.tpl', line: 1, message: expect.stringContaining('chart collide (charts/collide/templates/_helpers.tpl) and chart inner (charts/collide/charts/inner/templates/_helpers.tpl) both define template "names.fullname"') }),
+    ]);
     // manifests applied from gitops/ as they are: schema-checked against the Argo CD CRDs
     expect(by('crd-schema')).toEqual([expect.objectContaining({ target: 'gitops', file: 'gitops/argocd/appproject.yaml', path: 'spec.destination', object: expect.objectContaining({ kind: 'AppProject' }) })]);
   });
