@@ -4,8 +4,14 @@ import { cpSync, existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 
-/** Copy a repository into a new temp dir (as DIR/repo) without node_modules, dist, .git and built dependency archives; stand-in upstream charts prepared. */
+/**
+ * Copy a repository into a new temp dir (as DIR/repo) without node_modules, dist, .git and built dependency archives;
+ * the stand-in airflow chart prepared, and LOGCLAW_UPSTREAM_CHARTS set to the official charts beside `from` (the
+ * copy has no ../shared of its own) for the logclaw processes the benchmark starts.
+ */
 export function copyRepo(from, { helm, env = process.env } = {}) {
+  const upstream = join(from, '..', 'shared', 'upstream-charts');
+  if (process.env.LOGCLAW_UPSTREAM_CHARTS === undefined && existsSync(upstream)) process.env.LOGCLAW_UPSTREAM_CHARTS = upstream;
   const dir = mkdtempSync(join(tmpdir(), 'logclaw-bench-'));
   const to = join(dir, 'repo');
   cpSync(from, to, {

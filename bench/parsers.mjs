@@ -11,7 +11,7 @@
 //                   on the renders of every tenant in gitops/tenants, against `logclaw lint` of the repo
 // Workloads: `tenant validate` of one file, of 1,000 files, `logclaw lint` of this repository.
 // Usage: npm run -s build && npm run -s bench:parsers [-- --runs 11] [--no-lint]
-// (rendering the umbrella offline needs the upstream stand-ins: node test/fixtures/upstream-charts/prepare.mjs)
+// (rendering the umbrella offline needs the airflow stand-in: node test/fixtures/upstream-charts/prepare.mjs)
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';

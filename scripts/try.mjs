@@ -3,7 +3,7 @@
 // and its output, and stops at the first one that fails (its exit code is the script's):
 //   1. prerequisites, each cached after the first run: the simulator's programs (node test/cluster/build.mjs,
 //      Go modules → ~/.cache/logclaw/bin), helm 3 and 4 (npm run setup), logclaw's build, the stand-in
-//      airflow/zammad charts (offline);
+//      airflow chart (offline; zammad is the real chart, from ../shared/upstream-charts);
 //   2. the simulator (node test/cluster/sim.ts: a real control plane with KWOK, operator stand-ins, data-plane
 //      stand-ins) with its own kubeconfig;
 //   3. logclaw dev up, operators install (a re-run), status, verify, dev credentials, diff, upgrade, uninstall
@@ -81,7 +81,7 @@ async function main() {
   await step('npm run setup', node, [join(root, 'scripts', 'setup-tools.mjs')]);
   await step('npm run build   # tsc and the tenant validator', node, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json'], { timing: true });
   await step('node scripts/build-tenant.mjs', node, [join(root, 'scripts', 'build-tenant.mjs')]);
-  await step('node test/fixtures/upstream-charts/prepare.mjs   # stand-in airflow/zammad charts (offline)', node, [join(root, 'test', 'fixtures', 'upstream-charts', 'prepare.mjs')]);
+  await step('node test/fixtures/upstream-charts/prepare.mjs   # stand-in airflow chart (offline)', node, [join(root, 'test', 'fixtures', 'upstream-charts', 'prepare.mjs')]);
 
   // 2. the simulator
   const simArgs = ['--kubeconfig', kubeconfig, '--nodes', '3', '--zones', 'a,b,c'];

@@ -77,7 +77,7 @@ const kinds = (objs: K8sObject[]): Record<string, number> => {
   for (const o of [...objs].sort((a, b) => a.kind.localeCompare(b.kind))) out[o.kind] = (out[o.kind] ?? 0) + 1;
   return out;
 };
-/** Helm 4 keeps null defaults of subchart values (helm 3 drops them): compare the stand-ins' echoes without nulls. */
+/** Helm 4 keeps null defaults of subchart values (helm 3 drops them): compare the airflow stand-in's echo without nulls. */
 const dropNulls = (v: unknown): unknown =>
   Array.isArray(v) ? v.map(dropNulls) : v && typeof v === 'object' ? Object.fromEntries(Object.entries(v).filter(([, x]) => x !== null).map(([k, x]) => [k, dropNulls(x)])) : v;
 const comparable = (o: K8sObject): unknown =>

@@ -247,8 +247,8 @@ export async function gitRepo(dir: string): Promise<GitRepo> {
  * A LogClaw user's repository as Argo CD reads it: a copy of this project's charts/ and gitops/argocd/ (plus
  * the tenant template) in a new git repository, every chart's file:// dependencies built by `buildDeps`
  * (the project's ensureDependencies) and committed with them (charts/<chart>/charts/*.tgz): Argo CD runs
- * `helm dependency build` only on the chart it renders, not on its subcharts. The upstream stand-ins
- * (test/fixtures/upstream-charts/prepare.mjs) must be in place first.
+ * `helm dependency build` only on the chart it renders, not on its subcharts. The airflow stand-in
+ * (test/fixtures/upstream-charts/prepare.mjs) must be in place first; `buildDeps` vendors the real zammad chart.
  */
 export async function projectGitRepo(projectRoot: string, dir: string, buildDeps: (chartDir: string) => Promise<unknown>): Promise<GitRepo> {
   cpSync(join(projectRoot, 'charts'), join(dir, 'charts'), { recursive: true, filter: (src) => !src.endsWith('Chart.lock.hash') });

@@ -75,7 +75,7 @@ describe('tool discovery', () => {
 describe('default CRDs', () => {
   let repo: string;
   beforeAll(() => {
-    // the stand-ins of the airflow and zammad charts a clean lint offline needs (README, Lint)
+    // the stand-in airflow chart a clean lint offline needs (README, Lint; zammad is real, from ../shared)
     execFileSync(process.execPath, [join(repoRoot, 'test', 'fixtures', 'upstream-charts', 'prepare.mjs')], { env: { ...process.env, LOGCLAW_HELM3: HELM3 } });
     repo = join(mkdtempSync(join(tmpdir(), 'logclaw-h18-crds-')), 'repo');
     cpSync(fixture, repo, { recursive: true });

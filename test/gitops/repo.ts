@@ -1,6 +1,7 @@
 /**
  * The GitOps tests' repository: test/cluster/argocd.ts projectGitRepo over this checkout, dependencies built by
- * the project's ensureDependencies with helm 3, after the upstream stand-ins are prepared as lint prepares them.
+ * the project's ensureDependencies with helm 3 (the real zammad chart from ../shared/upstream-charts), after the
+ * airflow stand-in is prepared as lint prepares it.
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
