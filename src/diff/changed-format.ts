@@ -181,7 +181,10 @@ export function formatChangedMarkdown(d: ChangedDiff, failOn: FailOn = 'immutabl
   }
   const foot = `\n<sub>logclaw diff --changed: render against render (helm ${d.helmVersion}, Kubernetes ${d.kubeVersion}), no cluster; \`logclaw diff --tenant ID\` compares with a live cluster.</sub>\n`;
   const cutNote = (diffs: number, groups: number, tenants: number) =>
-    `\n> **Cut to fit a comment (${COMMENT_LIMIT.toLocaleString('en-US')} characters):** ${[diffs ? `the diffs of ${plural(diffs, 'group')}` : '', groups ? `${plural(groups, 'group')} (${plural(tenants, 'target')})` : ''].filter(Boolean).join(' and ')} left out; \`logclaw diff --changed --format json\` has everything.\n`;
+    `\n> **Cut to fit a comment (${limit.toLocaleString('en-US')} characters):** ${[diffs ? `the diffs of ${plural(diffs, 'group')}` : '', groups ? `${plural(groups, 'group')} (${plural(tenants, 'target')})` : ''].filter(Boolean).join(' and ')} left out; \`logclaw diff --changed --format json\` has everything.\n`;
+  const all = head.join('') + d.groups.map((g) => mdGroup(g, d, true, 6_000).text).join('');
+  const anyDiffCut = d.groups.some((g) => mdGroup(g, d, true, 6_000).diffCut);
+  if (!anyDiffCut && all.length + foot.length <= limit) return all + foot;
   const reserve = cutNote(999_999, 999_999, 999_999).length + foot.length;
   let text = head.join('');
   let diffsCut = 0;
