@@ -125,7 +125,7 @@ const code = (s: string) => `\`${s.replace(/`/g, "'")}\``;
 const VERDICT_MARK: Record<string, string> = { safe: '🟢', restart: '🔵', disruptive: '🟡', immutable: '🟣', 'data-loss': '🔴' };
 
 function mdGroupHead(g: ChangeGroup): string {
-  return `<details><summary>${VERDICT_MARK[g.verdict]} <b>${g.verdict}</b>, group ${g.id + 1}: ${plural(g.targets.length, 'target')} (${md(names(g.targets.map(short), 12))})</summary>\n\n`;
+  return `\n<details><summary>${VERDICT_MARK[g.verdict]} <b>${g.verdict}</b>, group ${g.id + 1}: ${plural(g.targets.length, 'target')} (${md(names(g.targets.map(short), 12))})</summary>\n\n`;
 }
 
 function mdGroup(g: ChangeGroup, d: ChangedDiff, withDiff: boolean, maxDiff: number): { text: string; diffCut: boolean } {

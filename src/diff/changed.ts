@@ -393,8 +393,9 @@ function groupTargets(targets: TargetDiff[]): ChangeGroup[] {
     g.targets.push(t.target);
     t.group = g.id;
   }
-  // the worst and the largest first; ids follow the order shown
-  groups.sort((a, b) => verdictRank(b.verdict) - verdictRank(a.verdict) || b.targets.length - a.targets.length || a.example.localeCompare(b.example));
+  // the worst first, tenants before ci cases, the largest first; ids follow the order shown
+  const ci = (g: ChangeGroup) => (g.example.startsWith('tenant ') ? 0 : 1);
+  groups.sort((a, b) => verdictRank(b.verdict) - verdictRank(a.verdict) || ci(a) - ci(b) || b.targets.length - a.targets.length || a.example.localeCompare(b.example));
   groups.forEach((g, i) => (g.id = i));
   for (const t of targets) if (t.group !== undefined) t.group = groups.findIndex((g) => g.targets.includes(t.target));
   return groups;
