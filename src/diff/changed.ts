@@ -205,13 +205,16 @@ function neutral(id: string | undefined): (s: string) => string {
   return (s) => s.replace(re, '<tenant>');
 }
 
-/** What makes two targets' changes the same: objects, actions, verdicts, changed lines and findings (tenant names aside). */
+/**
+ * What makes two targets' changes the same: objects, actions, verdicts, changed lines and findings, with tenant
+ * names and digests (checksum annotations differ per tenant whenever the config they hash does) set aside.
+ */
 function signature(t: TargetDiff): string {
   const n = neutral(t.tenant);
   return n(
     JSON.stringify([
       t.status,
-      t.objects.map((o) => [o.ref, o.action, o.verdict, o.diff.split('\n').filter((l) => /^[-+]/.test(l))]),
+      t.objects.map((o) => [o.ref, o.action, o.verdict, o.diff.split('\n').filter((l) => /^[-+]/.test(l)).map((l) => l.replace(/\b[0-9a-f]{32,}\b/g, '<digest>'))]),
       t.findings.map((f) => [f.verdict, f.object, f.message, f.fix ?? '']),
       t.error ?? null,
     ]),

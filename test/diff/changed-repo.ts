@@ -1,7 +1,7 @@
 /**
  * A small tenant repository for `diff --changed`, made as a real git repository: an umbrella with a Kafka
  * subchart (a KafkaNodePool whose storage size defaults in the subchart's values) and an app subchart (a
- * ConfigMap, a Deployment reading it, a single-replica StatefulSet with a volumeClaimTemplate), all sized by
+ * ConfigMap, a Deployment reading it (with a checksum of it in its pod template), a single-replica StatefulSet with a volumeClaimTemplate), all sized by
  * tier; four tenants (one overrides the Kafka storage, one switches Kafka off). `main` is the base, the
  * work happens on branch `feature`.
  */
@@ -45,14 +45,18 @@ spec:
 {{- end }}
 `,
   'charts/fx-app/Chart.yaml': chart('fx-app', '0.1.0'),
-  'charts/fx-app/values.yaml': 'storage: 1Gi\n',
-  'charts/fx-app/templates/app.yaml': `apiVersion: v1
+  'charts/fx-app/values.yaml': 'storage: 1Gi\nlogLevel: info\n',
+  'charts/fx-app/templates/app.yaml': `{{- define "app.config" -}}
+tier: {{ .Values.global.tier | quote }}
+tenant: {{ .Values.global.tenantId | quote }}
+logLevel: {{ .Values.logLevel | quote }}
+{{- end -}}
+apiVersion: v1
 kind: ConfigMap
 metadata:
   name: app-config
 data:
-  tier: {{ .Values.global.tier | quote }}
-  tenant: {{ .Values.global.tenantId | quote }}
+  {{- include "app.config" . | nindent 2 }}
 ---
 apiVersion: v1
 kind: Secret
@@ -72,6 +76,8 @@ spec:
   template:
     metadata:
       labels: { app: app }
+      annotations:
+        checksum/config: {{ include "app.config" . | sha256sum }}
     spec:
       containers:
         - name: app

@@ -159,6 +159,22 @@ describe('diff --changed', () => {
     expect(p.stdout).toContain('Summary: verdict immutable; nothing at or above data-loss: check passes');
   });
 
+  it('a subchart default every tenant reads: one group for the whole fleet although each tenant\'s config checksum differs', async () => {
+    edit(repo, 'charts/fx-app/values.yaml', 'logLevel: info', 'logLevel: debug');
+    const { code, d } = await diffJson();
+    expect(code).toBe(0);
+    const alpha = target(d, 'tenant alpha');
+    expect(alpha.objects.map((o) => `${o.ref} ${o.verdict}`)).toEqual(['ConfigMap logclaw-alpha/app-config restart', 'Deployment logclaw-alpha/app restart']);
+    const sums = d.targets.map((t) => t.objects.find((o) => o.kind === 'Deployment')!.diff.match(/\+\s+checksum\/config: ([0-9a-f]{64})/)![1]);
+    expect(new Set(sums).size).toBe(5);
+    expect(d.groups.map((g) => g.targets.length)).toEqual([4, 1]);
+    expect(d.summary).toMatchObject({ tenantsChanged: 4, groups: 2, byVerdict: { restart: 5 } });
+    expect(d.summary.topObjects.slice(0, 2)).toEqual([
+      { object: 'ConfigMap logclaw-<tenant>/app-config', action: 'update', verdict: 'restart', targets: 4 },
+      { object: 'Deployment logclaw-<tenant>/app', action: 'update', verdict: 'restart', targets: 4 },
+    ]);
+  });
+
   it('a chart change that touches no rendered object: the tenants are rendered, nothing changes, exit 0', async () => {
     edit(repo, 'charts/fx-kafka/templates/nodepool.yaml', 'the broker pool', 'the broker pool of the tenant');
     const { code, d } = await diffJson();
