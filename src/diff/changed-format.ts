@@ -134,7 +134,7 @@ function mdGroup(g: ChangeGroup, d: ChangedDiff, withDiff: boolean, maxDiff: num
   const counts = { create: 0, update: 0, delete: 0 };
   for (const x of g.objects) counts[x.action]++;
   out.push(`${counts.create} to create, ${counts.update} to change, ${counts.delete} to delete${example.status === 'added' ? ' (new)' : example.status === 'removed' ? ' (removed)' : ''}; shown for ${md(g.example)}.\n`);
-  if (g.targets.length > 12) out.push(`\nAll targets: ${md(g.targets.map(short).join(', '))}\n`);
+  if (g.targets.length > 12) out.push(`\nTargets: ${md(names(g.targets.map(short), 300))}\n`);
   const fs = g.findings.filter((f) => f.verdict !== 'safe');
   if (fs.length) {
     out.push('\n| verdict | object | what | fix |\n|---|---|---|---|\n');
