@@ -40,7 +40,8 @@ afterAll(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
-describe('diff --changed', () => {
+// each test runs the CLI several times, each with real helm renders at both sides
+describe('diff --changed', { timeout: 400_000 }, () => {
   it.each(helms)('a tenant tier change (uncommitted): that tenant only, restart and disruptive, the workloads that roll; --fail-on moves the bar ($name)', async ({ bin }) => {
     edit(repo, 'gitops/tenants/tenant-alpha.yaml', 'tier: standard', 'tier: ha');
     const { code, d } = await diffJson([], bin);
