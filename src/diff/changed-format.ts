@@ -122,6 +122,8 @@ export function formatChangedGithub(d: ChangedDiff, failOn: FailOn = 'immutable'
 
 const md = (s: string) => s.replace(/([\\`*_[\]<>|])/g, '\\$1');
 const code = (s: string) => `\`${s.replace(/`/g, "'")}\``;
+/** A group's diffs are cut after this many characters (the rest of the comment stays readable). */
+const MAX_DIFF = 6_000;
 const VERDICT_MARK: Record<string, string> = { safe: '🟢', restart: '🔵', disruptive: '🟡', immutable: '🟣', 'data-loss': '🔴' };
 
 function mdGroupHead(g: ChangeGroup): string {
@@ -155,7 +157,7 @@ function mdGroup(g: ChangeGroup, d: ChangedDiff, withDiff: boolean, maxDiff: num
       diffCut = true;
     }
     out.push(`\n\`\`\`diff\n${body.replace(/```/g, '``\u200b`')}\`\`\`\n`);
-  } else if (g.objects.length) diffCut = true;
+  }
   out.push('\n</details>\n');
   return { text: out.join(''), diffCut };
 }
@@ -180,32 +182,37 @@ export function formatChangedMarkdown(d: ChangedDiff, failOn: FailOn = 'immutabl
     if (errors.length > 20) head.push(`- and ${errors.length - 20} more\n`);
   }
   const foot = `\n<sub>logclaw diff --changed: render against render (helm ${d.helmVersion}, Kubernetes ${d.kubeVersion}), no cluster; \`logclaw diff --tenant ID\` compares with a live cluster.</sub>\n`;
-  const cutNote = (diffs: number, groups: number, tenants: number) =>
-    `\n> **Cut to fit a comment (${limit.toLocaleString('en-US')} characters):** ${[diffs ? `the diffs of ${plural(diffs, 'group')}` : '', groups ? `${plural(groups, 'group')} (${plural(tenants, 'target')})` : ''].filter(Boolean).join(' and ')} left out; \`logclaw diff --changed --format json\` has everything.\n`;
-  const all = head.join('') + d.groups.map((g) => mdGroup(g, d, true, 6_000).text).join('');
-  const anyDiffCut = d.groups.some((g) => mdGroup(g, d, true, 6_000).diffCut);
-  if (!anyDiffCut && all.length + foot.length <= limit) return all + foot;
-  const reserve = cutNote(999_999, 999_999, 999_999).length + foot.length;
+  const cutNote = (c: { shortened: number; diffs: number; groups: number; targets: number }) => {
+    const what = [
+      c.shortened ? `the diffs of ${plural(c.shortened, 'group')} cut after ${MAX_DIFF.toLocaleString('en-US')} characters` : '',
+      c.diffs ? `the diffs of ${plural(c.diffs, 'group')} left out` : '',
+      c.groups ? `${plural(c.groups, 'group')} (${plural(c.targets, 'target')}) left out` : '',
+    ].filter(Boolean);
+    return `\n> **Cut to fit a comment (${limit.toLocaleString('en-US')} characters):** ${what.join('; ')}; \`logclaw diff --changed --format json\` has everything.\n`;
+  };
+  const full = d.groups.map((g) => mdGroup(g, d, true, MAX_DIFF));
+  const cut = { shortened: 0, diffs: 0, groups: 0, targets: 0 };
+  const reserve = cutNote({ shortened: 999_999, diffs: 999_999, groups: 999_999, targets: 999_999 }).length + foot.length;
+  const fitsWhole = head.join('').length + full.reduce((n, f) => n + f.text.length, 0) + reserve <= limit;
   let text = head.join('');
-  let diffsCut = 0;
-  let groupsCut = 0;
-  let targetsCut = 0;
-  for (const g of d.groups) {
+  d.groups.forEach((g, i) => {
     const room = limit - reserve - text.length;
-    const full = mdGroup(g, d, true, 6_000);
-    const brief = mdGroup(g, d, false, 0);
-    if (full.text.length <= room) {
-      text += full.text;
-      if (full.diffCut) diffsCut++;
-    } else if (brief.text.length <= room) {
-      text += brief.text;
-      diffsCut++;
-    } else {
-      groupsCut++;
-      targetsCut += g.targets.length;
+    const f = full[i]!;
+    if (fitsWhole || f.text.length <= room) {
+      text += f.text;
+      if (f.diffCut) cut.shortened++;
+      return;
     }
-  }
-  if (diffsCut || groupsCut) text += cutNote(diffsCut, groupsCut, targetsCut);
+    const brief = mdGroup(g, d, false, 0);
+    if (brief.text.length <= room) {
+      text += brief.text;
+      cut.diffs++;
+    } else {
+      cut.groups++;
+      cut.targets += g.targets.length;
+    }
+  });
+  if (cut.shortened || cut.diffs || cut.groups) text += cutNote(cut);
   return text + foot;
 }
 
