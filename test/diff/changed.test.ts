@@ -206,6 +206,37 @@ describe('diff --changed', { timeout: 400_000 }, () => {
     expect(omega.objects.length).toBeGreaterThan(3);
   });
 
+  it('a change that breaks the render at HEAD fails (exit 1) and names the tenant and helm\'s error; a failing base render alone does not', async () => {
+    edit(repo, 'charts/fx-app/templates/app.yaml', 'image: registry.example.com/app:1.0.0', 'image: {{ required "app.image is required" .Values.image }}');
+    const r = await diff([]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/✗ tenant alpha: the change does not render: .*app\.image is required/);
+    const { d } = await diffJson();
+    expect(d.targets).toHaveLength(5);
+    expect(d.targets.every((t) => t.status === 'error' && t.error?.side === 'head')).toBe(true);
+    expect(d.summary.errors).toBe(5);
+    const g = await diff(['--format', 'github']);
+    expect(g.stdout).toContain('::error file=gitops/tenants/tenant-alpha.yaml,title=logclaw diff%3A tenant alpha does not render at the change::');
+    // main broken, the change fixes it: only the base fails to render, which is not the change's fault
+    git(repo, 'checkout', '-q', '--', '.');
+    git(repo, 'checkout', '-q', 'main');
+    edit(repo, 'charts/fx-app/templates/app.yaml', 'image: registry.example.com/app:1.0.0', 'image: {{ required "app.image is required" .Values.image }}');
+    git(repo, 'commit', '-qam', 'broken on main');
+    git(repo, 'checkout', '-q', 'feature');
+    git(repo, 'reset', '-q', '--hard', 'main');
+    try {
+      edit(repo, 'charts/fx-app/templates/app.yaml', 'image: {{ required "app.image is required" .Values.image }}', 'image: registry.example.com/app:1.0.0');
+      const { code, d: fixed } = await diffJson();
+      expect(code).toBe(0);
+      expect(fixed.targets).toHaveLength(5);
+      expect(fixed.targets.every((t) => t.status === 'error' && t.error?.side === 'base')).toBe(true);
+    } finally {
+      git(repo, 'checkout', '-q', '--', '.');
+      git(repo, 'checkout', '-q', 'main');
+      git(repo, 'reset', '-q', '--hard', 'HEAD~1');
+    }
+  });
+
   it('a base that does not exist: exit 2', async () => {
     const r = await runCli(['diff', '--changed', '--base', 'no-such-branch', '--crds', crdDir], { cwd: repo, env: { LOGCLAW_HELM: HELM3, LOGCLAW_CACHE_DIR: cacheHome } });
     expect(r.code).toBe(2);
