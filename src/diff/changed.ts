@@ -238,13 +238,19 @@ export async function diffChanged(o: ChangedDiffOptions): Promise<ChangedDiff> {
   const work = mkdtempSync(join(tmpdir(), 'logclaw-diff-base-'));
   try {
     // the merge base's tree, from the object database
-    progress(`writing the tree of ${selection.mergeBase.slice(0, 12)} (merge base with ${selection.base})`);
-    const top = await git.exportTree(selection.mergeBase, work);
-    const baseRoot = join(top, relative(git.root, o.root));
     // tenants the change removes: only the base renders them (lint has nothing to check there)
-    for (const f of selection.files) {
+    const removed = selection.files.filter((f) => {
       const id = /^gitops\/tenants\/tenant-(.+)\.ya?ml$/.exec(f)?.[1];
-      if (id && !headTenants.has(id) && existsSync(join(baseRoot, f))) targets.push({ label: `tenant ${id}`, tenant: id, file: f, release: releaseName(id), namespace: tenantNamespace(id), set: [] });
+      return id !== undefined && !headTenants.has(id);
+    });
+    let baseRoot = join(work, 'tree');
+    if (targets.length || removed.length) {
+      progress(`writing the tree of ${selection.mergeBase.slice(0, 12)} (merge base with ${selection.base})`);
+      baseRoot = join(await git.exportTree(selection.mergeBase, work), relative(git.root, o.root));
+    }
+    for (const f of removed) {
+      const id = /^gitops\/tenants\/tenant-(.+)\.ya?ml$/.exec(f)![1]!;
+      if (existsSync(join(baseRoot, f))) targets.push({ label: `tenant ${id}`, tenant: id, file: f, release: releaseName(id), namespace: tenantNamespace(id), set: [] });
     }
     targets.sort((a, b) => (a.tenant === undefined ? 1 : 0) - (b.tenant === undefined ? 1 : 0) || a.label.localeCompare(b.label));
 

@@ -190,6 +190,15 @@ describe('diff --changed', { timeout: 400_000 }, () => {
     expect(m.stdout).toMatch(/^### ✅ logclaw diff: no rendered object changes/);
   });
 
+  it('a change to no render input (the README): nothing selected, nothing rendered, exit 0', async () => {
+    appendFileSync(join(repo, 'README.md'), 'more\n');
+    const { code, d } = await diffJson();
+    expect(code).toBe(0);
+    expect(d.targets).toEqual([]);
+    expect(d.selection.ignored).toEqual([{ file: 'README.md', reason: 'not a lint input' }]);
+    expect(d.renders).toEqual({ base: { total: 0, cached: 0 }, head: { total: 0, cached: 0 } });
+  });
+
   it('a removed tenant: everything it had is deleted (data-loss for its volumes); a new one: everything is created', async () => {
     git(repo, 'rm', '-q', 'gitops/tenants/tenant-beta.yaml');
     appendFileSync(join(repo, 'gitops', 'tenants', 'tenant-omega.yaml'), 'global:\n  tenantId: omega\n  tier: ha\n');
