@@ -32,8 +32,9 @@ export const LAYERS: string[][] = [
   ['render', 'readiness', 'release', 'portforward'],
   // explaining failures; a tenant as it is in the cluster; the preflight doctor
   ['diagnose', 'status', 'doctor'],
-  // GitOps: bootstrap manifests, onboarding commits, Argo CD Application status (walked down with diagnose)
-  ['gitops'],
+  // GitOps: bootstrap manifests, onboarding commits, Argo CD Application status (walked down with diagnose);
+  // a tenant's support bundle (status and diagnosis of what is not ready, redacted)
+  ['gitops', 'support-bundle'],
   // the release plan (helmfile per release, gated on readiness); verify; lint
   ['plan', 'verify', 'lint'],
   // diff and upgrade of a tenant (through the plan)
