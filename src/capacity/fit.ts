@@ -101,8 +101,8 @@ function shortOf(tenant: string, w: Workload, zone: string, candidates: NodeCapa
     }
   }
   const fmt = (k: string, v: number) => (k === 'memory' ? formatMemory(v) : k === 'cpu' ? `${formatCpu(v)} CPU` : `${v} pod(s)`);
-  const where = zone ? `in zone ${zone}` : 'on any node';
-  const message = `${w.component}: ${w.name} needs ${formatCpu(w.requests.cpu)} CPU and ${formatMemory(w.requests.memory)} per pod; ${resources.map((r) => `${r.resource} short by ${fmt(r.resource, r.short)} (at most ${fmt(r.resource, r.largestFree)} free on a node ${where})`).join(', ') || `no node ${where}`}`;
+  const where = zone ? `on a node in zone ${zone}` : 'on any node';
+  const message = `${w.component}: ${w.name} needs ${formatCpu(w.requests.cpu)} CPU and ${formatMemory(w.requests.memory)} per pod; ${resources.map((r) => `${r.resource} short by ${fmt(r.resource, r.short)} (at most ${fmt(r.resource, r.largestFree)} free ${where})`).join(', ') || (zone ? `no schedulable node in zone ${zone}` : 'no schedulable node')}`;
   return { tenant, workload: w.name, component: w.component, zone, resources, reason: 'resources', message };
 }
 
