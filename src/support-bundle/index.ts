@@ -12,6 +12,7 @@ import type { KubeObject } from '../kube-object.js';
 import type { KubeApi } from '../kube/api.js';
 import { decodeRelease, releaseNames, releaseRevisions } from '../kube/helm-release.js';
 import { Helm } from '../tools/helm.js';
+import { loadHelmfile } from '../helmfile/index.js';
 import { tenantNamespace } from '../tenant/id.js';
 import { diagnose, formatDiagnosis } from '../diagnose/index.js';
 import { apiReader } from '../diagnose/reader.js';
@@ -28,6 +29,13 @@ export { readTar, tarGz, tarBuffer } from './tar.js';
 /** The API groups of the operators logclaw installs (helmfile.d/00-operators). */
 export const OPERATOR_GROUPS = ['strimzi.io', 'opensearch.opster.io', 'flink.apache.org', 'kserve.io', 'external-secrets.io', 'cert-manager.io'];
 const isOperatorGroup = (g: string) => OPERATOR_GROUPS.some((s) => g === s || g.endsWith(`.${s}`));
+
+/** The operator releases of helmfile.d/00-operators* in the repository (none without it). */
+function operatorReleases(cwd: string): Array<{ name: string; namespace: string }> {
+  const dir = join(cwd, 'helmfile.d');
+  if (!existsSync(dir)) return [];
+  return loadHelmfile(dir).releases.filter((r) => basename(r.file).startsWith('00-operators') && r.namespace && !r.namespace.includes('{{'));
+}
 
 export interface BundleOptions {
   api: KubeApi;
@@ -201,10 +209,12 @@ export async function createSupportBundle(o: BundleOptions): Promise<BundleResul
     c.add('custom-resources.txt', c.text(lines.join('\n') + '\n'), PRIORITY.objects);
   }
 
-  // ---- the operators: their helm releases (from the CRDs they own), Deployments, pods and logs
+  // ---- the operators: the releases helmfile.d/00-operators installs (else those owning the CRDs of the tenant's
+  // custom resources), their Deployments, pods and logs
+  const operators = new Map<string, { release: string; namespace: string; groups: Set<string> }>();
+  for (const r of operatorReleases(o.cwd)) operators.set(`${r.namespace}/${r.name}`, { release: r.name, namespace: r.namespace, groups: new Set() });
   const crds = (await c.step('list customresourcedefinitions', (s) => c.list({ apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition' }, s))) ?? [];
   const tenantGroups = new Set(customResources.map((r) => r.apiVersion!.split('/')[0]!));
-  const operators = new Map<string, { release: string; namespace: string; groups: Set<string> }>();
   for (const crd of crds) {
     const group = crd.spec?.group as string;
     if (!isOperatorGroup(group) && !tenantGroups.has(group)) continue;

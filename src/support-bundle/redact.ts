@@ -55,5 +55,24 @@ export function redactObject(obj: KubeObject): KubeObject {
     const { data, stringData, ...rest } = copy;
     return { ...(redactValue(rest) as KubeObject), ...(data ? { data } : {}), ...(stringData ? { stringData } : {}) };
   }
-  return redactValue(copy) as KubeObject;
+  const annotations = meta.annotations;
+  delete meta.annotations;
+  const out = redactValue(copy) as KubeObject;
+  if (annotations) out.metadata!.annotations = Object.fromEntries(Object.entries(annotations).map(([k, v]) => [k, redactAnnotation(v)]));
+  return out;
+}
+
+/**
+ * An annotation holding JSON (kubectl's last-applied-configuration: the whole object again, env and data
+ * included) is redacted as the object it is; escaped inside a string, its credentials would slip past the text rules.
+ */
+function redactAnnotation(value: string): string {
+  const t = value.trim();
+  if (!t.startsWith('{')) return redactString(value);
+  try {
+    const parsed = JSON.parse(t) as KubeObject;
+    return JSON.stringify(parsed && typeof parsed === 'object' && parsed.kind ? redactObject(parsed) : redactValue(parsed));
+  } catch {
+    return redactString(value);
+  }
 }

@@ -85,7 +85,7 @@ export function redactText(text: string, secrets: readonly string[] = []): strin
 }
 
 /** `key=value`, `key: value` and `"key": "value"` where the key is a credential's (isSecretKey). */
-const ASSIGNMENT = /(^|[\s{,;&?"'(])(["']?)([A-Za-z_][\w.-]*)\2(\s*[=:]\s*)(["']?)([^\s"',;&}]+)\5/gm;
+const ASSIGNMENT = /(^|[\s{,;&?"'(])(["']?)([A-Za-z_][\w.-]*)\2([ \t]*[=:][ \t]*)(["']?)([^\s"',;&}]+)\5/gm;
 
 /**
  * redactText, and every assignment to a credential-looking key in free text: configuration files kept in

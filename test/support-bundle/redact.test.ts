@@ -74,6 +74,17 @@ describe('support bundle redaction', () => {
     expect(redactString('{"apiKey": "planted-json-key", "name": "x"}')).toBe('{"apiKey": "***", "name": "x"}');
   });
 
+  it("redacts kubectl's last-applied-configuration as the object it holds", () => {
+    const applied = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' }, data: { 'app.yaml': 'x:\n  password: planted-yaml\n', 'client.properties': 'sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="u" password="planted-jaas";' } };
+    const dep = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'd' }, spec: { template: { spec: { containers: [{ name: 'c', env: [{ name: 'DB_PASSWORD', value: 'planted-env' }] }] } } } };
+    for (const o of [applied, dep]) {
+      const r = redactObject({ ...o, metadata: { name: 'x', annotations: { 'kubectl.kubernetes.io/last-applied-configuration': JSON.stringify(o) + '\n' } } });
+      const a = r.metadata!.annotations!['kubectl.kubernetes.io/last-applied-configuration']!;
+      expect(a).not.toMatch(/planted/);
+      expect(JSON.parse(a).kind).toBe(o.kind);
+    }
+  });
+
   it('names credentials, not where they live', () => {
     for (const k of ['password', 'clientSecret', 'apiKey', 'api_key', 'DB_TOKEN', 'sasl.jaas.config', 'credentials', 'privateKey', 'secretKey']) expect(isSecretKey(k), k).toBe(true);
     for (const k of ['secretName', 'existingSecret', 'passwordSecretRef', 'tokenPath', 'secretStoreRef', 'name', 'key', 'tls']) expect(isSecretKey(k), k).toBe(false);
