@@ -25,6 +25,7 @@ interface UpFlags {
   cluster: string;
   storageClass: string;
   only?: string;
+  skipCapacityCheck?: boolean;
   timeout: string;
   dryRun?: boolean;
   json?: boolean;
@@ -54,6 +55,7 @@ export function register(program: Command): void {
     .addOption(clusterName())
     .option('--storage-class <name>', 'StorageClass for volumes', 'standard')
     .option('--only <components>', 'only these components (comma separated) and what they need, e.g. kafka,opensearch')
+    .option('--skip-capacity-check', "install even when the tenant's requests do not fit the kind nodes and docker's memory")
     .addOption(opt.timeout('20m'))
     .addOption(opt.dryRun())
     .addOption(opt.kubeconfig('kubeconfig to write the kind context into (default: $KUBECONFIG or ~/.kube/config)'))
@@ -65,7 +67,7 @@ export function register(program: Command): void {
         const { runPhases, seconds } = await import('../plan/progress-ui.js');
         const { waves } = await import('../plan/dag.js');
         const only = flags.only?.split(',').map((s) => s.trim()).filter(Boolean);
-        const { phases, state } = devUpPhases({ cwd: ctx.cwd, tenant, cluster: flags.cluster, storageClass: flags.storageClass, only, timeoutMs, kubeconfig: flags.kubeconfig, signal: ctx.signal, failGraceMs: support.failGraceMs(), environment: support.helmfileEnvironment() });
+        const { phases, state } = devUpPhases({ cwd: ctx.cwd, tenant, cluster: flags.cluster, storageClass: flags.storageClass, only, timeoutMs, kubeconfig: flags.kubeconfig, signal: ctx.signal, failGraceMs: support.failGraceMs(), environment: support.helmfileEnvironment(), skipCapacityCheck: flags.skipCapacityCheck });
         const started = Date.now();
         try {
           const timings = await runPhases(phases, { out: ctx.out, signal: ctx.signal, command: 'dev up' });

@@ -9,6 +9,7 @@ interface UpgradeFlags {
   recreate?: boolean;
   dryRun?: boolean;
   timeout: string;
+  skipCapacityCheck?: boolean;
 }
 
 export function register(program: Command): void {
@@ -22,6 +23,7 @@ export function register(program: Command): void {
     .option('--recreate', 'carry out immutable StatefulSet changes: delete with --cascade=orphan (pods and PVCs stay), re-create')
     .option('--dry-run', 'show the changes and every command the upgrade would run; change nothing')
     .option('--timeout <duration>', 'how long to wait for the upgraded releases to be ready', '15m')
+    .option('--skip-capacity-check', 'upgrade even when grown replicas or requests do not fit the nodes')
     .option('--json', 'print the result as JSON')
     .action(
       action(async (ctx, flags: UpgradeFlags) => {
@@ -65,6 +67,12 @@ export function register(program: Command): void {
                 ? 'Re-run with --recreate to re-create the StatefulSets (pods and PVCs keep running), or change the tenant file back.'
                 : `Change the tenant file back, or re-run with --force${recreatable.length ? ' (and --recreate for the StatefulSets)' : ''} if you accept the consequences above.`,
             });
+          }
+          if (!flags.skipCapacityCheck) {
+            // replicas or requests that grow must fit the nodes (the tenant's own pods make room for their replacements)
+            const { upgradeCapacity } = await import('../lifecycle/capacity.js');
+            const cap = await upgradeCapacity({ root: ctx.cwd, tenant: flags.tenant, context, api, helm, signal: ctx.signal });
+            if (cap.error) throw cap.error;
           }
           if (decision.forced.length) out.warn(`--force: going through with ${decision.forced.length} blocking change(s) listed above`);
           if (flags.dryRun) setDryRun(true);

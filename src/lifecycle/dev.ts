@@ -43,6 +43,8 @@ export interface DevUpOptions {
   failGraceMs?: number;
   /** helmfile --environment (e.g. test: the operator stand-ins). */
   environment?: string;
+  /** Install even when the capacity check says the tenant does not fit. */
+  skipCapacityCheck?: boolean;
 }
 
 export interface DevUpState {
@@ -57,6 +59,7 @@ export interface DevUpState {
   tenantReleases?: LoadedRelease[];
   tenantResult?: PlanResult;
   secrets?: EnsureResult;
+  capacity?: import('../capacity/index.js').CapacityReport;
   deadline: number;
 }
 
@@ -139,6 +142,16 @@ export function devUpPhases(o: DevUpOptions): { phases: Phase[]; state: DevUpSta
         ctl.update('reading and rendering the tenant plan');
         const { releases, rendered } = await background!;
         state.tenantReleases = releases;
+        if (!o.skipCapacityCheck && state.session?.api) {
+          // before anything of the tenant is installed: its requests on the kind nodes, within docker's memory
+          ctl.update('capacity: placing the requests on the nodes');
+          const { planCapacity, refusal } = await import('./capacity.js');
+          const engine = await state.doctor!.tools.docker?.engine({ signal: ctl.signal });
+          const dockerMemory = engine?.ok ? engine.info.memTotal : undefined;
+          state.capacity = await planCapacity({ root: o.cwd, tenant: o.tenant, context: state.context, api: state.session.api, releases, rendered, dockerMemory, signal: ctl.signal });
+          const refused = refusal(state.capacity, 'dev up', o.tenant, state.context);
+          if (refused) throw refused;
+        }
         const needs = devSecretNeeds([...rendered.values()].flat());
         const { releases: withSecrets, nsRelease } = withStep(releases, rendered, state.namespace);
         const step = async (c: Ctl) => {
