@@ -1,11 +1,10 @@
 #!/usr/bin/env node
-// logclaw entry point. `--version` is answered without loading the CLI so it costs about `node -e 0`
-// (a static import of a built-in and a plain path: no dynamic import, no URL parsing on that path).
-import { readFileSync } from 'node:fs';
-
+// logclaw entry point. `--version` is answered without loading the CLI so it costs about `node -e 0`:
+// one small module (dist/version.js) reading a few small files, no commander, no YAML parser, no git process.
 const args = process.argv.slice(2);
 if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
-  process.stdout.write(JSON.parse(readFileSync(`${import.meta.dirname ?? decodeURIComponent(new URL(".", import.meta.url).pathname)}/../package.json`, 'utf8')).version + '\n');
+  const { versionInfo, formatVersion } = await import('../dist/version.js');
+  process.stdout.write(formatVersion(versionInfo(`${import.meta.dirname ?? decodeURIComponent(new URL('.', import.meta.url).pathname)}/..`)) + '\n');
 } else {
   const major = Number(process.versions.node.split('.')[0]);
   if (major < 22) {

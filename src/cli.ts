@@ -3,20 +3,25 @@
  */
 import { Command, CommanderError } from 'commander';
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { ExitCode, LogclawError } from './errors.js';
 import { defaultColor } from './output.js';
 import { interruptController } from './commands/context.js';
 import { registerCommands } from './commands/index.js';
+import { formatVersion, versionInfo } from './version.js';
 
 export function packageVersion(): string {
   const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
   return pkg.version;
 }
 
+/** The directory of logclaw's package.json (charts/, schemas/ beside it). */
+export const packageDir = (): string => fileURLToPath(new URL('..', import.meta.url));
+
 export function buildProgram(): Command {
   const program = new Command('logclaw')
     .description('Deploy and operate LogClaw: one isolated Kubernetes namespace per tenant.')
-    .version(packageVersion(), '-V, --version', 'print the logclaw version')
+    .version(formatVersion(versionInfo(packageDir())), '-V, --version', 'print the logclaw version, its commit, chart, Kubernetes and helm versions')
     .option('--debug', 'print stack traces and debug details on errors')
     .option('--no-color', 'disable colour (also NO_COLOR=1)')
     .showSuggestionAfterError(true)
@@ -66,13 +71,20 @@ export async function main(argv: string[] = process.argv): Promise<number> {
     });
   }
   try {
-    await buildProgram().parseAsync(argv);
+    await buildProgram().parseAsync(helpFor(argv));
     if (interrupted) return ExitCode.interrupted;
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (e) {
     if (interrupted) return ExitCode.interrupted;
     return report(e, debug);
   }
+}
+
+/** `logclaw help tenant init` as `logclaw tenant init --help` (commander's help command looks at one word only). */
+export function helpFor(argv: string[]): string[] {
+  const [node, script, first, ...rest] = argv;
+  if (first !== 'help' || rest.length < 2 || rest.some((a) => a.startsWith('-'))) return argv;
+  return [node!, script!, ...rest, '--help'];
 }
 
 function report(e: unknown, debug: boolean): number {

@@ -25,6 +25,7 @@ const chartsDir = () => new Option('--charts <dir>', 'the charts directory').def
 
 export function register(program: Command): void {
   const charts = program.command('charts').description('package, version-check and publish the charts');
+  examples(charts, ['logclaw charts check-versions', 'logclaw charts package --out .dist-charts', 'logclaw charts push --registry oci://registry.example.com/logclaw --dry-run']);
 
   const pkg = charts
     .command('package')
@@ -120,7 +121,7 @@ export function register(program: Command): void {
         const { Helm } = await import('../tools/helm.js');
         const helm = await Helm.detect();
         const report = await pushCharts({
-          dir: resolve(ctx.cwd, opts.dir),
+          dir: resolve(ctx.workDir, opts.dir),
           registry: opts.registry,
           helm,
           plainHttp: opts.plainHttp,

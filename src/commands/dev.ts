@@ -46,6 +46,7 @@ const KIND_KUBECONFIG = 'kubeconfig with the kind context';
 
 export function register(program: Command): void {
   const dev = program.command('dev').description('a local LogClaw stack on kind');
+  examples(dev, ['logclaw dev up --dry-run', 'logclaw dev up', 'logclaw dev credentials', 'logclaw dev down --delete-cluster']);
 
   const up = dev
     .command('up')

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { action, examples } from './context.js';
+import { action, examples, opt, useKubeconfig } from './context.js';
 
 export function register(program: Command): void {
   const cmd = program
@@ -7,11 +7,14 @@ export function register(program: Command): void {
     .description('show what installing a tenant would change (server-side dry run, change safety verdicts); exit 1 when something would change')
     .requiredOption('--tenant <id>', 'tenant ID (gitops/tenants/tenant-<id>.yaml)')
     .option('--kube-context <ctx>', 'kube context (default: the current context)')
+    .addOption(opt.kubeconfig('kubeconfig file (default: KUBECONFIG, else ~/.kube/config)'))
+    .option('--json', 'print the changes and verdicts as JSON (same as --format json)')
     .option('--format <format>', 'diff or json', 'diff')
     .option('--show-secrets', 'show Secret values instead of masking them')
     .action(
-      action(async (ctx, opts: { tenant: string; kubeContext?: string; format: string; showSecrets?: boolean }) => {
+      action(async (ctx, opts: { tenant: string; kubeContext?: string; kubeconfig?: string; format: string; json?: boolean; showSecrets?: boolean }) => {
         const { usageError } = await import('../errors.js');
+        if (opts.json && opts.format !== 'diff' && opts.format !== 'json') throw usageError(`--json and --format ${opts.format} cannot be combined`);
         if (opts.format !== 'diff' && opts.format !== 'json') throw usageError(`--format must be diff or json, not "${opts.format}"`);
         (await import('../tenant/id.js')).requireTenantId(opts.tenant);
         const { Helm } = await import('../tools/helm.js');
@@ -19,6 +22,7 @@ export function register(program: Command): void {
         const { diffTenant } = await import('../diff/index.js');
         const { formatDiffBody, formatSummary } = await import('../diff/format.js');
         const helm = await Helm.detect();
+        await useKubeconfig(opts.kubeconfig);
         const { api, context } = await connectCluster(opts.kubeContext);
         try {
           const d = await diffTenant({

@@ -3,7 +3,7 @@
  * Thin: flags in, src/lint/ does the work, src/lint/format.ts prints. Exit 0 clean, 1 findings, 2 usage, 3 helm missing.
  */
 import type { Command } from 'commander';
-import { action, examples } from './context.js';
+import { action, examples, kubeVersionArg } from './context.js';
 
 const collect = (v: string, prev: string[] = []): string[] => [...prev, ...v.split(',').filter(Boolean)];
 
@@ -14,7 +14,7 @@ export function register(program: Command): void {
     .option('--tenant <id>', 'only this tenant (repeatable); skips chart helm lints and ci renders', collect)
     .option('--format <format>', 'pretty | json | github | junit', 'pretty')
     .option('--crds <dir>', 'directory of operator CRDs (one folder per operator release); default $LOGCLAW_CRD_DIR, else ../shared/crds beside the logclaw checkout')
-    .option('--kube-version <version>', 'Kubernetes version helm renders for', '1.27.0')
+    .option('--kube-version <version>', 'Kubernetes version helm renders for', kubeVersionArg, '1.27.0')
     .option('--api-versions <group/version>', 'extra API versions for .Capabilities (repeatable)', collect)
     .option('--output <file>', 'write the report to a file instead of stdout (any format)')
     .option('--concurrency <n>', 'parallel helm calls (default: the number of cores)')

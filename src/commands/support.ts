@@ -2,8 +2,7 @@
  * What the lifecycle commands share: the per-run log file (.logclaw/logs/<timestamp>-<command>.log, whose path
  * failures print), durations, tenant ids, the current kube context when none is given, the dry-run report.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { homedir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parse } from 'yaml';
 import { ExitCode, LogclawError, usageError } from '../errors.js';
@@ -38,11 +37,14 @@ export { parseDuration } from '../duration.js';
 export { requireTenantId as tenantId } from '../tenant/id.js';
 
 /** The kubeconfig's current context, to be named explicitly in every call when --kube-context is omitted. */
-export function currentContext(kubeconfig?: string): string {
-  const file = kubeconfig ?? process.env.KUBECONFIG?.split(':').find((f) => f && existsSync(f)) ?? join(homedir(), '.kube', 'config');
-  const cfg = existsSync(file) ? (parse(readFileSync(file, 'utf8')) as { 'current-context'?: string } | null) : null;
-  const ctx = cfg?.['current-context'];
-  if (!ctx) throw usageError('no --kube-context given and the kubeconfig has no current context', 'Pass --kube-context <name> (kubectl config get-contexts lists them).');
+export async function currentContext(kubeconfig?: string): Promise<string> {
+  const { kubeconfigSource } = await import('../kube/kubeconfig.js');
+  const source = kubeconfigSource(kubeconfig);
+  if (!source) throw usageError('no --kube-context given (in a pod, name the context of the kubeconfig to use)', 'Pass --kube-context <name>.');
+  const ctx = source.files
+    .map((f) => (parse(readFileSync(f, 'utf8')) as { 'current-context'?: string } | null)?.['current-context'])
+    .find(Boolean);
+  if (!ctx) throw usageError(`no --kube-context given and ${source.files.join(', ')} (${source.from}) has no current context`, 'Pass --kube-context <name> (kubectl config get-contexts lists them).');
   return ctx;
 }
 

@@ -1,9 +1,10 @@
 import type { Command } from 'commander';
-import { action, examples } from './context.js';
+import { action, examples, opt, useKubeconfig } from './context.js';
 
 interface UpgradeFlags {
   tenant: string;
   kubeContext?: string;
+  kubeconfig?: string;
   yes?: boolean;
   force?: boolean;
   recreate?: boolean;
@@ -17,6 +18,7 @@ export function register(program: Command): void {
     .description('upgrade a tenant: show the changes and their safety, refuse data loss and immutable changes, upgrade only changed releases')
     .requiredOption('--tenant <id>', 'tenant ID (gitops/tenants/tenant-<id>.yaml)')
     .option('--kube-context <ctx>', 'kube context (default: the current context)')
+    .addOption(opt.kubeconfig('kubeconfig file (default: KUBECONFIG, else ~/.kube/config)'))
     .option('-y, --yes', 'do not ask for confirmation')
     .option('--force', 'go through with data-loss and immutable changes')
     .option('--recreate', 'carry out immutable StatefulSet changes: delete with --cascade=orphan (pods and PVCs stay), re-create')
@@ -37,6 +39,7 @@ export function register(program: Command): void {
         const { formatFindings, formatSummary, verdictStyle } = await import('../diff/format.js');
         const out = ctx.out;
         const helm = await Helm.detect();
+        await useKubeconfig(flags.kubeconfig);
         const { api, context } = await connectCluster(flags.kubeContext);
         try {
           const d = await diffTenant({ root: ctx.cwd, tenantId: flags.tenant, api, helm, context, signal: ctx.signal, onPhase: (t) => out.info(out.style('dim', `${t}…`)) });
