@@ -17,6 +17,7 @@ export function register(program: Command): void {
         if (opts.json && opts.format !== 'diff' && opts.format !== 'json') throw usageError(`--json and --format ${opts.format} cannot be combined`);
         if (opts.format !== 'diff' && opts.format !== 'json') throw usageError(`--format must be diff or json, not "${opts.format}"`);
         (await import('../tenant/id.js')).requireTenantId(opts.tenant);
+        const root = ctx.cwd;
         const { Helm } = await import('../tools/helm.js');
         const { connectCluster } = await import('../diff/connect.js');
         const { diffTenant } = await import('../diff/index.js');
@@ -26,7 +27,7 @@ export function register(program: Command): void {
         const { api, context } = await connectCluster(opts.kubeContext);
         try {
           const d = await diffTenant({
-            root: ctx.cwd,
+            root,
             tenantId: opts.tenant,
             api,
             helm,

@@ -31,6 +31,7 @@ export function register(program: Command): void {
         const { parseDuration } = await import('../duration.js');
         const timeoutMs = parseDuration(flags.timeout);
         (await import('../tenant/id.js')).requireTenantId(flags.tenant);
+        const root = ctx.cwd;
         const { Helm } = await import('../tools/helm.js');
         const { setDryRun } = await import('../tools/exec.js');
         const { connectCluster } = await import('../diff/connect.js');
@@ -42,7 +43,7 @@ export function register(program: Command): void {
         await useKubeconfig(flags.kubeconfig);
         const { api, context } = await connectCluster(flags.kubeContext);
         try {
-          const d = await diffTenant({ root: ctx.cwd, tenantId: flags.tenant, api, helm, context, signal: ctx.signal, onPhase: (t) => out.info(out.style('dim', `${t}…`)) });
+          const d = await diffTenant({ root, tenantId: flags.tenant, api, helm, context, signal: ctx.signal, onPhase: (t) => out.info(out.style('dim', `${t}…`)) });
           // the changes and their verdicts first
           if (d.changed) {
             out.print(
@@ -83,7 +84,7 @@ export function register(program: Command): void {
             }
           }
           const result = await applyUpgrade({
-            cwd: ctx.cwd,
+            cwd: root,
             diff: d,
             decision,
             api,
