@@ -59,7 +59,10 @@ export async function main(argv: string[] = process.argv): Promise<number> {
     interrupted = true;
     interruptController.abort(new LogclawError(`interrupted (${sig})`, { exitCode: ExitCode.interrupted }));
     // Give the command a moment to stop its children and clean up, then leave.
-    setTimeout(() => process.exit(ExitCode.interrupted), 5000).unref();
+    setTimeout(() => {
+      process.stderr.write(`error: interrupted (${sig}); stopping took longer than 5 s, left without waiting\n`);
+      process.exit(ExitCode.interrupted);
+    }, 5000).unref();
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
@@ -72,10 +75,11 @@ export async function main(argv: string[] = process.argv): Promise<number> {
   }
   try {
     await buildProgram().parseAsync(helpFor(argv));
-    if (interrupted) return ExitCode.interrupted;
+    if (interrupted) return report(interruptController.signal.reason, debug);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (e) {
-    if (interrupted) return ExitCode.interrupted;
+    // a command's own word on the interruption (resumable commands say how), else the signal's
+    if (interrupted) return report(e instanceof LogclawError && e.exitCode === ExitCode.interrupted ? e : interruptController.signal.reason, debug);
     return report(e, debug);
   }
 }

@@ -42,7 +42,12 @@ export function register(program: Command): void {
         const { resolveCrdDir, noCrdsWarning } = await import('../manifests/crds.js');
         const crds = resolveCrdDir(ctx.cwd, opts.crds);
         if (!crds.dir) ctx.out.warn(noCrdsWarning(resolve(ctx.cwd, 'charts')));
-        const result = await runLint({
+        // progress on a terminal: one status line per render and helm lint, replaced by the next (stderr)
+        let done = 0;
+        const started = Date.now();
+        const showProgress = format !== 'json';
+        const onProgress = showProgress ? (line: string) => void ctx.out.status(`lint: ${++done} done, ${Math.round((Date.now() - started) / 1000)} s — ${line}`) : undefined;
+        const lint = () => runLint({
           root: ctx.cwd,
           helm,
           tenants: opts.tenant,
@@ -54,7 +59,17 @@ export function register(program: Command): void {
           scope: changed?.scope,
           cache: opts.cache ? new RenderCache() : undefined,
           signal: ctx.signal,
+          onProgress,
         });
+        let result: Awaited<ReturnType<typeof runLint>>;
+        try {
+          result = await lint();
+        } catch (e) {
+          throw (await import('./support.js')).interruptedError(e, ctx.signal, 'lint', undefined);
+        } finally {
+          if (onProgress) ctx.out.status();
+        }
+        if (ctx.signal.aborted) throw (await import('./support.js')).interruptedError(undefined, ctx.signal, 'lint', undefined);
         const extras = { changed, explain: opts.explain };
         // pretty and json carry the selection; for github and junit it goes to stderr
         if (changed && format !== 'pretty' && format !== 'json') for (const l of formatSelection(changed, Boolean(opts.explain))) ctx.out.info(l);

@@ -65,7 +65,7 @@ export function register(program: Command): void {
               ].join('\n'),
           );
         } catch (e) {
-          throw support.withLogPath(e, ctx.cwd);
+          throw support.withLogPath(support.interruptedError(e, ctx.signal, 'operators install', 'upgrading only what changed'), ctx.cwd);
         } finally {
           await session?.close();
         }

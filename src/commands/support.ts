@@ -17,6 +17,34 @@ export function startCommandLog(cwd: string, command: string, now = new Date()):
   return path;
 }
 
+/**
+ * What a release waits for, as lines a person can follow: the first at once, then at most one per release every
+ * `everyMs` (the latest), so a wait is never silent for long and never a stream of raw tool lines.
+ */
+export function waitingLines(print: (line: string) => void, everyMs = 10_000, now: () => number = Date.now): (release: string, text: string) => void {
+  const last = new Map<string, number>();
+  return (release, text) => {
+    const at = last.get(release);
+    if (at !== undefined && now() - at < everyMs) return;
+    last.set(release, now());
+    print(`${release}: waiting for ${text}`);
+  };
+}
+
+/**
+ * The error of a command stopped by Ctrl-C (`signal` aborted): says so, and for a command that resumes, that a
+ * re-run picks up where it stopped. Any other error is returned as it is.
+ */
+export function interruptedError(e: unknown, signal: AbortSignal, command: string, resumes: string | undefined): unknown {
+  if (!signal.aborted) return e;
+  const reason = signal.reason instanceof Error ? signal.reason.message.replace(/^interrupted ?/, '') : '';
+  return new LogclawError(`interrupted${reason ? ` ${reason}` : ''}: logclaw ${command} stopped before it finished`, {
+    exitCode: ExitCode.interrupted,
+    hint: resumes ? `Run logclaw ${command} again: it resumes, ${resumes}.` : undefined,
+    cause: e,
+  });
+}
+
 /** Add "full log: <path>" to an error leaving the command (once). */
 export function withLogPath(e: unknown, cwd: string): unknown {
   const log = execLogPath();

@@ -83,6 +83,8 @@ export function register(program: Command): void {
               return ExitCode.checkFailed;
             }
           }
+          const { waitingLines } = await import('./support.js');
+          const waiting = waitingLines((l) => out.info(out.style('dim', l)));
           const result = await applyUpgrade({
             cwd: root,
             diff: d,
@@ -94,7 +96,7 @@ export function register(program: Command): void {
             signal: ctx.signal,
             progress: {
               step: (t) => out.info(t),
-              waiting: (rel, t) => out.info(out.style('dim', `${rel}: waiting for ${t}`)),
+              waiting,
               note: (t) => out.info(t),
               event: (e) => {
                 if (e.type === 'ready') out.info(`${e.release.id}: ready`);
