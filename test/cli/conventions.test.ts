@@ -263,3 +263,138 @@ describe('conventions of helm, kubectl, kind and argocd', () => {
     expect(r.stderr.length).toBeLessThan(300);
   });
 });
+
+/** A helm that takes its time (then runs the real one), and drops a file when first called: Ctrl-C lands mid-run. */
+function slowHelm(): { bin: string; started: string } {
+  const dir = scratch('logclaw-conv-slowhelm-');
+  const started = join(dir, 'started');
+  const bin = join(dir, 'helm');
+  writeFileSync(bin, `#!/bin/sh\ntouch ${JSON.stringify(started)}\nsleep 2\nexec ${JSON.stringify(HELM3)} "$@"\n`, { mode: 0o755 });
+  return { bin, started };
+}
+
+/** Start logclaw, send SIGINT once `started` exists, and collect what it printed. */
+async function interrupt(args: string[], started: string, env: Record<string, string | undefined>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const { spawn } = await import('node:child_process');
+  const { bin } = await import('../helpers/cli.js');
+  const child = spawn(process.execPath, [bin, ...args], { cwd: repoRoot, env: { ...process.env, NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const closed = new Promise<number | null>((res) => child.on('close', (code) => res(code)));
+  const deadline = Date.now() + 60_000;
+  while (!existsSync(started) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  child.kill('SIGINT');
+  return { code: await closed, stdout, stderr };
+}
+
+const haveScript = spawnSync('script', ['--version']).status === 0;
+
+describe('long work is not silent, and Ctrl-C says what stopped', () => {
+  it('lint shows its progress on a terminal (stderr), not in pipes and not with --json', async () => {
+    expect(haveScript, 'util-linux script gives the CLI a terminal').toBe(true);
+    const dir = scratch('logclaw-conv-tty-');
+    const tty = (args: string) => {
+      const out = join(dir, `out-${Math.random().toString(36).slice(2)}`);
+      const r = spawnSync('script', ['-qec', `${JSON.stringify(process.execPath)} ${JSON.stringify(join(repoRoot, 'bin', 'logclaw.js'))} ${args} > ${out}`, '/dev/null'], {
+        cwd: repoRoot,
+        env: { ...process.env, NO_COLOR: '1', LOGCLAW_HELM: HELM3, COLUMNS: '200' },
+        encoding: 'utf8',
+        timeout: 300_000,
+      });
+      return { terminal: r.stdout, stdout: readFileSync(out, 'utf8') };
+    };
+    const pretty = tty('lint --tenant dev-local --crds ../shared/crds --no-cache');
+    expect(pretty.terminal).toMatch(/\r\u001b\[2Klint: 1 done, \d+ s — tenant dev-local: \d+ objects, \d+ finding\(s\)/);
+    expect(pretty.stdout).not.toContain('lint: 1 done');
+    expect(pretty.stdout).toMatch(/no errors, \d+ warning\(s\)/);
+    const json = tty('lint --tenant dev-local --crds ../shared/crds --json');
+    expect(json.terminal).not.toContain('lint: 1 done');
+    expect(JSON.parse(json.stdout)).toHaveProperty('findings');
+    const piped = await runCli(['lint', '--tenant', 'dev-local', '--crds', join(repoRoot, '..', 'shared', 'crds')], { env: { LOGCLAW_HELM: HELM3 } });
+    expect(piped.stderr).not.toContain('lint: 1 done');
+  });
+
+  it('Ctrl-C in lint says it was interrupted (exit 130)', async () => {
+    const helm = slowHelm();
+    const r = await interrupt(['lint', '--no-cache', '--crds', join(repoRoot, '..', 'shared', 'crds')], helm.started, { LOGCLAW_HELM: helm.bin });
+    expect(r.code).toBe(130);
+    expect(r.stderr).toContain('error: interrupted (SIGINT): logclaw lint stopped before it finished');
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('Ctrl-C in dev up says it was interrupted and that a re-run resumes (exit 130)', async () => {
+    const helm = slowHelm();
+    const r = await interrupt(['dev', 'up', '--dry-run'], helm.started, { LOGCLAW_HELM: helm.bin });
+    expect(r.code).toBe(130);
+    expect(r.stderr).toContain('error: interrupted (SIGINT): logclaw dev up stopped before it finished');
+    expect(r.stderr).toContain('hint: Run logclaw dev up again: it resumes, keeping the cluster and skipping what is already installed from the same inputs and ready.');
+  });
+
+  it("upgrade's waits: one line per release at once, then at most one every 10 s (no stream of raw helmfile lines)", async () => {
+    const { waitingLines } = await import('../../src/commands/support.js');
+    const printed: string[] = [];
+    let now = 0;
+    const wait = waitingLines((l) => printed.push(l), 10_000, () => now);
+    for (let i = 0; i < 15; i++) {
+      wait('logclaw-acme/kafka', `helmfile: line ${i}`);
+      now += 500;
+    }
+    wait('logclaw-acme/ingestion', 'helmfile: first');
+    now += 3000;
+    wait('logclaw-acme/kafka', 'Kafka logclaw-acme/kafka to be Ready');
+    expect(printed).toEqual(['logclaw-acme/kafka: waiting for helmfile: line 0', 'logclaw-acme/ingestion: waiting for helmfile: first', 'logclaw-acme/kafka: waiting for Kafka logclaw-acme/kafka to be Ready']);
+  });
+});
+
+describe('dev up --dry-run shows the plan even when prerequisites are missing', () => {
+  it('every step and command, the ones needing kind and docker marked, then exit 3', async () => {
+    const { findHelmfile } = await import('../helpers/helmfile.js');
+    const helmfile = await findHelmfile();
+    // a machine without docker or kind: only the system directories on PATH
+    const r = await runCli(['dev', 'up', '--dry-run'], { env: { PATH: '/usr/bin:/bin', LOGCLAW_HELM: HELM3, LOGCLAW_HELMFILE: helmfile, LOGCLAW_KIND: undefined, LOGCLAW_DOCKER: undefined, LOGCLAW_CACHE_DIR: scratch('logclaw-conv-cache-') } });
+    expect(r.code, r.stderr).toBe(3);
+    expect(r.stdout).toContain('Dry run: nothing was changed.');
+    expect(r.stdout).toMatch(/Commands it would run:\n  kind create cluster --name logclaw-dev --image kindest\/node:v1\.32\.2@sha256:[0-9a-f]{64} --config - --wait 120s   ✗ needs kind and docker engine \(missing\)/);
+    expect(r.stdout).toMatch(/Missing prerequisites \(install them, then run it without --dry-run\):\n(  ✗ docker .*\n      fix: .*\n)+  ✗ kind: not found on PATH\n      fix: /);
+    if (helmfile) {
+      // with helm and helmfile the releases are listed exactly
+      expect(r.stdout).toMatch(/helmfile .*--file helmfile\.d\/00-operators\.yaml\.gotmpl .*--selector name=strimzi/);
+    } else expect(r.stdout).toContain('(the exact commands need helmfile, which is missing)');
+    expect(r.stderr).toMatch(/error: missing prerequisites: (.*, )?docker engine, kind/);
+    expect(r.stderr).toContain('hint: The plan above marks where each is needed');
+  });
+});
+
+describe('offline first run', () => {
+  it("lint's missing upstream chart names, in order, the commands that work offline", async () => {
+    const root = scratch('logclaw-conv-offline-');
+    cpSync(join(repoRoot, 'charts'), join(root, 'charts'), { recursive: true, filter: (src) => !/logclaw-(airflow|zammad)\/charts$/.test(src) });
+    for (const d of ['schemas', 'helmfile.d']) symlinkSync(join(repoRoot, d), join(root, d));
+    cpSync(join(repoRoot, 'gitops'), join(root, 'gitops'), { recursive: true });
+    const r = await runCli(['lint', '--tenant', 'dev-local', '--crds', join(repoRoot, '..', 'shared', 'crds'), '--no-cache'], { cwd: root, env: { LOGCLAW_HELM: HELM3 } });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('is not available offline');
+    expect(r.stdout).toContain('With no network at all, in a clone of logclaw, run in order: `npm run setup` (helm 3 and 4), then `npm run stand-ins`');
+    const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+    expect(pkg.scripts['stand-ins']).toBe('node scripts/setup-tools.mjs && node test/fixtures/upstream-charts/prepare.mjs');
+  });
+
+  it('the stand-in script without helm says to run npm run setup first (exit 3, no stack trace)', () => {
+    const root = scratch('logclaw-conv-prepare-');
+    const dir = join(root, 'test', 'fixtures', 'upstream-charts');
+    cpSync(join(repoRoot, 'test', 'fixtures', 'upstream-charts'), dir, { recursive: true });
+    const r = spawnSync(process.execPath, [join(dir, 'prepare.mjs')], { cwd: root, env: { PATH: '/usr/bin:/bin', HOME: root }, encoding: 'utf8' });
+    expect(r.status).toBe(3);
+    expect(r.stderr).toContain('error: helm was not found');
+    expect(r.stderr).toContain('run `npm run setup` first');
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('README gives the offline order: npm run setup, then npm run stand-ins, then lint', () => {
+    const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
+    const block = readme.match(/```sh\nnpm run setup[^\n]*\nnpm run stand-ins[^\n]*\nlogclaw lint[^\n]*\n```/);
+    expect(block, 'a README block with the three commands in order').not.toBeNull();
+  });
+});
