@@ -398,3 +398,21 @@ describe('offline first run', () => {
     expect(block, 'a README block with the three commands in order').not.toBeNull();
   });
 });
+
+describe('an empty routing for a severity', () => {
+  it('validate and lint refuse it (rule routing-empty, at its line)', async () => {
+    const root = cloneLike();
+    const file = join(root, 'gitops', 'tenants', 'tenant-example-corp.yaml');
+    const text = readFileSync(file, 'utf8');
+    const low = text.match(/^( +)low: .*$/m)!;
+    writeFileSync(file, text.replace(low[0], `${low[1]}low: []`));
+    const line = text.slice(0, low.index).split('\n').length;
+    const v = await runCli(['tenant', 'validate'], { cwd: root });
+    expect(v.code).toBe(1);
+    expect(v.stdout).toContain(`gitops/tenants/tenant-example-corp.yaml:${line}:`);
+    expect(v.stdout).toMatch(/error ticketingAgent\.config\.routing\.low is empty: low incidents would reach no platform; route them to at least one of .* \[routing-empty\]/);
+    const l = await runCli(['lint', '--tenant', 'example-corp', '--crds', join(repoRoot, '..', 'shared', 'crds')], { cwd: root, env: { LOGCLAW_HELM: HELM3 } });
+    expect(l.code).toBe(1);
+    expect(l.stdout).toContain('routing-empty');
+  });
+});
