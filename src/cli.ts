@@ -74,7 +74,8 @@ export async function main(argv: string[] = process.argv): Promise<number> {
     });
   }
   try {
-    await buildProgram().parseAsync(helpFor(argv));
+    const program = buildProgram();
+    await program.parseAsync(helpFor(argv, program.commands.map((c) => c.name())));
     if (interrupted) return report(interruptController.signal.reason, debug);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (e) {
@@ -85,9 +86,9 @@ export async function main(argv: string[] = process.argv): Promise<number> {
 }
 
 /** `logclaw help tenant init` as `logclaw tenant init --help` (commander's help command looks at one word only). */
-export function helpFor(argv: string[]): string[] {
+export function helpFor(argv: string[], commands: string[]): string[] {
   const [node, script, first, ...rest] = argv;
-  if (first !== 'help' || rest.length < 2 || rest.some((a) => a.startsWith('-'))) return argv;
+  if (first !== 'help' || rest.length < 2 || rest.some((a) => a.startsWith('-')) || !commands.includes(rest[0]!)) return argv;
   return [node!, script!, ...rest, '--help'];
 }
 

@@ -416,3 +416,39 @@ describe('an empty routing for a severity', () => {
     expect(l.stdout).toContain('routing-empty');
   });
 });
+
+describe('what logclaw recommends exists', () => {
+  it('every `logclaw <command> --flag` that src/ prints names a command and flags that exist', async () => {
+    const { readdirSync, statSync } = await import('node:fs');
+    const { buildProgram } = await import('../../src/cli.js');
+    type C = { name(): string; aliases(): string[]; commands: C[]; options: Array<{ long?: string; short?: string }> };
+    const program = buildProgram() as unknown as C;
+    const walk = (dir: string): string[] => readdirSync(dir).flatMap((f) => (statSync(join(dir, f)).isDirectory() ? walk(join(dir, f)) : f.endsWith('.ts') ? [join(dir, f)] : []));
+    const checked: string[] = [];
+    const wrong: string[] = [];
+    for (const file of walk(join(repoRoot, 'src'))) {
+      const text = readFileSync(file, 'utf8');
+      // a command line as messages print it: up to the end of the quoted text
+      for (const m of text.matchAll(/logclaw ((?:[a-z][a-z-]* )+)([^`'"\n)]*)/g)) {
+        const words = m[1]!.trim().split(' ');
+        let cmd = program;
+        const path: string[] = [];
+        for (const w of words) {
+          const sub = cmd.commands.find((c) => c.name() === w);
+          if (!sub) break;
+          cmd = sub;
+          path.push(w);
+        }
+        if (!path.length || cmd.commands.length) continue; // prose ("logclaw finds…") or a group
+        const flags = [...(m[1]! + m[2]!).matchAll(/(?:^|[\s([])(--[a-z][a-z-]*)/g)].map((f) => f[1]!);
+        const known = new Set([...cmd.options, ...program.options].flatMap((o) => [o.long, o.short]).filter(Boolean).concat(['--help', '--no-color', '--debug']));
+        for (const f of flags) {
+          checked.push(`logclaw ${path.join(' ')} ${f}`);
+          if (!known.has(f)) wrong.push(`${file.slice(repoRoot.length + 1)}: logclaw ${path.join(' ')} ${f}`);
+        }
+      }
+    }
+    expect(checked.length).toBeGreaterThan(10);
+    expect(wrong).toEqual([]);
+  });
+});
