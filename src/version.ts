@@ -69,7 +69,8 @@ export function versionInfo(packageDir: string): VersionInfo {
   }
   return {
     version: pkg.version,
-    commit: gitCommit(packageDir),
+    // a clone's HEAD; a packed copy has the commit `npm pack` wrote (prepack) instead
+    commit: gitCommit(packageDir) ?? read(join(packageDir, 'dist', 'commit'))?.trim().slice(0, 12),
     node: process.version,
     chart: { name: 'logclaw-tenant', version: chartField(chartYaml, 'version'), appVersion: chartField(chartYaml, 'appVersion'), kubeVersion: chartField(chartYaml, 'kubeVersion') },
     kubernetesSchemas,

@@ -60,7 +60,8 @@ describe('the packed package (npm pack)', () => {
   beforeAll(() => {
     const out = join(work, 'pack');
     mkdirSync(out, { recursive: true });
-    // dist/ is what `npm run build` (pretest) made; pack it as it is
+    // dist/ is what `npm run build` (pretest) made: pack it as it is, with the commit prepack records
+    npm(['run', 'prepack'], repoRoot);
     npm(['pack', '--ignore-scripts', '--pack-destination', out], repoRoot);
     const tarball = join(out, readdirSync(out).find((f) => f.endsWith('.tgz'))!);
     files = execFileSync('tar', ['tzf', tarball], { encoding: 'utf8' }).split('\n').filter(Boolean);
@@ -73,11 +74,17 @@ describe('the packed package (npm pack)', () => {
   }, 300_000);
 
   it('holds the CLI, its build, charts, helmfile.d and schemas, and no build leftovers (stand-ins, stamps, node_modules)', () => {
-    for (const f of ['package/bin/logclaw.js', 'package/dist/cli.js', 'package/dist/version.js', 'package/dist/tenant/validate-cli.cjs', 'package/schemas/tenant.schema.json', 'package/schemas/kubernetes/v1.27.json', 'package/charts/logclaw-tenant/Chart.yaml', 'package/helmfile.d/00-operators.yaml.gotmpl']) {
+    for (const f of ['package/bin/logclaw.js', 'package/dist/cli.js', 'package/dist/version.js', 'package/dist/commit', 'package/dist/tenant/validate-cli.cjs', 'package/schemas/tenant.schema.json', 'package/schemas/kubernetes/v1.27.json', 'package/charts/logclaw-tenant/Chart.yaml', 'package/helmfile.d/00-operators.yaml.gotmpl']) {
       expect(files, f).toContain(f);
     }
     expect(files.filter((f) => /\/charts\/[^/]+\/charts\/|Chart\.lock\.hash$|\.tsbuildinfo$|node_modules|^package\/test\//.test(f))).toEqual([]);
     expect(existsSync(join(clone, 'node_modules'))).toBe(false);
+  });
+
+  it('--version names the commit it was packed from', () => {
+    const commit = execFileSync('git', ['-C', repoRoot, 'rev-parse', 'HEAD'], { encoding: 'utf8' }).trim().slice(0, 12);
+    const r = run(bin, ['--version'], clone);
+    expect(r.stdout.split('\n')[0]).toMatch(new RegExp(`^logclaw \\d+\\.\\d+\\.\\d+ \\(commit ${commit}\\)$`));
   });
 
   it('runs lint from a clone without node_modules', () => {
