@@ -42,7 +42,6 @@ describe('the repository root, found as git finds its own', () => {
     ['tenant', 'list'],
     INIT,
     ['gitops', 'bootstrap', '--repo', 'https://github.com/acme/logclaw.git'],
-    ['charts', 'check-versions'],
     ['dev', 'up', '--dry-run'],
     ['diff', '--tenant', 'dev-local'],
     ['verify', '--tenant', 'dev-local'],
