@@ -451,3 +451,51 @@ describe('what logclaw recommends exists', () => {
     expect(wrong).toEqual([]);
   });
 });
+
+describe('the tenant init wizard in a terminal', () => {
+  it('asks questions, refuses an empty routing as it is chosen, and writes only after the summary is confirmed', async () => {
+    expect(haveScript, 'util-linux script gives the CLI a terminal').toBe(true);
+    const { spawn } = await import('node:child_process');
+    const root = cloneLike();
+    const flags = '--name Acme --cloud aws --tier standard --environment production --storage-class gp3 --object-storage s3 --bucket acme-logs --region us-east-1 --secret-store aws --secret-region us-east-1 --llm disabled';
+    const cmd = `${JSON.stringify(process.execPath)} ${JSON.stringify(join(repoRoot, 'bin', 'logclaw.js'))} tenant init acme ${flags}`;
+    const child = spawn('script', ['-qfec', cmd, '/dev/null'], { cwd: root, env: { ...process.env, NO_COLOR: '1', COLUMNS: '200', LOGCLAW_ROOT: undefined }, stdio: ['pipe', 'pipe', 'pipe'] });
+    // each question, and the keys a person would press (space toggles, ↓ moves, ⏎ answers)
+    const steps: Array<[RegExp, string]> = [
+      [/Is the cluster air-gapped \(no egress to the internet\)\?/, '\r'],
+      [/Which platforms receive incidents\? \(none: the ticketing agent is turned off\)/, ' \u001b[B\u001b[B\u001b[B\u001b[B \r'], // pagerduty, slack
+      [/Which platforms receive critical incidents\?/, '\r'],
+      [/Which platforms receive high incidents\?/, '\r'],
+      [/Which platforms receive medium incidents\?/, '\r'],
+      [/Which platforms receive low incidents\?/, ' \u001b[B \r'], // both off: refused
+      [/Choose at least one platform: low incidents would otherwise reach none\./, ' \r'], // slack
+      [/Write gitops\/tenants\/tenant-acme\.yaml\?/, '\r'],
+    ];
+    let out = '';
+    let step = 0;
+    let from = 0;
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      while (step < steps.length) {
+        const m = out.slice(from).match(steps[step]![0]);
+        if (!m) break;
+        from += m.index! + m[0].length;
+        const keys = steps[step++]![1];
+        setTimeout(() => child.stdin.write(keys), 150);
+      }
+    });
+    const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
+    const code = await new Promise<number | null>((res) => child.on('close', res));
+    clearTimeout(timer);
+    const shown = out.replace(/\u001b\[[0-9;?]*[A-Za-z]/g, '');
+    expect(step, shown.slice(-2000)).toBe(steps.length);
+    expect(code).toBe(0);
+    expect(shown).toMatch(/Summary:\r?\n {2}tenant +acme \(Acme\), namespace logclaw-acme/);
+    expect(shown).toMatch(/ {4}low +slack/);
+    expect(shown).toContain('✔ wrote gitops/tenants/tenant-acme.yaml');
+    expect(shown).not.toMatch(/must match|\^\[a-z/);
+    const { parse } = await import('yaml');
+    const values = parse(readFileSync(join(root, 'gitops', 'tenants', 'tenant-acme.yaml'), 'utf8')) as { ticketingAgent: { config: { routing: Record<string, string[]> } } };
+    expect(values.ticketingAgent.config.routing).toEqual({ critical: ['pagerduty', 'slack'], high: ['pagerduty', 'slack'], medium: ['pagerduty', 'slack'], low: ['slack'] });
+  });
+});
