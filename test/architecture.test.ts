@@ -18,8 +18,8 @@ const SRC = resolve(import.meta.dirname, '..', 'src');
  */
 export const LAYERS: string[][] = [
   ['errors'],
-  // the base: output, durations, findings, the one KubeObject type
-  ['output', 'duration', 'findings', 'kube-object'],
+  // the base: output, durations, findings, the one KubeObject type, the repository root, version facts
+  ['output', 'duration', 'findings', 'kube-object', 'root', 'version'],
   // one typed wrapper per external program over the one exec module
   ['tools'],
   // tenant files (id, schema, rules), helmfile.d checks, change safety (quantities, rules)

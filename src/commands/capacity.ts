@@ -49,7 +49,7 @@ export function register(program: Command): void {
           caps = { kubeVersion: SUPPORTED_KUBE_VERSIONS[SUPPORTED_KUBE_VERSIONS.length - 1]!, apiVersions: operatorApiVersions(ctx.cwd, resolveCrdDir(ctx.cwd, flags.crds).dir) };
         } else {
           const support = await import('./support.js');
-          context = flags.kubeContext ?? support.currentContext(flags.kubeconfig);
+          context = flags.kubeContext ?? (await support.currentContext(flags.kubeconfig));
           const { connect } = await import('../kube/api.js');
           api = await connect({ context, kubeconfig: flags.kubeconfig, signal: ctx.signal });
           const { clusterCapabilities } = await import('../diff/capabilities.js');

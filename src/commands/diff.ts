@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { action, examples } from './context.js';
+import { action, examples, opt, useKubeconfig } from './context.js';
 import type { CommandContext } from './context.js';
 
 const collect = (v: string, prev: string[] = []): string[] => [...prev, ...v.split(',').filter(Boolean)];
@@ -7,6 +7,8 @@ const collect = (v: string, prev: string[] = []): string[] => [...prev, ...v.spl
 interface DiffFlags {
   tenant?: string;
   kubeContext?: string;
+  kubeconfig?: string;
+  json?: boolean;
   format?: string;
   showSecrets?: boolean;
   changed?: boolean;
@@ -27,6 +29,8 @@ export function register(program: Command): void {
     .description('show what installing a tenant would change (server-side dry run, change safety verdicts; exit 1 when something would change), or with --changed what a change does to every tenant it reaches (render against render, no cluster)')
     .option('--tenant <id>', 'tenant ID (gitops/tenants/tenant-<id>.yaml), compared with the cluster')
     .option('--kube-context <ctx>', 'kube context (default: the current context)')
+    .addOption(opt.kubeconfig('kubeconfig file (default: KUBECONFIG, else ~/.kube/config)'))
+    .option('--json', 'print the changes and verdicts as JSON (same as --format json)')
     .option('--format <format>', 'diff or json; with --changed: pretty, json, github, markdown or junit')
     .option('--show-secrets', 'show Secret values instead of masking them')
     .option('--changed', 'no cluster: every tenant and umbrella ci case the change since the merge base with --base reaches (as lint --changed selects), rendered at the merge base and at HEAD plus uncommitted changes, compared and classified')
@@ -42,6 +46,8 @@ export function register(program: Command): void {
     .action(
       action(async (ctx, opts: DiffFlags) => {
         const { usageError } = await import('../errors.js');
+        if (opts.json && opts.format !== undefined && opts.format !== 'json') throw usageError(`--json and --format ${opts.format} cannot be combined`);
+        if (opts.json) opts.format = 'json';
         if (opts.changed) {
           if (opts.tenant) throw usageError('--changed and --tenant cannot be combined', 'Use --changed to diff what a change reaches (no cluster), or --tenant to compare one tenant with a cluster.');
           return diffChangedCommand(ctx, opts);
@@ -56,6 +62,7 @@ export function register(program: Command): void {
         const { diffTenant } = await import('../diff/index.js');
         const { formatDiffBody, formatSummary } = await import('../diff/format.js');
         const helm = await Helm.detect();
+        await useKubeconfig(opts.kubeconfig);
         const { api, context } = await connectCluster(opts.kubeContext);
         try {
           const d = await diffTenant({

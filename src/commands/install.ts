@@ -76,7 +76,7 @@ export function register(program: Command): void {
             ].join('\n');
           });
         } catch (e) {
-          throw support.withLogPath(e, ctx.cwd);
+          throw support.withLogPath(support.interruptedError(e, ctx.signal, 'install', 'skipping what is already installed from the same inputs and ready'), ctx.cwd);
         } finally {
           await state.session?.close();
         }

@@ -41,7 +41,7 @@ export function register(program: Command): void {
         const bundle = await import('../support-bundle/index.js');
         const maxBytes = bundle.parseSize(flags.maxSize);
         const sinceMs = flags.since ? support.parseDuration(flags.since, '--since') : undefined;
-        const kubeContext = flags.kubeContext ?? support.currentContext(flags.kubeconfig);
+        const kubeContext = flags.kubeContext ?? (await support.currentContext(flags.kubeconfig));
         const { connect } = await import('../kube/api.js');
         const api = await connect({ context: kubeContext, kubeconfig: flags.kubeconfig, signal: ctx.signal });
         let r: Awaited<ReturnType<typeof bundle.createSupportBundle>>;

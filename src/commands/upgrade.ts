@@ -1,9 +1,10 @@
 import type { Command } from 'commander';
-import { action, examples } from './context.js';
+import { action, examples, opt, useKubeconfig } from './context.js';
 
 interface UpgradeFlags {
   tenant: string;
   kubeContext?: string;
+  kubeconfig?: string;
   yes?: boolean;
   force?: boolean;
   recreate?: boolean;
@@ -18,6 +19,7 @@ export function register(program: Command): void {
     .description('upgrade a tenant: show the changes and their safety, refuse data loss and immutable changes, upgrade only changed releases')
     .requiredOption('--tenant <id>', 'tenant ID (gitops/tenants/tenant-<id>.yaml)')
     .option('--kube-context <ctx>', 'kube context (default: the current context)')
+    .addOption(opt.kubeconfig('kubeconfig file (default: KUBECONFIG, else ~/.kube/config)'))
     .option('-y, --yes', 'do not ask for confirmation')
     .option('--force', 'go through with data-loss and immutable changes')
     .option('--recreate', 'carry out immutable StatefulSet changes: delete with --cascade=orphan (pods and PVCs stay), re-create')
@@ -31,6 +33,7 @@ export function register(program: Command): void {
         const { parseDuration } = await import('../duration.js');
         const timeoutMs = parseDuration(flags.timeout);
         (await import('../tenant/id.js')).requireTenantId(flags.tenant);
+        const root = ctx.cwd;
         const { Helm } = await import('../tools/helm.js');
         const { setDryRun } = await import('../tools/exec.js');
         const { connectCluster } = await import('../diff/connect.js');
@@ -39,9 +42,10 @@ export function register(program: Command): void {
         const { formatFindings, formatSummary, verdictStyle } = await import('../diff/format.js');
         const out = ctx.out;
         const helm = await Helm.detect();
+        await useKubeconfig(flags.kubeconfig);
         const { api, context } = await connectCluster(flags.kubeContext);
         try {
-          const d = await diffTenant({ root: ctx.cwd, tenantId: flags.tenant, api, helm, context, signal: ctx.signal, onPhase: (t) => out.info(out.style('dim', `${t}…`)) });
+          const d = await diffTenant({ root, tenantId: flags.tenant, api, helm, context, signal: ctx.signal, onPhase: (t) => out.info(out.style('dim', `${t}…`)) });
           // the changes and their verdicts first
           if (d.changed) {
             out.print(
@@ -87,8 +91,10 @@ export function register(program: Command): void {
               return ExitCode.checkFailed;
             }
           }
+          const { waitingLines } = await import('./support.js');
+          const waiting = waitingLines((l) => out.info(out.style('dim', l)));
           const result = await applyUpgrade({
-            cwd: ctx.cwd,
+            cwd: root,
             diff: d,
             decision,
             api,
@@ -98,7 +104,7 @@ export function register(program: Command): void {
             signal: ctx.signal,
             progress: {
               step: (t) => out.info(t),
-              waiting: (rel, t) => out.info(out.style('dim', `${rel}: waiting for ${t}`)),
+              waiting,
               note: (t) => out.info(t),
               event: (e) => {
                 if (e.type === 'ready') out.info(`${e.release.id}: ready`);
