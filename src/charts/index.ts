@@ -189,9 +189,16 @@ function unavailableMessage(chart: ChartInfo, d: ChartDependency): string {
     `charts/${basename(chart.dir)}/charts/${d.name}-${d.version}.tgz is missing` +
     (src.dir ? ` and ${src.dir} (${src.from === 'env' ? UPSTREAM_CHARTS_ENV : 'upstream charts beside the checkout'}) has no ${d.name}-${d.version}.tgz` : '') +
     `. Provide it with \`${pull}\` (needs network once), or run \`helm dependency build ${relative(process.cwd(), chart.dir) || '.'}\` where the repository is reachable, ` +
-    `or set ${UPSTREAM_CHARTS_ENV} to a folder of packaged upstream charts holding ${d.name}-${d.version}.tgz`
+    `or set ${UPSTREAM_CHARTS_ENV} to a folder of packaged upstream charts holding ${d.name}-${d.version}.tgz` +
+    (STAND_INS.includes(d.name)
+      ? `. With no network at all, in a clone of logclaw, run in order: \`npm run setup\` (helm 3 and 4), then \`npm run stand-ins\` (a local stand-in of ${STAND_INS.join(' and ')}: lint and render then check against it, not the upstream chart)`
+      : '')
   );
 }
+
+/** Upstream charts a clone of logclaw can replace with local stand-ins offline (`npm run stand-ins`): only the
+ * official Airflow chart, which cannot be obtained here; zammad comes from the upstream chart archives. */
+const STAND_INS = ['airflow'];
 
 // ---------------------------------------------------------------------------------------------
 // dependency build, cached by content hash
