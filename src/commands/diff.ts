@@ -57,6 +57,7 @@ export function register(program: Command): void {
         const format = opts.format ?? 'diff';
         if (format !== 'diff' && format !== 'json') throw usageError(`--format must be diff or json, not "${format}"`);
         (await import('../tenant/id.js')).requireTenantId(opts.tenant);
+        const root = ctx.cwd; // the repository first: outside one, exit 2 before any cluster is asked
         const { Helm } = await import('../tools/helm.js');
         const { connectCluster } = await import('../diff/connect.js');
         const { diffTenant } = await import('../diff/index.js');
@@ -66,7 +67,7 @@ export function register(program: Command): void {
         const { api, context } = await connectCluster(opts.kubeContext);
         try {
           const d = await diffTenant({
-            root: ctx.cwd,
+            root,
             tenantId: opts.tenant,
             api,
             helm,
