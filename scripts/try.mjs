@@ -28,7 +28,7 @@ const CONTEXT = 'kind-logclaw-dev';
 const say = (m) => process.stdout.write(`${m}\n`);
 
 // the fake kind and docker (they attach to the simulator started below), then the user's PATH
-const env = { ...process.env, PATH: `${join(root, 'test', 'cluster', 'bin')}${delimiter}${process.env.PATH ?? ''}`, KUBECONFIG: kubeconfig, NO_COLOR: process.env.NO_COLOR ?? '1' };
+const env = { ...process.env, PATH: `${join(root, 'test', 'cluster', 'bin')}${delimiter}${process.env.PATH ?? ''}`, KUBECONFIG: kubeconfig, NO_COLOR: process.env.NO_COLOR ?? '1', LOGCLAW_FAKE_DOCKER_MEMORY: process.env.LOGCLAW_FAKE_DOCKER_MEMORY ?? '64Gi' };
 for (const k of ['LOGCLAW_FAKE_KIND_ATTACH', 'LOGCLAW_KIND', 'LOGCLAW_DOCKER', 'LOGCLAW_HELMFILE_ENVIRONMENT']) delete env[k];
 
 /** Run a command, streaming its output; resolves with its exit code. */

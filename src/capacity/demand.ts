@@ -77,6 +77,13 @@ function claimStorage(claims: Array<{ spec?: { storageClassName?: string; resour
   return (claims ?? []).map((c) => ({ storageClass: c.spec?.storageClassName ?? '', bytes: q(c.spec?.resources?.requests?.storage) })).filter((s) => s.bytes > 0);
 }
 
+/** Flink's memory sizes ("2048m", "2g", "1024mb": binary units, lower case m is megabytes), else a Kubernetes quantity. */
+function flinkMemory(v: string | undefined): number {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*([kmgt])b?\s*$/i.exec(v ?? '');
+  if (!m) return q(v);
+  return Number(m[1]) * 1024 ** (' kmgt'.indexOf(m[2]!.toLowerCase()));
+}
+
 /** Strimzi storage: persistent-claim, or jbod of them (ephemeral takes none). */
 function strimziStorage(s: { type?: string; size?: string; class?: string; volumes?: unknown[] } | undefined): Workload['storage'] {
   if (!s) return [];
@@ -123,7 +130,7 @@ export function workloadsOf(component: string, objects: readonly KubeObject[]): 
         }
         break;
       case 'FlinkDeployment': {
-        const res = (r: { cpu?: number; memory?: string } | undefined): Resources => ({ cpu: Number(r?.cpu ?? 0), memory: q(r?.memory) });
+        const res = (r: { cpu?: number; memory?: string } | undefined): Resources => ({ cpu: Number(r?.cpu ?? 0), memory: flinkMemory(r?.memory) });
         const jm = res(spec.jobManager?.resource);
         const tm = res(spec.taskManager?.resource);
         out.push({ component, name: `${name} jobmanager`, replicas: spec.jobManager?.replicas ?? 1, requests: jm, limits: jm, storage: [], zoneSpread: false });

@@ -6,6 +6,8 @@
  * a tenant the check admits, which the readiness engine then sees ready with no Pending pod.
  */
 import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Cluster } from '../cluster/index.ts';
 import { nodeObjects } from '../cluster/stages/nodes.ts';
@@ -14,8 +16,11 @@ import { cleanup, ensureOperators, prepareOperators, workspace, type Workspace }
 
 let cluster: Cluster;
 let ws: Workspace;
+/** LOGCLAW_TEST_TRANSCRIPTS=DIR keeps what the commands printed (the README's examples come from there). */
+const transcript = (name: string, text: string) => process.env.LOGCLAW_TEST_TRANSCRIPTS && writeFileSync(join(process.env.LOGCLAW_TEST_TRANSCRIPTS, name), text);
 const kubectl = (...args: string[]) => execFileSync('kubectl', ['--kubeconfig', ws.kubeconfig, '--context', cluster.context, ...args], { encoding: 'utf8', stdio: 'pipe' });
 const tenant = (id: string, tier: string, components: Record<string, unknown>) => ws.tenant(id, { global: { tenantId: id, environment: 'dev', tier }, components });
+const r0 = (c: { code: number }) => `(exit ${c.code})\n`;
 const pendingPods = (ns: string) => kubectl('get', 'pods', '-n', ns, '--field-selector=status.phase=Pending', '-o', 'jsonpath={.items[*].metadata.name}').trim();
 
 beforeAll(async () => {
@@ -44,12 +49,14 @@ describe('logclaw capacity on nodes of chosen sizes and zones', () => {
     tenant('cap-ultra', 'ultra-ha', { ingestion: { replicas: 3, spreadZones: true, memoryLimit: '512Mi' } });
     const c = await ws.run(['capacity', '--tenant', 'cap-ultra', '--kube-context', cluster.context]);
     expect(c.code, `${c.stdout}\n${c.stderr}`).toBe(1);
+    transcript('capacity-ultra.txt', `${c.stdout}${r0(c)}`);
     expect(c.stdout).toMatch(/cluster \S+: 3 schedulable node\(s\) in 2 zone\(s\)/);
     expect(c.stdout).toMatch(/cap-a1\s+a\s+0\/4\s+0Mi\/4Gi/);
     expect(c.stdout).toContain('✗ cap-ultra does not fit (tier ultra-ha: 3 zone(s) needed, 2 available: a, b)');
     expect(c.stdout).toContain("ingestion: Deployment ingestion (3 replicas, tier ultra-ha) needs 3 zones; the cluster's schedulable nodes are in 2 (a, b)");
     const r = await ws.run(['install', '--tenant', 'cap-ultra', '--kube-context', cluster.context, '--only', 'ingestion']);
     expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(1);
+    transcript('install-ultra.txt', r.stdout + r.stderr);
     expect(r.stderr).toMatch(/error: install refused: tenant cap-ultra does not fit on \S+ \(1 shortfall\); nothing was installed/);
     expect(r.stderr).toContain('needs 3 zones');
     expect(r.stderr).toMatch(/hint: See `logclaw capacity --tenant cap-ultra --kube-context \S+`/);
@@ -80,13 +87,14 @@ describe('logclaw capacity on nodes of chosen sizes and zones', () => {
     tenant('cap-fit', 'standard', { ingestion: { replicas: 3, memoryLimit: '3Gi' } });
     const c = await ws.run(['capacity', '--tenant', 'cap-fit', '--kube-context', cluster.context]);
     expect(c.code, `${c.stdout}\n${c.stderr}`).toBe(0);
-    expect(c.stdout).toMatch(/tenant cap-fit \(tier standard\): \d+ pods, CPU [\d.m]+\/[\d.m]+, memory 9\.\d+Gi\/9\.\d+Gi/);
+    expect(c.stdout).toMatch(/tenant cap-fit \(tier standard\): \d+ pods, CPU [\d.m]+\/[\d.m]+, memory 9(\.\d+)?Gi\/9(\.\d+)?Gi/);
     expect(c.stdout).toMatch(/ingestion\s+Deployment ingestion\s+3\s+0\/0\s+3Gi\/3Gi/);
     expect(c.stdout).toContain('✓ cap-fit fits');
+    transcript('capacity-fit.txt', c.stdout);
     const r = await ws.run(['install', '--tenant', 'cap-fit', '--kube-context', cluster.context, '--only', 'ingestion', '--json'], { env: { LOGCLAW_FAIL_GRACE: '3s' } });
     expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(0);
     const s = JSON.parse(r.stdout);
-    expect(s.phases.find((p: { phase: string }) => p.phase === 'capacity').result).toMatch(/^fits: \d+ pod\(s\), [\d.]+ CPU and 9\.\d+ GiB requested, on 3 node\(s\) in 2 zone\(s\)$/);
+    expect(s.phases.find((p: { phase: string }) => p.phase === 'capacity').result).toMatch(/^fits: \d+ pod\(s\), [\d.]+ CPU and 9(\.\d+)? GiB requested, on 3 node\(s\) in 2 zone\(s\)$/);
     expect(s.releases.every((x: { status: string }) => x.status === 'ready')).toBe(true);
     expect(pendingPods('logclaw-cap-fit')).toBe('');
     // the three pods landed one per node (3Gi each on 4Gi nodes)
@@ -98,6 +106,7 @@ describe('logclaw capacity on nodes of chosen sizes and zones', () => {
     const r = await ws.run(['capacity', '--tenant', 'cap-ultra', '--tenant', 'cap-fit', '--node-shape', '4,4Gi']);
     expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(0);
     // cap-fit: three 3Gi pods, one per node; cap-ultra: three 512Mi pods spread over 3 zones fit beside them
+    transcript('capacity-offline.txt', r.stdout);
     expect(r.stdout).toMatch(/nodes of 4 CPU \/ 4Gi: 3 needed \(1 in zone-a, 1 in zone-b, 1 in zone-c\)/);
   });
 });

@@ -40,7 +40,7 @@ describe('capacity: demand', () => {
       releases: [
         { name: 'kafka', objects: [{ apiVersion: 'kafka.strimzi.io/v1', kind: 'KafkaNodePool', metadata: { name: 'broker' }, spec: { replicas: 3, resources: { requests: { cpu: '1', memory: '4Gi' } }, storage: { type: 'jbod', volumes: [{ type: 'persistent-claim', size: '100Gi', class: 'gp3' }] } } }] },
         { name: 'opensearch', objects: [{ apiVersion: 'opensearch.opster.io/v1', kind: 'OpenSearchCluster', metadata: { name: 'os' }, spec: { nodePools: [{ component: 'nodes', replicas: 3, diskSize: '50Gi', resources: { requests: { cpu: '2', memory: '8Gi' } } }] } }] },
-        { name: 'flink', objects: [{ apiVersion: 'flink.apache.org/v1beta1', kind: 'FlinkDeployment', metadata: { name: 'f' }, spec: { jobManager: { resource: { cpu: 1, memory: '2Gi' } }, taskManager: { resource: { cpu: 2, memory: '4Gi' } }, flinkConfiguration: { 'taskmanager.numberOfTaskSlots': '2' }, job: { parallelism: 4 } } }] },
+        { name: 'flink', objects: [{ apiVersion: 'flink.apache.org/v1beta1', kind: 'FlinkDeployment', metadata: { name: 'f' }, spec: { jobManager: { resource: { cpu: 1, memory: '2048m' } }, taskManager: { resource: { cpu: 2, memory: '4g' } }, flinkConfiguration: { 'taskmanager.numberOfTaskSlots': '2' }, job: { parallelism: 4 } } }] },
         { name: 'airflow', objects: [{ apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: { name: 'pg' }, spec: { replicas: 1, template: { spec: { containers: [{ resources: { requests: { cpu: '100m', memory: '256Mi' } } }] } }, volumeClaimTemplates: [{ spec: { resources: { requests: { storage: '8Gi' } } } }] } }] },
       ],
     });

@@ -67,6 +67,8 @@ export async function workspace(cluster: Cluster, o: { helm?: 3 | 4; kubeconfig?
     LOGCLAW_FAKE_KIND_ATTACH: cluster.state.controlURL,
     LOGCLAW_FAKE_KIND_DIR: join(dir, 'fake-kind'),
     LOGCLAW_FAKE_LOG: join(dir, 'fake-calls.jsonl'),
+    // docker's memory as the fake reports it: the simulator's nodes' (dev up compares the kind nodes' requests with it)
+    LOGCLAW_FAKE_DOCKER_MEMORY: '64Gi',
     HELM_CACHE_HOME: join(dir, '.cache', 'helm'),
     HELM_CONFIG_HOME: join(dir, '.config', 'helm'),
     HELM_DATA_HOME: join(dir, '.local', 'share', 'helm'),
