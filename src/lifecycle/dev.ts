@@ -142,6 +142,8 @@ export function devUpPhases(o: DevUpOptions): { phases: Phase[]; state: DevUpSta
         // versions of the operators' CRDs (their charts render them first), so gated custom resources appear
         const r = await installOperators(options(), ctl, {
           onCrds: (crds) => {
+            // handled here at once: a failed operator render is reported by the operators phase, never as an unhandled rejection
+            crds.catch(() => undefined);
             background = (async () => {
               const releases = await loadTenantPlan({ ...options(), tenant: o.tenant, only: o.only });
               return { releases, rendered: await renderReleases(options(), releases, ctl.signal, 3, apiVersionsOf(await crds)) };

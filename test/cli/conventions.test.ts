@@ -352,14 +352,21 @@ describe('dev up --dry-run shows the plan even when prerequisites are missing', 
     const { findHelmfile } = await import('../helpers/helmfile.js');
     const helmfile = await findHelmfile();
     // a machine without docker or kind: only the system directories on PATH
-    const r = await runCli(['dev', 'up', '--dry-run'], { env: { PATH: '/usr/bin:/bin', LOGCLAW_HELM: HELM3, LOGCLAW_HELMFILE: helmfile, LOGCLAW_KIND: undefined, LOGCLAW_DOCKER: undefined, LOGCLAW_CACHE_DIR: scratch('logclaw-conv-cache-') } });
+    // no network here: the operators' charts are the stand-ins of helmfile environment `test` (as on the simulator)
+    if (helmfile) execFileSync(process.execPath, [join(repoRoot, 'test', 'fixtures', 'operators', 'prepare.mjs')], { stdio: 'ignore' });
+    const r = await runCli(['dev', 'up', '--dry-run'], {
+      env: { PATH: '/usr/bin:/bin', LOGCLAW_HELM: HELM3, LOGCLAW_HELMFILE: helmfile, LOGCLAW_HELMFILE_ENVIRONMENT: 'test', LOGCLAW_KIND: undefined, LOGCLAW_DOCKER: undefined, LOGCLAW_CACHE_DIR: scratch('logclaw-conv-cache-') },
+      timeoutMs: 300_000,
+    });
     expect(r.code, r.stderr).toBe(3);
     expect(r.stdout).toContain('Dry run: nothing was changed.');
     expect(r.stdout).toMatch(/Commands it would run:\n  kind create cluster --name logclaw-dev --image kindest\/node:v1\.32\.2@sha256:[0-9a-f]{64} --config - --wait 120s   ✗ needs kind and docker engine \(missing\)/);
     expect(r.stdout).toMatch(/Missing prerequisites \(install them, then run it without --dry-run\):\n(  ✗ docker .*\n      fix: .*\n)+  ✗ kind: not found on PATH\n      fix: /);
     if (helmfile) {
       // with helm and helmfile the releases are listed exactly
-      expect(r.stdout).toMatch(/helmfile .*--file helmfile\.d\/00-operators\.yaml\.gotmpl .*--selector name=strimzi/);
+      expect(r.stdout).toMatch(/helmfile --file helmfile\.d\/00-operators\.yaml\.gotmpl --kube-context kind-logclaw-dev .*--selector name=strimzi-kafka-operator,namespace=strimzi sync/);
+      expect(r.stdout).toMatch(/helmfile --file helmfile\.d\/10-tenant\.yaml\.gotmpl --kube-context kind-logclaw-dev .*--selector name=platform,namespace=logclaw-dev-local sync/);
+      expect(r.stdout).toMatch(/Tenant releases \(each wave starts when what it needs is ready\):\n  1\. logclaw-dev-local\/platform/);
     } else expect(r.stdout).toContain('(the exact commands need helmfile, which is missing)');
     expect(r.stderr).toMatch(/error: missing prerequisites: (.*, )?docker engine, kind/);
     expect(r.stderr).toContain('hint: The plan above marks where each is needed');

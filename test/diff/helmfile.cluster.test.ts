@@ -57,6 +57,11 @@ describe('diff and upgrade of a tenant installed by the release plan (helmfile m
 
     r = await run(['upgrade', '--yes']);
     expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(0);
+    // what a release waits for: a line at once, then at most one every 10 s, never helmfile's raw stream
+    const waits = r.stderr.split('\n').filter((l) => l.includes(': waiting for '));
+    const perRelease = new Map<string, number>();
+    for (const l of waits) perRelease.set(l.split(':')[0]!, (perRelease.get(l.split(':')[0]!) ?? 0) + 1);
+    for (const [release, n] of perRelease) expect(n, `${release}: ${waits.join('\n')}`).toBeLessThanOrEqual(1 + Math.ceil(r.ms / 10_000));
     expect(r.stdout).toContain(`uninstalled ${ns}/airflow (component disabled)`);
     expect(r.stdout).toContain(`upgraded ${ns}/ingestion: ready`);
     r = await run(['diff']);
