@@ -1,6 +1,6 @@
 /**
  * The GitOps path executed: a real Argo CD v3 (test/cluster/argocd.ts) on the run's test cluster with the
- * operator stand-ins, reading a local git repository that holds this project's charts/ and gitops/.
+ * official operator charts, reading a local git repository that holds this project's charts/ and gitops/.
  * `logclaw gitops bootstrap` renders gitops/argocd/ for that repository; committing a tenant file makes the
  * ApplicationSet create logclaw-tenant-<id>, which syncs the umbrella chart with the tenant file into
  * logclaw-<id> and turns Synced + Healthy once the KWOK stages make the custom resources ready.
@@ -17,7 +17,7 @@ import { argoAvailable, startArgoCD, type ArgoCD, type GitRepo } from '../cluste
 import type { Cluster } from '../cluster/index.ts';
 import { runCli } from '../helpers/cli.js';
 import { HELM3 } from '../helpers/tools.js';
-import { ensureOperators, getCluster, prepareOperators, stopOwnCluster, workspace, cleanup, type Workspace } from '../lifecycle/cluster.js';
+import { ensureOperators, getCluster, stopOwnCluster, workspace, cleanup, type Workspace } from '../lifecycle/cluster.js';
 import { projectRepo } from './repo.ts';
 
 const available = argoAvailable();
@@ -81,7 +81,6 @@ const synced = (a: any, sha: string) => a?.status?.sync?.status === 'Synced' && 
 
 beforeAll(async () => {
   if (!available.ok) return;
-  await prepareOperators();
   cluster = await getCluster();
   ws = await workspace(cluster);
   await ensureOperators(cluster, ws);
