@@ -12,7 +12,7 @@
 //   apiVersion. (The operators' own webhook programs would validate the objects; their images never run.)
 // - CA bundles: every webhook clientConfig that names a Service (Validating/MutatingWebhookConfigurations,
 //   CRD conversion webhooks) gets the test cluster's CA as caBundle, re-injected whenever it changes.
-import { appendFileSync, readFileSync } from 'node:fs';
+import { appendFileSync, readFileSync, rmSync } from 'node:fs';
 import { createServer as createHttpServer, type IncomingMessage, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { isIP, connect as netConnect, type Socket } from 'node:net';
@@ -90,6 +90,7 @@ export async function startEgressProxy(socket: string, log: string): Promise<Egr
     upstream.on('error', (e) => { if (!client.writableEnded) client.end(`HTTP/1.1 502 Bad Gateway\r\n\r\n${e.message}\n`); });
     client.on('error', () => upstream.destroy());
   });
+  rmSync(socket, { force: true });
   await new Promise<void>((r, j) => { server.once('error', j); server.listen(socket, () => r()); });
   return {
     socket, log,
