@@ -214,6 +214,7 @@ export async function startControlPlane(o: ControlPlaneOptions = {}): Promise<Co
       dir, server, pki, adminKubeconfig, kube, ports, procs, operatorOptions, egressLog, timeScale, startedAt, readyAt,
       async stop(keepDir = false) {
         stopProvisioner();
+        stopWebhooks();
         kube.close();
         await stopAll();
         await closeEgress();

@@ -198,8 +198,11 @@ export async function serveWebhooks(o: { kube: Kube; pki: Pki; dir: string; egre
   stops.push(inject('admissionregistration.k8s.io/v1', 'validatingwebhookconfigurations'));
   stops.push(inject('admissionregistration.k8s.io/v1', 'mutatingwebhookconfigurations'));
   stops.push(inject('apiextensions.k8s.io/v1', 'customresourcedefinitions'));
+  let stopped = false;
   return {
     stop: () => {
+      if (stopped) return;
+      stopped = true;
       for (const s of stops) s();
       kube.close();
       void server.close();
