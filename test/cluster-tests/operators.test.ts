@@ -46,7 +46,8 @@ describe('the official operator charts and operator stages', () => {
       cleanup(ws);
     }
     await k(c, 'apply', '--server-side', '-f', `${crdDir}/kserve-0.13.0`);
-    await k(c, 'wait', '--for=condition=Established', 'crd/inferenceservices.serving.kserve.io', '--timeout=120s');
+    await eventually('InferenceService CRD Established', async () => (await kjson(c, 'get', 'crd', 'inferenceservices.serving.kserve.io'))
+      .status?.conditions?.some((x: any) => x.type === 'Established' && x.status === 'True'), 120_000);
   }, 900_000);
 
   it('installs the real CRDs and operator Deployments', async () => {
