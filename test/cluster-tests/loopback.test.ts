@@ -110,5 +110,10 @@ describe('the test cluster and the official operator charts', () => {
       expect([...routed], `${sns}/${name}`).toContain(`${ipOf(sns, name)}:443`);
     }
     for (const e of egress.filter((x) => x.routedTo)) expect(hostOf(e.routedTo!)).toMatch(/^127\./);
+    const reviews = new Set(egress.filter((e) => e.webhook).map((e) => `${e.review} ${e.webhook}`));
+    for (const w of ['AdmissionReview cert-manager-webhook.cert-manager.svc/validate', 'AdmissionReview external-secrets-webhook.external-secrets.svc/validate-external-secrets-io-v1beta1-secretstore',
+      'AdmissionReview external-secrets-webhook.external-secrets.svc/validate-external-secrets-io-v1beta1-externalsecret', 'AdmissionReview flink-operator-webhook-service.flink-operator.svc/validate']) {
+      expect([...reviews], w).toContain(w);
+    }
   }, 900_000);
 });

@@ -177,8 +177,11 @@ export class Cluster {
     return this.state.chartMirror ? { LOGCLAW_CHART_MIRROR: this.state.chartMirror } : {};
   }
 
-  /** Connections the API server asked its egress proxy for (webhook calls, kubelet calls), routed or refused. */
-  egress(): { time: string; destination: string; routedTo?: string; refused?: string }[] {
+  /**
+   * The API server's egress: connections it asked its egress proxy for (webhook and kubelet calls), routed or refused,
+   * and the reviews the webhook server answered (`webhook`: `<service>.<namespace>.svc/<path>`).
+   */
+  egress(): { time: string; destination?: string; routedTo?: string; refused?: string; webhook?: string; review?: string }[] {
     return existsSync(this.state.egressLog) ? readFileSync(this.state.egressLog, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l)) : [];
   }
 

@@ -40,7 +40,8 @@ export function egressSelectorConfig(socket: string): string {
   });
 }
 
-export interface EgressRecord { time: string; destination: string; routedTo?: string; refused?: string }
+/** A CONNECT the proxy routed or refused, or (webhook) a review the webhook server answered. */
+export interface EgressRecord { time: string; destination?: string; routedTo?: string; refused?: string; webhook?: string; review?: string }
 
 /** Where a non-loopback destination goes: the webhook server's loopback address, or a reason to refuse. */
 export type EgressResolver = (host: string, port: number) => { to: { host: string; port: number } } | { refuse: string };
@@ -102,7 +103,7 @@ export async function startEgressProxy(socket: string, log: string): Promise<Egr
 export interface WebhookServer { port: number; close(): Promise<void> }
 
 /** The TLS server answering AdmissionReview and ConversionReview for every webhook Service. */
-export async function startWebhookServer(pki: Pki, certDir: string, onRequest?: (path: string, kind: string) => void): Promise<WebhookServer> {
+export async function startWebhookServer(pki: Pki, certDir: string, onRequest?: (server: string, path: string, kind: string) => void): Promise<WebhookServer> {
   const contexts = new Map<string, SecureContext>();
   const contextFor = (name: string) => {
     let c = contexts.get(name);
@@ -126,7 +127,7 @@ export async function startWebhookServer(pki: Pki, certDir: string, onRequest?: 
       const reply = (status: number, data: unknown) => { res.writeHead(status, { 'content-type': 'application/json' }); res.end(JSON.stringify(data)); };
       let review: any;
       try { review = JSON.parse(body); } catch { return reply(400, { error: 'not JSON' }); }
-      onRequest?.(req.url ?? '/', review?.kind ?? '');
+      onRequest?.((req.socket as import('node:tls').TLSSocket).servername || '', new URL(req.url ?? '/', 'https://webhook').pathname, review?.kind ?? '');
       if (review?.kind === 'AdmissionReview') {
         return reply(200, { apiVersion: review.apiVersion ?? 'admission.k8s.io/v1', kind: 'AdmissionReview', response: { uid: review.request?.uid, allowed: true } });
       }
@@ -172,7 +173,9 @@ export async function serveWebhooks(o: { kube: Kube; pki: Pki; dir: string; egre
   // a client of its own: its watches must not take the connections of the simulator's client
   const kube = new Kube(o.kube.creds);
   const caBundle = Buffer.from(readFileSync(o.pki.caCert, 'utf8')).toString('base64');
-  const server = await startWebhookServer(o.pki, join(o.dir, 'webhook-certs'));
+  // every review answered goes to the egress log too (a webhook client keeps its tunnel open across calls)
+  const server = await startWebhookServer(o.pki, join(o.dir, 'webhook-certs'), (name, path, kind) =>
+    appendFileSync(egress.log, `${JSON.stringify({ time: new Date().toISOString(), webhook: `${name}${path}`, review: kind })}\n`));
   const clusterIPs = new Map<string, string>();
   const stops: (() => void)[] = [];
   stops.push(kube.informer('/api/v1/services', (type, svc) => {
