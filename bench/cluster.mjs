@@ -65,19 +65,19 @@ for (let i = 0; i < runs; i++) {
     line('60-replica Deployment rolled out', fmt(Date.now() - w));
     const loaded = rss();
     mem = { idle, loaded };
-    // 3. Umbrella install, when the charts exist: operator stand-ins first (their CRDs), then the
+    // 3. Umbrella install, when the charts exist: the official operator charts first (their CRDs, from the chart
+    //    repository the test cluster serves), then the
     //    tenant namespace pre-created with Helm's ownership metadata (the chart renders it too).
     const umbrella = join(root, 'charts', 'logclaw-tenant');
     const tenant = join(root, 'gitops', 'tenants', 'tenant-dev-local.yaml');
     const tools = join(root, '.tools', 'tools.json');
     if (existsSync(join(umbrella, 'Chart.yaml')) && existsSync(tenant) && existsSync(tools)) {
       const helm = JSON.parse(readFileSync(tools, 'utf8')).helm3.path;
-      const { prepareOperatorCharts } = await import(join(root, 'test', 'fixtures', 'operators', 'prepare.mjs'));
       const o = Date.now();
-      for (const [name, dir] of Object.entries(prepareOperatorCharts())) {
-        spawnSync(helm, ['upgrade', '--install', name, dir, '-n', `op-${name}`, '--create-namespace', '--wait', '--timeout', '180s', '--kubeconfig', c.kubeconfig], { encoding: 'utf8' });
-      }
-      line('operator stand-ins installed (6 charts, CRDs)', fmt(Date.now() - o));
+      const { binPath } = await import(join(root, 'test', 'cluster', 'versions.mjs'));
+      const ops = spawnSync(binPath('helmfile'), ['--file', join(root, 'helmfile.d', '00-operators.yaml.gotmpl'), '--helm-binary', helm, '--kube-context', c.context, 'sync'],
+        { encoding: 'utf8', env: c.env() });
+      line('official operator charts installed (helmfile sync: 5 charts, CRDs, webhooks)', ops.status === 0 ? fmt(Date.now() - o) : 'failed');
       const ns = 'logclaw-dev-local';
       const k = (...a) => spawnSync('kubectl', ['--kubeconfig', c.kubeconfig, ...a], { encoding: 'utf8' });
       k('create', 'namespace', ns);

@@ -8,7 +8,7 @@
 //   render          Argo CD's repo-server GenerateManifest time (its gRPC log, cache misses only) ÷ `logclaw
 //                   render` of the same tenant in the same repository copy
 // Custom resources get their operator's status from the KWOK stages once the CRDs are installed (taken from
-// ../shared/crds, as the operator stand-ins do). Timings are on a scaled clock (--time-scale, default 0.01).
+// ../shared/crds). Timings are on a scaled clock (--time-scale, default 0.01).
 // Usage: npm run build && node test/cluster/build.mjs --only argocd && node_modules/.bin/node bench/gitops.mjs [--tenants 20] [--timeout 1800]
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';

@@ -24,25 +24,26 @@ const log = (m) => process.stderr.write(`bench: ${m}\n`);
 
 // story seconds until each component reports ready
 const TIMELINE = {
-  operators: { 'strimzi-system': 90, 'cert-manager': 60, 'external-secrets': 45 },
+  operators: { strimzi: 90, 'cert-manager': 60, 'external-secrets': 45, 'flink-operator': 60, 'opensearch-operator': 60 },
   pods: { 'platform-gateway': 30, opensearch: 360, ingestion: 90, 'ticketing-agent': 120, 'ticketing-agent-setup': 60, 'airflow-webserver': 240, 'airflow-scheduler': 300, 'opensearch-dashboards': 180 },
   crs: { Kafka: 420, KafkaNodePool: 400, KafkaTopic: 30, KafkaUser: 30 },
 };
 
 const { startCluster } = await import(join(root, 'test', 'cluster', 'index.ts'));
-const { prepareOperatorCharts } = await import(join(root, 'test', 'fixtures', 'operators', 'prepare.mjs'));
 const { binPath } = await import(join(root, 'test', 'cluster', 'versions.mjs'));
 const { KubeApi } = await import(join(root, 'dist', 'kube', 'api.js'));
 const { WatchHub } = await import(join(root, 'dist', 'kube', 'watch.js'));
 const { verdict } = await import(join(root, 'dist', 'readiness', 'verdict.js'));
 const tools = JSON.parse(readFileSync(join(root, '.tools', 'tools.json'), 'utf8'));
 
-prepareOperatorCharts();
 log(`starting the test cluster (time scale ${timeScale})`);
 const cluster = await startCluster({ nodes: 3, zones: ['a', 'b', 'c'], faults: {}, timeScale });
 const work = mkdtempSync(join(tmpdir(), 'logclaw-bench-'));
 try {
   cpSync(join(root, 'test', 'lifecycle', 'fixtures', 'stack'), work, { recursive: true });
+  // the repository's operators (the official charts, from the chart repository the test cluster serves)
+  cpSync(join(root, 'helmfile.d', '00-operators.yaml.gotmpl'), join(work, 'helmfile.d', '00-operators.yaml.gotmpl'));
+  cpSync(join(root, 'helmfile.d', 'values'), join(work, 'helmfile.d', 'values'), { recursive: true });
   const tenantFile = join(work, 'gitops', 'tenants', 'tenant-bench.yaml');
   writeFileSync(tenantFile, 'global: {tenantId: bench, environment: dev, tier: standard}\nairflow: {enabled: true}\ndashboards: {enabled: true}\n');
   const kubeconfig = join(work, 'kubeconfig');
@@ -81,7 +82,7 @@ try {
   }
 
   log('running logclaw dev up');
-  const env = { ...process.env, PATH: `${binDir}:/usr/bin:/bin`, KUBECONFIG: kubeconfig, HOME: work, NO_COLOR: '1', LOGCLAW_TEST_OPERATORS: join(root, 'test', 'fixtures', 'operators'), LOGCLAW_FAKE_KIND_ATTACH: cluster.state.controlURL, LOGCLAW_FAKE_KIND_DIR: join(work, 'fake-kind'), LOGCLAW_HELM: undefined, LOGCLAW_HELMFILE: undefined };
+  const env = { ...process.env, PATH: `${binDir}:/usr/bin:/bin`, KUBECONFIG: kubeconfig, HOME: work, NO_COLOR: '1', ...cluster.chartEnv(), HELM_CONFIG_HOME: join(work, '.config', 'helm'), HELM_CACHE_HOME: join(work, '.cache', 'helm'), LOGCLAW_FAKE_KIND_ATTACH: cluster.state.controlURL, LOGCLAW_FAKE_KIND_DIR: join(work, 'fake-kind'), LOGCLAW_HELM: undefined, LOGCLAW_HELMFILE: undefined };
   const t0 = Date.now();
   const out = await new Promise((resolvePromise, reject) => {
     const child = spawn(process.execPath, [join(root, 'bin', 'logclaw.js'), 'dev', 'up', '--tenant', 'bench', '--cluster', 'bench', '--timeout', '30m', '--json'], { cwd: work, env });

@@ -4,8 +4,9 @@
 //   1. prerequisites, each cached after the first run: the simulator's programs (node test/cluster/build.mjs,
 //      Go modules → ~/.cache/logclaw/bin), helm 3 and 4 (npm run setup), logclaw's build, the stand-in
 //      airflow chart (offline; zammad is the real chart, from ../shared/upstream-charts);
-//   2. the simulator (node test/cluster/sim.ts: a real control plane with KWOK, operator stand-ins, data-plane
-//      stand-ins) with its own kubeconfig;
+//   2. the simulator (node test/cluster/sim.ts: a real control plane with KWOK, data-plane stand-ins, a chart
+//      repository of the official operator charts in ../shared/upstream-charts) with its own kubeconfig; logclaw
+//      gets that repository as LOGCLAW_CHART_MIRROR (helm's repository list and cache in the work directory);
 //   3. logclaw dev up, operators install (a re-run), status, verify, dev credentials, diff, upgrade, uninstall
 //      for the dev tenant dev-local, and dev down --delete-cluster, with the fake kind and docker of
 //      test/cluster/bin first on PATH (they attach to the simulator: no other setting); then the simulator's
@@ -28,8 +29,12 @@ const CONTEXT = 'kind-logclaw-dev';
 const say = (m) => process.stdout.write(`${m}\n`);
 
 // the fake kind and docker (they attach to the simulator started below), then the user's PATH
-const env = { ...process.env, PATH: `${join(root, 'test', 'cluster', 'bin')}${delimiter}${process.env.PATH ?? ''}`, KUBECONFIG: kubeconfig, NO_COLOR: process.env.NO_COLOR ?? '1', LOGCLAW_FAKE_DOCKER_MEMORY: process.env.LOGCLAW_FAKE_DOCKER_MEMORY ?? '64Gi' };
-for (const k of ['LOGCLAW_FAKE_KIND_ATTACH', 'LOGCLAW_KIND', 'LOGCLAW_DOCKER', 'LOGCLAW_HELMFILE_ENVIRONMENT']) delete env[k];
+const env = {
+  ...process.env, PATH: `${join(root, 'test', 'cluster', 'bin')}${delimiter}${process.env.PATH ?? ''}`, KUBECONFIG: kubeconfig, NO_COLOR: process.env.NO_COLOR ?? '1',
+  LOGCLAW_FAKE_DOCKER_MEMORY: process.env.LOGCLAW_FAKE_DOCKER_MEMORY ?? '64Gi',
+  HELM_REPOSITORY_CONFIG: join(work, 'helm', 'repositories.yaml'), HELM_REPOSITORY_CACHE: join(work, 'helm', 'repository'),
+};
+for (const k of ['LOGCLAW_FAKE_KIND_ATTACH', 'LOGCLAW_KIND', 'LOGCLAW_DOCKER', 'LOGCLAW_HELMFILE_ENVIRONMENT', 'LOGCLAW_CHART_MIRROR']) delete env[k];
 
 /** Run a command, streaming its output; resolves with its exit code. */
 function run(shown, file, args, o = {}) {
@@ -87,16 +92,20 @@ async function main() {
   const simArgs = ['--kubeconfig', kubeconfig, '--nodes', '3', '--zones', 'a,b,c'];
   say(`\n$ npm run sim -- ${simArgs.join(' ')} &`);
   sim = spawn(node, [join(root, 'test', 'cluster', 'sim.ts'), ...simArgs], { cwd: root, env: { ...env, KUBECONFIG: kubeconfig }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let simLog = '';
   const ready = await new Promise((resolvePromise) => {
     let out = '';
     sim.stdout.on('data', (d) => { out += d; process.stdout.write(d); if (/simulator ready at/.test(out)) resolvePromise(true); });
-    sim.stderr.on('data', (d) => process.stdout.write(d));
+    sim.stderr.on('data', (d) => { simLog += d; process.stdout.write(d); });
     sim.on('close', () => resolvePromise(false));
   });
   if (!ready) { say('try: the simulator did not start'); await finish(4); }
+  const mirror = /set LOGCLAW_CHART_MIRROR=(\S+)/.exec(simLog)?.[1];
+  if (!mirror) { say('try: the simulator serves no operator charts (is ../shared/upstream-charts there? LOGCLAW_SHARED_DIR moves it)'); await finish(3); }
+  env.LOGCLAW_CHART_MIRROR = mirror;
 
   // 3. the dev tenant's first hour
-  say(`\n# logclaw runs with PATH=test/cluster/bin:$PATH (fake kind and docker) and KUBECONFIG=${kubeconfig}`);
+  say(`\n# logclaw runs with PATH=test/cluster/bin:$PATH (fake kind and docker), KUBECONFIG=${kubeconfig} and LOGCLAW_CHART_MIRROR=${mirror}`);
   const cli = (args) => [node, [join(root, 'bin', 'logclaw.js'), ...args]];
   const logclaw = (args, o) => step(`npx logclaw ${args.join(' ')}`, ...cli(args), o);
   await logclaw(['dev', 'up', '--tenant', TENANT]);

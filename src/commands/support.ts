@@ -85,7 +85,7 @@ export function failGraceMs(): number | undefined {
   return v ? parseDuration(v, 'LOGCLAW_FAIL_GRACE') : undefined;
 }
 
-/** The helmfile environment (LOGCLAW_HELMFILE_ENVIRONMENT, e.g. `test` for the operator stand-ins); default none. */
+/** The helmfile environment (LOGCLAW_HELMFILE_ENVIRONMENT, a helmfile `--environment` the state files declare); default none. */
 export function helmfileEnvironment(): string | undefined {
   return process.env.LOGCLAW_HELMFILE_ENVIRONMENT || undefined;
 }

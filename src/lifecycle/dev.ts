@@ -41,7 +41,7 @@ export interface DevUpOptions {
   kubeconfig?: string;
   signal: AbortSignal;
   failGraceMs?: number;
-  /** helmfile --environment (e.g. test: the operator stand-ins). */
+  /** helmfile --environment (LOGCLAW_HELMFILE_ENVIRONMENT). */
   environment?: string;
   /** Install even when the capacity check says the tenant does not fit. */
   skipCapacityCheck?: boolean;

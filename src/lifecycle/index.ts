@@ -2,8 +2,6 @@
  * The lifecycle steps behind `dev up|down`, `operators install`, `install` and `uninstall`: each a function
  * that does one phase and reports through a PhaseControl-like callback. The commands put them in order.
  */
-import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
 import { ExitCode, LogclawError } from '../errors.js';
 import { isDryRun, dryRunCommands, formatCommand } from '../tools/exec.js';
 import type { Helm } from '../tools/helm.js';
@@ -34,46 +32,18 @@ export interface Session {
   kubeconfig?: string;
   api?: KubeApi;
   hub?: WatchHub;
-  /** The helmfile environment the cluster names for its operators (ConfigMap kube-public/logclaw-cluster). */
-  environment?: string;
   close(): Promise<void>;
-}
-
-/**
- * A cluster can say which helmfile environment its operators come from: ConfigMap `kube-public/logclaw-cluster`,
- * key `helmfileEnvironment` (the simulator of `npm run sim` sets `test`: the operator stand-ins of
- * test/fixtures/operators). LOGCLAW_HELMFILE_ENVIRONMENT overrides it.
- */
-/** Does a helmfile state file declare this environment (a key under its top-level `environments:`)? */
-export function declaresEnvironment(text: string, env: string): boolean {
-  const m = /^environments:[ \t]*\n((?:(?:[ \t]+.*)?\n)*)/m.exec(text);
-  if (!m) return false;
-  return new RegExp(`^[ \\t]+${env.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:`, 'm').test(m[1]!.split(/^\S/m)[0]!);
-}
-
-export const CLUSTER_INFO = { namespace: 'kube-public', name: 'logclaw-cluster', key: 'helmfileEnvironment' } as const;
-
-async function clusterEnvironment(api: KubeApi, signal: AbortSignal): Promise<string | undefined> {
-  try {
-    const cm = await api.get({ apiVersion: 'v1', kind: 'ConfigMap', namespace: CLUSTER_INFO.namespace, name: CLUSTER_INFO.name }, signal);
-    const v = (cm?.data as Record<string, string> | undefined)?.[CLUSTER_INFO.key];
-    return v && /^[\w.-]+$/.test(v) ? v : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 /** Connect to the cluster (always an explicit context) and check that it answers. */
 export async function openSession(kubeContext: string, kubeconfig: string | undefined, signal: AbortSignal): Promise<Session> {
   const api = await connect({ context: kubeContext, kubeconfig, signal });
   const hub = new WatchHub(api, signal);
-  const environment = await clusterEnvironment(api, signal);
   return {
     kubeContext,
     kubeconfig,
     api,
     hub,
-    environment,
     close: async () => {
       hub.stop();
       await api.close();
@@ -253,16 +223,15 @@ export async function installOperators(
 ): Promise<{ result: PlanResult; refreshed: string[]; releases: LoadedRelease[] }> {
   const files = operatorsFiles(o.cwd, o.helmfileDir);
   if (!files.length) throw new LogclawError(`no operators file (00-operators.yaml) in ${o.helmfileDir}`, { exitCode: ExitCode.missingPrerequisite });
-  if (!o.environment && o.session.environment) {
-    const env = o.session.environment;
-    if (files.some((f) => declaresEnvironment(readFileSync(join(resolve(o.cwd, o.helmfileDir), f), 'utf8'), env))) {
-      o = { ...o, environment: env };
-      ctl.note(`helmfile environment "${env}" for the operators, as ConfigMap ${CLUSTER_INFO.namespace}/${CLUSTER_INFO.name} of the cluster says (LOGCLAW_HELMFILE_ENVIRONMENT overrides it)`);
-    } else ctl.note(`the cluster names helmfile environment "${env}" (ConfigMap ${CLUSTER_INFO.namespace}/${CLUSTER_INFO.name}), which ${o.helmfileDir}/${files.join(', ')} does not declare: not used`);
-  }
   ctl.update('reading the operators plan');
   // cluster-wide: no tenant state values
   const releases = await loadPlan(o.helmfile, { dir: o.helmfileDir, cwd: o.cwd, files, environment: o.environment, helmBinary: o.helm.bin, env: o.env });
+  // the charts come from the repositories the operators files name (or the LOGCLAW_CHART_MIRROR they point them at):
+  // every helmfile call below skips repository setup (--skip-deps), so add them to helm once here
+  ctl.update('adding the operator chart repositories to helm');
+  for (const f of [...new Set(releases.map((r) => r.file))]) {
+    await o.helmfile.repos({ file: f, helmBinary: o.helm.bin, environment: o.environment }, { cwd: o.cwd, env: o.env, signal: ctl.signal });
+  }
   const refreshed: string[] = [];
   // every operator chart's CRDs, rendered at once (the tenant render needs their API versions early)
   const crdsOf = new Map<string, Promise<ChartCrd[]>>(
@@ -272,9 +241,7 @@ export async function installOperators(
         if (!crds.length) {
           throw new LogclawError(`operator release ${r.id} (chart ${r.chart}) renders no CustomResourceDefinition`, {
             exitCode: ExitCode.missingPrerequisite,
-            hint: /test\/fixtures\/operators/.test(r.chart)
-              ? 'The operator stand-ins link their CRDs from ../shared/crds: run `node test/fixtures/operators/prepare.mjs` (npm run sim does it).'
-              : "Check the chart's values: its CRDs must be installed with it (e.g. cert-manager crds.enabled: true).",
+            hint: "Check the chart's values: its CRDs must be installed with it (e.g. cert-manager crds.enabled: true).",
           });
         }
         return crds;

@@ -83,6 +83,14 @@ export class Helmfile {
     return runMutating(this.bin, args, { ...options, env: { ...this.env(t), ...options.env } });
   }
 
+  /**
+   * `helmfile repos`: add the chart repositories a state file declares to helm (helm repo add + update). The
+   * sync/template calls pass --skip-deps, which skips this; it changes helm's repository list, not a cluster.
+   */
+  repos(t: HelmfileTarget, options: RunOptions = {}): Promise<RunResult> {
+    return run(this.bin, [...this.globalArgs({ ...t, kubeContext: undefined }), 'repos'], options);
+  }
+
   /** Remove the selected releases. */
   destroy(t: HelmfileTarget & { kubeContext: string }, selectors: string[] = [], options: RunOptions = {}): Promise<RunResult> {
     return runMutating(this.bin, [...this.globalArgs(t, selectors), 'destroy', '--skip-deps'], { ...options, env: { ...this.env(t), ...options.env } });

@@ -1,12 +1,13 @@
 /**
  * helmfile.d of charts part 1: 00-operators (five operators at pinned chart versions, each in its
- * namespace, a `test` environment on the local stand-ins) and 10-tenant (platform, kafka, opensearch,
+ * namespace, from their upstream repositories or the one chart mirror LOGCLAW_CHART_MIRROR names) and 10-tenant (platform, kafka, opensearch,
  * ingestion in the tenant namespace, the tenant file's `global` + component key as values, real
  * `needs:` - in one file because helmfile resolves needs only within a state file). Static checks always; the real helmfile (built by
  * test/cluster/build.mjs, or $LOGCLAW_HELMFILE) renders them when it is available.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { promisify } from 'node:util';
 import { parseAllDocuments } from 'yaml';
@@ -59,10 +60,12 @@ describe('static checks (logclaw lint)', () => {
     expect(checkHelmfile(hf, repoRoot).filter((f) => mine.some((m) => f.file?.endsWith(m)))).toEqual([]);
   });
 
-  it('every phase file declares the environments default and test', () => {
-    for (const f of mine) {
-      const first = parseAllDocuments(readFileSync(join(DIR, f), 'utf8').split('\n---\n')[0]!)[0]!.toJS() as { environments: Record<string, unknown> };
-      expect(Object.keys(first.environments), f).toEqual(['default', 'test']);
+  it('every phase file declares only the environment default (nothing a cluster or a test could switch to)', () => {
+    for (const f of readdirSync(DIR).filter((n) => n.endsWith('.gotmpl'))) {
+      const text = readFileSync(join(DIR, f), 'utf8');
+      const first = parseAllDocuments(text.split('\n---\n')[0]!)[0]!.toJS() as { environments: Record<string, unknown> };
+      expect(Object.keys(first.environments), f).toEqual(['default']);
+      expect(text, f).not.toMatch(/test\/|\.Environment\.Name/);
     }
   });
 });
@@ -78,34 +81,50 @@ interface Built {
   needs?: string[];
   values?: unknown[];
 }
-async function build(file: string, env: Record<string, string> = {}, environment = 'test'): Promise<Built[]> {
+async function build(file: string, env: Record<string, string> = {}, environment = 'default'): Promise<Built[]> {
   const { stdout } = await execFileP(helmfile!, ['--file', join(DIR, file), '--environment', environment, '--helm-binary', HELM3, 'build'], { env: { ...process.env, ...env }, maxBuffer: 32 << 20 });
   return parseAllDocuments(stdout).flatMap((d) => (d.toJS() as { releases?: Built[] } | null)?.releases ?? []);
 }
 
 describe('rendered by the real helmfile', () => {
-  it('00-operators: pinned charts by default, the stand-ins of test/fixtures/operators in `test`', async () => {
-    const prod = await build(OPERATORS, {}, 'default');
-    const test = await build(OPERATORS, {}, 'test');
-    for (const [name, p] of Object.entries(PINNED)) {
-      expect(prod.find((r) => r.name === name)).toMatchObject({ namespace: p.namespace, chart: p.chart, version: p.version });
-      const t = test.find((r) => r.name === name)!;
-      expect(t.chart).toBe(`../test/fixtures/operators/${name}`);
-      expect(existsSync(join(DIR, t.chart, 'Chart.yaml'))).toBe(true);
-      const standIn = readValues(join(DIR, t.chart, 'Chart.yaml'));
-      expect(standIn.version).toBe(p.version);
-    }
+  it('00-operators: the pinned charts of the upstream repositories, or every repository on LOGCLAW_CHART_MIRROR', async () => {
+    const repos = async (env: Record<string, string>) => {
+      const { stdout } = await execFileP(helmfile!, ['--file', join(DIR, OPERATORS), '--helm-binary', HELM3, 'build'], { env: { ...process.env, LOGCLAW_CHART_MIRROR: '', ...env }, maxBuffer: 32 << 20 });
+      return Object.fromEntries(parseAllDocuments(stdout).flatMap((d) => (d.toJS() as { repositories?: Array<{ name: string; url: string }> } | null)?.repositories ?? []).map((r) => [r.name, r.url]));
+    };
+    const prod = await build(OPERATORS, { LOGCLAW_CHART_MIRROR: '' });
+    for (const [name, p] of Object.entries(PINNED)) expect(prod.find((r) => r.name === name)).toMatchObject({ namespace: p.namespace, chart: p.chart, version: p.version });
     expect(prod.find((r) => r.name === 'flink-kubernetes-operator')!.needs).toEqual(['cert-manager/cert-manager']);
+    expect(await repos({})).toEqual({
+      jetstack: 'https://charts.jetstack.io', 'external-secrets': 'https://charts.external-secrets.io', strimzi: 'https://strimzi.io/charts/',
+      'flink-operator': 'https://downloads.apache.org/flink/flink-kubernetes-operator-1.9.0/', 'opensearch-operator': 'https://opensearch-project.github.io/opensearch-k8s-operator/',
+    });
+    const mirrored = await repos({ LOGCLAW_CHART_MIRROR: 'https://charts.internal.example/logclaw/' });
+    expect(Object.keys(mirrored).sort()).toEqual(['external-secrets', 'flink-operator', 'jetstack', 'opensearch-operator', 'strimzi']);
+    expect(new Set(Object.values(mirrored))).toEqual(new Set(['https://charts.internal.example/logclaw/']));
   });
 
-  it('00-operators in `test` renders offline: every stand-in with the real CRDs', async () => {
-    await execFileP(process.execPath, [join(repoRoot, 'test', 'fixtures', 'operators', 'prepare.mjs')]);
-    const { stdout } = await execFileP(helmfile!, ['--file', join(DIR, OPERATORS), '--environment', 'test', '--helm-binary', HELM3, 'template', '--include-crds', '--skip-deps'], { maxBuffer: 256 << 20 });
-    const objs = parseAllDocuments(stdout).map((d) => d.toJS() as { kind: string; metadata: { name: string; namespace?: string } } | null).filter(Boolean);
-    const crds = objs.filter((o) => o!.kind === 'CustomResourceDefinition').map((o) => o!.metadata.name);
-    expect(crds).toEqual(expect.arrayContaining(['kafkas.kafka.strimzi.io', 'kafkanodepools.kafka.strimzi.io', 'opensearchclusters.opensearch.opster.io', 'secretstores.external-secrets.io', 'certificates.cert-manager.io', 'flinkdeployments.flink.apache.org']));
-    const deployments = objs.filter((o) => o!.kind === 'Deployment').map((o) => `${o!.metadata.namespace}/${o!.metadata.name}`);
-    expect(deployments).toEqual(expect.arrayContaining(['strimzi/strimzi-cluster-operator', 'cert-manager/cert-manager']));
+  it('00-operators renders the official charts from a chart mirror: their CRDs, webhooks and operator Deployments', async () => {
+    const { startChartRepository } = await import('../cluster/chart-repository.ts');
+    const repo = await startChartRepository();
+    const home = mkdtempSync(join(tmpdir(), 'logclaw-mirror-'));
+    const env = { ...process.env, LOGCLAW_CHART_MIRROR: repo.url, HELM_REPOSITORY_CONFIG: join(home, 'repositories.yaml'), HELM_REPOSITORY_CACHE: join(home, 'cache') };
+    try {
+      await execFileP(helmfile!, ['--file', join(DIR, OPERATORS), '--helm-binary', HELM3, 'repos'], { env });
+      const { stdout } = await execFileP(helmfile!, ['--file', join(DIR, OPERATORS), '--helm-binary', HELM3, 'template', '--include-crds', '--skip-deps'], { env, maxBuffer: 256 << 20 });
+      const objs = parseAllDocuments(stdout).map((d) => d.toJS() as { kind: string; metadata: { name: string; namespace?: string } } | null).filter(Boolean);
+      const crds = objs.filter((o) => o!.kind === 'CustomResourceDefinition').map((o) => o!.metadata.name);
+      expect(crds).toEqual(expect.arrayContaining(['kafkas.kafka.strimzi.io', 'kafkanodepools.kafka.strimzi.io', 'opensearchclusters.opensearch.opster.io', 'secretstores.external-secrets.io', 'certificates.cert-manager.io', 'flinkdeployments.flink.apache.org']));
+      // (opensearch-operator's templates leave the namespace to helm)
+      const deployments = objs.filter((o) => o!.kind === 'Deployment').map((o) => `${o!.metadata.namespace ?? 'opensearch-operator'}/${o!.metadata.name}`);
+      expect(deployments).toEqual(expect.arrayContaining(['strimzi/strimzi-cluster-operator', 'cert-manager/cert-manager', 'cert-manager/cert-manager-webhook',
+        'external-secrets/external-secrets-webhook', 'flink-operator/flink-kubernetes-operator', 'opensearch-operator/opensearch-operator-controller-manager']));
+      expect(objs.filter((o) => o!.kind === 'ValidatingWebhookConfiguration').map((o) => o!.metadata.name).sort()).toEqual(
+        ['cert-manager-webhook', 'externalsecret-validate', 'flink-operator-flink-operator-webhook-configuration', 'secretstore-validate']);
+    } finally {
+      await repo.close();
+      rmSync(home, { recursive: true, force: true });
+    }
   });
 
   describe.each(['ha-aws', 'dev', 'onprem-airgapped'])('tenant phases for ci/%s-values.yaml', (c) => {

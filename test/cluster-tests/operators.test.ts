@@ -1,19 +1,14 @@
-// Operator stand-in charts install the real CRDs (../shared/crds) plus operator Deployments; the
-// simulator's stages then write each operator's status (and Secrets) onto the custom resources.
+// The official operator charts (helmfile.d/00-operators, from the chart repository the test cluster serves) install
+// their CRDs, webhooks and operator Deployments; the simulator's stages then write each operator's status (and
+// Secrets) onto the custom resources, and its webhook server answers the charts' admission webhooks. KServe has
+// no chart here: its CRD (../shared/crds) is applied as it is.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { execa } from 'execa';
+import { cleanup, ensureOperators, workspace } from '../lifecycle/cluster.js';
 import { eventually, k, kjson, kubectl, namespace, setupCluster, yamlDocs } from './helpers.ts';
-import { HELM3 } from '../helpers/tools.ts';
-import { withOperatorsLock } from '../lifecycle/cluster.js';
+import { crdDir } from '../helpers/tools.ts';
 import { verdict } from '../../src/readiness/verdict.ts';
-// @ts-ignore -- plain ESM helper of the fixtures
-import { prepareOperatorCharts } from '../fixtures/operators/prepare.mjs';
 
 const cluster = setupCluster();
-
-// cert-manager templates its CRDs (they belong to the release that installed them), so it goes where every
-// helmfile of this repository puts it: release cert-manager in namespace cert-manager. The others ship crds/.
-const opNamespace = (chart: string): string => (chart === 'cert-manager' ? 'cert-manager' : `op-${chart}`);
 
 const resources = (ns: string) => [
   { apiVersion: 'kafka.strimzi.io/v1beta2', kind: 'KafkaNodePool', metadata: { name: 'broker', namespace: ns, labels: { 'strimzi.io/cluster': 'events' } },
@@ -40,22 +35,22 @@ const withReady = (c: ReturnType<typeof cluster>, args: string[], status: 'True'
   return o.status?.conditions?.find((x: any) => x.type === 'Ready')?.status === status && o;
 });
 
-describe('operator stand-ins and operator stages', () => {
+describe('the official operator charts and operator stages', () => {
   beforeAll(async () => {
     const c = cluster();
-    const charts = prepareOperatorCharts() as Record<string, string>;
-    // One at a time: installing many large CRDs at once makes the API server crawl on 2 cores. Under the
-    // cluster's operators lock: the lifecycle tests install the same operators on this cluster.
-    await withOperatorsLock(c, async () => {
-      for (const [name, dir] of Object.entries(charts)) {
-        const r = await execa(HELM3, ['upgrade', '--install', name, dir, '-n', opNamespace(name), '--create-namespace', '--wait', '--timeout', '180s',
-          '--kubeconfig', c.kubeconfig, '--kube-context', c.context], { reject: false });
-        if (r.exitCode !== 0) throw new Error(`helm install ${name}: ${r.stderr}`);
-      }
-    });
-  }, 600_000);
+    // `logclaw operators install` once per cluster, under its operators lock (the lifecycle tests share it)
+    const ws = await workspace(c);
+    try {
+      await ensureOperators(c, ws);
+    } finally {
+      cleanup(ws);
+    }
+    await k(c, 'apply', '--server-side', '-f', `${crdDir}/kserve-0.13.0`);
+    await eventually('InferenceService CRD Established', async () => (await kjson(c, 'get', 'crd', 'inferenceservices.serving.kserve.io'))
+      .status?.conditions?.some((x: any) => x.type === 'Established' && x.status === 'True'), 120_000);
+  }, 900_000);
 
-  it('installs the real CRDs and operator Deployments named like upstream', async () => {
+  it('installs the real CRDs and operator Deployments', async () => {
     const c = cluster();
     const crds = (await kjson(c, 'get', 'crd')).items.map((x: any) => x.metadata.name);
     for (const n of ['kafkas.kafka.strimzi.io', 'kafkanodepools.kafka.strimzi.io', 'opensearchclusters.opensearch.opster.io', 'flinkdeployments.flink.apache.org',
@@ -63,10 +58,19 @@ describe('operator stand-ins and operator stages', () => {
       'issuers.cert-manager.io', 'clusterissuers.cert-manager.io', 'inferenceservices.serving.kserve.io']) {
       expect(crds).toContain(n);
     }
-    const dep = await kjson(c, 'get', 'deployment', 'strimzi-cluster-operator', '-n', 'op-strimzi-kafka-operator');
+    const dep = await kjson(c, 'get', 'deployment', 'strimzi-cluster-operator', '-n', 'strimzi');
     expect(dep.status.readyReplicas).toBe(1);
-    expect((await kjson(c, 'get', 'deployment', '-n', opNamespace('cert-manager'))).items.map((d: any) => d.metadata.name).sort())
+    expect((await kjson(c, 'get', 'deployment', '-n', 'cert-manager')).items.map((d: any) => d.metadata.name).sort())
       .toEqual(['cert-manager', 'cert-manager-cainjector', 'cert-manager-webhook']);
+    expect((await kjson(c, 'get', 'deployment', '-n', 'external-secrets')).items.map((d: any) => d.metadata.name).sort())
+      .toEqual(['external-secrets', 'external-secrets-cert-controller', 'external-secrets-webhook']);
+    // the charts' admission webhooks, with the test cluster's CA injected (cainjector's and cert-controller's job)
+    const vwc = (await kjson(c, 'get', 'validatingwebhookconfiguration')).items;
+    for (const name of ['cert-manager-webhook', 'secretstore-validate', 'externalsecret-validate']) {
+      const w = vwc.find((x: any) => x.metadata.name === name);
+      expect(w, name).toBeDefined();
+      for (const hook of w.webhooks) expect(hook.clientConfig.caBundle, `${name} ${hook.name}`).toBeTruthy();
+    }
   });
 
   it('writes each operator status (Ready conditions, phases, Secrets) after its delay', async () => {
@@ -113,6 +117,22 @@ describe('operator stand-ins and operator stages', () => {
     // The ExternalSecret owns its Secret: deleting it collects the Secret.
     await k(c, 'delete', 'externalsecret', 'creds', '-n', ns);
     await eventually('target secret collected', async () => (await kubectl(c, ['get', 'secret', 'app-creds', '-n', ns])).exitCode !== 0);
+  });
+
+  it('answers the charts\' admission webhooks through the API server\'s egress proxy, dialling only loopback addresses', async () => {
+    const c = cluster();
+    const ns = await namespace(c, 'hooks');
+    const before = c.egress().length;
+    // cert-manager's validating webhook (failurePolicy Fail) must answer before the Issuer exists
+    const r = await kubectl(c, ['apply', '-f', '-'], { input: yamlDocs(
+      { apiVersion: 'cert-manager.io/v1', kind: 'Issuer', metadata: { name: 'selfsigned', namespace: ns }, spec: { selfSigned: {} } },
+    ) });
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(c.egress().slice(before).filter((x) => x.webhook)).toContainEqual(expect.objectContaining({ webhook: 'cert-manager-webhook.cert-manager.svc/validate', review: 'AdmissionReview' }));
+    // every connection the API server made for its webhooks went to the loopback webhook server
+    const svc = await kjson(c, 'get', 'service', 'cert-manager-webhook', '-n', 'cert-manager');
+    expect(c.egress().filter((x) => x.destination === `${svc.spec.clusterIP}:443`).map((x) => x.routedTo)).toContainEqual(expect.stringMatching(/^127\.0\.0\.1:\d+$/));
+    expect(c.egress().filter((x) => x.refused)).toEqual([]);
   });
 
   it('validates SecretStores and ClusterSecretStores, sets up Issuers and ClusterIssuers (Ready as the controllers write it)', async () => {

@@ -18,6 +18,7 @@ import { basePodStages } from './stages/pods.ts';
 import { nodeObjects, nodeStages, type NodeResources, workerNames } from './stages/nodes.ts';
 import { API, baseOperatorStages, OPERATOR_KINDS, type OperatorStageOptions } from './stages/operators.ts';
 import { startProvisioner, storageClass } from './provisioner.ts';
+import { egressSelectorConfig, serveWebhooks, startEgressProxy } from './webhooks.ts';
 
 export interface ControlPlaneOptions {
   nodes?: number;
@@ -49,6 +50,8 @@ export interface ControlPlane {
   ports: Record<string, number>;
   procs: Proc[];
   operatorOptions: OperatorStageOptions;
+  /** JSON lines: every connection the API server asked its egress proxy for (webhooks, kubelet), routed or refused */
+  egressLog: string;
   timeScale: number;
   startedAt: number;
   readyAt: number;
@@ -98,6 +101,7 @@ export async function startControlPlane(o: ControlPlaneOptions = {}): Promise<Co
   const logDir = join(dir, 'logs');
   mkdirSync(logDir, { recursive: true });
   const procs: Proc[] = [];
+  let closeEgressOnError: (() => Promise<void>) | undefined;
   const stopAll = async () => {
     for (const p of [...procs].reverse()) await p.stop();
   };
@@ -108,6 +112,16 @@ export async function startControlPlane(o: ControlPlaneOptions = {}): Promise<Co
     const server = `https://127.0.0.1:${apiserver}`;
     const adminKubeconfig = join(dir, 'admin.kubeconfig');
     writeFileSync(adminKubeconfig, kubeconfigYaml({ server, context: 'admin', ca: pki.caCert, cert: pki.adminCert, key: pki.adminKey, inline: false }));
+    // the API server's cluster traffic (webhooks, aggregated APIs, kubelet) goes through a proxy that dials only
+    // loopback addresses (webhooks.ts); the webhook server and the CA injection start once the API answers
+    const egressLog = join(dir, 'egress.jsonl');
+    writeFileSync(egressLog, '');
+    const egress = await startEgressProxy(join(dir, 'egress.sock'), egressLog);
+    const egressConfig = join(dir, 'egress-selector.yaml');
+    writeFileSync(egressConfig, egressSelectorConfig(egress.socket));
+    let stopWebhooks = () => {};
+    const closeEgress = () => { stopWebhooks(); return egress.close(); };
+    closeEgressOnError = closeEgress;
     const check = () => {
       for (const p of procs) {
         if (p.child.exitCode !== null) throw new Error(`${p.name} exited (${p.child.exitCode}):\n${tail(p.logFile)}`);
@@ -131,7 +145,7 @@ export async function startControlPlane(o: ControlPlaneOptions = {}): Promise<Co
       `--kubelet-client-certificate=${pki.adminCert}`, `--kubelet-client-key=${pki.adminKey}`, '--kubelet-preferred-address-types=InternalIP',
       '--service-cluster-ip-range=10.96.0.0/16', '--authorization-mode=Node,RBAC', '--allow-privileged=true',
       '--enable-priority-and-fairness=false', '--profiling=false', '--endpoint-reconciler-type=none',
-      '--storage-media-type=application/vnd.kubernetes.protobuf', '--v=0',
+      '--storage-media-type=application/vnd.kubernetes.protobuf', `--egress-selector-config-file=${egressConfig}`, '--v=0',
     ], logDir));
 
     const tlsClient = { ca: readFileSync(pki.caCert, 'utf8'), cert: readFileSync(pki.adminCert, 'utf8'), key: readFileSync(pki.adminKey, 'utf8') };
@@ -193,19 +207,23 @@ export async function startControlPlane(o: ControlPlaneOptions = {}): Promise<Co
       waitFor('service account default/default', () => kube.get('v1', 'ServiceAccount', 'default', 'default'), 60_000, 100, check),
     ]);
     const stopProvisioner = startProvisioner(kube, log);
+    stopWebhooks = (await serveWebhooks({ kube, pki, dir, egress, log })).stop;
     const readyAt = Date.now();
     log(`control plane ready after ${readyAt - startedAt} ms (${JSON.stringify(COMPONENTS())})`);
     return {
-      dir, server, pki, adminKubeconfig, kube, ports, procs, operatorOptions, timeScale, startedAt, readyAt,
+      dir, server, pki, adminKubeconfig, kube, ports, procs, operatorOptions, egressLog, timeScale, startedAt, readyAt,
       async stop(keepDir = false) {
         stopProvisioner();
+        stopWebhooks();
         kube.close();
         await stopAll();
+        await closeEgress();
         if (!keepDir) rmSync(dir, { recursive: true, force: true });
       },
     };
   } catch (e) {
     await stopAll();
+    await closeEgressOnError?.();
     throw e;
   }
 }

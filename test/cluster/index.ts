@@ -157,9 +157,32 @@ export class Cluster {
     return existsSync(f) ? readFileSync(f, 'utf8').split('\n').filter(Boolean) : [];
   }
 
-  /** Environment for running programs against this cluster (kubectl, helm, logclaw). */
+  /** The chart repository of the official operator charts this cluster serves (for LOGCLAW_CHART_MIRROR). */
+  get chartMirror(): string | undefined { return this.state.chartMirror; }
+
+  /**
+   * Environment for running programs against this cluster (kubectl, helm, logclaw): its kubeconfig, the chart
+   * mirror of the operator charts, and helm's repository list and cache in the cluster's directory (the mirror's
+   * loopback URL never lands in the user's helm configuration).
+   */
   env(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-    return { ...process.env, KUBECONFIG: this.kubeconfig, ...extra };
+    const helm = this.state.chartMirror
+      ? { HELM_REPOSITORY_CONFIG: join(this.state.dir, 'helm', 'repositories.yaml'), HELM_REPOSITORY_CACHE: join(this.state.dir, 'helm', 'repository') }
+      : {};
+    return { ...process.env, KUBECONFIG: this.kubeconfig, ...this.chartEnv(), ...helm, ...extra };
+  }
+
+  /** LOGCLAW_CHART_MIRROR naming this cluster's chart repository (empty when it serves no charts). */
+  chartEnv(): Record<string, string> {
+    return this.state.chartMirror ? { LOGCLAW_CHART_MIRROR: this.state.chartMirror } : {};
+  }
+
+  /**
+   * The API server's egress: connections it asked its egress proxy for (webhook and kubelet calls), routed or refused,
+   * and the reviews the webhook server answered (`webhook`: `<service>.<namespace>.svc/<path>`).
+   */
+  egress(): { time: string; destination?: string; routedTo?: string; refused?: string; webhook?: string; review?: string }[] {
+    return existsSync(this.state.egressLog) ? readFileSync(this.state.egressLog, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l)) : [];
   }
 
   async stop(): Promise<void> {

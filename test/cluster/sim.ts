@@ -16,9 +16,11 @@
 //   --exit-with-stdin     stop when stdin closes (used by the test API so no cluster outlives its test run)
 //   --data-plane          serve the pods' ports and Kafka's console tools with local stand-ins (dataplane.ts), so
 //                         `logclaw verify` passes on a tenant the charts installed; on by default for `npm run sim`
-// Every simulator names the helmfile environment of its operators in ConfigMap kube-public/logclaw-cluster
-// (helmfileEnvironment: test, the stand-ins of test/fixtures/operators, whose CRD links it prepares from
-// ../shared/crds), so `logclaw operators install` / `dev up` need no setting. Started as `npm run sim` (neither
+// Every simulator serves the official operator charts of ../shared/upstream-charts as a chart repository on
+// loopback (chart-repository.ts); its URL is in the state (`chartMirror`) and is what LOGCLAW_CHART_MIRROR must
+// name for `logclaw operators install` / `dev up` to install them (Cluster.env() and `npm run try` set it).
+// The API server's webhook and kubelet traffic goes through an egress proxy that dials only loopback
+// addresses (webhooks.ts). Started as `npm run sim` (neither
 // --state-file nor --exit-with-stdin), it is also the cluster the fake kind (test/cluster/bin/kind) attaches to:
 // its state is in <cache>/sim/current.json while it runs.
 import { createServer } from 'node:http';
@@ -31,6 +33,7 @@ import { startControlPlane, kubeconfigYaml, type ControlPlane } from './control-
 import { type Faults, parseFaults, startFaultProxy, type FaultProxy } from './proxy.ts';
 import { compileScenario, podMatches, readScenarioFile, type Scenario } from './stages/scenario.ts';
 import { API, OPERATOR_KINDS } from './stages/operators.ts';
+import { startChartRepository } from './chart-repository.ts';
 import { type Match, STAGE_API, SIM_LABEL } from './stages/common.ts';
 import { KubeError, type KubeObject } from './lib/kube.ts';
 import { criLog } from './lib/proc.ts';
@@ -55,6 +58,10 @@ export interface SimState {
   pids: Record<string, number>;
   topicsDir: string;
   handlersDir: string;
+  /** the chart repository serving ../shared/upstream-charts (LOGCLAW_CHART_MIRROR), when that directory exists */
+  chartMirror?: string;
+  /** JSON lines of the API server's egress proxy: every connection it was asked for, routed or refused */
+  egressLog: string;
 }
 
 const here = dirname(new URL(import.meta.url).pathname);
@@ -229,22 +236,15 @@ async function main(): Promise<void> {
   }
   writeKubeconfig(kubeconfig, context, server, cp);
 
-  // The operators' helmfile environment on this cluster, and the stand-in charts' CRD links.
+  // The official operator charts, served under the repository and chart names of helmfile.d/00-operators.
+  let chartMirror: string | undefined;
   try {
-    const { prepareOperatorCharts } = (await import(join(here, '..', 'fixtures', 'operators', 'prepare.mjs'))) as { prepareOperatorCharts: () => Record<string, string> };
-    const charts = Object.keys(prepareOperatorCharts());
-    log(`operator stand-ins ready (${charts.join(', ')}): CRDs linked from ../shared/crds`);
+    const repo = await startChartRepository();
+    chartMirror = repo.url;
+    stoppers.push(() => void repo.close());
+    log(`chart repository ${repo.url} (${repo.charts.join(', ')}): set LOGCLAW_CHART_MIRROR=${repo.url}`);
   } catch (e) {
-    log(`operator stand-ins not prepared: ${e instanceof Error ? e.message : String(e)}`);
-  }
-  for (let i = 0; ; i++) {
-    try {
-      await kube.apply({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'logclaw-cluster', namespace: 'kube-public' }, data: { helmfileEnvironment: 'test', simulator: 'true' } } as KubeObject);
-      break;
-    } catch (e) {
-      if (i >= 50) throw e;
-      await new Promise((r) => setTimeout(r, 200));
-    }
+    log(`no chart repository: ${e instanceof Error ? e.message : String(e)}`);
   }
 
   // Control endpoint for the test API: scenarios, extra fault proxies, state.
@@ -252,6 +252,7 @@ async function main(): Promise<void> {
     pid: process.pid, dir: cp.dir, context, kubeconfig, server, apiserver: cp.server, controlURL: '', requestLog, timeScale,
     startedAt: cp.startedAt, readyAt: cp.readyAt, versions: Object.fromEntries(components.map((c: any) => [c.name, c.version])),
     ports: cp.ports, pids: Object.fromEntries(cp.procs.map((p) => [p.name, p.child.pid ?? 0])), topicsDir, handlersDir,
+    chartMirror, egressLog: cp.egressLog,
   };
   const httpServer = createServer(async (req, res) => {
     const body = await new Promise<string>((r) => { let b = ''; req.on('data', (c) => { b += c; }); req.on('end', () => r(b)); });

@@ -1,10 +1,10 @@
 /**
  * diff and upgrade in helmfile mode (one release per component, as `logclaw install` does) on the lifecycle's
- * fixture stack (test/lifecycle/fixtures/stack: helmfile.d, operator stand-ins), helm 4, the test cluster.
+ * fixture stack (test/lifecycle/fixtures/stack: helmfile.d, the official operator charts), helm 4, the test cluster.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Cluster } from '../cluster/index.ts';
-import { cleanup, ensureOperators, getCluster, prepareOperators, stopOwnCluster, workspace, type Workspace } from '../lifecycle/cluster.js';
+import { cleanup, ensureOperators, getCluster, stopOwnCluster, workspace, type Workspace } from '../lifecycle/cluster.js';
 import { helmfileForSuite } from '../helpers/helmfile.js';
 
 await helmfileForSuite('diff/upgrade in helmfile mode');
@@ -14,7 +14,6 @@ let ws: Workspace;
 
 describe('diff and upgrade of a tenant installed by the release plan (helmfile mode)', () => {
   beforeAll(async () => {
-    await prepareOperators();
     cluster = await getCluster();
     ws = await workspace(cluster, { helm: 4 });
     await ensureOperators(cluster, ws);

@@ -2,19 +2,20 @@
  * Which CRDs of an operator chart are helm's. A chart that
  * templates its CRDs (cert-manager's crds.enabled) makes them release resources helm upgrades, so logclaw must
  * never apply them itself (that made the next helm upgrade fail with "invalid ownership metadata"); CRDs in the
- * chart's crds/ folder are installed once by helm and refreshed by logclaw. Real helm renders the stand-in charts.
+ * chart's crds/ folder are installed once by helm and refreshed by logclaw. Real helm renders the official charts
+ * (../shared/upstream-charts) with the values of helmfile.d/values.
  */
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { crdsWithSource } from '../../src/lifecycle/index.js';
-import { helms, repoRoot } from '../helpers/tools.js';
+import { helms, repoRoot, sharedDir } from '../helpers/tools.js';
 
-const operators = join(repoRoot, 'test', 'fixtures', 'operators');
+const archive: Record<string, string> = { 'cert-manager': 'cert-manager-v1.16.1.tgz', 'strimzi-kafka-operator': 'strimzi-kafka-operator-0.50.1.tgz' };
 
 describe.each(helms)('operator chart CRDs under $name', (h) => {
-  execFileSync(process.execPath, [join(operators, 'prepare.mjs'), 'cert-manager', 'strimzi-kafka-operator']);
-  const render = (chart: string) => execFileSync(h.bin, ['template', chart, join(operators, chart), '--include-crds', '--namespace', chart], { encoding: 'utf8', maxBuffer: 64 << 20 });
+  const render = (chart: string) => execFileSync(h.bin, ['template', chart, join(sharedDir, 'upstream-charts', archive[chart]!), '--include-crds', '--namespace', chart,
+    '--values', join(repoRoot, 'helmfile.d', 'values', `${chart}.yaml`)], { encoding: 'utf8', maxBuffer: 64 << 20 });
 
   it('cert-manager templates its CRDs: all templated', () => {
     const crds = crdsWithSource(render('cert-manager'));
@@ -26,18 +27,5 @@ describe.each(helms)('operator chart CRDs under $name', (h) => {
     const crds = crdsWithSource(render('strimzi-kafka-operator'));
     expect(crds.map((c) => c.crd.metadata?.name)).toEqual(expect.arrayContaining(['kafkas.kafka.strimzi.io', 'kafkanodepools.kafka.strimzi.io']));
     expect(crds.some((c) => c.templated)).toBe(false);
-  });
-});
-
-describe("the cluster's helmfile environment", () => {
-  it('is used only when the operators file declares it (helmfile fails on an undeclared environment)', async () => {
-    const { readFileSync } = await import('node:fs');
-    const { declaresEnvironment } = await import('../../src/lifecycle/index.js');
-    const repo = readFileSync(join(repoRoot, 'helmfile.d', '00-operators.yaml.gotmpl'), 'utf8');
-    expect(declaresEnvironment(repo, 'test')).toBe(true);
-    expect(declaresEnvironment(repo, 'default')).toBe(true);
-    expect(declaresEnvironment(repo, 'staging')).toBe(false);
-    expect(declaresEnvironment(readFileSync(join(repoRoot, 'test', 'lifecycle', 'fixtures', 'stack', 'helmfile.d', '00-operators.yaml.gotmpl'), 'utf8'), 'test')).toBe(false);
-    expect(declaresEnvironment('environments:\n  default: {}\nreleases:\n  - name: test\n    test: x\n', 'test')).toBe(false);
   });
 });

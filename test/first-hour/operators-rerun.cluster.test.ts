@@ -1,13 +1,11 @@
 /**
- * Operators re-installed, on a simulator of its own (so operators can be installed, broken and re-installed):
- * `logclaw operators install` with no setting at all (the simulator names the helmfile environment), run as the
- * issue ran it:
- *   1. stand-in charts whose CRD links were never made: an error naming the missing CRDs (it said "5 operator(s)
- *      ready" with no CRD installed);
- *   2. after the links exist, with an ownerless copy of a CRD cert-manager templates already in the cluster (what
- *      the old refresh left): installed, the CRD adopted, every CRD Established (it failed with "invalid ownership
- *      metadata");
- *   3. again: every operator current, nothing upgraded (a release missing its templated CRDs is no longer called
+ * `logclaw operators install` on a test cluster of its own (so operators can be installed, broken and re-installed),
+ * with the official operator charts from the chart repository the cluster serves (LOGCLAW_CHART_MIRROR):
+ *   1. cert-manager told not to render its CRDs (crds.enabled: false): an error naming the release and the value
+ *      to set (an operator is never "ready" without its CRDs);
+ *   2. with its values as shipped and an ownerless copy of a CRD cert-manager templates already in the cluster:
+ *      installed, the CRD adopted, every CRD Established (not "invalid ownership metadata");
+ *   3. again: every operator current, nothing upgraded (a release missing its templated CRDs is not called
  *      current: checked by deleting one and running once more).
  */
 import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -23,19 +21,16 @@ import { toolbox } from '../lifecycle/toolbox.js';
 let cluster: Cluster;
 let dir: string;
 let env: Record<string, string | undefined>;
-const operators = join(repoRoot, 'test', 'fixtures', 'operators');
 
 beforeAll(async () => {
   const { startCluster } = (await import('../cluster/index.ts')) as typeof import('../cluster/index.ts');
   cluster = await startCluster({ nodes: 1, timeScale: 0.01 });
   dir = mkdtempSync(join(tmpdir(), 'logclaw-ops-'));
   cpSync(join(repoRoot, 'helmfile.d'), join(dir, 'helmfile.d'), { recursive: true });
-  // the stand-ins as a fresh clone has them: no crds/ links yet
-  cpSync(operators, join(dir, 'test', 'fixtures', 'operators'), { recursive: true, filter: (src) => !/\/(templates\/)?crds$/.test(src) });
   const kubeconfig = join(dir, 'kubeconfig');
   writeFileSync(kubeconfig, readFileSync(cluster.kubeconfig));
   const tools = await toolbox({ kind: false, docker: false });
-  env = { ...tools.env, KUBECONFIG: kubeconfig, HOME: dir, LOGCLAW_ROOT: dir, LOGCLAW_HELMFILE_ENVIRONMENT: undefined, LOGCLAW_SHARED_DIR: join(repoRoot, '..', 'shared') };
+  env = { ...tools.env, KUBECONFIG: kubeconfig, HOME: dir, LOGCLAW_ROOT: dir, LOGCLAW_HELMFILE_ENVIRONMENT: undefined, LOGCLAW_SHARED_DIR: join(repoRoot, '..', 'shared'), ...cluster.chartEnv() };
 }, 300_000);
 afterAll(async () => {
   await cluster?.stop();
@@ -45,17 +40,17 @@ afterAll(async () => {
 const install = () => runCli(['operators', 'install', '--kube-context', cluster.context, '--json'], { cwd: dir, env, timeoutMs: 300_000 });
 const crds = async () => ((await cluster.kube().request('GET', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions')) as { items: Array<{ metadata: { name: string; annotations?: Record<string, string> }; status?: { conditions?: Array<{ type: string; status: string }> } }> }).items;
 
-it('fails without CRDs, adopts an ownerless templated CRD, then reports every operator current', async () => {
+it('fails when a chart renders no CRDs, adopts an ownerless templated CRD, then reports every operator current', async () => {
+  const values = join(dir, 'helmfile.d', 'values', 'cert-manager.yaml');
+  const shipped = readFileSync(values, 'utf8');
+  writeFileSync(values, shipped.replace(/^crds:\n  enabled: true$/m, 'crds:\n  enabled: false'));
   const first = await install();
   expect(first.code, first.stderr).toBe(1);
-  expect(first.stderr).toMatch(/operator release [\w-]+\/[\w-]+ \(chart [^)]+\) renders no CustomResourceDefinition/);
-  expect(first.stderr).toMatch(/node test\/fixtures\/operators\/prepare\.mjs/);
-  expect(first.stdout).not.toMatch(/ready/);
-  expect((await crds()).filter((c) => /cert-manager|strimzi|external-secrets|flink|opster/.test(c.metadata.name))).toEqual([]);
+  expect(first.stderr).toMatch(/operator release cert-manager\/cert-manager \(chart jetstack\/cert-manager\) renders no CustomResourceDefinition/);
+  expect(first.stderr).toMatch(/crds\.enabled: true/);
+  expect((await crds()).filter((c) => /cert-manager\.io/.test(c.metadata.name))).toEqual([]);
+  writeFileSync(values, shipped);
 
-  // the links, as npm run sim (or prepare.mjs) makes them, in this copy
-  const { execFileSync } = await import('node:child_process');
-  execFileSync(process.execPath, [join(dir, 'test', 'fixtures', 'operators', 'prepare.mjs')], { env: { ...process.env, LOGCLAW_SHARED_DIR: env.LOGCLAW_SHARED_DIR } });
   // a CRD cert-manager templates, already there without an owning release
   const cert = parseAllDocuments(readFileSync(join(crdDir, 'cert-manager-v1.16.1', readdirCert()), 'utf8')).map((d) => d.toJS()).find((o) => o?.kind === 'CustomResourceDefinition');
   await cluster.kube().apply({ ...cert, metadata: { name: cert.metadata.name } });

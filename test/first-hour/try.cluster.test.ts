@@ -5,8 +5,8 @@
  * It builds nothing that is cached already (~/.cache/logclaw), starts its own simulator, and must pass every
  * step; the transcript shows each finding fixed on the way:
  *   2  helm and helmfile come from the cache (no LOGCLAW_HELM/LOGCLAW_HELMFILE, helm not on PATH)
- *   4  operators install with no LOGCLAW_HELMFILE_ENVIRONMENT and no prepare step, CRDs Established; a re-run
- *      reports them installed
+ *   4  operators install: the official charts of ../shared/upstream-charts from the chart repository the
+ *      simulator serves (LOGCLAW_CHART_MIRROR, set by the script), CRDs Established; a re-run reports them installed
  *   6  verify passes on the simulator alone
  *   7  dev up with the fake kind and no test-only variables; dev credentials lists credentials; dev down
  *      --delete-cluster leaves none of the tenant's or operators' namespaces on the simulator
@@ -46,7 +46,8 @@ it('npm run try passes every step on a fresh clone', async () => {
   // 2: the cached helm and helmfile
   expect(section('npx logclaw dev up')).toMatch(/check tools .*helm 3\.\d+\.\d+, helmfile 1\.\d+\.\d+/);
   // 4: the operators without settings, with their CRDs; a re-run is honest about what is there
-  expect(section('npx logclaw dev up')).toMatch(/helmfile environment "test" for the operators, as ConfigMap kube-public\/logclaw-cluster/);
+  expect(r.out).toMatch(/LOGCLAW_CHART_MIRROR=http:\/\/127\.0\.0\.1:\d+\//);
+  expect(section('npx logclaw dev up')).not.toMatch(/helmfile environment/);
   expect(section('npx logclaw dev up')).toMatch(/operators .*5 operator\(s\) ready/);
   expect(section('npx logclaw operators install')).toMatch(/5 operator\(s\)|already installed/);
   // 6: verify on the simulator alone
@@ -59,5 +60,6 @@ it('npm run try passes every step on a fresh clone', async () => {
   const namespaces = section('kubectl --context sim get namespaces');
   expect(namespaces).toMatch(/^default\s/m);
   expect(namespaces).not.toMatch(/logclaw-dev-local|cert-manager|strimzi|external-secrets|flink-operator|opensearch-operator/);
+  expect(section('npx logclaw dev down --delete-cluster')).toMatch(/Removed from the simulator: \d+ namespace\(s\), \d+ CRD\(s\), [1-9]\d* webhook configuration\(s\)/);
   process.stderr.write(`npm run try on a fresh clone: ${seconds} s\n`);
 }, 900_000);

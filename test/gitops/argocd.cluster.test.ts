@@ -1,6 +1,6 @@
 /**
  * The GitOps path executed: a real Argo CD v3 (test/cluster/argocd.ts) on the run's test cluster with the
- * operator stand-ins, reading a local git repository that holds this project's charts/ and gitops/.
+ * official operator charts, reading a local git repository that holds this project's charts/ and gitops/.
  * `logclaw gitops bootstrap` renders gitops/argocd/ for that repository; committing a tenant file makes the
  * ApplicationSet create logclaw-tenant-<id>, which syncs the umbrella chart with the tenant file into
  * logclaw-<id> and turns Synced + Healthy once the KWOK stages make the custom resources ready.
@@ -17,7 +17,7 @@ import { argoAvailable, startArgoCD, type ArgoCD, type GitRepo } from '../cluste
 import type { Cluster } from '../cluster/index.ts';
 import { runCli } from '../helpers/cli.js';
 import { HELM3 } from '../helpers/tools.js';
-import { ensureOperators, getCluster, prepareOperators, stopOwnCluster, workspace, cleanup, type Workspace } from '../lifecycle/cluster.js';
+import { ensureOperators, getCluster, stopOwnCluster, workspace, cleanup, type Workspace } from '../lifecycle/cluster.js';
 import { projectRepo } from './repo.ts';
 
 argoAvailable();
@@ -80,7 +80,6 @@ const gitopsStatusCli = (args: string[]) => runCli(['gitops', 'status', '--kubec
 const synced = (a: any, sha: string) => a?.status?.sync?.status === 'Synced' && a.status.sync.revision === sha && a.status.health?.status === 'Healthy' && a.status.operationState?.phase === 'Succeeded' && a;
 
 beforeAll(async () => {
-  await prepareOperators();
   cluster = await getCluster();
   ws = await workspace(cluster);
   await ensureOperators(cluster, ws);

@@ -14,7 +14,6 @@ import type { Cluster } from '../cluster/index.ts';
 import { toolbox, type Toolbox } from './toolbox.js';
 
 export const stackDir = join(repoRoot, 'test', 'lifecycle', 'fixtures', 'stack');
-export const operatorCharts = join(repoRoot, 'test', 'fixtures', 'operators');
 
 let own: Cluster | undefined;
 
@@ -30,11 +29,6 @@ export async function getCluster(): Promise<Cluster> {
 export async function stopOwnCluster(): Promise<void> {
   await own?.stop();
   own = undefined;
-}
-
-export async function prepareOperators(): Promise<void> {
-  const { prepareOperatorCharts } = (await import(join(operatorCharts, 'prepare.mjs'))) as { prepareOperatorCharts: (n?: string[]) => unknown };
-  prepareOperatorCharts();
 }
 
 export interface Workspace {
@@ -53,6 +47,10 @@ export interface Workspace {
 export async function workspace(cluster: Cluster, o: { helm?: 3 | 4; kubeconfig?: string; context?: string } = {}): Promise<Workspace> {
   const dir = mkdtempSync(join(tmpdir(), 'logclaw-stack-'));
   cpSync(stackDir, dir, { recursive: true });
+  // the operators are the repository's own: helmfile.d/00-operators and its values (the official charts, from the
+  // chart repository the cluster serves through LOGCLAW_CHART_MIRROR), so every test installs the same releases
+  cpSync(join(repoRoot, 'helmfile.d', '00-operators.yaml.gotmpl'), join(dir, 'helmfile.d', '00-operators.yaml.gotmpl'));
+  cpSync(join(repoRoot, 'helmfile.d', 'values'), join(dir, 'helmfile.d', 'values'), { recursive: true });
   mkdirSync(join(dir, 'gitops', 'tenants'), { recursive: true });
   const kubeconfig = join(dir, 'kubeconfig');
   writeFileSync(kubeconfig, readFileSync(o.kubeconfig ?? cluster.kubeconfig));
@@ -63,7 +61,7 @@ export async function workspace(cluster: Cluster, o: { helm?: 3 | 4; kubeconfig?
     HOME: dir,
     // the stack has no charts/logclaw-tenant: name it the repository root
     LOGCLAW_ROOT: dir,
-    LOGCLAW_TEST_OPERATORS: operatorCharts,
+    ...cluster.chartEnv(),
     LOGCLAW_FAKE_KIND_ATTACH: cluster.state.controlURL,
     LOGCLAW_FAKE_KIND_DIR: join(dir, 'fake-kind'),
     LOGCLAW_FAKE_LOG: join(dir, 'fake-calls.jsonl'),

@@ -8,14 +8,13 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Cluster } from '../cluster/index.ts';
 import { bin } from '../helpers/cli.js';
-import { cleanup, getCluster, prepareOperators, stopOwnCluster, withOperatorsLock, workspace, type Workspace } from './cluster.js';
+import { cleanup, getCluster, stopOwnCluster, withOperatorsLock, workspace, type Workspace } from './cluster.js';
 
 let cluster: Cluster;
 let ws: Workspace;
 const kubectl = (...args: string[]) => execFileSync('kubectl', ['--kubeconfig', ws.kubeconfig, '--context', 'kind-lc-dev', ...args], { encoding: 'utf8', stdio: 'pipe' });
 
 beforeAll(async () => {
-  await prepareOperators();
   cluster = await getCluster();
   ws = await workspace(cluster);
   ws.tenant('dev-one');
@@ -35,7 +34,7 @@ describe('logclaw dev up', () => {
     // the DAG in waves: platform, then kafka and opensearch together, then what needs kafka
     expect(r.stdout).toMatch(/1\. logclaw-dev-one\/platform\n\s+2\. logclaw-dev-one\/kafka, logclaw-dev-one\/opensearch\n\s+3\. logclaw-dev-one\/ingestion, logclaw-dev-one\/ticketing-agent/);
     expect(r.stdout).toMatch(/kind create cluster --name lc-dev --image kindest\/node:v1\.32\.2@sha256:f2263459\w+ --config - /);
-    expect(r.stdout).toMatch(/helmfile --file helmfile\.d\/00-operators\.yaml\.gotmpl --kube-context kind-lc-dev .*--selector name=strimzi,namespace=strimzi-system sync --skip-deps/);
+    expect(r.stdout).toMatch(/helmfile --file helmfile\.d\/00-operators\.yaml\.gotmpl --kube-context kind-lc-dev .*--selector name=strimzi-kafka-operator,namespace=strimzi sync --skip-deps/);
     expect(r.stdout).toMatch(/helmfile --file helmfile\.d\/10-tenant\.yaml\.gotmpl --kube-context kind-lc-dev .*--selector name=kafka,namespace=logclaw-dev-one sync --skip-deps/);
     expect(r.stdout).toMatch(/kubectl create secret generic logclaw-dev-admin -n logclaw-dev-one '--from-literal=password=<random>'/);
     const clusters = execFileSync(join(ws.tools.dir, 'kind'), ['get', 'clusters'], { env: { ...process.env, ...ws.env } as NodeJS.ProcessEnv, encoding: 'utf8' });

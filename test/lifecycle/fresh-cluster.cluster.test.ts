@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import type { Cluster } from '../cluster/index.ts';
-import { cleanup, prepareOperators, workspace, type Workspace } from './cluster.js';
+import { cleanup, workspace, type Workspace } from './cluster.js';
 
 let cluster: Cluster;
 let ws: Workspace;
@@ -15,7 +15,6 @@ const FAST = { LOGCLAW_FAIL_GRACE: '3s' };
 const kubectl = (...args: string[]) => execFileSync('kubectl', ['--kubeconfig', ws.kubeconfig, '--context', cluster.context, ...args], { encoding: 'utf8', stdio: 'pipe' });
 
 beforeAll(async () => {
-  await prepareOperators();
   const { startCluster } = (await import('../cluster/index.ts')) as typeof import('../cluster/index.ts');
   cluster = await startCluster({ nodes: 2, faults: {}, timeScale: 0.01 });
   ws = await workspace(cluster);
@@ -40,7 +39,7 @@ describe('a cluster without the operators', () => {
     const r = await ws.run(['operators', 'install', '--kube-context', cluster.context, '--json'], { env: FAST });
     expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(0);
     const s = JSON.parse(r.stdout) as { releases: Array<{ release: string; status: string }>; refreshedCrds: string[] };
-    expect(s.releases.map((x) => `${x.release}=${x.status}`).sort()).toEqual(['cert-manager/cert-manager=ready', 'external-secrets/external-secrets=ready', 'strimzi-system/strimzi=ready']);
+    expect(s.releases.map((x) => `${x.release}=${x.status}`).sort()).toEqual(['cert-manager/cert-manager=ready', 'external-secrets/external-secrets=ready', 'flink-operator/flink-kubernetes-operator=ready', 'opensearch-operator/opensearch-operator=ready', 'strimzi/strimzi-kafka-operator=ready']);
     expect(s.refreshedCrds).toEqual([]);
     expect(kubectl('get', 'crd', 'kafkas.kafka.strimzi.io', '-o', 'jsonpath={.status.conditions[?(@.type=="Established")].status}')).toBe('True');
   });

@@ -6,7 +6,7 @@
 import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Cluster } from '../cluster/index.ts';
-import { cleanup, ensureOperators, getCluster, prepareOperators, stopOwnCluster, workspace, type Workspace } from './cluster.js';
+import { cleanup, ensureOperators, getCluster, stopOwnCluster, workspace, type Workspace } from './cluster.js';
 
 let cluster: Cluster;
 let ws: Workspace;
@@ -18,7 +18,6 @@ const install = (w: Workspace, tenant: string, extra: string[] = [], env: Record
   w.run(['install', '--tenant', tenant, '--kube-context', cluster.context, ...extra], { env: { ...FAST, ...env } });
 
 beforeAll(async () => {
-  await prepareOperators();
   cluster = await getCluster();
   ws = await workspace(cluster);
   ws4 = await workspace(cluster, { helm: 4 });

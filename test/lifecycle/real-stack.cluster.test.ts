@@ -1,5 +1,6 @@
 /**
- * The real stack: the repository's helmfile.d (environment `test`: the operator stand-ins) and charts, with the
+ * The real stack: the repository's helmfile.d (the official operator charts, from the chart repository the test
+ * cluster serves, named by LOGCLAW_CHART_MIRROR) and charts, with the
  * dev tenant file, brought up by `logclaw dev up` on the test cluster; then `status`. Everything the charts
  * render is awaited by its real readiness rules.
  */
@@ -10,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Cluster } from '../cluster/index.ts';
 import { runCli } from '../helpers/cli.js';
 import { repoRoot } from '../helpers/tools.js';
-import { getCluster, prepareOperators, stopOwnCluster, withOperatorsLock } from './cluster.js';
+import { getCluster, stopOwnCluster, withOperatorsLock } from './cluster.js';
 import { toolbox } from './toolbox.js';
 
 let cluster: Cluster;
@@ -19,12 +20,9 @@ let env: Record<string, string | undefined>;
 const TENANT = 'lc-real';
 
 beforeAll(async () => {
-  await prepareOperators();
   cluster = await getCluster();
   dir = mkdtempSync(join(tmpdir(), 'logclaw-real-'));
   for (const d of ['helmfile.d', 'charts']) cpSync(join(repoRoot, d), join(dir, d), { recursive: true });
-  // the operator stand-ins, where 00-operators.yaml.gotmpl (environment test) expects them
-  cpSync(join(repoRoot, 'test', 'fixtures', 'operators'), join(dir, 'test', 'fixtures', 'operators'), { recursive: true, verbatimSymlinks: true });
   const source = readFileSync(join(repoRoot, 'gitops', 'tenants', 'tenant-dev-local.yaml'), 'utf8');
   cpSync(join(repoRoot, 'gitops', 'tenants'), join(dir, 'gitops', 'tenants'), { recursive: true });
   writeFileSync(join(dir, 'gitops', 'tenants', `tenant-${TENANT}.yaml`), source.replace(/tenantId: dev-local/, `tenantId: ${TENANT}`));
@@ -35,7 +33,9 @@ beforeAll(async () => {
     ...tools.env,
     KUBECONFIG: kubeconfig,
     HOME: dir,
-    LOGCLAW_HELMFILE_ENVIRONMENT: 'test',
+    ...cluster.chartEnv(),
+    HELM_CONFIG_HOME: join(dir, '.config', 'helm'),
+    HELM_CACHE_HOME: join(dir, '.cache', 'helm'),
     LOGCLAW_FAKE_KIND_ATTACH: cluster.state.controlURL,
     LOGCLAW_FAKE_KIND_DIR: join(dir, 'fake-kind'),
   };

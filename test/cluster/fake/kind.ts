@@ -39,7 +39,10 @@ function announcedSim(): { url: string; pid: number } | undefined {
   }
 }
 
-/** What `kind delete cluster` of an attached cluster removes: namespaces and CRDs created since the attach. */
+/**
+ * What `kind delete cluster` of an attached cluster removes: what was created since the attach — admission webhook
+ * configurations first (their servers go with the namespaces), namespaces, CRDs, cluster roles and their bindings.
+ */
 function removeSinceAttach(r: ClusterRecord): void {
   if (!r.attachedAt) return;
   const since = Date.parse(r.attachedAt);
@@ -52,11 +55,15 @@ function removeSinceAttach(r: ClusterRecord): void {
       return [];
     }
   };
+  const webhooks = ['validatingwebhookconfigurations', 'mutatingwebhookconfigurations'].flatMap((kind) => newer(kind).map((n) => `${kind}/${n}`));
+  if (webhooks.length) kubectl(['delete', ...webhooks, '--wait=false']);
   const namespaces = newer('namespaces').filter((n) => !/^kube-|^default$/.test(n));
   if (namespaces.length) kubectl(['delete', 'namespace', ...namespaces, '--wait=true', '--timeout=120s']);
   const crds = newer('customresourcedefinitions');
   if (crds.length) kubectl(['delete', 'customresourcedefinition', ...crds, '--wait=false']);
-  process.stderr.write(` ✓ Removed from the simulator: ${namespaces.length} namespace(s), ${crds.length} CRD(s)
+  const rbac = ['clusterrolebindings', 'clusterroles'].flatMap((kind) => newer(kind).filter((n) => !n.startsWith('system:')).map((n) => `${kind}/${n}`));
+  if (rbac.length) kubectl(['delete', ...rbac, '--wait=false']);
+  process.stderr.write(` ✓ Removed from the simulator: ${namespaces.length} namespace(s), ${crds.length} CRD(s), ${webhooks.length} webhook configuration(s), ${rbac.length} cluster role(s) and binding(s)
 `);
 }
 

@@ -59,3 +59,15 @@ export function createPki(dir: string, extraSans: string[] = []): Pki {
 export function readPem(path: string): string {
   return readFileSync(path, 'utf8');
 }
+
+/** A serving certificate for one DNS name, signed by the CA (webhook servers the test cluster plays): PEM cert and key. */
+export function servingCert(pki: Pki, dns: string, dir: string): { cert: string; key: string } {
+  mkdirSync(dir, { recursive: true });
+  const safe = dns.replace(/[^a-zA-Z0-9.-]/g, '_');
+  const cert = join(dir, `${safe}.crt`);
+  const key = join(dir, `${safe}.key`);
+  openssl(['req', '-x509', ...EC, '-keyout', key, '-out', cert, '-days', '3650', '-CA', pki.caCert, '-CAkey', pki.caKey,
+    '-subj', `/CN=${dns}`, '-addext', 'basicConstraints=CA:FALSE', '-addext', `subjectAltName=DNS:${dns}`,
+    '-addext', 'extendedKeyUsage=serverAuth', '-addext', 'keyUsage=critical,digitalSignature,keyEncipherment']);
+  return { cert: readFileSync(cert, 'utf8'), key: readFileSync(key, 'utf8') };
+}
