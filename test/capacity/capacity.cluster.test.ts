@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Cluster } from '../cluster/index.ts';
 import { nodeObjects } from '../cluster/stages/nodes.ts';
 import { KUBERNETES_VERSION } from '../cluster/versions.mjs';
-import { cleanup, ensureOperators, prepareOperators, workspace, type Workspace } from '../lifecycle/cluster.js';
+import { cleanup, ensureOperators, workspace, type Workspace } from '../lifecycle/cluster.js';
 
 let cluster: Cluster;
 let ws: Workspace;
@@ -24,7 +24,6 @@ const r0 = (c: { code: number }) => `(exit ${c.code})\n`;
 const pendingPods = (ns: string) => kubectl('get', 'pods', '-n', ns, '--field-selector=status.phase=Pending', '-o', 'jsonpath={.items[*].metadata.name}').trim();
 
 beforeAll(async () => {
-  await prepareOperators();
   const { startCluster } = (await import('../cluster/index.ts')) as typeof import('../cluster/index.ts');
   cluster = await startCluster({ nodes: 1, zones: ['x'], timeScale: 0.01 });
   ws = await workspace(cluster);

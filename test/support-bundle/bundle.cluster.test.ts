@@ -11,7 +11,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSy
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Cluster } from '../cluster/index.ts';
-import { cleanup, ensureOperators, getCluster, prepareOperators, stopOwnCluster, workspace, type Workspace } from '../lifecycle/cluster.js';
+import { cleanup, ensureOperators, getCluster, stopOwnCluster, workspace, type Workspace } from '../lifecycle/cluster.js';
 
 let cluster: Cluster;
 let ws: Workspace;
@@ -43,7 +43,6 @@ function extract(archive: string): { dir: string; files: string[]; read: (p: str
 }
 
 beforeAll(async () => {
-  await prepareOperators();
   cluster = await getCluster();
   ws = await workspace(cluster);
   await ensureOperators(cluster, ws);
