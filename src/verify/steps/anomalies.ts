@@ -87,7 +87,7 @@ export const anomalies: VerifyStep = {
       });
       // the real producer exits 0 when the broker refuses it: its stderr says so
       const problem = kafkaProblem(r.stderr, producerClient);
-      if (problem && !producing.signal.aborted) {
+      if (!execFailed(r) && problem && !producing.signal.aborted) {
         producerFailure ??= refusedOutcome(problem, r, `produce to ${ANOMALY_TOPIC} (${broker.bootstrap})`, kafkaHint(problem, { ...context, ...producerClient }), where);
         watch.stop();
       } else if (execFailed(r)) {
@@ -116,9 +116,6 @@ export const anomalies: VerifyStep = {
       };
     }
     if (producerFailure) return producerFailure;
-    if (r.problem) {
-      return refusedOutcome(r.problem, r.exec, `Kafka broker → consumer of ${ANOMALY_TOPIC} (${broker.bootstrap})`, kafkaHint(r.problem, { ...context, group, ...(readCreds ? { user: readCreds.user } : {}) }), where);
-    }
     if (execFailed(r.exec)) {
       return {
         status: 'fail',
@@ -126,6 +123,9 @@ export const anomalies: VerifyStep = {
         hop: `read ${ANOMALY_TOPIC} (exec into Kafka broker pod ${broker.pod})`,
         evidence: describeExecFailure(r.exec),
       };
+    }
+    if (r.problem) {
+      return refusedOutcome(r.problem, r.exec, `Kafka broker → consumer of ${ANOMALY_TOPIC} (${broker.bootstrap})`, kafkaHint(r.problem, { ...context, group, ...(readCreds ? { user: readCreds.user } : {}) }), where);
     }
     return {
       status: 'fail',

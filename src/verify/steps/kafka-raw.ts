@@ -36,9 +36,6 @@ export const kafkaRaw: VerifyStep = {
         evidence: [`consumer in ${where}`, `record: ${snippet(r.line ?? '', 160)}`],
       };
     }
-    if (r.problem) {
-      return refusedOutcome(r.problem, r.exec, `Kafka broker → consumer of ${RAW_TOPIC} (${broker.bootstrap})`, kafkaHint(r.problem, { namespace: ctx.namespace, cluster: broker.cluster, topic: RAW_TOPIC, bootstrap: broker.bootstrap, group: ctx.state.rawGroup, ...(user ? { user } : {}) }), `consumer in ${where}`);
-    }
     if (execFailed(r.exec)) {
       return {
         status: 'fail',
@@ -47,6 +44,9 @@ export const kafkaRaw: VerifyStep = {
         evidence: describeExecFailure(r.exec),
         hint: `Check exec works (kubectl -n ${ctx.namespace} exec ${broker.pod} -c ${broker.container} -- ls) and the listener/credentials: ${broker.bootstrap}.`,
       };
+    }
+    if (r.problem) {
+      return refusedOutcome(r.problem, r.exec, `Kafka broker → consumer of ${RAW_TOPIC} (${broker.bootstrap})`, kafkaHint(r.problem, { namespace: ctx.namespace, cluster: broker.cluster, topic: RAW_TOPIC, bootstrap: broker.bootstrap, group: ctx.state.rawGroup, ...(user ? { user } : {}) }), `consumer in ${where}`);
     }
     return {
       status: 'fail',

@@ -166,7 +166,12 @@ export function refusedOutcome(problem: KafkaProblem, r: ExecResult, hop: string
     status: 'fail',
     summary: problem.summary,
     hop,
-    evidence: [where, `$ ${r.command}`, `exit code ${r.exitCode}${r.stopped ? ' (stopped by verify)' : ''}: the console tools exit 0 when the broker refuses them`, ...stderrLines(r.stderr)],
+    evidence: [
+      where,
+      `$ ${r.command}`,
+      r.stopped ? 'stopped by verify once its stderr showed this (the console tools keep retrying or exit 0 when the broker refuses them)' : `exit code ${r.exitCode}: the console tools exit 0 when the broker refuses them`,
+      ...stderrLines(r.stderr),
+    ],
     hint,
   };
 }
