@@ -2,10 +2,10 @@
 // `npm run try`: LogClaw end to end on this machine without Docker or a cluster. Prints every command it runs
 // and its output, and stops at the first one that fails (its exit code is the script's):
 //   1. prerequisites, each cached after the first run: the simulator's programs (node test/cluster/build.mjs,
-//      Go modules → ~/.cache/logclaw/bin), helm 3 and 4 (npm run setup), logclaw's build, the stand-in
+//      Go modules → ~/.cache/logclaw/bin; Apache Kafka, node test/cluster/kafka/build.mjs), helm 3 and 4 (npm run setup), logclaw's build, the stand-in
 //      airflow/zammad charts (offline);
-//   2. the simulator (node test/cluster/sim.ts: a real control plane with KWOK, operator stand-ins, data-plane
-//      stand-ins) with its own kubeconfig;
+//   2. the simulator (node test/cluster/sim.ts: a real control plane with KWOK, operator stand-ins, the data
+//      plane: a real Kafka broker per tenant namespace, HTTP stand-ins) with its own kubeconfig;
 //   3. logclaw dev up, operators install (a re-run), status, verify, dev credentials, diff, upgrade, uninstall
 //      for the dev tenant dev-local, and dev down --delete-cluster, with the fake kind and docker of
 //      test/cluster/bin first on PATH (they attach to the simulator: no other setting); then the simulator's
@@ -78,6 +78,7 @@ async function main() {
   say(`try: LogClaw on a simulated cluster (work directory ${work})`);
   // 1. prerequisites (each a no-op once done)
   await step('node test/cluster/build.mjs', node, [join(root, 'test', 'cluster', 'build.mjs')]);
+  await step('node test/cluster/kafka/build.mjs', node, [join(root, 'test', 'cluster', 'kafka', 'build.mjs')]);
   await step('npm run setup', node, [join(root, 'scripts', 'setup-tools.mjs')]);
   await step('npm run build   # tsc and the tenant validator', node, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json'], { timing: true });
   await step('node scripts/build-tenant.mjs', node, [join(root, 'scripts', 'build-tenant.mjs')]);
