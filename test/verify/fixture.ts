@@ -384,8 +384,14 @@ export async function makeTenant(c: Cluster, prefix: string, o: TenantOptions = 
   if (brokerStarting) {
     broker = await brokerStarting;
     await broker.topic('raw-logs', 1, 1);
-    for (const [name, password] of passwords) {
-      await broker.user(name, password);
+    for (const name of passwords.keys()) {
+      // the user operator (the simulator's operator stage) writes each user's Secret: its password is the credential
+      const secret = await eventually(`the Secret of KafkaUser ${name}`, async () => {
+        const x = await kube.get('v1', 'Secret', name, ns);
+        return x?.metadata.labels?.['app.kubernetes.io/managed-by'] === 'strimzi-user-operator' && x.data?.password ? x : undefined;
+      }, 60_000);
+      passwords.set(name, Buffer.from(String(secret.data.password), 'base64').toString('utf8'));
+      await broker.user(name, passwords.get(name)!);
       await broker.acls(name, aclsOf(name));
     }
     await broker.mirror('raw-logs', topicFile('raw-logs'));
@@ -453,6 +459,11 @@ export async function makeTenant(c: Cluster, prefix: string, o: TenantOptions = 
 
   const vectorPod = () => readyPod(c, ns, 'app.kubernetes.io/name=logclaw-ingestion');
   await readyPod(c, ns, 'strimzi.io/cluster=logclaw');
+  // the broker pod's listener port is the broker's (port-forward of the bootstrap reaches it)
+  if (broker) {
+    await kube.apply({ apiVersion: 'kwok.x-k8s.io/v1alpha1', kind: 'PortForward', metadata: { name: 'logclaw-combined-0', namespace: ns },
+      spec: { forwards: [{ ports: [kafkaPort], target: { port: kafkaPort, address: broker.address } }] } } as KubeObject);
+  }
   await routePod(c, ns, await vectorPod(), [[8080, vector.port], [8686, vector.port]]);
   const osPod = await readyPod(c, ns, 'app.kubernetes.io/name=logclaw-opensearch');
   let osRouted = '';

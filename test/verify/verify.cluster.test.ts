@@ -100,10 +100,10 @@ describe('logclaw verify on the simulator', () => {
 
   it('marker never reaching Kafka: step 3 names the Vector → Kafka hop', async () => {
     const t = await tenant({ vector: 'drop' });
-    const r = await verify(t, '--timeout', '15s');
+    const r = await verify(t, '--timeout', '40s');
     expect(r.code).toBe(1);
     expect(stepLine(r.stdout, 2)).toMatch(/^✓ 2 /);
-    expect(stepLine(r.stdout, 3)).toMatch(/^✗ 3 kafka raw-logs .*marker not on raw-logs within [\d.]+s \(POSTed once, Vector answered 2xx; the consumer read raw-logs without errors\)/);
+    expect(stepLine(r.stdout, 3)).toMatch(/^✗ 3 kafka raw-logs .*marker not on raw-logs within [\d.]+s \(POSTed once, Vector answered 2xx; the consumer reported no error and read (no record|\d+ other records?)\)/);
     expect(r.stdout).toContain('hop: Vector → Kafka raw-logs');
     expect(r.stdout).toMatch(/consumer in pod logclaw-combined-0, logclaw-kafka-bootstrap:9092 plain, group logclaw-verify-raw-lcv-/);
     expect(stepLine(r.stdout, 4)).toMatch(/^✗ 4 opensearch .*marker not indexed/); // nothing reached the index either
@@ -122,7 +122,7 @@ describe('logclaw verify on the simulator', () => {
 
   it('OpenSearch down: step 4 names OpenSearch, the other hops pass', async () => {
     const t = await tenant({ opensearch: 'down' });
-    const r = await verify(t, '--timeout', '20s');
+    const r = await verify(t, '--timeout', '60s');
     expect(r.code).toBe(1);
     expect(stepLine(r.stdout, 4)).toMatch(/^✗ 4 opensearch logclaw-logs-\* .*OpenSearch did not answer the search \(\d+ tries in [\d.]+s\): .*connection refused/);
     expect(r.stdout).toContain('hop: OpenSearch (svc/logclaw-opensearch:9200)');
@@ -259,7 +259,7 @@ describe('logclaw verify on a staging tenant (TLS + SCRAM, secured OpenSearch)',
   it.skipIf(!realKafka)('a wrong SCRAM password: step 3 names the authentication of the reading user, with the stderr and the Secret to check', async () => {
     const r = await brokerRefusal('wrong-password');
     expect(stepLine(r.stdout, 3)).toMatch(/^✗ 3 kafka raw-logs .*SCRAM-SHA-512 authentication of KafkaUser flink failed at logclaw-kafka-bootstrap:9093: the broker refused its password/);
-    expect(r.stdout).toMatch(/stderr: .*SaslAuthenticationException: Authentication failed during authentication due to invalid credentials with SASL mechanism SCRAM-SHA-512/);
+    expect(r.stdout).toMatch(/stderr: .*\(logclaw-kafka-bootstrap\/127\.[\d.]+:9093\) failed authentication due to: Authentication failed during authentication due to invalid credentials/);
     expect(r.stdout).toMatch(/hint: The password in Secret flink is not the one the broker knows for flink/);
     // the producer of step 5 writes as flink too
     expect(stepLine(r.stdout, 5)).toMatch(/^✗ 5 anomalies .*SCRAM-SHA-512 authentication of KafkaUser flink failed/);

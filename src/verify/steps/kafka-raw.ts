@@ -48,13 +48,14 @@ export const kafkaRaw: VerifyStep = {
     if (r.problem) {
       return refusedOutcome(r.problem, r.exec, `Kafka broker → consumer of ${RAW_TOPIC} (${broker.bootstrap})`, kafkaHint(r.problem, { namespace: ctx.namespace, cluster: broker.cluster, topic: RAW_TOPIC, bootstrap: broker.bootstrap, group: ctx.state.rawGroup, ...(user ? { user } : {}) }), `consumer in ${where}`);
     }
+    // the consumer printed other records: it was reading, so the marker is missing; nothing at all: it may not have got its partitions
+    const others = r.exec.stdout.split('\n').filter((l) => l.trim()).length;
     return {
       status: 'fail',
-      summary: `marker not on ${RAW_TOPIC} within ${formatDuration(waitMs)} (POSTed once, Vector answered 2xx; the consumer read ${RAW_TOPIC} without errors)`,
+      summary: `marker not on ${RAW_TOPIC} within ${formatDuration(waitMs)} (POSTed once, Vector answered 2xx; the consumer reported no error and read ${others ? `${others} other record${others > 1 ? 's' : ''}` : 'no record'})`,
       hop: `Vector → Kafka ${RAW_TOPIC}`,
       evidence: [`consumer in ${where}`, ...(topic.state === 'present' && topic.ready === false ? [`KafkaTopic ${topic.resource}: ${topic.message}`] : [])],
-      hint: `Vector accepted the log but did not deliver it: look for Kafka sink errors in its logs (kubectl -n ${ctx.namespace} logs -l logclaw.io/component=ingestion) — bootstrap, listener and credentials must match the environment.`,
+      hint: `Vector accepted the log but did not deliver it: look for Kafka sink errors in its logs (kubectl -n ${ctx.namespace} logs -l logclaw.io/component=ingestion) — bootstrap, listener and credentials must match the environment.${others ? '' : ' The consumer read nothing at all: if it had too little time to join its group, give verify more --timeout.'}`,
     };
   },
 };
-
