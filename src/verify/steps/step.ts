@@ -181,7 +181,7 @@ export function stderrLines(stderr: string): string[] {
   const lines = stderr.split('\n').map((l) => l.trimEnd()).filter((l) => l && !/^\s+at |^\s*\.\.\. \d+ more|^Processed a total of/.test(l));
   const seen = new Set<string>();
   const unique = lines.filter((l) => {
-    const key = l.replace(/^\[[^\]]*\] /, '');
+    const key = l.replace(/^\[[^\]]*\] /, '').replace(/correlation id \d+/, 'correlation id N');
     if (seen.has(key)) return false;
     seen.add(key);
     return true;
