@@ -26,6 +26,8 @@ export interface DataPlaneOptions {
   topicsDir: string;
   handlersDir: string;
   log: (m: string) => void;
+  /** Serve only these namespaces (default: all). */
+  namespaces?: (namespace: string) => boolean;
 }
 
 interface NamespacePlane {
@@ -67,12 +69,17 @@ export function startDataPlane(o: DataPlaneOptions): { stop(): void } {
   if (!realKafka) o.log('data plane: Java or the Kafka build is missing (node test/cluster/kafka/build.mjs): Kafka console tools are stand-ins');
   const brokers = new Map<string, Promise<KafkaBroker>>();
   /** The namespace's broker, started from its Kafka resource with the first broker pod. */
-  const brokerOf = (ns: string, pod?: string): Promise<KafkaBroker> | undefined => {
+  const brokerOf = (ns: string, pod?: string, cluster?: string): Promise<KafkaBroker> | undefined => {
     let b = brokers.get(ns);
     if (b || !realKafka || !pod) return b;
     b = (async () => {
-      const kafkas = await o.kube.request('GET', `/apis/kafka.strimzi.io/v1/namespaces/${ns}/kafkas`).catch(() => ({ items: [] }));
-      const kafka = kafkas.items?.[0] ?? { metadata: { name: pod.split('-')[0], namespace: ns } };
+      // the Kafka resource the pod's cluster label names (it may land a moment after its node pool)
+      let kafka: any;
+      for (let i = 0; i < 100 && !kafka; i++) {
+        kafka = await o.kube.get('kafka.strimzi.io/v1', 'Kafka', cluster ?? pod.split('-')[0]!, ns).catch(() => undefined);
+        if (!kafka) await new Promise((r) => setTimeout(r, 300));
+      }
+      if (!kafka) throw new Error(`no Kafka ${cluster} in ${ns} for broker pod ${pod}`);
       const spec = specOf(kafka, pod);
       // one broker plays the node pools: what needs more replicas than one is capped
       spec.config = { ...spec.config, 'default.replication.factor': 1, 'min.insync.replicas': 1 };
@@ -162,12 +169,14 @@ export function startDataPlane(o: DataPlaneOptions): { stop(): void } {
 
   stoppers.push(o.kube.informer('/api/v1/pods', (type, pod: KubeObject) => onPod(type, pod).catch((e) => o.log(`data plane: pod ${pod.metadata.namespace}/${pod.metadata.name}: ${String(e)}`)), (e) => o.log(`data plane pods: ${String(e)}`)));
 
+  const mine = (ns: string | undefined) => Boolean(ns) && (o.namespaces?.(ns!) ?? true);
+
   async function onPod(type: string, pod: KubeObject): Promise<void> {
-    if (type === 'DELETED') return;
+    if (type === 'DELETED' || !mine(pod.metadata.namespace)) return;
     const ns = pod.metadata.namespace!;
     const labels: Record<string, string> = (pod.metadata.labels as Record<string, string> | undefined) ?? {};
     if (labels['strimzi.io/kind'] === 'Kafka' && labels['sim.logclaw.dev/data-plane'] === 'broker') {
-      const broker = await brokerOf(ns, pod.metadata.name);
+      const broker = await brokerOf(ns, pod.metadata.name, labels['strimzi.io/cluster']);
       if (broker) {
         await o.kube.apply({ apiVersion: STAGE_API, kind: 'Exec', metadata: { name: pod.metadata.name, namespace: ns }, spec: { execs: [{ local: { workDir: broker.workDir, envs: broker.env } }] } } as KubeObject);
         await o.kube.apply({ apiVersion: STAGE_API, kind: 'PortForward', metadata: { name: pod.metadata.name, namespace: ns },
@@ -186,7 +195,7 @@ export function startDataPlane(o: DataPlaneOptions): { stop(): void } {
 
   // Strimzi's broker pods for each node pool (StrimziPodSet pods: <cluster>-<pool>-<n>)
   const pools = async (type: string, pool: any) => {
-    if (type === 'DELETED' || pool.metadata.deletionTimestamp) return;
+    if (type === 'DELETED' || pool.metadata.deletionTimestamp || !mine(pool.metadata.namespace)) return;
     const cluster = pool.metadata.labels?.['strimzi.io/cluster'];
     if (!cluster) return;
     const ns = pool.metadata.namespace!;
@@ -215,6 +224,7 @@ export function startDataPlane(o: DataPlaneOptions): { stop(): void } {
 
   // Strimzi's topic operator: each KafkaTopic a topic on the namespace's broker (replicas capped at its one node)
   const onTopic = async (type: string, t: any) => {
+    if (!mine(t.metadata.namespace)) return;
     const broker = await brokerOf(t.metadata.namespace);
     if (!broker) return;
     const name = String(t.spec?.topicName ?? t.metadata.name);
@@ -224,6 +234,7 @@ export function startDataPlane(o: DataPlaneOptions): { stop(): void } {
   };
   // Strimzi's user operator: the SCRAM-SHA-512 credential of the user's Secret (the operator stage writes it) and its ACLs
   const onUser = async (type: string, u: any) => {
+    if (!mine(u.metadata.namespace)) return;
     const ns = u.metadata.namespace;
     const broker = await brokerOf(ns);
     if (!broker) return;
@@ -250,6 +261,7 @@ export function startDataPlane(o: DataPlaneOptions): { stop(): void } {
     // status writes do not change what the operators do: one reconcile per generation
     const seen = new Map<string, unknown>();
     const later = (fn: (type: string, obj: any) => Promise<void>) => (type: string, obj: any) => {
+      if (!mine(obj.metadata.namespace)) return;
       const key = String(obj.metadata.uid);
       if (type !== 'DELETED' && seen.get(key) === obj.metadata.generation) return;
       seen.set(key, obj.metadata.generation);
