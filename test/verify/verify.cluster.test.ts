@@ -122,7 +122,8 @@ describe('logclaw verify on the simulator', () => {
 
   it('OpenSearch down: step 4 names OpenSearch, the other hops pass', async () => {
     const t = await tenant({ opensearch: 'down' });
-    const r = await verify(t, '--timeout', '60s');
+    // OpenSearch's step waits half the time left; the Kafka steps after it need their JVMs' time too
+    const r = await verify(t, '--timeout', '100s');
     expect(r.code).toBe(1);
     expect(stepLine(r.stdout, 4)).toMatch(/^✗ 4 opensearch logclaw-logs-\* .*OpenSearch did not answer the search \(\d+ tries in [\d.]+s\): .*connection refused/);
     expect(r.stdout).toContain('hop: OpenSearch (svc/logclaw-opensearch:9200)');

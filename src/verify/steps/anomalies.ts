@@ -127,12 +127,14 @@ export const anomalies: VerifyStep = {
     if (r.problem) {
       return refusedOutcome(r.problem, r.exec, `Kafka broker → consumer of ${ANOMALY_TOPIC} (${broker.bootstrap})`, kafkaHint(r.problem, { ...context, group, ...(readCreds ? { user: readCreds.user } : {}) }), where);
     }
+    // other records read: the consumer was reading and the event is missing; none: it may not have got its partitions
+    const others = r.exec.stdout.split('\n').filter((l) => l.trim()).length;
     return {
       status: 'fail',
-      summary: `the anomaly event was produced but not read back from ${ANOMALY_TOPIC} within ${formatDuration(waitMs)}`,
+      summary: `the anomaly event was produced but not read back from ${ANOMALY_TOPIC} within ${formatDuration(waitMs)} (the consumer read ${others ? `${others} other record${others > 1 ? 's' : ''}` : 'no record'})`,
       hop: `Kafka ${ANOMALY_TOPIC}`,
       evidence: [`${where}, produced once; neither tool reported an error`],
-      hint: `Check the topic's partitions are online: kubectl -n ${ctx.namespace} get kafkatopic; logclaw status --tenant ${ctx.tenant.id}`,
+      hint: `Check the topic's partitions are online: kubectl -n ${ctx.namespace} get kafkatopic; logclaw status --tenant ${ctx.tenant.id}${others ? '' : '. The consumer read nothing at all: if it had too little time to join its group, give verify more --timeout.'}`,
     };
   },
 };
