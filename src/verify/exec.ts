@@ -19,6 +19,8 @@ export interface ExecRequest {
   secrets?: string[];
   /** Called with each complete stdout line; return true to stop the command (close the session). */
   onLine?: (line: string) => boolean | void;
+  /** Called with each complete stderr line; return true to stop the command (close the session). */
+  onErrLine?: (line: string) => boolean | void;
   signal?: AbortSignal;
   /** Close the session after this many ms (the result then has timedOut). */
   timeoutMs?: number;
@@ -70,6 +72,7 @@ export class ExecSessions {
     let stdout = '';
     let stderr = '';
     let lineBuf = '';
+    let errBuf = '';
     let stopped = false;
     let timedOut = false;
     let status: { status?: string; message?: string; reason?: string; details?: { causes?: Array<{ reason?: string; message?: string }> } } | undefined;
@@ -111,7 +114,21 @@ export class ExecSessions {
     });
     const errStream = new Writable({
       write(chunk: Buffer, _enc, cb) {
-        stderr += chunk.toString();
+        const text = chunk.toString();
+        stderr += text;
+        if (req.onErrLine && !stopped) {
+          errBuf += text;
+          let nl: number;
+          while ((nl = errBuf.indexOf('\n')) >= 0) {
+            const line = errBuf.slice(0, nl).replace(/\r$/, '');
+            errBuf = errBuf.slice(nl + 1);
+            if (req.onErrLine(line) === true) {
+              stopped = true;
+              stop();
+              break;
+            }
+          }
+        }
         cb();
       },
     });

@@ -10,6 +10,7 @@ import { isNotFound } from '../kube/api.js';
 import type { KubeObject } from '../kube-object.js';
 import { isPodReady, type Kube, type V1Pod } from '../portforward/kube.js';
 import type { ExecSessions, ExecResult } from './exec.js';
+import { kafkaProblem, problemWatcher, type KafkaProblem } from './kafka-errors.js';
 
 /** Name of the Strimzi Kafka cluster when no Kafka resource can be read (logclaw.endpoints.kafkaCluster). */
 export const DEFAULT_KAFKA_CLUSTER = 'logclaw';
@@ -181,12 +182,25 @@ export async function credentialsFor(kube: Kube, namespace: string, broker: Brok
 /**
  * Wall-clock bound for commands run in the broker pod: closing an exec session does not stop the process
  * in most container runtimes, so every command verify starts ends on its own (coreutils `timeout`, exit 124).
+ * The console tools get a heap of their own (in a Strimzi pod they would inherit the broker's KAFKA_HEAP_OPTS).
  */
-export const bounded = (ms: number, command: string[]): string[] => ['timeout', String(Math.max(1, Math.ceil(ms / 1000))), ...command];
+export const bounded = (ms: number, command: string[]): string[] => ['timeout', String(Math.max(1, Math.ceil(ms / 1000))), 'env', `KAFKA_HEAP_OPTS=${TOOL_HEAP}`, ...command];
 export const TIMEOUT_EXIT = 124;
+/** Heap of each console tool verify runs in a broker pod. */
+export const TOOL_HEAP = '-Xms32M -Xmx192M';
+/** Allowance for clocks and record timestamps: the consumer reads back this much further than it could have started. */
+export const CLOCK_SLACK_S = 60;
 
+/**
+ * The console consumer verify runs: a group of its own with nothing committed, whose first position is the
+ * offset of the records written since shortly before the command started (auto.offset.reset=by_duration, Kafka
+ * 4.0+, evaluated when the partitions are assigned). So the marker sent once the exec session is open is read
+ * whenever the consumer gets its partitions: after its JVM starts, the group's join and the broker's initial
+ * rebalance delay, even on a pod that answers late.
+ */
 export function consumerCommand(broker: Broker, topic: string, group: string, timeoutMs: number, creds?: KafkaCredentials): string[] {
-  return bounded(timeoutMs + 2000, [
+  const bound = timeoutMs + 2000;
+  return bounded(bound, [
     CONSOLE_CONSUMER,
     '--bootstrap-server',
     broker.bootstrap,
@@ -194,9 +208,9 @@ export function consumerCommand(broker: Broker, topic: string, group: string, ti
     topic,
     '--group',
     group,
-    // only what arrives from now on, and no offsets left behind (the empty group then disappears on its own)
+    // records from shortly before the consumer started, and no offsets left behind (the empty group then disappears on its own)
     '--consumer-property',
-    'auto.offset.reset=latest',
+    `auto.offset.reset=by_duration:PT${Math.ceil(bound / 1000) + CLOCK_SLACK_S}S`,
     '--consumer-property',
     'enable.auto.commit=false',
     ...(creds?.properties ?? []).flatMap((p) => ['--consumer-property', p]),
@@ -225,8 +239,8 @@ export async function topicState(kube: Kube, namespace: string, topic: string): 
 }
 
 export interface TopicWatch {
-  /** Resolves when the marker was seen, the consumer ended, or the watch was stopped. */
-  result: Promise<{ found: boolean; line?: string; exec: ExecResult }>;
+  /** Resolves when the marker was seen, the consumer ended (or said why it cannot read), or the watch was stopped. */
+  result: Promise<{ found: boolean; line?: string; exec: ExecResult; problem?: KafkaProblem }>;
   /** Resolves once the consumer's exec session is open (or the watch has ended). */
   opened: Promise<void>;
   stop(): void;
@@ -234,7 +248,8 @@ export interface TopicWatch {
 
 /**
  * Start a console consumer on `topic` in the broker pod and watch its output for `marker`; the session is
- * closed as soon as the marker is seen (or by stop()).
+ * closed as soon as the marker is seen, as soon as its stderr shows the broker refused it (or a retried
+ * failure lasted), or by stop().
  */
 export function watchTopic(
   sessions: ExecSessions,
@@ -251,6 +266,8 @@ export function watchTopic(
   const onAbort = () => stopper.abort();
   signal.addEventListener('abort', onAbort, { once: true });
   let line: string | undefined;
+  const client = { topic, group, bootstrap: broker.bootstrap, ...(creds ? { user: creds.user } : {}) };
+  const refused = problemWatcher(client);
   let markOpen: () => void = () => undefined;
   const opened = new Promise<void>((r) => (markOpen = r));
   const result = sessions
@@ -270,8 +287,12 @@ export function watchTopic(
         }
         return false;
       },
+      onErrLine: (l) => line === undefined && refused(l),
     })
-    .then((exec) => ({ found: line !== undefined, ...(line !== undefined ? { line } : {}), exec }))
+    .then((exec) => {
+      const problem = line === undefined ? kafkaProblem(exec.stderr, client) : undefined;
+      return { found: line !== undefined, ...(line !== undefined ? { line } : {}), exec, ...(problem ? { problem } : {}) };
+    })
     .finally(() => {
       signal.removeEventListener('abort', onAbort);
       markOpen();

@@ -296,7 +296,7 @@ async function main(): Promise<void> {
     const { startDataPlane } = await import('./dataplane.ts');
     const dp = startDataPlane({ kube, topicsDir, handlersDir, log });
     stoppers.push(() => dp.stop());
-    log('data-plane stand-ins on: pods\' ports and Kafka console tools are served locally (see test/cluster/dataplane.ts)');
+    log('data plane on: a real Kafka broker per tenant namespace, pods\' HTTP ports served locally (see test/cluster/dataplane.ts)');
   }
   if (announced) {
     mkdirSync(dirname(announced), { recursive: true });

@@ -3,7 +3,7 @@
 // replaced while forwarding, and Ctrl-C closing everything.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer as createNetServer } from 'node:net';
+import { connect, createServer as createNetServer } from 'node:net';
 import { createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { bin } from '../helpers/cli.js';
@@ -59,6 +59,32 @@ function start(t: Tenant, ...args: string[]): Running {
   return { child, out: () => out, err: () => err, exited };
 }
 
+/** A Kafka ApiVersions v0 request on a plain connection: the correlation id and error code of the answer. */
+function kafkaApiVersions(port: number): Promise<{ correlationId: number; errorCode: number }> {
+  const clientId = Buffer.from('logclaw-test');
+  const body = Buffer.alloc(2 + 2 + 4 + 2 + clientId.length);
+  body.writeInt16BE(18, 0); // ApiVersions
+  body.writeInt16BE(0, 2); // version 0
+  body.writeInt32BE(7, 4); // correlation id
+  body.writeInt16BE(clientId.length, 8);
+  clientId.copy(body, 10);
+  const size = Buffer.alloc(4);
+  size.writeInt32BE(body.length, 0);
+  return new Promise((resolve, reject) => {
+    const s = connect({ host: '127.0.0.1', port }, () => s.write(Buffer.concat([size, body])));
+    let got = Buffer.alloc(0);
+    s.on('data', (d) => {
+      got = Buffer.concat([got, d]);
+      if (got.length >= 4 && got.length >= 4 + got.readInt32BE(0)) {
+        s.destroy();
+        resolve({ correlationId: got.readInt32BE(4), errorCode: got.readInt16BE(8) });
+      }
+    });
+    s.on('error', reject);
+    setTimeout(() => (s.destroy(), reject(new Error('no answer from the Kafka bootstrap'))), 15_000).unref();
+  });
+}
+
 /** Rows of the printed table: service → local URL. */
 function table(out: string): Record<string, { url: string; line: string }> {
   const rows: Record<string, { url: string; line: string }> = {};
@@ -96,6 +122,8 @@ describe('logclaw port-forward on the simulator', () => {
     expect((await get(`${rows['vector-http']!.url}/health`)).status).toBe(200);
     expect(JSON.parse((await get(`${rows['ticketing-agent']!.url}/healthz`)).body)).toEqual({ status: 'ok' });
     expect(t.requests.agent).toContain('GET /healthz');
+    // the Kafka bootstrap is the tenant's real broker: it answers a Kafka ApiVersions request
+    if (t.broker) expect(await kafkaApiVersions(Number(rows['kafka-bootstrap']!.url.split(':')[1]))).toEqual({ correlationId: 7, errorCode: 0 });
 
     // the Vector pod is replaced (deleted; the Deployment makes another one), routed to a new handler
     const oldPod = await t.vectorPod();

@@ -1,8 +1,11 @@
 // A tenant namespace on the simulated cluster as the charts and operators make it, with the pipeline's
 // hops played by local servers the test controls: Vector's HTTP source (ok, 500, or accepting without
 // delivering), an OpenSearch serving what reached raw-logs (or down), a ticketing agent raising an
-// incident for each anomaly event and routing it per the tenant; Kafka is the simulator's console
-// consumer/producer stand-ins over topic files of this tenant only (or a failing exec).
+// incident for each anomaly event and routing it per the tenant. Kafka is a real broker of this tenant only
+// (test/cluster/kafka: Apache Kafka 4.1.1 on a loopback address, configured from the Kafka resource), whose
+// topics, SCRAM users and ACLs the fixture creates from the KafkaTopic and KafkaUser objects as Strimzi's
+// operators would; `kubectl exec` into the broker pod runs the real console tools against it. Where Java is
+// missing (never under CI), the console-tool stand-ins over topic files take its place.
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { execFileSync } from 'node:child_process';
@@ -16,6 +19,7 @@ import type { Cluster } from '../cluster/index.ts';
 import type { KubeObject } from '../cluster/lib/kube.ts';
 import { eventually } from '../cluster-tests/helpers.ts';
 import { crdDir, repoRoot } from '../helpers/tools.js';
+import { kafkaAvailable, specOf, startBroker, type AclSpec, type KafkaBroker } from '../cluster/kafka/broker.ts';
 
 export const handlersRoot = join(repoRoot, 'test', 'cluster', 'handlers', 'root');
 
@@ -27,6 +31,14 @@ export interface TenantOptions {
   /** ok: Flink jobs on and OpenSearch answers; down: jobs on, OpenSearch unreachable; off: no Flink jobs. */
   opensearch?: 'ok' | 'down' | 'off';
   anomalyTopic?: boolean;
+  /**
+   * How the real broker treats verify (the Kafka objects in the namespace stay as the charts made them):
+   * ok; wrong-password (the broker's SCRAM credential of the reading user differs from its Secret); no-acl (the
+   * reading user lacks Read on raw-logs at the broker); group-outside-prefix (its group ACL prefix at the broker
+   * does not cover verify's group); closed-port (the bootstrap Service resolves where nothing listens);
+   * topic-missing (KafkaTopic raw-logs exists, the broker has no such topic); slow-pod (exec answers 20 s late).
+   */
+  kafka?: 'ok' | 'wrong-password' | 'no-acl' | 'group-outside-prefix' | 'closed-port' | 'topic-missing' | 'slow-pod';
   /** Platforms routing.low names in the tenant file, and the ones the agent really routes to. */
   routing?: string[];
   agentRoutes?: string[];
@@ -45,6 +57,8 @@ export interface Tenant {
   env: NodeJS.ProcessEnv;
   requests: { vector: string[]; opensearch: string[]; agent: string[] };
   topic(name: string): string[];
+  /** The tenant's real Kafka broker (undefined where Java is missing: stand-ins). */
+  broker?: KafkaBroker;
   vectorPod(): Promise<string>;
   close(): Promise<void>;
 }
@@ -200,7 +214,7 @@ export async function makeTenant(c: Cluster, prefix: string, o: TenantOptions = 
   const kafkaPort = dev ? 9092 : 9093;
   /** What the OpenSearch stand-in requires outside dev (the admin Secret holds it). */
   const osAdmin = { username: 'admin', password: `pw-${randomBytes(6).toString('hex')}` };
-  const mode = { vector: o.vector ?? 'ok', opensearch: o.opensearch ?? 'ok', agentRoutes: o.agentRoutes ?? routing, exec: o.exec ?? 'ok', anomalyTopic: o.anomalyTopic !== false };
+  const mode = { vector: o.vector ?? 'ok', opensearch: o.opensearch ?? 'ok', agentRoutes: o.agentRoutes ?? routing, exec: o.exec ?? 'ok', anomalyTopic: o.anomalyTopic !== false, kafka: o.kafka ?? 'ok' };
   const id = `${prefix}-${randomBytes(3).toString('hex')}`;
   const ns = `logclaw-${id}`;
   const root = mkdtempSync(join(tmpdir(), `logclaw-verify-${prefix}-`));
@@ -208,6 +222,14 @@ export async function makeTenant(c: Cluster, prefix: string, o: TenantOptions = 
   mkdirSync(topicsDir, { recursive: true });
   const topicFile = (t: string) => join(topicsDir, `${t}.log`);
   const requests: Tenant['requests'] = { vector: [], opensearch: [], agent: [] };
+  // the Kafka resource of the kafka chart, and the tenant's own broker built from it (started while the rest is set up)
+  const kafkaCR = { apiVersion: 'kafka.strimzi.io/v1', kind: 'Kafka', metadata: { name: 'logclaw', namespace: ns, labels: LABELS('kafka', id, { 'app.kubernetes.io/component': 'cluster' }) },
+    spec: { kafka: { version: '4.1.1', listeners: [dev ? { name: 'plain', port: 9092, type: 'internal', tls: false } : { name: 'tls', port: 9093, type: 'internal', tls: true, authentication: { type: 'scram-sha-512' } }],
+      ...(dev ? {} : { authorization: { type: 'simple' } }), config: { 'auto.create.topics.enable': false } } } };
+  const brokerStarting = kafkaAvailable() ? startBroker(join(root, 'kafka'), specOf(kafkaCR, 'logclaw-combined-0')) : undefined;
+  brokerStarting?.catch(() => undefined);
+  let broker: KafkaBroker | undefined;
+  const vectorErrors: string[] = [];
 
   // the tenant file the CLI reads
   mkdirSync(join(root, 'gitops', 'tenants'), { recursive: true });
@@ -226,7 +248,12 @@ export async function makeTenant(c: Cluster, prefix: string, o: TenantOptions = 
     requests.vector.push(`${req.method} ${url.pathname}`);
     if (req.method === 'GET') return [200, { ok: true }];
     if (mode.vector === '500') return [500, { error: 'sink kafka: broker transport failure' }];
-    if (mode.vector === 'ok') appendFileSync(topicFile('raw-logs'), `${JSON.stringify({ ...JSON.parse(text), tenant_id: id, environment })}\n`);
+    if (mode.vector === 'ok') {
+      const record = JSON.stringify({ ...JSON.parse(text), tenant_id: id, environment });
+      // Vector's Kafka sink: accepted at once (acknowledgements off), delivered to the broker after
+      if (broker) void broker.produce('raw-logs', record).catch((e: Error) => vectorErrors.push(e.message));
+      else appendFileSync(topicFile('raw-logs'), `${record}\n`);
+    }
     return [200];
   });
   const deleted = new Set<string>();
@@ -262,6 +289,7 @@ export async function makeTenant(c: Cluster, prefix: string, o: TenantOptions = 
   });
 
   // the namespace as the charts and operators leave it
+  const passwords = new Map<string, string>();
   await ensureCrds(c);
   const topic = (t: string) => ({
     apiVersion: 'kafka.strimzi.io/v1', kind: 'KafkaTopic', metadata: { name: t, namespace: ns, labels: LABELS('kafka', id, { 'app.kubernetes.io/component': 'topic', 'strimzi.io/cluster': 'logclaw' }) },
@@ -275,8 +303,7 @@ export async function makeTenant(c: Cluster, prefix: string, o: TenantOptions = 
   const objects: unknown[] = [
     { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns, labels: { 'logclaw.io/tenant': id } } },
     // logclaw-kafka: Kafka cluster and topics (Strimzi v1)
-    { apiVersion: 'kafka.strimzi.io/v1', kind: 'Kafka', metadata: { name: 'logclaw', namespace: ns, labels: LABELS('kafka', id, { 'app.kubernetes.io/component': 'cluster' }) },
-      spec: { kafka: { version: '4.1.1', listeners: [dev ? { name: 'plain', port: 9092, type: 'internal', tls: false } : { name: 'tls', port: 9093, type: 'internal', tls: true, authentication: { type: 'scram-sha-512' } }] } } },
+    kafkaCR,
     topic('raw-logs'),
     // what the Strimzi operator makes: a broker pod and the bootstrap Service
     { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'logclaw-combined-0', namespace: ns, labels: { 'strimzi.io/cluster': 'logclaw', 'strimzi.io/kind': 'Kafka', 'strimzi.io/name': 'logclaw-kafka', 'strimzi.io/pool-name': 'combined', 'strimzi.io/broker-role': 'true', 'strimzi.io/controller-role': 'true' } },
@@ -289,6 +316,7 @@ export async function makeTenant(c: Cluster, prefix: string, o: TenantOptions = 
         spec: { authentication: { type: 'scram-sha-512' }, authorization: { type: 'simple', acls } } })),
       ...kafkaUsers().map(([name]) => {
         const password = `${name}-${randomBytes(4).toString('hex')}`;
+        passwords.set(name, password);
         return { apiVersion: 'v1', kind: 'Secret', metadata: { name, namespace: ns, labels: { 'strimzi.io/kind': 'KafkaUser', 'strimzi.io/cluster': 'logclaw' } },
           stringData: { password, 'sasl.jaas.config': `org.apache.kafka.common.security.scram.ScramLoginModule required username="${name}" password="${password}";` } };
       }),
@@ -325,9 +353,13 @@ export async function makeTenant(c: Cluster, prefix: string, o: TenantOptions = 
   const present = { anomalyTopic: false, flink: false, exec: '' };
   const setTopic = async (on: boolean) => {
     if (on && !present.anomalyTopic) {
+      await broker?.topic('anomaly-events', 1, 1);
       await apply(topic('anomaly-events'));
       await patchStatus('kafka.strimzi.io/v1', 'KafkaTopic', 'anomaly-events', { ...ready, topicName: 'anomaly-events' });
-    } else if (!on && present.anomalyTopic) await remove('kafka.strimzi.io/v1', 'KafkaTopic', 'anomaly-events');
+    } else if (!on && present.anomalyTopic) {
+      await remove('kafka.strimzi.io/v1', 'KafkaTopic', 'anomaly-events');
+      await broker?.deleteTopic('anomaly-events');
+    }
     present.anomalyTopic = on;
   };
   const setFlink = async (on: boolean) => {
@@ -342,10 +374,50 @@ export async function makeTenant(c: Cluster, prefix: string, o: TenantOptions = 
   };
   await patchStatus('kafka.strimzi.io/v1', 'Kafka', 'logclaw', { ...ready, clusterId: 'sim', kafkaVersion: '4.1.1' });
   await patchStatus('kafka.strimzi.io/v1', 'KafkaTopic', 'raw-logs', { ...ready, topicName: 'raw-logs' });
+  // Strimzi's topic and user operators on the real broker: topics, SCRAM credentials from the users' Secrets, ACLs;
+  // the OpenSearch and ticketing-agent stand-ins read what reaches the topics (mirrored to the topic files)
+  const aclsOf = (name: string, deviation?: TenantOptions['kafka']): AclSpec[] =>
+    (kafkaUsers().find(([n]) => n === name)?.[1] as Array<{ resource: { type: string; name: string; patternType: string }; operations: string[] }>).map((a) => ({
+      type: a.resource.type, name: a.resource.name, pattern: a.resource.patternType,
+      operations: deviation === 'no-acl' && a.resource.type === 'topic' && a.resource.name === 'raw-logs' ? a.operations.filter((op) => op !== 'Read') : a.operations,
+    })).map((a) => (deviation === 'group-outside-prefix' && a.type === 'group' ? { ...a, name: `${a.name}-jobs` } : a));
+  if (brokerStarting) {
+    broker = await brokerStarting;
+    await broker.topic('raw-logs', 1, 1);
+    for (const name of passwords.keys()) {
+      // the user operator (the simulator's operator stage) writes each user's Secret: its password is the credential
+      const secret = await eventually(`the Secret of KafkaUser ${name}`, async () => {
+        const x = await kube.get('v1', 'Secret', name, ns);
+        return x?.metadata.labels?.['app.kubernetes.io/managed-by'] === 'strimzi-user-operator' && x.data?.password ? x : undefined;
+      }, 60_000);
+      passwords.set(name, Buffer.from(String(secret.data.password), 'base64').toString('utf8'));
+      await broker.user(name, passwords.get(name)!);
+      await broker.acls(name, aclsOf(name));
+    }
+    await broker.mirror('raw-logs', topicFile('raw-logs'));
+    await broker.mirror('anomaly-events', topicFile('anomaly-events'));
+  }
   await setTopic(mode.anomalyTopic);
+  /** The broker-side deviation of a failure case (the Kafka objects in the namespace stay as they are). */
+  let kafkaNow: NonNullable<TenantOptions['kafka']> = 'ok';
+  const setKafka = async (how: NonNullable<TenantOptions['kafka']>) => {
+    if (!broker || how === kafkaNow) return;
+    const reader = 'flink';
+    // undo the current one
+    if (kafkaNow === 'wrong-password') await broker.user(reader, passwords.get(reader)!);
+    if (kafkaNow === 'no-acl' || kafkaNow === 'group-outside-prefix') await broker.acls(reader, aclsOf(reader));
+    if (kafkaNow === 'closed-port') broker.resolveBootstrapTo();
+    if (kafkaNow === 'topic-missing') await broker.topic('raw-logs', 1, 1);
+    if (how === 'wrong-password') await broker.user(reader, `${passwords.get(reader)}-rotated`);
+    if (how === 'no-acl' || how === 'group-outside-prefix') await broker.acls(reader, aclsOf(reader, how));
+    if (how === 'closed-port') broker.resolveBootstrapTo(`127.${1 + (randomBytes(1)[0]! % 90)}.${randomBytes(1)[0]}.${1 + (randomBytes(1)[0]! % 250)}`);
+    if (how === 'topic-missing') await broker.deleteTopic('raw-logs');
+    kafkaNow = how;
+  };
   await setFlink(mode.opensearch !== 'off');
 
-  // exec into the broker pod runs the simulator's console tools over this tenant's topic files
+  // exec into the broker pod runs the real console tools against the tenant's broker (stand-ins over this tenant's
+  // topic files where Java is missing)
   const failRoot = join(root, 'failing-kafka');
   {
     mkdirSync(join(failRoot, 'bin'), { recursive: true });
@@ -355,28 +427,43 @@ export async function makeTenant(c: Cluster, prefix: string, o: TenantOptions = 
       chmodSync(f, 0o755);
     }
   }
-  const setExec = async (how: 'ok' | 'fail') => {
-    if (present.exec === how) return;
+  const setExec = async (how: 'ok' | 'fail', delaySeconds = 0) => {
+    const key = `${how}:${delaySeconds}`;
+    if (present.exec === key) return;
+    const envs = how === 'fail' ? [] : broker
+      ? [...broker.env, ...(delaySeconds ? [{ name: 'SIM_EXEC_DELAY_SECONDS', value: String(delaySeconds) }] : [])]
+      : [{ name: 'SIM_TOPICS_DIR', value: topicsDir }];
     await apply({
       apiVersion: 'kwok.x-k8s.io/v1alpha1',
       kind: 'Exec',
       metadata: { name: 'logclaw-combined-0', namespace: ns },
-      spec: { execs: [{ local: { workDir: how === 'fail' ? failRoot : handlersRoot, envs: [{ name: 'SIM_TOPICS_DIR', value: topicsDir }] } }] },
+      spec: { execs: [{ local: { workDir: how === 'fail' ? failRoot : broker ? broker.workDir : handlersRoot, envs } }] },
     });
-    present.exec = how;
+    present.exec = key;
     // kwok picks the rule up from its watch: wait until an exec shows it is in force (the failing tools say
-    // so on stderr; the stand-ins create the topic file in this tenant's directory)
+    // so on stderr; the pod's environment names this broker's pod directory and delay; the stand-ins create
+    // the topic file in this tenant's directory)
     const probeTopic = `probe-${randomBytes(3).toString('hex')}`;
     const { sessions } = await clients();
-    await eventually(`the ${how} exec rule`, async () => {
+    await eventually(`the ${key} exec rule`, async () => {
+      if (how === 'ok' && broker) {
+        const r = await sessions.run({ namespace: ns, pod: 'logclaw-combined-0', container: 'kafka', command: ['sh', '-c', 'echo "$SIM_POD_ROOT:${SIM_EXEC_DELAY_SECONDS:-0}"'], timeoutMs: 10_000 });
+        return r.stdout.trim() === `${broker.env.find((e) => e.name === 'SIM_POD_ROOT')!.value}:${delaySeconds}` || undefined;
+      }
       const r = await sessions.run({ namespace: ns, pod: 'logclaw-combined-0', container: 'kafka', command: ['bin/kafka-console-consumer.sh', '--topic', probeTopic, '--timeout-ms', '100'], timeoutMs: 10_000 });
       return (how === 'fail' ? /could not be established/.test(r.stderr) : existsSync(topicFile(probeTopic))) || undefined;
     }, 30_000, 200);
   };
-  await setExec(mode.exec);
+  await setExec(mode.exec, mode.kafka === 'slow-pod' ? 20 : 0);
+  await setKafka(mode.kafka);
 
   const vectorPod = () => readyPod(c, ns, 'app.kubernetes.io/name=logclaw-ingestion');
   await readyPod(c, ns, 'strimzi.io/cluster=logclaw');
+  // the broker pod's listener port is the broker's (port-forward of the bootstrap reaches it)
+  if (broker) {
+    await kube.apply({ apiVersion: 'kwok.x-k8s.io/v1alpha1', kind: 'PortForward', metadata: { name: 'logclaw-combined-0', namespace: ns },
+      spec: { forwards: [{ ports: [kafkaPort], target: { port: kafkaPort, address: broker.address } }] } } as KubeObject);
+  }
   await routePod(c, ns, await vectorPod(), [[8080, vector.port], [8686, vector.port]]);
   const osPod = await readyPod(c, ns, 'app.kubernetes.io/name=logclaw-opensearch');
   let osRouted = '';
@@ -416,7 +503,8 @@ export async function makeTenant(c: Cluster, prefix: string, o: TenantOptions = 
       mode.vector = n.vector ?? 'ok';
       mode.opensearch = n.opensearch ?? 'ok';
       mode.agentRoutes = n.agentRoutes ?? routing;
-      await setExec(n.exec ?? 'ok');
+      await setExec(n.exec ?? 'ok', n.kafka === 'slow-pod' ? 20 : 0);
+      await setKafka(n.kafka ?? 'ok');
       await setTopic(n.anomalyTopic !== false);
       await setFlink(mode.opensearch !== 'off');
       await setOpenSearch(mode.opensearch === 'down');
@@ -427,9 +515,10 @@ export async function makeTenant(c: Cluster, prefix: string, o: TenantOptions = 
     env: { KUBECONFIG: c.kubeconfig, LOGCLAW_ROOT: root },
     requests,
     topic: (t) => lines(topicFile(t)),
+    ...(broker ? { broker } : {}),
     vectorPod,
     async close() {
-      await Promise.all([vector.close(), opensearch.close(), agent.close()]);
+      await Promise.all([vector.close(), opensearch.close(), agent.close(), broker?.stop()]);
       sessionsClient?.sessions.closeAll();
       await kube.delete('v1', 'Namespace', ns);
     },

@@ -49,18 +49,19 @@ describe('Kafka users by ACL', () => {
   it('builds console commands for the environment: plain in dev, SASL_SSL SCRAM otherwise', () => {
     const dev: Broker = { cluster: 'logclaw', pod: 'logclaw-dual-0', container: 'kafka', bootstrap: 'logclaw-kafka-bootstrap:9092', security: 'plain' };
     expect(consumerCommand(dev, 'raw-logs', 'g', 30_000)).toEqual([
-      'timeout', '32', 'bin/kafka-console-consumer.sh', '--bootstrap-server', 'logclaw-kafka-bootstrap:9092', '--topic', 'raw-logs', '--group', 'g',
-      '--consumer-property', 'auto.offset.reset=latest', '--consumer-property', 'enable.auto.commit=false', '--timeout-ms', '30000',
+      'timeout', '32', 'env', 'KAFKA_HEAP_OPTS=-Xms32M -Xmx192M', 'bin/kafka-console-consumer.sh', '--bootstrap-server', 'logclaw-kafka-bootstrap:9092', '--topic', 'raw-logs', '--group', 'g',
+      // from 32 s (the bound) + 60 s (clock slack) back: the marker sent after the exec opened is read however late the group join
+      '--consumer-property', 'auto.offset.reset=by_duration:PT92S', '--consumer-property', 'enable.auto.commit=false', '--timeout-ms', '30000',
     ]);
     const prod: Broker = { ...dev, bootstrap: 'logclaw-kafka-bootstrap:9093', security: 'scram' };
     const creds = { user: 'flink', properties: ['security.protocol=SASL_SSL', 'sasl.mechanism=SCRAM-SHA-512', 'sasl.jaas.config=X required password="s3cret";'], secrets: ['s3cret'] };
     expect(producerCommand(prod, 'anomaly-events', 20_000, creds)).toEqual([
-      'timeout', '20', 'bin/kafka-console-producer.sh', '--bootstrap-server', 'logclaw-kafka-bootstrap:9093', '--topic', 'anomaly-events',
+      'timeout', '20', 'env', 'KAFKA_HEAP_OPTS=-Xms32M -Xmx192M', 'bin/kafka-console-producer.sh', '--bootstrap-server', 'logclaw-kafka-bootstrap:9093', '--topic', 'anomaly-events',
       '--producer-property', 'security.protocol=SASL_SSL', '--producer-property', 'sasl.mechanism=SCRAM-SHA-512', '--producer-property', 'sasl.jaas.config=X required password="s3cret";',
     ]);
     const shown = displayExec({ namespace: 'ns', pod: 'p', container: 'kafka', command: producerCommand(prod, 'anomaly-events', 20_000, creds), secrets: creds.secrets });
     expect(shown).not.toContain('s3cret');
-    expect(shown).toMatch(/^kubectl -n ns exec p -c kafka -- timeout 20 bin\/kafka-console-producer.sh/);
+    expect(shown).toMatch(/^kubectl -n ns exec p -c kafka -- timeout 20 env 'KAFKA_HEAP_OPTS=-Xms32M -Xmx192M' bin\/kafka-console-producer.sh/);
   });
 
   it('reads exit codes from the exec status channel', () => {

@@ -1,6 +1,8 @@
-// `logclaw verify` (the built CLI) against the simulated control plane: the happy path, each hop broken
-// in turn (Vector 500, marker never reaching Kafka, a failing exec, OpenSearch down, anomaly topic
-// missing, wrong routing), an unreachable cluster, and Ctrl-C in the middle. Build first (npm run -s build).
+// `logclaw verify` (the built CLI) against the simulated control plane, each tenant with a real Kafka broker
+// (test/cluster/kafka): the happy path, each hop broken in turn (Vector 500, marker never reaching Kafka, a
+// failing exec, OpenSearch down, anomaly topic missing, wrong routing), an unreachable cluster, Ctrl-C in the
+// middle; on a staging tenant (SASL_SSL + SCRAM, ACLs) the broker refusing the console tools in five ways and a
+// broker pod answering 20 s late. Build first (npm run -s build).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync, spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -9,11 +11,15 @@ import { parse } from 'yaml';
 import { runCli, bin } from '../helpers/cli.js';
 import { eventually, setupCluster } from '../cluster-tests/helpers.ts';
 import { makeTenant, type Tenant, type TenantOptions } from './fixture.ts';
+import { kafkaAvailable } from '../cluster/kafka/broker.ts';
 import type { VerifyReport } from '../../src/verify/types.js';
 import { createServer } from 'node:net';
 import { listen } from '../../src/portforward/ports.js';
 
 const cluster = setupCluster();
+/** The real broker runs (Java and the Kafka build are here; always under CI). */
+const realKafka = kafkaAvailable();
+if (!realKafka && process.env.CI) throw new Error('the real Kafka broker cannot run here (Java or the Kafka build is missing): node test/cluster/kafka/build.mjs');
 // One tenant namespace for the whole file; each test sets how its hops behave (unset: they work).
 let shared: Tenant | undefined;
 beforeAll(async () => {
@@ -94,10 +100,10 @@ describe('logclaw verify on the simulator', () => {
 
   it('marker never reaching Kafka: step 3 names the Vector → Kafka hop', async () => {
     const t = await tenant({ vector: 'drop' });
-    const r = await verify(t, '--timeout', '15s');
+    const r = await verify(t, '--timeout', '40s');
     expect(r.code).toBe(1);
     expect(stepLine(r.stdout, 2)).toMatch(/^✓ 2 /);
-    expect(stepLine(r.stdout, 3)).toMatch(/^✗ 3 kafka raw-logs .*marker not on raw-logs within [\d.]+s \(POSTed \d+ times?, Vector answered 2xx\)/);
+    expect(stepLine(r.stdout, 3)).toMatch(/^✗ 3 kafka raw-logs .*marker not on raw-logs within [\d.]+s \(POSTed once, Vector answered 2xx; the consumer reported no error and read (no record|\d+ other records?)\)/);
     expect(r.stdout).toContain('hop: Vector → Kafka raw-logs');
     expect(r.stdout).toMatch(/consumer in pod logclaw-combined-0, logclaw-kafka-bootstrap:9092 plain, group logclaw-verify-raw-lcv-/);
     expect(stepLine(r.stdout, 4)).toMatch(/^✗ 4 opensearch .*marker not indexed/); // nothing reached the index either
@@ -109,14 +115,15 @@ describe('logclaw verify on the simulator', () => {
     expect(r.code).toBe(1);
     expect(stepLine(r.stdout, 3)).toMatch(/^✗ 3 kafka raw-logs .*the console consumer in pod logclaw-combined-0 failed/);
     expect(r.stdout).toContain('hop: exec into Kafka broker pod logclaw-combined-0');
-    expect(r.stdout).toMatch(/\$ kubectl -n logclaw-vf-\w+ exec logclaw-combined-0 -c kafka -- timeout \d+ bin\/kafka-console-consumer.sh --bootstrap-server logclaw-kafka-bootstrap:9092 --topic raw-logs/);
+    expect(r.stdout).toMatch(/\$ kubectl -n logclaw-vf-\w+ exec logclaw-combined-0 -c kafka -- timeout \d+ env 'KAFKA_HEAP_OPTS=-Xms32M -Xmx192M' bin\/kafka-console-consumer.sh --bootstrap-server logclaw-kafka-bootstrap:9092 --topic raw-logs/);
     expect(r.stdout).toContain('stderr: org.apache.kafka.common.errors.TimeoutException: Timeout expired while fetching topic metadata');
     expect(stepLine(r.stdout, 5)).toMatch(/^✗ 5 anomalies .*failed/);
   });
 
   it('OpenSearch down: step 4 names OpenSearch, the other hops pass', async () => {
     const t = await tenant({ opensearch: 'down' });
-    const r = await verify(t, '--timeout', '20s');
+    // OpenSearch's step waits half the time left; the Kafka steps after it need their JVMs' time too
+    const r = await verify(t, '--timeout', '100s');
     expect(r.code).toBe(1);
     expect(stepLine(r.stdout, 4)).toMatch(/^✗ 4 opensearch logclaw-logs-\* .*OpenSearch did not answer the search \(\d+ tries in [\d.]+s\): .*connection refused/);
     expect(r.stdout).toContain('hop: OpenSearch (svc/logclaw-opensearch:9200)');
@@ -198,12 +205,16 @@ async function freePort(): Promise<number> {
 
 describe('logclaw verify on a staging tenant (TLS + SCRAM, secured OpenSearch)', () => {
   let t: Tenant | undefined;
+  beforeAll(async () => {
+    t = await makeTenant(cluster(), 'stg', { environment: 'staging' });
+  }, 240_000);
   afterAll(async () => {
     await t?.close();
   }, 60_000);
 
   it('reads and writes Kafka as the KafkaUsers whose ACLs allow it, and searches OpenSearch with the admin Secret over TLS', async () => {
-    t = await makeTenant(cluster(), 'stg', { environment: 'staging' });
+    if (!t) throw new Error('no staging tenant');
+    await t.set({});
     const child = spawn(process.execPath, [bin, 'verify', '--tenant', t.id, '--kube-context', cluster().context, '--timeout', '60s', '--json'], {
       cwd: t.root,
       env: { ...process.env, ...t.env, NO_COLOR: '1' },
@@ -225,12 +236,73 @@ describe('logclaw verify on a staging tenant (TLS + SCRAM, secured OpenSearch)',
     const report = JSON.parse(out) as VerifyReport;
     expect(report.environment).toBe('staging');
     const kafka = report.steps.find((s) => s.id === 'kafka')!;
-    expect(kafka.evidence[0]).toMatch(/^consumer in pod logclaw-combined-0, logclaw-kafka-bootstrap:9093 SASL_SSL SCRAM-SHA-512, group logclaw-flink-verify-raw-lcv-/);
+    expect(kafka.evidence[0]).toMatch(/^consumer in pod logclaw-combined-0, logclaw-kafka-bootstrap:9093 SASL_SSL SCRAM-SHA-512 as flink, group logclaw-flink-verify-raw-lcv-/);
     const anomalies = report.steps.find((s) => s.id === 'anomalies')!;
     expect(anomalies.evidence[0]).toMatch(/group logclaw-ticketing-agent-verify-anomaly-lcv-/);
     expect(report.steps.find((s) => s.id === 'opensearch')!.summary).toBe('marker indexed (1 hit)');
     // no credential is ever printed
     for (const secretish of [t.osAdmin.password, 'password="']) expect(out + err).not.toContain(secretish);
+  });
+
+  // The broker refuses the console tools in five ways; they exit 0 each time, and verify names the cause from
+  // their stderr (shown), with the hint for it, never the Vector hop.
+  const brokerRefusal = async (kafka: NonNullable<TenantOptions['kafka']>) => {
+    await t!.set({ kafka });
+    const r = await verify(t!, '--timeout', '60s');
+    expect(r.code, r.stdout).toBe(1);
+    expect(stepLine(r.stdout, 2)).toMatch(/^✓ 2 ingest/);
+    expect(r.stdout).not.toContain('hop: Vector → Kafka raw-logs');
+    expect(r.stdout).not.toMatch(/hint: Vector accepted/);
+    expect(r.stdout).toMatch(/hop: Kafka broker → consumer of raw-logs \(logclaw-kafka-bootstrap:9093\)/);
+    return r;
+  };
+
+  it.skipIf(!realKafka)('a wrong SCRAM password: step 3 names the authentication of the reading user, with the stderr and the Secret to check', async () => {
+    const r = await brokerRefusal('wrong-password');
+    expect(stepLine(r.stdout, 3)).toMatch(/^✗ 3 kafka raw-logs .*SCRAM-SHA-512 authentication of KafkaUser flink failed at logclaw-kafka-bootstrap:9093: the broker refused its password/);
+    expect(r.stdout).toMatch(/stderr: .*\(logclaw-kafka-bootstrap\/127\.[\d.]+:9093\) failed authentication due to: Authentication failed during authentication due to invalid credentials/);
+    expect(r.stdout).toMatch(/hint: The password in Secret flink is not the one the broker knows for flink/);
+    // the producer of step 5 writes as flink too
+    expect(stepLine(r.stdout, 5)).toMatch(/^✗ 5 anomalies .*SCRAM-SHA-512 authentication of KafkaUser flink failed/);
+  });
+
+  it.skipIf(!realKafka)('a user without the ACL at the broker: step 3 names the topic authorization', async () => {
+    const r = await brokerRefusal('no-acl');
+    expect(stepLine(r.stdout, 3)).toMatch(/^✗ 3 kafka raw-logs .*KafkaUser flink is not authorized on topic raw-logs \(TopicAuthorizationException\)/);
+    expect(r.stdout).toMatch(/stderr: .*Not authorized to access topics: \[raw-logs\]/);
+    expect(r.stdout).toMatch(/hint: Give KafkaUser flink the ACL on topic raw-logs/);
+    expect(stepLine(r.stdout, 5)).toMatch(/^✓ 5 /);
+  });
+
+  it.skipIf(!realKafka)('a group outside the user\'s prefix at the broker: step 3 names the group authorization', async () => {
+    const r = await brokerRefusal('group-outside-prefix');
+    expect(stepLine(r.stdout, 3)).toMatch(/^✗ 3 kafka raw-logs .*KafkaUser flink is not authorized to use consumer group logclaw-flink-verify-raw-lcv-\d{14}-[0-9a-f]{6} \(GroupAuthorizationException\)/);
+    expect(r.stdout).toMatch(/stderr: .*Not authorized to access group: logclaw-flink-verify-raw-lcv-/);
+    expect(r.stdout).toMatch(/hint: KafkaUser flink's group ACLs do not cover logclaw-flink-verify-raw-lcv-/);
+  });
+
+  it.skipIf(!realKafka)('a closed bootstrap port: step 3 names the connection, stopped once the failure lasted', async () => {
+    const r = await brokerRefusal('closed-port');
+    expect(stepLine(r.stdout, 3)).toMatch(/^✗ 3 kafka raw-logs .*no connection to the Kafka bootstrap logclaw-kafka-bootstrap:9093/);
+    expect(r.stdout).toMatch(/stderr: .*Connection to node -1 \(logclaw-kafka-bootstrap\/127\.[\d.]+:9093\) could not be established/);
+    expect(r.stdout).toContain('stopped by verify once its stderr showed this');
+    expect(r.stdout).toMatch(/hint: Nothing accepts connections at logclaw-kafka-bootstrap:9093/);
+    expect(stepLine(r.stdout, 5)).toMatch(/^✗ 5 anomalies .*no connection to the Kafka bootstrap/);
+  });
+
+  it.skipIf(!realKafka)('a topic the broker does not have (its KafkaTopic is there): step 3 names the missing topic', async () => {
+    const r = await brokerRefusal('topic-missing');
+    expect(stepLine(r.stdout, 3)).toMatch(/^✗ 3 kafka raw-logs .*topic raw-logs does not exist on the broker/);
+    expect(r.stdout).toMatch(/stderr: .*UNKNOWN_TOPIC_OR_PARTITION/);
+    expect(r.stdout).toMatch(/hint: KafkaTopic raw-logs exists but the broker has no such topic/);
+  });
+
+  it.skipIf(!realKafka)('a broker pod whose exec answers 20 s late: every step passes on the first send', async () => {
+    await t!.set({ kafka: 'slow-pod' });
+    const r = await verify(t!, '--timeout', '150s');
+    expect(r.code, r.stdout).toBe(0);
+    expect(stepLine(r.stdout, 3)).toMatch(/^✓ 3 kafka raw-logs .*marker read back from raw-logs in (2\d|3\d|4\d)\.\ds/);
+    expect(t!.requests.vector.filter((q) => q.startsWith('POST')).length).toBe(1);
   });
 });
 

@@ -9,7 +9,8 @@ import { credentialsFor, findBroker, producerCommand, topicState, watchTopic, ty
 import { formatDuration } from '../runner.js';
 import type { TenantInfo } from '../tenant.js';
 import type { StepOutcome } from '../types.js';
-import { ANOMALY_TOPIC, awaitWatch, budget, consoleFailure, consumerGroup, CONSUMER_SETTLE_MS, execFailed, failedWith, sleep, type VerifyEnv, type VerifyStep } from './step.js';
+import { kafkaHint, kafkaProblem, problemWatcher } from '../kafka-errors.js';
+import { ANOMALY_TOPIC, awaitWatch, budget, consoleFailure, consumerGroup, EXEC_OPEN_WAIT_MS, execFailed, failedWith, refusedOutcome, sleep, type VerifyEnv, type VerifyStep } from './step.js';
 
 /** The severity of the synthetic anomaly: the mildest one the tenant routes somewhere (else low). */
 export function anomalySeverity(tenant: Pick<TenantInfo, 'routing'>): IncidentSeverity {
@@ -65,12 +66,14 @@ export const anomalies: VerifyStep = {
     const waitMs = budget(ctx, 1 / 2);
     const watch = watchTopic(ctx.sessions, ctx.namespace, broker, ANOMALY_TOPIC, ctx.marker, group, waitMs, readCreds, ctx.signal);
     const event = JSON.stringify(anomalyEvent(ctx, severity));
-    let sends = 0;
+    const where = `producer${writeCreds ? ` as ${writeCreds.user}` : ''} and consumer${readCreds ? ` as ${readCreds.user}` : ''} in pod ${broker.pod} (${broker.bootstrap}, group ${group})`;
+    const context = { namespace: ctx.namespace, cluster: broker.cluster, topic: ANOMALY_TOPIC, bootstrap: broker.bootstrap };
     let producerFailure: StepOutcome | undefined;
-    // producers still running once the event is read back are closed (a producer waits for end of input)
+    // a producer still running once the event is read back is closed (it waits for the end of its input)
     const producing = new AbortController();
+    const producerClient = { topic: ANOMALY_TOPIC, bootstrap: broker.bootstrap, ...(writeCreds ? { user: writeCreds.user } : {}) };
+    const refused = problemWatcher(producerClient);
     const produce = async () => {
-      sends++;
       const r = await ctx.sessions.run({
         namespace: ctx.namespace,
         pod: broker.pod,
@@ -80,8 +83,14 @@ export const anomalies: VerifyStep = {
         stdin: `${event}\n`,
         signal: AbortSignal.any([ctx.signal, producing.signal]),
         timeoutMs: Math.min(30_000, ctx.remaining()) + 2000,
+        onErrLine: refused,
       });
-      if (execFailed(r)) {
+      // the real producer exits 0 when the broker refuses it: its stderr says so
+      const problem = kafkaProblem(r.stderr, producerClient);
+      if (!execFailed(r) && problem && !producing.signal.aborted) {
+        producerFailure ??= refusedOutcome(problem, r, `produce to ${ANOMALY_TOPIC} (${broker.bootstrap})`, kafkaHint(problem, { ...context, ...producerClient }), where);
+        watch.stop();
+      } else if (execFailed(r)) {
         producerFailure ??= {
           status: 'fail',
           summary: consoleFailure('producer', broker.pod, r),
@@ -92,17 +101,18 @@ export const anomalies: VerifyStep = {
         watch.stop();
       }
     };
-    await Promise.race([watch.opened.then(() => sleep(CONSUMER_SETTLE_MS, ctx.signal)), sleep(10_000, ctx.signal)]);
-    const first = produce();
-    const r = await awaitWatch(watch, waitMs, produce, () => sends, ctx.signal);
-    if (!r.found && !producerFailure) await Promise.race([first, sleep(2000, ctx.signal)]);
+    // once the consumer's command runs, the event is produced once (the consumer reads back to before it started)
+    await Promise.race([watch.opened, sleep(EXEC_OPEN_WAIT_MS, ctx.signal)]);
+    const produced = produce();
+    const r = await awaitWatch(watch, waitMs, ctx.signal);
+    if (!r.found) await Promise.race([produced, sleep(5000, ctx.signal)]);
     producing.abort();
     if (r.found) {
       ctx.state.anomaly = { severity, seen: true };
       return {
         status: 'pass',
         summary: `anomaly event (severity ${severity}) produced and read back`,
-        evidence: [`producer and consumer in pod ${broker.pod} (${broker.bootstrap}, group ${group})`, `record: ${snippet(r.line ?? '', 160)}`, ...(sends > 1 ? [`produced ${sends} times`] : [])],
+        evidence: [where, `record: ${snippet(r.line ?? '', 160)}`],
       };
     }
     if (producerFailure) return producerFailure;
@@ -114,12 +124,17 @@ export const anomalies: VerifyStep = {
         evidence: describeExecFailure(r.exec),
       };
     }
+    if (r.problem) {
+      return refusedOutcome(r.problem, r.exec, `Kafka broker → consumer of ${ANOMALY_TOPIC} (${broker.bootstrap})`, kafkaHint(r.problem, { ...context, group, ...(readCreds ? { user: readCreds.user } : {}) }), where);
+    }
+    // other records read: the consumer was reading and the event is missing; none: it may not have got its partitions
+    const others = r.exec.stdout.split('\n').filter((l) => l.trim()).length;
     return {
       status: 'fail',
-      summary: `the anomaly event was produced but not read back from ${ANOMALY_TOPIC} within ${formatDuration(waitMs)}`,
+      summary: `the anomaly event was produced but not read back from ${ANOMALY_TOPIC} within ${formatDuration(waitMs)} (the consumer read ${others ? `${others} other record${others > 1 ? 's' : ''}` : 'no record'})`,
       hop: `Kafka ${ANOMALY_TOPIC}`,
-      evidence: [`producer and consumer in pod ${broker.pod} (${broker.bootstrap}, group ${group}), produced ${sends} time${sends > 1 ? 's' : ''}`],
-      hint: `Check the topic's partitions are online: kubectl -n ${ctx.namespace} get kafkatopic; logclaw status --tenant ${ctx.tenant.id}`,
+      evidence: [`${where}, produced once; neither tool reported an error`],
+      hint: `Check the topic's partitions are online: kubectl -n ${ctx.namespace} get kafkatopic; logclaw status --tenant ${ctx.tenant.id}${others ? '' : '. The consumer read nothing at all: if it had too little time to join its group, give verify more --timeout.'}`,
     };
   },
 };

@@ -10,7 +10,7 @@ import { opensearch } from './opensearch.js';
 import type { VerifyStep } from './step.js';
 import { ticketing } from './ticketing.js';
 
-export { ANOMALY_TOPIC, CONSUMER_SETTLE_MS, consumerGroup, MAX_SENDS, RAW_TOPIC, RESEND_AFTER_MS, type VerifyEnv, type VerifyState, type VerifyStep } from './step.js';
+export { ANOMALY_TOPIC, consumerGroup, EXEC_OPEN_WAIT_MS, RAW_TOPIC, type VerifyEnv, type VerifyState, type VerifyStep } from './step.js';
 export { componentOf, componentsReady, TENANT_KINDS, tenantObjects } from './components.js';
 export { ingest, markerLog, vectorHttpPath } from './ingest.js';
 export { kafkaRaw } from './kafka-raw.js';

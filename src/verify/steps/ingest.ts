@@ -1,12 +1,12 @@
 /**
- * Step 2, ingest: the marker log POSTed to Vector's HTTP source through a port-forward. The raw-logs
- * consumer of step 3 is opened first, so the marker cannot slip past it.
+ * Step 2, ingest: the marker log POSTed to Vector's HTTP source through a port-forward, once. The raw-logs
+ * consumer of step 3 is started first; it reads from before it started, so the marker cannot slip past it.
  */
 import { parse as parseYaml } from 'yaml';
 import { httpCall, isOk, snippet, type HttpResponse } from '../http.js';
 import { credentialsFor, findBroker, topicState, watchTopic } from '../kafka.js';
 import { formatDuration } from '../runner.js';
-import { consumerGroup, CONSUMER_SETTLE_MS, errText, forwardTo, RAW_TOPIC, sleep, type Ctx, type VerifyEnv, type VerifyStep } from './step.js';
+import { consumerGroup, EXEC_OPEN_WAIT_MS, errText, forwardTo, RAW_TOPIC, sleep, type Ctx, type VerifyEnv, type VerifyStep } from './step.js';
 
 /** Path of Vector's HTTP source, read from the ingestion chart's Vector config (default "/"). */
 export function vectorHttpPath(configs: Array<Record<string, string>>, port = 8080): string {
@@ -51,6 +51,7 @@ async function startRawWatch(ctx: Ctx): Promise<void> {
     const creds = await credentialsFor(ctx.kube, ctx.namespace, broker, RAW_TOPIC, 'Read');
     const group = consumerGroup(creds?.groupPrefix, `raw-${ctx.marker}`);
     ctx.state.rawGroup = group;
+    if (creds) ctx.state.rawUser = creds.user;
     // lives across steps 2 and 3: its own signal, closed by the run's closer
     // bounded by what step 3 may wait (a third of the time left) plus slack
     const bound = Math.min(ctx.remaining(), ctx.remaining() / 3 + 10_000);
@@ -70,10 +71,8 @@ export const ingest: VerifyStep = {
     const path = vectorHttpPath(configMaps.map((c) => (c.data as Record<string, string> | undefined) ?? {}), fwd.servicePort);
     const url = `${fwd.base}${path}`;
     await startRawWatch(ctx);
-    // let the consumer start before the marker is sent (a late one is covered by re-sending in step 3)
-    if (ctx.state.rawWatch) {
-      await Promise.race([ctx.state.rawWatch.opened.then(() => sleep(CONSUMER_SETTLE_MS, ctx.signal)), sleep(10_000, ctx.signal)]);
-    }
+    // the consumer's command is running before the marker is sent (it reads back to before it started)
+    if (ctx.state.rawWatch) await Promise.race([ctx.state.rawWatch.opened, sleep(EXEC_OPEN_WAIT_MS, ctx.signal)]);
     const send = () => httpCall({ url, body: markerLog(ctx), signal: ctx.signal, timeoutMs: Math.min(15_000, Math.max(1000, ctx.remaining())) });
     const hop = `client → Vector HTTP source (${fwd.label}, pod ${fwd.pod})`;
     let res: HttpResponse;
@@ -104,14 +103,7 @@ export const ingest: VerifyStep = {
             : `Vector rejected the request: check the HTTP source's path and decoding in the ingestion chart's config.`,
       };
     }
-    ctx.state.ingest = {
-      sends: 1,
-      url,
-      send: async () => {
-        ctx.state.ingest!.sends++;
-        return send();
-      },
-    };
+    ctx.state.ingest = { url };
     return { status: 'pass', summary: `marker log accepted (${res.status})`, evidence };
   },
 };

@@ -13,17 +13,15 @@ import type { IncidentSeverity } from '../../tenant/types.js';
 import type { ExecResult, ExecSessions } from '../exec.js';
 import type { HttpResponse } from '../http.js';
 import { TIMEOUT_EXIT, type Broker, type TopicWatch } from '../kafka.js';
+import type { KafkaProblem } from '../kafka-errors.js';
 import type { Closer, Step, StepContext } from '../runner.js';
 import type { TenantInfo } from '../tenant.js';
 import type { StepOutcome } from '../types.js';
 
 export const RAW_TOPIC = 'raw-logs';
 export const ANOMALY_TOPIC = 'anomaly-events';
-/** Re-send the marker when it has not shown up after this long (a consumer that started at "latest" may have joined after it). */
-export const RESEND_AFTER_MS = 8000;
-export const MAX_SENDS = 3;
-/** Time given to a just-started console consumer before the marker is sent. */
-export const CONSUMER_SETTLE_MS = 500;
+/** How long to wait for a consumer's exec session to open before sending the marker anyway. */
+export const EXEC_OPEN_WAIT_MS = 10_000;
 
 export interface VerifyEnv {
   kube: Kube;
@@ -45,7 +43,9 @@ export interface VerifyState {
   brokerError?: unknown;
   rawWatch?: TopicWatch;
   rawGroup?: string;
-  ingest?: { send(): Promise<HttpResponse>; sends: number; url: string };
+  /** The KafkaUser the raw-logs consumer reads as (outside dev). */
+  rawUser?: string;
+  ingest?: { url: string };
   anomaly?: { severity: IncidentSeverity; seen: boolean };
   /** Data kept because of --keep-data (reported). */
   kept: string[];
@@ -141,20 +141,50 @@ const entryComponentLabel = (key: string): string => {
   return c === 'mlEngine' ? 'ml-engine' : c === 'ticketingAgent' ? 'ticketing-agent' : c;
 };
 
-/** Wait for a watch, re-sending every RESEND_AFTER_MS (up to MAX_SENDS in all) while it has not seen the marker. */
-export async function awaitWatch(watch: TopicWatch, waitMs: number, resend: () => Promise<unknown>, sends: () => number, signal: AbortSignal) {
-  const until = Date.now() + waitMs;
+/**
+ * Wait for a watch to see the marker, to end, or for the time to pass (then it is stopped). The marker is sent
+ * once: the consumer reads from before it started (see consumerCommand), so a late consumer still finds it.
+ */
+export async function awaitWatch(watch: TopicWatch, waitMs: number, signal: AbortSignal) {
   let timer: NodeJS.Timeout | undefined;
-  for (;;) {
-    const left = until - Date.now();
-    const tick = new Promise<'tick'>((r) => (timer = setTimeout(() => r('tick'), Math.max(0, Math.min(left, RESEND_AFTER_MS)))));
-    const r = await Promise.race([watch.result, tick]);
-    clearTimeout(timer);
-    if (r !== 'tick') return r;
-    if (Date.now() >= until || signal.aborted) {
-      watch.stop();
-      return watch.result;
-    }
-    if (sends() < MAX_SENDS) await resend().catch(() => undefined);
-  }
+  const r = await Promise.race([
+    watch.result,
+    new Promise<'time'>((resolve) => {
+      timer = setTimeout(() => resolve('time'), Math.max(0, waitMs));
+      signal.addEventListener('abort', () => resolve('time'), { once: true });
+    }),
+  ]);
+  clearTimeout(timer);
+  if (r !== 'time') return r;
+  watch.stop();
+  return watch.result;
+}
+
+/** A failed outcome for a console client the broker refused: the cause read from its stderr, shown as evidence. */
+export function refusedOutcome(problem: KafkaProblem, r: ExecResult, hop: string, hint: string, where: string): StepOutcome {
+  return {
+    status: 'fail',
+    summary: problem.summary,
+    hop,
+    evidence: [
+      where,
+      `$ ${r.command}`,
+      r.stopped ? 'stopped by verify once its stderr showed this (the console tools keep retrying or exit 0 when the broker refuses them)' : `exit code ${r.exitCode}: the console tools exit 0 when the broker refuses them`,
+      ...stderrLines(r.stderr),
+    ],
+    hint,
+  };
+}
+
+/** The tool's stderr lines that matter (errors and warnings, stack frames dropped), at most 6. */
+export function stderrLines(stderr: string): string[] {
+  const lines = stderr.split('\n').map((l) => l.trimEnd()).filter((l) => l && !/^\s+at |^\s*\.\.\. \d+ more|^Processed a total of/.test(l));
+  const seen = new Set<string>();
+  const unique = lines.filter((l) => {
+    const key = l.replace(/^\[[^\]]*\] /, '').replace(/correlation id \d+/, 'correlation id N');
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+  return unique.slice(0, 6).map((l) => `stderr: ${l.length > 300 ? `${l.slice(0, 299)}…` : l}`);
 }

@@ -1,7 +1,8 @@
 #!/bin/sh
 # Stand-in for Kafka's kafka-console-consumer.sh, run by kwok for `kubectl exec`: prints the records
-# of the topic file $SIM_TOPICS_DIR/<topic>.log (--from-beginning: existing ones too), following it
-# until --max-messages records were printed or --timeout-ms passed without one.
+# of the topic file $SIM_TOPICS_DIR/<topic>.log (--from-beginning, auto.offset.reset=earliest or by_duration:
+# existing ones too, as the lines carry no timestamps), following it until --max-messages records were printed
+# or --timeout-ms passed without one. The fallback where Java is missing (test/cluster/kafka runs the real tools).
 set -eu
 topic=""; from=0; max=0; timeout_ms=0
 while [ $# -gt 0 ]; do
@@ -11,7 +12,8 @@ while [ $# -gt 0 ]; do
     --from-beginning) from=1 ;;
     --max-messages) max=$2; shift ;;
     --timeout-ms) timeout_ms=$2; shift ;;
-    --bootstrap-server|--group|--property|--consumer-property|--consumer.config|--formatter|--partition|--offset|--isolation-level|--key-deserializer|--value-deserializer) shift ;;
+    --consumer-property) case "$2" in auto.offset.reset=earliest|auto.offset.reset=by_duration:*) from=1 ;; esac; shift ;;
+    --bootstrap-server|--group|--property|--consumer.config|--formatter|--partition|--offset|--isolation-level|--key-deserializer|--value-deserializer) shift ;;
   esac
   shift
 done

@@ -1,0 +1,104 @@
+// The simulator's data plane (test/cluster/dataplane.ts, what `npm run sim` and `npm run try` run) with a real
+// Kafka broker: a namespace as the kafka chart makes it outside dev (Kafka with a SASL_SSL + SCRAM-SHA-512
+// listener and `authorization: simple`, a node pool, KafkaTopics, KafkaUsers with ACLs) gets the broker pod, the
+// broker behind it, the topics and the users' SCRAM credentials (from the Secrets the user operator writes) and
+// ACLs; `kubectl exec` into the broker pod runs the real console tools with verify's commands.
+import { afterAll, describe, expect, it } from 'vitest';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import { eventually, setupCluster } from '../cluster-tests/helpers.ts';
+import { crdDir, repoRoot } from '../helpers/tools.js';
+import { kafkaAvailable } from '../cluster/kafka/broker.ts';
+import { startDataPlane } from '../cluster/dataplane.ts';
+import type { KubeObject } from '../cluster/lib/kube.ts';
+import { consumerCommand, producerCommand, type Broker, type KafkaCredentials } from '../../src/verify/kafka.js';
+import { kafkaProblem } from '../../src/verify/kafka-errors.js';
+
+const available = kafkaAvailable();
+if (!available && process.env.CI) throw new Error('the real Kafka broker cannot run here (Java or the Kafka build is missing): node test/cluster/kafka/build.mjs');
+const cluster = setupCluster();
+const cleanup: Array<() => Promise<void> | void> = [];
+afterAll(async () => {
+  for (const f of cleanup.reverse()) await f();
+}, 60_000);
+
+describe.skipIf(!available)('the data plane plays Strimzi on a real Kafka broker', () => {
+  it('topics, SCRAM users and ACLs from the namespace\'s objects; exec runs the real console tools against them', async () => {
+    const c = cluster();
+    const kube = c.kube();
+    for (const n of ['040-Crd-kafka', '043-Crd-kafkatopic', '044-Crd-kafkauser', '045-Crd-kafkanodepool']) {
+      for (const doc of parseAllDocuments(readFileSync(join(crdDir, 'strimzi-0.50.1', `${n}.yaml`), 'utf8'))) {
+        const crd = doc.toJS() as KubeObject | null;
+        if (crd?.kind === 'CustomResourceDefinition' && !(await kube.get('apiextensions.k8s.io/v1', 'CustomResourceDefinition', crd.metadata.name))) {
+          await kube.create(crd).catch((e: { status?: number }) => (e.status === 409 ? undefined : Promise.reject(e)));
+        }
+      }
+    }
+    await eventually('the Strimzi kinds served', async () => {
+      kube.resetDiscovery();
+      for (const kind of ['Kafka', 'KafkaNodePool', 'KafkaTopic', 'KafkaUser']) if (!(await kube.collectionPath('kafka.strimzi.io/v1', kind).then(() => true, () => false))) return undefined;
+      return true;
+    }, 60_000, 250);
+    const dir = mkdtempSync(join(tmpdir(), 'logclaw-dataplane-'));
+    const logs: string[] = [];
+    const ns = `logclaw-dp-${randomBytes(3).toString('hex')}`;
+    // only this test's namespace: the cluster is shared with the other test files
+    const dp = startDataPlane({ kube, topicsDir: join(dir, 'topics'), handlersDir: join(repoRoot, 'test', 'cluster', 'handlers'), log: (m) => logs.push(m), namespaces: (n) => n === ns });
+    cleanup.push(() => rmSync(dir, { recursive: true, force: true }), () => dp.stop());
+
+    cleanup.push(() => kube.delete('v1', 'Namespace', ns).then(() => undefined, () => undefined));
+    const labels = { 'strimzi.io/cluster': 'logclaw' };
+    const acl = (type: string, name: string, patternType: string, operations: string[]) => ({ type: 'allow', resource: { type, name, patternType }, operations });
+    await kube.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } } as KubeObject);
+    await kube.applyAll([
+      { apiVersion: 'kafka.strimzi.io/v1', kind: 'Kafka', metadata: { name: 'logclaw', namespace: ns },
+        spec: { kafka: { version: '4.1.1', listeners: [{ name: 'tls', port: 9093, type: 'internal', tls: true, authentication: { type: 'scram-sha-512' } }], authorization: { type: 'simple' }, config: { 'auto.create.topics.enable': false, 'min.insync.replicas': 2 } } } },
+      { apiVersion: 'kafka.strimzi.io/v1', kind: 'KafkaNodePool', metadata: { name: 'combined', namespace: ns, labels }, spec: { replicas: 1, roles: ['controller', 'broker'], storage: { type: 'ephemeral' } } },
+      { apiVersion: 'kafka.strimzi.io/v1', kind: 'KafkaTopic', metadata: { name: 'raw-logs', namespace: ns, labels }, spec: { partitions: 3, replicas: 3, config: { 'min.insync.replicas': 2 } } },
+      { apiVersion: 'kafka.strimzi.io/v1', kind: 'KafkaUser', metadata: { name: 'ingestion', namespace: ns, labels },
+        spec: { authentication: { type: 'scram-sha-512' }, authorization: { type: 'simple', acls: [acl('topic', 'raw-logs', 'literal', ['Write', 'Describe'])] } } },
+      { apiVersion: 'kafka.strimzi.io/v1', kind: 'KafkaUser', metadata: { name: 'flink', namespace: ns, labels },
+        spec: { authentication: { type: 'scram-sha-512' }, authorization: { type: 'simple', acls: [acl('topic', 'raw-logs', 'literal', ['Read', 'Describe']), acl('group', 'logclaw-flink', 'prefix', ['Read', 'Describe'])] } } },
+    ] as unknown as KubeObject[]);
+
+    const pod = await eventually('the broker pod ready', async () => {
+      const p = await kube.get('v1', 'Pod', 'logclaw-combined-0', ns);
+      return p?.status?.conditions?.some((x: { type: string; status: string }) => x.type === 'Ready' && x.status === 'True') ? p : undefined;
+    }, 120_000);
+    expect(pod.metadata.labels?.['strimzi.io/pool-name']).toBe('combined');
+    await eventually('the broker started', async () => logs.some((l) => new RegExp(`kafka 4\\.1\\.1 for ${ns} on 127\\.`).test(l)) || undefined, 120_000, 250);
+    expect(logs.find((l) => l.includes(`for ${ns}`))).toMatch(/TLS-9093 SASL_SSL, authorization simple/);
+
+    const secretPassword = async (user: string) => eventually(`the Secret of ${user}`, async () => {
+      const s = await kube.get('v1', 'Secret', user, ns);
+      return s?.data?.password ? Buffer.from(String(s.data.password), 'base64').toString('utf8') : undefined;
+    }, 60_000);
+    const creds = async (user: string): Promise<KafkaCredentials> => {
+      const password = await secretPassword(user);
+      const jaas = `org.apache.kafka.common.security.scram.ScramLoginModule required username="${user}" password="${password}";`;
+      return { user, secrets: [jaas], properties: ['security.protocol=SASL_SSL', 'sasl.mechanism=SCRAM-SHA-512', `sasl.jaas.config=${jaas}`, 'ssl.truststore.type=PEM', 'ssl.truststore.location=/opt/kafka/cluster-ca-certs/ca.crt'] };
+    };
+    const broker: Broker = { cluster: 'logclaw', pod: 'logclaw-combined-0', container: 'kafka', bootstrap: 'logclaw-kafka-bootstrap:9093', security: 'scram' };
+    const { connect } = await import('../../src/portforward/kube.js');
+    const { ExecSessions } = await import('../../src/verify/exec.js');
+    const sessions = new ExecSessions(await connect({ kubeconfig: c.kubeconfig, context: c.context }));
+    cleanup.push(() => sessions.closeAll());
+    const marker = `lcv-dp-${randomBytes(4).toString('hex')}`;
+    const writer = await creds('ingestion');
+    const reader = await creds('flink');
+
+    // the user operator's work reaches the broker a moment after the objects: produce until the broker takes it
+    await eventually('a record produced as ingestion', async () => {
+      const r = await sessions.run({ namespace: ns, pod: broker.pod, container: 'kafka', command: producerCommand(broker, 'raw-logs', 30_000, writer), stdin: `{"marker":"${marker}"}\n`, timeoutMs: 40_000 });
+      return kafkaProblem(r.stderr, { user: 'ingestion', topic: 'raw-logs', bootstrap: broker.bootstrap }) === undefined && r.exitCode === 0 ? r : undefined;
+    }, 120_000, 1000);
+    const read = await sessions.run({ namespace: ns, pod: broker.pod, container: 'kafka', command: consumerCommand(broker, 'raw-logs', 'logclaw-flink-verify-dp', 20_000, reader), timeoutMs: 40_000, onLine: (l) => l.includes(marker) });
+    expect(read.stdout, read.stderr).toContain(marker);
+    // the ACLs are the KafkaUser's: ingestion may not read
+    const refused = await sessions.run({ namespace: ns, pod: broker.pod, container: 'kafka', command: consumerCommand(broker, 'raw-logs', 'logclaw-flink-verify-dp2', 20_000, writer), timeoutMs: 40_000 });
+    expect(['topic-authorization', 'group-authorization']).toContain(kafkaProblem(refused.stderr, { user: 'ingestion', topic: 'raw-logs', group: 'logclaw-flink-verify-dp2', bootstrap: broker.bootstrap })?.kind);
+  });
+});
