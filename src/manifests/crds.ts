@@ -179,7 +179,7 @@ export function resolveCrdDir(cwd: string, flag?: string, env: NodeJS.ProcessEnv
 export const NO_CRDS_FIX = 'pass --crds DIR or set LOGCLAW_CRD_DIR to the pinned operator CRDs (one folder per operator release, e.g. strimzi-0.50.1/), or put them in ../shared/crds beside the logclaw checkout';
 
 /**
- * The custom resource kinds the charts render only when their API is served (`common.capabilities.has` or
+ * The custom resource kinds the charts render only when their API is served (`logclaw.capabilities.has` or
  * `.Capabilities.APIVersions.Has` with a literal "group/version/Kind"): what a render without CRDs leaves out. Sorted `group/version/Kind` strings.
  */
 export function capabilityGatedKinds(chartsDir: string): string[] {
@@ -197,7 +197,7 @@ export function capabilityGatedKinds(chartsDir: string): string[] {
         if (e.name !== 'charts') walk(p);
       } else if (/\.(ya?ml|tpl)$/.test(e.name) && p.includes(`${sep}templates${sep}`)) {
         const text = readFileSync(p, 'utf8');
-        for (const m of text.matchAll(/"common\.capabilities\.has"\s*\(dict[^)]*"api"\s*"([^"]+\/[^"]+\/[A-Z][A-Za-z0-9]*)"/g)) found.add(m[1]!);
+        for (const m of text.matchAll(/"logclaw\.capabilities\.has"\s*\(dict[^)]*"api"\s*"([^"]+\/[^"]+\/[A-Z][A-Za-z0-9]*)"/g)) found.add(m[1]!);
         for (const m of text.matchAll(/\.Capabilities\.APIVersions\.Has\s+"([^"]+\/[^"]+\/[A-Z][A-Za-z0-9]*)"/g)) found.add(m[1]!);
       }
     }

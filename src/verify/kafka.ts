@@ -11,7 +11,7 @@ import type { KubeObject } from '../kube-object.js';
 import { isPodReady, type Kube, type V1Pod } from '../portforward/kube.js';
 import type { ExecSessions, ExecResult } from './exec.js';
 
-/** Name of the Strimzi Kafka cluster when no Kafka resource can be read (common.endpoints.kafkaCluster). */
+/** Name of the Strimzi Kafka cluster when no Kafka resource can be read (logclaw.endpoints.kafkaCluster). */
 export const DEFAULT_KAFKA_CLUSTER = 'logclaw';
 /** Where Strimzi mounts the cluster CA certificate in broker pods. */
 export const BROKER_CA_FILE = '/opt/kafka/cluster-ca-certs/ca.crt';

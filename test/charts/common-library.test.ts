@@ -1,5 +1,5 @@
 /**
- * logclaw-common as its README promises: every helper is named common.<file>.<fn> after the file that defines it,
+ * logclaw-common as its README promises: every helper is named logclaw.<file>.<fn> after the file that defines it,
  * has a `Usage:` comment right above its define, and a row in the README's helper table.
  */
 import { readdirSync, readFileSync } from 'node:fs';
@@ -26,7 +26,7 @@ describe('logclaw-common helpers', () => {
 
   it.each(helpers.map((h) => [h.name, h] as const))('%s: named after its file, with a Usage comment and a README row', (_name, h) => {
     const stem = h.file.replace(/^_/, '').replace(/\.tpl$/, '');
-    expect(h.name.startsWith(`common.${stem}.`), `${h.name} in ${h.file}`).toBe(true);
+    expect(h.name.startsWith(`logclaw.${stem}.`), `${h.name} in ${h.file}`).toBe(true);
     expect(h.comment).toMatch(new RegExp(`Usage: .*${h.name.replace(/\./g, '\\.')}`));
     expect(readme).toContain(`| \`${h.name}\` | ${h.file} |`);
   });

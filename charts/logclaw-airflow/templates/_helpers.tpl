@@ -9,7 +9,7 @@ remote_base_log_folder of the tenant's object storage: s3://<bucket>/<prefix>, g
 azure wasb-<prefix> (container = bucket, set in [azure_remote_logging]). Empty without a bucket.
 */}}
 {{- define "logclaw-airflow.remoteLogFolder" -}}
-{{- $os := include "common.storage.objectStorage" . | fromYaml -}}
+{{- $os := include "logclaw.storage.objectStorage" . | fromYaml -}}
 {{- if $os.bucket -}}
 {{- if eq $os.provider "gcs" -}}
 {{- printf "gs://%s/%s" $os.bucket .Values.remoteLogs.pathPrefix -}}
@@ -27,7 +27,7 @@ Airflow connection (JSON, env AIRFLOW_CONN_LOGCLAW_OBJECT_STORAGE) for the remot
 S3-compatible store; keys from env), google_cloud_platform (workload identity), wasb (managed identity).
 */}}
 {{- define "logclaw-airflow.objectStorageConnection" -}}
-{{- $os := include "common.storage.objectStorage" . | fromYaml -}}
+{{- $os := include "logclaw.storage.objectStorage" . | fromYaml -}}
 {{- $ss := dig "secretStore" dict (.Values.global | default dict) -}}
 {{- if eq $os.provider "gcs" -}}
 {{- dict "conn_type" "google_cloud_platform" "extra" (dict "project" (dig "gcp" "projectId" "" $ss)) | toJson -}}
@@ -43,14 +43,14 @@ S3-compatible store; keys from env), google_cloud_platform (workload identity), 
 
 {{/*
 Usage: {{ include "logclaw-airflow.image" (dict "context" $ "image" .Values.image) | fromYaml }}
-{repository, tag, pullPolicy} for the official chart, from common.images.image (pinned tag, global.imageRegistry).
+{repository, tag, pullPolicy} for the official chart, from logclaw.images.image (pinned tag, global.imageRegistry).
 */}}
 {{- define "logclaw-airflow.image" -}}
-{{- $ref := include "common.images.image" (dict "context" .context "image" .image) -}}
+{{- $ref := include "logclaw.images.image" (dict "context" .context "image" .image) -}}
 {{- $i := regexFind ":[^:/]+$" $ref -}}
 repository: {{ trimSuffix $i $ref }}
 tag: {{ trimPrefix ":" $i | quote }}
-pullPolicy: {{ include "common.images.pullPolicy" (dict "context" .context "image" .image) }}
+pullPolicy: {{ include "logclaw.images.pullPolicy" (dict "context" .context "image" .image) }}
 {{- end -}}
 
 {{/*
@@ -102,10 +102,10 @@ The webserver keeps at least 1Gi of memory (requests) and a 2Gi limit by default
 {{- $v := index $ctx.Values $c }}
 {{ $c }}:
   {{- if hasKey $replicas $c }}
-  replicas: {{ include "common.tier.replicas" (dict "context" $ctx "override" $v.replicas "byTier" (index $replicas $c)) }}
+  replicas: {{ include "logclaw.tier.replicas" (dict "context" $ctx "override" $v.replicas "byTier" (index $replicas $c)) }}
   {{- end }}
   resources:
-    {{- include "common.tier.resources" (dict "context" $ctx "profiles" (index $p $c) "override" $v.resources) | nindent 4 }}
+    {{- include "logclaw.tier.resources" (dict "context" $ctx "profiles" (index $p $c) "override" $v.resources) | nindent 4 }}
 {{- end }}
 {{- end -}}
 
@@ -125,7 +125,7 @@ Usage: {{ include "logclaw-airflow.remoteKey" (dict "context" $ "name" "airflow-
 Remote secret name: <externalSecrets.remoteKeyPrefix | logclaw-<tenantId>>-<name>.
 */}}
 {{- define "logclaw-airflow.remoteKey" -}}
-{{- printf "%s-%s" (.context.Values.externalSecrets.remoteKeyPrefix | default (printf "logclaw-%s" (include "common.names.tenantId" .context))) .name -}}
+{{- printf "%s-%s" (.context.Values.externalSecrets.remoteKeyPrefix | default (printf "logclaw-%s" (include "logclaw.names.tenantId" .context))) .name -}}
 {{- end -}}
 
 {{/*
@@ -133,7 +133,7 @@ Usage: {{ include "logclaw-airflow.secretName" (dict "context" $ "name" "metadat
 Name of a Secret LogClaw provides to the official chart: logclaw-airflow-<name>.
 */}}
 {{- define "logclaw-airflow.secretName" -}}
-{{- include "common.names.component" (dict "context" .context "component" .name) -}}
+{{- include "logclaw.names.component" (dict "context" .context "component" .name) -}}
 {{- end -}}
 
 {{/*
@@ -141,7 +141,7 @@ Usage: {{ if include "logclaw-airflow.s3Keys" . }}
 "true" when an S3-compatible endpoint is set (static keys from the secret store); cloud stores use workload identity.
 */}}
 {{- define "logclaw-airflow.s3Keys" -}}
-{{- $os := include "common.storage.objectStorage" . | fromYaml -}}
+{{- $os := include "logclaw.storage.objectStorage" . | fromYaml -}}
 {{- if and (eq $os.provider "s3") $os.endpoint $os.bucket .Values.remoteLogs.enabled -}}true{{- end -}}
 {{- end -}}
 
@@ -156,6 +156,6 @@ app.kubernetes.io/name: airflow
 app.kubernetes.io/instance: {{ .Release.Name | trunc 63 | trimSuffix "-" }}
 app.kubernetes.io/managed-by: {{ .Release.Service }}
 app.kubernetes.io/part-of: logclaw
-logclaw.io/component: {{ include "common.names.part" . }}
-logclaw.io/tenant: {{ include "common.names.tenantId" . | quote }}
+logclaw.io/component: {{ include "logclaw.names.part" . }}
+logclaw.io/tenant: {{ include "logclaw.names.tenantId" . | quote }}
 {{- end -}}

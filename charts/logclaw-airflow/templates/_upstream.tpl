@@ -3,15 +3,15 @@ Usage: {{ include "logclaw-airflow.upstreamValues" . | fromYaml }}
 The official chart's values LogClaw computes from its own keys and global.* (merged by templates/upstream/...).
 */}}
 {{- define "logclaw-airflow.upstreamValues" -}}
-{{- $isDev := include "common.global.isDev" . -}}
-{{- $os := include "common.storage.objectStorage" . | fromYaml -}}
+{{- $isDev := include "logclaw.global.isDev" . -}}
+{{- $os := include "logclaw.storage.objectStorage" . | fromYaml -}}
 {{- $s := include "logclaw-airflow.sizes" . | fromYaml -}}
 {{- $img := include "logclaw-airflow.image" (dict "context" . "image" .Values.image) | fromYaml -}}
 {{- $git := .Values.dags.gitSync -}}
 {{- $celery := hasPrefix "Celery" .Values.executor -}}
 {{- $remoteLogs := and .Values.remoteLogs.enabled (ne $os.bucket "") -}}
-{{- $podSC := include "common.security.podSecurityContext" (dict "context" . "runAsUser" 50000) | fromYaml -}}
-{{- $containerSC := include "common.security.containerSecurityContext" (dict "context" . "readOnlyRootFilesystem" false) | fromYaml -}}
+{{- $podSC := include "logclaw.security.podSecurityContext" (dict "context" . "runAsUser" 50000) | fromYaml -}}
+{{- $containerSC := include "logclaw.security.containerSecurityContext" (dict "context" . "readOnlyRootFilesystem" false) | fromYaml -}}
 {{- $kubeApi := dict "logclaw.io/kube-api" "true" -}}
 defaultAirflowRepository: {{ $img.repository }}
 defaultAirflowTag: {{ $img.tag | quote }}
@@ -58,7 +58,7 @@ config:
   {{- end }}
 env:
   - name: LOGCLAW_TENANT_ID
-    value: {{ include "common.names.tenantId" . | quote }}
+    value: {{ include "logclaw.names.tenantId" . | quote }}
   {{- if $remoteLogs }}
   - name: AIRFLOW_CONN_LOGCLAW_OBJECT_STORAGE
     value: {{ include "logclaw-airflow.objectStorageConnection" . | quote }}
@@ -92,7 +92,7 @@ dags:
     uid: 65533
     securityContexts:
       container:
-        {{- include "common.security.containerSecurityContext" (dict "context" . "runAsUser" 65533) | nindent 8 }}
+        {{- include "logclaw.security.containerSecurityContext" (dict "context" . "runAsUser" 65533) | nindent 8 }}
     resources:
       requests: {cpu: 50m, memory: 64Mi}
       limits: {cpu: 200m, memory: 256Mi}
@@ -136,9 +136,9 @@ redis:
   {{- if $celery }}
   securityContexts:
     pod:
-      {{- include "common.security.podSecurityContext" (dict "context" . "runAsUser" 999) | nindent 6 }}
+      {{- include "logclaw.security.podSecurityContext" (dict "context" . "runAsUser" 999) | nindent 6 }}
     container:
-      {{- include "common.security.containerSecurityContext" (dict "context" . "runAsUser" 999) | nindent 6 }}
+      {{- include "logclaw.security.containerSecurityContext" (dict "context" . "runAsUser" 999) | nindent 6 }}
   {{- end }}
 statsd:
   enabled: false

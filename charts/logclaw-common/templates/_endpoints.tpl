@@ -4,50 +4,50 @@ release name in them) and every chart can refer to them however the others were 
 */}}
 
 {{/*
-Usage: {{ include "common.endpoints.kafkaCluster" . }}
+Usage: {{ include "logclaw.endpoints.kafkaCluster" . }}
 Name of the Strimzi Kafka cluster (Kafka CR): logclaw.
 */}}
-{{- define "common.endpoints.kafkaCluster" -}}logclaw{{- end -}}
+{{- define "logclaw.endpoints.kafkaCluster" -}}logclaw{{- end -}}
 
 {{/*
-Usage: bootstrap.servers={{ include "common.endpoints.kafkaBootstrap" . }}
+Usage: bootstrap.servers={{ include "logclaw.endpoints.kafkaBootstrap" . }}
 Kafka bootstrap address of the environment: dev -> logclaw-kafka-bootstrap:9092 (plain, no auth);
 staging/production -> logclaw-kafka-bootstrap:9093 (TLS + SCRAM-SHA-512).
 */}}
-{{- define "common.endpoints.kafkaBootstrap" -}}
-{{- printf "%s-kafka-bootstrap:%s" (include "common.endpoints.kafkaCluster" .) (ternary "9092" "9093" (eq (include "common.global.isDev" .) "true")) -}}
+{{- define "logclaw.endpoints.kafkaBootstrap" -}}
+{{- printf "%s-kafka-bootstrap:%s" (include "logclaw.endpoints.kafkaCluster" .) (ternary "9092" "9093" (eq (include "logclaw.global.isDev" .) "true")) -}}
 {{- end -}}
 
 {{/*
-Usage: security.protocol={{ include "common.endpoints.kafkaSecurityProtocol" . }}
-PLAINTEXT in dev, SASL_SSL (mechanism SCRAM-SHA-512, CA from common.endpoints.kafkaCaSecret) otherwise.
+Usage: security.protocol={{ include "logclaw.endpoints.kafkaSecurityProtocol" . }}
+PLAINTEXT in dev, SASL_SSL (mechanism SCRAM-SHA-512, CA from logclaw.endpoints.kafkaCaSecret) otherwise.
 */}}
-{{- define "common.endpoints.kafkaSecurityProtocol" -}}
-{{- ternary "PLAINTEXT" "SASL_SSL" (eq (include "common.global.isDev" .) "true") -}}
+{{- define "logclaw.endpoints.kafkaSecurityProtocol" -}}
+{{- ternary "PLAINTEXT" "SASL_SSL" (eq (include "logclaw.global.isDev" .) "true") -}}
 {{- end -}}
 
 {{/*
-Usage: {{ include "common.endpoints.kafkaCaSecret" . }}
+Usage: {{ include "logclaw.endpoints.kafkaCaSecret" . }}
 Secret holding the Kafka cluster CA certificate (key ca.crt, PKCS12 in ca.p12 + ca.password), made by Strimzi.
 */}}
-{{- define "common.endpoints.kafkaCaSecret" -}}
-{{- printf "%s-cluster-ca-cert" (include "common.endpoints.kafkaCluster" .) -}}
+{{- define "logclaw.endpoints.kafkaCaSecret" -}}
+{{- printf "%s-cluster-ca-cert" (include "logclaw.endpoints.kafkaCluster" .) -}}
 {{- end -}}
 
 {{/*
-Usage: {{ include "common.endpoints.kafkaUserSecret" (dict "user" "flink") }}
+Usage: {{ include "logclaw.endpoints.kafkaUserSecret" (dict "user" "flink") }}
 Secret of a KafkaUser made by the Strimzi user operator (keys: password, sasl.jaas.config); the
 users are ingestion, flink and ticketing-agent (SCRAM-SHA-512; not created in dev).
 */}}
-{{- define "common.endpoints.kafkaUserSecret" -}}
+{{- define "logclaw.endpoints.kafkaUserSecret" -}}
 {{- .user -}}
 {{- end -}}
 
 {{/*
-Usage: {{ include "common.endpoints.kafkaTopic" (dict "topic" "raw-logs") }}
+Usage: {{ include "logclaw.endpoints.kafkaTopic" (dict "topic" "raw-logs") }}
 Kafka topic name (raw-logs, enriched-logs, anomaly-events, dead-letter); fails on an unknown topic.
 */}}
-{{- define "common.endpoints.kafkaTopic" -}}
+{{- define "logclaw.endpoints.kafkaTopic" -}}
 {{- if not (has .topic (list "raw-logs" "enriched-logs" "anomaly-events" "dead-letter")) -}}
 {{- fail (printf "unknown Kafka topic %q" .topic) -}}
 {{- end -}}
@@ -55,38 +55,38 @@ Kafka topic name (raw-logs, enriched-logs, anomaly-events, dead-letter); fails o
 {{- end -}}
 
 {{/*
-Usage: {{ include "common.endpoints.opensearchUrl" . }}
+Usage: {{ include "logclaw.endpoints.opensearchUrl" . }}
 OpenSearch REST URL: http://logclaw-opensearch:9200 in dev (single node, security plugin off),
 https://logclaw-opensearch:9200 otherwise (operator-managed, admin credentials in
-common.endpoints.opensearchCredentialsSecret).
+logclaw.endpoints.opensearchCredentialsSecret).
 */}}
-{{- define "common.endpoints.opensearchUrl" -}}
-{{- printf "%s://logclaw-opensearch:9200" (ternary "http" "https" (eq (include "common.global.isDev" .) "true")) -}}
+{{- define "logclaw.endpoints.opensearchUrl" -}}
+{{- printf "%s://logclaw-opensearch:9200" (ternary "http" "https" (eq (include "logclaw.global.isDev" .) "true")) -}}
 {{- end -}}
 
 {{/*
-Usage: {{ include "common.endpoints.opensearchCredentialsSecret" . }}
+Usage: {{ include "logclaw.endpoints.opensearchCredentialsSecret" . }}
 Secret with keys username and password of the OpenSearch admin user: logclaw-opensearch-admin.
 */}}
-{{- define "common.endpoints.opensearchCredentialsSecret" -}}logclaw-opensearch-admin{{- end -}}
+{{- define "logclaw.endpoints.opensearchCredentialsSecret" -}}logclaw-opensearch-admin{{- end -}}
 
 {{/*
-Usage: secretStoreRef: {name: {{ include "common.endpoints.secretStore" . }}, kind: SecretStore}
+Usage: secretStoreRef: {name: {{ include "logclaw.endpoints.secretStore" . }}, kind: SecretStore}
 Name of the tenant's External Secrets SecretStore (made by logclaw-platform outside dev): logclaw.
 */}}
-{{- define "common.endpoints.secretStore" -}}logclaw{{- end -}}
+{{- define "logclaw.endpoints.secretStore" -}}logclaw{{- end -}}
 
 {{/*
-Usage: issuerRef: {name: {{ include "common.endpoints.issuer" . }}, kind: Issuer}
+Usage: issuerRef: {name: {{ include "logclaw.endpoints.issuer" . }}, kind: Issuer}
 Name of the cert-manager CA Issuer for internal TLS (made by logclaw-platform): logclaw-internal-ca.
 */}}
-{{- define "common.endpoints.issuer" -}}logclaw-internal-ca{{- end -}}
+{{- define "logclaw.endpoints.issuer" -}}logclaw-internal-ca{{- end -}}
 
 {{/*
-Usage: {{ include "common.endpoints.kafkaGroupPrefix" (dict "user" "ticketing-agent") }}
+Usage: {{ include "logclaw.endpoints.kafkaGroupPrefix" (dict "user" "ticketing-agent") }}
 Prefix of the consumer groups (and transactional ids) a KafkaUser may use: logclaw-<user>
 (e.g. logclaw-ticketing-agent-<tenantId>, logclaw-flink-etl).
 */}}
-{{- define "common.endpoints.kafkaGroupPrefix" -}}
+{{- define "logclaw.endpoints.kafkaGroupPrefix" -}}
 {{- printf "logclaw-%s" .user -}}
 {{- end -}}

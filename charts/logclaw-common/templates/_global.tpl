@@ -1,31 +1,31 @@
 {{/*
-Usage: {{ include "common.global.environment" . }}
+Usage: {{ include "logclaw.global.environment" . }}
 global.environment (dev|staging|production), default production.
 */}}
-{{- define "common.global.environment" -}}
+{{- define "logclaw.global.environment" -}}
 {{- dig "environment" "production" (.Values.global | default dict) -}}
 {{- end -}}
 
 {{/*
-Usage: {{ if include "common.global.isDev" . }}...{{ end }}
+Usage: {{ if include "logclaw.global.isDev" . }}...{{ end }}
 "true" when global.environment is dev, else empty.
 */}}
-{{- define "common.global.isDev" -}}
-{{- if eq (include "common.global.environment" .) "dev" -}}true{{- end -}}
+{{- define "logclaw.global.isDev" -}}
+{{- if eq (include "logclaw.global.environment" .) "dev" -}}true{{- end -}}
 {{- end -}}
 
 {{/*
-Usage: {{ if include "common.global.airGapped" . }}...{{ end }}
+Usage: {{ if include "logclaw.global.airGapped" . }}...{{ end }}
 "true" when global.airGapped is set, else empty.
 */}}
-{{- define "common.global.airGapped" -}}
+{{- define "logclaw.global.airGapped" -}}
 {{- if dig "airGapped" false (.Values.global | default dict) -}}true{{- end -}}
 {{- end -}}
 
 {{/*
-Usage: {{ include "common.global.cloudProvider" . }}
+Usage: {{ include "logclaw.global.cloudProvider" . }}
 global.cloudProvider (aws|gcp|azure|onprem), default onprem.
 */}}
-{{- define "common.global.cloudProvider" -}}
+{{- define "logclaw.global.cloudProvider" -}}
 {{- dig "cloudProvider" "onprem" (.Values.global | default dict) -}}
 {{- end -}}

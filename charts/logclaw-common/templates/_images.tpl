@@ -1,11 +1,11 @@
 {{/*
-Usage: image: {{ include "common.images.image" (dict "context" $ "image" .Values.receiver.image) }}
+Usage: image: {{ include "logclaw.images.image" (dict "context" $ "image" .Values.receiver.image) }}
 Image reference <registry>/<repository>:<tag>[@<digest>] from an image object
 {registry, repository, tag, digest}. The tag must be pinned: empty or "latest" fails the render.
 With an empty registry the reference is <repository>:<tag>. Air-gapped mirrors: set each image's
 registry (the tenant schema has no global registry override; one contract for values).
 */}}
-{{- define "common.images.image" -}}
+{{- define "logclaw.images.image" -}}
 {{- $img := .image | default dict -}}
 {{- $repo := required "image.repository is required" $img.repository -}}
 {{- $tag := toString ($img.tag | default "") -}}
@@ -19,9 +19,9 @@ registry (the tenant schema has no global registry override; one contract for va
 {{- end -}}
 
 {{/*
-Usage: imagePullPolicy: {{ include "common.images.pullPolicy" (dict "context" $ "image" .Values.receiver.image) }}
+Usage: imagePullPolicy: {{ include "logclaw.images.pullPolicy" (dict "context" $ "image" .Values.receiver.image) }}
 image.pullPolicy, default IfNotPresent.
 */}}
-{{- define "common.images.pullPolicy" -}}
+{{- define "logclaw.images.pullPolicy" -}}
 {{- (.image | default dict).pullPolicy | default "IfNotPresent" -}}
 {{- end -}}

@@ -1,12 +1,12 @@
 {{/*
-Usage: {{- with include "common.storage.class" (dict "context" $ "highThroughput" true) }}
+Usage: {{- with include "logclaw.storage.class" (dict "context" $ "highThroughput" true) }}
        storageClassName: {{ . }}
        {{- end }}
 StorageClass name for a volume: with "highThroughput" true, global.storageClassHighThroughput when
 set; else global.storageClass when set; else empty (omit storageClassName: the cluster default).
 Optional "override" (a chart value) wins over both.
 */}}
-{{- define "common.storage.class" -}}
+{{- define "logclaw.storage.class" -}}
 {{- $g := .context.Values.global | default dict -}}
 {{- $class := "" -}}
 {{- if .override -}}
@@ -20,10 +20,10 @@ Optional "override" (a chart value) wins over both.
 {{- end -}}
 
 {{/*
-Usage: {{ include "common.storage.objectStorage" . | fromYaml }}
+Usage: {{ include "logclaw.storage.objectStorage" . | fromYaml }}
 global.objectStorage with defaults: provider, bucket, region, endpoint.
 */}}
-{{- define "common.storage.objectStorage" -}}
+{{- define "logclaw.storage.objectStorage" -}}
 {{- $os := dig "objectStorage" dict (.Values.global | default dict) -}}
 provider: {{ $os.provider | default "s3" }}
 bucket: {{ $os.bucket | default "" | quote }}

@@ -3,13 +3,13 @@ Local helpers of logclaw-ml-engine (names, labels, sizing, security and images c
 */}}
 
 {{/*
-Usage: {{ include "ml-engine.storageUri" (dict "context" $ "path" "models/anomaly/v1" "style" "kserve") }}
+Usage: {{ include "logclaw-ml-engine.storageUri" (dict "context" $ "path" "models/anomaly/v1" "style" "kserve") }}
 URI of a path in the tenant's object storage: s3://<bucket>/<path>, gs://<bucket>/<path>; for azure
 https://<account>.blob.core.windows.net/<container>/<path> (style kserve) or az://<container>/<path>
 (style feast). Empty when no bucket is set.
 */}}
-{{- define "ml-engine.storageUri" -}}
-{{- $os := include "common.storage.objectStorage" .context | fromYaml -}}
+{{- define "logclaw-ml-engine.storageUri" -}}
+{{- $os := include "logclaw.storage.objectStorage" .context | fromYaml -}}
 {{- if $os.bucket -}}
 {{- if eq $os.provider "gcs" -}}
 {{- printf "gs://%s/%s" $os.bucket .path -}}
@@ -26,124 +26,124 @@ https://<account>.blob.core.windows.net/<container>/<path> (style kserve) or az:
 {{- end -}}
 
 {{/*
-Usage: {{ include "ml-engine.llm" . | fromYaml }}
+Usage: {{ include "logclaw-ml-engine.llm" . | fromYaml }}
 LLM settings exposed to the ticketing agent: provider, model, endpoint (global.llm with the provider's
 defaults; in-namespace endpoints are this chart's services). The agent computes the same values
-(ticketing-agent.llm); test/charts2 proves both agree.
+(logclaw-ticketing-agent.llm); test/charts2 proves both agree.
 */}}
-{{- define "ml-engine.llm" -}}
+{{- define "logclaw-ml-engine.llm" -}}
 {{- $llm := dig "llm" dict (.Values.global | default dict) -}}
 {{- $provider := $llm.provider | default "disabled" -}}
 {{- $models := dict "claude" "claude-sonnet-4-5" "openai" "gpt-4o-mini" "ollama" "llama3.1:8b" "vllm" "meta-llama/Llama-3.1-8B-Instruct" "disabled" "" -}}
-{{- $endpoints := dict "claude" "https://api.anthropic.com" "openai" "https://api.openai.com/v1" "ollama" (printf "http://%s:11434" (include "common.names.component" (dict "context" . "component" "ollama"))) "vllm" (printf "http://%s:8000/v1" (include "common.names.component" (dict "context" . "component" "vllm"))) "disabled" "" -}}
+{{- $endpoints := dict "claude" "https://api.anthropic.com" "openai" "https://api.openai.com/v1" "ollama" (printf "http://%s:11434" (include "logclaw.names.component" (dict "context" . "component" "ollama"))) "vllm" (printf "http://%s:8000/v1" (include "logclaw.names.component" (dict "context" . "component" "vllm"))) "disabled" "" -}}
 provider: {{ $provider }}
 model: {{ ternary "" ($llm.model | default (index $models $provider)) (eq $provider "disabled") | quote }}
 endpoint: {{ ternary "" ($llm.endpoint | default (index $endpoints $provider)) (eq $provider "disabled") | quote }}
 {{- end -}}
 
 {{/*
-Usage: {{ include "ml-engine.llmApiKeySecret" . }}
+Usage: {{ include "logclaw-ml-engine.llmApiKeySecret" . }}
 Secret with key api-key for claude/openai, read by the ticketing agent: logclaw-llm-api-key (a constant
 shared with logclaw-ticketing-agent).
 */}}
-{{- define "ml-engine.llmApiKeySecret" -}}logclaw-llm-api-key{{- end -}}
+{{- define "logclaw-ml-engine.llmApiKeySecret" -}}logclaw-llm-api-key{{- end -}}
 
 {{/*
-Usage: {{ include "ml-engine.remoteKey" (dict "context" $ "name" "llm") }}
+Usage: {{ include "logclaw-ml-engine.remoteKey" (dict "context" $ "name" "llm") }}
 Remote secret name in the tenant's secret store: <externalSecrets.remoteKeyPrefix | logclaw-<tenantId>>-<name>.
 */}}
-{{- define "ml-engine.remoteKey" -}}
-{{- printf "%s-%s" (.context.Values.externalSecrets.remoteKeyPrefix | default (printf "logclaw-%s" (include "common.names.tenantId" .context))) .name -}}
+{{- define "logclaw-ml-engine.remoteKey" -}}
+{{- printf "%s-%s" (.context.Values.externalSecrets.remoteKeyPrefix | default (printf "logclaw-%s" (include "logclaw.names.tenantId" .context))) .name -}}
 {{- end -}}
 
 {{/*
-Usage: {{ if include "ml-engine.externalSecrets" . }}
+Usage: {{ if include "logclaw-ml-engine.externalSecrets" . }}
 "true" outside dev when External Secrets' ExternalSecret (external-secrets.io/v1beta1) is served.
 */}}
-{{- define "ml-engine.externalSecrets" -}}
-{{- if and (not (include "common.global.isDev" .)) (include "common.capabilities.has" (dict "context" . "api" "external-secrets.io/v1beta1/ExternalSecret")) -}}true{{- end -}}
+{{- define "logclaw-ml-engine.externalSecrets" -}}
+{{- if and (not (include "logclaw.global.isDev" .)) (include "logclaw.capabilities.has" (dict "context" . "api" "external-secrets.io/v1beta1/ExternalSecret")) -}}true{{- end -}}
 {{- end -}}
 
 {{/*
-Usage: {{ if include "ml-engine.s3Keys" . }}
+Usage: {{ if include "logclaw-ml-engine.s3Keys" . }}
 "true" when Feast and the model read static keys (an S3-compatible endpoint is set); cloud stores use
 workload identity.
 */}}
-{{- define "ml-engine.s3Keys" -}}
-{{- $os := include "common.storage.objectStorage" . | fromYaml -}}
+{{- define "logclaw-ml-engine.s3Keys" -}}
+{{- $os := include "logclaw.storage.objectStorage" . | fromYaml -}}
 {{- if and (eq $os.provider "s3") $os.endpoint $os.bucket -}}true{{- end -}}
 {{- end -}}
 
 {{/*
-Usage: {{ if include "ml-engine.bundledRedis" . }}
+Usage: {{ if include "logclaw-ml-engine.bundledRedis" . }}
 "true" when Feast runs outside dev with the bundled Redis online store (feast.redis.host empty).
 */}}
-{{- define "ml-engine.bundledRedis" -}}
-{{- if and .Values.feast.enabled (not (include "common.global.isDev" .)) (not .Values.feast.redis.host) -}}true{{- end -}}
+{{- define "logclaw-ml-engine.bundledRedis" -}}
+{{- if and .Values.feast.enabled (not (include "logclaw.global.isDev" .)) (not .Values.feast.redis.host) -}}true{{- end -}}
 {{- end -}}
 
 {{/*
-Usage: {{ include "ml-engine.validate" . }}
+Usage: {{ include "logclaw-ml-engine.validate" . }}
 Fails the render when an air-gapped tenant asks for an external LLM API.
 */}}
-{{- define "ml-engine.validate" -}}
-{{- $provider := (include "ml-engine.llm" . | fromYaml).provider -}}
-{{- if and (include "common.global.airGapped" .) (has $provider (list "claude" "openai")) -}}
+{{- define "logclaw-ml-engine.validate" -}}
+{{- $provider := (include "logclaw-ml-engine.llm" . | fromYaml).provider -}}
+{{- if and (include "logclaw.global.airGapped" .) (has $provider (list "claude" "openai")) -}}
 {{- fail (printf "global.airGapped: llm.provider %q is an external API; use ollama, vllm or disabled" $provider) -}}
 {{- end -}}
 {{- end -}}
 
 {{/*
-Usage: {{ include "ml-engine.modelSource" . }}
+Usage: {{ include "logclaw-ml-engine.modelSource" . }}
 Where the LLM server gets its model: "mirror" (ollama.pull.registry / vllm.download.endpoint set), "public"
 (the Ollama library or huggingface.co; never for an air-gapped tenant) or "volume" (download disabled, or
 air-gapped without a mirror: the model must already be on the volume; the pod says so when it is not).
 */}}
-{{- define "ml-engine.modelSource" -}}
-{{- $provider := (include "ml-engine.llm" . | fromYaml).provider -}}
+{{- define "logclaw-ml-engine.modelSource" -}}
+{{- $provider := (include "logclaw-ml-engine.llm" . | fromYaml).provider -}}
 {{- $enabled := ternary .Values.ollama.pull.enabled .Values.vllm.download.enabled (eq $provider "ollama") -}}
 {{- $mirror := ternary .Values.ollama.pull.registry .Values.vllm.download.endpoint (eq $provider "ollama") -}}
 {{- if not $enabled -}}volume
 {{- else if $mirror -}}mirror
-{{- else if include "common.global.airGapped" . -}}volume
+{{- else if include "logclaw.global.airGapped" . -}}volume
 {{- else -}}public
 {{- end -}}
 {{- end -}}
 
 {{/*
-Usage: {{- include "ml-engine.modelDownloadEgress" . | nindent 4 }}
-Egress rules (list items) of the LLM server for its model download: the mirror (common.network.egressTo) or HTTPS
-to the public library / huggingface.co. Empty when the model comes from the volume (ml-engine.modelSource).
+Usage: {{- include "logclaw-ml-engine.modelDownloadEgress" . | nindent 4 }}
+Egress rules (list items) of the LLM server for its model download: the mirror (logclaw.network.egressTo) or HTTPS
+to the public library / huggingface.co. Empty when the model comes from the volume (logclaw-ml-engine.modelSource).
 */}}
-{{- define "ml-engine.modelDownloadEgress" -}}
-{{- $provider := (include "ml-engine.llm" . | fromYaml).provider -}}
-{{- $source := include "ml-engine.modelSource" . -}}
+{{- define "logclaw-ml-engine.modelDownloadEgress" -}}
+{{- $provider := (include "logclaw-ml-engine.llm" . | fromYaml).provider -}}
+{{- $source := include "logclaw-ml-engine.modelSource" . -}}
 {{- if and (has $provider (list "ollama" "vllm")) (ne $source "volume") -}}
 {{- if eq $provider "ollama" -}}
 {{- $url := ternary (printf "%s://%s" (ternary "http" "https" .Values.ollama.pull.insecure) .Values.ollama.pull.registry) "https://registry.ollama.ai" (eq $source "mirror") -}}
-{{- include "common.network.egressTo" (dict "context" . "url" $url "what" "the Ollama registry") -}}
+{{- include "logclaw.network.egressTo" (dict "context" . "url" $url "what" "the Ollama registry") -}}
 {{- else -}}
-{{- include "common.network.egressTo" (dict "context" . "url" (.Values.vllm.download.endpoint | default "https://huggingface.co") "what" "the Hugging Face endpoint") -}}
+{{- include "logclaw.network.egressTo" (dict "context" . "url" (.Values.vllm.download.endpoint | default "https://huggingface.co") "what" "the Hugging Face endpoint") -}}
 {{- end -}}
 {{- end -}}
 {{- end -}}
 
 {{/*
-Usage: {{ include "ml-engine.feastReplicas" . }}
+Usage: {{ include "logclaw-ml-engine.feastReplicas" . }}
 Feast replicas: feast.replicas when > 0, else the tier's.
 */}}
-{{- define "ml-engine.feastReplicas" -}}
-{{- include "common.tier.replicas" (dict "context" . "override" .Values.feast.replicas) -}}
+{{- define "logclaw-ml-engine.feastReplicas" -}}
+{{- include "logclaw.tier.replicas" (dict "context" . "override" .Values.feast.replicas) -}}
 {{- end -}}
 
 {{/*
-Usage: {{ include "ml-engine.featureStoreYaml" . }}
+Usage: {{ include "logclaw-ml-engine.featureStoreYaml" . }}
 Feast's feature_store.yaml: dev = local file registry and SQLite online store on the pod's volume;
 otherwise the registry in object storage and the Redis online store (feast.redis.host or the bundled one).
 */}}
-{{- define "ml-engine.featureStoreYaml" -}}
-{{- $isDev := include "common.global.isDev" . -}}
-{{- $redisHost := .Values.feast.redis.host | default (printf "%s:6379" (include "common.names.component" (dict "context" . "component" "redis"))) -}}
+{{- define "logclaw-ml-engine.featureStoreYaml" -}}
+{{- $isDev := include "logclaw.global.isDev" . -}}
+{{- $redisHost := .Values.feast.redis.host | default (printf "%s:6379" (include "logclaw.names.component" (dict "context" . "component" "redis"))) -}}
 project: {{ .Values.feast.project }}
 provider: local
 {{- if $isDev }}
@@ -157,7 +157,7 @@ online_store:
 {{- else }}
 registry:
   registry_type: file
-  path: {{ include "ml-engine.storageUri" (dict "context" $ "path" "feast/registry.db" "style" "feast") }}
+  path: {{ include "logclaw-ml-engine.storageUri" (dict "context" $ "path" "feast/registry.db" "style" "feast") }}
   cache_ttl_seconds: 60
 online_store:
   type: redis

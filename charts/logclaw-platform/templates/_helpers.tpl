@@ -1,15 +1,15 @@
 {{/*
-Usage: {{ include "platform.podSecurityLevel" . }}
+Usage: {{ include "logclaw-platform.podSecurityLevel" . }}
 Pod Security level of the namespace.
 */}}
-{{- define "platform.podSecurityLevel" -}}
+{{- define "logclaw-platform.podSecurityLevel" -}}
 {{- .Values.podSecurity.enforce | default "restricted" -}}
 {{- end -}}
 
 {{/*
-Usage: {{ include "platform.secretStoreProvider" . }}
+Usage: {{ include "logclaw-platform.secretStoreProvider" . }}
 global.secretStore.provider, or empty.
 */}}
-{{- define "platform.secretStoreProvider" -}}
+{{- define "logclaw-platform.secretStoreProvider" -}}
 {{- dig "secretStore" "provider" "" (.Values.global | default dict) -}}
 {{- end -}}

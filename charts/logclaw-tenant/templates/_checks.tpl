@@ -1,8 +1,8 @@
 {{/*
-Usage: {{ include "tenant.checks" . }}
+Usage: {{ include "logclaw-tenant.checks" . }}
 Cross-component rules the per-chart schemas cannot express; fails the render with the fix.
 */}}
-{{- define "tenant.checks" -}}
+{{- define "logclaw-tenant.checks" -}}
 {{- $g := .Values.global -}}
 {{- if and (dig "agent" "enabled" false (.Values.ingestion | default dict)) .Values.ingestion.enabled (ne (dig "podSecurity" "enforce" "restricted" (.Values.platform | default dict)) "privileged") -}}
 {{- fail "ingestion.agent.enabled needs platform.podSecurity.enforce: privileged (the Vector agent mounts the node's /var/log)" -}}

@@ -3,60 +3,60 @@ Local helpers of logclaw-ticketing-agent (names, labels, sizing, security and im
 */}}
 
 {{/*
-Usage: {{ include "ticketing-agent.saasPlatforms" . }}
+Usage: {{ include "logclaw-ticketing-agent.saasPlatforms" . }}
 The platforms that live outside the cluster (HTTPS egress): pagerduty jira servicenow opsgenie slack.
 */}}
-{{- define "ticketing-agent.saasPlatforms" -}}pagerduty jira servicenow opsgenie slack{{- end -}}
+{{- define "logclaw-ticketing-agent.saasPlatforms" -}}pagerduty jira servicenow opsgenie slack{{- end -}}
 
 {{/*
-Usage: {{ include "ticketing-agent.allPlatforms" . }}
+Usage: {{ include "logclaw-ticketing-agent.allPlatforms" . }}
 Every platform the agent knows, in a stable order.
 */}}
-{{- define "ticketing-agent.allPlatforms" -}}pagerduty jira servicenow opsgenie slack zammad{{- end -}}
+{{- define "logclaw-ticketing-agent.allPlatforms" -}}pagerduty jira servicenow opsgenie slack zammad{{- end -}}
 
 {{/*
-Usage: {{ range (include "ticketing-agent.enabledPlatforms" . | splitList " " | compact) }}
+Usage: {{ range (include "logclaw-ticketing-agent.enabledPlatforms" . | splitList " " | compact) }}
 Space-separated names of the enabled platforms.
 */}}
-{{- define "ticketing-agent.enabledPlatforms" -}}
+{{- define "logclaw-ticketing-agent.enabledPlatforms" -}}
 {{- $out := list -}}
-{{- range (include "ticketing-agent.allPlatforms" . | splitList " ") -}}
+{{- range (include "logclaw-ticketing-agent.allPlatforms" . | splitList " ") -}}
 {{- if (index $.Values.config.platforms .).enabled -}}{{- $out = append $out . -}}{{- end -}}
 {{- end -}}
 {{- join " " $out -}}
 {{- end -}}
 
 {{/*
-Usage: {{ include "ticketing-agent.llmProvider" . }}
+Usage: {{ include "logclaw-ticketing-agent.llmProvider" . }}
 global.llm.provider, default disabled.
 */}}
-{{- define "ticketing-agent.llmProvider" -}}
+{{- define "logclaw-ticketing-agent.llmProvider" -}}
 {{- dig "llm" "provider" "disabled" (.Values.global | default dict) -}}
 {{- end -}}
 
 {{/*
-Usage: {{ if include "ticketing-agent.needsExternalHttps" . }}...{{ end }}
+Usage: {{ if include "logclaw-ticketing-agent.needsExternalHttps" . }}...{{ end }}
 "true" when the agent must reach HTTPS endpoints outside the cluster: any SaaS platform (PagerDuty, Jira,
 ServiceNow, Opsgenie, Slack) is enabled, or the LLM provider is an external API (claude, openai).
 Empty otherwise (Zammad and in-namespace LLMs only): then the agent has no egress outside the cluster.
 */}}
-{{- define "ticketing-agent.needsExternalHttps" -}}
+{{- define "logclaw-ticketing-agent.needsExternalHttps" -}}
 {{- $need := false -}}
-{{- range (include "ticketing-agent.saasPlatforms" . | splitList " ") -}}
+{{- range (include "logclaw-ticketing-agent.saasPlatforms" . | splitList " ") -}}
 {{- if (index $.Values.config.platforms .).enabled -}}{{- $need = true -}}{{- end -}}
 {{- end -}}
-{{- if has (include "ticketing-agent.llmProvider" .) (list "claude" "openai") -}}{{- $need = true -}}{{- end -}}
+{{- if has (include "logclaw-ticketing-agent.llmProvider" .) (list "claude" "openai") -}}{{- $need = true -}}{{- end -}}
 {{- if $need -}}true{{- end -}}
 {{- end -}}
 
 {{/*
-Usage: {{ include "ticketing-agent.llm" . | fromYaml }}
+Usage: {{ include "logclaw-ticketing-agent.llm" . | fromYaml }}
 LLM settings the agent uses: provider, model, endpoint (global.llm with the provider's defaults).
 The in-namespace defaults name the services of logclaw-ml-engine (logclaw-ml-engine-ollama:11434,
 logclaw-ml-engine-vllm:8000); logclaw-ml-engine exposes the same values in its ConfigMap
 logclaw-ml-engine-llm (test/charts2 proves both agree).
 */}}
-{{- define "ticketing-agent.llm" -}}
+{{- define "logclaw-ticketing-agent.llm" -}}
 {{- $llm := dig "llm" dict (.Values.global | default dict) -}}
 {{- $provider := $llm.provider | default "disabled" -}}
 {{- $models := dict "claude" "claude-sonnet-4-5" "openai" "gpt-4o-mini" "ollama" "llama3.1:8b" "vllm" "meta-llama/Llama-3.1-8B-Instruct" "disabled" "" -}}
@@ -67,29 +67,29 @@ endpoint: {{ ternary "" ($llm.endpoint | default (index $endpoints $provider)) (
 {{- end -}}
 
 {{/*
-Usage: {{ include "ticketing-agent.platformSecret" (dict "context" $ "platform" "jira") }}
+Usage: {{ include "logclaw-ticketing-agent.platformSecret" (dict "context" $ "platform" "jira") }}
 Name of the Secret holding one platform's credentials (made by an ExternalSecret; by `logclaw dev up` in dev).
 */}}
-{{- define "ticketing-agent.platformSecret" -}}
-{{- include "common.names.component" (dict "context" .context "component" .platform) -}}
+{{- define "logclaw-ticketing-agent.platformSecret" -}}
+{{- include "logclaw.names.component" (dict "context" .context "component" .platform) -}}
 {{- end -}}
 
 {{/*
-Usage: {{ include "ticketing-agent.platformSecretKeys" (dict "platform" "jira") }}
+Usage: {{ include "logclaw-ticketing-agent.platformSecretKeys" (dict "platform" "jira") }}
 Space-separated keys of a platform's credentials Secret (remote JSON properties are the camelCase forms).
 */}}
-{{- define "ticketing-agent.platformSecretKeys" -}}
+{{- define "logclaw-ticketing-agent.platformSecretKeys" -}}
 {{- $keys := dict "pagerduty" "routing-key" "jira" "email api-token" "servicenow" "username password" "opsgenie" "api-key" "slack" "bot-token" "zammad" "api-token" -}}
 {{- index $keys .platform -}}
 {{- end -}}
 
 {{/*
-Usage: {{ include "ticketing-agent.validate" . }}
+Usage: {{ include "logclaw-ticketing-agent.validate" . }}
 Fails the render on an inconsistent configuration: routing to a disabled platform, a SaaS platform or an
 external LLM in an air-gapped tenant, a missing platform URL.
 */}}
-{{- define "ticketing-agent.validate" -}}
-{{- $enabled := include "ticketing-agent.enabledPlatforms" . | splitList " " | compact -}}
+{{- define "logclaw-ticketing-agent.validate" -}}
+{{- $enabled := include "logclaw-ticketing-agent.enabledPlatforms" . | splitList " " | compact -}}
 {{- range $severity := list "critical" "high" "medium" "low" -}}
 {{- range (index $.Values.config.routing $severity | default list) -}}
 {{- if not (has . $enabled) -}}
@@ -97,14 +97,14 @@ external LLM in an air-gapped tenant, a missing platform URL.
 {{- end -}}
 {{- end -}}
 {{- end -}}
-{{- if include "common.global.airGapped" . -}}
-{{- range (include "ticketing-agent.saasPlatforms" . | splitList " ") -}}
+{{- if include "logclaw.global.airGapped" . -}}
+{{- range (include "logclaw-ticketing-agent.saasPlatforms" . | splitList " ") -}}
 {{- if has . $enabled -}}
 {{- fail (printf "global.airGapped: platform %q needs the internet; only zammad is allowed" .) -}}
 {{- end -}}
 {{- end -}}
-{{- if has (include "ticketing-agent.llmProvider" .) (list "claude" "openai") -}}
-{{- fail (printf "global.airGapped: llm.provider %q is an external API; use ollama, vllm or disabled" (include "ticketing-agent.llmProvider" .)) -}}
+{{- if has (include "logclaw-ticketing-agent.llmProvider" .) (list "claude" "openai") -}}
+{{- fail (printf "global.airGapped: llm.provider %q is an external API; use ollama, vllm or disabled" (include "logclaw-ticketing-agent.llmProvider" .)) -}}
 {{- end -}}
 {{- end -}}
 {{- if and (has "jira" $enabled) (not .Values.config.platforms.jira.url) -}}
@@ -116,28 +116,28 @@ external LLM in an air-gapped tenant, a missing platform URL.
 {{- end -}}
 
 {{/*
-Usage: {{ include "ticketing-agent.replicas" . }}
+Usage: {{ include "logclaw-ticketing-agent.replicas" . }}
 Replicas of the agent: .Values.replicas when > 0, else the tier's.
 */}}
-{{- define "ticketing-agent.replicas" -}}
-{{- include "common.tier.replicas" (dict "context" . "override" .Values.replicas) -}}
+{{- define "logclaw-ticketing-agent.replicas" -}}
+{{- include "logclaw.tier.replicas" (dict "context" . "override" .Values.replicas) -}}
 {{- end -}}
 
 {{/*
-Usage: resources: {{- include "ticketing-agent.resources" . | nindent 12 }}
+Usage: resources: {{- include "logclaw-ticketing-agent.resources" . | nindent 12 }}
 Tier profiles of the agent, with .Values.resources merged over them.
 */}}
-{{- define "ticketing-agent.resources" -}}
+{{- define "logclaw-ticketing-agent.resources" -}}
 {{- $profiles := dict
   "standard" (dict "requests" (dict "cpu" "100m" "memory" "256Mi") "limits" (dict "cpu" "500m" "memory" "512Mi"))
   "ha" (dict "requests" (dict "cpu" "250m" "memory" "384Mi") "limits" (dict "cpu" "1" "memory" "768Mi"))
   "ultra-ha" (dict "requests" (dict "cpu" "500m" "memory" "512Mi") "limits" (dict "cpu" "2" "memory" "1Gi")) -}}
-{{- include "common.tier.resources" (dict "context" . "profiles" $profiles "override" .Values.resources) -}}
+{{- include "logclaw.tier.resources" (dict "context" . "profiles" $profiles "override" .Values.resources) -}}
 {{- end -}}
 
 {{/*
-Usage: {{ include "ticketing-agent.llmApiKeySecret" . }}
+Usage: {{ include "logclaw-ticketing-agent.llmApiKeySecret" . }}
 Secret with key api-key for an external LLM (claude, openai): made by logclaw-ml-engine's ExternalSecret
 (by `logclaw dev up` in dev). A constant shared by both charts.
 */}}
-{{- define "ticketing-agent.llmApiKeySecret" -}}logclaw-llm-api-key{{- end -}}
+{{- define "logclaw-ticketing-agent.llmApiKeySecret" -}}logclaw-llm-api-key{{- end -}}

@@ -9,8 +9,8 @@ Labels LogClaw puts on every object and pod of the official chart and its bundle
 selects logclaw.io/component=zammad.
 */}}
 {{- define "logclaw-zammad.podLabels" -}}
-logclaw.io/component: {{ include "common.names.part" . }}
-logclaw.io/tenant: {{ include "common.names.tenantId" . | quote }}
+logclaw.io/component: {{ include "logclaw.names.part" . }}
+logclaw.io/tenant: {{ include "logclaw.names.tenantId" . | quote }}
 app.kubernetes.io/part-of: logclaw
 {{- end -}}
 
@@ -20,7 +20,7 @@ Secret LogClaw provides outside dev (ExternalSecret): logclaw-zammad-credentials
 postgresql-admin-password, redis-password.
 */}}
 {{- define "logclaw-zammad.secretName" -}}
-{{- include "common.names.component" (dict "context" . "component" "credentials") -}}
+{{- include "logclaw.names.component" (dict "context" . "component" "credentials") -}}
 {{- end -}}
 
 {{/*
@@ -39,10 +39,10 @@ replicas of the web tier and resources of every component by tier, with .Values.
   "postgresql" (dict "standard" (dict "requests" (dict "cpu" "250m" "memory" "256Mi") "limits" (dict "cpu" "1" "memory" "1Gi")) "ha" (dict "requests" (dict "cpu" "500m" "memory" "1Gi") "limits" (dict "cpu" "2" "memory" "2Gi")) "ultra-ha" (dict "requests" (dict "cpu" "1" "memory" "2Gi") "limits" (dict "cpu" "2" "memory" "4Gi")))
   "redis" (dict "standard" (dict "requests" (dict "cpu" "50m" "memory" "64Mi") "limits" (dict "cpu" "250m" "memory" "256Mi")) "ha" (dict "requests" (dict "cpu" "100m" "memory" "128Mi") "limits" (dict "cpu" "500m" "memory" "512Mi")) "ultra-ha" (dict "requests" (dict "cpu" "100m" "memory" "128Mi") "limits" (dict "cpu" "500m" "memory" "512Mi")))
   "memcached" (dict "standard" $small "ha" (dict "requests" (dict "cpu" "50m" "memory" "128Mi") "limits" (dict "cpu" "250m" "memory" "256Mi")) "ultra-ha" (dict "requests" (dict "cpu" "100m" "memory" "256Mi") "limits" (dict "cpu" "500m" "memory" "512Mi"))) -}}
-replicas: {{ include "common.tier.replicas" (dict "context" $ctx "override" .Values.replicas "byTier" (dict "standard" 1 "ha" 2 "ultra-ha" 3)) }}
+replicas: {{ include "logclaw.tier.replicas" (dict "context" $ctx "override" .Values.replicas "byTier" (dict "standard" 1 "ha" 2 "ultra-ha" 3)) }}
 {{- range $c := list "nginx" "railsserver" "scheduler" "websocket" "elasticsearch" "postgresql" "redis" "memcached" }}
 {{ $c }}:
-  {{- include "common.tier.resources" (dict "context" $ctx "profiles" (index $p $c) "override" (index $ctx.Values.resources $c)) | nindent 2 }}
+  {{- include "logclaw.tier.resources" (dict "context" $ctx "profiles" (index $p $c) "override" (index $ctx.Values.resources $c)) | nindent 2 }}
 {{- end }}
 {{- end -}}
 
@@ -51,25 +51,25 @@ Usage: {{ include "logclaw-zammad.upstreamValues" . | fromYaml }}
 The official chart's values LogClaw computes (merged by templates/upstream/...).
 */}}
 {{- define "logclaw-zammad.upstreamValues" -}}
-{{- $isDev := include "common.global.isDev" . -}}
+{{- $isDev := include "logclaw.global.isDev" . -}}
 {{- $s := include "logclaw-zammad.sizes" . | fromYaml -}}
-{{- $ref := include "common.images.image" (dict "context" . "image" .Values.image) -}}
+{{- $ref := include "logclaw.images.image" (dict "context" . "image" .Values.image) -}}
 {{- $tag := regexFind ":[^:/]+$" $ref -}}
 {{- $labels := include "logclaw-zammad.podLabels" . | fromYaml -}}
-{{- $sc := include "common.security.containerSecurityContext" (dict "context" . "runAsUser" 1000) | fromYaml -}}
+{{- $sc := include "logclaw.security.containerSecurityContext" (dict "context" . "runAsUser" 1000) | fromYaml -}}
 {{- $secret := include "logclaw-zammad.secretName" . -}}
-{{- $storage := include "common.storage.class" (dict "context" .) -}}
-fullnameOverride: {{ include "common.names.fullname" . }}
+{{- $storage := include "logclaw.storage.class" (dict "context" .) -}}
+fullnameOverride: {{ include "logclaw.names.fullname" . }}
 image:
   repository: {{ trimSuffix $tag $ref }}
   tag: {{ trimPrefix ":" $tag | quote }}
-  pullPolicy: {{ include "common.images.pullPolicy" (dict "context" . "image" .Values.image) }}
+  pullPolicy: {{ include "logclaw.images.pullPolicy" (dict "context" . "image" .Values.image) }}
 commonLabels:
   {{- toYaml $labels | nindent 2 }}
 podLabels:
   {{- toYaml $labels | nindent 2 }}
 securityContext:
-  {{- include "common.security.podSecurityContext" (dict "context" . "runAsUser" 1000) | nindent 2 }}
+  {{- include "logclaw.security.podSecurityContext" (dict "context" . "runAsUser" 1000) | nindent 2 }}
 zammadConfig:
   nginx:
     replicas: {{ $s.replicas }}
