@@ -87,7 +87,8 @@ describe('logclaw-flink', () => {
     expect(props['etl.properties']).toMatch(/kafka\.group\.id=logclaw-flink-acme-etl/);
     expect(find(objs, 'ServiceAccount', 'logclaw-flink').metadata.annotations['eks.amazonaws.com/role-arn']).toMatch(/^arn:aws:iam::/);
     const np = find(objs, 'NetworkPolicy', 'logclaw-flink');
-    expect(np.spec.egress.at(-1)).toEqual({ to: [{ ipBlock: { cidr: '0.0.0.0/0' } }, { ipBlock: { cidr: '::/0' } }], ports: [{ port: 443, protocol: 'TCP' }] });
+    const internet = [{ ipBlock: { cidr: '0.0.0.0/0', except: ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '169.254.0.0/16', '100.64.0.0/10'] } }, { ipBlock: { cidr: '::/0', except: ['fc00::/7', 'fe80::/10'] } }];
+    expect(np.spec.egress.at(-1)).toEqual({ to: internet, ports: [{ port: 443, protocol: 'TCP' }] });
   });
 
   it('keeps savepoints without HA in standard (gs://) and abfss:// paths on Azure', async () => {
@@ -308,7 +309,7 @@ describe('logclaw-airflow', () => {
     expect(find(objs, 'StatefulSet', 'logclaw-airflow-postgresql')).toBeDefined();
     expect(v.fernetKeySecretName).toBeUndefined();
     expect(v.dags.gitSync).toMatchObject({ enabled: true, repo: 'https://github.com/logclaw/retraining-dags.git', branch: 'main', subPath: 'dags' });
-    expect(v.webserver.resources).toEqual({ requests: { cpu: '250m', memory: '1Gi' }, limits: { cpu: '1', memory: '2Gi' } });
+    expect(v.webserver.resources).toEqual({ requests: { cpu: '250m', memory: '1Gi', 'ephemeral-storage': '512Mi' }, limits: { cpu: '1', memory: '2Gi', 'ephemeral-storage': '2Gi' } });
   });
 
   it('runs Celery in ha with PDBs that select the official chart\'s pods, keys from the secret store', async () => {
