@@ -509,7 +509,10 @@ describe('cross-component rules', () => {
   it.each(helms)('refuses the node agent in a restricted namespace ($name)', async ({ bin }) => {
     const dir = join(await prepareCharts(), UMBRELLA);
     const c = cases.find((x) => x.name === 'ci/dev-values.yaml')!;
-    const err = await execFileP(bin, ['template', 't', dir, '--values', c.file, '--set', 'ingestion.agent.enabled=true']).then(() => '', (e) => String(e.stderr));
+    const err = await execFileP(bin, ['template', 't', dir, '--values', c.file, '--set', 'ingestion.agent.enabled=true', '--set', 'ingestion.agent.namespaces={payments}']).then(() => '', (e) => String(e.stderr));
     expect(err).toContain('ingestion.agent.enabled needs platform.podSecurity.enforce: privileged');
+    // and never without the namespaces whose logs belong to the tenant
+    const unscoped = await execFileP(bin, ['template', 't', dir, '--values', c.file, '--set', 'ingestion.agent.enabled=true', '--set', 'platform.podSecurity.enforce=privileged']).then(() => '', (e) => String(e.stderr));
+    expect(unscoped).toContain('ingestion.agent.namespaces is required with the agent on');
   });
 });

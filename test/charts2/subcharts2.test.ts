@@ -225,7 +225,11 @@ describe('logclaw-ml-engine', () => {
     expect(find(objs, 'ServiceAccount', 'logclaw-ml-engine').secrets).toEqual([{ name: 'logclaw-ml-engine-object-storage' }]);
     const es = find(objs, 'ExternalSecret', 'logclaw-ml-engine-object-storage');
     expect(es.spec.target.template.metadata.annotations['serving.kserve.io/s3-endpoint']).toBe('s3.initech.example:9000');
-    expect(find(objs, 'NetworkPolicy', 'logclaw-ml-engine').spec.egress.at(-1).ports).toEqual([{ port: 9000, protocol: 'TCP' }]);
+    // only Feast and the anomaly model reach the object storage (not Redis or the LLM servers)
+    const storage = find(objs, 'NetworkPolicy', 'logclaw-ml-engine-object-storage').spec;
+    expect(storage.podSelector.matchExpressions).toContainEqual({ key: 'app.kubernetes.io/component', operator: 'In', values: ['feast', 'anomaly-model'] });
+    expect(storage.egress.at(-1).ports).toEqual([{ port: 9000, protocol: 'TCP' }]);
+    expect(find(objs, 'NetworkPolicy', 'logclaw-ml-engine').spec.egress.flatMap((r: any) => r.to ?? []).some((p: any) => p.ipBlock || p.namespaceSelector?.matchLabels?.['kubernetes.io/metadata.name'] !== 'kube-system' && p.namespaceSelector)).toBe(false);
     expect(find(objs, 'ConfigMap', 'logclaw-ml-engine-llm').data).toMatchObject({ LLM_PROVIDER: 'disabled', LLM_ENDPOINT: '' });
   });
 
