@@ -1,9 +1,13 @@
 /**
  * Isolation checks on hand-written objects: CIDR arithmetic, the reachability of a tenant's pods from peers outside
- * it (another tenant, an attacker namespace, the internet), air-gapped egress, and the policy shapes lint reports.
+ * it (another tenant, an attacker namespace, the internet), air-gapped egress, the policy shapes lint reports,
+ * literal credentials, log collection beyond the tenant, RBAC wildcards and workload hardening.
  */
 import { describe, expect, it } from 'vitest';
 import { cidrContainsAddress, cidrContainsRange, parseCidr } from '../../src/manifests/cidr.js';
+import { checkLiteralCredentials, findCredential } from '../../src/manifests/credentials.js';
+import { checkWorkloadHardening } from '../../src/manifests/hardening.js';
+import { checkRbac } from '../../src/manifests/rbac.js';
 import { buildModel } from '../../src/manifests/model.js';
 import { checkNetworkPolicyShapes, unexceptedRanges } from '../../src/manifests/netpol.js';
 import { checkReachability, internetEgress, outsideReach } from '../../src/manifests/reachability.js';
@@ -123,5 +127,57 @@ describe('policy shapes', () => {
       ['netpol-egress-no-peer', 'spec.egress[0]'],
       ['netpol-all-ports', 'spec.ingress[0]'],
     ]);
+  });
+});
+
+describe('credentials, collection and hardening', () => {
+  const issuesOf = (objects: RenderedObject[], environment = 'production'): ObjectIssue[] => {
+    const out: ObjectIssue[] = [];
+    const model = buildModel(objects);
+    checkLiteralCredentials(model, { environment }, (i) => out.push(i));
+    checkRbac(model, (i) => out.push(i));
+    checkWorkloadHardening(model, (i) => out.push(i));
+    return out;
+  };
+  const configMap = (data: Record<string, string>) => ro({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cfg', namespace: NS }, data });
+
+  it('finds passwords, tokens and URL credentials, not references to them', () => {
+    expect(findCredential('db:\n  password: s3cr3t-value\n')).toBe('password');
+    expect(findCredential('url: postgresql://app:hunter22@db:5432/app')).toBe('a password in a URL');
+    expect(findCredential('api_key = "abcd1234"')).toBe('api_key');
+    for (const ref of ['password: ${DB_PASSWORD}', 'existingSecret: app-credentials', 'credentialsSecret: dr-credentials', 'token: /var/run/secrets/token', 'password: ""', 'passwordFile: /etc/kafka/password']) {
+      expect(findCredential(ref), ref).toBeUndefined();
+    }
+    const secret = ro({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 's', namespace: NS }, stringData: { password: 'hunter22', 'ca.crt': '' } });
+    expect(issuesOf([secret]).map((i) => [i.rule, i.path])).toEqual([['literal-credentials', 'stringData["password"]']]);
+    expect(issuesOf([secret], 'dev')).toEqual([]);
+    expect(issuesOf([configMap({ 'app.yaml': 'password: ${DB_PASSWORD}' })])).toEqual([]);
+  });
+
+  it('a kubernetes_logs source must name the namespaces it reads; RBAC must name its resources', () => {
+    const vector = (source: string) => configMap({ 'vector.yaml': `sources:\n  pods:\n    type: kubernetes_logs\n${source}` });
+    expect(issuesOf([vector('')]).map((i) => i.rule)).toEqual(['cluster-wide-collection']);
+    expect(issuesOf([vector('    extra_namespace_label_selector: "kubernetes.io/metadata.name in (payments,checkout)"\n')])).toEqual([]);
+    const role = (rules: unknown[], kind = 'Role') => ro({ apiVersion: 'rbac.authorization.k8s.io/v1', kind, metadata: { name: 'r', namespace: NS }, rules });
+    expect(issuesOf([role([{ apiGroups: [''], resources: ['*'], verbs: ['get'] }])]).map((i) => i.rule)).toEqual(['rbac-wildcard']);
+    expect(issuesOf([role([{ apiGroups: [''], resources: ['pods', 'pods/log'], verbs: ['get', 'list'] }], 'ClusterRole')]).map((i) => i.rule)).toEqual(['cluster-wide-collection']);
+    expect(issuesOf([role([{ apiGroups: [''], resources: ['pods', 'pods/log'], verbs: ['get', 'list'] }])])).toEqual([]);
+  });
+
+  it('ephemeral storage, read-only root, distinct probes, a headless governing Service', () => {
+    const probe = { httpGet: { path: '/healthz', port: 8080 } };
+    const container = (extra: Record<string, unknown>) => ({
+      name: 'c',
+      image: 'x:1',
+      securityContext: { readOnlyRootFilesystem: true },
+      resources: { requests: { 'ephemeral-storage': '64Mi' }, limits: { 'ephemeral-storage': '256Mi' } },
+      ...extra,
+    });
+    const sts = (c: Record<string, unknown>, serviceName = 'db-headless') => ro({ apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: { name: 'db', namespace: NS }, spec: { serviceName, template: { metadata: { labels: { app: 'db' } }, spec: { containers: [c] } } } });
+    const svc = (name: string, clusterIP?: string) => ro({ apiVersion: 'v1', kind: 'Service', metadata: { name, namespace: NS }, spec: { selector: { app: 'db' }, ports: [{ port: 5432 }], ...(clusterIP ? { clusterIP } : {}) } });
+    expect(issuesOf([sts(container({ readinessProbe: { ...probe, httpGet: { path: '/ready', port: 8080 } }, livenessProbe: probe })), svc('db-headless', 'None')])).toEqual([]);
+    expect(issuesOf([sts(container({ readinessProbe: probe, livenessProbe: { httpGet: { port: 8080, path: '/healthz' } } })), svc('db-headless', 'None')]).map((i) => i.rule)).toEqual(['probes-identical']);
+    expect(issuesOf([sts(container({ resources: {}, securityContext: {} })), svc('db-headless', 'None')]).map((i) => i.rule)).toEqual(['resources-ephemeral-storage', 'readonly-root-filesystem']);
+    expect(issuesOf([sts(container({}), 'db'), svc('db')]).map((i) => i.rule)).toEqual(['statefulset-service-not-headless']);
   });
 });
