@@ -5,6 +5,7 @@
 //   redis-server    the cache of the Argo CD components the GitOps tests run
 //   docker-registry the OCI registry the `charts push` tests publish to (distribution 2.8)
 //   htpasswd        the bcrypt password file of the registry that needs a login
+//   zsh, fish       the shells whose loading of `logclaw completion` the CLI tests check
 // Missing ones are installed with apt-get when this runs as root on Debian/Ubuntu; elsewhere it stops
 // (exit 3) naming the exact command.
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -15,6 +16,8 @@ const PROGRAMS = [
   { bin: 'redis-server', pkg: 'redis-server', why: 'the GitOps tests (Argo CD cache)' },
   { bin: 'docker-registry', pkg: 'docker-registry', why: 'the charts push tests (OCI registry)' },
   { bin: 'htpasswd', pkg: 'apache2-utils', why: 'the charts push tests with a login' },
+  { bin: 'zsh', pkg: 'zsh', why: 'the CLI tests loading `logclaw completion zsh`' },
+  { bin: 'fish', pkg: 'fish', why: 'the CLI tests loading `logclaw completion fish`' },
 ];
 
 const quiet = process.argv.includes('--quiet');

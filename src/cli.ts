@@ -3,20 +3,25 @@
  */
 import { Command, CommanderError } from 'commander';
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { ExitCode, LogclawError } from './errors.js';
 import { defaultColor } from './output.js';
 import { interruptController } from './commands/context.js';
 import { registerCommands } from './commands/index.js';
+import { formatVersion, versionInfo } from './version.js';
 
 export function packageVersion(): string {
   const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
   return pkg.version;
 }
 
+/** The directory of logclaw's package.json (charts/, schemas/ beside it). */
+export const packageDir = (): string => fileURLToPath(new URL('..', import.meta.url));
+
 export function buildProgram(): Command {
   const program = new Command('logclaw')
     .description('Deploy and operate LogClaw: one isolated Kubernetes namespace per tenant.')
-    .version(packageVersion(), '-V, --version', 'print the logclaw version')
+    .version(formatVersion(versionInfo(packageDir())), '-V, --version', 'print the logclaw version, its commit, chart, Kubernetes and helm versions')
     .option('--debug', 'print stack traces and debug details on errors')
     .option('--no-color', 'disable colour (also NO_COLOR=1)')
     .showSuggestionAfterError(true)
@@ -54,7 +59,10 @@ export async function main(argv: string[] = process.argv): Promise<number> {
     interrupted = true;
     interruptController.abort(new LogclawError(`interrupted (${sig})`, { exitCode: ExitCode.interrupted }));
     // Give the command a moment to stop its children and clean up, then leave.
-    setTimeout(() => process.exit(ExitCode.interrupted), 5000).unref();
+    setTimeout(() => {
+      process.stderr.write(`error: interrupted (${sig}); stopping took longer than 5 s, left without waiting\n`);
+      process.exit(ExitCode.interrupted);
+    }, 5000).unref();
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
@@ -66,13 +74,22 @@ export async function main(argv: string[] = process.argv): Promise<number> {
     });
   }
   try {
-    await buildProgram().parseAsync(argv);
-    if (interrupted) return ExitCode.interrupted;
+    const program = buildProgram();
+    await program.parseAsync(helpFor(argv, program.commands.map((c) => c.name())));
+    if (interrupted) return report(interruptController.signal.reason, debug);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (e) {
-    if (interrupted) return ExitCode.interrupted;
+    // a command's own word on the interruption (resumable commands say how), else the signal's
+    if (interrupted) return report(e instanceof LogclawError && e.exitCode === ExitCode.interrupted ? e : interruptController.signal.reason, debug);
     return report(e, debug);
   }
+}
+
+/** `logclaw help tenant init` as `logclaw tenant init --help` (commander's help command looks at one word only). */
+export function helpFor(argv: string[], commands: string[]): string[] {
+  const [node, script, first, ...rest] = argv;
+  if (first !== 'help' || rest.length < 2 || rest.some((a) => a.startsWith('-')) || !commands.includes(rest[0]!)) return argv;
+  return [node!, script!, ...rest, '--help'];
 }
 
 function report(e: unknown, debug: boolean): number {

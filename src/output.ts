@@ -31,6 +31,19 @@ export class Output {
     this.chalk = new Chalk({ level: this.color ? 1 : 0 });
   }
 
+  /**
+   * A status line on stderr that the next one replaces (progress of long work): only when stderr is a terminal
+   * and the output is not JSON; CI logs and pipes get nothing. `status()` clears it. Returns whether it shows.
+   */
+  status(text?: string): boolean {
+    const err = this.err as NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
+    if (!err.isTTY || this.json) return false;
+    const width = Math.max(20, (err.columns || 80) - 1);
+    const line = text && text.length > width ? `${text.slice(0, width - 1)}…` : (text ?? '');
+    err.write(`\r\u001b[2K${line}`);
+    return true;
+  }
+
   /** Colour a string when colour is on (chalk-like names: red, green, yellow, dim, bold, cyan...). */
   style(format: Style, text: string): string {
     return this.chalk[format](text);

@@ -18,8 +18,8 @@ const SRC = resolve(import.meta.dirname, '..', 'src');
  */
 export const LAYERS: string[][] = [
   ['errors'],
-  // the base: output, durations, findings, the one KubeObject type
-  ['output', 'duration', 'findings', 'kube-object'],
+  // the base: output, durations, findings, the one KubeObject type, the repository root, version facts
+  ['output', 'duration', 'findings', 'kube-object', 'root', 'version'],
   // one typed wrapper per external program over the one exec module
   ['tools'],
   // tenant files (id, schema, rules), helmfile.d checks, change safety (quantities, rules)
@@ -28,12 +28,14 @@ export const LAYERS: string[][] = [
   ['manifests'],
   // charts (dependencies, versions); the cluster: API client + connect, watches, helm's release storage
   ['charts', 'kube'],
-  // renders; readiness (verdicts, waits, which objects to await); chart releases; port-forwarding
-  ['render', 'readiness', 'release', 'portforward'],
+  // renders; readiness (verdicts, waits, which objects to await); chart releases; port-forwarding; capacity
+  // (what renders request against what nodes have)
+  ['render', 'readiness', 'release', 'portforward', 'capacity'],
   // explaining failures; a tenant as it is in the cluster; the preflight doctor
   ['diagnose', 'status', 'doctor'],
-  // GitOps: bootstrap manifests, onboarding commits, Argo CD Application status (walked down with diagnose)
-  ['gitops'],
+  // GitOps: bootstrap manifests, onboarding commits, Argo CD Application status (walked down with diagnose);
+  // a tenant's support bundle (status and diagnosis of what is not ready, redacted)
+  ['gitops', 'support-bundle'],
   // the release plan (helmfile per release, gated on readiness); verify; lint
   ['plan', 'verify', 'lint'],
   // diff and upgrade of a tenant (through the plan)

@@ -176,9 +176,15 @@ function unavailableMessage(chart: ChartInfo, d: ChartDependency): string {
     `dependency ${d.name} ${d.version} from ${d.repository || '(no repository)'} is not available offline: ` +
     `charts/${basename(chart.dir)}/charts/${d.name}-${d.version}.tgz is missing. Provide it with ` +
     `\`helm pull ${d.repository.startsWith('oci://') ? `${d.repository}/${d.name}` : `${d.name} --repo ${d.repository}`} --version ${d.version} -d ${relative(process.cwd(), join(chart.dir, 'charts')) || 'charts'}\` ` +
-    `(needs network once), or run \`helm dependency build ${relative(process.cwd(), chart.dir) || '.'}\` where the repository is reachable`
+    `(needs network once), or run \`helm dependency build ${relative(process.cwd(), chart.dir) || '.'}\` where the repository is reachable` +
+    (STAND_INS.includes(d.name)
+      ? `. With no network at all, in a clone of logclaw, run in order: \`npm run setup\` (helm 3 and 4), then \`npm run stand-ins\` (local stand-ins of ${STAND_INS.join(' and ')}: lint and render then check against them, not the upstream charts)`
+      : '')
   );
 }
+
+/** Upstream charts a clone of logclaw can replace with local stand-ins offline (`npm run stand-ins`). */
+const STAND_INS = ['airflow', 'zammad'];
 
 // ---------------------------------------------------------------------------------------------
 // dependency build, cached by content hash

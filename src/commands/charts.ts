@@ -25,6 +25,7 @@ const chartsDir = () => new Option('--charts <dir>', 'the charts directory').def
 
 export function register(program: Command): void {
   const charts = program.command('charts').description('package, version-check and publish the charts');
+  examples(charts, ['logclaw charts check-versions', 'logclaw charts package --out .dist-charts', 'logclaw charts push --registry oci://registry.example.com/logclaw --dry-run']);
 
   const pkg = charts
     .command('package')
@@ -38,9 +39,9 @@ export function register(program: Command): void {
         const { Helm } = await import('../tools/helm.js');
         const { packageCharts } = await import('../release/package.js');
         const helm = await Helm.detect();
-        const outDir = resolve(ctx.cwd, opts.out);
+        const outDir = resolve(ctx.workDir, opts.out);
         const packaged = await packageCharts({
-          chartsDir: resolve(ctx.cwd, opts.charts),
+          chartsDir: resolve(ctx.workDir, opts.charts),
           outDir,
           helm,
           signal: ctx.signal,
@@ -72,7 +73,7 @@ export function register(program: Command): void {
       action(async (ctx, opts: { base?: string; charts: string }) => {
         const { resolve } = await import('node:path');
         const { checkVersions } = await import('../release/versions.js');
-        const report = await checkVersions({ cwd: ctx.cwd, chartsDir: resolve(ctx.cwd, opts.charts), base: opts.base });
+        const report = await checkVersions({ cwd: ctx.workDir, chartsDir: resolve(ctx.workDir, opts.charts), base: opts.base });
         ctx.out.result(report, (r, o: Output) => {
           const lines = [`compared with ${r.base} (merge base ${r.mergeBase.slice(0, 12)})`, ''];
           lines.push(
@@ -120,7 +121,7 @@ export function register(program: Command): void {
         const { Helm } = await import('../tools/helm.js');
         const helm = await Helm.detect();
         const report = await pushCharts({
-          dir: resolve(ctx.cwd, opts.dir),
+          dir: resolve(ctx.workDir, opts.dir),
           registry: opts.registry,
           helm,
           plainHttp: opts.plainHttp,

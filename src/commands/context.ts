@@ -2,16 +2,23 @@
  * What every command action receives: the output module, the abort signal (Ctrl-C) and the repo root.
  * Commands stay thin: parse flags, call core, print through `out`.
  */
-import { type Command, Option } from 'commander';
+import { type Command, InvalidArgumentError, Option } from 'commander';
 import { Output } from '../output.js';
+import { findRepoRoot, requireRepoRoot } from '../root.js';
 
 export interface CommandContext {
   out: Output;
   debug: boolean;
   /** Aborted on SIGINT/SIGTERM; pass it to long-running core work. */
   signal: AbortSignal;
-  /** Directory logclaw works in (the repository root: charts/, gitops/, helmfile.d/). */
-  cwd: string;
+  /**
+   * The repository root (charts/, gitops/, helmfile.d/): LOGCLAW_ROOT, else the nearest directory upwards holding
+   * charts/logclaw-tenant and gitops/. Reading it outside a repository throws a usage error naming where it looked,
+   * so only commands that need the repository refuse to run elsewhere.
+   */
+  readonly cwd: string;
+  /** The repository root when there is one, else the current directory (for a command's log file). */
+  readonly workDir: string;
 }
 
 const controller = new AbortController();
@@ -25,7 +32,12 @@ export function contextFor(cmd: Command): CommandContext {
     out: new Output({ json, color: opts.color === false ? false : undefined }),
     debug: Boolean(opts.debug),
     signal: controller.signal,
-    cwd: process.env.LOGCLAW_ROOT ?? process.cwd(),
+    get cwd() {
+      return requireRepoRoot(process.cwd());
+    },
+    get workDir() {
+      return process.env.LOGCLAW_ROOT ? requireRepoRoot(process.cwd()) : (findRepoRoot(process.cwd()) ?? process.cwd());
+    },
   };
 }
 
@@ -56,6 +68,12 @@ export const opt = {
   json: (what = 'the result') => new Option('--json', `print ${what} as JSON`),
 };
 
+/** A Kubernetes version as helm's --kube-version takes it (1.30, 1.30.2, v1.30.2-gke.1); anything else is a usage error (exit 2) before helm runs. */
+export function kubeVersionArg(value: string): string {
+  if (!/^v?\d+\.\d+(\.\d+)?([-+][0-9A-Za-z.-]+)?$/.test(value)) throw new InvalidArgumentError('expected a Kubernetes version such as 1.30 or 1.30.2');
+  return value;
+}
+
 const withDefault = (o: Option, value: string | undefined): Option => (value === undefined ? o : o.default(value));
 
 /** The start of a lifecycle command: the tenant id checked, --timeout parsed, --dry-run switched on, the run's log opened. */
@@ -66,6 +84,19 @@ export async function startLifecycle<F extends { tenant?: string; timeout?: stri
   const dryRun = support.enableDryRun(flags.dryRun);
   const log = support.startCommandLog(ctx.cwd, command);
   return { support, tenant, timeoutMs, dryRun, log };
+}
+
+/**
+ * `--kubeconfig FILE` of a command that talks to the cluster: checked to exist (exit 2 otherwise), then made the
+ * KUBECONFIG of this process and of every program it runs (helm, helmfile, kubectl), as kubectl's flag is.
+ */
+export async function useKubeconfig(file: string | undefined): Promise<string | undefined> {
+  if (!file) return undefined;
+  const { kubeconfigSource } = await import('../kube/kubeconfig.js');
+  const { resolve } = await import('node:path');
+  kubeconfigSource(file);
+  process.env.KUBECONFIG = resolve(file);
+  return process.env.KUBECONFIG;
 }
 
 /** The dry-run report's list of commands. */

@@ -25,6 +25,7 @@ interface UpFlags {
   cluster: string;
   storageClass: string;
   only?: string;
+  skipCapacityCheck?: boolean;
   timeout: string;
   dryRun?: boolean;
   json?: boolean;
@@ -44,8 +45,18 @@ interface DownFlags {
 const clusterName = () => new Option('--cluster <name>', 'kind cluster name').default('logclaw-dev');
 const KIND_KUBECONFIG = 'kubeconfig with the kind context';
 
+/** In a dry run's command list: which missing prerequisite a command needs (kind's commands need docker too). */
+function missingMark(command: string, missing: Array<{ id: string; title: string }> | undefined): string {
+  if (!missing?.length) return '';
+  const program = command.split(' ')[0]!.split('/').pop()!;
+  const ids = new Set(missing.map((m) => m.id));
+  const needs = [program, ...(program === 'kind' ? ['docker-engine'] : [])].filter((id) => ids.has(id));
+  return needs.length ? `   ✗ needs ${needs.map((id) => missing.find((m) => m.id === id)!.title).join(' and ')} (missing)` : '';
+}
+
 export function register(program: Command): void {
   const dev = program.command('dev').description('a local LogClaw stack on kind');
+  examples(dev, ['logclaw dev up --dry-run', 'logclaw dev up', 'logclaw dev credentials', 'logclaw dev down --delete-cluster']);
 
   const up = dev
     .command('up')
@@ -54,6 +65,7 @@ export function register(program: Command): void {
     .addOption(clusterName())
     .option('--storage-class <name>', 'StorageClass for volumes', 'standard')
     .option('--only <components>', 'only these components (comma separated) and what they need, e.g. kafka,opensearch')
+    .option('--skip-capacity-check', "install even when the tenant's requests do not fit the kind nodes and docker's memory")
     .addOption(opt.timeout('20m'))
     .addOption(opt.dryRun())
     .addOption(opt.kubeconfig('kubeconfig to write the kind context into (default: $KUBECONFIG or ~/.kube/config)'))
@@ -65,7 +77,7 @@ export function register(program: Command): void {
         const { runPhases, seconds } = await import('../plan/progress-ui.js');
         const { waves } = await import('../plan/dag.js');
         const only = flags.only?.split(',').map((s) => s.trim()).filter(Boolean);
-        const { phases, state } = devUpPhases({ cwd: ctx.cwd, tenant, cluster: flags.cluster, storageClass: flags.storageClass, only, timeoutMs, kubeconfig: flags.kubeconfig, signal: ctx.signal, failGraceMs: support.failGraceMs(), environment: support.helmfileEnvironment() });
+        const { phases, state } = devUpPhases({ cwd: ctx.cwd, tenant, cluster: flags.cluster, storageClass: flags.storageClass, only, timeoutMs, kubeconfig: flags.kubeconfig, signal: ctx.signal, failGraceMs: support.failGraceMs(), environment: support.helmfileEnvironment(), skipCapacityCheck: flags.skipCapacityCheck });
         const started = Date.now();
         try {
           const timings = await runPhases(phases, { out: ctx.out, signal: ctx.signal, command: 'dev up' });
@@ -84,6 +96,7 @@ export function register(program: Command): void {
             api: state.session?.api ? { requests: state.session.api.requests, awaitedObjects: [...state.awaited.values()].reduce((a, b) => a + b, 0), watch: state.session.hub?.stats() } : undefined,
             plan: dryRun && state.tenantReleases ? waves(state.tenantReleases).map((w) => w.map((r) => r.id)) : undefined,
             commands: dryRun ? support.recordedCommands() : undefined,
+            missing: state.missing?.length ? state.missing : undefined,
             secrets: state.secrets ? { created: state.secrets.created, present: state.secrets.present.length + state.secrets.extended.length } : undefined,
             next: [
               `logclaw status --tenant ${tenant} --kube-context ${state.context}`,
@@ -102,7 +115,8 @@ export function register(program: Command): void {
                 lines.push('Tenant releases (each wave starts when what it needs is ready):');
                 s.plan.forEach((w, i) => lines.push(`  ${i + 1}. ${w.join(', ')}`));
               }
-              lines.push('', ...wouldRun(s.commands));
+              lines.push('', ...wouldRun(s.commands?.map((c) => c + missingMark(c, s.missing))));
+              if (s.missing) lines.push('', 'Missing prerequisites (install them, then run it without --dry-run):', ...s.missing.map((m) => `  ✗ ${m.title}: ${m.detail}${m.fix ? `\n      fix: ${m.fix}` : ''}`));
               return lines.join('\n');
             }
             lines.push(o.style('green', `LogClaw tenant ${s.tenant} is ready on ${s.context} (${seconds(s.seconds * 1000)})`), '');
@@ -113,8 +127,12 @@ export function register(program: Command): void {
             lines.push('', 'Endpoints: every service of the tenant on localhost with', `  ${s.next[1]}`, '', 'Next steps:', ...s.next.filter((_, i) => i !== 1).map((n) => `  ${n}`));
             return lines.join('\n');
           });
+          if (state.missing?.length) {
+            const { ExitCode, LogclawError } = await import('../errors.js');
+            throw new LogclawError(`missing prerequisites: ${state.missing.map((m) => m.title).join(', ')}`, { exitCode: ExitCode.missingPrerequisite, hint: 'The plan above marks where each is needed; `logclaw doctor` gives the full report.' });
+          }
         } catch (e) {
-          throw support.withLogPath(e, ctx.cwd);
+          throw support.withLogPath(support.interruptedError(e, ctx.signal, 'dev up', 'keeping the cluster and ' + 'skipping what is already installed from the same inputs and ready'), ctx.cwd);
         } finally {
           await state.session?.close();
         }

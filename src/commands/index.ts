@@ -18,9 +18,13 @@ import { register as verify } from './verify.js';
 import { register as portForward } from './port-forward.js';
 import { register as charts } from './charts.js';
 import { register as gitops } from './gitops.js';
+import { register as supportBundle } from './support-bundle.js';
+import { register as capacity } from './capacity.js';
+import { register as version } from './version.js';
+import { register as completion } from './completion.js';
 
 export function registerCommands(program: Command): void {
-  for (const register of [tenant, lint, render, doctor, dev, operators, install, upgrade, diff, uninstall, status, verify, portForward, charts, gitops]) {
+  for (const register of [tenant, lint, render, doctor, dev, operators, install, upgrade, diff, uninstall, status, verify, portForward, charts, gitops, supportBundle, capacity, version, completion]) {
     register(program);
   }
 }

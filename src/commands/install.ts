@@ -9,6 +9,7 @@ interface Flags {
   timeout: string;
   dryRun?: boolean;
   force?: boolean;
+  skipCapacityCheck?: boolean;
   json?: boolean;
 }
 
@@ -23,6 +24,7 @@ export function register(program: Command): void {
     .option('--timeout <duration>', 'give up (exit 4, with a diagnosis) after this long', '30m')
     .option('--dry-run', 'print the plan and every command instead of running them')
     .option('--force', 'on an installed tenant, go through with changes that lose data or are immutable (as upgrade --force)')
+    .option('--skip-capacity-check', 'install even when the capacity check says the tenant does not fit the nodes')
     .option('--json', 'print the summary as JSON')
     .action(
       action(async (ctx, flags: Flags) => {
@@ -37,7 +39,7 @@ export function register(program: Command): void {
         const { waves } = await import('../plan/dag.js');
         const tools = await clusterTools();
         const only = flags.only?.split(',').map((s) => s.trim()).filter(Boolean);
-        const { phases, state } = installPhases({ cwd: ctx.cwd, tenant, kubeContext: flags.kubeContext, kubeconfig: flags.kubeconfig, only, timeoutMs, tools, failGraceMs: support.failGraceMs(), environment: support.helmfileEnvironment(), force: flags.force });
+        const { phases, state } = installPhases({ cwd: ctx.cwd, tenant, kubeContext: flags.kubeContext, kubeconfig: flags.kubeconfig, only, timeoutMs, tools, failGraceMs: support.failGraceMs(), environment: support.helmfileEnvironment(), force: flags.force, skipCapacityCheck: flags.skipCapacityCheck });
         const started = Date.now();
         try {
           const timings = await runPhases(phases, { out: ctx.out, signal: ctx.signal, command: 'install' });
@@ -51,6 +53,7 @@ export function register(program: Command): void {
             releases: (state.result?.outcomes ?? []).map((r) => ({ release: r.id, status: r.status, readySeconds: r.readyAt !== undefined ? r.readyAt / 1000 : undefined })),
             plan: state.releases ? waves(state.releases).map((w) => w.map((r) => r.id)) : [],
             safety: state.safety,
+            capacity: state.capacity ? { fits: state.capacity.fits, fit: state.capacity.fit } : undefined,
             commands: dryRun ? support.recordedCommands() : undefined,
           };
           ctx.out.result(summary, (s, o) => {
@@ -73,7 +76,7 @@ export function register(program: Command): void {
             ].join('\n');
           });
         } catch (e) {
-          throw support.withLogPath(e, ctx.cwd);
+          throw support.withLogPath(support.interruptedError(e, ctx.signal, 'install', 'skipping what is already installed from the same inputs and ready'), ctx.cwd);
         } finally {
           await state.session?.close();
         }
@@ -81,7 +84,7 @@ export function register(program: Command): void {
     );
   cmd.addHelpText(
     'after',
-    '\nOn a tenant that is already installed, install compares the render with the cluster first (as `logclaw diff`)\nand refuses data-loss and immutable changes (exit 1) unless --force; `logclaw upgrade` is the day-two command.',
+    '\nOn a tenant that is already installed, install compares the render with the cluster first (as `logclaw diff`)\nand refuses data-loss and immutable changes (exit 1) unless --force; `logclaw upgrade` is the day-two command.\nBefore installing anything it checks that the tenant\'s requests fit the nodes under its tier\'s zone spread\n(as `logclaw capacity`) and stops (exit 1) naming the shortfall unless --skip-capacity-check.',
   );
   examples(cmd, ['logclaw install --tenant acme --kube-context prod', 'logclaw install --tenant acme --kube-context prod --dry-run', 'logclaw install --tenant acme --kube-context prod --force']);
 }

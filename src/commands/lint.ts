@@ -3,7 +3,7 @@
  * Thin: flags in, src/lint/ does the work, src/lint/format.ts prints. Exit 0 clean, 1 findings, 2 usage, 3 helm missing.
  */
 import type { Command } from 'commander';
-import { action, examples } from './context.js';
+import { action, examples, kubeVersionArg } from './context.js';
 
 const collect = (v: string, prev: string[] = []): string[] => [...prev, ...v.split(',').filter(Boolean)];
 
@@ -14,7 +14,7 @@ export function register(program: Command): void {
     .option('--tenant <id>', 'only this tenant (repeatable); skips chart helm lints and ci renders', collect)
     .option('--format <format>', 'pretty | json | github | junit', 'pretty')
     .option('--crds <dir>', 'directory of operator CRDs (one folder per operator release); default $LOGCLAW_CRD_DIR, else ../shared/crds beside the logclaw checkout')
-    .option('--kube-version <version>', 'Kubernetes version helm renders for', '1.27.0')
+    .option('--kube-version <version>', 'Kubernetes version helm renders for', kubeVersionArg, '1.27.0')
     .option('--api-versions <group/version>', 'extra API versions for .Capabilities (repeatable)', collect)
     .option('--output <file>', 'write the report to a file instead of stdout (any format)')
     .option('--concurrency <n>', 'parallel helm calls (default: the number of cores)')
@@ -42,7 +42,12 @@ export function register(program: Command): void {
         const { resolveCrdDir, noCrdsWarning } = await import('../manifests/crds.js');
         const crds = resolveCrdDir(ctx.cwd, opts.crds);
         if (!crds.dir) ctx.out.warn(noCrdsWarning(resolve(ctx.cwd, 'charts')));
-        const result = await runLint({
+        // progress on a terminal: one status line per render and helm lint, replaced by the next (stderr)
+        let done = 0;
+        const started = Date.now();
+        const showProgress = format !== 'json';
+        const onProgress = showProgress ? (line: string) => void ctx.out.status(`lint: ${++done} done, ${Math.round((Date.now() - started) / 1000)} s — ${line}`) : undefined;
+        const lint = () => runLint({
           root: ctx.cwd,
           helm,
           tenants: opts.tenant,
@@ -54,7 +59,17 @@ export function register(program: Command): void {
           scope: changed?.scope,
           cache: opts.cache ? new RenderCache() : undefined,
           signal: ctx.signal,
+          onProgress,
         });
+        let result: Awaited<ReturnType<typeof runLint>>;
+        try {
+          result = await lint();
+        } catch (e) {
+          throw (await import('./support.js')).interruptedError(e, ctx.signal, 'lint', undefined);
+        } finally {
+          if (onProgress) ctx.out.status();
+        }
+        if (ctx.signal.aborted) throw (await import('./support.js')).interruptedError(undefined, ctx.signal, 'lint', undefined);
         const extras = { changed, explain: opts.explain };
         // pretty and json carry the selection; for github and junit it goes to stderr
         if (changed && format !== 'pretty' && format !== 'json') for (const l of formatSelection(changed, Boolean(opts.explain))) ctx.out.info(l);

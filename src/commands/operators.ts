@@ -11,6 +11,7 @@ interface Flags {
 
 export function register(program: Command): void {
   const operators = program.command('operators').description('the operators LogClaw needs (helmfile.d/00-operators.yaml)');
+  examples(operators, ['logclaw operators install --dry-run', 'logclaw operators install --kube-context prod']);
   const install = operators
     .command('install')
     .description('install or upgrade the pinned operators, refresh CRDs older than them, wait until they are ready')
@@ -25,7 +26,7 @@ export function register(program: Command): void {
         const timeoutMs = support.parseDuration(flags.timeout);
         const dryRun = support.enableDryRun(flags.dryRun);
         support.startCommandLog(ctx.cwd, 'operators-install');
-        const kubeContext = flags.kubeContext ?? support.currentContext(flags.kubeconfig);
+        const kubeContext = flags.kubeContext ?? (await support.currentContext(flags.kubeconfig));
         const { clusterTools } = await import('../lifecycle/tools.js');
         const { openSession, installOperators } = await import('../lifecycle/index.js');
         const { runPhases } = await import('../plan/progress-ui.js');
@@ -64,7 +65,7 @@ export function register(program: Command): void {
               ].join('\n'),
           );
         } catch (e) {
-          throw support.withLogPath(e, ctx.cwd);
+          throw support.withLogPath(support.interruptedError(e, ctx.signal, 'operators install', 'upgrading only what changed'), ctx.cwd);
         } finally {
           await session?.close();
         }

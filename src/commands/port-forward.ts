@@ -1,9 +1,10 @@
 import type { Command } from 'commander';
-import { action, examples } from './context.js';
+import { action, examples, opt, useKubeconfig } from './context.js';
 
 interface Flags {
   tenant?: string;
   kubeContext?: string;
+  kubeconfig?: string;
   services?: string[];
   json?: boolean;
 }
@@ -14,6 +15,7 @@ export function register(program: Command): void {
     .description('forward every service of a tenant to localhost, in one process, until Ctrl-C')
     .requiredOption('--tenant <id>', 'tenant id (namespace logclaw-<id>)')
     .option('--kube-context <ctx>', 'kube context (default: the current one)')
+    .addOption(opt.kubeconfig('kubeconfig file (default: KUBECONFIG, else ~/.kube/config)'))
     .option('--services <names...>', 'only these (comma or space separated): vector-http, vector-api, vector-metrics, opensearch, opensearch-dashboards, kafka-bootstrap, airflow-webserver, feast, ticketing-agent, zammad')
     .option('--json', 'print the forwards as JSON')
     .action(
@@ -21,6 +23,7 @@ export function register(program: Command): void {
         const { validateTenantId, readTenant } = await import('../verify/tenant.js');
         const { startPortForward } = await import('../portforward/index.js');
         const tenantId = validateTenantId(flags.tenant);
+        await useKubeconfig(flags.kubeconfig);
         const tenant = await readTenant(ctx.cwd, tenantId, false);
         if (!tenant) ctx.out.warn(`no tenant file for ${tenantId}: forwarding whatever Services namespace ${(await import('../tenant/id.js')).tenantNamespace(tenantId)} has`);
         const disabled = tenant ? Object.entries(tenant.enabled).filter(([, on]) => !on).map(([c]) => c) : [];

@@ -3,7 +3,7 @@
  * release and namespace logclaw-<tenantId>), to stdout or one file per chart and kind under --out DIR.
  */
 import type { Command } from 'commander';
-import { action, examples } from './context.js';
+import { action, examples, kubeVersionArg } from './context.js';
 
 const collect = (v: string, prev: string[] = []): string[] => [...prev, ...v.split(',').filter(Boolean)];
 
@@ -13,7 +13,7 @@ export function register(program: Command): void {
     .description("render a tenant's manifests with helm (release and namespace logclaw-<tenantId>)")
     .requiredOption('--tenant <id>', 'tenant id (gitops/tenants/tenant-<id>.yaml)')
     .option('--out <dir>', 'write one file per chart and kind: <dir>/<chart>/<kind>.yaml')
-    .option('--kube-version <version>', 'Kubernetes version for .Capabilities.KubeVersion')
+    .option('--kube-version <version>', 'Kubernetes version for .Capabilities.KubeVersion (e.g. 1.30.2)', kubeVersionArg)
     .option('--api-versions <group/version>', 'API versions for .Capabilities.APIVersions (repeatable)', collect)
     .option('--crds <dir>', 'add the API versions of the operators helmfile.d/00-operators installs (CRDs from this dir; default $LOGCLAW_CRD_DIR, else ../shared/crds beside the logclaw checkout)')
     .option('--no-cache', 'always run helm (default: reuse an identical earlier render from the render cache)')

@@ -2,8 +2,7 @@
  * What the lifecycle commands share: the per-run log file (.logclaw/logs/<timestamp>-<command>.log, whose path
  * failures print), durations, tenant ids, the current kube context when none is given, the dry-run report.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { homedir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parse } from 'yaml';
 import { ExitCode, LogclawError, usageError } from '../errors.js';
@@ -16,6 +15,34 @@ export function startCommandLog(cwd: string, command: string, now = new Date()):
   const path = join(cwd, '.logclaw', 'logs', `${stamp}-${command.replace(/\s+/g, '-')}.log`);
   setExecLog(path);
   return path;
+}
+
+/**
+ * What a release waits for, as lines a person can follow: the first at once, then at most one per release every
+ * `everyMs` (the latest), so a wait is never silent for long and never a stream of raw tool lines.
+ */
+export function waitingLines(print: (line: string) => void, everyMs = 10_000, now: () => number = Date.now): (release: string, text: string) => void {
+  const last = new Map<string, number>();
+  return (release, text) => {
+    const at = last.get(release);
+    if (at !== undefined && now() - at < everyMs) return;
+    last.set(release, now());
+    print(`${release}: waiting for ${text}`);
+  };
+}
+
+/**
+ * The error of a command stopped by Ctrl-C (`signal` aborted): says so, and for a command that resumes, that a
+ * re-run picks up where it stopped. Any other error is returned as it is.
+ */
+export function interruptedError(e: unknown, signal: AbortSignal, command: string, resumes: string | undefined): unknown {
+  if (!signal.aborted) return e;
+  const reason = signal.reason instanceof Error ? signal.reason.message.replace(/^interrupted ?/, '') : '';
+  return new LogclawError(`interrupted${reason ? ` ${reason}` : ''}: logclaw ${command} stopped before it finished`, {
+    exitCode: ExitCode.interrupted,
+    hint: resumes ? `Run logclaw ${command} again: it resumes, ${resumes}.` : undefined,
+    cause: e,
+  });
 }
 
 /** Add "full log: <path>" to an error leaving the command (once). */
@@ -38,11 +65,14 @@ export { parseDuration } from '../duration.js';
 export { requireTenantId as tenantId } from '../tenant/id.js';
 
 /** The kubeconfig's current context, to be named explicitly in every call when --kube-context is omitted. */
-export function currentContext(kubeconfig?: string): string {
-  const file = kubeconfig ?? process.env.KUBECONFIG?.split(':').find((f) => f && existsSync(f)) ?? join(homedir(), '.kube', 'config');
-  const cfg = existsSync(file) ? (parse(readFileSync(file, 'utf8')) as { 'current-context'?: string } | null) : null;
-  const ctx = cfg?.['current-context'];
-  if (!ctx) throw usageError('no --kube-context given and the kubeconfig has no current context', 'Pass --kube-context <name> (kubectl config get-contexts lists them).');
+export async function currentContext(kubeconfig?: string): Promise<string> {
+  const { kubeconfigSource } = await import('../kube/kubeconfig.js');
+  const source = kubeconfigSource(kubeconfig);
+  if (!source) throw usageError('no --kube-context given (in a pod, name the context of the kubeconfig to use)', 'Pass --kube-context <name>.');
+  const ctx = source.files
+    .map((f) => (parse(readFileSync(f, 'utf8')) as { 'current-context'?: string } | null)?.['current-context'])
+    .find(Boolean);
+  if (!ctx) throw usageError(`no --kube-context given and ${source.files.join(', ')} (${source.from}) has no current context`, 'Pass --kube-context <name> (kubectl config get-contexts lists them).');
   return ctx;
 }
 

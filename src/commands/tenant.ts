@@ -85,7 +85,7 @@ export function register(program: Command): void {
     .action(
       action(async (ctx, paths: string[]) => {
         const { validateTenantFiles } = await import('../tenant/validate.js');
-        const result = await validateTenantFiles(paths, { cwd: ctx.cwd });
+        const result = await validateTenantFiles(paths, { cwd: paths.length ? (process.env.LOGCLAW_ROOT ?? process.cwd()) : ctx.cwd });
         if (ctx.out.json) ctx.out.result(result.findings, () => '');
         else {
           const { formatReport } = await import('../tenant/report.js');
@@ -104,7 +104,7 @@ export function register(program: Command): void {
     .action(
       action(async (ctx, paths: string[]) => {
         const { listTenants } = await import('../tenant/list.js');
-        const result = await listTenants(paths, { cwd: ctx.cwd });
+        const result = await listTenants(paths, { cwd: paths.length ? (process.env.LOGCLAW_ROOT ?? process.cwd()) : ctx.cwd });
         ctx.out.result(result.tenants, (rows, o) =>
           o.table(rows, [
             ['id', 'ID'],

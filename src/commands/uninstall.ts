@@ -40,7 +40,7 @@ export function register(program: Command): void {
           });
           if (!ok) throw new LogclawError('not confirmed: nothing was removed', { exitCode: ExitCode.checkFailed });
         }
-        support.startCommandLog(ctx.cwd, 'uninstall');
+        support.startCommandLog(ctx.workDir, 'uninstall');
         const { Helm } = await import('../tools/helm.js');
         const { openSession, recordDryRun } = await import('../lifecycle/index.js');
         const { uninstallTenant } = await import('../lifecycle/uninstall.js');
@@ -72,7 +72,7 @@ export function register(program: Command): void {
             return lines.join('\n');
           });
         } catch (e) {
-          throw support.withLogPath(e, ctx.cwd);
+          throw support.withLogPath(e, ctx.workDir);
         } finally {
           await session.close();
         }

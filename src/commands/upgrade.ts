@@ -1,14 +1,16 @@
 import type { Command } from 'commander';
-import { action, examples } from './context.js';
+import { action, examples, opt, useKubeconfig } from './context.js';
 
 interface UpgradeFlags {
   tenant: string;
   kubeContext?: string;
+  kubeconfig?: string;
   yes?: boolean;
   force?: boolean;
   recreate?: boolean;
   dryRun?: boolean;
   timeout: string;
+  skipCapacityCheck?: boolean;
 }
 
 export function register(program: Command): void {
@@ -17,11 +19,13 @@ export function register(program: Command): void {
     .description('upgrade a tenant: show the changes and their safety, refuse data loss and immutable changes, upgrade only changed releases')
     .requiredOption('--tenant <id>', 'tenant ID (gitops/tenants/tenant-<id>.yaml)')
     .option('--kube-context <ctx>', 'kube context (default: the current context)')
+    .addOption(opt.kubeconfig('kubeconfig file (default: KUBECONFIG, else ~/.kube/config)'))
     .option('-y, --yes', 'do not ask for confirmation')
     .option('--force', 'go through with data-loss and immutable changes')
     .option('--recreate', 'carry out immutable StatefulSet changes: delete with --cascade=orphan (pods and PVCs stay), re-create')
     .option('--dry-run', 'show the changes and every command the upgrade would run; change nothing')
     .option('--timeout <duration>', 'how long to wait for the upgraded releases to be ready', '15m')
+    .option('--skip-capacity-check', 'upgrade even when grown replicas or requests do not fit the nodes')
     .option('--json', 'print the result as JSON')
     .action(
       action(async (ctx, flags: UpgradeFlags) => {
@@ -29,6 +33,7 @@ export function register(program: Command): void {
         const { parseDuration } = await import('../duration.js');
         const timeoutMs = parseDuration(flags.timeout);
         (await import('../tenant/id.js')).requireTenantId(flags.tenant);
+        const root = ctx.cwd;
         const { Helm } = await import('../tools/helm.js');
         const { setDryRun } = await import('../tools/exec.js');
         const { connectCluster } = await import('../diff/connect.js');
@@ -37,9 +42,10 @@ export function register(program: Command): void {
         const { formatFindings, formatSummary, verdictStyle } = await import('../diff/format.js');
         const out = ctx.out;
         const helm = await Helm.detect();
+        await useKubeconfig(flags.kubeconfig);
         const { api, context } = await connectCluster(flags.kubeContext);
         try {
-          const d = await diffTenant({ root: ctx.cwd, tenantId: flags.tenant, api, helm, context, signal: ctx.signal, onPhase: (t) => out.info(out.style('dim', `${t}…`)) });
+          const d = await diffTenant({ root, tenantId: flags.tenant, api, helm, context, signal: ctx.signal, onPhase: (t) => out.info(out.style('dim', `${t}…`)) });
           // the changes and their verdicts first
           if (d.changed) {
             out.print(
@@ -66,6 +72,12 @@ export function register(program: Command): void {
                 : `Change the tenant file back, or re-run with --force${recreatable.length ? ' (and --recreate for the StatefulSets)' : ''} if you accept the consequences above.`,
             });
           }
+          if (!flags.skipCapacityCheck) {
+            // replicas or requests that grow must fit the nodes (the tenant's own pods make room for their replacements)
+            const { upgradeCapacity } = await import('../lifecycle/capacity.js');
+            const cap = await upgradeCapacity({ root: ctx.cwd, tenant: flags.tenant, context, api, helm, signal: ctx.signal });
+            if (cap.error) throw cap.error;
+          }
           if (decision.forced.length) out.warn(`--force: going through with ${decision.forced.length} blocking change(s) listed above`);
           if (flags.dryRun) setDryRun(true);
           else if (!flags.yes) {
@@ -79,8 +91,10 @@ export function register(program: Command): void {
               return ExitCode.checkFailed;
             }
           }
+          const { waitingLines } = await import('./support.js');
+          const waiting = waitingLines((l) => out.info(out.style('dim', l)));
           const result = await applyUpgrade({
-            cwd: ctx.cwd,
+            cwd: root,
             diff: d,
             decision,
             api,
@@ -90,7 +104,7 @@ export function register(program: Command): void {
             signal: ctx.signal,
             progress: {
               step: (t) => out.info(t),
-              waiting: (rel, t) => out.info(out.style('dim', `${rel}: waiting for ${t}`)),
+              waiting,
               note: (t) => out.info(t),
               event: (e) => {
                 if (e.type === 'ready') out.info(`${e.release.id}: ready`);

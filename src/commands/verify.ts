@@ -1,9 +1,10 @@
 import type { Command } from 'commander';
-import { action, examples, opt } from './context.js';
+import { action, examples, opt, useKubeconfig } from './context.js';
 
 interface Flags {
   tenant?: string;
   kubeContext?: string;
+  kubeconfig?: string;
   timeout: string;
   json?: boolean;
   junit?: string;
@@ -16,6 +17,7 @@ export function register(program: Command): void {
     .description("prove a tenant's pipeline works end to end: Vector → Kafka → OpenSearch, anomalies, ticketing")
     .addOption(opt.tenant('tenant id (gitops/tenants/tenant-<id>.yaml, namespace logclaw-<id>)').makeOptionMandatory())
     .addOption(opt.kubeContext())
+    .addOption(opt.kubeconfig('kubeconfig file (default: KUBECONFIG, else ~/.kube/config)'))
     .addOption(opt.timeout('2m', 'budget for the whole run'))
     .addOption(opt.json('the report'))
     .option('--junit <file>', 'also write a JUnit XML report (one test case per step)')
@@ -27,6 +29,7 @@ export function register(program: Command): void {
         const { runVerify, prettyHeader, prettyStep, prettyFooter, pretty, junit } = await import('../verify/index.js');
         const timeoutMs = parseDuration(flags.timeout);
         const tenant = (await readTenant(ctx.cwd, validateTenantId(flags.tenant)))!;
+        await useKubeconfig(flags.kubeconfig);
         const o = ctx.out;
         const report = await runVerify({
           tenant,

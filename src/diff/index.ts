@@ -137,6 +137,12 @@ async function renderTenant(o: DiffOptions, caps: Capabilities): Promise<Desired
   return { mode: 'umbrella', values, releases: [{ name, namespace, chartDir, valuesFiles: [file], ...splitHooks(r.objects.map((x) => asKube(x.obj))) }] };
 }
 
+/** The tenant's objects per release (hooks left out), rendered as install renders them: what capacity reads. */
+export async function renderForInstall(o: Pick<DiffOptions, 'root' | 'tenantId' | 'helm' | 'signal'>, caps: Capabilities): Promise<{ values: TenantValues; releases: Array<{ name: string; namespace: string; objects: NamedKubeObject[] }> }> {
+  const d = await renderTenant(o as DiffOptions, caps);
+  return { values: d.values, releases: d.releases.map((r) => ({ name: r.name, namespace: r.namespace, objects: r.objects })) };
+}
+
 /** One release per component, read and rendered by helmfile itself (helmfile template, selecting the release). */
 async function renderWithHelmfile(o: DiffOptions, caps: Capabilities, values: TenantValues, dir: string): Promise<Desired> {
   const { Helmfile } = await import('../tools/helmfile.js');

@@ -182,7 +182,7 @@ export async function checkPorts(ports = PORT_FORWARDS): Promise<Check> {
     title: 'port-forward ports',
     status: 'warn',
     detail: `in use: ${busy.join(', ')}`,
-    fix: `find the process with ${isMac ? 'lsof -nP -iTCP:<port> -sTCP:LISTEN' : 'ss -ltnp "sport = :<port>"'} and stop it, or give logclaw port-forward another local port (--port)`,
+    fix: `find the process with ${isMac ? 'lsof -nP -iTCP:<port> -sTCP:LISTEN' : 'ss -ltnp "sport = :<port>"'} and stop it, or leave it: logclaw port-forward then forwards that service to the next free port and prints it`,
     required: false,
   };
 }

@@ -7,7 +7,7 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { isMap, isScalar, isSeq, parseAllDocuments, type Document, type Node } from 'yaml';
+import { isMap, isScalar, isSeq, parseAllDocuments, Scalar, type Document, type Node } from 'yaml';
 import { ExitCode, LogclawError, usageError } from '../errors.js';
 
 /** The repository URL gitops/argocd/ is written with: "this repository", replaced by bootstrap. */
@@ -68,30 +68,65 @@ export function checkRepoUrl(url: string): void {
 /** The placeholder, or --repo itself (bootstrap over files it already wrote is idempotent). */
 const isThisRepo = (v: unknown, repo: string): boolean => v === PLACEHOLDER_REPO || v === repo;
 
+/** A change to one scalar of the source text: its range there and its new source. */
+interface Edit {
+  start: number;
+  end: number;
+  text: string;
+}
+
+/** The new value written in the scalar's own style (plain stays plain when YAML reads it back as the same string). */
+function scalarSource(node: Scalar, value: string): string {
+  if (node.type === Scalar.QUOTE_SINGLE) return `'${value.replace(/'/g, "''")}'`;
+  if (node.type === Scalar.QUOTE_DOUBLE || !/^[A-Za-z0-9_./:@~+-][A-Za-z0-9_./:@~+#=?&%-]*$/.test(value) || /^(true|false|null|yes|no|on|off|~|[-+]?[\d.]+(e[-+]?\d+)?)$/i.test(value)) return JSON.stringify(value);
+  return value;
+}
+
+/** Set a scalar to `value`, in the document (for its objects) and as an edit of the source text (for the file). */
+function setScalar(node: Scalar, value: string, edits: Edit[]): void {
+  if (node.value === value) return;
+  node.value = value;
+  if (node.range) edits.push({ start: node.range[0], end: node.range[1], text: scalarSource(node, value) });
+}
+
 /** Set repoURL (and targetRevision/revision beside it) wherever it is the placeholder; sourceRepos entries too. */
-function rewrite(node: Node | null | undefined, o: Required<Pick<BootstrapOptions, 'repo'>> & { revision?: string }, count: { n: number }): void {
+function rewrite(node: Node | null | undefined, o: Required<Pick<BootstrapOptions, 'repo'>> & { revision?: string }, count: { n: number }, edits: Edit[]): void {
   if (isSeq(node)) {
     for (let i = 0; i < node.items.length; i++) {
       const item = node.items[i];
-      if (isScalar(item) && isThisRepo(item.value, o.repo)) { item.value = o.repo; count.n++; } else rewrite(item as Node, o, count);
+      if (isScalar(item) && isThisRepo(item.value, o.repo)) {
+        setScalar(item, o.repo, edits);
+        count.n++;
+      } else rewrite(item as Node, o, count, edits);
     }
     return;
   }
   if (!isMap(node)) return;
   const repo = node.get('repoURL', true);
   if (isScalar(repo) && isThisRepo(repo.value, o.repo)) {
-    repo.value = o.repo;
+    setScalar(repo, o.repo, edits);
     count.n++;
     if (o.revision !== undefined) {
-      for (const key of ['targetRevision', 'revision']) if (node.has(key)) node.set(key, o.revision);
+      for (const key of ['targetRevision', 'revision']) {
+        const rev = node.get(key, true);
+        if (isScalar(rev)) setScalar(rev, o.revision, edits);
+      }
     }
   }
-  for (const pair of node.items) rewrite(pair.value as Node, o, count);
+  for (const pair of node.items) rewrite(pair.value as Node, o, count, edits);
 }
 
-function setNamespace(doc: Document, namespace: string): void {
+function setNamespace(doc: Document, namespace: string, edits: Edit[]): void {
   const meta = doc.get('metadata', true);
-  if (isMap(meta) && meta.get('namespace') === ARGOCD_NAMESPACE) meta.set('namespace', namespace);
+  const ns = isMap(meta) ? meta.get('namespace', true) : undefined;
+  if (isScalar(ns) && ns.value === ARGOCD_NAMESPACE) setScalar(ns, namespace, edits);
+}
+
+/** The source with the edits applied: every byte outside them (comments, flow style, document markers) is kept. */
+function applyEdits(source: string, edits: Edit[]): string {
+  let text = source;
+  for (const e of [...edits].sort((a, b) => b.start - a.start)) text = text.slice(0, e.start) + e.text + text.slice(e.end);
+  return text;
 }
 
 export function renderBootstrap(o: BootstrapOptions): BootstrapResult {
@@ -106,18 +141,18 @@ export function renderBootstrap(o: BootstrapOptions): BootstrapResult {
   const files: BootstrapFile[] = [];
   for (const file of yamlFiles(dir)) {
     const rel = relative(dir, file).split('\\').join('/');
-    const docs = parseAllDocuments(readFileSync(file, 'utf8'));
+    const source = readFileSync(file, 'utf8');
+    const docs = parseAllDocuments(source);
     const objects: Array<Record<string, any>> = [];
-    const texts: string[] = [];
+    const edits: Edit[] = [];
     for (const doc of docs) {
       if (doc.errors.length) throw new LogclawError(`gitops/argocd/${rel}: ${doc.errors[0]!.message}`);
-      rewrite(doc.contents as Node, { repo: o.repo, revision: o.revision ?? undefined }, count);
-      setNamespace(doc, namespace);
+      rewrite(doc.contents as Node, { repo: o.repo, revision: o.revision ?? undefined }, count, edits);
+      setNamespace(doc, namespace, edits);
       const js = doc.toJS() as Record<string, any> | null;
       if (js) objects.push(js);
-      texts.push(doc.toString({ lineWidth: 0 }));
     }
-    files.push({ path: rel, text: texts.join('---\n'), objects, apply: !rel.includes('/') });
+    files.push({ path: rel, text: applyEdits(source, edits), objects, apply: !rel.includes('/') });
   }
   if (count.n === 0) {
     throw new LogclawError(`no source in gitops/argocd/ points at ${PLACEHOLDER_REPO} or ${o.repo}`, {

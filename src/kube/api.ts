@@ -97,6 +97,8 @@ export class KubeApi {
    * asking the server anything: commands use connect() below, which also checks that the server answers.
    */
   static async load(target: KubeTarget): Promise<KubeApi> {
+    const { kubeconfigSource, unknownContext } = await import('./kubeconfig.js');
+    const source = kubeconfigSource(target.kubeconfig);
     const k8s = await import('@kubernetes/client-node');
     const kc = new k8s.KubeConfig();
     try {
@@ -112,13 +114,7 @@ export class KubeApi {
       if (!current || !kc.getContextObject(current)) throw new LogclawError('no kube context selected', { exitCode: ExitCode.usage, hint: 'Pass --kube-context or set a current context (kubectl config use-context).' });
       target = { ...target, context: current };
     }
-    if (!kc.getContextObject(target.context)) {
-      const known = kc.getContexts().map((c) => c.name);
-      throw new LogclawError(`kube context "${target.context}" is not in the kubeconfig`, {
-        exitCode: ExitCode.usage,
-        hint: known.length ? `Known contexts: ${known.join(', ')}` : 'The kubeconfig has no contexts; create the cluster first (logclaw dev up) or set KUBECONFIG.',
-      });
-    }
+    if (!kc.getContextObject(target.context)) throw unknownContext(target.context, kc.getContexts().map((c) => c.name), source);
     kc.setCurrentContext(target.context);
     if (!kc.getCurrentCluster()) throw new LogclawError(`kube context "${target.context}" names no cluster`, { exitCode: ExitCode.usage });
     const undici = await import('undici');

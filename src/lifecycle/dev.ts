@@ -8,7 +8,7 @@ import { requireDoctor, runDoctor, type DoctorReport } from '../doctor/index.js'
 import type { PlanResult } from '../plan/execute.js';
 import { tenantInputs, type LoadedRelease } from '../plan/load.js';
 import type { Phase } from '../plan/progress-ui.js';
-import { isDryRun } from '../tools/exec.js';
+import { dryRunCommands, isDryRun } from '../tools/exec.js';
 import { Kind } from '../tools/kind.js';
 import type { KubeObject } from '../readiness/types.js';
 import { devSecretNeeds, ensureDevSecrets, type EnsureResult } from './dev-secrets.js';
@@ -43,10 +43,14 @@ export interface DevUpOptions {
   failGraceMs?: number;
   /** helmfile --environment (e.g. test: the operator stand-ins). */
   environment?: string;
+  /** Install even when the capacity check says the tenant does not fit. */
+  skipCapacityCheck?: boolean;
 }
 
 export interface DevUpState {
   context: string;
+  /** A dry run's required checks that failed: the plan is printed, marking where they are needed, then exit 3. */
+  missing?: Array<{ id: string; title: string; detail: string; fix?: string }>;
   namespace: string;
   doctor?: DoctorReport;
   clusterCreated?: boolean;
@@ -57,6 +61,7 @@ export interface DevUpState {
   tenantReleases?: LoadedRelease[];
   tenantResult?: PlanResult;
   secrets?: EnsureResult;
+  capacity?: import('../capacity/index.js').CapacityReport;
   deadline: number;
 }
 
@@ -89,11 +94,24 @@ export function devUpPhases(o: DevUpOptions): { phases: Phase[]; state: DevUpSta
     return planOptions;
   };
 
+  // the releases are read through helmfile and rendered with helm: without them a dry run cannot list them
+  const planReadable = (): boolean => Boolean(state.doctor?.tools.helm && state.doctor.tools.helmfile);
+  const unplanned = (what: string): string => {
+    const need = (['helm', 'helmfile'] as const).filter((t) => !state.doctor?.tools[t]);
+    dryRunCommands().push(`# ${what}: helmfile --file ${helmfileDir}/… sync, one release at a time (the exact commands need ${need.join(' and ')}, which ${need.length === 1 ? 'is' : 'are'} missing)`);
+    return `not planned: needs ${need.join(' and ')} (missing)`;
+  };
+
   const phases: Phase[] = [
     {
       title: 'check tools',
       run: async () => {
         state.doctor = await runDoctor({ scope: 'dev' });
+        if (isDryRun()) {
+          // a dry run shows the whole plan first; the missing prerequisites are marked in it, then exit 3
+          state.missing = state.doctor.checks.filter((c) => c.required && c.status !== 'ok').map((c) => ({ id: c.id, title: c.title, detail: c.detail, fix: c.fix }));
+          if (state.missing.length) return `missing: ${state.missing.map((m) => m.title).join(', ')} (the plan below marks where each is needed)`;
+        }
         requireDoctor(state.doctor);
         const t = state.doctor.tools;
         const warn = state.doctor.checks.filter((c) => c.status === 'warn').map((c) => c.title);
@@ -103,8 +121,10 @@ export function devUpPhases(o: DevUpOptions): { phases: Phase[]; state: DevUpSta
     {
       title: `kind cluster ${o.cluster}`,
       run: async (ctl) => {
-        const kind = state.doctor!.tools.kind!;
-        const r = await ensureKindCluster(kind, o.cluster, ctl, { kubeconfig: o.kubeconfig });
+        const found = state.doctor!.tools.kind;
+        // a dry run without kind (or without docker, which kind needs) plans a new cluster
+        const cannotAsk = !found || Boolean(state.missing?.some((m) => m.id === 'docker-engine'));
+        const r = await ensureKindCluster(found ?? Kind.planned(), o.cluster, ctl, { kubeconfig: o.kubeconfig, assumeAbsent: isDryRun() && cannotAsk });
         state.clusterCreated = r.created;
         if (!(isDryRun() && r.created)) {
           ctl.update(`connecting to ${state.context}`);
@@ -117,6 +137,7 @@ export function devUpPhases(o: DevUpOptions): { phases: Phase[]; state: DevUpSta
     {
       title: 'operators',
       run: async (ctl) => {
+        if (!planReadable()) return unplanned('operators');
         // read and render the tenant's releases while the operators install: the render is told the API
         // versions of the operators' CRDs (their charts render them first), so gated custom resources appear
         const r = await installOperators(options(), ctl, {
@@ -136,9 +157,20 @@ export function devUpPhases(o: DevUpOptions): { phases: Phase[]; state: DevUpSta
     {
       title: `tenant ${o.tenant}`,
       run: async (ctl) => {
+        if (!planReadable()) return unplanned(`tenant ${o.tenant}`);
         ctl.update('reading and rendering the tenant plan');
         const { releases, rendered } = await background!;
         state.tenantReleases = releases;
+        if (!o.skipCapacityCheck && state.session?.api) {
+          // before anything of the tenant is installed: its requests on the kind nodes, within docker's memory
+          ctl.update('capacity: placing the requests on the nodes');
+          const { planCapacity, refusal } = await import('./capacity.js');
+          const engine = await state.doctor!.tools.docker?.engine({ signal: ctl.signal });
+          const dockerMemory = engine?.ok ? engine.info.memTotal : undefined;
+          state.capacity = await planCapacity({ root: o.cwd, tenant: o.tenant, context: state.context, api: state.session.api, releases, rendered, dockerMemory, signal: ctl.signal });
+          const refused = refusal(state.capacity, 'dev up', o.tenant, state.context);
+          if (refused) throw refused;
+        }
         const needs = devSecretNeeds([...rendered.values()].flat());
         const { releases: withSecrets, nsRelease } = withStep(releases, rendered, state.namespace);
         const step = async (c: Ctl) => {

@@ -88,9 +88,9 @@ export function recordDryRun(args: string[]): void {
 
 // ---------------------------------------------------------------- kind
 
-export async function ensureKindCluster(kind: Kind, name: string, ctl: Ctl, o: { kubeconfig?: string; zones?: string[] } = {}): Promise<{ created: boolean; context: string }> {
+export async function ensureKindCluster(kind: Kind, name: string, ctl: Ctl, o: { kubeconfig?: string; zones?: string[]; assumeAbsent?: boolean } = {}): Promise<{ created: boolean; context: string }> {
   const context = Kind.contextOf(name);
-  if (await kind.exists(name, { signal: ctl.signal })) {
+  if (!o.assumeAbsent && (await kind.exists(name, { signal: ctl.signal }))) {
     ctl.update(`kind cluster ${name} exists: reusing it`);
     // make sure the context is in the kubeconfig (it may have been removed or the file replaced)
     await kind.exportKubeconfig(name, { kubeconfig: o.kubeconfig }, { signal: ctl.signal });

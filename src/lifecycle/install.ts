@@ -13,7 +13,7 @@ import type { SafetyFinding } from '../safety/types.js';
 import type { KubeApi } from '../kube/api.js';
 import { releaseNames } from '../kube/helm-release.js';
 import type { ClusterTools } from './tools.js';
-import { installTenant, loadTenantPlan, openSession, tenantNamespace, type PlanOptions, type Session } from './index.js';
+import { installTenant, loadTenantPlan, openSession, renderReleases, tenantNamespace, type PlanOptions, type Session } from './index.js';
 
 /** CRDs every tenant uses (kafka, secrets, certificates); others are checked by helm when a chart needs them. */
 export const REQUIRED_CRDS = ['kafkas.kafka.strimzi.io', 'kafkanodepools.kafka.strimzi.io', 'externalsecrets.external-secrets.io', 'secretstores.external-secrets.io', 'certificates.cert-manager.io'];
@@ -31,6 +31,8 @@ export interface InstallOptions {
   environment?: string;
   /** Go through with data-loss and immutable changes to an installed tenant (as `upgrade --force`). */
   force?: boolean;
+  /** Install even when the capacity check says the tenant does not fit. */
+  skipCapacityCheck?: boolean;
 }
 
 /** What re-installing over an installed tenant would change, judged by the change-safety rules. */
@@ -51,6 +53,7 @@ export interface InstallState {
   releases?: LoadedRelease[];
   result?: PlanResult;
   safety?: InstallSafety;
+  capacity?: import('../capacity/index.js').CapacityReport;
   deadline: number;
 }
 
@@ -142,6 +145,23 @@ export function installPhases(o: InstallOptions): { phases: Phase[]; state: Inst
         for (const f of s.forced) ctl.note(`--force: ${f.verdict} ${f.object}: ${f.message}`);
         const notable = s.findings.length ? `; ${s.findings.length} finding(s): ${[...new Set(s.findings.map((f) => f.verdict))].join(', ')}` : '';
         return `${s.installed.length} release(s) installed; ${s.changes} object(s) would change${notable}`;
+      },
+    },
+    {
+      title: 'capacity',
+      run: async (ctl) => {
+        if (o.skipCapacityCheck) return 'skipped (--skip-capacity-check)';
+        const { planCapacity, refusal, fitSummary } = await import('./capacity.js');
+        const { clusterCapabilities } = await import('../diff/capabilities.js');
+        const api = state.session!.api!;
+        ctl.update('rendering the releases');
+        const caps = await clusterCapabilities(api, ctl.signal);
+        const rendered = await renderReleases(options(), state.releases!, ctl.signal, 3, caps.apiVersions);
+        ctl.update('placing the requests on the nodes');
+        state.capacity = await planCapacity({ root: o.cwd, tenant: o.tenant, context: o.kubeContext, api, releases: state.releases!, rendered, signal: ctl.signal });
+        const refused = refusal(state.capacity, 'install', o.tenant, o.kubeContext);
+        if (refused) throw refused;
+        return fitSummary(state.capacity);
       },
     },
     {

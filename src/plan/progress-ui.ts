@@ -42,6 +42,8 @@ export async function runPhases(phases: Phase[], o: { out: Output; signal: Abort
 async function runPlain(phases: Phase[], o: { out: Output; signal: AbortSignal; command: string }): Promise<PhaseTiming[]> {
   const timings: PhaseTiming[] = [];
   for (const p of phases) {
+    // Ctrl-C during a phase that does not watch the signal: stop before the next one
+    if (o.signal.aborted) throw o.signal.reason;
     if (p.skip) {
       o.out.info(`${o.command}: ${p.title}: skipped (${p.skip})`);
       timings.push({ title: p.title, ms: 0, status: 'skipped', result: p.skip });
@@ -96,6 +98,7 @@ async function runListr(phases: Phase[], o: { out: Output; signal: AbortSignal; 
       skip: p.skip ? `${p.title}: skipped (${p.skip})` : false,
       rendererOptions: { persistentOutput: true, outputBar: 1 },
       task: async (_ctx: unknown, task: { output: string; title: string }) => {
+        if (o.signal.aborted) throw o.signal.reason;
         const t0 = Date.now();
         const notes: string[] = [];
         let last = '';

@@ -127,13 +127,55 @@ const SECRET_STORE_IDENTITY_FLAGS: Record<string, Array<keyof InitInput>> = {
 };
 const flagOf = (k: keyof InitInput): string => FLAG_PATHS.find(([key]) => key === k)?.[1] ?? `--${k}`;
 
-/** Check one value against its schema node (enum, pattern, length, uri); a message or true. */
-export function checkValue(node: JsonSchema | undefined, value: string): true | string {
+/** The wizard's questions, by value path (what a person is asked; the schema's descriptions document the file). */
+export const QUESTIONS: Record<string, string> = {
+  'global.tenantId': 'Tenant id? (its namespace is logclaw-<id>)',
+  'global.tenantName': 'Display name of the tenant?',
+  'global.tier': 'Which sizing tier?',
+  'global.cloudProvider': 'Which cloud does it run on?',
+  'global.environment': 'Which environment is it?',
+  'global.airGapped': 'Is the cluster air-gapped (no egress to the internet)?',
+  'global.storageClass': 'StorageClass for its volumes? (empty: the cluster default)',
+  'global.objectStorage.provider': 'Which object storage keeps its archives?',
+  'global.objectStorage.bucket': 'Bucket name? (empty: none yet)',
+  'global.objectStorage.region': 'Region of the bucket? (empty: the default)',
+  'global.objectStorage.endpoint': 'Object storage endpoint URL (e.g. MinIO)?',
+  'global.secretStore.provider': 'Where do its secrets come from?',
+  'global.secretStore.aws.region': 'AWS region of Secrets Manager?',
+  'global.secretStore.gcp.projectId': 'GCP project of Secret Manager?',
+  'global.secretStore.vault.server': 'Vault server URL?',
+  'global.secretStore.vault.role': 'Vault Kubernetes auth role?',
+  'global.secretStore.azure.vaultUrl': 'Azure Key Vault URL?',
+  'ticketingAgent.config.platforms': 'Which platforms receive incidents? (none: the ticketing agent is turned off)',
+  'global.llm.provider': 'Which LLM explains the incidents?',
+  'global.llm.model': 'Which model? (empty: the provider default)',
+};
+
+/** What a value of each pattern looks like, in words (the wizard and flags never show a regular expression). */
+const FORMATS: Record<string, string> = {
+  'global.tenantId': 'must use lowercase letters, digits and dashes, starting with a letter and not ending with a dash (e.g. acme or acme-eu)',
+  'global.tenantName': 'must not contain control characters',
+  'global.storageClass': 'must use lowercase letters, digits, dashes and dots (a Kubernetes name such as gp3 or standard)',
+  'global.objectStorage.bucket': 'must use 3-63 lowercase letters, digits, dots and dashes, starting and ending with a letter or digit',
+  'global.objectStorage.region': 'must use lowercase letters, digits and dashes (e.g. us-east-1)',
+  'global.objectStorage.endpoint': 'must be an http:// or https:// URL',
+  'global.secretStore.aws.region': 'must be an AWS region such as us-east-1 or eu-west-3',
+  'global.secretStore.gcp.projectId': 'must be a GCP project id: 6-30 lowercase letters, digits and dashes, starting with a letter',
+  'global.secretStore.vault.server': 'must be an http:// or https:// URL (e.g. https://vault.vault.svc:8200)',
+  'global.secretStore.vault.role': 'must use letters, digits, dots, dashes and underscores',
+  'global.secretStore.azure.vaultUrl': 'must be a Key Vault URL such as https://acme-logs.vault.azure.net',
+  'global.llm.model': 'must use letters, digits and . _ : / - (e.g. llama3.1:8b)',
+};
+
+const question = (path: string, n: JsonSchema | undefined): string => QUESTIONS[path] ?? `${brief(n?.description, path)}?`;
+
+/** Check one value against its schema node (enum, pattern, length, uri); a message in words or true. */
+export function checkValue(node: JsonSchema | undefined, value: string, path?: string): true | string {
   if (!node) return true;
   if (Array.isArray(node.enum) && !node.enum.includes(value)) return `must be one of ${node.enum.join(', ')}`;
   if (typeof node.maxLength === 'number' && [...value].length > node.maxLength) return `at most ${node.maxLength} characters`;
   if (typeof node.minLength === 'number' && [...value].length < node.minLength) return node.minLength === 1 ? 'must not be empty' : `at least ${node.minLength} characters`;
-  if (typeof node.pattern === 'string' && !new RegExp(node.pattern, 'u').test(value)) return `must match ${node.pattern}`;
+  if (typeof node.pattern === 'string' && !new RegExp(node.pattern, 'u').test(value)) return (path && FORMATS[path]) ?? `is not in the expected format${node.description ? ` (${brief(node.description, '')})` : ''}`;
   if (node.format === 'uri') {
     try {
       new URL(value);
@@ -171,6 +213,8 @@ export function brief(desc: string | undefined, fallback: string): string {
   return text.replace(/[.;]$/, '');
 }
 
+const upperFirst = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);
+
 function splitList(v: string): string[] {
   return v
     .split(',')
@@ -189,7 +233,7 @@ export async function initTenant(input: InitInput, ctx: InitContext): Promise<In
   for (const [key, flag, path] of FLAG_PATHS) {
     const v = a[key];
     if (typeof v !== 'string') continue;
-    const ok = checkValue(node(path), v);
+    const ok = checkValue(node(path), v, formatPath(path));
     if (ok !== true) bad.push(`${flag} ${quote(v)}: ${formatPath(path)} ${ok}`);
   }
   if (a.secretStore !== undefined && !['none', ...Object.keys(SECRET_STORE_FIELDS)].includes(a.secretStore)) bad.push(`--secret-store ${quote(a.secretStore)}: must be one of aws, gcp, vault, azure, none`);
@@ -308,7 +352,20 @@ export async function initTenant(input: InitInput, ctx: InitContext): Promise<In
     });
   }
 
-  // 5. write atomically: temp file, then link (refuses an existing target) or rename (--force)
+  // 5. in the wizard: a summary to confirm before anything is written
+  if (ctx.interactive) {
+    const prompter = ctx.prompter ?? (await inquirerPrompter(ctx.signal));
+    let ok: boolean;
+    try {
+      ok = await prompter.confirm({ name: 'write', message: `${summaryLines(values).join('\n')}\nWrite ${shown}?`, default: true });
+    } catch (e) {
+      if (e instanceof Error && (e.name === 'ExitPromptError' || e.name === 'AbortPromptError')) throw new LogclawError('tenant init cancelled; nothing was written', { exitCode: ExitCode.interrupted });
+      throw e;
+    }
+    if (!ok) throw new LogclawError(`not confirmed; nothing was written`, { exitCode: ExitCode.checkFailed, hint: 'Run logclaw tenant init again to change the answers.' });
+  }
+
+  // 6. write atomically: temp file, then link (refuses an existing target) or rename (--force)
   writeAtomic(file, text, Boolean(a.force), ctx.cwd);
 
   return {
@@ -324,6 +381,29 @@ export async function initTenant(input: InitInput, ctx: InitContext): Promise<In
       `logclaw install --tenant ${id} --kube-context <context>`,
     ],
   };
+}
+
+/** The answers in a few lines, for the wizard's confirmation before writing. */
+export function summaryLines(values: Record<string, unknown>): string[] {
+  const o = (v: unknown): Record<string, any> => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, any>) : {});
+  const g = o(values.global);
+  const store = o(g.objectStorage);
+  const secrets = o(g.secretStore);
+  const llm = o(g.llm);
+  const agent = o(values.ticketingAgent);
+  const platforms = Object.entries(o(o(agent.config).platforms)).filter(([, p]) => o(p).enabled === true).map(([name]) => name);
+  const routing = o(o(agent.config).routing);
+  const rows: Array<[string, string]> = [
+    ['tenant', `${g.tenantId} (${g.tenantName}), namespace ${tenantNamespace(String(g.tenantId))}`],
+    ['profile', `${g.environment}, tier ${g.tier}, cloud ${g.cloudProvider}${g.airGapped ? ', air-gapped' : ''}`],
+    ['storage', `${g.storageClass || 'the cluster default StorageClass'}; object storage ${store.provider ?? 'none'}${store.bucket ? ` bucket ${store.bucket}` : ''}${store.endpoint ? ` at ${store.endpoint}` : ''}`],
+    ['secrets', secrets.provider && secrets.provider !== 'none' ? String(secrets.provider) : 'none (Secrets created by hand)'],
+    ['ticketing', agent.enabled === false || !platforms.length ? 'off' : platforms.join(', ')],
+    ...(agent.enabled === false || !platforms.length ? [] : SEVERITIES.map((s): [string, string] => [`  ${s}`, Array.isArray(routing[s]) ? (routing[s] as string[]).join(', ') || '(none)' : '(none)'])),
+    ['LLM', llm.provider && llm.provider !== 'disabled' ? `${llm.provider}${llm.model ? ` ${llm.model}` : ''}` : 'disabled'],
+  ];
+  const width = Math.max(...rows.map(([k]) => k.length));
+  return ['Summary:', ...rows.map(([k, v]) => `  ${k.padEnd(width)}  ${v}`)];
 }
 
 export function writeAtomic(file: string, text: string, force: boolean, cwd: string): void {
@@ -417,12 +497,12 @@ async function wizard(
     const n = node(path);
     const v = await p.input({
       name: formatPath(path),
-      message: `${brief(n?.description, formatPath(path))} (${formatPath(path)})`,
+      message: question(formatPath(path), n),
       default: opts.default ?? (typeof n?.default === 'string' ? n.default : undefined),
       validate: (x: string) => {
         if (opts.optional && x === '') return true;
-        const r = checkValue(n, x);
-        return r === true ? (opts.extra ? opts.extra(x) : true) : `${formatPath(path)} ${r}`;
+        const r = checkValue(n, x, formatPath(path));
+        return r === true ? (opts.extra ? opts.extra(x) : true) : `${upperFirst(r)}.`;
       },
     });
     (a as Record<string, unknown>)[key] = v;
@@ -434,7 +514,7 @@ async function wizard(
     const def = opts.default ?? (typeof n?.default === 'string' ? n.default : undefined);
     (a as Record<string, unknown>)[key] = await p.select({
       name: formatPath(path),
-      message: `${brief(n?.description, formatPath(path))} (${formatPath(path)})`,
+      message: question(formatPath(path), n),
       choices: options.map((v) => ({ name: v, value: v })),
       default: def !== undefined && options.includes(def) ? def : undefined,
     });
@@ -447,7 +527,7 @@ async function wizard(
   await choose('environment', ['global', 'environment']);
   if (a.airGapped === undefined) {
     const n = node(['global', 'airGapped']);
-    a.airGapped = await p.confirm({ name: 'global.airGapped', message: `${brief(n?.description, 'air-gapped')} (global.airGapped)`, default: n?.default === true });
+    a.airGapped = await p.confirm({ name: 'global.airGapped', message: question('global.airGapped', n), default: n?.default === true });
   }
   await text('storageClass', ['global', 'storageClass'], { default: a.environment === 'dev' ? 'standard' : undefined, optional: true });
   const ownStorage = a.airGapped ? 's3' : (CLOUD_OBJECT_STORAGE[a.cloud ?? ''] ?? 's3');
@@ -489,18 +569,18 @@ async function wizard(
     const n = node(['ticketingAgent', 'config', 'platforms']);
     platforms = await p.checkbox({
       name: 'ticketingAgent.config.platforms',
-      message: `${brief(n?.description, 'ticketing platforms')} (none: the ticketing agent is turned off)`,
+      message: question('ticketingAgent.config.platforms', n),
       choices: allowed.map((x) => ({ name: x, value: x, checked: a.airGapped ? x === 'zammad' : false })),
     });
   }
   if (platforms.length > 1) {
     for (const sev of SEVERITIES) {
       if (routes[sev]) continue;
-      const n = node(['ticketingAgent', 'config', 'routing', sev]);
       routes[sev] = await p.checkbox({
         name: `ticketingAgent.config.routing.${sev}`,
-        message: `${brief(n?.description, `${sev} routing`)} (ticketingAgent.config.routing.${sev})`,
+        message: `Which platforms receive ${sev} incidents?`,
         choices: platforms.map((x) => ({ name: x, value: x, checked: true })),
+        validate: (chosen) => (chosen.length ? true : `Choose at least one platform: ${sev} incidents would otherwise reach none.`),
       });
     }
   }
@@ -540,15 +620,15 @@ async function missingRequired(schema: TenantSchema, values: Record<string, unkn
 async function askValue(prompter: Prompter, path: string[], n: JsonSchema | undefined): Promise<unknown> {
   const name = path.join('.');
   if (Array.isArray(n?.enum)) {
-    return prompter.select({ name, message: `${brief(n?.description, name)} (${name})`, choices: (n!.enum as unknown[]).map((v) => ({ name: String(v), value: String(v) })) });
+    return prompter.select({ name, message: `${question(name, n)} (${name})`, choices: (n!.enum as unknown[]).map((v) => ({ name: String(v), value: String(v) })) });
   }
-  if (n?.type === 'boolean') return prompter.confirm({ name, message: `${brief(n?.description, name)} (${name})` });
+  if (n?.type === 'boolean') return prompter.confirm({ name, message: `${question(name, n)} (${name})` });
   const v = await prompter.input({
     name,
-    message: `${brief(n?.description, name)} (${name})`,
+    message: `${question(name, n)} (${name})`,
     validate: (x: string) => {
-      const r = checkValue(n, x);
-      return r === true ? true : `${name} ${r}`;
+      const r = checkValue(n, x, name);
+      return r === true ? true : `${upperFirst(r)}.`;
     },
   });
   return n?.type === 'integer' || n?.type === 'number' ? Number(v) : v;

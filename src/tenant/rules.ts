@@ -100,6 +100,9 @@ export function checkRules(t: LoadedTenant): Finding[] {
   for (const sev of SEVERITIES) {
     const list = routing[sev];
     if (!Array.isArray(list)) continue;
+    if (list.length === 0 && componentEnabled(values, 'ticketingAgent') && enabled.size > 0) {
+      add('routing-empty', ['ticketingAgent', 'config', 'routing', sev], `ticketingAgent.config.routing.${sev} is empty: ${sev} incidents would reach no platform; route them to at least one of ${[...enabled].join(', ')}`);
+    }
     list.forEach((name, i) => {
       if (typeof name !== 'string' || !(PLATFORMS as readonly string[]).includes(name)) return; // the schema reports it
       if (!enabled.has(name)) {

@@ -27,6 +27,7 @@ export const RULES = {
   'tenant-id-filename': 'global.tenantId equals the id in the file name tenant-<tenantId>.yaml',
   'tenant-id-unique': 'global.tenantId is unique across the files checked',
   'routing-platform-enabled': 'ticketingAgent.config.routing names only enabled platforms',
+  'routing-empty': 'an enabled ticketing agent routes every severity it lists to at least one platform',
   'ticketing-platform-required': 'an enabled ticketing agent has at least one platform enabled',
   'zammad-platform-component': 'the zammad platform needs the zammad component enabled',
   'air-gapped-egress': 'airGapped forbids PagerDuty, Jira, ServiceNow, Opsgenie and Slack',

@@ -10,6 +10,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ExitCode, LogclawError } from '../errors.js';
+import { requireRepoRoot } from '../root.js';
 import type { Style } from '../output.js';
 import { formatReport } from './report.js';
 import { validateTenantFiles } from './validate.js';
@@ -59,7 +60,7 @@ export async function runValidate(args: string[]): Promise<number> {
   const color = colorFor(process.stdout, args);
   const style = (f: Style, t: string) => (color ? `\u001b[${CODES[f][0]}m${t}\u001b[${CODES[f][1]}m` : t);
   try {
-    const result = await validateTenantFiles(paths, { cwd: process.env.LOGCLAW_ROOT ?? process.cwd() });
+    const result = await validateTenantFiles(paths, { cwd: paths.length ? (process.env.LOGCLAW_ROOT ?? process.cwd()) : requireRepoRoot(process.cwd()) });
     if (json) process.stdout.write(JSON.stringify(result.findings, null, 2) + '\n');
     else process.stdout.write(formatReport(result, { style }, { codeFrame: Boolean(process.stdout.isTTY) }) + '\n');
     return result.errors > 0 ? ExitCode.checkFailed : ExitCode.ok;

@@ -60,11 +60,41 @@ export function envSecrets(env: Record<string, string | undefined> | undefined):
     .map(([, v]) => v!);
 }
 
+/** `password="…"` inside a value (Kafka's sasl.jaas.config, JDBC and LDAP option strings), quoted either way. */
+const QUOTED_SECRET = /\b([\w.-]*(?:pass(?:word|wd)?|secret|token|api[-_]?key|credential)s?\s*=\s*)(["'])[^"'\n]*\2/gi;
+/** `Authorization: Bearer …`, `Basic …` credentials. */
+const AUTH_SCHEME = /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{8,}/g;
+/** JSON Web Tokens (ServiceAccount tokens, OIDC id tokens): three base64url parts, the first two JSON. */
+const JWT = /\beyJ[A-Za-z0-9_-]{6,}\.eyJ[A-Za-z0-9_-]{6,}\.[A-Za-z0-9_-]+/g;
+
+/**
+ * A key whose value is a credential (`password`, `clientSecret`, `apiKey`, `sasl.jaas.config`, `DB_TOKEN`), not
+ * one naming where a credential lives (`secretName`, `existingSecret`, `passwordSecretRef`, `tokenPath`).
+ */
+export function isSecretKey(key: string): boolean {
+  if (/sasl\.jaas\.config$/i.test(key)) return true;
+  if (!SECRET_KEY.test(key)) return false;
+  return !/(name|names|ref|namespace|store|kind|path|file|enabled|mount|policy|type|version|ttl|selector|length|provider|template|annotations|labels)$/i.test(key) && !/^existing/i.test(key);
+}
+
 /** Mask listed secrets and URL credentials in any text (command lines, stderr, the exec log). */
 export function redactText(text: string, secrets: readonly string[] = []): string {
-  let out = text.replace(URL_CREDENTIALS, '$1:***@');
+  let out = text.replace(URL_CREDENTIALS, '$1:***@').replace(QUOTED_SECRET, '$1$2***$2').replace(AUTH_SCHEME, '$1 ***').replace(JWT, '***');
   for (const s of secrets) if (s) out = out.split(s).join('***');
   return out;
+}
+
+/** `key=value`, `key: value` and `"key": "value"` where the key is a credential's (isSecretKey). */
+const ASSIGNMENT = /(^|[\s{,;&?"'(])(["']?)([A-Za-z_][\w.-]*)\2([ \t]*[=:][ \t]*)(["']?)([^\s"',;&}]+)\5/gm;
+
+/**
+ * redactText, and every assignment to a credential-looking key in free text: configuration files kept in
+ * ConfigMaps, logs, environment dumps (`DB_PASSWORD=…`, `password: …`, `"apiKey": "…"`, `sasl.jaas.config=…`).
+ */
+export function redactFreeText(text: string, secrets: readonly string[] = []): string {
+  return redactText(text, secrets).replace(ASSIGNMENT, (all, lead: string, q: string, key: string, sep: string, vq: string, value: string) =>
+    isSecretKey(key) && value !== '***' ? `${lead}${q}${key}${q}${sep}${vq}***${vq}` : all,
+  );
 }
 
 /**

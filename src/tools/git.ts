@@ -2,6 +2,8 @@
  * The one typed wrapper around git (read-only calls used by `charts check-versions`).
  * Argument arrays through src/tools/exec.ts, version checked with semver.
  */
+import { mkdirSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { ExitCode, LogclawError } from '../errors.js';
 import { run, type RunOptions } from './exec.js';
 import { parseVersion, requireMinVersion } from './version.js';
@@ -74,6 +76,24 @@ export class Git {
   async show(ref: string, path: string): Promise<string | undefined> {
     const r = await this.git(['show', `${ref}:${path}`], { reject: false });
     return r.exitCode === 0 ? r.stdout : undefined;
+  }
+
+  /**
+   * Write the tree of `commit` into `dir` (which must not hold files of its own) from the object database:
+   * `git read-tree` into a temporary index file inside `dir`, then `git checkout-index --prefix`. Neither the
+   * repository's index nor its work tree is touched, and no worktree is registered. Returns the top level there.
+   */
+  async exportTree(commit: string, dir: string): Promise<string> {
+    const top = join(resolve(dir), 'tree');
+    mkdirSync(top, { recursive: true });
+    const env = { GIT_INDEX_FILE: join(resolve(dir), 'index') };
+    try {
+      await this.git(['read-tree', commit], { env });
+      await this.git(['checkout-index', '--all', '--force', `--prefix=${top}/`], { env });
+    } finally {
+      rmSync(env.GIT_INDEX_FILE, { force: true });
+    }
+    return top;
   }
 
   // Writes (logclaw gitops onboard): a branch, a commit of named files, a push only when asked.

@@ -20,6 +20,14 @@ export class Kind {
     return new Kind(bin, version);
   }
 
+  /**
+   * kind as a dry run names it when it is not installed: its commands are recorded for the plan, never run
+   * (nothing may call one that reads, such as exists()).
+   */
+  static planned(bin = toolPath('kind')): Kind {
+    return new Kind(bin, 'missing');
+  }
+
   /** The kubeconfig context kind writes for a cluster. */
   static contextOf(cluster: string): string {
     return `kind-${cluster}`;

@@ -10,7 +10,7 @@ describe('CLI conventions', () => {
   it('prints its version', async () => {
     const r = await runCli(['--version']);
     expect(r.code).toBe(0);
-    expect(r.stdout.trim()).toBe(pkg.version);
+    expect(r.stdout.split('\n')[0]).toMatch(new RegExp(`^logclaw ${pkg.version.replace(/\./g, '\\.')}( \\(commit [0-9a-f]{12}\\))?$`));
   });
 
   it('--help lists every command of the product with examples and exit codes', async () => {

@@ -35,7 +35,7 @@ beforeAll(async () => {
   const kubeconfig = join(dir, 'kubeconfig');
   writeFileSync(kubeconfig, readFileSync(cluster.kubeconfig));
   const tools = await toolbox({ kind: false, docker: false });
-  env = { ...tools.env, KUBECONFIG: kubeconfig, HOME: dir, LOGCLAW_HELMFILE_ENVIRONMENT: undefined, LOGCLAW_SHARED_DIR: join(repoRoot, '..', 'shared') };
+  env = { ...tools.env, KUBECONFIG: kubeconfig, HOME: dir, LOGCLAW_ROOT: dir, LOGCLAW_HELMFILE_ENVIRONMENT: undefined, LOGCLAW_SHARED_DIR: join(repoRoot, '..', 'shared') };
 }, 300_000);
 afterAll(async () => {
   await cluster?.stop();

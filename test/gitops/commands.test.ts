@@ -4,7 +4,7 @@
  * git repository holding a copy of gitops/.
  */
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
@@ -67,16 +67,16 @@ describe('logclaw gitops bootstrap', () => {
     const root = scratch('logclaw-boot-');
     cpSync(join(repoRoot, 'gitops'), join(root, 'gitops'), { recursive: true });
     const out = join(root, 'gitops', 'argocd');
-    const w = await runCli(['gitops', 'bootstrap', '--repo', REPO, '--out', out], { cwd: root });
+    const w = await runCli(['gitops', 'bootstrap', '--repo', REPO, '--out', out], { cwd: root, env: { LOGCLAW_ROOT: root } });
     expect(w.code, w.stderr).toBe(0);
     expect(w.stdout).toMatch(/✔ wrote .*operators\/opensearch-operator\.yaml/);
     expect(readFileSync(join(out, 'appproject.yaml'), 'utf8')).toContain(`- ${REPO}`);
     const first = readFileSync(join(out, 'applicationset.yaml'), 'utf8');
-    const again = await runCli(['gitops', 'bootstrap', '--repo', REPO, '--out', out, '--json'], { cwd: root });
+    const again = await runCli(['gitops', 'bootstrap', '--repo', REPO, '--out', out, '--json'], { cwd: root, env: { LOGCLAW_ROOT: root } });
     expect(again.code, again.stderr).toBe(0);
     expect(JSON.parse(again.stdout).replaced).toBe(renderBootstrap({ root: repoRoot, repo: REPO }).replaced);
     expect(readFileSync(join(out, 'applicationset.yaml'), 'utf8')).toBe(first);
-    const other = await runCli(['gitops', 'bootstrap', '--repo', 'https://github.com/other/repo.git'], { cwd: root });
+    const other = await runCli(['gitops', 'bootstrap', '--repo', 'https://github.com/other/repo.git'], { cwd: root, env: { LOGCLAW_ROOT: root } });
     expect(other.code).toBe(1);
     expect(other.stderr).toMatch(/no source in gitops\/argocd\/ points at/);
   });
@@ -118,6 +118,8 @@ describe('logclaw gitops onboard', () => {
   const repo = () => {
     const root = scratch('logclaw-onboard-');
     cpSync(join(repoRoot, 'gitops'), join(root, 'gitops'), { recursive: true });
+    // what makes it a logclaw repository for root discovery (an empty directory: git does not track it)
+    mkdirSync(join(root, 'charts', 'logclaw-tenant'), { recursive: true });
     git(root, 'init', '-q', '-b', 'main');
     git(root, 'add', '.');
     git(root, 'commit', '-q', '-m', 'init');
@@ -138,7 +140,7 @@ describe('logclaw gitops onboard', () => {
     expect(git(root, 'status', '--porcelain')).toBe('?? unrelated.txt');
     const values = parse(readFileSync(join(root, 'gitops', 'tenants', 'tenant-acme.yaml'), 'utf8'));
     expect(values.global.rollout.wave).toBe('canary');
-    const v = await runCli(['tenant', 'validate', 'gitops/tenants/tenant-acme.yaml'], { cwd: root });
+    const v = await runCli(['tenant', 'validate', 'gitops/tenants/tenant-acme.yaml'], { cwd: root, env: { LOGCLAW_ROOT: root } });
     expect(v.code, v.stdout + v.stderr).toBe(0);
   });
 

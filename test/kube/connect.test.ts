@@ -97,7 +97,14 @@ describe('connect()', () => {
   it('an unknown context is a usage error listing the known ones', async () => {
     const e = await rejection(connect({ context: 'nope', kubeconfig: kubeconfig('known', `http://127.0.0.1:${httpPort}`) }));
     expect(e.exitCode).toBe(ExitCode.usage);
-    expect(e.hint).toMatch(/Known contexts: known/);
+    expect(e.message).not.toMatch(/did you mean/);
+    expect(e.hint).toMatch(/Contexts there: known/);
+  });
+
+  it('a near miss of a context name gets "did you mean"', async () => {
+    const e = await rejection(connect({ context: 'knwon', kubeconfig: kubeconfig('known', `http://127.0.0.1:${httpPort}`) }));
+    expect(e.exitCode).toBe(ExitCode.usage);
+    expect(e.message).toMatch(/kube context "knwon" is not in .*: did you mean "known"\?/);
   });
 });
 

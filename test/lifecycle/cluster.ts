@@ -61,6 +61,8 @@ export async function workspace(cluster: Cluster, o: { helm?: 3 | 4; kubeconfig?
     ...tools.env,
     KUBECONFIG: kubeconfig,
     HOME: dir,
+    // the stack has no charts/logclaw-tenant: name it the repository root
+    LOGCLAW_ROOT: dir,
     LOGCLAW_TEST_OPERATORS: operatorCharts,
     LOGCLAW_FAKE_KIND_ATTACH: cluster.state.controlURL,
     LOGCLAW_FAKE_KIND_DIR: join(dir, 'fake-kind'),

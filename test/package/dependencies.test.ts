@@ -22,7 +22,7 @@ const packageOf = (spec: string): string | undefined => {
   return builtinModules.includes(name) ? undefined : name;
 };
 
-const LOADS = [/\bfrom\s+'([^']+)'/g, /\bimport\(\s*'([^']+)'\s*\)/g, /\brequire\(\s*'([^']+)'\s*\)/g, /\breq\(\s*'([^']+)'\s*\)/g, /\.resolve\(\s*'([^']+)'\s*\)/g, /typeof import\('([^']+)'\)/g];
+const LOADS = [/\bfrom\s+'([^']+)'/g, /\bimport\(\s*'([^']+)'\s*\)/g, /\brequire\(\s*'([^']+)'\s*\)/g, /createRequire\([^)]*\)\(\s*'([^']+)'\s*\)/g, /\.resolve\(\s*'([^']+)'\s*\)/g, /typeof import\('([^']+)'\)/g];
 
 describe('package.json', () => {
   it('declares every package src/ and bin/ load', () => {

@@ -132,7 +132,7 @@ describe('tenant init with flags (no TTY)', () => {
     const cwd = freshRoot();
     const ok = ['--name', 'A', '--ticketing', 'pagerduty'];
     const cases: Array<[string[], string]> = [
-      [['Acme;rm -rf /', '--cloud', 'aws', ...ok], '<tenantId> "Acme;rm -rf /": global.tenantId must match'],
+      [['Acme;rm -rf /', '--cloud', 'aws', ...ok], '<tenantId> "Acme;rm -rf /": global.tenantId must use lowercase letters, digits and dashes'],
       [['acme', '--cloud', 'aws', '--tier', 'gold', ...ok], '--tier "gold": global.tier must be one of standard, ha, ultra-ha'],
       [['acme', '--cloud', 'mars', ...ok], '--cloud "mars": global.cloudProvider must be one of aws, gcp, azure, onprem'],
       [['acme', '--cloud', 'aws', '--environment', 'prod', ...ok], '--environment "prod": global.environment must be one of dev, staging, production'],
@@ -140,10 +140,10 @@ describe('tenant init with flags (no TTY)', () => {
       [['acme', '--cloud', 'aws', '--route', 'urgent=slack', ...ok], '--route "urgent=slack": expected <severity>=<platform>'],
       [['acme', '--cloud', 'aws', '--route', 'low=teams', ...ok], '--route "low=teams": unknown platform teams'],
       [['acme', '--cloud', 'aws', '--secret-store', 'keychain', ...ok], '--secret-store "keychain": must be one of aws, gcp, vault, azure, none'],
-      [['acme', '--cloud', 'aws', '--bucket', 'Bad_Bucket', ...ok], '--bucket "Bad_Bucket": global.objectStorage.bucket must match'],
+      [['acme', '--cloud', 'aws', '--bucket', 'Bad_Bucket', ...ok], '--bucket "Bad_Bucket": global.objectStorage.bucket must use 3-63 lowercase letters, digits, dots and dashes'],
       [['acme', '--cloud', 'aws', '--object-storage', 'ftp', ...ok], '--object-storage "ftp": global.objectStorage.provider must be one of s3, gcs, azure'],
       [['acme', '--cloud', 'aws', '--llm', 'gemini', ...ok], '--llm "gemini": global.llm.provider must be one of'],
-      [['acme', '--cloud', 'aws', '--storage-class', 'Fast SSD', ...ok], '--storage-class "Fast SSD": global.storageClass must match'],
+      [['acme', '--cloud', 'aws', '--storage-class', 'Fast SSD', ...ok], '--storage-class "Fast SSD": global.storageClass must use lowercase letters, digits, dashes and dots'],
       [['acme', '--cloud', 'aws', '--set', 'no-equals-sign', ...ok], '--set "no-equals-sign": expected <path>=<value>'],
       [['a'.repeat(41), '--cloud', 'aws', ...ok], 'global.tenantId at most 40 characters'],
     ];
@@ -277,20 +277,71 @@ describe('tenant init wizard (schema-driven prompts)', () => {
     expect(r.file).toBe(join('gitops', 'tenants', 'tenant-acme.yaml'));
     const byName = Object.fromEntries(asked.map((q) => [q.name, q]));
     expect(byName['global.tier']).toMatchObject({ kind: 'select', choices: ['standard', 'ha', 'ultra-ha'], default: 'standard' });
-    expect(byName['global.tier']!.message).toMatch(/^Sizing tier/);
+    expect(byName['global.tier']!.message).toBe('Which sizing tier?');
     expect(byName['global.environment']).toMatchObject({ kind: 'select', choices: ['dev', 'staging', 'production'], default: 'production' });
     expect(byName['global.cloudProvider']!.choices).toEqual(['aws', 'gcp', 'azure', 'onprem']);
     expect(byName['global.objectStorage.provider']).toMatchObject({ default: 'gcs' }); // the cloud's own
     expect(byName['global.secretStore.provider']).toMatchObject({ default: 'gcp', choices: ['aws', 'gcp', 'vault', 'azure', 'none'] });
     expect(byName['global.airGapped']).toMatchObject({ kind: 'confirm', default: false });
     const id = byName['global.tenantId']!;
-    expect(id.message).toMatch(/^Tenant identifier/);
-    expect(id.validate!('Bad;Id')).toMatch(/must match/);
-    expect(id.validate!('a'.repeat(41))).toMatch(/at most 40/);
+    expect(id.message).toBe('Tenant id? (its namespace is logclaw-<id>)');
+    expect(id.validate!('Bad;Id')).toBe('Must use lowercase letters, digits and dashes, starting with a letter and not ending with a dash (e.g. acme or acme-eu).');
+    expect(id.validate!('a'.repeat(41))).toBe('At most 40 characters.');
     expect(id.validate!('beta')).toBe(true);
     const v = values(cwd, 'acme');
     expect(v.global).toMatchObject({ tenantName: 'Acme Corp', cloudProvider: 'gcp', tier: 'standard', secretStore: { provider: 'gcp', gcp: { projectId: 'acme-logs-prod', clusterLocation: 'europe-west1', clusterName: 'logclaw-prod' } }, llm: { provider: 'ollama' } });
     expect(v.ticketingAgent.config.routing).toEqual({ critical: ['pagerduty', 'slack'], high: ['pagerduty', 'slack'], medium: ['pagerduty', 'slack'], low: ['slack'] });
+  });
+
+  it('asks questions, not schema descriptions; says in words what a value should look like, never a regular expression', async () => {
+    const cwd = freshRoot();
+    const { p, asked } = scripted({ 'global.tenantId': 'acme', 'global.cloudProvider': 'aws', 'global.environment': 'dev', 'global.secretStore.aws.region': 'us-east-1', 'global.secretStore.aws.roleArn': 'arn:aws:iam::123456789012:role/acme', 'ticketingAgent.config.platforms': ['pagerduty', 'slack'] });
+    await initTenant({}, { cwd, interactive: true, prompter: p });
+    const questions = asked.filter((q) => q.name !== 'write');
+    expect(questions.length).toBeGreaterThan(10);
+    for (const q of questions) expect(q.message, q.name).toMatch(/\?( \(.*\))?$/);
+    expect(questions.find((q) => q.name === 'global.environment')!.message).toBe('Which environment is it?');
+    expect(questions.find((q) => q.name === 'ticketingAgent.config.routing.low')!.message).toBe('Which platforms receive low incidents?');
+    for (const q of questions.filter((x) => x.validate)) {
+      for (const bad of ['Bad Value;', '-x-', 'x'.repeat(300)]) {
+        const r = q.validate!(bad);
+        if (r !== true) expect(r, `${q.name}: ${r}`).not.toMatch(/\^|\$\)?$|\[a-z|\\s|must match/);
+      }
+    }
+  });
+
+  it('refuses an empty routing for a severity as it is chosen', async () => {
+    const cwd = freshRoot();
+    const seen: Array<(v: readonly unknown[]) => true | string> = [];
+    const { p } = scripted({ 'global.tenantId': 'acme', 'global.cloudProvider': 'aws', 'global.secretStore.aws.region': 'us-east-1', 'global.secretStore.aws.roleArn': 'arn:aws:iam::123456789012:role/acme', 'ticketingAgent.config.platforms': ['pagerduty', 'slack'] });
+    const checkbox = p.checkbox;
+    p.checkbox = async (q) => {
+      if (q.name.startsWith('ticketingAgent.config.routing.')) seen.push(q.validate!);
+      return checkbox(q);
+    };
+    await initTenant({}, { cwd, interactive: true, prompter: p });
+    expect(seen).toHaveLength(4);
+    expect(seen[3]!([])).toBe('Choose at least one platform: low incidents would otherwise reach none.');
+    expect(seen[3]!(['slack'])).toBe(true);
+  });
+
+  it('shows a summary to confirm before writing; declining writes nothing', async () => {
+    const answers = { 'global.tenantId': 'acme', 'global.tenantName': 'Acme Corp', 'global.cloudProvider': 'aws', 'global.secretStore.aws.region': 'us-east-1', 'global.secretStore.aws.roleArn': 'arn:aws:iam::123456789012:role/acme', 'ticketingAgent.config.platforms': ['pagerduty', 'slack'], 'ticketingAgent.config.routing.low': ['slack'] };
+    const cwd = freshRoot();
+    const { p, asked } = scripted({ ...answers, write: false });
+    const e = await initTenant({}, { cwd, interactive: true, prompter: p }).catch((x: unknown) => x);
+    expect(e).toMatchObject({ message: 'not confirmed; nothing was written', exitCode: 1 });
+    expect(existsSync(join(cwd, 'gitops', 'tenants', 'tenant-acme.yaml'))).toBe(false);
+    const last = asked.at(-1)!;
+    expect(last).toMatchObject({ kind: 'confirm', name: 'write', default: true });
+    expect(last.message).toContain('Summary:');
+    expect(last.message).toMatch(/tenant +acme \(Acme Corp\), namespace logclaw-acme/);
+    expect(last.message).toMatch(/ticketing +pagerduty, slack/);
+    expect(last.message).toMatch(/ {4}low +slack/);
+    expect(last.message).toMatch(/Write gitops\/tenants\/tenant-acme\.yaml\?$/);
+    const ok = scripted({ ...answers, write: true });
+    await initTenant({}, { cwd, interactive: true, prompter: ok.p });
+    expect(values(cwd, 'acme').global.tenantName).toBe('Acme Corp');
   });
 
   it('does not ask what flags gave, and offers only what an air-gapped tenant may use', async () => {

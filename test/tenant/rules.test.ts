@@ -37,7 +37,7 @@ describe('tenant rules', () => {
   });
 
   it('every rule is listed with a description', () => {
-    for (const id of ['tenant-id-filename', 'tenant-id-unique', 'routing-platform-enabled', 'ticketing-platform-required', 'air-gapped-egress', 'air-gapped-llm', 'air-gapped-object-storage', 'object-storage-cloud', 'secret-store-fields', 'secret-store-identity']) {
+    for (const id of ['tenant-id-filename', 'tenant-id-unique', 'routing-platform-enabled', 'routing-empty', 'ticketing-platform-required', 'air-gapped-egress', 'air-gapped-llm', 'air-gapped-object-storage', 'object-storage-cloud', 'secret-store-fields', 'secret-store-identity']) {
       expect(RULES).toHaveProperty(id);
     }
   });
