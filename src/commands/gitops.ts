@@ -95,7 +95,7 @@ export function register(program: Command): void {
       }),
     );
   examples(onboard, [
-    'logclaw gitops onboard acme --yes --name "Acme Corp" --cloud aws --tier ha --region us-east-1 --bucket acme-logclaw \\\n      --secret-store aws --ticketing pagerduty,slack --wave canary',
+    'logclaw gitops onboard acme --yes --name "Acme Corp" --cloud aws --tier ha --region us-east-1 --bucket acme-logclaw \\\n      --secret-store aws \\\n      --aws-role-arn arn:aws:iam::123456789012:role/logclaw-acme --ticketing pagerduty,slack --wave canary',
     'logclaw gitops onboard lab --yes --cloud onprem --cluster edge-1 --push',
   ]);
 

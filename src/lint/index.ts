@@ -97,6 +97,7 @@ export function longestTenantId(root: string): string {
 interface TenantEnv {
   environment?: string;
   objectStorageProvider?: string;
+  airGapped?: boolean;
 }
 
 /** A YAML values file as a mapping ({} when missing or not a mapping). */
@@ -116,6 +117,7 @@ function tenantEnv(files: string[], umbrellaValues: Record<string, unknown>): Te
     env = {
       environment: typeof g.environment === 'string' ? g.environment : env.environment,
       objectStorageProvider: isRecord(g.objectStorage) && typeof g.objectStorage.provider === 'string' ? g.objectStorage.provider : env.objectStorageProvider,
+      airGapped: typeof g.airGapped === 'boolean' ? g.airGapped : env.airGapped,
     };
   }
   return env;
@@ -251,7 +253,7 @@ export async function runLint(o: LintOptions): Promise<LintResult> {
       stats.renderMs.push(r.ms);
       stats.objects += r.objects.length;
       for (const f of r.findings) findings.push({ ...f, target: label, tenant });
-      const v = validateRender(r.objects, { namespace, release, kube, crds, operators, environment: env.environment, objectStorageProvider: env.objectStorageProvider, target: label, tenant, onlyRules });
+      const v = validateRender(r.objects, { namespace, release, kube, crds, operators, environment: env.environment, objectStorageProvider: env.objectStorageProvider, airGapped: env.airGapped, target: label, tenant, onlyRules });
       findings.push(...v.findings);
       waived.push(...v.waived);
       progress(`${label}: ${r.objects.length} objects, ${v.findings.length} finding(s)`);

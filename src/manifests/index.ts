@@ -13,14 +13,19 @@ import { checkNames, RELEASE_NAME_LIMIT } from './domain/names.js';
 import { checkNetwork } from './domain/network.js';
 import { checkOpenSearch } from './domain/opensearch.js';
 import type { KubeSchemas } from './kube-schema.js';
-import { buildModel } from './model.js';
+import { buildModel, podTemplatePath } from './model.js';
 import type { OperatorCatalog } from './operators.js';
 import { withoutNulls } from './parse.js';
 import { checkLabelsAndNamespace, checkPodSecurity } from './policy.js';
+import { checkLiteralCredentials } from './credentials.js';
+import { checkWorkloadHardening } from './hardening.js';
+import { checkNetworkPolicyShapes } from './netpol.js';
+import { checkRbac } from './rbac.js';
+import { checkReachability } from './reachability.js';
 import { checkReferences } from './references.js';
 import { isWaivable, ruleInfo } from './rules.js';
 import { validateSchema } from './schema-check.js';
-import { EXCEPTION_ANNOTATION, groupOf, refOf, versionOf, type Finding, type ObjectIssue, type RenderedObject, type WaivedFinding } from './types.js';
+import { EXCEPTION_ANNOTATION, get, groupOf, refOf, versionOf, type Finding, type ObjectIssue, type RenderedObject, type WaivedFinding } from './types.js';
 
 export * from './types.js';
 export { RULES, ruleInfo, type RuleId } from './rules.js';
@@ -37,6 +42,7 @@ export interface ValidationContext {
   operators?: OperatorCatalog;
   environment?: string;
   objectStorageProvider?: string;
+  airGapped?: boolean;
   /** Label for findings: `tenant acme`, `chart logclaw-tenant (ci/ha-values.yaml)`. */
   target: string;
   tenant?: string;
@@ -122,7 +128,7 @@ export function validateRender(objects: RenderedObject[], ctx: ValidationContext
   }
   if (ctx.onlyRules && !ctx.onlyRules.has('name-too-long')) return finish(objects, issues, ctx, want);
   const model = buildModel(objects);
-  const dctx = { namespace: ctx.namespace, release: ctx.release, environment: ctx.environment, objectStorageProvider: ctx.objectStorageProvider };
+  const dctx = { namespace: ctx.namespace, release: ctx.release, environment: ctx.environment, objectStorageProvider: ctx.objectStorageProvider, airGapped: ctx.airGapped };
   if (!ctx.onlyRules) {
     checkPodSecurity(model, emit);
     checkLabelsAndNamespace(model, { namespace: ctx.namespace, release: ctx.release, kube: ctx.kube, crds: ctx.crds }, emit);
@@ -131,6 +137,11 @@ export function validateRender(objects: RenderedObject[], ctx: ValidationContext
     checkFlink(model, dctx, emit);
     checkOpenSearch(model, dctx, emit);
     checkNetwork(model, dctx, emit);
+    checkWorkloadHardening(model, emit);
+    checkNetworkPolicyShapes(model, emit);
+    checkReachability(model, dctx, emit);
+    checkRbac(model, emit);
+    checkLiteralCredentials(model, dctx, emit);
   }
   checkNames(model, emit);
   return finish(objects, issues, ctx, want);
@@ -159,7 +170,10 @@ function finish(objects: RenderedObject[], issues: ObjectIssue[], ctx: Validatio
   // Exceptions: per object, per rule.
   const exceptions = new Map<RenderedObject, Map<string, { reason: string; used: boolean }>>();
   for (const ro of objects) {
-    const entries = parseExceptions(ro.obj.metadata.annotations?.[EXCEPTION_ANNOTATION]);
+    // the object's own annotation, or its pod template's (upstream charts often expose only pod annotations)
+    const tp = podTemplatePath(ro.obj.kind);
+    const podAnnotation = tp && tp.length ? get(ro.obj, ...tp, 'metadata', 'annotations', EXCEPTION_ANNOTATION) : undefined;
+    const entries = [...parseExceptions(ro.obj.metadata.annotations?.[EXCEPTION_ANNOTATION]), ...parseExceptions(typeof podAnnotation === 'string' ? podAnnotation : undefined)];
     if (!entries.length) continue;
     const m = new Map<string, { reason: string; used: boolean }>();
     for (const e of entries) {

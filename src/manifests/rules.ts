@@ -4,7 +4,7 @@
  */
 import type { Severity } from './types.js';
 
-export type RuleCategory = 'schema' | 'policy' | 'reference' | 'domain' | 'chart' | 'helmfile' | 'helm' | 'tenant';
+export type RuleCategory = 'schema' | 'policy' | 'isolation' | 'reference' | 'domain' | 'chart' | 'helmfile' | 'helm' | 'tenant';
 
 export interface RuleInfo {
   severity: Severity;
@@ -45,8 +45,22 @@ export const RULES = {
   'labels-missing': r('policy', 'objects carry app.kubernetes.io/name, instance (the release), managed-by and part-of; pod templates name and instance'),
   'namespace-mismatch': r('policy', "every namespaced object is in the tenant's namespace"),
   'cluster-scoped-object': r('policy', 'a tenant render holds no cluster-scoped object'),
+  'resources-ephemeral-storage': r('policy', 'every container has ephemeral-storage requests and limits (eviction order, bounded disk use)'),
+  'readonly-root-filesystem': r('policy', 'every container sets readOnlyRootFilesystem: true (waive with the reason where the image needs a writable root)'),
+  'probes-identical': r('policy', 'readiness and liveness probes of a container differ'),
+  'statefulset-service-not-headless': r('policy', "a StatefulSet's serviceName is a headless Service (clusterIP: None) of the render"),
   'policy-exception-invalid': r('policy', 'a policy-exception annotation names a known, waivable rule and gives a reason', 'error', false),
   'policy-exception-unused': r('policy', 'a policy-exception annotation waives something that is actually reported', 'warning', false),
+  // isolation
+  'netpol-ingress-open': r('isolation', 'no NetworkPolicy ingress rule admits every source (no from, ipBlock /0, namespaceSelector {}) to a pod that is not an entry point (logclaw.io/ingress: "true")'),
+  'netpol-egress-no-peer': r('isolation', 'every NetworkPolicy egress rule names its destinations (ports without a peer reach every address)'),
+  'netpol-egress-private-ranges': r('isolation', 'egress to 0.0.0.0/0 (or ::/0) excepts the private, link-local and CGNAT ranges (10/8, 172.16/12, 192.168/16, 169.254/16, 100.64/10; fc00::/7, fe80::/10)'),
+  'netpol-all-ports': r('isolation', 'no NetworkPolicy admits every pod of the namespace to every port of every pod (each component admits only its clients)'),
+  'netpol-reachable-from-outside': r('isolation', 'computed from the NetworkPolicies: no peer outside the tenant (another tenant, an attacker namespace of any free name and non-platform labels, the internet) reaches a pod that is not an entry point'),
+  'netpol-airgap-egress': r('isolation', 'computed from the NetworkPolicies: no pod of an air-gapped tenant can connect to the internet'),
+  'rbac-wildcard': r('isolation', 'no Role or ClusterRole rule grants "*" apiGroups, resources or verbs'),
+  'cluster-wide-collection': r('isolation', "a tenant chart collects logs only from named namespaces (Vector kubernetes_logs with extra_namespace_label_selector; no ClusterRole reading pods/log)"),
+  'literal-credentials': r('isolation', 'outside dev, no rendered Secret or ConfigMap holds a literal password, token or key'),
   // references
   'ref-secret-missing': r('reference', 'a Secret a pod uses is rendered, an ExternalSecret/Certificate/operator target, or a declared prerequisite'),
   'ref-configmap-missing': r('reference', 'a ConfigMap a pod uses is rendered or a declared prerequisite'),

@@ -34,10 +34,13 @@ export interface InitInput {
   secretRegion?: string;
   awsRoleArn?: string;
   gcpProject?: string;
+  gcpClusterLocation?: string;
+  gcpClusterName?: string;
   vaultServer?: string;
   vaultRole?: string;
   vaultPath?: string;
   azureVaultUrl?: string;
+  azureIdentityClientId?: string;
   ticketing?: string;
   route?: string[];
   llm?: string;
@@ -96,10 +99,13 @@ const FLAG_PATHS: Array<[keyof InitInput, string, ValuePath]> = [
   ['secretRegion', '--secret-region', ['global', 'secretStore', 'aws', 'region']],
   ['awsRoleArn', '--aws-role-arn', ['global', 'secretStore', 'aws', 'roleArn']],
   ['gcpProject', '--gcp-project', ['global', 'secretStore', 'gcp', 'projectId']],
+  ['gcpClusterLocation', '--gcp-cluster-location', ['global', 'secretStore', 'gcp', 'clusterLocation']],
+  ['gcpClusterName', '--gcp-cluster-name', ['global', 'secretStore', 'gcp', 'clusterName']],
   ['vaultServer', '--vault-server', ['global', 'secretStore', 'vault', 'server']],
   ['vaultRole', '--vault-role', ['global', 'secretStore', 'vault', 'role']],
   ['vaultPath', '--vault-path', ['global', 'secretStore', 'vault', 'path']],
   ['azureVaultUrl', '--azure-vault-url', ['global', 'secretStore', 'azure', 'vaultUrl']],
+  ['azureIdentityClientId', '--azure-identity-client-id', ['global', 'secretStore', 'azure', 'identityClientId']],
   ['llm', '--llm', ['global', 'llm', 'provider']],
   ['model', '--model', ['global', 'llm', 'model']],
   ['llmEndpoint', '--llm-endpoint', ['global', 'llm', 'endpoint']],
@@ -112,6 +118,12 @@ const SECRET_STORE_FLAGS: Record<string, Array<keyof InitInput>> = {
   gcp: ['gcpProject'],
   vault: ['vaultServer', 'vaultRole'],
   azure: ['azureVaultUrl'],
+};
+/** The workload-identity flags each secret store needs outside dev (tenant rule secret-store-identity). */
+const SECRET_STORE_IDENTITY_FLAGS: Record<string, Array<keyof InitInput>> = {
+  aws: ['awsRoleArn'],
+  gcp: ['gcpClusterLocation', 'gcpClusterName'],
+  azure: ['azureIdentityClientId'],
 };
 const flagOf = (k: keyof InitInput): string => FLAG_PATHS.find(([key]) => key === k)?.[1] ?? `--${k}`;
 
@@ -286,6 +298,8 @@ export async function initTenant(input: InitInput, ctx: InitContext): Promise<In
     const store = a.secretStore && a.secretStore !== 'none' ? a.secretStore : undefined;
     if (store === 'aws' && !a.secretRegion && a.region) a.secretRegion = a.region;
     for (const k of store ? (SECRET_STORE_FLAGS[store] ?? []) : []) if (!a[k]) missing.push(`${flagOf(k)} (for --secret-store ${store})`);
+    const identity = store && (a.environment ?? 'production') !== 'dev' ? (SECRET_STORE_IDENTITY_FLAGS[store] ?? []) : [];
+    for (const k of identity) if (!a[k]) missing.push(`${flagOf(k)} (the tenant's own identity for --secret-store ${store} outside dev)`);
     if (a.airGapped && !a.endpoint) missing.push('--endpoint (an in-cluster object-storage endpoint, for --air-gapped)');
     if (missing.length) {
       throw new LogclawError(`missing required value${missing.length > 1 ? 's' : ''}: ${missing.join(', ')}`, {
@@ -436,12 +450,19 @@ export function buildValues(a: InitInput, platforms: string[], routes: Partial<R
     if (store === 'aws') {
       block.region = a.secretRegion ?? a.region ?? '';
       if (a.awsRoleArn) block.roleArn = a.awsRoleArn;
-    } else if (store === 'gcp') block.projectId = a.gcpProject ?? '';
+    } else if (store === 'gcp') {
+      block.projectId = a.gcpProject ?? '';
+      if (a.gcpClusterLocation) block.clusterLocation = a.gcpClusterLocation;
+      if (a.gcpClusterName) block.clusterName = a.gcpClusterName;
+    }
     else if (store === 'vault') {
       block.server = a.vaultServer ?? '';
       block.path = a.vaultPath ?? 'secret';
       block.role = a.vaultRole ?? '';
-    } else if (store === 'azure') block.vaultUrl = a.azureVaultUrl ?? '';
+    } else if (store === 'azure') {
+      block.vaultUrl = a.azureVaultUrl ?? '';
+      if (a.azureIdentityClientId) block.identityClientId = a.azureIdentityClientId;
+    }
     global.secretStore = { provider: store, [store]: block };
   }
   global.llm = { provider: a.llm ?? 'disabled', model: a.model ?? '', endpoint: a.llmEndpoint ?? '' };
@@ -521,13 +542,26 @@ async function wizard(
   }
   const storeDefault = a.environment === 'dev' ? 'none' : ({ aws: 'aws', gcp: 'gcp', azure: 'azure', onprem: 'vault' } as Record<string, string>)[a.cloud ?? ''];
   await choose('secretStore', ['global', 'secretStore', 'provider'], { default: storeDefault, extra: ['none'] });
-  if (a.secretStore === 'aws') await text('secretRegion', ['global', 'secretStore', 'aws', 'region'], { default: a.region || undefined });
-  if (a.secretStore === 'gcp') await text('gcpProject', ['global', 'secretStore', 'gcp', 'projectId']);
+  const ownIdentity = a.environment !== 'dev';
+  if (a.secretStore === 'aws') {
+    await text('secretRegion', ['global', 'secretStore', 'aws', 'region'], { default: a.region || undefined });
+    if (ownIdentity) await text('awsRoleArn', ['global', 'secretStore', 'aws', 'roleArn']);
+  }
+  if (a.secretStore === 'gcp') {
+    await text('gcpProject', ['global', 'secretStore', 'gcp', 'projectId']);
+    if (ownIdentity) {
+      await text('gcpClusterLocation', ['global', 'secretStore', 'gcp', 'clusterLocation']);
+      await text('gcpClusterName', ['global', 'secretStore', 'gcp', 'clusterName']);
+    }
+  }
   if (a.secretStore === 'vault') {
     await text('vaultServer', ['global', 'secretStore', 'vault', 'server']);
     await text('vaultRole', ['global', 'secretStore', 'vault', 'role'], { default: `logclaw-${a.tenantId}` });
   }
-  if (a.secretStore === 'azure') await text('azureVaultUrl', ['global', 'secretStore', 'azure', 'vaultUrl']);
+  if (a.secretStore === 'azure') {
+    await text('azureVaultUrl', ['global', 'secretStore', 'azure', 'vaultUrl']);
+    if (ownIdentity) await text('azureIdentityClientId', ['global', 'secretStore', 'azure', 'identityClientId']);
+  }
 
   let platforms = givenPlatforms;
   if (platforms === undefined) {

@@ -57,6 +57,17 @@ export const SECRET_STORE_FIELDS: Record<string, string[]> = {
   azure: ['vaultUrl'],
 };
 
+/**
+ * Fields that give a secret store the tenant's own workload identity. Without them the External Secrets
+ * controller authenticates with its own (shared) identity and tenants are separated only by key names.
+ * Vault always logs in with the tenant's service account and role.
+ */
+export const SECRET_STORE_IDENTITY: Record<string, { fields: string[]; without: string }> = {
+  aws: { fields: ['roleArn'], without: "the External Secrets controller's own IAM identity" },
+  gcp: { fields: ['clusterLocation', 'clusterName'], without: "the External Secrets controller's own Google identity" },
+  azure: { fields: ['identityClientId'], without: "the node's managed identity" },
+};
+
 /** Which object-storage provider each cloud is expected to use. */
 export const CLOUD_OBJECT_STORAGE: Record<string, string> = { aws: 's3', gcp: 'gcs', azure: 'azure', onprem: 's3' };
 
@@ -156,6 +167,18 @@ export function checkRules(t: LoadedTenant): Finding[] {
       const list = missing.map((f) => `global.secretStore.${storeProvider}.${f}`).join(', ');
       const path: ValuePath = isObj(block) ? ['global', 'secretStore', storeProvider] : ['global', 'secretStore', 'provider'];
       add('secret-store-fields', path, `global.secretStore.provider is ${storeProvider} but ${list} ${missing.length > 1 ? 'are' : 'is'} missing`, 'error', isObj(block) ? 'key' : 'value');
+    }
+  }
+
+  // secret-store-identity (outside dev)
+  const identity = storeProvider ? SECRET_STORE_IDENTITY[storeProvider] : undefined;
+  if (identity && str(global.environment) !== 'dev') {
+    const block = store[storeProvider!];
+    const missing = identity.fields.filter((f) => !(isObj(block) && typeof block[f] === 'string' && block[f] !== ''));
+    if (missing.length) {
+      const list = missing.map((f) => `global.secretStore.${storeProvider}.${f}`).join(' and ');
+      const path: ValuePath = isObj(block) ? ['global', 'secretStore', storeProvider!] : ['global', 'secretStore', 'provider'];
+      add('secret-store-identity', path, `outside dev the SecretStore needs the tenant's own workload identity: without ${list} it authenticates as ${identity.without}, which reads every tenant's secrets`, 'error', isObj(block) ? 'key' : 'value');
     }
   }
   return out;

@@ -35,6 +35,7 @@ export const RULES = {
   'air-gapped-object-storage': 'airGapped requires an object-storage endpoint inside the cluster',
   'object-storage-cloud': 'the object-storage provider matches the cloud provider (warning)',
   'secret-store-fields': "the secret store provider's own required fields are present",
+  'secret-store-identity': 'outside dev the secret store authenticates with the tenant\'s workload identity (aws.roleArn, gcp.clusterLocation and clusterName, azure.identityClientId)',
 } as const;
 
 export type RuleId = keyof typeof RULES | 'schema';

@@ -65,7 +65,7 @@ describe('logclaw-common through logclaw-ingestion', () => {
     const objs = await receiver('ultra-ha', { receiver: { replicas: 2, resources: { limits: { memory: '3Gi' } } } });
     const d = named(objs, 'Deployment', 'logclaw-ingestion-receiver');
     expect(d.spec.replicas).toBe(2);
-    expect(d.spec.template.spec.containers[0].resources).toEqual({ requests: { cpu: '1', memory: '1Gi' }, limits: { cpu: '4', memory: '3Gi' } });
+    expect(d.spec.template.spec.containers[0].resources).toEqual({ requests: { cpu: '1', memory: '1Gi', 'ephemeral-storage': '256Mi' }, limits: { cpu: '4', memory: '3Gi', 'ephemeral-storage': '1Gi' } });
     expect(maybe(objs, 'PodDisruptionBudget', 'logclaw-ingestion-receiver').spec.maxUnavailable).toBe(1);
   });
 
@@ -74,7 +74,7 @@ describe('logclaw-common through logclaw-ingestion', () => {
     expect(d.spec.template.spec.securityContext).toEqual({ runAsNonRoot: true, runAsUser: 65532, runAsGroup: 65532, fsGroup: 65532, fsGroupChangePolicy: 'OnRootMismatch', seccompProfile: { type: 'RuntimeDefault' } });
     expect(d.spec.template.spec.containers[0].securityContext).toEqual({ allowPrivilegeEscalation: false, privileged: false, readOnlyRootFilesystem: true, runAsNonRoot: true, capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' } });
     expect(d.spec.selector.matchLabels).toEqual({ 'app.kubernetes.io/name': 'logclaw-ingestion', 'app.kubernetes.io/instance': 'test', 'app.kubernetes.io/component': 'receiver', 'logclaw.io/component': 'ingestion' });
-    expect(d.metadata.labels).toMatchObject({ 'logclaw.io/tenant': 'acme', 'app.kubernetes.io/version': '0.38.0', 'helm.sh/chart': 'logclaw-ingestion-0.1.1' });
+    expect(d.metadata.labels).toMatchObject({ 'logclaw.io/tenant': 'acme', 'app.kubernetes.io/version': '0.38.0', 'helm.sh/chart': 'logclaw-ingestion-0.1.2' });
   });
 
   it('image references: registry/repository:tag, never an unpinned tag', async () => {
@@ -125,7 +125,9 @@ describe('logclaw-kafka', () => {
     expect(mm.target).toMatchObject({ alias: 'dr', bootstrapServers: 'kafka-dr-0.example:9093,kafka-dr-1.example:9094', authentication: { type: 'scram-sha-512', username: 'mirror', passwordSecret: { secretName: 'dr-credentials', password: 'password' } }, tls: { trustedCertificates: [{ secretName: 'dr-ca', certificate: 'ca.crt' }] } });
     expect(mm.mirrors[0].source).toMatchObject({ alias: 'acme', bootstrapServers: 'logclaw-kafka-bootstrap:9093', authentication: { username: 'mirror-maker' } });
     const np = named(objs, 'NetworkPolicy', 'logclaw-kafka-mirror-maker-egress').spec;
-    expect(np.egress).toEqual([{ ports: [{ protocol: 'TCP', port: 9093 }, { protocol: 'TCP', port: 9094 }] }]);
+    // the target's ports on public addresses only (private, link-local and CGNAT ranges excepted)
+    const internet = [{ ipBlock: { cidr: '0.0.0.0/0', except: ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '169.254.0.0/16', '100.64.0.0/10'] } }, { ipBlock: { cidr: '::/0', except: ['fc00::/7', 'fe80::/10'] } }];
+    expect(np.egress).toEqual([{ to: internet, ports: [{ port: 9093, protocol: 'TCP' }] }, { to: internet, ports: [{ port: 9094, protocol: 'TCP' }] }]);
     const connector = named(objs, 'KafkaConnector', 'logclaw-archive-s3').spec;
     expect(connector).toMatchObject({ class: 'io.aiven.kafka.connect.s3.AivenKafkaConnectS3SinkConnector', config: { topics: 'raw-logs,anomaly-events', 'aws.s3.bucket.name': 'acme-archive', 'aws.s3.region': 'us-east-1' } });
     const connectUser = named(objs, 'KafkaUser', 'connect').spec.authorization.acls.map((a: any) => `${a.resource.type}:${a.resource.name}`);
@@ -134,8 +136,9 @@ describe('logclaw-kafka', () => {
 
   it('air-gapped: Connect and MirrorMaker 2 reach only destinations inside the cluster', async () => {
     const objs = await render(HELM3, 'logclaw-kafka', { namespace: NS, values: [ciFile('logclaw-kafka', 'airgapped-connect-values.yaml')], apiVersions: ALL });
-    expect(named(objs, 'NetworkPolicy', 'logclaw-kafka-connect-egress').spec.egress).toEqual([{ ports: [{ protocol: 'TCP', port: 9000 }], to: [{ namespaceSelector: {} }] }]);
-    expect(named(objs, 'NetworkPolicy', 'logclaw-kafka-mirror-maker-egress').spec.egress).toEqual([{ ports: [{ protocol: 'TCP', port: 9092 }], to: [{ namespaceSelector: {} }] }]);
+    // the namespaces of the in-cluster endpoints, nothing else
+    expect(named(objs, 'NetworkPolicy', 'logclaw-kafka-connect-egress').spec.egress).toEqual([{ to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'minio' } } }], ports: [{ port: 9000, protocol: 'TCP' }] }]);
+    expect(named(objs, 'NetworkPolicy', 'logclaw-kafka-mirror-maker-egress').spec.egress).toEqual([{ to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'dr' } } }], ports: [{ port: 9092, protocol: 'TCP' }] }]);
     const connect = named(objs, 'KafkaConnect', 'logclaw-archive').spec;
     expect(connect.template.connectContainer.env.map((e: any) => e.name)).toEqual(['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY']);
     expect(named(objs, 'KafkaConnector', 'logclaw-archive-s3').spec.config['aws.s3.endpoint']).toBe('http://minio.minio.svc:9000');
@@ -171,7 +174,7 @@ describe('logclaw-ingestion', () => {
     expect(np.ingress).toEqual([
       {
         ports: [{ protocol: 'TCP', port: 8080 }, { protocol: 'TCP', port: 6514 }, { protocol: 'TCP', port: 8443 }],
-        from: [{ ipBlock: { cidr: '10.0.0.0/8' } }, { namespaceSelector: { matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'In', values: ['payments'] } ] } }],
+        from: [{ podSelector: {} }, { ipBlock: { cidr: '10.0.0.0/8' } }, { namespaceSelector: { matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'In', values: ['payments'] } ] } }],
       },
     ]);
     const lb = named(objs, 'Service', 'logclaw-ingestion-privatelink');

@@ -242,13 +242,15 @@ describe.each(cases)('$name (helm 3, Kubernetes 1.34, all CRDs)', (c) => {
     if (g().tier !== 'standard') expect(kafka.spec.kafka.rack).toEqual({ topologyKey: 'topology.kubernetes.io/zone' });
   });
 
+  // Strimzi turns a listener's peers into its NetworkPolicy: only the components that use Kafka
+  const KAFKA_CLIENTS = [{ podSelector: { matchExpressions: [{ key: 'logclaw.io/component', operator: 'In', values: ['kafka', 'ingestion', 'flink', 'ticketing-agent'] }] } }];
   it('uses the listener and credentials of the environment', () => {
     const kafka = named(mine, 'Kafka', 'logclaw');
     const receiver = named(mine, 'Deployment', 'logclaw-ingestion-receiver');
     const ctr = receiver.spec.template.spec.containers[0];
     const vector = named(mine, 'ConfigMap', 'logclaw-ingestion-receiver').data['vector.yaml'] as string;
     if (isDev(c)) {
-      expect(kafka.spec.kafka.listeners).toEqual([{ name: 'plain', port: 9092, type: 'internal', tls: false, networkPolicyPeers: [{ podSelector: {} }] }]);
+      expect(kafka.spec.kafka.listeners).toEqual([{ name: 'plain', port: 9092, type: 'internal', tls: false, networkPolicyPeers: KAFKA_CLIENTS }]);
       expect(kafka.spec.kafka.authorization).toBeUndefined();
       expect(kindOf(mine, 'KafkaUser')).toEqual([]);
       expect(ctr.env.map((e: any) => e.name)).not.toContain('KAFKA_PASSWORD');
@@ -256,7 +258,7 @@ describe.each(cases)('$name (helm 3, Kubernetes 1.34, all CRDs)', (c) => {
       expect(vector).not.toContain('sasl');
     } else {
       expect(kafka.spec.kafka.listeners).toEqual([
-        { name: 'tls', port: 9093, type: 'internal', tls: true, authentication: { type: 'scram-sha-512' }, networkPolicyPeers: [{ podSelector: {} }] },
+        { name: 'tls', port: 9093, type: 'internal', tls: true, authentication: { type: 'scram-sha-512' }, networkPolicyPeers: KAFKA_CLIENTS },
       ]);
       expect(kafka.spec.kafka.authorization).toEqual({ type: 'simple' });
       expect(ctr.env).toContainEqual({ name: 'KAFKA_PASSWORD', valueFrom: { secretKeyRef: { name: 'ingestion', key: 'password' } } });
@@ -390,28 +392,52 @@ describe.each(cases)('$name (helm 3, Kubernetes 1.34, all CRDs)', (c) => {
       policyTypes: ['Egress'],
       egress: [{ to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }], ports: [{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }] }],
     });
-    expect(nps['logclaw-platform-allow-same-namespace']).toEqual({ podSelector: {}, policyTypes: ['Ingress', 'Egress'], ingress: [{ from: [{ podSelector: {} }] }], egress: [{ to: [{ podSelector: {} }] }] });
-    expect(nps['logclaw-platform-allow-operators'].ingress[0].from[0].namespaceSelector.matchExpressions[0]).toEqual({ key: 'kubernetes.io/metadata.name', operator: 'In', values: ['strimzi', 'flink-operator', 'opensearch-operator'] });
+    // pods may connect inside the namespace; what accepts them is each component's ingress policy
+    expect(nps['logclaw-platform-allow-egress-in-namespace']).toEqual({ podSelector: {}, policyTypes: ['Egress'], egress: [{ to: [{ podSelector: {} }] }] });
+    expect(nps['logclaw-platform-allow-same-namespace']).toBeUndefined();
+    // platform namespaces: by name and the platform-owned label
+    expect(nps['logclaw-platform-allow-operators'].ingress[0].from[0].namespaceSelector).toEqual({
+      matchLabels: { 'platform.logclaw.io/role': 'operators' },
+      matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'In', values: ['strimzi', 'flink-operator', 'opensearch-operator'] }],
+    });
     expect(nps['logclaw-platform-allow-operators'].ingress[0].ports).toBeUndefined();
+    expect(nps['logclaw-platform-allow-monitoring'].ingress[0].from[0].namespaceSelector.matchLabels).toEqual({ 'platform.logclaw.io/role': 'monitoring' });
     expect(nps['logclaw-platform-allow-monitoring'].ingress[0].ports).toEqual(tcp(9404, 9598, 9249, 8080));
     const apiCidrs: string[] = c.values.platform?.networkPolicy?.kubeApiServer?.cidrs ?? [];
     const kubeApi = { podSelector: { matchLabels: { 'logclaw.io/kube-api': 'true' } }, policyTypes: ['Egress'] };
     if (apiCidrs.length) expect(nps['logclaw-platform-allow-kube-api']).toEqual({ ...kubeApi, egress: [{ ports: tcp(443, 6443), to: apiCidrs.map((cidr) => ({ ipBlock: { cidr } })) }] });
-    else if (g().airGapped) expect(nps['logclaw-platform-allow-kube-api']).toBeUndefined();
-    else expect(nps['logclaw-platform-allow-kube-api']).toEqual({ ...kubeApi, egress: [{ ports: tcp(443, 6443) }] });
+    else {
+      // without CIDRs only an air-gapped or dev tenant renders (no API-server rule); any other fails to render
+      expect(g().airGapped || isDev(c)).toBe(true);
+      expect(nps['logclaw-platform-allow-kube-api']).toBeUndefined();
+    }
 
     const receiver = named(mine, 'Deployment', 'logclaw-ingestion-receiver');
+    expect(receiver.spec.template.metadata.labels['logclaw.io/ingress']).toBe('true');
     const ingest = nps['logclaw-ingestion-receiver-ingress'];
     expect(ingest.podSelector.matchLabels).toEqual(receiver.spec.selector.matchLabels);
     const ports = [8080, 5514, 4317, 4318, ...(c.values.ingestion?.privateLink?.enabled ? [8443] : [])];
-    expect(ingest.ingress).toEqual([{ ports: tcp(...ports) }]);
+    const np = c.values.ingestion?.networkPolicy ?? {};
+    const from = [
+      { podSelector: {} },
+      ...(np.ingressCidrs ?? []).map((cidr: string) => ({ ipBlock: { cidr } })),
+      ...(np.ingressNamespaces?.length ? [{ namespaceSelector: { matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'In', values: np.ingressNamespaces } ] } }] : []),
+    ];
+    expect(ingest.ingress).toEqual([{ ports: tcp(...ports), from }]);
+
+    const search = nps['logclaw-opensearch-ingress'];
+    expect(search.podSelector).toEqual({ matchLabels: { 'logclaw.io/component': 'opensearch' } });
+    expect(search.ingress).toEqual([
+      { from: [{ podSelector: { matchLabels: { 'logclaw.io/component': 'opensearch' } } }] },
+      { from: [{ podSelector: { matchExpressions: [{ key: 'logclaw.io/component', operator: 'In', values: ['flink', 'ticketing-agent'] }] } }], ports: tcp(9200) },
+    ]);
 
     const connect = nps['logclaw-kafka-connect-egress'];
     if (c.values.kafka?.connect?.enabled) {
       const endpoint = g().objectStorage?.endpoint;
       expect(connect.podSelector.matchLabels).toEqual({ 'strimzi.io/cluster': 'logclaw-archive', 'strimzi.io/kind': 'KafkaConnect' });
       expect(connect.egress[0].ports).toEqual(tcp(endpoint ? Number(new URL(endpoint).port) : 443));
-      if (g().airGapped) expect(connect.egress[0].to).toEqual([{ namespaceSelector: {} }]);
+      if (g().airGapped) expect(connect.egress[0].to).toEqual([{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': new URL(endpoint).hostname.split('.')[1] } } }]);
     } else expect(connect).toBeUndefined();
     const mm = nps['logclaw-kafka-mirror-maker-egress'];
     if (c.values.kafka?.mirrorMaker2?.enabled) expect(mm.egress[0].ports).toEqual(tcp(Number(c.values.kafka.mirrorMaker2.target.bootstrapServers.split(':')[1])));
@@ -483,7 +509,10 @@ describe('cross-component rules', () => {
   it.each(helms)('refuses the node agent in a restricted namespace ($name)', async ({ bin }) => {
     const dir = join(await prepareCharts(), UMBRELLA);
     const c = cases.find((x) => x.name === 'ci/dev-values.yaml')!;
-    const err = await execFileP(bin, ['template', 't', dir, '--values', c.file, '--set', 'ingestion.agent.enabled=true']).then(() => '', (e) => String(e.stderr));
+    const err = await execFileP(bin, ['template', 't', dir, '--values', c.file, '--set', 'ingestion.agent.enabled=true', '--set', 'ingestion.agent.namespaces={payments}']).then(() => '', (e) => String(e.stderr));
     expect(err).toContain('ingestion.agent.enabled needs platform.podSecurity.enforce: privileged');
+    // and never without the namespaces whose logs belong to the tenant
+    const unscoped = await execFileP(bin, ['template', 't', dir, '--values', c.file, '--set', 'ingestion.agent.enabled=true', '--set', 'platform.podSecurity.enforce=privileged']).then(() => '', (e) => String(e.stderr));
+    expect(unscoped).toContain('ingestion.agent.namespaces is required with the agent on');
   });
 });

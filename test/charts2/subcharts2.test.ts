@@ -91,7 +91,8 @@ describe('logclaw-flink', () => {
     expect(props['etl.properties']).toMatch(/kafka\.group\.id=logclaw-flink-acme-etl/);
     expect(find(objs, 'ServiceAccount', 'logclaw-flink').metadata.annotations['eks.amazonaws.com/role-arn']).toMatch(/^arn:aws:iam::/);
     const np = find(objs, 'NetworkPolicy', 'logclaw-flink');
-    expect(np.spec.egress.at(-1)).toEqual({ to: [{ ipBlock: { cidr: '0.0.0.0/0' } }, { ipBlock: { cidr: '::/0' } }], ports: [{ port: 443, protocol: 'TCP' }] });
+    const internet = [{ ipBlock: { cidr: '0.0.0.0/0', except: ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '169.254.0.0/16', '100.64.0.0/10'] } }, { ipBlock: { cidr: '::/0', except: ['fc00::/7', 'fe80::/10'] } }];
+    expect(np.spec.egress.at(-1)).toEqual({ to: internet, ports: [{ port: 443, protocol: 'TCP' }] });
   });
 
   it('keeps savepoints without HA in standard (gs://) and abfss:// paths on Azure', async () => {
@@ -228,7 +229,11 @@ describe('logclaw-ml-engine', () => {
     expect(find(objs, 'ServiceAccount', 'logclaw-ml-engine').secrets).toEqual([{ name: 'logclaw-ml-engine-object-storage' }]);
     const es = find(objs, 'ExternalSecret', 'logclaw-ml-engine-object-storage');
     expect(es.spec.target.template.metadata.annotations['serving.kserve.io/s3-endpoint']).toBe('s3.initech.example:9000');
-    expect(find(objs, 'NetworkPolicy', 'logclaw-ml-engine').spec.egress.at(-1).ports).toEqual([{ port: 9000, protocol: 'TCP' }]);
+    // only Feast and the anomaly model reach the object storage (not Redis or the LLM servers)
+    const storage = find(objs, 'NetworkPolicy', 'logclaw-ml-engine-object-storage').spec;
+    expect(storage.podSelector.matchExpressions).toContainEqual({ key: 'app.kubernetes.io/component', operator: 'In', values: ['feast', 'anomaly-model'] });
+    expect(storage.egress.at(-1).ports).toEqual([{ port: 9000, protocol: 'TCP' }]);
+    expect(find(objs, 'NetworkPolicy', 'logclaw-ml-engine').spec.egress.flatMap((r: any) => r.to ?? []).some((p: any) => p.ipBlock || p.namespaceSelector?.matchLabels?.['kubernetes.io/metadata.name'] !== 'kube-system' && p.namespaceSelector)).toBe(false);
     expect(find(objs, 'ConfigMap', 'logclaw-ml-engine-llm').data).toMatchObject({ LLM_PROVIDER: 'disabled', LLM_ENDPOINT: '' });
   });
 
@@ -312,7 +317,7 @@ describe('logclaw-airflow', () => {
     expect(find(objs, 'StatefulSet', 'logclaw-airflow-postgresql')).toBeDefined();
     expect(v.fernetKeySecretName).toBeUndefined();
     expect(v.dags.gitSync).toMatchObject({ enabled: true, repo: 'https://github.com/logclaw/retraining-dags.git', branch: 'main', subPath: 'dags' });
-    expect(v.webserver.resources).toEqual({ requests: { cpu: '250m', memory: '1Gi' }, limits: { cpu: '1', memory: '2Gi' } });
+    expect(v.webserver.resources).toEqual({ requests: { cpu: '250m', memory: '1Gi', 'ephemeral-storage': '512Mi' }, limits: { cpu: '1', memory: '2Gi', 'ephemeral-storage': '2Gi' } });
   });
 
   it('runs Celery in ha with PDBs that select the official chart\'s pods, keys from the secret store', async () => {

@@ -464,7 +464,7 @@ describe('the tenant init wizard in a terminal', () => {
     expect(haveScript, 'util-linux script gives the CLI a terminal').toBe(true);
     const { spawn } = await import('node:child_process');
     const root = cloneLike();
-    const flags = '--name Acme --cloud aws --tier standard --environment production --storage-class gp3 --object-storage s3 --bucket acme-logs --region us-east-1 --secret-store aws --secret-region us-east-1 --llm disabled';
+    const flags = '--name Acme --cloud aws --tier standard --environment production --storage-class gp3 --object-storage s3 --bucket acme-logs --region us-east-1 --secret-store aws --secret-region us-east-1 --aws-role-arn arn:aws:iam::123456789012:role/acme --llm disabled';
     const cmd = `${JSON.stringify(process.execPath)} ${JSON.stringify(join(repoRoot, 'bin', 'logclaw.js'))} tenant init acme ${flags}`;
     const child = spawn('script', ['-qfec', cmd, '/dev/null'], { cwd: root, env: { ...process.env, NO_COLOR: '1', COLUMNS: '200', LOGCLAW_ROOT: undefined }, stdio: ['pipe', 'pipe', 'pipe'] });
     // each question, and the keys a person would press (space toggles, ↓ moves, ⏎ answers)

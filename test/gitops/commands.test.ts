@@ -130,7 +130,7 @@ describe('logclaw gitops onboard', () => {
   it('writes a valid tenant file with its wave, commits only it on a new branch, never pushes, and names the pull request', async () => {
     const root = repo();
     writeFileSync(join(root, 'unrelated.txt'), 'not part of the commit\n');
-    const r = await runCli(['gitops', 'onboard', 'acme', '--yes', '--name', 'Acme Corp', '--cloud', 'aws', '--region', 'us-east-1', '--bucket', 'acme-logclaw', '--secret-store', 'aws', '--ticketing', 'slack', '--wave', 'canary', '--json'], { cwd: root, env });
+    const r = await runCli(['gitops', 'onboard', 'acme', '--yes', '--name', 'Acme Corp', '--cloud', 'aws', '--region', 'us-east-1', '--bucket', 'acme-logclaw', '--secret-store', 'aws', '--aws-role-arn', 'arn:aws:iam::123456789012:role/acme', '--ticketing', 'slack', '--wave', 'canary', '--json'], { cwd: root, env });
     expect(r.code, r.stderr).toBe(0);
     const s = JSON.parse(r.stdout);
     expect(s).toMatchObject({ tenantId: 'acme', file: 'gitops/tenants/tenant-acme.yaml', branch: 'onboard/tenant-acme', base: 'main', pushed: false, pullRequestUrl: 'https://github.com/acme/logclaw/compare/main...onboard%2Ftenant-acme?expand=1' });

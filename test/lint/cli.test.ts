@@ -20,7 +20,7 @@ describe.each(helms)('logclaw lint CLI under $name', (h) => {
   it('exit 0 on a clean tenant, with a pretty summary', async () => {
     const r = await lint(['--tenant', 'good']);
     expect(r.code, r.stdout + r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/^no errors, 0 warning\(s\): 7 chart\(s\), 1 tenant\(s\), 0 helm lint\(s\), 1 render\(s\) of 15 object\(s\)/m);
+    expect(r.stdout).toMatch(/^no errors, 0 warning\(s\): 7 chart\(s\), 1 tenant\(s\), 0 helm lint\(s\), 1 render\(s\) of 17 object\(s\)/m);
   });
 
   it('exit 1 with findings grouped by tenant and chart (pretty)', async () => {
@@ -63,11 +63,12 @@ describe.each(helms)('logclaw lint CLI under $name', (h) => {
     const withEnv = await runCli(['lint', '--tenant', 'crd-schema', '--json'], { cwd: repo, env: { LOGCLAW_HELM: h.bin, LOGCLAW_CRD_DIR: crdDir } });
     expect(JSON.parse(withEnv.stdout).findings.map((f: { rule: string }) => f.rule)).toContain('crd-schema');
     // Without CRDs the operators' API versions are unknown: Capabilities-gated CRs are not rendered, so what
-    // they would provide (the ExternalSecret's Secret, Strimzi's bootstrap Service) is missing, and lint says why.
+    // they would provide (the ExternalSecret's Secret, Strimzi's bootstrap Service) is missing, and lint says why;
+    // the NetworkPolicy for the operators' pods then selects nothing.
     const without = await runCli(['lint', '--tenant', 'good', '--json'], { cwd: repo, env: { LOGCLAW_HELM: h.bin, LOGCLAW_CRD_DIR: '' } });
     expect(without.code).toBe(1);
     const j = JSON.parse(without.stdout) as { notes: string[]; findings: Array<{ rule: string }> };
     expect(j.notes.join('\n')).toMatch(/no CRDs available: .*left out: .*Kafka/);
-    expect(j.findings.map((f) => f.rule).sort()).toEqual(['address-unresolved', 'ref-secret-missing']);
+    expect(j.findings.map((f) => f.rule).sort()).toEqual(['address-unresolved', 'networkpolicy-selects-nothing', 'ref-secret-missing']);
   });
 });

@@ -45,14 +45,14 @@ describe.each(helms)('logclaw render under $name', (h) => {
     const r = await runCli(['render', '--tenant', 'good', '--crds', crdDir, '--out', out, '--json'], { cwd: repo, env: env() });
     expect(r.code, r.stderr).toBe(0);
     const res = JSON.parse(r.stdout) as { release: string; namespace: string; objects: number; files: string[] };
-    expect(res).toMatchObject({ release: 'logclaw-good', namespace: 'logclaw-good', objects: 15 });
+    expect(res).toMatchObject({ release: 'logclaw-good', namespace: 'logclaw-good', objects: 17 });
     expect(readdirSync(out).sort()).toEqual(['fx-app', 'fx-flink', 'fx-kafka', 'fx-opensearch', 'fx-secrets']);
     expect(readdirSync(join(out, 'fx-kafka')).sort()).toEqual(['kafka.yaml', 'kafkanodepool.yaml', 'kafkatopic.yaml']);
     const pools = parseManifests(readFileSync(join(out, 'fx-kafka', 'kafkanodepool.yaml'), 'utf8'));
     expect(pools.map((p) => p.metadata.name).sort()).toEqual(['broker', 'controller']);
     expect(readFileSync(join(out, 'fx-kafka', 'kafkanodepool.yaml'), 'utf8')).toContain('# Source: logclaw-tenant/charts/kafka/templates/kafka.yaml');
     const total = res.files.reduce((n, f) => n + parseManifests(readFileSync(join(repo, f), 'utf8')).length, 0);
-    expect(total).toBe(15);
+    expect(total).toBe(17);
   });
 
   it('builds file:// dependencies once, and again only when a dependency changes', async () => {

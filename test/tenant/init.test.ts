@@ -71,10 +71,11 @@ describe('tenant init with flags (no TTY)', () => {
   });
 
   it.each([
-    ['gcp', ['--cloud', 'gcp', '--secret-store', 'gcp', '--gcp-project', 'acme-logs-prod'], { provider: 'gcp', gcp: { projectId: 'acme-logs-prod' } }],
+    ['gcp', ['--cloud', 'gcp', '--secret-store', 'gcp', '--gcp-project', 'acme-logs-prod', '--gcp-cluster-location', 'europe-west1', '--gcp-cluster-name', 'logclaw-prod'], { provider: 'gcp', gcp: { projectId: 'acme-logs-prod', clusterLocation: 'europe-west1', clusterName: 'logclaw-prod' } }],
     ['vault', ['--cloud', 'onprem', '--secret-store', 'vault', '--vault-server', 'https://vault.vault.svc:8200', '--vault-role', 'logclaw-acme', '--vault-path', 'kv'], { provider: 'vault', vault: { server: 'https://vault.vault.svc:8200', role: 'logclaw-acme', path: 'kv' } }],
-    ['azure', ['--cloud', 'azure', '--secret-store', 'azure', '--azure-vault-url', 'https://acme.vault.azure.net'], { provider: 'azure', azure: { vaultUrl: 'https://acme.vault.azure.net' } }],
-    ['aws (region from --region)', ['--cloud', 'aws', '--secret-store', 'aws', '--region', 'us-east-1', '--bucket', 'acme-logs'], { provider: 'aws', aws: { region: 'us-east-1' } }],
+    ['azure', ['--cloud', 'azure', '--secret-store', 'azure', '--azure-vault-url', 'https://acme.vault.azure.net', '--azure-identity-client-id', '66666666-7777-8888-9999-000000000000'], { provider: 'azure', azure: { vaultUrl: 'https://acme.vault.azure.net', identityClientId: '66666666-7777-8888-9999-000000000000' } }],
+    ['aws (region from --region)', ['--cloud', 'aws', '--secret-store', 'aws', '--region', 'us-east-1', '--bucket', 'acme-logs', '--aws-role-arn', 'arn:aws:iam::123456789012:role/acme'], { provider: 'aws', aws: { region: 'us-east-1', roleArn: 'arn:aws:iam::123456789012:role/acme' } }],
+    ['aws in dev (no identity needed)', ['--cloud', 'aws', '--environment', 'dev', '--secret-store', 'aws', '--region', 'us-east-1'], { provider: 'aws', aws: { region: 'us-east-1' } }],
   ])('secret store %s', async (_name, flags, store) => {
     const cwd = freshRoot();
     const r = await init(['acme', '--name', 'Acme', '--ticketing', 'pagerduty', ...(flags as string[])], cwd);
@@ -119,7 +120,7 @@ describe('tenant init with flags (no TTY)', () => {
     const gapped = await init(['acme', '--name', 'A', '--cloud', 'onprem', '--ticketing', 'zammad', '--air-gapped'], cwd);
     expect(gapped.code).toBe(2);
     expect(gapped.stderr).toContain('--endpoint');
-    for (const store of [['gcp', '--gcp-project'], ['azure', '--azure-vault-url'], ['aws', '--secret-region']]) {
+    for (const store of [['gcp', '--gcp-project'], ['azure', '--azure-vault-url'], ['aws', '--secret-region'], ['aws', "--aws-role-arn (the tenant's own identity for --secret-store aws outside dev)"], ['gcp', '--gcp-cluster-location'], ['azure', '--azure-identity-client-id']]) {
       const s = await init(['acme', '--name', 'A', '--cloud', 'aws', '--ticketing', 'pagerduty', '--secret-store', store[0]!], cwd);
       expect(s.code).toBe(2);
       expect(s.stderr).toContain(store[1]);
@@ -266,6 +267,8 @@ describe('tenant init wizard (schema-driven prompts)', () => {
       'global.tenantName': 'Acme Corp',
       'global.cloudProvider': 'gcp',
       'global.secretStore.gcp.projectId': 'acme-logs-prod',
+      'global.secretStore.gcp.clusterLocation': 'europe-west1',
+      'global.secretStore.gcp.clusterName': 'logclaw-prod',
       'ticketingAgent.config.platforms': ['pagerduty', 'slack'],
       'ticketingAgent.config.routing.low': ['slack'],
       'global.llm.provider': 'ollama',
@@ -286,13 +289,13 @@ describe('tenant init wizard (schema-driven prompts)', () => {
     expect(id.validate!('a'.repeat(41))).toBe('At most 40 characters.');
     expect(id.validate!('beta')).toBe(true);
     const v = values(cwd, 'acme');
-    expect(v.global).toMatchObject({ tenantName: 'Acme Corp', cloudProvider: 'gcp', tier: 'standard', secretStore: { provider: 'gcp', gcp: { projectId: 'acme-logs-prod' } }, llm: { provider: 'ollama' } });
+    expect(v.global).toMatchObject({ tenantName: 'Acme Corp', cloudProvider: 'gcp', tier: 'standard', secretStore: { provider: 'gcp', gcp: { projectId: 'acme-logs-prod', clusterLocation: 'europe-west1', clusterName: 'logclaw-prod' } }, llm: { provider: 'ollama' } });
     expect(v.ticketingAgent.config.routing).toEqual({ critical: ['pagerduty', 'slack'], high: ['pagerduty', 'slack'], medium: ['pagerduty', 'slack'], low: ['slack'] });
   });
 
   it('asks questions, not schema descriptions; says in words what a value should look like, never a regular expression', async () => {
     const cwd = freshRoot();
-    const { p, asked } = scripted({ 'global.tenantId': 'acme', 'global.cloudProvider': 'aws', 'global.environment': 'dev', 'global.secretStore.aws.region': 'us-east-1', 'ticketingAgent.config.platforms': ['pagerduty', 'slack'] });
+    const { p, asked } = scripted({ 'global.tenantId': 'acme', 'global.cloudProvider': 'aws', 'global.environment': 'dev', 'global.secretStore.aws.region': 'us-east-1', 'global.secretStore.aws.roleArn': 'arn:aws:iam::123456789012:role/acme', 'ticketingAgent.config.platforms': ['pagerduty', 'slack'] });
     await initTenant({}, { cwd, interactive: true, prompter: p });
     const questions = asked.filter((q) => q.name !== 'write');
     expect(questions.length).toBeGreaterThan(10);
@@ -310,7 +313,7 @@ describe('tenant init wizard (schema-driven prompts)', () => {
   it('refuses an empty routing for a severity as it is chosen', async () => {
     const cwd = freshRoot();
     const seen: Array<(v: readonly unknown[]) => true | string> = [];
-    const { p } = scripted({ 'global.tenantId': 'acme', 'global.cloudProvider': 'aws', 'global.secretStore.aws.region': 'us-east-1', 'ticketingAgent.config.platforms': ['pagerduty', 'slack'] });
+    const { p } = scripted({ 'global.tenantId': 'acme', 'global.cloudProvider': 'aws', 'global.secretStore.aws.region': 'us-east-1', 'global.secretStore.aws.roleArn': 'arn:aws:iam::123456789012:role/acme', 'ticketingAgent.config.platforms': ['pagerduty', 'slack'] });
     const checkbox = p.checkbox;
     p.checkbox = async (q) => {
       if (q.name.startsWith('ticketingAgent.config.routing.')) seen.push(q.validate!);
@@ -323,7 +326,7 @@ describe('tenant init wizard (schema-driven prompts)', () => {
   });
 
   it('shows a summary to confirm before writing; declining writes nothing', async () => {
-    const answers = { 'global.tenantId': 'acme', 'global.tenantName': 'Acme Corp', 'global.cloudProvider': 'aws', 'global.secretStore.aws.region': 'us-east-1', 'ticketingAgent.config.platforms': ['pagerduty', 'slack'], 'ticketingAgent.config.routing.low': ['slack'] };
+    const answers = { 'global.tenantId': 'acme', 'global.tenantName': 'Acme Corp', 'global.cloudProvider': 'aws', 'global.secretStore.aws.region': 'us-east-1', 'global.secretStore.aws.roleArn': 'arn:aws:iam::123456789012:role/acme', 'ticketingAgent.config.platforms': ['pagerduty', 'slack'], 'ticketingAgent.config.routing.low': ['slack'] };
     const cwd = freshRoot();
     const { p, asked } = scripted({ ...answers, write: false });
     const e = await initTenant({}, { cwd, interactive: true, prompter: p }).catch((x: unknown) => x);
@@ -361,7 +364,7 @@ describe('tenant init wizard (schema-driven prompts)', () => {
     const cwd = freshRoot();
     mkdirSync(join(cwd, 'gitops', 'tenants'), { recursive: true });
     writeFileSync(join(cwd, 'gitops', 'tenants', 'tenant-taken.yaml'), '# taken\n');
-    const { p, asked } = scripted({ 'global.tenantId': 'fresh', 'global.cloudProvider': 'aws', 'global.secretStore.aws.region': 'us-east-1', 'ticketingAgent.config.platforms': ['pagerduty'] });
+    const { p, asked } = scripted({ 'global.tenantId': 'fresh', 'global.cloudProvider': 'aws', 'global.secretStore.aws.region': 'us-east-1', 'global.secretStore.aws.roleArn': 'arn:aws:iam::123456789012:role/fresh', 'ticketingAgent.config.platforms': ['pagerduty'] });
     await initTenant({}, { cwd, interactive: true, prompter: p });
     expect(asked[0]!.validate!('taken')).toMatch(/already exists/);
   });

@@ -37,7 +37,7 @@ describe('tenant rules', () => {
   });
 
   it('every rule is listed with a description', () => {
-    for (const id of ['tenant-id-filename', 'tenant-id-unique', 'routing-platform-enabled', 'routing-empty', 'ticketing-platform-required', 'air-gapped-egress', 'air-gapped-llm', 'air-gapped-object-storage', 'object-storage-cloud', 'secret-store-fields']) {
+    for (const id of ['tenant-id-filename', 'tenant-id-unique', 'routing-platform-enabled', 'routing-empty', 'ticketing-platform-required', 'air-gapped-egress', 'air-gapped-llm', 'air-gapped-object-storage', 'object-storage-cloud', 'secret-store-fields', 'secret-store-identity']) {
       expect(RULES).toHaveProperty(id);
     }
   });
@@ -182,13 +182,33 @@ describe('tenant rules', () => {
       ['vault', { server: 'https://vault.vault.svc:8200', role: 'logclaw' }, ['global.secretStore.vault.server', 'global.secretStore.vault.role']],
       ['azure', { vaultUrl: 'https://acme.vault.azure.net' }, ['global.secretStore.azure.vaultUrl']],
     ];
+    // in dev, so that the workload identity (secret-store-identity) is not asked for
     it.each(cases)('%s: requires its fields', (provider, block, fields) => {
-      expect(ids(merge(base(), { global: { secretStore: { provider, [provider]: block } } }))).toEqual([]);
-      const none = rules(merge(base(), { global: { secretStore: { provider } } }));
+      expect(ids(merge(base(), { global: { environment: 'dev', secretStore: { provider, [provider]: block } } }))).toEqual([]);
+      const none = rules(merge(base(), { global: { environment: 'dev', secretStore: { provider } } }));
       expect(none.map((f) => f.rule)).toEqual(['secret-store-fields']);
       for (const field of fields) expect(none[0]!.message).toContain(field);
-      const empty = rules(merge(base(), { global: { secretStore: { provider, [provider]: {} } } }));
+      const empty = rules(merge(base(), { global: { environment: 'dev', secretStore: { provider, [provider]: {} } } }));
       expect(empty[0]).toMatchObject({ rule: 'secret-store-fields', path: `global.secretStore.${provider}` });
+    });
+  });
+
+  describe('secret-store-identity', () => {
+    const cases: Array<[string, Obj, string[]]> = [
+      ['aws', { region: 'us-east-1', roleArn: 'arn:aws:iam::123456789012:role/acme' }, ['global.secretStore.aws.roleArn']],
+      ['gcp', { projectId: 'acme', clusterLocation: 'europe-west1', clusterName: 'prod' }, ['global.secretStore.gcp.clusterLocation', 'global.secretStore.gcp.clusterName']],
+      ['azure', { vaultUrl: 'https://acme.vault.azure.net', identityClientId: '66666666-7777-8888-9999-000000000000' }, ['global.secretStore.azure.identityClientId']],
+    ];
+    it.each(cases)('%s: outside dev the store needs the tenant identity', (provider, block, fields) => {
+      expect(ids(merge(base(), { global: { secretStore: { provider, [provider]: block } } }))).toEqual([]);
+      const required = Object.fromEntries(Object.entries(block).filter(([k]) => !fields.some((f) => f.endsWith(`.${k}`))));
+      const without = rules(merge(base(), { global: { secretStore: { provider, [provider]: required } } }));
+      expect(without.map((f) => [f.rule, f.severity, f.path])).toEqual([['secret-store-identity', 'error', `global.secretStore.${provider}`]]);
+      for (const field of fields) expect(without[0]!.message).toContain(field);
+      expect(ids(merge(base(), { global: { environment: 'dev', secretStore: { provider, [provider]: required } } }))).toEqual([]);
+    });
+    it('vault logs in with the tenant role and needs nothing more', () => {
+      expect(ids(merge(base(), { global: { secretStore: { provider: 'vault', vault: { server: 'https://vault.vault.svc:8200', role: 'logclaw' } } } }))).toEqual([]);
     });
   });
 

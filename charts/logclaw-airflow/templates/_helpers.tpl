@@ -105,7 +105,7 @@ The webserver keeps at least 1Gi of memory (requests) and a 2Gi limit by default
   replicas: {{ include "logclaw.tier.replicas" (dict "context" $ctx "override" $v.replicas "byTier" (index $replicas $c)) }}
   {{- end }}
   resources:
-    {{- include "logclaw.tier.resources" (dict "context" $ctx "profiles" (index $p $c) "override" $v.resources) | nindent 4 }}
+    {{- include "logclaw.tier.resources" (dict "context" $ctx "profiles" (index $p $c) "override" $v.resources "ephemeral" (list "512Mi" "2Gi")) | nindent 4 }}
 {{- end }}
 {{- end -}}
 

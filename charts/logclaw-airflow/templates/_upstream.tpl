@@ -25,6 +25,8 @@ images:
   {{- end }}
 labels:
   {{- include "logclaw-airflow.podLabels" . | nindent 2 }}
+airflowPodAnnotations:
+  logclaw.io/policy-exception: "readonly-root-filesystem: Airflow writes its pid files and generated webserver config under AIRFLOW_HOME next to the image's files"
 executor: {{ .Values.executor }}
 allowPodLaunching: {{ hasSuffix "KubernetesExecutor" .Values.executor }}
 networkPolicies:

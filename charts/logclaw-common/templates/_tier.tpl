@@ -31,7 +31,9 @@ Usage: resources: {{- include "logclaw.tier.resources" (dict "context" $ "profil
 requests+limits of the tier. "profiles" maps standard/ha/ultra-ha to {requests: {cpu, memory}, limits: {cpu, memory}}
 (missing tiers fall back to the built-in default profile below); "override" (optional, a partial
 resources object from values) is deep-merged over the profile, so setting only limits.memory keeps
-the rest. Always renders both requests and limits.
+the rest. "ephemeral" (optional, e.g. (list "256Mi" "1Gi")) adds ephemeral-storage requests and limits
+(eviction order under disk pressure, bounded scratch space) unless the override sets them. Always renders
+both requests and limits.
 */}}
 {{- define "logclaw.tier.resources" -}}
 {{- $tier := include "logclaw.tier.name" .context -}}
@@ -41,6 +43,10 @@ the rest. Always renders both requests and limits.
   "ultra-ha" (dict "requests" (dict "cpu" "500m" "memory" "1Gi") "limits" (dict "cpu" "4" "memory" "2Gi")) -}}
 {{- $profiles := .profiles | default dict -}}
 {{- $base := deepCopy (index $profiles $tier | default (index $defaults $tier)) -}}
+{{- with .ephemeral -}}
+{{- $_ := set $base.requests "ephemeral-storage" (index . 0) -}}
+{{- $_ := set $base.limits "ephemeral-storage" (index . 1) -}}
+{{- end -}}
 {{- $res := mergeOverwrite $base (deepCopy (.override | default dict)) -}}
 {{- if not (and (hasKey $res "requests") (hasKey $res "limits")) -}}
 {{- fail "logclaw.tier.resources: a profile must define requests and limits" -}}

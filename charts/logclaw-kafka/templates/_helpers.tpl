@@ -167,3 +167,17 @@ one broker by definition, so min.insync.replicas cannot be lower than the replic
 logclaw.io/policy-exception: "kafka-min-isr: the standard tier runs one broker, so replication and min.insync.replicas are both 1 (tier ha gives replicated topics)"
 {{- end -}}
 {{- end -}}
+
+
+{{/*
+Usage: networkPolicyPeers: {{- include "logclaw-kafka.clientPeers" $ | nindent 10 }}
+The pods of the tenant that use Kafka (Strimzi turns these into the listener's NetworkPolicy): the
+receiver, Flink, the ticketing agent and Kafka's own Connect and MirrorMaker 2 pods.
+*/}}
+{{- define "logclaw-kafka.clientPeers" -}}
+- podSelector:
+    matchExpressions:
+      - key: logclaw.io/component
+        operator: In
+        values: [kafka, ingestion, flink, ticketing-agent]
+{{- end -}}

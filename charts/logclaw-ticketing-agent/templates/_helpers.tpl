@@ -132,7 +132,7 @@ Tier profiles of the agent, with .Values.resources merged over them.
   "standard" (dict "requests" (dict "cpu" "100m" "memory" "256Mi") "limits" (dict "cpu" "500m" "memory" "512Mi"))
   "ha" (dict "requests" (dict "cpu" "250m" "memory" "384Mi") "limits" (dict "cpu" "1" "memory" "768Mi"))
   "ultra-ha" (dict "requests" (dict "cpu" "500m" "memory" "512Mi") "limits" (dict "cpu" "2" "memory" "1Gi")) -}}
-{{- include "logclaw.tier.resources" (dict "context" . "profiles" $profiles "override" .Values.resources) -}}
+{{- include "logclaw.tier.resources" (dict "context" . "profiles" $profiles "override" .Values.resources "ephemeral" (list "128Mi" "512Mi")) -}}
 {{- end -}}
 
 {{/*

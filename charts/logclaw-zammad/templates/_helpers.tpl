@@ -45,7 +45,7 @@ replicas of the web tier and resources of every component by tier, with .Values.
 replicas: {{ include "logclaw.tier.replicas" (dict "context" $ctx "override" .Values.replicas "byTier" (dict "standard" 1 "ha" 2 "ultra-ha" 3)) }}
 {{- range $c := list "nginx" "railsserver" "scheduler" "websocket" "elasticsearch" "postgresql" "redis" "memcached" "init" }}
 {{ $c }}:
-  {{- include "logclaw.tier.resources" (dict "context" $ctx "profiles" (index $p $c) "override" (index $ctx.Values.resources $c)) | nindent 2 }}
+  {{- include "logclaw.tier.resources" (dict "context" $ctx "profiles" (index $p $c) "override" (index $ctx.Values.resources $c) "ephemeral" (list "256Mi" "1Gi")) | nindent 2 }}
 {{- end }}
 {{- end -}}
 

@@ -6,6 +6,8 @@ export interface DomainContext {
   environment?: string;
   /** global.objectStorage.provider (s3|gcs|azure). */
   objectStorageProvider?: string;
+  /** global.airGapped: nothing may leave the cluster. */
+  airGapped?: boolean;
 }
 
 export const STORAGE_SCHEMES: Record<string, string[]> = {
