@@ -62,17 +62,17 @@ export function argoManifestDirs(): { crds: string; config: string } {
  * Whether the binary and redis-server are there (the cluster project's global setup builds Argo CD and
  * `npm test` installs redis-server): a missing tool fails the GitOps tests instead of hiding them.
  */
-export function argoAvailable(): { ok: true } {
-  const r = argoTools();
-  if (!r.ok) throw new Error(`the GitOps tests cannot run: ${r.reason}`);
-  return r;
+export function argoAvailable(): void {
+  const missing = argoMissing();
+  if (missing) throw new Error(`the GitOps tests cannot run: ${missing}`);
 }
 
-function argoTools(): { ok: true } | { ok: false; reason: string } {
-  if (!existsSync(binPath('argocd'))) return { ok: false, reason: `Argo CD is not built: run node test/cluster/build.mjs --only argocd (${binPath('argocd')} missing)` };
-  if (!which('redis-server')) return { ok: false, reason: 'redis-server is not installed (node scripts/test-prerequisites.mjs installs it)' };
-  if (!which('git')) return { ok: false, reason: 'git is not on PATH' };
-  return { ok: true };
+/** What is missing to run Argo CD here, or undefined. */
+function argoMissing(): string | undefined {
+  if (!existsSync(binPath('argocd'))) return `Argo CD is not built: run node test/cluster/build.mjs --only argocd (${binPath('argocd')} missing)`;
+  if (!which('redis-server')) return 'redis-server is not installed (node scripts/test-prerequisites.mjs installs it)';
+  if (!which('git')) return 'git is not on PATH';
+  return undefined;
 }
 
 function which(bin: string): string | undefined {
@@ -91,8 +91,7 @@ function singleContextKubeconfig(kubeconfig: string, context: string, out: strin
 }
 
 export async function startArgoCD(o: ArgoOptions): Promise<ArgoCD> {
-  const avail = argoAvailable();
-  if (!avail.ok) throw new Error(avail.reason);
+  argoAvailable();
   const namespace = o.namespace ?? 'argocd';
   const dir = o.dir ?? mkdtempSync(join(tmpdir(), 'logclaw-argocd-'));
   const logs = join(dir, 'logs');
