@@ -156,12 +156,26 @@ export function installPhases(o: InstallOptions): { phases: Phase[]; state: Inst
         const api = state.session!.api!;
         ctl.update('rendering the releases');
         const caps = await clusterCapabilities(api, ctl.signal);
-        const rendered = await renderReleases(options(), state.releases!, ctl.signal, 3, caps.apiVersions);
+        // release by release: one that does not render is left to the install, which reports its helm error
+        const rendered = new Map<string, import('../kube-object.js').KubeObject[]>();
+        const unrendered: string[] = [];
+        const all = state.releases!;
+        for (let i = 0; i < all.length; i += 3) {
+          await Promise.all(all.slice(i, i + 3).map(async (r) => {
+            try {
+              for (const [id, objs] of await renderReleases(options(), [r], ctl.signal, 1, caps.apiVersions)) rendered.set(id, objs);
+            } catch (e) {
+              if (ctl.signal.aborted) throw e;
+              unrendered.push(r.id);
+            }
+          }));
+        }
         ctl.update('placing the requests on the nodes');
-        state.capacity = await planCapacity({ root: o.cwd, tenant: o.tenant, context: o.kubeContext, api, releases: state.releases!, rendered, signal: ctl.signal });
+        const checked = state.releases!.filter((r) => rendered.has(r.id));
+        state.capacity = await planCapacity({ root: o.cwd, tenant: o.tenant, context: o.kubeContext, api, releases: checked, rendered, signal: ctl.signal });
         const refused = refusal(state.capacity, 'install', o.tenant, o.kubeContext);
         if (refused) throw refused;
-        return fitSummary(state.capacity);
+        return `${fitSummary(state.capacity)}${unrendered.length ? `; not checked (does not render): ${unrendered.join(', ')}` : ''}`;
       },
     },
     {
