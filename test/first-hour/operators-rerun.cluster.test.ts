@@ -69,13 +69,14 @@ it('fails when a chart renders no CRDs, adopts an ownerless templated CRD, then 
   expect(third.code, third.stderr).toBe(0);
   expect((JSON.parse(third.stdout) as { releases: Array<{ status: string }> }).releases.map((r) => r.status)).toEqual(Array(5).fill('current'));
 
-  // a templated CRD gone: cert-manager is not current any more, its upgrade brings the CRD back
-  await cluster.kube().delete('apiextensions.k8s.io/v1', 'CustomResourceDefinition', 'issuers.cert-manager.io');
+  // a templated CRD gone: cert-manager is not current any more, its upgrade brings the CRD back (ClusterIssuer: the
+  // flink chart's own Issuer would go with issuers.cert-manager.io)
+  await cluster.kube().delete('apiextensions.k8s.io/v1', 'CustomResourceDefinition', 'clusterissuers.cert-manager.io');
   const fourth = await install();
   expect(fourth.code, fourth.stderr).toBe(0);
   const statuses = Object.fromEntries((JSON.parse(fourth.stdout) as { releases: Array<{ release: string; status: string }> }).releases.map((r) => [r.release, r.status]));
   expect(statuses['cert-manager/cert-manager']).not.toBe('current');
-  expect((await crds()).some((c) => c.metadata.name === 'issuers.cert-manager.io')).toBe(true);
+  expect((await crds()).some((c) => c.metadata.name === 'clusterissuers.cert-manager.io')).toBe(true);
 }, 600_000);
 
 /** The file of cert-manager's Certificate CRD at the pinned version. */

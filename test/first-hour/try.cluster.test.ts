@@ -60,6 +60,5 @@ it('npm run try passes every step on a fresh clone', async () => {
   const namespaces = section('kubectl --context sim get namespaces');
   expect(namespaces).toMatch(/^default\s/m);
   expect(namespaces).not.toMatch(/logclaw-dev-local|cert-manager|strimzi|external-secrets|flink-operator|opensearch-operator/);
-  expect(section('npx logclaw dev down --delete-cluster')).toMatch(/Removed from the simulator: \d+ namespace\(s\), \d+ CRD\(s\), [1-9]\d* webhook configuration\(s\)/);
   process.stderr.write(`npm run try on a fresh clone: ${seconds} s\n`);
 }, 900_000);
