@@ -153,7 +153,7 @@ export function checkChart(chart: ChartInfo, root: string): Finding[] {
         findings.push({ ...dat, rule: 'chart-dependency', severity: 'error', message: `dependency ${d.name}: version constraint "${d.version}" does not match ${d.repository} (version ${dep.version})` });
       }
     } else if (isNetworkRepo(d.repository) || d.repository === '') {
-      if (!vendoredArchive(chart.dir, d) && !upstreamArchive(d.name, d.version)) {
+      if (!vendoredArchive(chart.dir, d) && !upstreamArchive(d.name, d.version, checkoutOf(chart.dir))) {
         findings.push({ ...dat, rule: 'chart-dependency-unavailable', severity: 'error', message: unavailableMessage(chart, d) });
       }
     }
@@ -170,9 +170,12 @@ function vendoredArchive(chartDir: string, d: ChartDependency): string | undefin
  * holds it and the chart's copy is missing or differs (a stale or hand-made archive); the folder's archive is the
  * pinned one. Returns the archive the chart will use, or undefined when neither has it.
  */
+/** The repository a chart directory belongs to (`<root>/charts/<chart>`). */
+const checkoutOf = (chartDir: string): string => resolve(chartDir, '..', '..');
+
 function provideVendored(chartDir: string, d: ChartDependency): string | undefined {
   const have = vendoredArchive(chartDir, d);
-  const upstream = upstreamArchive(d.name, d.version);
+  const upstream = upstreamArchive(d.name, d.version, checkoutOf(chartDir));
   if (!upstream) return have;
   if (have && basename(have) === basename(upstream) && sameContent(have, upstream)) return have;
   const target = join(chartDir, 'charts', basename(upstream));
@@ -182,7 +185,7 @@ function provideVendored(chartDir: string, d: ChartDependency): string | undefin
 }
 
 function unavailableMessage(chart: ChartInfo, d: ChartDependency): string {
-  const src = resolveUpstreamChartsDir();
+  const src = resolveUpstreamChartsDir(process.env, process.cwd(), checkoutOf(chart.dir));
   const pull = `helm pull ${d.repository.startsWith('oci://') ? `${d.repository}/${d.name}` : `${d.name} --repo ${d.repository}`} --version ${d.version} -d ${relative(process.cwd(), join(chart.dir, 'charts')) || 'charts'}`;
   return (
     `dependency ${d.name} ${d.version} from ${d.repository || '(no repository)'} is not available offline: ` +

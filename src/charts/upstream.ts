@@ -25,11 +25,15 @@ const packageRoot = fileURLToPath(new URL('../../', import.meta.url));
 
 export const UPSTREAM_CHARTS_ENV = 'LOGCLAW_UPSTREAM_CHARTS';
 
-export function resolveUpstreamChartsDir(env: NodeJS.ProcessEnv = process.env, cwd: string = process.cwd()): UpstreamChartsSource {
+export function resolveUpstreamChartsDir(env: NodeJS.ProcessEnv = process.env, cwd: string = process.cwd(), checkout?: string): UpstreamChartsSource {
   const set = env[UPSTREAM_CHARTS_ENV];
   if (set !== undefined) return set ? { dir: resolve(cwd, set), from: 'env' } : { from: 'none' };
-  const shared = resolve(packageRoot, '..', 'shared', 'upstream-charts');
-  if (existsSync(shared) && statSync(shared).isDirectory()) return { dir: shared, from: 'shared' };
+  // beside the repository worked on, else beside this installation of logclaw (a checkout runs from its own dist/)
+  for (const root of [checkout, packageRoot]) {
+    if (!root) continue;
+    const shared = resolve(root, '..', 'shared', 'upstream-charts');
+    if (existsSync(shared) && statSync(shared).isDirectory()) return { dir: shared, from: 'shared' };
+  }
   return { from: 'none' };
 }
 
@@ -51,9 +55,9 @@ export function findArchive(dir: string | undefined, name: string, version: stri
   return found[0] ? join(dir, found[0].f) : undefined;
 }
 
-/** The upstream archive for a dependency, from the folder of `resolveUpstreamChartsDir`. */
-export function upstreamArchive(name: string, version: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
-  return findArchive(resolveUpstreamChartsDir(env).dir, name, version);
+/** The upstream archive for a dependency, from the folder of `resolveUpstreamChartsDir` (`checkout`: the repository). */
+export function upstreamArchive(name: string, version: string, checkout?: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  return findArchive(resolveUpstreamChartsDir(env, process.cwd(), checkout).dir, name, version);
 }
 
 /** True when the two files hold the same bytes. */

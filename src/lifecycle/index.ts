@@ -245,6 +245,11 @@ export async function installOperators(
           });
         }
         return crds;
+      }).catch((e: unknown) => {
+        // a dry run plans without the charts' repositories (it adds none to helm): the CRDs are read when it installs
+        if (!isDryRun()) throw e;
+        ctl.note(`${r.id}: the CRDs of chart ${r.chart} are read when it installs (a dry run could not render them: ${e instanceof Error ? e.message.split('\n')[0] : String(e)})`);
+        return [] as ChartCrd[];
       });
       p.catch(() => undefined);
       return [r.id, p];

@@ -85,10 +85,11 @@ export class Helmfile {
 
   /**
    * `helmfile repos`: add the chart repositories a state file declares to helm (helm repo add + update). The
-   * sync/template calls pass --skip-deps, which skips this; it changes helm's repository list, not a cluster.
+   * sync/template calls pass --skip-deps, which skips this; it changes helm's repository list, not a cluster,
+   * and reaches the repositories: a dry run records it instead.
    */
   repos(t: HelmfileTarget, options: RunOptions = {}): Promise<RunResult> {
-    return run(this.bin, [...this.globalArgs({ ...t, kubeContext: undefined }), 'repos'], options);
+    return runMutating(this.bin, [...this.globalArgs({ ...t, kubeContext: undefined }), 'repos'], options);
   }
 
   /** Remove the selected releases. */

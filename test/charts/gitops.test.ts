@@ -126,9 +126,9 @@ describe('gitops/argocd', () => {
     const parent = byKind('Application').find((a) => a.metadata.name === 'logclaw-operators');
     expect(parent.spec).toMatchObject({ project: 'logclaw-operators', source: { path: 'gitops/argocd/operators' }, destination: { namespace: 'argocd' } });
     const helmfile = readFileSync(join(repoRoot, 'helmfile.d', '00-operators.yaml.gotmpl'), 'utf8');
-    const releases = [...helmfile.matchAll(/- name: (\S+)\n\s+namespace: (\S+)\n\s+chart: \{\{ ternary "[^"]+" "([^"/]+)\/([^"]+)" \$test \}\}\n\s+version: (\S+)/g)].map((m) => ({ name: m[1], namespace: m[2], repo: m[3], chart: m[4], version: m[5] }));
+    const releases = [...helmfile.matchAll(/- name: (\S+)\n\s+namespace: (\S+)\n\s+chart: ([^\s/]+)\/(\S+)\n\s+version: (\S+)/g)].map((m) => ({ name: m[1], namespace: m[2], repo: m[3], chart: m[4], version: m[5] }));
     expect(releases.map((r) => r.name).sort()).toEqual(['cert-manager', 'external-secrets', 'flink-kubernetes-operator', 'opensearch-operator', 'strimzi-kafka-operator']);
-    const repoUrls = Object.fromEntries([...helmfile.matchAll(/- name: (\S+)\n\s+url: (\S+)/g)].map((m) => [m[1], m[2]]));
+    const repoUrls = Object.fromEntries([...helmfile.matchAll(/- name: (\S+)\n\s+url: \{\{ \$mirror \| default "(\S+)" \}\}/g)].map((m) => [m[1], m[2]]));
     const proj = project('logclaw-operators');
     const children = byKind('Application').filter((a) => a.metadata.name.startsWith('logclaw-operator-'));
     expect(children).toHaveLength(5);

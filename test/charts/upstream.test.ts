@@ -54,7 +54,8 @@ describe('ensureDependencies with an official chart', () => {
     await ensureDependencies(dir, helm);
     const vendored = join(dir, 'charts', 'zammad-12.4.1.tgz');
     expect(readFileSync(vendored).equals(readFileSync(join(upstream, 'zammad-12.4.1.tgz')))).toBe(true);
-    expect(existsSync(join(dir, 'charts', 'logclaw-common-0.2.0.tgz'))).toBe(true);
+    const common = (readFileSync(join(repoRoot, 'charts', 'logclaw-common', 'Chart.yaml'), 'utf8').match(/^version: (\S+)$/m) ?? [])[1];
+    expect(existsSync(join(dir, 'charts', `logclaw-common-${common}.tgz`))).toBe(true);
     writeFileSync(vendored, 'not the pinned chart');
     resetChartHashes();
     await ensureDependencies(dir, helm);

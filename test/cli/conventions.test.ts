@@ -352,10 +352,9 @@ describe('dev up --dry-run shows the plan even when prerequisites are missing', 
     const { findHelmfile } = await import('../helpers/helmfile.js');
     const helmfile = await findHelmfile();
     // a machine without docker or kind: only the system directories on PATH
-    // no network here: the operators' charts are the stand-ins of helmfile environment `test` (as on the simulator)
-    if (helmfile) execFileSync(process.execPath, [join(repoRoot, 'test', 'fixtures', 'operators', 'prepare.mjs')], { stdio: 'ignore' });
+    // no network and no chart repository known to helm: the plan lists the commands without the charts' CRDs
     const r = await runCli(['dev', 'up', '--dry-run'], {
-      env: { PATH: '/usr/bin:/bin', LOGCLAW_HELM: HELM3, LOGCLAW_HELMFILE: helmfile, LOGCLAW_HELMFILE_ENVIRONMENT: 'test', LOGCLAW_KIND: undefined, LOGCLAW_DOCKER: undefined, LOGCLAW_CACHE_DIR: scratch('logclaw-conv-cache-') },
+      env: { PATH: '/usr/bin:/bin', LOGCLAW_HELM: HELM3, LOGCLAW_HELMFILE: helmfile, LOGCLAW_KIND: undefined, LOGCLAW_DOCKER: undefined, LOGCLAW_CACHE_DIR: scratch('logclaw-conv-cache-') },
       timeoutMs: 300_000,
     });
     expect(r.code, r.stderr).toBe(3);

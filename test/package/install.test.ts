@@ -11,7 +11,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, realpathSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { crdDir, HELM3, repoRoot } from '../helpers/tools.js';
+import { crdDir, HELM3, repoRoot, sharedDir } from '../helpers/tools.js';
 
 const work = mkdtempSync(join(tmpdir(), 'logclaw-install-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -26,6 +26,8 @@ function cloneRepo(): string {
   const clone = join(work, 'clone');
   if (existsSync(clone)) return clone;
   execFileSync('git', ['clone', '-q', '--no-hardlinks', repoRoot, clone], { stdio: 'ignore' });
+  // beside ../shared, as README lays a checkout out: the official zammad chart comes from its upstream-charts
+  if (!existsSync(join(work, 'shared'))) symlinkSync(sharedDir, join(work, 'shared'));
   // offline: the stand-in airflow chart (README, Lint: `npm run stand-ins`; zammad is real, from ../shared)
   execFileSync(process.execPath, [join(clone, 'test', 'fixtures', 'upstream-charts', 'prepare.mjs')], { cwd: clone, env: { ...process.env, LOGCLAW_HELM3: HELM3 }, stdio: 'ignore' });
   return clone;

@@ -163,6 +163,8 @@ elasticsearch:
   networkPolicy:
     enabled: false
   master:
+    podAnnotations:
+      logclaw.io/policy-exception: "readonly-root-filesystem: Bitnami's Elasticsearch image writes its generated configuration, keystore and plugins under /opt/bitnami at start, and the chart version zammad 12.4.1 pins mounts no emptyDir there"
     resources:
       {{- toYaml $s.elasticsearch | nindent 6 }}
     persistence:
@@ -185,6 +187,8 @@ postgresql:
       replicationPasswordKey: postgresql-replication-password
   {{- end }}
   primary:
+    podAnnotations:
+      logclaw.io/policy-exception: "readonly-root-filesystem: Bitnami's PostgreSQL image writes its generated configuration, pid and socket files under /opt/bitnami at start, and the chart version zammad 12.4.1 pins mounts no emptyDir there"
     resources:
       {{- toYaml $s.postgresql | nindent 6 }}
     persistence:
@@ -206,6 +210,8 @@ redis:
     existingSecretPasswordKey: redis-password
   {{- end }}
   master:
+    podAnnotations:
+      logclaw.io/policy-exception: "readonly-root-filesystem: Bitnami's Redis image writes its generated configuration and pid file under /opt/bitnami at start, and the chart version zammad 12.4.1 pins mounts no emptyDir there"
     resources:
       {{- toYaml $s.redis | nindent 6 }}
     persistence:
@@ -219,6 +225,8 @@ memcached:
   fullnameOverride: {{ include "logclaw-zammad.storeName" (dict "context" . "store" "memcached") }}
   commonLabels:
     {{- toYaml $labels | nindent 4 }}
+  podAnnotations:
+    logclaw.io/policy-exception: "readonly-root-filesystem: Bitnami's memcached image writes its generated SASL configuration under /opt/bitnami at start, and the chart version zammad 12.4.1 pins mounts no emptyDir there"
   resources:
     {{- toYaml $s.memcached | nindent 4 }}
   networkPolicy:
