@@ -63,7 +63,8 @@ describe('the test cluster and the official operator charts', () => {
     const kubeconfig = join(dir, 'kubeconfig');
     writeFileSync(kubeconfig, readFileSync(cluster.kubeconfig));
     const tools = await toolbox({ kind: false, docker: false });
-    env = { ...tools.env, KUBECONFIG: kubeconfig, HOME: dir, ...cluster.chartEnv() };
+    // the directory holds only helmfile.d: name it the repository root
+    env = { ...tools.env, KUBECONFIG: kubeconfig, HOME: dir, LOGCLAW_ROOT: dir, ...cluster.chartEnv() };
   }, 300_000);
   afterAll(async () => {
     await cluster?.stop();
