@@ -38,6 +38,8 @@ beforeAll(async () => {
     HELM_CACHE_HOME: join(dir, '.cache', 'helm'),
     LOGCLAW_FAKE_KIND_ATTACH: cluster.state.controlURL,
     LOGCLAW_FAKE_KIND_DIR: join(dir, 'fake-kind'),
+    // the fake docker's memory as the simulator's nodes have it (dev up's capacity check compares with it)
+    LOGCLAW_FAKE_DOCKER_MEMORY: '64Gi',
   };
 });
 

@@ -117,10 +117,10 @@ describe('logclaw support-bundle', () => {
       'helm/kafka/history.yaml', 'helm/kafka/values.yaml', 'helm/opensearch/history.yaml', 'helm/platform/values.yaml',
       'objects/Secret.yaml', 'objects/ConfigMap.yaml', 'objects/Pod.yaml', 'objects/StatefulSet.apps.yaml', 'objects/Deployment.apps.yaml', 'objects/Event.yaml',
       'objects/Kafka.kafka.strimzi.io.yaml', 'objects/KafkaNodePool.kafka.strimzi.io.yaml',
-      'operators/strimzi-system/deployments.txt', 'operators/strimzi-system/deployments.yaml', 'logs/opensearch-0/opensearch.log', 'logs/opensearch-0/opensearch.previous.log']) {
+      'operators/strimzi/deployments.txt', 'operators/strimzi/deployments.yaml', 'logs/opensearch-0/opensearch.log', 'logs/opensearch-0/opensearch.previous.log']) {
       expect(b.files, f).toContain(f);
     }
-    expect(b.files.some((f) => /^operators\/strimzi-system\/logs\/.+\.log$/.test(f))).toBe(true);
+    expect(b.files.some((f) => /^operators\/strimzi\/logs\/.+\.log$/.test(f))).toBe(true);
     // redaction: no planted value anywhere, in any file
     const leaks = b.files.filter((f) => PLANTED.test(b.read(f)) || b.read(f).includes(JWT));
     expect(leaks, leaks.map((f) => `${f}: ${b.read(f).split('\n').filter((l) => PLANTED.test(l) || l.includes(JWT)).join(' | ')}`).join('\n')).toEqual([]);
@@ -140,12 +140,12 @@ describe('logclaw support-bundle', () => {
     expect(b.read('diagnosis.txt')).toMatch(/Kafka logclaw-sb-crash\/kafka: failed/);
     expect(b.read('custom-resources.txt')).toMatch(/Kafka logclaw-sb-crash\/kafka \(kafka\.strimzi\.io\/v1\w*\): failed — .*\n\s+NotReady=True \(TimeoutException\)/);
     expect(b.read('events.txt')).toMatch(/Pod\/opensearch-0/);
-    expect(b.read('operators/strimzi-system/deployments.txt')).toMatch(/Deployment strimzi-system\/\S+: ready/);
+    expect(b.read('operators/strimzi/deployments.txt')).toMatch(/Deployment strimzi\/\S+: ready/);
     const versions = JSON.parse(b.read('versions.json'));
     expect(versions.kubernetes).toMatch(/^v1\.\d+\.\d+/);
     expect(versions.helm).toMatch(/^3\.\d+\.\d+/);
-    expect(versions.operators.map((o: { release: string }) => o.release)).toEqual(expect.arrayContaining(['strimzi', 'cert-manager', 'external-secrets']));
-    expect(versions.operators.find((o: { release: string }) => o.release === 'strimzi')).toMatchObject({ chart: 'strimzi-kafka-operator', version: '0.50.1', status: 'deployed' });
+    expect(versions.operators.map((o: { release: string }) => o.release)).toEqual(expect.arrayContaining(['strimzi-kafka-operator', 'cert-manager', 'external-secrets']));
+    expect(versions.operators.find((o: { release: string }) => o.release === 'strimzi-kafka-operator')).toMatchObject({ chart: 'strimzi-kafka-operator', version: '0.50.1', status: 'deployed' });
     const history = b.read('helm/kafka/history.yaml');
     expect(history).toMatch(/revision: 1\s+status: deployed\s+chart: kafka-/);
     const manifest = JSON.parse(b.read('manifest.json'));
