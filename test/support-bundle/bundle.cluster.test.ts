@@ -11,7 +11,8 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSy
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Cluster } from '../cluster/index.ts';
-import { cleanup, ensureOperators, getCluster, stopOwnCluster, workspace, type Workspace } from '../lifecycle/cluster.js';
+import { getCluster, stopOwnCluster } from '../helpers/cluster.js';
+import { cleanup, ensureOperators, workspace, type Workspace } from '../helpers/workspace.js';
 
 let cluster: Cluster;
 let ws: Workspace;
