@@ -11,7 +11,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { helms, HELM3 } from '../helpers/tools.js';
 import { allApis, describeFindings, renderChecked, withoutKserve, type Rendered } from './checked-render.js';
-import { echoedValues, expectZammad } from './intelligence-objects.js';
+import { agentConfig, echoedValues, expectZammad } from './intelligence-objects.js';
 import { ciCases, ciFile, INTELLIGENCE, prepareCharts, renderError, renderValues, type K8sObject } from './lib.js';
 import { podTemplates, policies, selects } from './network-policies.js';
 
@@ -239,6 +239,39 @@ describe('logclaw-ml-engine', () => {
   it('refuses an external LLM API in an air-gapped tenant', async () => {
     const g = { tenantId: 't', airGapped: true, objectStorage: { provider: 's3', bucket: 'b', endpoint: 'http://minio.minio.svc:9000' } };
     expect(await renderError(HELM3, chart, { global: { ...g, llm: { provider: 'claude' } } })).toMatch(/llm.provider "claude" is an external API/);
+  });
+});
+
+describe('the LLM table (logclaw.llm.settings in logclaw-common)', () => {
+  /** Each provider's default model and endpoint. */
+  const TABLE: Record<string, { model: string; endpoint: string }> = {
+    claude: { model: 'claude-sonnet-4-5', endpoint: 'https://api.anthropic.com' },
+    openai: { model: 'gpt-4o-mini', endpoint: 'https://api.openai.com/v1' },
+    ollama: { model: 'llama3.1:8b', endpoint: 'http://logclaw-ml-engine-ollama:11434' },
+    vllm: { model: 'meta-llama/Llama-3.1-8B-Instruct', endpoint: 'http://logclaw-ml-engine-vllm:8000/v1' },
+    disabled: { model: '', endpoint: '' },
+  };
+  const dev = (chart: string): string => ciFile(chart, chart === 'logclaw-ml-engine' ? 'dev-ollama-values.yaml' : 'dev-values.yaml');
+  const llmOf = async (chart: string, llm: Record<string, string>): Promise<{ provider: string; model: string; endpoint: string }> => {
+    // the dev cases pick a small model: cleared, so the table's default shows
+    const objs = await renderValues(HELM3, chart, { global: { llm: { model: '', endpoint: '', ...llm } } }, { values: [dev(chart)], apiVersions: allApis });
+    if (chart === 'logclaw-ml-engine') {
+      const d = find(objs, 'ConfigMap', 'logclaw-ml-engine-llm').data;
+      return { provider: d.LLM_PROVIDER, model: d.LLM_MODEL, endpoint: d.LLM_ENDPOINT };
+    }
+    const cfg = agentConfig(objs).llm;
+    return { provider: cfg.provider, model: cfg.model, endpoint: cfg.endpoint };
+  };
+
+  it.each(Object.keys(TABLE).flatMap((provider) => ['logclaw-ml-engine', 'logclaw-ticketing-agent'].map((chart) => ({ provider, chart }))))(
+    '$chart: $provider',
+    async ({ provider, chart }) => {
+      expect(await llmOf(chart, { provider })).toEqual({ provider, ...TABLE[provider] });
+    },
+  );
+
+  it.each(['logclaw-ml-engine', 'logclaw-ticketing-agent'])('%s: global.llm.model and endpoint win over the table', async (chart) => {
+    expect(await llmOf(chart, { provider: 'openai', model: 'gpt-4.1', endpoint: 'https://llm.example.com/v1' })).toEqual({ provider: 'openai', model: 'gpt-4.1', endpoint: 'https://llm.example.com/v1' });
   });
 });
 
