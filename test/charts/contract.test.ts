@@ -75,6 +75,11 @@ const SAMPLES: Record<string, unknown[]> = {
   'global.objectStorage.endpoint': ['http://minio.other.svc:9001', 'https://storage.other.example.com'],
   'platform.quota.hard': [{ pods: '77' }],
 };
+/** Samples for a key of every component (by its last path segment). */
+const SAMPLES_BY_KEY: Record<string, unknown[]> = {
+  podSecurityContext: [{ fsGroup: 4242 }, { runAsUser: null, runAsGroup: null, fsGroup: null }],
+  containerSecurityContext: [{ runAsUser: 4242 }, { seLinuxOptions: { level: 's0:c123,c456' } }],
+};
 
 function matches(node: Schema, v: unknown): boolean {
   if (node.enum && !node.enum.includes(v)) return false;
@@ -92,7 +97,8 @@ function mutations(leaf: Leaf, current: unknown): unknown[] {
   const n = leaf.node;
   const key = leaf.path.join('.');
   const differs = (v: unknown) => JSON.stringify(v) !== JSON.stringify(current);
-  if (SAMPLES[key]) return SAMPLES[key]!.filter(differs);
+  const samples = SAMPLES[key] ?? SAMPLES_BY_KEY[leaf.path.at(-1)!];
+  if (samples) return samples.filter(differs);
   const type = Array.isArray(n.type) ? n.type[0] : n.type;
   if (type === 'boolean') return [!current];
   if (n.enum) return n.enum.filter(differs);

@@ -3,7 +3,6 @@
  * against the pinned CRDs, plus the library's contract (tier sizing, storage class, pinned images,
  * security) and the behaviour behind individual values.
  */
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { crdDir, helms, HELM3, repoRoot } from '../helpers/tools.js';
@@ -74,7 +73,7 @@ describe('logclaw-common through logclaw-ingestion', () => {
     expect(d.spec.template.spec.securityContext).toEqual({ runAsNonRoot: true, runAsUser: 65532, runAsGroup: 65532, fsGroup: 65532, fsGroupChangePolicy: 'OnRootMismatch', seccompProfile: { type: 'RuntimeDefault' } });
     expect(d.spec.template.spec.containers[0].securityContext).toEqual({ allowPrivilegeEscalation: false, privileged: false, readOnlyRootFilesystem: true, runAsNonRoot: true, capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' } });
     expect(d.spec.selector.matchLabels).toEqual({ 'app.kubernetes.io/name': 'logclaw-ingestion', 'app.kubernetes.io/instance': 'test', 'app.kubernetes.io/component': 'receiver', 'logclaw.io/component': 'ingestion' });
-    expect(d.metadata.labels).toMatchObject({ 'logclaw.io/tenant': 'acme', 'app.kubernetes.io/version': '0.38.0', 'helm.sh/chart': 'logclaw-ingestion-0.1.2' });
+    expect(d.metadata.labels).toMatchObject({ 'logclaw.io/tenant': 'acme', 'app.kubernetes.io/version': '0.38.0', 'helm.sh/chart': `logclaw-ingestion-${readValues(join(repoRoot, 'charts', 'logclaw-ingestion', 'Chart.yaml')).version}` });
   });
 
   it('image references: registry/repository:tag, never an unpinned tag', async () => {
