@@ -81,6 +81,14 @@ describe.each(helms)('$name', ({ bin }) => {
     });
   });
 
+  it('takes the values from a tenant file through the umbrella, nulls included', async () => {
+    const tenant = { ticketingAgent: { podSecurityContext: { runAsUser: null, fsGroup: null }, containerSecurityContext: { runAsGroup: 4242 } } };
+    const objs = await renderValues(bin, 'logclaw-tenant', tenant, { values: [ciFile('logclaw-tenant', 'all-platforms-values.yaml')], namespace: 'logclaw-acme', apiVersions: APIS });
+    const agent = objs.find((o) => o.kind === 'Deployment' && o.metadata.name === 'logclaw-ticketing-agent') as any;
+    expect(agent.spec.template.spec.securityContext).toEqual({ runAsNonRoot: true, runAsGroup: 65532, fsGroupChangePolicy: 'OnRootMismatch', seccompProfile: { type: 'RuntimeDefault' } });
+    expect(agent.spec.template.spec.containers[0].securityContext).toMatchObject({ runAsGroup: 4242, runAsNonRoot: true, allowPrivilegeEscalation: false });
+  });
+
   it('refuses a container key that would loosen the restricted profile', async () => {
     const chart = 'logclaw-ticketing-agent';
     const err = await renderError(bin, chart, { containerSecurityContext: { privileged: true } }, { values: [ciFile(chart, 'dev-values.yaml')] });
