@@ -154,19 +154,13 @@ export function register(program: Command): void {
       action(async (ctx, flags: DownFlags) => {
         const { support, tenant } = await startLifecycle(ctx, 'dev-down', flags);
         const { Kind } = await import('../tools/kind.js');
-        const { Helm } = await import('../tools/helm.js');
         const { devDown } = await import('../lifecycle/dev.js');
         const kind = await Kind.detect();
-        const helm = flags.deleteCluster ? undefined : await Helm.detect();
-        const context = Kind.contextOf(flags.cluster);
         try {
           const r = await devDown(
             { cwd: ctx.cwd, tenant, cluster: flags.cluster, deleteCluster: Boolean(flags.deleteCluster), purge: Boolean(flags.purge), kubeconfig: flags.kubeconfig, signal: ctx.signal, timeoutMs: 300_000 },
             { update: (t) => ctx.out.info(`dev down: ${t}`), note: (t) => ctx.out.info(`dev down: ${t}`), signal: ctx.signal },
             kind,
-            async (release, namespace) => {
-              await helm!.cluster(['uninstall', release, '--namespace', namespace, '--wait', '--timeout', '5m'], { kubeContext: context, kubeconfig: flags.kubeconfig }, { signal: ctx.signal });
-            },
           );
           ctx.out.result({ ...r, commands: flags.dryRun ? support.recordedCommands() : undefined }, (v) => {
             if (!v.existed) return `kind cluster ${v.cluster} does not exist: nothing to do`;

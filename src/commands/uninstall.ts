@@ -52,9 +52,8 @@ export function register(program: Command): void {
             api: session.api!,
             namespace,
             purge: Boolean(flags.purge),
-            uninstall: async (release) => {
-              await helm.cluster(['uninstall', release, '--namespace', namespace, '--wait', '--timeout', '5m'], { kubeContext: flags.kubeContext, kubeconfig: flags.kubeconfig }, { signal: ctx.signal });
-            },
+            helm,
+            target: { kubeContext: flags.kubeContext, kubeconfig: flags.kubeconfig },
             dryRun,
             record: recordDryRun,
             update: (t) => ctx.out.info(`uninstall: ${t}`),

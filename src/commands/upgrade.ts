@@ -35,7 +35,7 @@ export function register(program: Command): void {
         (await import('../tenant/id.js')).requireTenantId(flags.tenant);
         const root = ctx.cwd;
         const { Helm } = await import('../tools/helm.js');
-        const { setDryRun } = await import('../tools/exec.js');
+        const { setDryRun } = await import('../tools/record.js');
         const { connectCluster } = await import('../diff/connect.js');
         const { diffTenant } = await import('../diff/index.js');
         const { decide, applyUpgrade } = await import('../diff/upgrade.js');

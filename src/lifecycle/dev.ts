@@ -8,8 +8,9 @@ import { requireDoctor, runDoctor, type DoctorReport } from '../doctor/index.js'
 import type { PlanResult } from '../plan/execute.js';
 import { tenantInputs, type LoadedRelease } from '../plan/load.js';
 import type { Phase } from '../plan/progress-ui.js';
-import { dryRunCommands, isDryRun } from '../tools/exec.js';
+import { dryRunCommands, isDryRun } from '../tools/record.js';
 import { Kind } from '../tools/kind.js';
+import { Helm } from '../tools/helm.js';
 import type { KubeObject } from '../readiness/types.js';
 import { devSecretNeeds, ensureDevSecrets, type EnsureResult } from './dev-secrets.js';
 import { isConflict, type KubeApi } from '../kube/api.js';
@@ -207,7 +208,7 @@ export interface DevDownOptions {
   timeoutMs: number;
 }
 
-export async function devDown(o: DevDownOptions, ctl: Ctl, kind: Kind, uninstall: (release: string, namespace: string) => Promise<void>) {
+export async function devDown(o: DevDownOptions, ctl: Ctl, kind: Kind) {
   if (!(await kind.exists(o.cluster, { signal: ctl.signal }))) {
     return { cluster: o.cluster, existed: false, removed: [] as string[], clusterDeleted: false, keptPvcs: [] as string[] };
   }
@@ -216,7 +217,9 @@ export async function devDown(o: DevDownOptions, ctl: Ctl, kind: Kind, uninstall
     await kind.delete(o.cluster, { kubeconfig: o.kubeconfig }, { signal: ctl.signal });
     return { cluster: o.cluster, existed: true, removed: [] as string[], clusterDeleted: true, keptPvcs: [] as string[] };
   }
-  const session = await openSession(Kind.contextOf(o.cluster), o.kubeconfig, ctl.signal);
+  const context = Kind.contextOf(o.cluster);
+  const helm = await Helm.detect();
+  const session = await openSession(context, o.kubeconfig, ctl.signal);
   try {
     const { uninstallTenant } = await import('./uninstall.js');
     const ns = tenantNamespace(o.tenant);
@@ -224,7 +227,8 @@ export async function devDown(o: DevDownOptions, ctl: Ctl, kind: Kind, uninstall
       api: session.api!,
       namespace: ns,
       purge: o.purge,
-      uninstall: (rel) => uninstall(rel, ns),
+      helm,
+      target: { kubeContext: context, kubeconfig: o.kubeconfig },
       dryRun: isDryRun(),
       record: recordDryRun,
       update: ctl.update,

@@ -3,9 +3,10 @@
  * that does one phase and reports through a PhaseControl-like callback. The commands put them in order.
  */
 import { ExitCode, LogclawError } from '../errors.js';
-import { isDryRun, dryRunCommands, formatCommand } from '../tools/exec.js';
+import { isDryRun, dryRunCommands } from '../tools/record.js';
+import { formatCommand } from '../tools/redact.js';
 import type { Helm } from '../tools/helm.js';
-import { renderArgs, type Helmfile } from '../tools/helmfile.js';
+import type { Helmfile } from '../tools/helmfile.js';
 import { Kind } from '../tools/kind.js';
 import { loadPlan, operatorsFiles, prepareLocalCharts, selectorOf, type LoadedRelease } from '../plan/load.js';
 import { select, type PlanRelease } from '../plan/dag.js';
@@ -193,9 +194,8 @@ export function crdsWithSource(text: string): ChartCrd[] {
 
 /** CRDs an operator release's chart ships (helmfile template --include-crds of that release). */
 async function chartCrds(o: PlanOptions, r: LoadedRelease, signal: AbortSignal): Promise<ChartCrd[]> {
-  const args = renderArgs(o.helmfile, { file: r.file, helmBinary: o.helm.bin, environment: o.environment }, [selectorOf(r)], ['template', '--include-crds', '--skip-tests', '--skip-deps', '--skip-needs']);
-  const out = await o.helmfile.exec(args, { cwd: o.cwd, env: o.env, signal });
-  return crdsWithSource(out.stdout);
+  const rendered = await o.helmfile.template({ file: r.file, helmBinary: o.helm.bin, environment: o.environment }, { selectors: [selectorOf(r)], includeCrds: true }, { cwd: o.cwd, env: o.env, signal });
+  return crdsWithSource(rendered);
 }
 
 /**
@@ -376,12 +376,11 @@ export async function renderReleases(o: PlanOptions, releases: LoadedRelease[], 
   const out = new Map<string, KubeObject[]>();
   const queue = [...releases];
   // templates gated on .Capabilities.APIVersions render their custom resources only when told the CRDs exist
-  const extra = apiVersions.length ? ['--args', apiVersions.map((a) => `--api-versions=${a}`).join(' ')] : [];
+  const helmArgs = apiVersions.map((a) => `--api-versions=${a}`);
   const worker = async () => {
     for (let r = queue.shift(); r; r = queue.shift()) {
-      const args = renderArgs(o.helmfile, { file: r.file, helmBinary: o.helm.bin, environment: o.environment, stateValues: o.stateValues, stateValuesFiles: o.stateValuesFiles }, [selectorOf(r)], ['template', '--skip-tests', '--skip-deps', '--skip-needs', ...extra]);
-      const res = await o.helmfile.exec(args, { cwd: o.cwd, env: o.env, signal });
-      out.set(r.id, parseKubeObjects(res.stdout));
+      const target = { file: r.file, helmBinary: o.helm.bin, environment: o.environment, stateValues: o.stateValues, stateValuesFiles: o.stateValuesFiles };
+      out.set(r.id, parseKubeObjects(await o.helmfile.template(target, { selectors: [selectorOf(r)], helmArgs }, { cwd: o.cwd, env: o.env, signal })));
     }
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, releases.length) }, worker));

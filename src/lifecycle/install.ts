@@ -8,7 +8,7 @@ import type { PlanResult } from '../plan/execute.js';
 import { tenantInputs, type LoadedRelease } from '../plan/load.js';
 import type { Phase } from '../plan/progress-ui.js';
 import { verdict } from '../readiness/verdict.js';
-import { isDryRun } from '../tools/exec.js';
+import { isDryRun } from '../tools/record.js';
 import type { SafetyFinding } from '../safety/types.js';
 import type { KubeApi } from '../kube/api.js';
 import { releaseNames } from '../kube/helm-release.js';

@@ -4,6 +4,10 @@ import type { KubeApi } from '../kube/api.js';
 import { manifestObjects } from '../kube/helm-release.js';
 import type { WatchHub } from '../kube/watch.js';
 import { tenantReleases } from '../status/index.js';
+import type { Helm, HelmClusterOptions } from '../tools/helm.js';
+
+/** How long `helm uninstall` waits for a release's objects to go. */
+const UNINSTALL_WAIT = '5m';
 
 export interface UninstallResult {
   namespace: string;
@@ -20,8 +24,9 @@ export interface UninstallOptions {
   hub?: WatchHub;
   namespace: string;
   purge: boolean;
-  /** helm uninstall of one release (through the helm wrapper, explicit context). */
-  uninstall: (release: string) => Promise<void>;
+  helm: Helm;
+  /** The cluster helm removes the releases from. */
+  target: HelmClusterOptions;
   dryRun: boolean;
   record: (args: string[]) => void;
   update: (text: string) => void;
@@ -41,7 +46,7 @@ export async function uninstallTenant(o: UninstallOptions): Promise<UninstallRes
   await Promise.all(
     state.releases.map(async (r) => {
       o.update(`helm uninstall ${r.name}`);
-      await o.uninstall(r.name);
+      await o.helm.uninstall(r.name, { namespace: o.namespace, timeout: UNINSTALL_WAIT }, o.target, { signal: o.signal });
       result.removed.push(r.name);
     }),
   );

@@ -38,13 +38,8 @@ export class Kubectl {
     return full;
   }
 
-  /** A read-only call against the cluster. */
-  exec(args: string[], t: KubeTarget, options?: RunOptions): Promise<RunResult> {
-    return run(this.bin, this.target(args, t), options);
-  }
-
   /** A call that changes the cluster (recorded under --dry-run). */
-  mutate(args: string[], t: KubeTarget, options?: RunOptions): Promise<RunResult> {
+  private mutate(args: string[], t: KubeTarget, options?: RunOptions): Promise<RunResult> {
     return runMutating(this.bin, this.target(args, t), options);
   }
 
@@ -53,6 +48,21 @@ export class Kubectl {
     const args = ['apply', '--server-side', '--field-manager', o.fieldManager ?? 'logclaw', '-f', '-'];
     if (o.forceConflicts) args.push('--force-conflicts');
     return this.mutate(args, t, { ...options, input: manifest });
+  }
+
+  /** `kubectl delete --cascade=orphan`: the object goes, what it owns (pods, claims) keeps running; waits up to the timeout. */
+  deleteOrphaning(kind: string, name: string, o: { namespace: string; timeoutSeconds: number }, t: KubeTarget, options?: RunOptions): Promise<RunResult> {
+    return this.mutate(['delete', kind.toLowerCase(), name, '--namespace', o.namespace, '--cascade=orphan', '--wait=true', `--timeout=${o.timeoutSeconds}s`], t, options);
+  }
+
+  /** `kubectl rollout restart` of a workload (Deployment, StatefulSet, DaemonSet). */
+  rolloutRestart(kind: string, name: string, namespace: string, t: KubeTarget, options?: RunOptions): Promise<RunResult> {
+    return this.mutate(['rollout', 'restart', `${kind.toLowerCase()}/${name}`, '--namespace', namespace], t, options);
+  }
+
+  /** `kubectl patch --type merge` of one object with a JSON merge patch. */
+  patchMerge(kind: string, name: string, namespace: string, patch: unknown, t: KubeTarget, options?: RunOptions): Promise<RunResult> {
+    return this.mutate(['patch', kind.toLowerCase(), name, '--namespace', namespace, '--type', 'merge', '--patch', JSON.stringify(patch)], t, options);
   }
 
   /** Contexts in the kubeconfig (names only). */

@@ -4,7 +4,7 @@
  * consumer can be stopped as soon as the marker shows up. Command lines shown to people have secrets masked.
  */
 import { PassThrough, Readable, Writable } from 'node:stream';
-import { formatCommand, tail } from '../tools/exec.js';
+import { formatCommand, tail } from '../tools/redact.js';
 import type { Kube, WebSocketLike } from '../portforward/kube.js';
 import { WS_CLOSED } from '../portforward/kube.js';
 
