@@ -74,7 +74,7 @@ export function register(program: Command): void {
       action(async (ctx, flags: UpFlags) => {
         const { support, tenant, timeoutMs, dryRun, log } = await startLifecycle(ctx, 'dev-up', flags);
         const { devUpPhases } = await import('../lifecycle/dev.js');
-        const { runPhases, seconds } = await import('../plan/progress-ui.js');
+        const { runPhases, seconds } = await import('./progress.js');
         const { waves } = await import('../plan/dag.js');
         const only = flags.only?.split(',').map((s) => s.trim()).filter(Boolean);
         const { phases, state } = devUpPhases({ cwd: ctx.cwd, tenant, cluster: flags.cluster, storageClass: flags.storageClass, only, timeoutMs, kubeconfig: flags.kubeconfig, signal: ctx.signal, failGraceMs: support.failGraceMs(), environment: support.helmfileEnvironment(), skipCapacityCheck: flags.skipCapacityCheck });

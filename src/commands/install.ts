@@ -35,7 +35,7 @@ export function register(program: Command): void {
         support.startCommandLog(ctx.cwd, 'install');
         const { clusterTools } = await import('../lifecycle/tools.js');
         const { installPhases } = await import('../lifecycle/install.js');
-        const { runPhases, seconds } = await import('../plan/progress-ui.js');
+        const { runPhases, seconds } = await import('./progress.js');
         const { waves } = await import('../plan/dag.js');
         const tools = await clusterTools();
         const only = flags.only?.split(',').map((s) => s.trim()).filter(Boolean);

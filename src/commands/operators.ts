@@ -29,7 +29,7 @@ export function register(program: Command): void {
         const kubeContext = flags.kubeContext ?? (await support.currentContext(flags.kubeconfig));
         const { clusterTools } = await import('../lifecycle/tools.js');
         const { openSession, installOperators } = await import('../lifecycle/index.js');
-        const { runPhases } = await import('../plan/progress-ui.js');
+        const { runPhases } = await import('./progress.js');
         const tools = await clusterTools();
         let session: Awaited<ReturnType<typeof openSession>> | undefined;
         let result: Awaited<ReturnType<typeof installOperators>> | undefined;

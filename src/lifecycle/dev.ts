@@ -7,7 +7,7 @@ import { ExitCode, LogclawError } from '../errors.js';
 import { requireDoctor, runDoctor, type DoctorReport } from '../doctor/index.js';
 import type { PlanResult } from '../plan/execute.js';
 import { tenantInputs, type LoadedRelease } from '../plan/load.js';
-import type { Phase } from '../plan/progress-ui.js';
+import type { Phase } from '../plan/phases.js';
 import { dryRunCommands, isDryRun } from '../tools/record.js';
 import { Kind } from '../tools/kind.js';
 import { Helm } from '../tools/helm.js';

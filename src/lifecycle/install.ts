@@ -6,7 +6,7 @@
 import { ExitCode, LogclawError } from '../errors.js';
 import type { PlanResult } from '../plan/execute.js';
 import { tenantInputs, type LoadedRelease } from '../plan/load.js';
-import type { Phase } from '../plan/progress-ui.js';
+import type { Phase } from '../plan/phases.js';
 import { verdict } from '../readiness/verdict.js';
 import { isDryRun } from '../tools/record.js';
 import type { SafetyFinding } from '../safety/types.js';
