@@ -5,6 +5,9 @@
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { Output } from '../output.js';
 import { findRepoRoot, requireRepoRoot } from '../root.js';
+import { interruptController } from './interrupt.js';
+
+export { interruptController };
 
 export interface CommandContext {
   out: Output;
@@ -21,8 +24,7 @@ export interface CommandContext {
   readonly workDir: string;
 }
 
-const controller = new AbortController();
-export const interruptController = controller;
+const controller = interruptController;
 
 /** Build the context from a command's own and inherited options. */
 export function contextFor(cmd: Command): CommandContext {

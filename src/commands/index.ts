@@ -3,28 +3,39 @@
  * Command files import only light modules at the top; heavy ones are imported inside actions.
  */
 import type { Command } from 'commander';
-import { register as tenant } from './tenant.js';
-import { register as lint } from './lint.js';
-import { register as render } from './render.js';
-import { register as doctor } from './doctor.js';
-import { register as dev } from './dev.js';
-import { register as operators } from './operators.js';
-import { register as install } from './install.js';
-import { register as upgrade } from './upgrade.js';
-import { register as diff } from './diff.js';
-import { register as uninstall } from './uninstall.js';
-import { register as status } from './status.js';
-import { register as verify } from './verify.js';
-import { register as portForward } from './port-forward.js';
-import { register as charts } from './charts.js';
-import { register as gitops } from './gitops.js';
-import { register as supportBundle } from './support-bundle.js';
-import { register as capacity } from './capacity.js';
-import { register as version } from './version.js';
-import { register as completion } from './completion.js';
 
-export function registerCommands(program: Command): void {
-  for (const register of [tenant, lint, render, doctor, dev, operators, install, upgrade, diff, uninstall, status, verify, portForward, charts, gitops, supportBundle, capacity, version, completion]) {
-    register(program);
-  }
+type CommandModule = { register(program: Command): void };
+
+/** Each top-level command (or group) by name, in the order help lists them; a file is loaded only when needed. */
+const COMMANDS: Record<string, () => Promise<CommandModule>> = {
+  tenant: () => import('./tenant.js'),
+  lint: () => import('./lint.js'),
+  render: () => import('./render.js'),
+  doctor: () => import('./doctor.js'),
+  dev: () => import('./dev.js'),
+  operators: () => import('./operators.js'),
+  install: () => import('./install.js'),
+  upgrade: () => import('./upgrade.js'),
+  diff: () => import('./diff.js'),
+  uninstall: () => import('./uninstall.js'),
+  status: () => import('./status.js'),
+  verify: () => import('./verify.js'),
+  'port-forward': () => import('./port-forward.js'),
+  charts: () => import('./charts.js'),
+  gitops: () => import('./gitops.js'),
+  'support-bundle': () => import('./support-bundle.js'),
+  capacity: () => import('./capacity.js'),
+  version: () => import('./version.js'),
+  completion: () => import('./completion.js'),
+};
+
+/**
+ * Register the command the arguments name, or every command when they name none, an unknown one (for commander's
+ * "did you mean"), `help` or `completion` (which walk the whole tree). Loading one command file instead of all
+ * keeps a quick command (`tenant validate`) close to Node's own start-up.
+ */
+export async function registerCommands(program: Command, args: readonly string[] = []): Promise<void> {
+  const named = args.find((a) => !a.startsWith('-'));
+  const one = named !== undefined && named !== 'completion' && Object.hasOwn(COMMANDS, named) ? [named] : Object.keys(COMMANDS);
+  for (const m of await Promise.all(one.map((n) => COMMANDS[n]!()))) m.register(program);
 }

@@ -83,16 +83,7 @@ export function register(program: Command): void {
     .argument('[paths...]', 'tenant files or directories (default: gitops/tenants/tenant-*.yaml)')
     .option('--json', 'print findings as JSON records {file,line,column,path,rule,severity,message}')
     .action(
-      action(async (ctx, paths: string[]) => {
-        const { validateTenantFiles } = await import('../tenant/validate.js');
-        const result = await validateTenantFiles(paths, { cwd: paths.length ? (process.env.LOGCLAW_ROOT ?? process.cwd()) : ctx.cwd });
-        if (ctx.out.json) ctx.out.result(result.findings, () => '');
-        else {
-          const { formatReport } = await import('../tenant/report.js');
-          ctx.out.print(formatReport(result, ctx.out, { codeFrame: ctx.out.isTTY }));
-        }
-        return result.errors > 0 ? 1 : 0;
-      }),
+      action(async (ctx, paths: string[]) => (await import('./tenant-validate.js')).validateTenants(ctx.out, paths, () => ctx.cwd)),
     );
   examples(validate, ['logclaw tenant validate', 'logclaw tenant validate gitops/tenants/tenant-acme.yaml', 'logclaw tenant validate --json other/tenants/']);
 
