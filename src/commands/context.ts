@@ -70,6 +70,28 @@ export const opt = {
   json: (what = 'the result') => new Option('--json', `print ${what} as JSON`),
 };
 
+export interface ClusterOptionWords {
+  tenant?: string;
+  tenantOptional?: boolean;
+  kubeContext?: string;
+  contextRequired?: boolean;
+  kubeconfig?: string;
+}
+
+/** A subcommand that works on a cluster: its name, description and clusterOptions. */
+export const clusterCommand = (parent: Command, name: string, description: string, o: ClusterOptionWords): Command => clusterOptions(parent.command(name).description(description), o);
+
+/**
+ * The options of a command that works on a tenant in a cluster, in the order each lists them: --tenant (when it
+ * takes one; required unless `tenantOptional`), --kube-context (required with `contextRequired`), --kubeconfig.
+ * Each description says what the command does with it.
+ */
+export function clusterOptions(cmd: Command, o: ClusterOptionWords): Command {
+  if (o.tenant !== undefined) cmd.addOption(o.tenantOptional ? opt.tenant(o.tenant) : opt.tenant(o.tenant).makeOptionMandatory());
+  const context = opt.kubeContext(o.kubeContext);
+  return cmd.addOption(o.contextRequired ? context.makeOptionMandatory() : context).addOption(opt.kubeconfig(o.kubeconfig));
+}
+
 /** A Kubernetes version as helm's --kube-version takes it (1.30, 1.30.2, v1.30.2-gke.1); anything else is a usage error (exit 2) before helm runs. */
 export function kubeVersionArg(value: string): string {
   if (!/^v?\d+\.\d+(\.\d+)?([-+][0-9A-Za-z.-]+)?$/.test(value)) throw new InvalidArgumentError('expected a Kubernetes version such as 1.30 or 1.30.2');

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { action, examples, opt, useKubeconfig } from './context.js';
+import { action, examples, opt, useKubeconfig, clusterCommand } from './context.js';
 
 interface UpgradeFlags {
   tenant: string;
@@ -14,19 +14,14 @@ interface UpgradeFlags {
 }
 
 export function register(program: Command): void {
-  const cmd = program
-    .command('upgrade')
-    .description('upgrade a tenant: show the changes and their safety, refuse data loss and immutable changes, upgrade only changed releases')
-    .requiredOption('--tenant <id>', 'tenant ID (gitops/tenants/tenant-<id>.yaml)')
-    .option('--kube-context <ctx>', 'kube context (default: the current context)')
-    .addOption(opt.kubeconfig('kubeconfig file (default: KUBECONFIG, else ~/.kube/config)'))
+  const cmd = clusterCommand(program, 'upgrade', 'upgrade a tenant: show the changes and their safety, refuse data loss and immutable changes, upgrade only changed releases', { tenant: 'tenant ID (gitops/tenants/tenant-<id>.yaml)', kubeContext: 'kube context (default: the current context)', kubeconfig: 'kubeconfig file (default: KUBECONFIG, else ~/.kube/config)' })
     .option('-y, --yes', 'do not ask for confirmation')
     .option('--force', 'go through with data-loss and immutable changes')
     .option('--recreate', 'carry out immutable StatefulSet changes: delete with --cascade=orphan (pods and PVCs stay), re-create')
-    .option('--dry-run', 'show the changes and every command the upgrade would run; change nothing')
-    .option('--timeout <duration>', 'how long to wait for the upgraded releases to be ready', '15m')
+    .addOption(opt.dryRun('show the changes and every command the upgrade would run; change nothing'))
+    .addOption(opt.timeout('15m', 'how long to wait for the upgraded releases to be ready'))
     .option('--skip-capacity-check', 'upgrade even when grown replicas or requests do not fit the nodes')
-    .option('--json', 'print the result as JSON')
+    .addOption(opt.json())
     .action(
       action(async (ctx, flags: UpgradeFlags) => {
         const { ExitCode, LogclawError, usageError } = await import('../errors.js');
