@@ -144,13 +144,7 @@ export function register(program: Command): void {
             show(rows);
             return core.statusExit(rows);
           }
-          let last = '';
-          while (!ctx.signal.aborted) {
-            const rows = await core.gitopsStatus({ api: session.api!, namespace: flags.namespace, tenant, signal: ctx.signal });
-            const key = JSON.stringify(rows.map((r) => [r.application, r.sync, r.health, r.revision, r.lastSync?.phase, r.rollout?.status, r.conditions]));
-            if (key !== last) { last = key; show(rows); }
-            await new Promise<void>((resolve) => { const t = setTimeout(resolve, Number(flags.interval) * 1000); ctx.signal.addEventListener('abort', () => { clearTimeout(t); resolve(); }, { once: true }); });
-          }
+          await core.watchGitopsStatus({ api: session.api!, namespace: flags.namespace, tenant, signal: ctx.signal, intervalMs: Number(flags.interval) * 1000, onChange: show });
           return 0;
         } finally {
           await session.close();

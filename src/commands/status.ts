@@ -42,22 +42,7 @@ export function register(program: Command): void {
             render(rows);
             return state.statusExitCode(rows);
           }
-          const releases = await state.tenantReleases(session.api!, namespace, ctx.signal);
-          if (!releases.releases.length) throw state.noTenant(namespace, kubeContext);
-          const infs = await state.informersFor(session.hub!, releases);
-          const lookup = state.lookupIn(infs);
-          let last = '';
-          const show = () => {
-            const rows = state.rowsFrom(releases, lookup);
-            const key = JSON.stringify(rows.map((r) => [r.component, r.status, r.message]));
-            if (key === last) return;
-            last = key;
-            render(rows);
-          };
-          show();
-          const unsub = [...infs.values()].map((i) => i.subscribe(() => setImmediate(show)));
-          await new Promise<void>((resolve) => ctx.signal.addEventListener('abort', () => resolve(), { once: true }));
-          for (const u of unsub) u();
+          await state.watchTenantStatus({ api: session.api!, hub: session.hub!, namespace, context: kubeContext, signal: ctx.signal, onChange: render });
           return 0;
         } finally {
           await session.close();
