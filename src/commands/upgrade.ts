@@ -24,7 +24,7 @@ export function register(program: Command): void {
     .addOption(opt.json())
     .action(
       action(async (ctx, flags: UpgradeFlags) => {
-        const { ExitCode, LogclawError, usageError } = await import('../errors.js');
+        const { ExitCode, usageError } = await import('../errors.js');
         const { parseDuration } = await import('../duration.js');
         const timeoutMs = parseDuration(flags.timeout);
         (await import('../tenant/id.js')).requireTenantId(flags.tenant);
@@ -33,8 +33,8 @@ export function register(program: Command): void {
         const { setDryRun } = await import('../tools/record.js');
         const { connectCluster } = await import('../diff/connect.js');
         const { diffTenant } = await import('../diff/index.js');
-        const { decide, applyUpgrade } = await import('../diff/upgrade.js');
-        const { formatFindings, formatSummary, verdictStyle } = await import('../diff/format.js');
+        const { decide, refusal, applyUpgrade } = await import('../diff/upgrade.js');
+        const { formatSummary, verdictStyle } = await import('../diff/format.js');
         const out = ctx.out;
         const helm = await Helm.detect();
         await useKubeconfig(flags.kubeconfig);
@@ -55,17 +55,10 @@ export function register(program: Command): void {
             return 0;
           }
           const decision = decide(d, { force: flags.force, recreate: flags.recreate });
-          if (!decision.ok) {
-            const recreatable = decision.refused.filter((f) => f.recreate);
-            const lines = [`upgrade refused: ${decision.refused.length} change${decision.refused.length === 1 ? '' : 's'} would lose data or cannot be applied`];
+          const refused = refusal(decision, { command: 'upgrade', tenant: d.tenantId, kubeContext: context });
+          if (refused) {
             out.result({ status: 'refused', refused: decision.refused, diff: d }, () => '');
-            throw new LogclawError(lines[0]!, {
-              exitCode: ExitCode.checkFailed,
-              details: formatFindings(decision.refused, out).split('\n'),
-              hint: recreatable.length === decision.refused.length
-                ? 'Re-run with --recreate to re-create the StatefulSets (pods and PVCs keep running), or change the tenant file back.'
-                : `Change the tenant file back, or re-run with --force${recreatable.length ? ' (and --recreate for the StatefulSets)' : ''} if you accept the consequences above.`,
-            });
+            throw refused;
           }
           if (!flags.skipCapacityCheck) {
             // replicas or requests that grow must fit the nodes (the tenant's own pods make room for their replacements)

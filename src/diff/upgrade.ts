@@ -20,6 +20,7 @@ import { Kubectl } from '../tools/kubectl.js';
 import { get, isRecord, type NamedKubeObject } from '../safety/objects.js';
 import { parseQuantity } from '../safety/quantity.js';
 import type { SafetyFinding } from '../safety/types.js';
+import { formatFindings } from './format.js';
 import type { TenantDiff } from './index.js';
 
 export interface UpgradeDecision {
@@ -47,6 +48,26 @@ export function decide(d: TenantDiff, o: { force?: boolean; recreate?: boolean }
     recreate: [...recreate.values()],
     ok: o.force || remaining.length === 0,
   };
+}
+
+/**
+ * The refusal of an upgrade (or of an install over an installed tenant, which is one) whose decision is not ok, or
+ * undefined when it may proceed: what is refused, each finding with its fix, and the way forward (--recreate
+ * through `upgrade` when re-creating StatefulSets is all it takes, else the diff to review and --force).
+ */
+export function refusal(decision: UpgradeDecision, o: { command: 'upgrade' | 'install'; tenant: string; kubeContext: string }): LogclawError | undefined {
+  if (decision.ok) return undefined;
+  const n = decision.refused.length;
+  const recreatable = decision.refused.filter((f) => f.recreate).length;
+  const target = `--tenant ${o.tenant} --kube-context ${o.kubeContext}`;
+  return new LogclawError(`${o.command} refused: ${n} change${n === 1 ? '' : 's'} would lose data or cannot be applied`, {
+    exitCode: ExitCode.checkFailed,
+    details: formatFindings(decision.refused, { style: (_format, text) => text }).split('\n'),
+    hint:
+      recreatable === n
+        ? `Re-run with --recreate (\`logclaw upgrade ${target} --recreate\`) to re-create the StatefulSets (pods and PVCs keep running), or change the tenant file back.`
+        : `Review with \`logclaw diff ${target}\`; change the tenant file back, or re-run with --force${recreatable && o.command === 'upgrade' ? ' (and --recreate for the StatefulSets)' : ''} if you accept the consequences above.`,
+  });
 }
 
 /**
