@@ -302,6 +302,37 @@ export function publicArgvMethods(file: string, text: string): string[] {
   return out;
 }
 
+const arrayLiterals = (file: string, text: string): Array<{ node: ts.ArrayLiteralExpression; sf: ts.SourceFile }> => {
+  const sf = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
+  const out: Array<{ node: ts.ArrayLiteralExpression; sf: ts.SourceFile }> = [];
+  const visit = (n: ts.Node): void => {
+    if (ts.isArrayLiteralExpression(n)) out.push({ node: n, sf });
+    ts.forEachChild(n, visit);
+  };
+  visit(sf);
+  return out;
+};
+const leadingWord = (a: ts.ArrayLiteralExpression): string | undefined => {
+  const first = a.elements[0];
+  return first && ts.isStringLiteralLike(first) && !first.text.startsWith('-') ? first.text : undefined;
+};
+
+/** The subcommands the wrappers name: the leading word of every array literal in src/tools/ beside exec.ts and redact.ts. */
+export function wrapperSubcommands(files: Array<{ file: string; text: string }>): Set<string> {
+  return new Set(files.flatMap(({ file, text }) => arrayLiterals(file, text).map(({ node }) => leadingWord(node)).filter((w): w is string => w !== undefined)));
+}
+
+/**
+ * Argument lists for a program built outside src/tools/: an array literal of two or more elements that starts with
+ * a subcommand a wrapper names (`['uninstall', release, '--namespace', ns]`, `['create', 'namespace', ns]`). Rows
+ * of a table (an array inside an array, such as `[['version', 'VERSION']]`) are not lists of arguments.
+ */
+export function argvLiterals(file: string, text: string, subcommands: Set<string>): string[] {
+  return arrayLiterals(file, text)
+    .filter(({ node }) => node.elements.length > 1 && !ts.isArrayLiteralExpression(node.parent) && subcommands.has(leadingWord(node) ?? ''))
+    .map(({ node, sf }) => `${lineOf(sf, node)}: ${node.getText(sf).slice(0, 80)}`);
+}
+
 describe('architecture: who prints, who runs programs', () => {
   const files = sourceFiles(SRC);
   const read = (f: string) => readFileSync(f, 'utf8');
@@ -353,5 +384,25 @@ describe('architecture: who prints, who runs programs', () => {
       export function raw(args: string[]) { return execa('helm', args); }
       function internal(args: string[]) { return run('helm', args); }`;
     expect(publicArgvMethods(join(SRC, 'tools', 'p.ts'), planted).map((m) => m.replace(/^\d+: /, ''))).toEqual(['P.exec', 'P.cluster', 'P.via', 'raw']);
+  });
+
+  it('no argument list for a program is built outside src/tools/ (a dry run or a message names a call through kubectlEquivalent)', () => {
+    const tools = files.filter((f) => rel(f).startsWith('tools/') && !/^tools\/(exec|redact)\.ts$/.test(rel(f)));
+    const subcommands = wrapperSubcommands(tools.map((f) => ({ file: f, text: read(f) })));
+    // the wrappers' subcommands are read from them (helm, helmfile, kubectl, git)
+    for (const s of ['uninstall', 'template', 'rollout', 'merge-base', 'create']) expect(subcommands).toContain(s);
+    const found = files.filter((f) => !rel(f).startsWith('tools/')).flatMap((f) => argvLiterals(f, read(f), subcommands).map((a) => `${rel(f)}:${a}`));
+    expect(found).toEqual([]);
+    // the rule itself
+    const planted = [
+      "await helm.exec(['uninstall', release, '--namespace', ns]);",
+      "recordDryRun(['create', 'namespace', ns]);",
+      "const args = ['plugin', 'list'];",
+      "const columns = [['version', 'VERSION'], ['name', 'NAME']];",
+      "const rows = [['tier', '--tier', ['global', 'tier']]];",
+      "const one = ['delete'];",
+      "const words = ['kafka', 'opensearch'];",
+    ].join('\n');
+    expect(argvLiterals(join(SRC, 'lifecycle', 'x.ts'), planted, subcommands).map((a) => a.split(':')[0])).toEqual(['1', '2', '3']);
   });
 });

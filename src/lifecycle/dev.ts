@@ -9,8 +9,9 @@ import type { PlanResult } from '../plan/execute.js';
 import { waves, type PlanRelease } from '../plan/dag.js';
 import { tenantInputs, type LoadedRelease } from '../plan/load.js';
 import type { Phase, PhaseTiming } from '../plan/phases.js';
-import { dryRunCommands, isDryRun } from '../tools/record.js';
+import { dryRunCommands, isDryRun, recordDryRun } from '../tools/record.js';
 import { Kind } from '../tools/kind.js';
+import { kubectlEquivalent } from '../tools/kubectl.js';
 import { Helm } from '../tools/helm.js';
 import type { KubeObject } from '../readiness/types.js';
 import { devSecretNeeds, ensureDevSecrets, type EnsureResult } from './dev-secrets.js';
@@ -23,7 +24,6 @@ import {
   installTenant,
   loadTenantPlan,
   openSession,
-  recordDryRun,
   renderReleases,
   tenantNamespace,
   withStep,
@@ -179,8 +179,8 @@ export function devUpPhases(o: DevUpOptions): { phases: Phase[]; state: DevUpSta
         const { releases: withSecrets, nsRelease } = withStep(releases, rendered, state.namespace);
         const step = async (c: Ctl) => {
           if (isDryRun() || !state.session?.api) {
-            if (!nsRelease) recordDryRun(['create', 'namespace', state.namespace]);
-            for (const n of needs) recordDryRun(['create', 'secret', 'generic', n.name, '-n', state.namespace, ...n.keys.map((k) => `--from-literal=${k}=<random>`)]);
+            if (!nsRelease) recordDryRun(kubectlEquivalent.createNamespace(state.namespace));
+            for (const n of needs) recordDryRun(kubectlEquivalent.createRandomSecret(n.name, state.namespace, n.keys));
             return;
           }
           // no release renders the namespace: make it here, before the releases (helmfile finds it then)

@@ -3,8 +3,8 @@
  * that does one phase and reports through a PhaseControl-like callback. The commands put them in order.
  */
 import { ExitCode, LogclawError } from '../errors.js';
-import { isDryRun, dryRunCommands } from '../tools/record.js';
-import { formatCommand } from '../tools/redact.js';
+import { isDryRun, recordDryRun } from '../tools/record.js';
+import { kubectlEquivalent } from '../tools/kubectl.js';
 import type { Helm } from '../tools/helm.js';
 import type { Helmfile } from '../tools/helmfile.js';
 import { Kind } from '../tools/kind.js';
@@ -52,11 +52,6 @@ export async function openSession(kubeContext: string, kubeconfig: string | unde
   };
 }
 
-/** Under --dry-run, API writes are shown as the kubectl command that would do the same. */
-export function recordDryRun(args: string[]): void {
-  dryRunCommands().push(formatCommand('kubectl', args));
-}
-
 // ---------------------------------------------------------------- kind
 
 export async function ensureKindCluster(kind: Kind, name: string, ctl: Ctl, o: { kubeconfig?: string; zones?: string[]; assumeAbsent?: boolean } = {}): Promise<{ created: boolean; context: string }> {
@@ -78,7 +73,7 @@ export async function ensureZoneLabels(api: KubeApi, ctl: Ctl, zones = DEFAULT_Z
   const missing = items.filter((n) => !n.metadata?.labels?.[ZONE_LABEL]);
   if (!missing.length) return 0;
   if (isDryRun()) {
-    for (const [i, n] of missing.entries()) recordDryRun(['label', 'node', n.metadata!.name!, `${ZONE_LABEL}=${zones[i % zones.length]}`]);
+    for (const [i, n] of missing.entries()) recordDryRun(kubectlEquivalent.labelNode(n.metadata!.name!, ZONE_LABEL, zones[i % zones.length]!));
     return missing.length;
   }
   for (const [i, n] of missing.entries()) {
@@ -319,7 +314,7 @@ async function adoptTemplatedCrds(o: PlanOptions, r: LoadedRelease, crds: ChartC
     if (!live || live.metadata?.annotations?.['meta.helm.sh/release-name']) continue;
     const ref = { apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', name };
     if (isDryRun()) {
-      recordDryRun(['--context', o.session.kubeContext, 'annotate', 'crd', name, `meta.helm.sh/release-name=${r.name}`, `meta.helm.sh/release-namespace=${r.namespace}`]);
+      recordDryRun(kubectlEquivalent.annotateCrd(o.session.kubeContext, name, { 'meta.helm.sh/release-name': r.name, 'meta.helm.sh/release-namespace': r.namespace }));
       continue;
     }
     await api.patch(ref, { metadata: { labels: { 'app.kubernetes.io/managed-by': 'Helm' }, annotations: { 'meta.helm.sh/release-name': r.name, 'meta.helm.sh/release-namespace': r.namespace } } }, { signal: ctl.signal });
@@ -345,7 +340,7 @@ async function refreshCrds(o: PlanOptions, r: LoadedRelease, all: ChartCrd[], ct
   if (!stale.length) return [];
   const names = stale.map((c) => c.metadata!.name!);
   if (isDryRun()) {
-    recordDryRun(['--context', o.session.kubeContext, 'apply', '--server-side', '--force-conflicts', '--field-manager', 'logclaw', '-f', `<CRDs of ${r.chart}: ${names.join(', ')}>`]);
+    recordDryRun(kubectlEquivalent.applyServerSide(o.session.kubeContext, `<CRDs of ${r.chart}: ${names.join(', ')}>`));
     return names;
   }
   ctl.update(`${r.id}: refreshing ${names.length} CRD(s) older than the operator: ${names.join(', ')}`);

@@ -5,6 +5,7 @@ import { manifestObjects } from '../kube/helm-release.js';
 import type { WatchHub } from '../kube/watch.js';
 import { tenantReleases } from '../status/index.js';
 import type { Helm, HelmClusterOptions } from '../tools/helm.js';
+import { kubectlEquivalent } from '../tools/kubectl.js';
 
 /** How long `helm uninstall` waits for a release's objects to go. */
 const UNINSTALL_WAIT = '5m';
@@ -28,7 +29,8 @@ export interface UninstallOptions {
   /** The cluster helm removes the releases from. */
   target: HelmClusterOptions;
   dryRun: boolean;
-  record: (args: string[]) => void;
+  /** Under --dry-run: keep the command that would do what is skipped. */
+  record: (command: string) => void;
   update: (text: string) => void;
   signal: AbortSignal;
   timeoutMs: number;
@@ -58,12 +60,12 @@ export async function uninstallTenant(o: UninstallOptions): Promise<UninstallRes
   }
   for (const p of pvcs) {
     const name = p.metadata!.name!;
-    if (o.dryRun) o.record(['delete', 'pvc', name, '-n', o.namespace]);
+    if (o.dryRun) o.record(kubectlEquivalent.delete('pvc', name, o.namespace));
     else await o.api.delete({ apiVersion: 'v1', kind: 'PersistentVolumeClaim', namespace: o.namespace, name }, { signal: o.signal });
     result.deletedPvcs.push(name);
   }
   if (o.dryRun) {
-    o.record(['delete', 'namespace', o.namespace]);
+    o.record(kubectlEquivalent.delete('namespace', o.namespace));
     result.namespaceDeleted = true;
     return result;
   }

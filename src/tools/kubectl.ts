@@ -4,6 +4,7 @@
  */
 import { toolPath } from './discover.js';
 import { run, runMutating, type RunOptions, type RunResult } from './exec.js';
+import { formatCommand } from './redact.js';
 import { parseVersion, requireMinVersion } from './version.js';
 
 export const KUBECTL_MIN_VERSION = '1.28.0';
@@ -83,3 +84,22 @@ export class Kubectl {
     }
   }
 }
+
+/**
+ * The kubectl command line that does what logclaw does through the API: what a dry run lists, and how a message
+ * names a call (nothing here runs). Secrets given are masked.
+ */
+export const kubectlEquivalent = {
+  createNamespace: (name: string): string => formatCommand('kubectl', ['create', 'namespace', name]),
+  /** A Secret of random values (the values are never shown). */
+  createRandomSecret: (name: string, namespace: string, keys: string[]): string =>
+    formatCommand('kubectl', ['create', 'secret', 'generic', name, '-n', namespace, ...keys.map((k) => `--from-literal=${k}=<random>`)]),
+  labelNode: (node: string, label: string, value: string): string => formatCommand('kubectl', ['label', 'node', node, `${label}=${value}`]),
+  annotateCrd: (context: string, name: string, annotations: Record<string, string>): string =>
+    formatCommand('kubectl', ['--context', context, 'annotate', 'crd', name, ...Object.entries(annotations).map(([k, v]) => `${k}=${v}`)]),
+  /** Server-side apply of manifests described by `what` (they are not on disk). */
+  applyServerSide: (context: string, what: string): string => formatCommand('kubectl', ['--context', context, 'apply', '--server-side', '--force-conflicts', '--field-manager', 'logclaw', '-f', what]),
+  delete: (resource: string, name: string, namespace?: string): string => formatCommand('kubectl', ['delete', resource, name, ...(namespace ? ['-n', namespace] : [])]),
+  exec: (r: { namespace: string; pod: string; container: string; command: string[] }, secrets: readonly string[] = []): string =>
+    formatCommand('kubectl', ['-n', r.namespace, 'exec', r.pod, '-c', r.container, '--', ...r.command], secrets),
+};
