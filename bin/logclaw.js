@@ -15,21 +15,6 @@ if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
     process.stderr.write(`error: logclaw needs Node.js 22 or later (this is ${process.version})\nhint: install Node 22+ (https://nodejs.org) or run it through npx in this repository, which brings its own.\n`);
     process.exit(3);
   }
-  const { createRequire } = nodeModule;
-  if (args[0] === 'tenant' && args[1] === 'validate' && args.slice(2).every((a) => !a.startsWith('-') || a === '--json' || a === '--no-color' || a === '--debug')) {
-    // Fast path: validation without building the commander tree (see src/tenant/validate-cli.ts),
-    // from its one-file bundle (scripts/build-tenant.mjs) unless a later tsc run made that stale.
-    let fast;
-    try {
-      fast = createRequire(import.meta.url)('../dist/tenant/validate-cli.cjs');
-      if (fast.isStaleBundle()) fast = undefined;
-    } catch {
-      fast = undefined;
-    }
-    const { runValidate } = fast ?? (await import('../dist/tenant/validate-cli.js'));
-    process.exitCode = await runValidate(args.slice(2));
-  } else {
-    const { main } = await import('../dist/cli.js');
-    process.exitCode = await main(process.argv);
-  }
+  const { main } = await import('../dist/cli.js');
+  process.exitCode = await main(process.argv);
 }

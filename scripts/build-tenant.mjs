@@ -3,10 +3,7 @@
 //  1. compiles schemas/tenant.schema.json with ajv into a standalone ESM validator,
 //     dist/tenant/generated/tenant-validator-<schema hash>.mjs, so no run pays ajv's compile;
 //  2. writes dist/tenant/generated/tenant-quick.json, the schema without annotations, for the quick
-//     check that clears clean files without loading that validator;
-//  3. bundles the `tenant validate` fast path (src/tenant/validate-cli.ts and what it imports) into
-//     one CommonJS file, dist/tenant/validate-cli.cjs: Node loads one CommonJS file markedly faster
-//     than a dozen ES modules, and bin/logclaw.js uses it while it is newer than every dist/tenant/*.js.
+//     check that clears clean files without loading that validator.
 // When the schema changes later, the CLI notices and compiles (and caches) it itself.
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -24,20 +21,4 @@ const { source } = await compileSchema(schema);
 const file = writeValidatorModule(source, schemaHash(text), generated);
 writeQuickSchema(stamp, compactSchema(schema), join(generated, 'tenant-quick.json'));
 
-const { build } = await import('esbuild');
-const bundle = join(root, 'dist', 'tenant', 'validate-cli.cjs');
-await build({
-  entryPoints: [join(root, 'dist', 'tenant', 'validate-cli.js')],
-  outfile: bundle,
-  bundle: true,
-  platform: 'node',
-  format: 'cjs',
-  target: 'node22',
-  // heavy or data-dependent modules stay outside and load only when needed
-  external: ['yaml', 'ajv', 'ajv/*', 'ajv-formats'],
-  // the bundle sits in dist/tenant/ like the modules it replaces, so their import.meta.url paths hold
-  define: { 'import.meta.url': '__logclaw_module_url' },
-  banner: { js: "const __logclaw_module_url = require('node:url').pathToFileURL(__filename).href;" },
-  logLevel: 'warning',
-});
-process.stderr.write(`wrote ${file.slice(root.length + 1)}, dist/tenant/generated/tenant-quick.json, ${bundle.slice(root.length + 1)}\n`);
+process.stderr.write(`wrote ${file.slice(root.length + 1)}, dist/tenant/generated/tenant-quick.json\n`);

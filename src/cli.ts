@@ -1,13 +1,12 @@
 /**
  * Entry point: builds the command tree, runs it, and is the only place errors are printed.
  */
-import { Command, CommanderError } from 'commander';
+import type { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { ExitCode, LogclawError } from './errors.js';
 import { defaultColor } from './output.js';
-import { interruptController } from './commands/context.js';
-import { registerCommands } from './commands/index.js';
+import { interruptController } from './commands/interrupt.js';
 import { formatVersion, versionInfo } from './version.js';
 
 export function packageVersion(): string {
@@ -18,7 +17,9 @@ export function packageVersion(): string {
 /** The directory of logclaw's package.json (charts/, schemas/ beside it). */
 export const packageDir = (): string => fileURLToPath(new URL('..', import.meta.url));
 
-export function buildProgram(): Command {
+/** The command tree; given the command line's arguments (after the script), only the command they name is loaded. */
+export async function buildProgram(args?: readonly string[]): Promise<Command> {
+  const [{ Command }, { registerCommands }] = await Promise.all([import('commander'), import('./commands/index.js')]);
   const program = new Command('logclaw')
     .description('Deploy and operate LogClaw: one isolated Kubernetes namespace per tenant.')
     .version(formatVersion(versionInfo(packageDir())), '-V, --version', 'print the logclaw version, its commit, chart, Kubernetes and helm versions')
@@ -41,7 +42,7 @@ Examples:
 
 Exit codes: 0 ok, 1 check failed, 2 usage error, 3 missing prerequisite, 4 timeout / not ready, 130 interrupted.`,
     );
-  registerCommands(program);
+  await registerCommands(program, args);
   program.exitOverride();
   for (const c of allCommands(program)) c.exitOverride();
   return program;
@@ -74,7 +75,12 @@ export async function main(argv: string[] = process.argv): Promise<number> {
     });
   }
   try {
-    const program = buildProgram();
+    const quick = quickValidate(argv.slice(2));
+    if (quick) {
+      const [{ Output }, { validateTenants }, { requireRepoRoot }] = await Promise.all([import('./output.js'), import('./commands/tenant-validate.js'), import('./root.js')]);
+      return await validateTenants(new Output({ json: quick.json, color: quick.color }), quick.paths, () => requireRepoRoot(process.cwd()));
+    }
+    const program = await buildProgram(argv.slice(2));
     await program.parseAsync(helpFor(argv, program.commands.map((c) => c.name())));
     if (interrupted) return report(interruptController.signal.reason, debug);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
@@ -85,6 +91,18 @@ export async function main(argv: string[] = process.argv): Promise<number> {
   }
 }
 
+/**
+ * `tenant validate` with nothing but paths, --json, --no-color and --debug runs without building the command tree
+ * (commander and the command files cost about as much as Node's own start-up); anything else, --help included,
+ * goes through commander, whose `tenant validate` runs the same function.
+ */
+export function quickValidate(args: readonly string[]): { paths: string[]; json: boolean; color?: false } | undefined {
+  if (args[0] !== 'tenant' || args[1] !== 'validate') return undefined;
+  const rest = args.slice(2);
+  if (!rest.every((a) => !a.startsWith('-') || a === '--json' || a === '--no-color' || a === '--debug')) return undefined;
+  return { paths: rest.filter((a) => !a.startsWith('-')), json: rest.includes('--json'), color: rest.includes('--no-color') ? false : undefined };
+}
+
 /** `logclaw help tenant init` as `logclaw tenant init --help` (commander's help command looks at one word only). */
 export function helpFor(argv: string[], commands: string[]): string[] {
   const [node, script, first, ...rest] = argv;
@@ -92,11 +110,15 @@ export function helpFor(argv: string[], commands: string[]): string[] {
   return [node!, script!, ...rest, '--help'];
 }
 
+/** commander's errors (loaded lazily, so known by their code). */
+const isCommanderError = (e: unknown): e is Error & { code: string; exitCode: number } =>
+  e instanceof Error && String((e as { code?: unknown }).code ?? '').startsWith('commander.');
+
 function report(e: unknown, debug: boolean): number {
   const color = defaultColor(process.stderr);
   const red = (s: string) => (color ? `\u001b[31m${s}\u001b[39m` : s);
   const dim = (s: string) => (color ? `\u001b[2m${s}\u001b[22m` : s);
-  if (e instanceof CommanderError) {
+  if (isCommanderError(e)) {
     // commander already printed its message (help, version, or a usage error with a suggestion)
     if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
     if (e.code === 'commander.executeSubCommandAsync') return e.exitCode;

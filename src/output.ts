@@ -2,7 +2,6 @@
  * The one place logclaw writes to the terminal. Core modules return data; commands hand it here.
  * Pretty output for people (colour on a TTY, honouring --no-color and NO_COLOR), --json for machines.
  */
-import { Chalk, type ChalkInstance } from 'chalk';
 
 export interface OutputOptions {
   json?: boolean;
@@ -13,13 +12,38 @@ export interface OutputOptions {
 
 export type Style = 'red' | 'green' | 'yellow' | 'blue' | 'cyan' | 'magenta' | 'gray' | 'dim' | 'bold' | 'underline';
 
+/** ANSI open and close codes of each style (the 16-colour set every terminal has). */
+const ANSI: Record<Style, [number, number]> = {
+  red: [31, 39],
+  green: [32, 39],
+  yellow: [33, 39],
+  blue: [34, 39],
+  cyan: [36, 39],
+  magenta: [35, 39],
+  gray: [90, 39],
+  dim: [2, 22],
+  bold: [1, 22],
+  underline: [4, 24],
+};
+
+/**
+ * `text` in a style: an inner span that closes the same attribute re-opens the outer one after it, and each line
+ * is closed and re-opened around its break (so a pager or a prefix on the next line does not inherit the style).
+ */
+export function ansiStyle(format: Style, text: string): string {
+  if (!text) return text;
+  const open = `\u001b[${ANSI[format][0]}m`;
+  const close = `\u001b[${ANSI[format][1]}m`;
+  const inner = text.includes('\u001b') ? text.split(close).join(close + open) : text;
+  return open + inner.replace(/(\r?\n)/g, `${close}$1${open}`) + close;
+}
+
 export class Output {
   readonly json: boolean;
   readonly color: boolean;
   readonly isTTY: boolean;
   private readonly out: NodeJS.WritableStream;
   private readonly err: NodeJS.WritableStream;
-  private readonly chalk: ChalkInstance;
 
   constructor(options: OutputOptions = {}) {
     const stdout = options.stdout ?? process.stdout;
@@ -28,7 +52,6 @@ export class Output {
     this.json = options.json ?? false;
     this.isTTY = Boolean(stdout.isTTY);
     this.color = options.color ?? defaultColor(stdout);
-    this.chalk = new Chalk({ level: this.color ? 1 : 0 });
   }
 
   /**
@@ -44,9 +67,9 @@ export class Output {
     return true;
   }
 
-  /** Colour a string when colour is on (chalk-like names: red, green, yellow, dim, bold, cyan...). */
+  /** Colour a string when colour is on (red, green, yellow, dim, bold, cyan...). */
   style(format: Style, text: string): string {
-    return this.chalk[format](text);
+    return this.color ? ansiStyle(format, text) : text;
   }
 
   /** A result: JSON when --json, else the pretty rendering. */

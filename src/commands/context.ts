@@ -5,6 +5,9 @@
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { Output } from '../output.js';
 import { findRepoRoot, requireRepoRoot } from '../root.js';
+import { interruptController } from './interrupt.js';
+
+export { interruptController };
 
 export interface CommandContext {
   out: Output;
@@ -21,8 +24,7 @@ export interface CommandContext {
   readonly workDir: string;
 }
 
-const controller = new AbortController();
-export const interruptController = controller;
+const controller = interruptController;
 
 /** Build the context from a command's own and inherited options. */
 export function contextFor(cmd: Command): CommandContext {
@@ -67,6 +69,28 @@ export const opt = {
   dryRun: (description = 'print the plan and every command instead of running them') => new Option('--dry-run', description),
   json: (what = 'the result') => new Option('--json', `print ${what} as JSON`),
 };
+
+export interface ClusterOptionWords {
+  tenant?: string;
+  tenantOptional?: boolean;
+  kubeContext?: string;
+  contextRequired?: boolean;
+  kubeconfig?: string;
+}
+
+/** A subcommand that works on a cluster: its name, description and clusterOptions. */
+export const clusterCommand = (parent: Command, name: string, description: string, o: ClusterOptionWords): Command => clusterOptions(parent.command(name).description(description), o);
+
+/**
+ * The options of a command that works on a tenant in a cluster, in the order each lists them: --tenant (when it
+ * takes one; required unless `tenantOptional`), --kube-context (required with `contextRequired`), --kubeconfig.
+ * Each description says what the command does with it.
+ */
+export function clusterOptions(cmd: Command, o: ClusterOptionWords): Command {
+  if (o.tenant !== undefined) cmd.addOption(o.tenantOptional ? opt.tenant(o.tenant) : opt.tenant(o.tenant).makeOptionMandatory());
+  const context = opt.kubeContext(o.kubeContext);
+  return cmd.addOption(o.contextRequired ? context.makeOptionMandatory() : context).addOption(opt.kubeconfig(o.kubeconfig));
+}
 
 /** A Kubernetes version as helm's --kube-version takes it (1.30, 1.30.2, v1.30.2-gke.1); anything else is a usage error (exit 2) before helm runs. */
 export function kubeVersionArg(value: string): string {

@@ -1,25 +1,7 @@
 import { type Command, Option } from 'commander';
-import type { PlanResult } from '../plan/execute.js';
-import type { PlanRelease } from '../plan/dag.js';
 import { action, examples, opt, startLifecycle, wouldRun } from './context.js';
 
 /** Per-release timings for the summary (seconds from the plan's start) and absolute times for tools. */
-function timeline(result: PlanResult | undefined, plan: PlanRelease[] | undefined, awaited: Map<string, number>) {
-  const needs = new Map((plan ?? []).map((r) => [r.id, r.needs]));
-  return (result?.outcomes ?? []).map((r) => ({
-    release: r.id,
-    status: r.status,
-    needs: needs.get(r.id) ?? [],
-    objects: awaited.get(r.id),
-    startSeconds: r.startedAt !== undefined ? r.startedAt / 1000 : undefined,
-    installSeconds: r.installMs !== undefined ? r.installMs / 1000 : undefined,
-    waitSeconds: r.waitMs !== undefined ? r.waitMs / 1000 : undefined,
-    readySeconds: r.readyAt !== undefined ? r.readyAt / 1000 : undefined,
-    readyAtEpochMs: r.readyAt !== undefined ? result!.startedAt + r.readyAt : undefined,
-    startedAtEpochMs: r.startedAt !== undefined ? result!.startedAt + r.startedAt : undefined,
-  }));
-}
-
 interface UpFlags {
   tenant: string;
   cluster: string;
@@ -73,39 +55,14 @@ export function register(program: Command): void {
     .action(
       action(async (ctx, flags: UpFlags) => {
         const { support, tenant, timeoutMs, dryRun, log } = await startLifecycle(ctx, 'dev-up', flags);
-        const { devUpPhases } = await import('../lifecycle/dev.js');
-        const { runPhases, seconds } = await import('../plan/progress-ui.js');
-        const { waves } = await import('../plan/dag.js');
+        const { devUpPhases, devUpSummary } = await import('../lifecycle/dev.js');
+        const { runPhases, seconds } = await import('./progress.js');
         const only = flags.only?.split(',').map((s) => s.trim()).filter(Boolean);
         const { phases, state } = devUpPhases({ cwd: ctx.cwd, tenant, cluster: flags.cluster, storageClass: flags.storageClass, only, timeoutMs, kubeconfig: flags.kubeconfig, signal: ctx.signal, failGraceMs: support.failGraceMs(), environment: support.helmfileEnvironment(), skipCapacityCheck: flags.skipCapacityCheck });
         const started = Date.now();
         try {
           const timings = await runPhases(phases, { out: ctx.out, signal: ctx.signal, command: 'dev up' });
-          const releases = state.tenantResult?.outcomes ?? [];
-          const summary = {
-            tenant,
-            namespace: state.namespace,
-            context: state.context,
-            cluster: { name: flags.cluster, created: Boolean(state.clusterCreated) },
-            dryRun,
-            seconds: Math.round((Date.now() - started) / 100) / 10,
-            phases: timings.map((t) => ({ phase: t.title, seconds: Math.round(t.ms / 100) / 10, result: t.result ?? '' })),
-            operators: state.operators?.releases ?? [],
-            releases: timeline(state.tenantResult, state.tenantReleases, state.awaited),
-            operatorReleases: timeline(state.operators?.result, state.operators?.plan, state.awaited),
-            api: state.session?.api ? { requests: state.session.api.requests, awaitedObjects: [...state.awaited.values()].reduce((a, b) => a + b, 0), watch: state.session.hub?.stats() } : undefined,
-            plan: dryRun && state.tenantReleases ? waves(state.tenantReleases).map((w) => w.map((r) => r.id)) : undefined,
-            commands: dryRun ? support.recordedCommands() : undefined,
-            missing: state.missing?.length ? state.missing : undefined,
-            secrets: state.secrets ? { created: state.secrets.created, present: state.secrets.present.length + state.secrets.extended.length } : undefined,
-            next: [
-              `logclaw status --tenant ${tenant} --kube-context ${state.context}`,
-              `logclaw port-forward --tenant ${tenant} --kube-context ${state.context}`,
-              `logclaw dev credentials --tenant ${tenant} --cluster ${flags.cluster}`,
-              `logclaw verify --tenant ${tenant} --kube-context ${state.context}`,
-            ],
-            log,
-          };
+          const summary = devUpSummary(state, { tenant, cluster: flags.cluster, dryRun, started, timings, commands: dryRun ? support.recordedCommands() : undefined, log });
           ctx.out.result(summary, (s, o) => {
             const lines: string[] = [];
             if (s.dryRun) {
@@ -154,19 +111,13 @@ export function register(program: Command): void {
       action(async (ctx, flags: DownFlags) => {
         const { support, tenant } = await startLifecycle(ctx, 'dev-down', flags);
         const { Kind } = await import('../tools/kind.js');
-        const { Helm } = await import('../tools/helm.js');
         const { devDown } = await import('../lifecycle/dev.js');
         const kind = await Kind.detect();
-        const helm = flags.deleteCluster ? undefined : await Helm.detect();
-        const context = Kind.contextOf(flags.cluster);
         try {
           const r = await devDown(
             { cwd: ctx.cwd, tenant, cluster: flags.cluster, deleteCluster: Boolean(flags.deleteCluster), purge: Boolean(flags.purge), kubeconfig: flags.kubeconfig, signal: ctx.signal, timeoutMs: 300_000 },
             { update: (t) => ctx.out.info(`dev down: ${t}`), note: (t) => ctx.out.info(`dev down: ${t}`), signal: ctx.signal },
             kind,
-            async (release, namespace) => {
-              await helm!.cluster(['uninstall', release, '--namespace', namespace, '--wait', '--timeout', '5m'], { kubeContext: context, kubeconfig: flags.kubeconfig }, { signal: ctx.signal });
-            },
           );
           ctx.out.result({ ...r, commands: flags.dryRun ? support.recordedCommands() : undefined }, (v) => {
             if (!v.existed) return `kind cluster ${v.cluster} does not exist: nothing to do`;

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { action, examples, opt, useKubeconfig } from './context.js';
+import { action, examples, opt, useKubeconfig, clusterCommand } from './context.js';
 import type { CommandContext } from './context.js';
 
 const collect = (v: string, prev: string[] = []): string[] => [...prev, ...v.split(',').filter(Boolean)];
@@ -24,12 +24,7 @@ interface DiffFlags {
 }
 
 export function register(program: Command): void {
-  const cmd = program
-    .command('diff')
-    .description('show what installing a tenant would change (server-side dry run, change safety verdicts; exit 1 when something would change), or with --changed what a change does to every tenant it reaches (render against render, no cluster)')
-    .option('--tenant <id>', 'tenant ID (gitops/tenants/tenant-<id>.yaml), compared with the cluster')
-    .option('--kube-context <ctx>', 'kube context (default: the current context)')
-    .addOption(opt.kubeconfig('kubeconfig file (default: KUBECONFIG, else ~/.kube/config)'))
+  const cmd = clusterCommand(program, 'diff', 'show what installing a tenant would change (server-side dry run, change safety verdicts; exit 1 when something would change), or with --changed what a change does to every tenant it reaches (render against render, no cluster)', { tenant: 'tenant ID (gitops/tenants/tenant-<id>.yaml), compared with the cluster', tenantOptional: true, kubeContext: 'kube context (default: the current context)', kubeconfig: 'kubeconfig file (default: KUBECONFIG, else ~/.kube/config)' })
     .option('--json', 'print the changes and verdicts as JSON (same as --format json)')
     .option('--format <format>', 'diff or json; with --changed: pretty, json, github, markdown or junit')
     .option('--show-secrets', 'show Secret values instead of masking them')

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { ExitCode } from '../errors.js';
 import type { Output } from '../output.js';
-import { action, examples } from './context.js';
+import { action, examples, opt } from './context.js';
 
 const mark = { ok: '✓', fail: '✗', warn: '!' } as const;
 const colour = { ok: 'green', fail: 'red', warn: 'yellow' } as const;
@@ -10,7 +10,7 @@ export function register(program: Command): void {
   const cmd = program
     .command('doctor')
     .description('check the tools and machine logclaw needs (exit 3 when a required one is missing)')
-    .option('--json', 'print the checks as JSON')
+    .addOption(opt.json('the checks'))
     .option('--for <scope>', 'dev (a local kind stack: docker and kind too) or install (an existing cluster)', 'dev')
     .action(
       action(async (ctx, opts: { for: string }) => {

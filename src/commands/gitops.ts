@@ -2,7 +2,7 @@
  * `logclaw gitops bootstrap | onboard | status`: the Argo CD path. Thin: flags in, src/gitops/ core, output out.
  */
 import { Option, type Command } from 'commander';
-import { action, examples } from './context.js';
+import { action, examples, opt } from './context.js';
 import { tenantValueOptions, withNextSteps } from './tenant.js';
 
 export function register(program: Command): void {
@@ -21,10 +21,10 @@ export function register(program: Command): void {
     .option('--namespace <ns>', "Argo CD's namespace", 'argocd')
     .option('--out <dir>', 'write the files there (same layout as gitops/argocd/; commit them: the app of apps reads operators/ from git)')
     .option('--apply', 'apply the AppProjects, the operators app of apps and the ApplicationSet server-side (needs --kube-context)')
-    .option('--kube-context <ctx>', 'kube context of the Argo CD cluster (with --apply)')
-    .option('--kubeconfig <file>', 'kubeconfig file')
+    .addOption(opt.kubeContext('kube context of the Argo CD cluster (with --apply)'))
+    .addOption(opt.kubeconfig())
     .option('--crds <dir>', 'CRD directory for validation (an argo-cd-* folder inside; default $LOGCLAW_CRD_DIR)')
-    .option('--json', 'print the result as JSON')
+    .addOption(opt.json())
     .action(
       action(async (ctx, flags: { repo: string; revision?: string; namespace: string; out?: string; apply?: boolean; kubeContext?: string; kubeconfig?: string; crds?: string }) => {
         const { usageError } = await import('../errors.js');
@@ -83,7 +83,7 @@ export function register(program: Command): void {
     .option('--remote <name>', 'remote to push to and to link the pull request on', 'origin')
     .option('--force', 'overwrite an existing tenant file')
     .addOption(new Option('-y, --yes', 'never prompt: take flags and defaults only'))
-    .option('--json', 'print the result as JSON')
+    .addOption(opt.json())
     .action(
       action(async (ctx, tenantId: string, opts: Record<string, unknown>) => {
         const { onboardTenant } = await import('../gitops/onboard.js');
@@ -102,14 +102,14 @@ export function register(program: Command): void {
   const status = gitops
     .command('status')
     .description("per tenant its Argo CD Application: sync, health, revision, last sync; for an unhealthy one the resources that are not healthy and their cause; exit 0 all Synced+Healthy, 4 progressing, 1 failed")
-    .option('--tenant <id>', 'one tenant')
+    .addOption(opt.tenant('one tenant'))
     .option('--all', 'every tenant (the default)')
     .option('--namespace <ns>', "Argo CD's namespace", 'argocd')
-    .option('--kube-context <ctx>', 'kube context of the Argo CD cluster (default: the kubeconfig current context)')
-    .option('--kubeconfig <file>', 'kubeconfig file')
+    .addOption(opt.kubeContext('kube context of the Argo CD cluster (default: the kubeconfig current context)'))
+    .addOption(opt.kubeconfig())
     .option('--watch', 'print again whenever something changes (Ctrl-C stops)')
     .option('--interval <seconds>', 'poll interval of --watch', '2')
-    .option('--json', 'print the rows as JSON')
+    .addOption(opt.json('the rows'))
     .action(
       action(async (ctx, flags: { tenant?: string; all?: boolean; namespace: string; kubeContext?: string; kubeconfig?: string; watch?: boolean; interval: string }) => {
         const { usageError } = await import('../errors.js');
@@ -144,13 +144,7 @@ export function register(program: Command): void {
             show(rows);
             return core.statusExit(rows);
           }
-          let last = '';
-          while (!ctx.signal.aborted) {
-            const rows = await core.gitopsStatus({ api: session.api!, namespace: flags.namespace, tenant, signal: ctx.signal });
-            const key = JSON.stringify(rows.map((r) => [r.application, r.sync, r.health, r.revision, r.lastSync?.phase, r.rollout?.status, r.conditions]));
-            if (key !== last) { last = key; show(rows); }
-            await new Promise<void>((resolve) => { const t = setTimeout(resolve, Number(flags.interval) * 1000); ctx.signal.addEventListener('abort', () => { clearTimeout(t); resolve(); }, { once: true }); });
-          }
+          await core.watchGitopsStatus({ api: session.api!, namespace: flags.namespace, tenant, signal: ctx.signal, intervalMs: Number(flags.interval) * 1000, onChange: show });
           return 0;
         } finally {
           await session.close();

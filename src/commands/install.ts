@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { action, examples } from './context.js';
+import { action, examples, clusterCommand, opt } from './context.js';
 
 interface Flags {
   tenant: string;
@@ -14,18 +14,13 @@ interface Flags {
 }
 
 export function register(program: Command): void {
-  const cmd = program
-    .command('install')
-    .description("install a tenant on a cluster by the release plan and wait until it is ready (its SecretStore included)")
-    .requiredOption('--tenant <id>', 'tenant id (gitops/tenants/tenant-<id>.yaml)')
-    .requiredOption('--kube-context <ctx>', 'kube context of the target cluster')
-    .option('--kubeconfig <file>', 'kubeconfig file')
+  const cmd = clusterCommand(program, 'install', "install a tenant on a cluster by the release plan and wait until it is ready (its SecretStore included)", { tenant: 'tenant id (gitops/tenants/tenant-<id>.yaml)', kubeContext: 'kube context of the target cluster', contextRequired: true })
     .option('--only <components>', 'only these components (comma separated) and what they need')
-    .option('--timeout <duration>', 'give up (exit 4, with a diagnosis) after this long', '30m')
-    .option('--dry-run', 'print the plan and every command instead of running them')
+    .addOption(opt.timeout('30m'))
+    .addOption(opt.dryRun())
     .option('--force', 'on an installed tenant, go through with changes that lose data or are immutable (as upgrade --force)')
     .option('--skip-capacity-check', 'install even when the capacity check says the tenant does not fit the nodes')
-    .option('--json', 'print the summary as JSON')
+    .addOption(opt.json('the summary'))
     .action(
       action(async (ctx, flags: Flags) => {
         const support = await import('./support.js');
@@ -35,7 +30,7 @@ export function register(program: Command): void {
         support.startCommandLog(ctx.cwd, 'install');
         const { clusterTools } = await import('../lifecycle/tools.js');
         const { installPhases } = await import('../lifecycle/install.js');
-        const { runPhases, seconds } = await import('../plan/progress-ui.js');
+        const { runPhases, seconds } = await import('./progress.js');
         const { waves } = await import('../plan/dag.js');
         const tools = await clusterTools();
         const only = flags.only?.split(',').map((s) => s.trim()).filter(Boolean);

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { action, examples } from './context.js';
+import { action, examples, clusterCommand, opt } from './context.js';
 
 interface Flags {
   kubeContext?: string;
@@ -12,14 +12,10 @@ interface Flags {
 export function register(program: Command): void {
   const operators = program.command('operators').description('the operators LogClaw needs (helmfile.d/00-operators.yaml)');
   examples(operators, ['logclaw operators install --dry-run', 'logclaw operators install --kube-context prod']);
-  const install = operators
-    .command('install')
-    .description('install or upgrade the pinned operators, refresh CRDs older than them, wait until they are ready')
-    .option('--kube-context <ctx>', 'kube context (default: the kubeconfig current context, named explicitly in every call)')
-    .option('--kubeconfig <file>', 'kubeconfig file')
-    .option('--timeout <duration>', 'give up (exit 4, with a diagnosis) after this long', '10m')
-    .option('--dry-run', 'print the plan and every command instead of running them')
-    .option('--json', 'print the result as JSON')
+  const install = clusterCommand(operators, 'install', 'install or upgrade the pinned operators, refresh CRDs older than them, wait until they are ready', { kubeContext: 'kube context (default: the kubeconfig current context, named explicitly in every call)' })
+    .addOption(opt.timeout('10m'))
+    .addOption(opt.dryRun())
+    .addOption(opt.json())
     .action(
       action(async (ctx, flags: Flags) => {
         const support = await import('./support.js');
@@ -29,7 +25,7 @@ export function register(program: Command): void {
         const kubeContext = flags.kubeContext ?? (await support.currentContext(flags.kubeconfig));
         const { clusterTools } = await import('../lifecycle/tools.js');
         const { openSession, installOperators } = await import('../lifecycle/index.js');
-        const { runPhases } = await import('../plan/progress-ui.js');
+        const { runPhases } = await import('./progress.js');
         const tools = await clusterTools();
         let session: Awaited<ReturnType<typeof openSession>> | undefined;
         let result: Awaited<ReturnType<typeof installOperators>> | undefined;

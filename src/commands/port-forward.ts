@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { action, examples, opt, useKubeconfig } from './context.js';
+import { action, examples, opt, useKubeconfig, clusterCommand } from './context.js';
 
 interface Flags {
   tenant?: string;
@@ -10,14 +10,9 @@ interface Flags {
 }
 
 export function register(program: Command): void {
-  const cmd = program
-    .command('port-forward')
-    .description('forward every service of a tenant to localhost, in one process, until Ctrl-C')
-    .requiredOption('--tenant <id>', 'tenant id (namespace logclaw-<id>)')
-    .option('--kube-context <ctx>', 'kube context (default: the current one)')
-    .addOption(opt.kubeconfig('kubeconfig file (default: KUBECONFIG, else ~/.kube/config)'))
+  const cmd = clusterCommand(program, 'port-forward', 'forward every service of a tenant to localhost, in one process, until Ctrl-C', { tenant: 'tenant id (namespace logclaw-<id>)', kubeconfig: 'kubeconfig file (default: KUBECONFIG, else ~/.kube/config)' })
     .option('--services <names...>', 'only these (comma or space separated): vector-http, vector-api, vector-metrics, opensearch, opensearch-dashboards, kafka-bootstrap, airflow-webserver, feast, ticketing-agent, zammad')
-    .option('--json', 'print the forwards as JSON')
+    .addOption(opt.json('the forwards'))
     .action(
       action(async (ctx, flags: Flags) => {
         const { validateTenantId, readTenant } = await import('../verify/tenant.js');

@@ -3,7 +3,7 @@
  * release and namespace logclaw-<tenantId>), to stdout or one file per chart and kind under --out DIR.
  */
 import type { Command } from 'commander';
-import { action, examples, kubeVersionArg } from './context.js';
+import { action, examples, kubeVersionArg, opt } from './context.js';
 
 const collect = (v: string, prev: string[] = []): string[] => [...prev, ...v.split(',').filter(Boolean)];
 
@@ -11,7 +11,7 @@ export function register(program: Command): void {
   const cmd = program
     .command('render')
     .description("render a tenant's manifests with helm (release and namespace logclaw-<tenantId>)")
-    .requiredOption('--tenant <id>', 'tenant id (gitops/tenants/tenant-<id>.yaml)')
+    .addOption(opt.tenant('tenant id (gitops/tenants/tenant-<id>.yaml)').makeOptionMandatory())
     .option('--out <dir>', 'write one file per chart and kind: <dir>/<chart>/<kind>.yaml')
     .option('--kube-version <version>', 'Kubernetes version for .Capabilities.KubeVersion (e.g. 1.30.2)', kubeVersionArg)
     .option('--api-versions <group/version>', 'API versions for .Capabilities.APIVersions (repeatable)', collect)

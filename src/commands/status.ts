@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { action, examples } from './context.js';
+import { action, examples, clusterCommand, opt } from './context.js';
 
 interface Flags {
   tenant: string;
@@ -12,13 +12,8 @@ interface Flags {
 const age = (s: number): string => (s < 120 ? `${s}s` : s < 7200 ? `${Math.round(s / 60)}m` : s < 172800 ? `${Math.round(s / 3600)}h` : `${Math.round(s / 86400)}d`);
 
 export function register(program: Command): void {
-  const cmd = program
-    .command('status')
-    .description("one row per component of a tenant: verdict (ready/progressing/failed), message and age; exit 0 all ready, 4 not ready, 1 failed")
-    .requiredOption('--tenant <id>', 'tenant id (namespace logclaw-<id>)')
-    .option('--kube-context <ctx>', 'kube context (default: the kubeconfig current context)')
-    .option('--kubeconfig <file>', 'kubeconfig file')
-    .option('--json', 'print the rows as JSON')
+  const cmd = clusterCommand(program, 'status', "one row per component of a tenant: verdict (ready/progressing/failed), message and age; exit 0 all ready, 4 not ready, 1 failed", { tenant: 'tenant id (namespace logclaw-<id>)', kubeContext: 'kube context (default: the kubeconfig current context)' })
+    .addOption(opt.json('the rows'))
     .option('--watch', 'keep watching and print the rows whenever a verdict changes (Ctrl-C stops)')
     .action(
       action(async (ctx, flags: Flags) => {
@@ -47,22 +42,7 @@ export function register(program: Command): void {
             render(rows);
             return state.statusExitCode(rows);
           }
-          const releases = await state.tenantReleases(session.api!, namespace, ctx.signal);
-          if (!releases.releases.length) throw state.noTenant(namespace, kubeContext);
-          const infs = await state.informersFor(session.hub!, releases);
-          const lookup = state.lookupIn(infs);
-          let last = '';
-          const show = () => {
-            const rows = state.rowsFrom(releases, lookup);
-            const key = JSON.stringify(rows.map((r) => [r.component, r.status, r.message]));
-            if (key === last) return;
-            last = key;
-            render(rows);
-          };
-          show();
-          const unsub = [...infs.values()].map((i) => i.subscribe(() => setImmediate(show)));
-          await new Promise<void>((resolve) => ctx.signal.addEventListener('abort', () => resolve(), { once: true }));
-          for (const u of unsub) u();
+          await state.watchTenantStatus({ api: session.api!, hub: session.hub!, namespace, context: kubeContext, signal: ctx.signal, onChange: render });
           return 0;
         } finally {
           await session.close();

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { action, examples, opt } from './context.js';
+import { action, examples, opt, clusterCommand } from './context.js';
 
 interface Flags {
   tenant?: string;
@@ -17,12 +17,7 @@ interface Flags {
 const size = (n: number): string => (n < 1024 ? `${n} B` : n < 1024 ** 2 ? `${(n / 1024).toFixed(1)} KiB` : `${(n / 1024 ** 2).toFixed(1)} MiB`);
 
 export function register(program: Command): void {
-  const cmd = program
-    .command('support-bundle')
-    .description("one redacted .tar.gz of a tenant for whoever debugs it: tenant file, versions, helm history and values, every object with status and events, operators' resources, Deployments and logs, status and diagnosis")
-    .addOption(opt.tenant('tenant id (namespace logclaw-<id>)').makeOptionMandatory())
-    .addOption(opt.kubeContext())
-    .addOption(opt.kubeconfig())
+  const cmd = clusterCommand(program, 'support-bundle', "one redacted .tar.gz of a tenant for whoever debugs it: tenant file, versions, helm history and values, every object with status and events, operators' resources, Deployments and logs, status and diagnosis", { tenant: 'tenant id (namespace logclaw-<id>)' })
     .option('--out <file>', 'the archive to write (default logclaw-support-<tenant>-<time>.tar.gz)')
     .option('--since <duration>', 'only log lines newer than this (e.g. 1h)')
     .option('--include-logs', "the tenant's pod logs too (current and previous container)")

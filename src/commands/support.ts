@@ -7,7 +7,7 @@ import { join, relative } from 'node:path';
 import { parse } from 'yaml';
 import { ExitCode, LogclawError, usageError } from '../errors.js';
 import { parseDuration } from '../duration.js';
-import { dryRunCommands, execLogPath, setDryRun, setExecLog } from '../tools/exec.js';
+import { dryRunCommands, execLogPath, setDryRun, setExecLog } from '../tools/record.js';
 
 /** Start logging every tool call of this command; returns the log path. */
 export function startCommandLog(cwd: string, command: string, now = new Date()): string {

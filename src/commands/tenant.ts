@@ -3,7 +3,7 @@
  * Core modules are imported inside the actions so `tenant validate` starts fast.
  */
 import { Option, type Command } from 'commander';
-import { action, examples } from './context.js';
+import { action, examples, opt } from './context.js';
 
 const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
 
@@ -62,7 +62,7 @@ export function register(program: Command): void {
     .option('--dir <dir>', 'directory to write to (default gitops/tenants)')
     .option('--force', 'overwrite an existing tenant file')
     .addOption(new Option('-y, --yes', 'never prompt: take flags and defaults only'))
-    .option('--json', 'print the result as JSON')
+    .addOption(opt.json())
     .action(
       action(async (ctx, tenantId: string | undefined, opts: Record<string, unknown>) => {
         const { initTenant } = await import('../tenant/init.js');
@@ -83,16 +83,7 @@ export function register(program: Command): void {
     .argument('[paths...]', 'tenant files or directories (default: gitops/tenants/tenant-*.yaml)')
     .option('--json', 'print findings as JSON records {file,line,column,path,rule,severity,message}')
     .action(
-      action(async (ctx, paths: string[]) => {
-        const { validateTenantFiles } = await import('../tenant/validate.js');
-        const result = await validateTenantFiles(paths, { cwd: paths.length ? (process.env.LOGCLAW_ROOT ?? process.cwd()) : ctx.cwd });
-        if (ctx.out.json) ctx.out.result(result.findings, () => '');
-        else {
-          const { formatReport } = await import('../tenant/report.js');
-          ctx.out.print(formatReport(result, ctx.out, { codeFrame: ctx.out.isTTY }));
-        }
-        return result.errors > 0 ? 1 : 0;
-      }),
+      action(async (ctx, paths: string[]) => (await import('./tenant-validate.js')).validateTenants(ctx.out, paths, () => ctx.cwd)),
     );
   examples(validate, ['logclaw tenant validate', 'logclaw tenant validate gitops/tenants/tenant-acme.yaml', 'logclaw tenant validate --json other/tenants/']);
 
@@ -100,7 +91,7 @@ export function register(program: Command): void {
     .command('list')
     .description('list the tenants: id, name, environment, tier, cloud, ticketing, LLM, air-gapped, file, valid; exit 1 when a file is invalid')
     .argument('[paths...]', 'tenant files or directories (default: gitops/tenants/)')
-    .option('--json', 'print the tenants as JSON')
+    .addOption(opt.json('the tenants'))
     .action(
       action(async (ctx, paths: string[]) => {
         const { listTenants } = await import('../tenant/list.js');

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { action, examples } from './context.js';
+import { action, examples, clusterCommand, opt } from './context.js';
 
 interface Flags {
   tenant: string;
@@ -12,16 +12,11 @@ interface Flags {
 }
 
 export function register(program: Command): void {
-  const cmd = program
-    .command('uninstall')
-    .description("remove a tenant's releases from a cluster; its volumes (PVCs) and namespace stay unless --purge")
-    .requiredOption('--tenant <id>', 'tenant id (namespace logclaw-<id>)')
-    .requiredOption('--kube-context <ctx>', 'kube context of the cluster')
-    .option('--kubeconfig <file>', 'kubeconfig file')
+  const cmd = clusterCommand(program, 'uninstall', "remove a tenant's releases from a cluster; its volumes (PVCs) and namespace stay unless --purge", { tenant: 'tenant id (namespace logclaw-<id>)', kubeContext: 'kube context of the cluster', contextRequired: true })
     .option('--yes', 'do not ask for confirmation')
     .option('--purge', 'also delete the volumes (PVCs: all data) and the namespace')
-    .option('--dry-run', 'print what would be removed')
-    .option('--json', 'print the result as JSON')
+    .addOption(opt.dryRun('print what would be removed'))
+    .addOption(opt.json())
     .action(
       action(async (ctx, flags: Flags) => {
         const support = await import('./support.js');
@@ -42,7 +37,8 @@ export function register(program: Command): void {
         }
         support.startCommandLog(ctx.workDir, 'uninstall');
         const { Helm } = await import('../tools/helm.js');
-        const { openSession, recordDryRun } = await import('../lifecycle/index.js');
+        const { openSession } = await import('../lifecycle/index.js');
+        const { recordDryRun } = await import('../tools/record.js');
         const { uninstallTenant } = await import('../lifecycle/uninstall.js');
         const { noTenant } = await import('../status/index.js');
         const helm = await Helm.detect();
@@ -52,9 +48,8 @@ export function register(program: Command): void {
             api: session.api!,
             namespace,
             purge: Boolean(flags.purge),
-            uninstall: async (release) => {
-              await helm.cluster(['uninstall', release, '--namespace', namespace, '--wait', '--timeout', '5m'], { kubeContext: flags.kubeContext, kubeconfig: flags.kubeconfig }, { signal: ctx.signal });
-            },
+            helm,
+            target: { kubeContext: flags.kubeContext, kubeconfig: flags.kubeconfig },
             dryRun,
             record: recordDryRun,
             update: (t) => ctx.out.info(`uninstall: ${t}`),

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { action, examples, opt, useKubeconfig } from './context.js';
+import { action, examples, opt, useKubeconfig, clusterCommand } from './context.js';
 
 interface UpgradeFlags {
   tenant: string;
@@ -14,32 +14,27 @@ interface UpgradeFlags {
 }
 
 export function register(program: Command): void {
-  const cmd = program
-    .command('upgrade')
-    .description('upgrade a tenant: show the changes and their safety, refuse data loss and immutable changes, upgrade only changed releases')
-    .requiredOption('--tenant <id>', 'tenant ID (gitops/tenants/tenant-<id>.yaml)')
-    .option('--kube-context <ctx>', 'kube context (default: the current context)')
-    .addOption(opt.kubeconfig('kubeconfig file (default: KUBECONFIG, else ~/.kube/config)'))
+  const cmd = clusterCommand(program, 'upgrade', 'upgrade a tenant: show the changes and their safety, refuse data loss and immutable changes, upgrade only changed releases', { tenant: 'tenant ID (gitops/tenants/tenant-<id>.yaml)', kubeContext: 'kube context (default: the current context)', kubeconfig: 'kubeconfig file (default: KUBECONFIG, else ~/.kube/config)' })
     .option('-y, --yes', 'do not ask for confirmation')
     .option('--force', 'go through with data-loss and immutable changes')
     .option('--recreate', 'carry out immutable StatefulSet changes: delete with --cascade=orphan (pods and PVCs stay), re-create')
-    .option('--dry-run', 'show the changes and every command the upgrade would run; change nothing')
-    .option('--timeout <duration>', 'how long to wait for the upgraded releases to be ready', '15m')
+    .addOption(opt.dryRun('show the changes and every command the upgrade would run; change nothing'))
+    .addOption(opt.timeout('15m', 'how long to wait for the upgraded releases to be ready'))
     .option('--skip-capacity-check', 'upgrade even when grown replicas or requests do not fit the nodes')
-    .option('--json', 'print the result as JSON')
+    .addOption(opt.json())
     .action(
       action(async (ctx, flags: UpgradeFlags) => {
-        const { ExitCode, LogclawError, usageError } = await import('../errors.js');
+        const { ExitCode, usageError } = await import('../errors.js');
         const { parseDuration } = await import('../duration.js');
         const timeoutMs = parseDuration(flags.timeout);
         (await import('../tenant/id.js')).requireTenantId(flags.tenant);
         const root = ctx.cwd;
         const { Helm } = await import('../tools/helm.js');
-        const { setDryRun } = await import('../tools/exec.js');
+        const { setDryRun } = await import('../tools/record.js');
         const { connectCluster } = await import('../diff/connect.js');
         const { diffTenant } = await import('../diff/index.js');
-        const { decide, applyUpgrade } = await import('../diff/upgrade.js');
-        const { formatFindings, formatSummary, verdictStyle } = await import('../diff/format.js');
+        const { decide, refusal, applyUpgrade } = await import('../diff/upgrade.js');
+        const { formatSummary, verdictStyle } = await import('../diff/format.js');
         const out = ctx.out;
         const helm = await Helm.detect();
         await useKubeconfig(flags.kubeconfig);
@@ -60,17 +55,10 @@ export function register(program: Command): void {
             return 0;
           }
           const decision = decide(d, { force: flags.force, recreate: flags.recreate });
-          if (!decision.ok) {
-            const recreatable = decision.refused.filter((f) => f.recreate);
-            const lines = [`upgrade refused: ${decision.refused.length} change${decision.refused.length === 1 ? '' : 's'} would lose data or cannot be applied`];
+          const refused = refusal(decision, { command: 'upgrade', tenant: d.tenantId, kubeContext: context });
+          if (refused) {
             out.result({ status: 'refused', refused: decision.refused, diff: d }, () => '');
-            throw new LogclawError(lines[0]!, {
-              exitCode: ExitCode.checkFailed,
-              details: formatFindings(decision.refused, out).split('\n'),
-              hint: recreatable.length === decision.refused.length
-                ? 'Re-run with --recreate to re-create the StatefulSets (pods and PVCs keep running), or change the tenant file back.'
-                : `Change the tenant file back, or re-run with --force${recreatable.length ? ' (and --recreate for the StatefulSets)' : ''} if you accept the consequences above.`,
-            });
+            throw refused;
           }
           if (!flags.skipCapacityCheck) {
             // replicas or requests that grow must fit the nodes (the tenant's own pods make room for their replacements)

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { action, examples, opt, useKubeconfig } from './context.js';
+import { action, examples, opt, useKubeconfig, clusterCommand } from './context.js';
 
 interface Flags {
   tenant?: string;
@@ -12,12 +12,7 @@ interface Flags {
 }
 
 export function register(program: Command): void {
-  const cmd = program
-    .command('verify')
-    .description("prove a tenant's pipeline works end to end: Vector → Kafka → OpenSearch, anomalies, ticketing")
-    .addOption(opt.tenant('tenant id (gitops/tenants/tenant-<id>.yaml, namespace logclaw-<id>)').makeOptionMandatory())
-    .addOption(opt.kubeContext())
-    .addOption(opt.kubeconfig('kubeconfig file (default: KUBECONFIG, else ~/.kube/config)'))
+  const cmd = clusterCommand(program, 'verify', "prove a tenant's pipeline works end to end: Vector → Kafka → OpenSearch, anomalies, ticketing", { tenant: 'tenant id (gitops/tenants/tenant-<id>.yaml, namespace logclaw-<id>)', kubeconfig: 'kubeconfig file (default: KUBECONFIG, else ~/.kube/config)' })
     .addOption(opt.timeout('2m', 'budget for the whole run'))
     .addOption(opt.json('the report'))
     .option('--junit <file>', 'also write a JUnit XML report (one test case per step)')

@@ -29,7 +29,7 @@ export function formatDiffBody(d: TenantDiff, o: Output): string {
   return out.join('\n');
 }
 
-export function formatFindings(findings: SafetyFinding[], o: Output, only?: (f: SafetyFinding) => boolean): string {
+export function formatFindings(findings: SafetyFinding[], o: Pick<Output, 'style'>, only?: (f: SafetyFinding) => boolean): string {
   const shown = findings.filter((f) => f.verdict !== 'safe' && (!only || only(f)));
   if (!shown.length) return '';
   const width = Math.max(...shown.map((f) => f.verdict.length));

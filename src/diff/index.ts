@@ -18,7 +18,6 @@ import { ensureDependencies } from '../charts/index.js';
 import { releaseName, renderChart, requireTenantFile, tenantNamespace, umbrellaDir } from '../render/index.js';
 import { parseRender } from '../manifests/parse.js';
 import { loadPlan, OPERATORS_FILE, operatorsFiles, prepareLocalCharts, selectorOf, stateFiles, tenantInputs, type LoadedRelease } from '../plan/load.js';
-import { renderArgs } from '../tools/helmfile.js';
 import type { Helmfile } from '../tools/helmfile.js';
 import { assess, type FullAssessment } from '../safety/index.js';
 import { objectKey, objectRef, type NamedKubeObject } from '../safety/objects.js';
@@ -154,16 +153,12 @@ async function renderWithHelmfile(o: DiffOptions, caps: Capabilities, values: Te
   await pool(releases, 3, async (r) => {
     const chartDir = resolve(o.root, dirname(r.file), r.chart);
     // as the lifecycle renders a release, plus the cluster's capabilities (what helm upgrade sees)
-    const args = renderArgs(helmfile, { file: r.file, helmBinary: o.helm.bin, stateValues, stateValuesFiles }, [selectorOf(r)], [
-      'template',
-      '--skip-tests',
-      '--skip-deps',
-      '--skip-needs',
-      '--args',
-      `--kube-version=${caps.kubeVersion} --api-versions=${caps.apiVersions.join(',')}`,
-    ]);
-    const res = await helmfile.exec(args, { cwd: o.root, env, signal: o.signal });
-    const objs = parseRender(res.stdout).objects.map((x) => asKube(x.obj));
+    const rendered = await helmfile.template(
+      { file: r.file, helmBinary: o.helm.bin, stateValues, stateValuesFiles },
+      { selectors: [selectorOf(r)], helmArgs: [`--kube-version=${caps.kubeVersion}`, `--api-versions=${caps.apiVersions.join(',')}`] },
+      { cwd: o.root, env, signal: o.signal },
+    );
+    const objs = parseRender(rendered).objects.map((x) => asKube(x.obj));
     out.push({ name: r.name, namespace: r.namespace, chartDir, valuesFiles: [], stateFile: r.file, ...splitHooks(objs) });
   });
   out.sort((a, b) => releases.findIndex((r) => r.name === a.name && r.namespace === a.namespace) - releases.findIndex((r) => r.name === b.name && r.namespace === b.namespace));

@@ -14,13 +14,14 @@ import { awaitOrExplain, planError, releaseHooks, type ClusterPlanContext, type 
 import { executePlan, type PlanResult, type ReleaseHooks } from '../plan/execute.js';
 import type { Helmfile } from '../tools/helmfile.js';
 import type { PlanRelease } from '../plan/dag.js';
-import { dryRunCommands, isDryRun } from '../tools/exec.js';
+import { dryRunCommands, isDryRun } from '../tools/record.js';
 import type { Helm } from '../tools/helm.js';
 import { Kubectl } from '../tools/kubectl.js';
 import { get, isRecord, type NamedKubeObject } from '../safety/objects.js';
 import { parseQuantity } from '../safety/quantity.js';
 import type { SafetyFinding } from '../safety/types.js';
-import type { ReleaseDiff, TenantDiff } from './index.js';
+import { formatFindings } from './format.js';
+import type { TenantDiff } from './index.js';
 
 export interface UpgradeDecision {
   /** Findings that stop the upgrade (after --force / --recreate are taken into account). */
@@ -47,6 +48,26 @@ export function decide(d: TenantDiff, o: { force?: boolean; recreate?: boolean }
     recreate: [...recreate.values()],
     ok: o.force || remaining.length === 0,
   };
+}
+
+/**
+ * The refusal of an upgrade (or of an install over an installed tenant, which is one) whose decision is not ok, or
+ * undefined when it may proceed: what is refused, each finding with its fix, and the way forward (--recreate
+ * through `upgrade` when re-creating StatefulSets is all it takes, else the diff to review and --force).
+ */
+export function refusal(decision: UpgradeDecision, o: { command: 'upgrade' | 'install'; tenant: string; kubeContext: string }): LogclawError | undefined {
+  if (decision.ok) return undefined;
+  const n = decision.refused.length;
+  const recreatable = decision.refused.filter((f) => f.recreate).length;
+  const target = `--tenant ${o.tenant} --kube-context ${o.kubeContext}`;
+  return new LogclawError(`${o.command} refused: ${n} change${n === 1 ? '' : 's'} would lose data or cannot be applied`, {
+    exitCode: ExitCode.checkFailed,
+    details: formatFindings(decision.refused, { style: (_format, text) => text }).split('\n'),
+    hint:
+      recreatable === n
+        ? `Re-run with --recreate (\`logclaw upgrade ${target} --recreate\`) to re-create the StatefulSets (pods and PVCs keep running), or change the tenant file back.`
+        : `Review with \`logclaw diff ${target}\`; change the tenant file back, or re-run with --force${recreatable && o.command === 'upgrade' ? ' (and --recreate for the StatefulSets)' : ''} if you accept the consequences above.`,
+  });
 }
 
 /**
@@ -108,7 +129,7 @@ export async function applyUpgrade(o: ApplyOptions): Promise<UpgradeResult> {
   for (const s of o.decision.recreate) {
     const live = (await o.api.get({ apiVersion: 'apps/v1', kind: 'StatefulSet', namespace: s.namespace, name: s.name }, o.signal)) as NamedKubeObject | undefined;
     o.progress?.step?.(`re-creating StatefulSet ${s.namespace}/${s.name}: deleting it with --cascade=orphan (pods and PVCs keep running)`);
-    await kubectl.mutate(['delete', 'statefulset', s.name, '--namespace', s.namespace, '--cascade=orphan', '--wait=true', `--timeout=${Math.max(10, Math.round((deadline - Date.now()) / 1000))}s`], target, { signal: o.signal });
+    await kubectl.deleteOrphaning('StatefulSet', s.name, { namespace: s.namespace, timeoutSeconds: Math.max(10, Math.round((deadline - Date.now()) / 1000)) }, target, { signal: o.signal });
     result.recreated.push(`StatefulSet ${s.namespace}/${s.name}`);
     if (live) orphaned.push(live);
   }
@@ -147,7 +168,8 @@ export async function applyUpgrade(o: ApplyOptions): Promise<UpgradeResult> {
       hooks = {
         install: async (r, signal) => {
           o.progress?.step?.(`upgrading release ${r.id}`);
-          await o.helm.cluster(helmUpgradeArgs(byId.get(r.id)!), { kubeContext: o.context }, { signal });
+          const d = byId.get(r.id)!;
+          await o.helm.upgradeInstall(d.name, d.chartDir, { namespace: d.namespace, valuesFiles: d.valuesFiles }, { kubeContext: o.context }, { signal });
         },
         await: async (r) => {
           if (isDryRun()) return;
@@ -167,7 +189,7 @@ export async function applyUpgrade(o: ApplyOptions): Promise<UpgradeResult> {
     // components the tenant file no longer enables
     for (const r of o.diff.releases.filter((x) => x.removed)) {
       o.progress?.step?.(`uninstalling release ${r.id} (its component is disabled)`);
-      await o.helm.cluster(['uninstall', r.name, '--namespace', r.namespace], { kubeContext: o.context }, { signal: o.signal });
+      await o.helm.uninstall(r.name, { namespace: r.namespace }, { kubeContext: o.context }, { signal: o.signal });
       result.uninstalled.push(r.id);
     }
     // re-created StatefulSets: their existing claims keep their size unless expanded (after the re-create, so a
@@ -179,7 +201,7 @@ export async function applyUpgrade(o: ApplyOptions): Promise<UpgradeResult> {
     for (const f of o.diff.assessment.findings) for (const w of f.rolloutRestart ?? []) restarts.set(`${w.kind}/${w.namespace}/${w.name}`, w);
     for (const w of restarts.values()) {
       o.progress?.step?.(`restarting ${w.kind} ${w.namespace}/${w.name} (it reads a changed ConfigMap/Secret only at start)`);
-      await kubectl.mutate(['rollout', 'restart', `${w.kind.toLowerCase()}/${w.name}`, '--namespace', w.namespace], target, { signal: o.signal });
+      await kubectl.rolloutRestart(w.kind, w.name, w.namespace, target, { signal: o.signal });
       result.restarted.push(`${w.kind} ${w.namespace}/${w.name}`);
     }
     if (restarts.size && !isDryRun()) {
@@ -191,12 +213,6 @@ export async function applyUpgrade(o: ApplyOptions): Promise<UpgradeResult> {
   }
   result.commands = isDryRun() ? [...dryRunCommands()] : [];
   return result;
-}
-
-export function helmUpgradeArgs(r: ReleaseDiff): string[] {
-  const args = ['upgrade', '--install', r.name, r.chartDir, '--namespace', r.namespace, '--create-namespace'];
-  for (const f of r.valuesFiles) args.push('--values', f);
-  return args;
 }
 
 /**
@@ -232,7 +248,7 @@ async function expandClaims(o: ApplyOptions, kubectl: Kubectl, sts: NamedKubeObj
         continue;
       }
       o.progress?.step?.(`expanding ${claim} to ${String(size)}`);
-      const r = await kubectl.mutate(['patch', 'persistentvolumeclaim', name, '--namespace', sts.metadata.namespace!, '--type', 'merge', '--patch', JSON.stringify({ spec: { resources: { requests: { storage: size } } } })], { context: o.context }, { signal: o.signal, reject: false });
+      const r = await kubectl.patchMerge('PersistentVolumeClaim', name, sts.metadata.namespace!, { spec: { resources: { requests: { storage: size } } } }, { context: o.context }, { signal: o.signal, reject: false });
       if (r.exitCode === 0) result.expandedClaims.push(`${claim} → ${String(size)}`);
       else result.keptClaims.push(`${claim} (keeps ${current}: ${r.stderr.trim().split('\n').pop()})`);
     }

@@ -10,7 +10,6 @@ import semver from 'semver';
 import { LogclawError, ExitCode } from '../errors.js';
 import { catalog } from '../portforward/catalog.js';
 import { Docker } from '../tools/docker.js';
-import { run } from '../tools/exec.js';
 import { Helm } from '../tools/helm.js';
 import { Helmfile, HELMFILE_MIN_VERSION } from '../tools/helmfile.js';
 import { Kind, KIND_MIN_VERSION } from '../tools/kind.js';
@@ -118,9 +117,8 @@ export function checkNode(version = process.versions.node): Check {
 async function checkHelmDiff(helm: Helm | undefined): Promise<Check> {
   const base = { id: 'helm-diff', title: 'helm-diff plugin (optional)', required: false };
   if (!helm) return { ...base, status: 'warn', detail: 'helm not available', fix: 'install helm first' };
-  const r = await run(helm.bin, ['plugin', 'list'], { reject: false, timeout: 20_000 });
-  const line = r.stdout.split('\n').slice(1).find((l) => l.split(/\s+/)[0] === 'diff');
-  if (line) return { ...base, status: 'ok', detail: `diff ${line.split(/\s+/)[1] ?? ''}`.trim() };
+  const diff = (await helm.plugins()).find((p) => p.name === 'diff');
+  if (diff) return { ...base, status: 'ok', detail: `diff ${diff.version}`.trim() };
   return {
     ...base,
     status: 'warn',

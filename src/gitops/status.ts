@@ -7,6 +7,7 @@
  */
 import { ExitCode, LogclawError } from '../errors.js';
 import type { KubeApi } from '../kube/api.js';
+import { every, watchChanges } from '../kube/watch.js';
 import type { KubeObject } from '../kube-object.js';
 import { DEFAULT_CLUSTER } from './clusters.js';
 import { argoHealthOf, readinessOfArgo, type ArgoResourceStatus } from './health.js';
@@ -122,6 +123,17 @@ export async function gitopsStatus(o: StatusOptions): Promise<AppRow[]> {
     }
   }
   return rows;
+}
+
+/** `gitops status --watch`: the rows read every `intervalMs`, handed to `onChange` whenever one changes, until the signal aborts. */
+export function watchGitopsStatus(o: StatusOptions & { signal: AbortSignal; intervalMs: number; onChange: (rows: AppRow[]) => void }): Promise<void> {
+  return watchChanges({
+    read: () => gitopsStatus(o),
+    key: (rows) => JSON.stringify(rows.map((r) => [r.application, r.sync, r.health, r.revision, r.lastSync?.phase, r.rollout?.status, r.conditions])),
+    onChange: o.onChange,
+    wake: every(o.intervalMs),
+    signal: o.signal,
+  });
 }
 
 export function statusExit(rows: AppRow[]): number {

@@ -195,3 +195,49 @@ export class WatchHub {
     this.controller.abort();
   }
 }
+
+/** When a watched view should be read again: the caller calls `again` on each trigger; returns how to stop. */
+export type Wake = (again: () => void) => () => void;
+
+/** Read again every `ms` milliseconds (a view that has no watch events: polled). */
+export const every = (ms: number): Wake => (again) => {
+  const t = setInterval(again, ms);
+  return () => clearInterval(t);
+};
+
+/**
+ * The one watch loop (`status --watch`, `gitops status --watch`): read the view, hand it over when its key
+ * differs from the last one handed over, and read again on each wake-up (coalesced: one read at a time) until the
+ * signal aborts. The first read is always handed over.
+ */
+export async function watchChanges<T>(o: { read: () => T | Promise<T>; key: (view: T) => string; onChange: (view: T) => void; wake: Wake; signal: AbortSignal }): Promise<void> {
+  let last: string | undefined;
+  let pending = true;
+  let wakeUp: (() => void) | undefined;
+  const again = () => {
+    pending = true;
+    wakeUp?.();
+  };
+  const stop = o.wake(again);
+  const onAbort = () => wakeUp?.();
+  o.signal.addEventListener('abort', onAbort, { once: true });
+  try {
+    while (!o.signal.aborted) {
+      if (!pending) {
+        await new Promise<void>((resolve) => (wakeUp = resolve));
+        wakeUp = undefined;
+        continue;
+      }
+      pending = false;
+      const view = await o.read();
+      const key = o.key(view);
+      if (key !== last) {
+        last = key;
+        o.onChange(view);
+      }
+    }
+  } finally {
+    stop();
+    o.signal.removeEventListener('abort', onAbort);
+  }
+}

@@ -6,10 +6,13 @@
 import { ExitCode, LogclawError } from '../errors.js';
 import { requireDoctor, runDoctor, type DoctorReport } from '../doctor/index.js';
 import type { PlanResult } from '../plan/execute.js';
+import { waves, type PlanRelease } from '../plan/dag.js';
 import { tenantInputs, type LoadedRelease } from '../plan/load.js';
-import type { Phase } from '../plan/progress-ui.js';
-import { dryRunCommands, isDryRun } from '../tools/exec.js';
+import type { Phase, PhaseTiming } from '../plan/phases.js';
+import { dryRunCommands, isDryRun, recordDryRun } from '../tools/record.js';
 import { Kind } from '../tools/kind.js';
+import { kubectlEquivalent } from '../tools/kubectl.js';
+import { Helm } from '../tools/helm.js';
 import type { KubeObject } from '../readiness/types.js';
 import { devSecretNeeds, ensureDevSecrets, type EnsureResult } from './dev-secrets.js';
 import { isConflict, type KubeApi } from '../kube/api.js';
@@ -21,7 +24,6 @@ import {
   installTenant,
   loadTenantPlan,
   openSession,
-  recordDryRun,
   renderReleases,
   tenantNamespace,
   withStep,
@@ -177,8 +179,8 @@ export function devUpPhases(o: DevUpOptions): { phases: Phase[]; state: DevUpSta
         const { releases: withSecrets, nsRelease } = withStep(releases, rendered, state.namespace);
         const step = async (c: Ctl) => {
           if (isDryRun() || !state.session?.api) {
-            if (!nsRelease) recordDryRun(['create', 'namespace', state.namespace]);
-            for (const n of needs) recordDryRun(['create', 'secret', 'generic', n.name, '-n', state.namespace, ...n.keys.map((k) => `--from-literal=${k}=<random>`)]);
+            if (!nsRelease) recordDryRun(kubectlEquivalent.createNamespace(state.namespace));
+            for (const n of needs) recordDryRun(kubectlEquivalent.createRandomSecret(n.name, state.namespace, n.keys));
             return;
           }
           // no release renders the namespace: make it here, before the releases (helmfile finds it then)
@@ -207,7 +209,7 @@ export interface DevDownOptions {
   timeoutMs: number;
 }
 
-export async function devDown(o: DevDownOptions, ctl: Ctl, kind: Kind, uninstall: (release: string, namespace: string) => Promise<void>) {
+export async function devDown(o: DevDownOptions, ctl: Ctl, kind: Kind) {
   if (!(await kind.exists(o.cluster, { signal: ctl.signal }))) {
     return { cluster: o.cluster, existed: false, removed: [] as string[], clusterDeleted: false, keptPvcs: [] as string[] };
   }
@@ -216,7 +218,9 @@ export async function devDown(o: DevDownOptions, ctl: Ctl, kind: Kind, uninstall
     await kind.delete(o.cluster, { kubeconfig: o.kubeconfig }, { signal: ctl.signal });
     return { cluster: o.cluster, existed: true, removed: [] as string[], clusterDeleted: true, keptPvcs: [] as string[] };
   }
-  const session = await openSession(Kind.contextOf(o.cluster), o.kubeconfig, ctl.signal);
+  const context = Kind.contextOf(o.cluster);
+  const helm = await Helm.detect();
+  const session = await openSession(context, o.kubeconfig, ctl.signal);
   try {
     const { uninstallTenant } = await import('./uninstall.js');
     const ns = tenantNamespace(o.tenant);
@@ -224,7 +228,8 @@ export async function devDown(o: DevDownOptions, ctl: Ctl, kind: Kind, uninstall
       api: session.api!,
       namespace: ns,
       purge: o.purge,
-      uninstall: (rel) => uninstall(rel, ns),
+      helm,
+      target: { kubeContext: context, kubeconfig: o.kubeconfig },
       dryRun: isDryRun(),
       record: recordDryRun,
       update: ctl.update,
@@ -250,4 +255,49 @@ export async function ensureNamespace(api: KubeApi, name: string, signal: AbortS
 
 export function notReadyError(message: string): LogclawError {
   return new LogclawError(message, { exitCode: ExitCode.timeout });
+}
+
+/** One release of a plan run as the summary lists it: status, what it needed, when it started and was ready. */
+export function timeline(result: PlanResult | undefined, plan: PlanRelease[] | undefined, awaited: Map<string, number>) {
+  const needs = new Map((plan ?? []).map((r) => [r.id, r.needs]));
+  return (result?.outcomes ?? []).map((r) => ({
+    release: r.id,
+    status: r.status,
+    needs: needs.get(r.id) ?? [],
+    objects: awaited.get(r.id),
+    startSeconds: r.startedAt !== undefined ? r.startedAt / 1000 : undefined,
+    installSeconds: r.installMs !== undefined ? r.installMs / 1000 : undefined,
+    waitSeconds: r.waitMs !== undefined ? r.waitMs / 1000 : undefined,
+    readySeconds: r.readyAt !== undefined ? r.readyAt / 1000 : undefined,
+    readyAtEpochMs: r.readyAt !== undefined ? result!.startedAt + r.readyAt : undefined,
+    startedAtEpochMs: r.startedAt !== undefined ? result!.startedAt + r.startedAt : undefined,
+  }));
+}
+
+/** What `dev up` reports once its phases ran (printed by the command, or its --json). */
+export function devUpSummary(state: DevUpState, o: { tenant: string; cluster: string; dryRun: boolean; started: number; timings: PhaseTiming[]; commands?: string[]; log?: string }) {
+  return {
+    tenant: o.tenant,
+    namespace: state.namespace,
+    context: state.context,
+    cluster: { name: o.cluster, created: Boolean(state.clusterCreated) },
+    dryRun: o.dryRun,
+    seconds: Math.round((Date.now() - o.started) / 100) / 10,
+    phases: o.timings.map((t) => ({ phase: t.title, seconds: Math.round(t.ms / 100) / 10, result: t.result ?? '' })),
+    operators: state.operators?.releases ?? [],
+    releases: timeline(state.tenantResult, state.tenantReleases, state.awaited),
+    operatorReleases: timeline(state.operators?.result, state.operators?.plan, state.awaited),
+    api: state.session?.api ? { requests: state.session.api.requests, awaitedObjects: [...state.awaited.values()].reduce((a, b) => a + b, 0), watch: state.session.hub?.stats() } : undefined,
+    plan: o.dryRun && state.tenantReleases ? waves(state.tenantReleases).map((w) => w.map((r) => r.id)) : undefined,
+    commands: o.commands,
+    missing: state.missing?.length ? state.missing : undefined,
+    secrets: state.secrets ? { created: state.secrets.created, present: state.secrets.present.length + state.secrets.extended.length } : undefined,
+    next: [
+      `logclaw status --tenant ${o.tenant} --kube-context ${state.context}`,
+      `logclaw port-forward --tenant ${o.tenant} --kube-context ${state.context}`,
+      `logclaw dev credentials --tenant ${o.tenant} --cluster ${o.cluster}`,
+      `logclaw verify --tenant ${o.tenant} --kube-context ${state.context}`,
+    ],
+    log: o.log,
+  };
 }

@@ -3,9 +3,10 @@
  * that does one phase and reports through a PhaseControl-like callback. The commands put them in order.
  */
 import { ExitCode, LogclawError } from '../errors.js';
-import { isDryRun, dryRunCommands, formatCommand } from '../tools/exec.js';
+import { isDryRun, recordDryRun } from '../tools/record.js';
+import { kubectlEquivalent } from '../tools/kubectl.js';
 import type { Helm } from '../tools/helm.js';
-import { renderArgs, type Helmfile } from '../tools/helmfile.js';
+import type { Helmfile } from '../tools/helmfile.js';
 import { Kind } from '../tools/kind.js';
 import { loadPlan, operatorsFiles, prepareLocalCharts, selectorOf, type LoadedRelease } from '../plan/load.js';
 import { select, type PlanRelease } from '../plan/dag.js';
@@ -51,11 +52,6 @@ export async function openSession(kubeContext: string, kubeconfig: string | unde
   };
 }
 
-/** Under --dry-run, API writes are shown as the kubectl command that would do the same. */
-export function recordDryRun(args: string[]): void {
-  dryRunCommands().push(formatCommand('kubectl', args));
-}
-
 // ---------------------------------------------------------------- kind
 
 export async function ensureKindCluster(kind: Kind, name: string, ctl: Ctl, o: { kubeconfig?: string; zones?: string[]; assumeAbsent?: boolean } = {}): Promise<{ created: boolean; context: string }> {
@@ -77,7 +73,7 @@ export async function ensureZoneLabels(api: KubeApi, ctl: Ctl, zones = DEFAULT_Z
   const missing = items.filter((n) => !n.metadata?.labels?.[ZONE_LABEL]);
   if (!missing.length) return 0;
   if (isDryRun()) {
-    for (const [i, n] of missing.entries()) recordDryRun(['label', 'node', n.metadata!.name!, `${ZONE_LABEL}=${zones[i % zones.length]}`]);
+    for (const [i, n] of missing.entries()) recordDryRun(kubectlEquivalent.labelNode(n.metadata!.name!, ZONE_LABEL, zones[i % zones.length]!));
     return missing.length;
   }
   for (const [i, n] of missing.entries()) {
@@ -193,9 +189,8 @@ export function crdsWithSource(text: string): ChartCrd[] {
 
 /** CRDs an operator release's chart ships (helmfile template --include-crds of that release). */
 async function chartCrds(o: PlanOptions, r: LoadedRelease, signal: AbortSignal): Promise<ChartCrd[]> {
-  const args = renderArgs(o.helmfile, { file: r.file, helmBinary: o.helm.bin, environment: o.environment }, [selectorOf(r)], ['template', '--include-crds', '--skip-tests', '--skip-deps', '--skip-needs']);
-  const out = await o.helmfile.exec(args, { cwd: o.cwd, env: o.env, signal });
-  return crdsWithSource(out.stdout);
+  const rendered = await o.helmfile.template({ file: r.file, helmBinary: o.helm.bin, environment: o.environment }, { selectors: [selectorOf(r)], includeCrds: true }, { cwd: o.cwd, env: o.env, signal });
+  return crdsWithSource(rendered);
 }
 
 /**
@@ -319,7 +314,7 @@ async function adoptTemplatedCrds(o: PlanOptions, r: LoadedRelease, crds: ChartC
     if (!live || live.metadata?.annotations?.['meta.helm.sh/release-name']) continue;
     const ref = { apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', name };
     if (isDryRun()) {
-      recordDryRun(['--context', o.session.kubeContext, 'annotate', 'crd', name, `meta.helm.sh/release-name=${r.name}`, `meta.helm.sh/release-namespace=${r.namespace}`]);
+      recordDryRun(kubectlEquivalent.annotateCrd(o.session.kubeContext, name, { 'meta.helm.sh/release-name': r.name, 'meta.helm.sh/release-namespace': r.namespace }));
       continue;
     }
     await api.patch(ref, { metadata: { labels: { 'app.kubernetes.io/managed-by': 'Helm' }, annotations: { 'meta.helm.sh/release-name': r.name, 'meta.helm.sh/release-namespace': r.namespace } } }, { signal: ctl.signal });
@@ -345,7 +340,7 @@ async function refreshCrds(o: PlanOptions, r: LoadedRelease, all: ChartCrd[], ct
   if (!stale.length) return [];
   const names = stale.map((c) => c.metadata!.name!);
   if (isDryRun()) {
-    recordDryRun(['--context', o.session.kubeContext, 'apply', '--server-side', '--force-conflicts', '--field-manager', 'logclaw', '-f', `<CRDs of ${r.chart}: ${names.join(', ')}>`]);
+    recordDryRun(kubectlEquivalent.applyServerSide(o.session.kubeContext, `<CRDs of ${r.chart}: ${names.join(', ')}>`));
     return names;
   }
   ctl.update(`${r.id}: refreshing ${names.length} CRD(s) older than the operator: ${names.join(', ')}`);
@@ -376,12 +371,11 @@ export async function renderReleases(o: PlanOptions, releases: LoadedRelease[], 
   const out = new Map<string, KubeObject[]>();
   const queue = [...releases];
   // templates gated on .Capabilities.APIVersions render their custom resources only when told the CRDs exist
-  const extra = apiVersions.length ? ['--args', apiVersions.map((a) => `--api-versions=${a}`).join(' ')] : [];
+  const helmArgs = apiVersions.map((a) => `--api-versions=${a}`);
   const worker = async () => {
     for (let r = queue.shift(); r; r = queue.shift()) {
-      const args = renderArgs(o.helmfile, { file: r.file, helmBinary: o.helm.bin, environment: o.environment, stateValues: o.stateValues, stateValuesFiles: o.stateValuesFiles }, [selectorOf(r)], ['template', '--skip-tests', '--skip-deps', '--skip-needs', ...extra]);
-      const res = await o.helmfile.exec(args, { cwd: o.cwd, env: o.env, signal });
-      out.set(r.id, parseKubeObjects(res.stdout));
+      const target = { file: r.file, helmBinary: o.helm.bin, environment: o.environment, stateValues: o.stateValues, stateValuesFiles: o.stateValuesFiles };
+      out.set(r.id, parseKubeObjects(await o.helmfile.template(target, { selectors: [selectorOf(r)], helmArgs }, { cwd: o.cwd, env: o.env, signal })));
     }
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, releases.length) }, worker));

@@ -6,9 +6,9 @@
 import { ExitCode, LogclawError } from '../errors.js';
 import type { PlanResult } from '../plan/execute.js';
 import { tenantInputs, type LoadedRelease } from '../plan/load.js';
-import type { Phase } from '../plan/progress-ui.js';
+import type { Phase } from '../plan/phases.js';
 import { verdict } from '../readiness/verdict.js';
-import { isDryRun } from '../tools/exec.js';
+import { isDryRun } from '../tools/record.js';
 import type { SafetyFinding } from '../safety/types.js';
 import type { KubeApi } from '../kube/api.js';
 import { releaseNames } from '../kube/helm-release.js';
@@ -65,21 +65,13 @@ async function checkSafety(o: InstallOptions, api: KubeApi, namespace: string, r
   const installed = await releaseNames(api, namespace, ctl.signal);
   if (!installed.length) return { installed, changes: 0, findings: [], forced: [] };
   const { diffTenant } = await import('../diff/index.js');
-  const { decide, scopeToReleases } = await import('../diff/upgrade.js');
+  const { decide, refusal, scopeToReleases } = await import('../diff/upgrade.js');
   const whole = await diffTenant({ root: o.cwd, tenantId: o.tenant, api, helm: o.tools.helm, context: o.kubeContext, signal: ctl.signal, onPhase: (t) => ctl.update(t) });
   // only what this install touches (the plan's releases, --only narrows them)
   const d = scopeToReleases(whole, releases.map((r) => r.id));
   const decision = decide(d, { force: o.force });
-  if (!decision.ok) {
-    const n = decision.refused.length;
-    throw new LogclawError(`install refused: tenant ${o.tenant} is installed and ${n} change${n === 1 ? '' : 's'} would lose data or cannot be applied`, {
-      exitCode: ExitCode.checkFailed,
-      details: decision.refused.flatMap((f) => [`${f.verdict}  ${f.object}: ${f.message}`, ...(f.fix ? [`  fix: ${f.fix}`] : [])]),
-      hint: decision.refused.every((f) => f.recreate)
-        ? `Run \`logclaw upgrade --tenant ${o.tenant} --kube-context ${o.kubeContext} --recreate\` (pods and PVCs keep running), or change the tenant file back.`
-        : `Review with \`logclaw diff --tenant ${o.tenant} --kube-context ${o.kubeContext}\`; change the tenant file back, or re-run with --force if you accept the consequences above.`,
-    });
-  }
+  const refused = refusal(decision, { command: 'install', tenant: o.tenant, kubeContext: o.kubeContext });
+  if (refused) throw refused;
   return {
     installed,
     changes: d.objects.filter((x) => x.action !== 'unchanged').length,

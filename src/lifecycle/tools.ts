@@ -1,5 +1,4 @@
 /** Tools the cluster commands need (without kind/docker): helm, helmfile and whether helm-diff is installed. */
-import { run } from '../tools/exec.js';
 import { Helm } from '../tools/helm.js';
 import { Helmfile } from '../tools/helmfile.js';
 
@@ -11,7 +10,6 @@ export interface ClusterTools {
 
 export async function clusterTools(): Promise<ClusterTools> {
   const [helm, helmfile] = await Promise.all([Helm.detect(), Helmfile.detect()]);
-  const plugins = await run(helm.bin, ['plugin', 'list'], { reject: false, timeout: 20_000 });
-  const helmDiff = plugins.stdout.split('\n').slice(1).some((l) => l.split(/\s+/)[0] === 'diff');
+  const helmDiff = (await helm.plugins()).some((p) => p.name === 'diff');
   return { helm, helmfile, helmDiff };
 }

@@ -4,6 +4,11 @@ import type { KubeApi } from '../kube/api.js';
 import { manifestObjects } from '../kube/helm-release.js';
 import type { WatchHub } from '../kube/watch.js';
 import { tenantReleases } from '../status/index.js';
+import type { Helm, HelmClusterOptions } from '../tools/helm.js';
+import { kubectlEquivalent } from '../tools/kubectl.js';
+
+/** How long `helm uninstall` waits for a release's objects to go. */
+const UNINSTALL_WAIT = '5m';
 
 export interface UninstallResult {
   namespace: string;
@@ -20,10 +25,12 @@ export interface UninstallOptions {
   hub?: WatchHub;
   namespace: string;
   purge: boolean;
-  /** helm uninstall of one release (through the helm wrapper, explicit context). */
-  uninstall: (release: string) => Promise<void>;
+  helm: Helm;
+  /** The cluster helm removes the releases from. */
+  target: HelmClusterOptions;
   dryRun: boolean;
-  record: (args: string[]) => void;
+  /** Under --dry-run: keep the command that would do what is skipped. */
+  record: (command: string) => void;
   update: (text: string) => void;
   signal: AbortSignal;
   timeoutMs: number;
@@ -41,7 +48,7 @@ export async function uninstallTenant(o: UninstallOptions): Promise<UninstallRes
   await Promise.all(
     state.releases.map(async (r) => {
       o.update(`helm uninstall ${r.name}`);
-      await o.uninstall(r.name);
+      await o.helm.uninstall(r.name, { namespace: o.namespace, timeout: UNINSTALL_WAIT }, o.target, { signal: o.signal });
       result.removed.push(r.name);
     }),
   );
@@ -53,12 +60,12 @@ export async function uninstallTenant(o: UninstallOptions): Promise<UninstallRes
   }
   for (const p of pvcs) {
     const name = p.metadata!.name!;
-    if (o.dryRun) o.record(['delete', 'pvc', name, '-n', o.namespace]);
+    if (o.dryRun) o.record(kubectlEquivalent.delete('pvc', name, o.namespace));
     else await o.api.delete({ apiVersion: 'v1', kind: 'PersistentVolumeClaim', namespace: o.namespace, name }, { signal: o.signal });
     result.deletedPvcs.push(name);
   }
   if (o.dryRun) {
-    o.record(['delete', 'namespace', o.namespace]);
+    o.record(kubectlEquivalent.delete('namespace', o.namespace));
     result.namespaceDeleted = true;
     return result;
   }

@@ -11,7 +11,7 @@ import type { WatchHub } from '../kube/watch.js';
 import { diagnose, diagnoseHelmError, formatDiagnosis } from '../diagnose/index.js';
 import { awaitRefs } from '../readiness/awaited.js';
 import { refName, waitForReady, type AwaitRef, type ObjectState } from '../readiness/wait.js';
-import { execLogPath, isDryRun } from '../tools/exec.js';
+import { execLogPath, isDryRun } from '../tools/record.js';
 import type { Helm } from '../tools/helm.js';
 import type { Helmfile } from '../tools/helmfile.js';
 import type { PlanRelease } from './dag.js';

@@ -12,7 +12,7 @@ import { ensureDependencies, type DependencyBuildResult } from '../charts/index.
 import { ExitCode, LogclawError } from '../errors.js';
 import { tenantNamespace } from '../tenant/id.js';
 import type { Helm } from '../tools/helm.js';
-import { renderArgs, type Helmfile, type HelmfileTarget } from '../tools/helmfile.js';
+import type { Helmfile, HelmfileTarget } from '../tools/helmfile.js';
 import { resolveNeed, validate, type PlanRelease } from './dag.js';
 
 export interface PlanInputs {
@@ -126,9 +126,9 @@ export async function loadPlan(helmfile: Helmfile, o: PlanInputs): Promise<Loade
 }
 
 async function build(helmfile: Helmfile, t: HelmfileTarget, o: PlanInputs): Promise<BuiltRelease[]> {
-  const r = await helmfile.exec(renderArgs(helmfile, t, [], ['build']), { cwd: o.cwd, env: o.env });
+  const built = await helmfile.build(t, { cwd: o.cwd, env: o.env });
   const out: BuiltRelease[] = [];
-  for (const doc of parseAllDocuments(r.stdout)) {
+  for (const doc of parseAllDocuments(built)) {
     const j = doc.toJS() as { releases?: BuiltRelease[] } | null;
     for (const rel of j?.releases ?? []) out.push(rel);
   }

@@ -9,7 +9,7 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ExitCode, LogclawError, usageError } from '../errors.js';
-import type { Helm } from '../tools/helm.js';
+import type { Helm, HelmRegistryOptions } from '../tools/helm.js';
 import { chartContentOfFile, contentDifferences, type ChartContent } from './content.js';
 
 export type PushStatus = 'pushed' | 'skipped' | 'refused' | 'would-push';
@@ -72,14 +72,13 @@ export async function pushCharts(o: PushOptions): Promise<PushReport> {
 
   const work = mkdtempSync(join(tmpdir(), 'logclaw-push-'));
   try {
-    const common: string[] = [];
-    if (o.plainHttp) common.push('--plain-http');
+    const common: HelmRegistryOptions = { plainHttp: o.plainHttp };
     if (o.username !== undefined) {
       // credentials go to a private registry config (never on a command line)
       const cfg = join(work, 'registry.json');
       const auth = Buffer.from(`${o.username}:${o.password ?? ''}`).toString('base64');
       writeFileSync(cfg, JSON.stringify({ auths: { [registry.host]: { auth } } }), { mode: 0o600 });
-      common.push('--registry-config', cfg);
+      common.registryConfig = cfg;
     }
     const results: PushResult[] = [];
     for (const f of files) {
@@ -108,7 +107,7 @@ export async function pushCharts(o: PushOptions): Promise<PushReport> {
     if (ok && !o.dryRun) {
       for (const r of results) {
         if (r.status !== 'would-push') continue;
-        const out = await o.helm.exec(['push', r.file, registry.url, ...common], { signal: o.signal, reject: false });
+        const out = await o.helm.push(r.file, registry.url, common, { signal: o.signal });
         if (out.exitCode !== 0) throw registryError(`could not push ${r.ref}`, out, o.username);
         r.status = 'pushed';
         const d = DIGEST.exec(out.stderr + out.stdout);
@@ -127,12 +126,12 @@ async function fetchPublished(
   registryUrl: string,
   local: ChartContent,
   work: string,
-  common: string[],
+  common: HelmRegistryOptions,
   signal: AbortSignal | undefined,
   username?: string,
 ): Promise<{ content: ChartContent; digest?: string } | undefined> {
   const dest = mkdtempSync(join(work, 'pull-'));
-  const r = await helm.exec(['pull', `${registryUrl}/${local.name}`, '--version', local.version, '--destination', dest, ...common], { reject: false, signal });
+  const r = await helm.pull(`${registryUrl}/${local.name}`, { ...common, version: local.version, destination: dest }, { signal });
   if (r.exitCode !== 0) {
     if (NOT_FOUND.test(r.stderr) && !AUTH.test(r.stderr)) return undefined;
     throw registryError(`could not read ${registryUrl}/${local.name}:${local.version} from the registry`, r, username);

@@ -8,8 +8,7 @@ import { verdict } from '../readiness/verdict.js';
 import { awaitRefs } from '../readiness/awaited.js';
 import { isNotFound, type KubeApi } from '../kube/api.js';
 import { decodeRelease, manifestObjects, type HelmRelease } from '../kube/helm-release.js';
-import type { Informer } from '../kube/watch.js';
-import type { WatchHub } from '../kube/watch.js';
+import { watchChanges, type Informer, type WatchHub } from '../kube/watch.js';
 import type { AwaitRef } from '../readiness/wait.js';
 import { refName } from '../readiness/wait.js';
 
@@ -132,6 +131,27 @@ export async function tenantStatus(api: KubeApi, namespace: string, signal?: Abo
     }
   }
   return { state, rows: rowsFrom(state, (ref) => cache.get(`${ref.apiVersion}|${ref.kind}|${ref.namespace ?? ''}`)?.get(ref.name)) };
+}
+
+/**
+ * `status --watch`: the rows of a tenant's components from shared informers, handed to `onChange` whenever a
+ * component's verdict or message changes, until the signal aborts.
+ */
+export async function watchTenantStatus(o: { api: KubeApi; hub: WatchHub; namespace: string; context: string; signal: AbortSignal; onChange: (rows: ComponentRow[]) => void }): Promise<void> {
+  const releases = await tenantReleases(o.api, o.namespace, o.signal);
+  if (!releases.releases.length) throw noTenant(o.namespace, o.context);
+  const infs = await informersFor(o.hub, releases);
+  const lookup = lookupIn(infs);
+  await watchChanges({
+    read: () => rowsFrom(releases, lookup),
+    key: (rows) => JSON.stringify(rows.map((r) => [r.component, r.status, r.message])),
+    onChange: o.onChange,
+    wake: (again) => {
+      const unsubscribe = [...infs.values()].map((i) => i.subscribe(() => setImmediate(again)));
+      return () => unsubscribe.forEach((u) => u());
+    },
+    signal: o.signal,
+  });
 }
 
 /** Exit code for a status: 0 all ready, 4 something not ready, 1 something failed. */

@@ -1,11 +1,11 @@
 /**
  * Redaction of what a support bundle holds, before anything is written: the data of every Secret (helm's
  * release records too), values of credential-looking keys and env vars, `sasl.jaas.config`, user info in URLs,
- * bearer tokens and JWTs. What looks like a credential is defined once, in src/tools/exec.ts (isSecretKey,
+ * bearer tokens and JWTs. What looks like a credential is defined once, in src/tools/redact.ts (isSecretKey,
  * redactFreeText), which also masks the command lines and logs of every tool call.
  */
 import type { KubeObject } from '../kube-object.js';
-import { isSecretKey, redactFreeText } from '../tools/exec.js';
+import { isSecretKey, redactFreeText } from '../tools/redact.js';
 
 export const MASK = '***';
 

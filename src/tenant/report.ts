@@ -4,7 +4,7 @@ import type { Style } from '../output.js';
 import type { Finding } from './types.js';
 import type { ValidationResult } from './validate.js';
 
-/** What the report needs of the output: colour (Output has it; the fast path brings its own). */
+/** What the report needs of the output: colour (Output has it). */
 export interface Styler {
   style(format: Style, text: string): string;
 }

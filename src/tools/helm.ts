@@ -191,10 +191,6 @@ export class Helm {
     return this.major >= 4;
   }
 
-  exec(args: string[], options?: RunOptions): Promise<RunResult> {
-    return run(this.bin, args, options);
-  }
-
   /** `helm template` arguments (shared by template() and the benchmark's shell loop). */
   templateArgs(chart: string, o: HelmTemplateOptions): string[] {
     const args = ['template', o.release, chart, '--namespace', o.namespace];
@@ -235,10 +231,65 @@ export class Helm {
     return run(this.bin, ['package', chart, '--destination', destination], options);
   }
 
+  /** `helm plugin list`: the installed plugins by name and version (none when helm cannot list them). */
+  async plugins(options?: RunOptions): Promise<HelmPlugin[]> {
+    const r = await run(this.bin, ['plugin', 'list'], { timeout: 20_000, ...options, reject: false });
+    return r.stdout
+      .split('\n')
+      .slice(1)
+      .map((l) => l.trim().split(/\s+/))
+      .filter((f) => f[0])
+      .map(([name, version]) => ({ name: name!, version: version ?? '' }));
+  }
+
+  /** `helm push` of a packaged chart to an OCI registry; the result is returned (exit code included) for the caller to judge. */
+  push(archive: string, registryUrl: string, o: HelmRegistryOptions = {}, options?: RunOptions): Promise<RunResult> {
+    return run(this.bin, ['push', archive, registryUrl, ...registryArgs(o)], { ...options, reject: false });
+  }
+
+  /** `helm pull` of one chart version into a directory; the result is returned (exit code included). */
+  pull(ref: string, o: HelmRegistryOptions & { version: string; destination: string }, options?: RunOptions): Promise<RunResult> {
+    return run(this.bin, ['pull', ref, '--version', o.version, '--destination', o.destination, ...registryArgs(o)], { ...options, reject: false });
+  }
+
+  /** `helm upgrade --install` of one release from a chart directory (recorded under --dry-run). */
+  upgradeInstall(release: string, chart: string, o: { namespace: string; valuesFiles?: string[] }, c: HelmClusterOptions, options?: RunOptions): Promise<RunResult> {
+    const args = ['upgrade', '--install', release, chart, '--namespace', o.namespace, '--create-namespace'];
+    for (const f of o.valuesFiles ?? []) args.push('--values', f);
+    return this.cluster(args, c, options);
+  }
+
+  /** `helm uninstall` of one release; with `timeout`, waits (`--wait`) up to it for the release's objects to go. */
+  uninstall(release: string, o: { namespace: string; timeout?: string }, c: HelmClusterOptions, options?: RunOptions): Promise<RunResult> {
+    const args = ['uninstall', release, '--namespace', o.namespace];
+    if (o.timeout) args.push('--wait', '--timeout', o.timeout);
+    return this.cluster(args, c, options);
+  }
+
   /** Cluster calls always name the context. */
-  cluster(args: string[], c: HelmClusterOptions, options?: RunOptions): Promise<RunResult> {
+  private cluster(args: string[], c: HelmClusterOptions, options?: RunOptions): Promise<RunResult> {
     const full = [...args, '--kube-context', c.kubeContext];
     if (c.kubeconfig) full.push('--kubeconfig', c.kubeconfig);
     return runMutating(this.bin, full, options);
   }
+}
+
+export interface HelmPlugin {
+  name: string;
+  version: string;
+}
+
+/** How helm reaches an OCI registry. */
+export interface HelmRegistryOptions {
+  /** `--plain-http`: a registry without TLS. */
+  plainHttp?: boolean;
+  /** `--registry-config`: the credentials file to use instead of helm's own. */
+  registryConfig?: string;
+}
+
+function registryArgs(o: HelmRegistryOptions): string[] {
+  const args: string[] = [];
+  if (o.plainHttp) args.push('--plain-http');
+  if (o.registryConfig) args.push('--registry-config', o.registryConfig);
+  return args;
 }

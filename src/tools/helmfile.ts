@@ -49,13 +49,8 @@ export class Helmfile {
     return new Helmfile(bin, version);
   }
 
-  /** A call that changes nothing (build, list, template, version). */
-  exec(args: string[], options?: RunOptions): Promise<RunResult> {
-    return run(this.bin, args, options);
-  }
-
   /** Global flags: file, context, helm binary, environment, state values, selectors. */
-  globalArgs(t: HelmfileTarget, selectors: string[] = []): string[] {
+  private globalArgs(t: HelmfileTarget, selectors: string[] = []): string[] {
     const args = ['--file', t.file];
     if (t.kubeContext) args.push('--kube-context', t.kubeContext);
     args.push('--no-color');
@@ -103,9 +98,29 @@ export class Helmfile {
     const r = await run(this.bin, args, options);
     return JSON.parse(r.stdout || '[]');
   }
+
+  /** `helmfile build` (no cluster access): the state file after templating, as YAML documents. */
+  async build(t: HelmfileTarget, options?: RunOptions): Promise<string> {
+    return (await run(this.bin, [...this.globalArgs({ ...t, kubeContext: undefined }), 'build'], options)).stdout;
+  }
+
+  /**
+   * `helmfile template` of the selected releases (no cluster access, no dependency build, no `needs`, no tests):
+   * the manifests helm would install, with the CRDs of the charts when `includeCrds`.
+   */
+  async template(t: HelmfileTarget, o: HelmfileTemplateOptions = {}, options?: RunOptions): Promise<string> {
+    const args = [...this.globalArgs({ ...t, kubeContext: undefined }, o.selectors), 'template'];
+    if (o.includeCrds) args.push('--include-crds');
+    args.push('--skip-tests', '--skip-deps', '--skip-needs');
+    if (o.helmArgs?.length) args.push('--args', o.helmArgs.join(' '));
+    return (await run(this.bin, args, options)).stdout;
+  }
 }
 
-/** The read-only calls the plan makes: `build` and `template` of a state file (no cluster access). */
-export function renderArgs(helmfile: Helmfile, t: HelmfileTarget, selectors: string[], sub: string[]): string[] {
-  return [...helmfile.globalArgs({ ...t, kubeContext: undefined }, selectors), ...sub];
+export interface HelmfileTemplateOptions {
+  /** Only releases matching these selectors (e.g. `name=kafka`). */
+  selectors?: string[];
+  includeCrds?: boolean;
+  /** Arguments passed through to `helm template` (`--args`). */
+  helmArgs?: string[];
 }

@@ -4,6 +4,7 @@
  */
 import { toolPath } from './discover.js';
 import { run, runMutating, type RunOptions, type RunResult } from './exec.js';
+import { formatCommand } from './redact.js';
 import { parseVersion, requireMinVersion } from './version.js';
 
 export const KUBECTL_MIN_VERSION = '1.28.0';
@@ -38,13 +39,8 @@ export class Kubectl {
     return full;
   }
 
-  /** A read-only call against the cluster. */
-  exec(args: string[], t: KubeTarget, options?: RunOptions): Promise<RunResult> {
-    return run(this.bin, this.target(args, t), options);
-  }
-
   /** A call that changes the cluster (recorded under --dry-run). */
-  mutate(args: string[], t: KubeTarget, options?: RunOptions): Promise<RunResult> {
+  private mutate(args: string[], t: KubeTarget, options?: RunOptions): Promise<RunResult> {
     return runMutating(this.bin, this.target(args, t), options);
   }
 
@@ -53,6 +49,21 @@ export class Kubectl {
     const args = ['apply', '--server-side', '--field-manager', o.fieldManager ?? 'logclaw', '-f', '-'];
     if (o.forceConflicts) args.push('--force-conflicts');
     return this.mutate(args, t, { ...options, input: manifest });
+  }
+
+  /** `kubectl delete --cascade=orphan`: the object goes, what it owns (pods, claims) keeps running; waits up to the timeout. */
+  deleteOrphaning(kind: string, name: string, o: { namespace: string; timeoutSeconds: number }, t: KubeTarget, options?: RunOptions): Promise<RunResult> {
+    return this.mutate(['delete', kind.toLowerCase(), name, '--namespace', o.namespace, '--cascade=orphan', '--wait=true', `--timeout=${o.timeoutSeconds}s`], t, options);
+  }
+
+  /** `kubectl rollout restart` of a workload (Deployment, StatefulSet, DaemonSet). */
+  rolloutRestart(kind: string, name: string, namespace: string, t: KubeTarget, options?: RunOptions): Promise<RunResult> {
+    return this.mutate(['rollout', 'restart', `${kind.toLowerCase()}/${name}`, '--namespace', namespace], t, options);
+  }
+
+  /** `kubectl patch --type merge` of one object with a JSON merge patch. */
+  patchMerge(kind: string, name: string, namespace: string, patch: unknown, t: KubeTarget, options?: RunOptions): Promise<RunResult> {
+    return this.mutate(['patch', kind.toLowerCase(), name, '--namespace', namespace, '--type', 'merge', '--patch', JSON.stringify(patch)], t, options);
   }
 
   /** Contexts in the kubeconfig (names only). */
@@ -73,3 +84,22 @@ export class Kubectl {
     }
   }
 }
+
+/**
+ * The kubectl command line that does what logclaw does through the API: what a dry run lists, and how a message
+ * names a call (nothing here runs). Secrets given are masked.
+ */
+export const kubectlEquivalent = {
+  createNamespace: (name: string): string => formatCommand('kubectl', ['create', 'namespace', name]),
+  /** A Secret of random values (the values are never shown). */
+  createRandomSecret: (name: string, namespace: string, keys: string[]): string =>
+    formatCommand('kubectl', ['create', 'secret', 'generic', name, '-n', namespace, ...keys.map((k) => `--from-literal=${k}=<random>`)]),
+  labelNode: (node: string, label: string, value: string): string => formatCommand('kubectl', ['label', 'node', node, `${label}=${value}`]),
+  annotateCrd: (context: string, name: string, annotations: Record<string, string>): string =>
+    formatCommand('kubectl', ['--context', context, 'annotate', 'crd', name, ...Object.entries(annotations).map(([k, v]) => `${k}=${v}`)]),
+  /** Server-side apply of manifests described by `what` (they are not on disk). */
+  applyServerSide: (context: string, what: string): string => formatCommand('kubectl', ['--context', context, 'apply', '--server-side', '--force-conflicts', '--field-manager', 'logclaw', '-f', what]),
+  delete: (resource: string, name: string, namespace?: string): string => formatCommand('kubectl', ['delete', resource, name, ...(namespace ? ['-n', namespace] : [])]),
+  exec: (r: { namespace: string; pod: string; container: string; command: string[] }, secrets: readonly string[] = []): string =>
+    formatCommand('kubectl', ['-n', r.namespace, 'exec', r.pod, '-c', r.container, '--', ...r.command], secrets),
+};

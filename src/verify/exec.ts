@@ -4,7 +4,8 @@
  * consumer can be stopped as soon as the marker shows up. Command lines shown to people have secrets masked.
  */
 import { PassThrough, Readable, Writable } from 'node:stream';
-import { formatCommand, tail } from '../tools/exec.js';
+import { tail } from '../tools/redact.js';
+import { kubectlEquivalent } from '../tools/kubectl.js';
 import type { Kube, WebSocketLike } from '../portforward/kube.js';
 import { WS_CLOSED } from '../portforward/kube.js';
 
@@ -46,7 +47,7 @@ export interface ExecResult {
 
 /** kubectl-like display: `kubectl -n ns exec pod -c container -- cmd args` */
 export function displayExec(r: Pick<ExecRequest, 'namespace' | 'pod' | 'container' | 'command' | 'secrets'>): string {
-  return formatCommand('kubectl', ['-n', r.namespace, 'exec', r.pod, '-c', r.container, '--', ...r.command], r.secrets ?? []);
+  return kubectlEquivalent.exec(r, r.secrets ?? []);
 }
 
 /** The exit code carried by a V1Status from the exec status channel. */

@@ -235,7 +235,7 @@ describe('conventions of helm, kubectl, kind and argocd', () => {
     const { buildProgram } = await import('../../src/cli.js');
     type C = { name(): string; commands: C[]; options: Array<{ long?: string }> };
     const leaves = (c: C, path: string[] = []): Array<[string, string[]]> => (c.commands.length ? c.commands.flatMap((s) => leaves(s, [...path, s.name()])) : [[path.join(' '), c.options.map((o) => o.long ?? '')]]);
-    const without = leaves(buildProgram() as unknown as C).filter(([, o]) => !o.includes('--json')).map(([n]) => n);
+    const without = leaves((await buildProgram()) as unknown as C).filter(([, o]) => !o.includes('--json')).map(([n]) => n);
     expect(without).toEqual(['completion']);
     for (const cmd of ['lint', 'diff']) expect((await runCli([cmd, '--help'])).stdout).toMatch(/--format <format>/);
     const diff = await runCli(['diff', '--tenant', 'dev-local', '--json', '--kubeconfig', '/missing/file']);
@@ -427,7 +427,7 @@ describe('what logclaw recommends exists', () => {
     const { readdirSync, statSync } = await import('node:fs');
     const { buildProgram } = await import('../../src/cli.js');
     type C = { name(): string; aliases(): string[]; commands: C[]; options: Array<{ long?: string; short?: string }> };
-    const program = buildProgram() as unknown as C;
+    const program = (await buildProgram()) as unknown as C;
     const walk = (dir: string): string[] => readdirSync(dir).flatMap((f) => (statSync(join(dir, f)).isDirectory() ? walk(join(dir, f)) : f.endsWith('.ts') ? [join(dir, f)] : []));
     const checked: string[] = [];
     const wrong: string[] = [];

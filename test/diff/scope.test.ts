@@ -1,6 +1,6 @@
-/** scopeToReleases: what `install --only` judges of a tenant diff (pure). */
+/** scopeToReleases: what `install --only` judges of a tenant diff; the refusal install and upgrade share (pure). */
 import { describe, expect, it } from 'vitest';
-import { decide, scopeToReleases } from '../../src/diff/upgrade.js';
+import { decide, refusal, scopeToReleases } from '../../src/diff/upgrade.js';
 import type { ObjectDiff, TenantDiff } from '../../src/diff/index.js';
 import type { SafetyFinding } from '../../src/safety/types.js';
 
@@ -39,5 +39,32 @@ describe('scopeToReleases', () => {
     expect(d.assessment.findings.map((f) => f.field)).toEqual(['release airflow', 'global.tenantId']);
     expect(d.objects).toEqual([]);
     expect(d.changed).toBe(false);
+  });
+});
+
+describe('refusal (install and upgrade)', () => {
+  const target = { tenant: 'acme', kubeContext: 'prod' };
+  it('none when the decision may proceed: nothing blocking, or --force', () => {
+    const calm = diff();
+    expect(refusal(decide({ ...calm, assessment: { ...calm.assessment, blocking: [] } }, {}), { command: 'upgrade', ...target })).toBeUndefined();
+    expect(refusal(decide(diff(), { force: true }), { command: 'install', ...target })).toBeUndefined();
+  });
+
+  it('names the command, counts and lists the refused changes with their fix, exit 1; --recreate is offered only where it is all it takes', () => {
+    const d = diff();
+    const vct = d.assessment.blocking[0]!;
+    vct.recreate = { namespace: ns, name: 'opensearch' };
+    vct.fix = 'add --recreate';
+    const only = { ...d, assessment: { ...d.assessment, blocking: [vct] } };
+    const e = refusal(decide(only, {}), { command: 'install', ...target })!;
+    expect(e.message).toBe('install refused: 1 change would lose data or cannot be applied');
+    expect(e.exitCode).toBe(1);
+    expect(e.details).toEqual([`  immutable  StatefulSet ${ns}/opensearch: immutable change`, '             fix: add --recreate']);
+    expect(e.hint).toBe('Re-run with --recreate (`logclaw upgrade --tenant acme --kube-context prod --recreate`) to re-create the StatefulSets (pods and PVCs keep running), or change the tenant file back.');
+
+    const all = refusal(decide(d, {}), { command: 'upgrade', ...target })!;
+    expect(all.message).toBe('upgrade refused: 3 changes would lose data or cannot be applied');
+    expect(all.hint).toBe('Review with `logclaw diff --tenant acme --kube-context prod`; change the tenant file back, or re-run with --force (and --recreate for the StatefulSets) if you accept the consequences above.');
+    expect(refusal(decide(d, {}), { command: 'install', ...target })!.hint).not.toContain('--recreate');
   });
 });

@@ -64,9 +64,9 @@ describe('logclaw install', () => {
     ws.tenant('inst-safe', { opensearch: { storage: '2Gi' } });
     r = await install(ws, 'inst-safe', ['--only', 'opensearch']);
     expect(r.code, r.stdout).toBe(1);
-    expect(r.stderr).toContain('install refused: tenant inst-safe is installed and 1 change would lose data or cannot be applied');
+    expect(r.stderr).toContain('install refused: 1 change would lose data or cannot be applied');
     expect(r.stderr).toMatch(new RegExp(`immutable\\s+StatefulSet ${ns}/opensearch: .*volumeClaimTemplates`));
-    expect(r.stderr).toMatch(/hint: Run `logclaw upgrade --tenant inst-safe --kube-context \S+ --recreate`/);
+    expect(r.stderr).toMatch(/hint: Re-run with --recreate \(`logclaw upgrade --tenant inst-safe --kube-context \S+ --recreate`\)/);
     expect(kubectl('get', 'secret', '-n', ns, '-l', 'owner=helm,name=opensearch', '-o', 'name')).toBe(revisions);
     expect(kubectl('get', 'statefulset', 'opensearch', '-n', ns, '-o', 'jsonpath={.spec.volumeClaimTemplates[0].spec.resources.requests.storage}')).toBe('1Gi');
   });

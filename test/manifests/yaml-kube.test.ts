@@ -106,7 +106,7 @@ describe('every consumer reads a stream the same way', () => {
 
     expect(manifestObjects(STREAM)).toEqual(expected);
 
-    const helmfile = { globalArgs: () => [], exec: async () => ({ stdout: STREAM, stderr: '', exitCode: 0 }) };
+    const helmfile = { template: async () => STREAM };
     const installed = await renderReleases({ helmfile, helm: { bin: 'helm' }, cwd: '.', env: {} } as never, [{ id: 'r', file: 'f.yaml', name: 'r', namespace: 'ns' }] as never, new AbortController().signal);
     expect(installed.get('r')).toEqual(expected);
   });

@@ -76,7 +76,7 @@ describe('the packed package (npm pack)', () => {
   }, 300_000);
 
   it('holds the CLI, its build, charts, helmfile.d and schemas, and no build leftovers (stand-ins, stamps, node_modules)', () => {
-    for (const f of ['package/bin/logclaw.js', 'package/dist/cli.js', 'package/dist/version.js', 'package/dist/commit', 'package/dist/tenant/validate-cli.cjs', 'package/schemas/tenant.schema.json', 'package/schemas/kubernetes/v1.27.json', 'package/charts/logclaw-tenant/Chart.yaml', 'package/helmfile.d/00-operators.yaml.gotmpl']) {
+    for (const f of ['package/bin/logclaw.js', 'package/dist/cli.js', 'package/dist/version.js', 'package/dist/commit', 'package/schemas/tenant.schema.json', 'package/schemas/kubernetes/v1.27.json', 'package/charts/logclaw-tenant/Chart.yaml', 'package/helmfile.d/00-operators.yaml.gotmpl']) {
       expect(files, f).toContain(f);
     }
     expect(files.filter((f) => /\/charts\/[^/]+\/charts\/|Chart\.lock\.hash$|\.tsbuildinfo$|node_modules|^package\/test\//.test(f))).toEqual([]);

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { MASK, redactObject, redactString, redactValue } from '../../src/support-bundle/index.js';
-import { isSecretKey, redactFreeText } from '../../src/tools/exec.js';
+import { isSecretKey, redactFreeText } from '../../src/tools/redact.js';
 
 const JWT = 'eyJhbGciOiJSUzI1NiIsImtpZCI6IjEifQ.eyJzdWIiOiJzeXN0ZW06c2VydmljZWFjY291bnQifQ.c2lnbmF0dXJlLXBsYW50ZWQ';
 

@@ -9,7 +9,9 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ExitCode } from '../../src/errors.js';
 import { rejection } from '../helpers/rejection.js';
-import { dryRunCommands, envSecrets, formatCommand, redactArgs, redactText, run, runMutating, setDryRun, setExecLog } from '../../src/tools/exec.js';
+import { dryRunCommands, setDryRun, setExecLog } from '../../src/tools/record.js';
+import { envSecrets, formatCommand, redactArgs, redactText } from '../../src/tools/redact.js';
+import { run, runMutating } from '../../src/tools/exec.js';
 
 const node = process.execPath;
 

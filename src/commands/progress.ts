@@ -1,34 +1,12 @@
 /**
- * Rendering of long lifecycle commands (imported by src/commands only): a list of phases run in order,
+ * Rendering of long lifecycle commands: a list of phases (src/plan/phases.ts) run in order,
  * listr2 tasks on a TTY, one plain line per event otherwise — and never silent for more than 10 s: every
  * phase repeats what it waits for. Returns per-phase timings for the summary. Core work only calls the
  * PhaseControl it is given; it never prints.
  */
 import type { Output } from '../output.js';
 import { LogclawError } from '../errors.js';
-
-export interface PhaseControl {
-  /** What the phase is doing or waiting for now (replaces the previous line). */
-  update(text: string): void;
-  /** Something worth keeping in the output (recovered a release, reused a cluster…). */
-  note(text: string): void;
-  signal: AbortSignal;
-}
-
-export interface Phase {
-  title: string;
-  /** Returns a one-line result (shown after the title) or nothing. Throwing fails the command. */
-  run(ctl: PhaseControl): Promise<string | void>;
-  /** Skip it (shown as skipped with this reason). */
-  skip?: string;
-}
-
-export interface PhaseTiming {
-  title: string;
-  ms: number;
-  result?: string;
-  status: 'done' | 'skipped' | 'failed' | 'interrupted';
-}
+import type { Phase, PhaseControl, PhaseTiming } from '../plan/phases.js';
 
 const SILENCE_MS = 8000;
 
