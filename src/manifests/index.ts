@@ -17,7 +17,7 @@ import { buildModel, podTemplatePath } from './model.js';
 import type { OperatorCatalog } from './operators.js';
 import { withoutNulls } from './parse.js';
 import { checkLabelsAndNamespace, checkPodSecurity } from './policy.js';
-import { checkLiteralCredentials } from './credentials.js';
+import { checkAdminCredentials, checkLiteralCredentials } from './credentials.js';
 import { checkWorkloadHardening } from './hardening.js';
 import { checkNetworkPolicyShapes } from './netpol.js';
 import { checkRbac } from './rbac.js';
@@ -142,6 +142,7 @@ export function validateRender(objects: RenderedObject[], ctx: ValidationContext
     checkReachability(model, dctx, emit);
     checkRbac(model, emit);
     checkLiteralCredentials(model, dctx, emit);
+    checkAdminCredentials(model, dctx, emit);
   }
   checkNames(model, emit);
   return finish(objects, issues, ctx, want);

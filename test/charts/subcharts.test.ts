@@ -271,6 +271,27 @@ describe('logclaw-opensearch', () => {
     expect(tpl.template.settings).toEqual({ number_of_shards: 12, number_of_replicas: 1, refresh_interval: '30s' });
   });
 
+  it('declares the Flink ETL job a user of its own that may only write and create the log indices', async () => {
+    const objs = await render(HELM3, 'logclaw-opensearch', { namespace: NS, values: [ciFile('logclaw-opensearch', 'ultra-ha-values.yaml')], apiVersions: ALL });
+    const role = named(objs, 'OpensearchRole', 'logclaw-logs-writer').spec;
+    expect(role).toEqual({
+      opensearchCluster: { name: 'logclaw-opensearch' },
+      clusterPermissions: ['indices:data/write/bulk'],
+      indexPermissions: [{ indexPatterns: ['logclaw-logs-*', 'logclaw-archive-*'], allowedActions: ['write', 'create_index'] }],
+    });
+    expect(named(objs, 'OpensearchUser', 'logclaw-flink-etl').spec).toEqual({ opensearchCluster: { name: 'logclaw-opensearch' }, passwordFrom: { name: 'logclaw-opensearch-flink-etl', key: 'password' } });
+    expect(named(objs, 'OpensearchUserRoleBinding', 'logclaw-flink-etl').spec).toEqual({ opensearchCluster: { name: 'logclaw-opensearch' }, users: ['logclaw-flink-etl'], roles: ['logclaw-logs-writer'] });
+    const es = named(objs, 'ExternalSecret', 'logclaw-opensearch-flink-etl').spec;
+    expect(es.data).toEqual([{ secretKey: 'password', remoteRef: { key: 'opensearch/acme-flink', property: 'password' } }]);
+    expect(es.target.template.data).toEqual({ username: 'logclaw-flink-etl', password: '{{ .password }}' });
+    // dev (security plugin off), or an operator without the user CRDs: no user
+    const dev = await renderValues(HELM3, 'logclaw-opensearch', { global: base({ environment: 'dev' }) }, { namespace: NS, apiVersions: ALL });
+    expect(kindOf(dev, 'OpensearchUser')).toEqual([]);
+    const older = await renderValues(HELM3, 'logclaw-opensearch', { global: base() }, { namespace: NS, apiVersions: ALL.filter((a) => !a.endsWith('/OpensearchUser')) });
+    expect([...kindOf(older, 'OpensearchUser'), ...kindOf(older, 'OpensearchRole'), ...kindOf(older, 'OpensearchUserRoleBinding')]).toEqual([]);
+    expect(maybe(older, 'ExternalSecret', 'logclaw-opensearch-flink-etl')).toBeUndefined();
+  });
+
   it('caps index replicas at data nodes - 1 and defaults by tier', async () => {
     const objs = await renderValues(HELM3, 'logclaw-opensearch', { global: base({ tier: 'ultra-ha' }), data: { replicas: 2 } }, { namespace: NS, apiVersions: ALL });
     const tpl = JSON.parse(named(objs, 'ConfigMap', 'logclaw-opensearch-index-template').data['logclaw-logs.json']);
