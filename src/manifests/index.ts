@@ -21,7 +21,7 @@ import { checkAdminCredentials, checkLiteralCredentials } from './credentials.js
 import { checkWorkloadHardening } from './hardening.js';
 import { checkNetworkPolicyShapes } from './netpol.js';
 import { checkRbac } from './rbac.js';
-import { checkReachability } from './reachability.js';
+import { checkPlatformLabels, checkReachability } from './reachability.js';
 import { checkReferences } from './references.js';
 import { isWaivable, ruleInfo } from './rules.js';
 import { validateSchema } from './schema-check.js';
@@ -140,6 +140,7 @@ export function validateRender(objects: RenderedObject[], ctx: ValidationContext
     checkWorkloadHardening(model, emit);
     checkNetworkPolicyShapes(model, emit);
     checkReachability(model, dctx, emit);
+    checkPlatformLabels(model, emit);
     checkRbac(model, emit);
     checkLiteralCredentials(model, dctx, emit);
     checkAdminCredentials(model, dctx, emit);

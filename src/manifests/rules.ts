@@ -61,6 +61,7 @@ export const RULES = {
   'rbac-wildcard': r('isolation', 'no Role or ClusterRole rule grants "*" apiGroups, resources or verbs'),
   'cluster-wide-collection': r('isolation', "a tenant chart collects logs only from named namespaces (Vector kubernetes_logs with extra_namespace_label_selector; no ClusterRole reading pods/log)"),
   'literal-credentials': r('isolation', 'outside dev, no rendered Secret or ConfigMap holds a literal password, token or key'),
+  'platform-label-reserved': r('isolation', 'no rendered object or pod template carries a label under platform.logclaw.io/ (only the platform labels its operator and monitoring namespaces)'),
   'admin-credentials': r('isolation', "outside dev, no pod of another component reads a data store's admin credentials (Secret logclaw-opensearch-admin): it has a user of its own"),
   // references
   'ref-secret-missing': r('reference', 'a Secret a pod uses is rendered, an ExternalSecret/Certificate/operator target, or a declared prerequisite'),

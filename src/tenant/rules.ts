@@ -68,6 +68,21 @@ export const SECRET_STORE_IDENTITY: Record<string, { fields: string[]; without: 
   azure: { fields: ['identityClientId'], without: "the node's managed identity" },
 };
 
+/**
+ * Label prefix only the platform sets (on the operator and monitoring namespaces, with `platform.logclaw.io/role`):
+ * tenant NetworkPolicies admit those namespaces by this label and their name, so no tenant object may carry it.
+ */
+export const PLATFORM_LABEL_PREFIX = 'platform.logclaw.io/';
+/** The platform's namespace role label: operators or monitoring. */
+export const PLATFORM_ROLE_LABEL = `${PLATFORM_LABEL_PREFIX}role`;
+
+/** Paths of the keys (and `key=value` strings) under the platform-owned prefix anywhere in the values. */
+export function platformLabelPaths(v: unknown, path: ValuePath = []): ValuePath[] {
+  if (Array.isArray(v)) return v.flatMap((x, i) => platformLabelPaths(x, [...path, i]));
+  if (isObj(v)) return Object.entries(v).flatMap(([k, x]) => (k.startsWith(PLATFORM_LABEL_PREFIX) ? [[...path, k]] : platformLabelPaths(x, [...path, k])));
+  return typeof v === 'string' && v.startsWith(PLATFORM_LABEL_PREFIX) && /^[^=:\s]+[=:]/.test(v) ? [path] : [];
+}
+
 /** Which object-storage provider each cloud is expected to use. */
 export const CLOUD_OBJECT_STORAGE: Record<string, string> = { aws: 's3', gcp: 'gcs', azure: 'azure', onprem: 's3' };
 
@@ -180,6 +195,12 @@ export function checkRules(t: LoadedTenant): Finding[] {
       const path: ValuePath = isObj(block) ? ['global', 'secretStore', storeProvider!] : ['global', 'secretStore', 'provider'];
       add('secret-store-identity', path, `outside dev the SecretStore needs the tenant's own workload identity: without ${list} it authenticates as ${identity.without}, which reads every tenant's secrets`, 'error', isObj(block) ? 'key' : 'value');
     }
+  }
+  // platform-label-reserved
+  for (const path of platformLabelPaths(values)) {
+    const key = path.at(-1);
+    const at = typeof key === 'string' && key.startsWith(PLATFORM_LABEL_PREFIX) ? 'key' : 'value';
+    add('platform-label-reserved', path, `${formatPath(path)} sets a label under ${PLATFORM_LABEL_PREFIX}, which only the platform sets (on its operator and monitoring namespaces, which tenant NetworkPolicies admit by it): remove it`, 'error', at);
   }
   return out;
 }

@@ -36,6 +36,7 @@ export const RULES = {
   'object-storage-cloud': 'the object-storage provider matches the cloud provider (warning)',
   'secret-store-fields': "the secret store provider's own required fields are present",
   'secret-store-identity': 'outside dev the secret store authenticates with the tenant\'s workload identity (aws.roleArn, gcp.clusterLocation and clusterName, azure.identityClientId)',
+  'platform-label-reserved': 'no key (label, annotation, selector) under the platform-owned prefix platform.logclaw.io/: only the platform labels its operator and monitoring namespaces with it',
 } as const;
 
 export type RuleId = keyof typeof RULES | 'schema';

@@ -364,6 +364,8 @@ describe('dev up --dry-run shows the plan even when prerequisites are missing', 
     if (helmfile) {
       // with helm and helmfile the releases are listed exactly
       expect(r.stdout).toMatch(/helmfile --file helmfile\.d\/00-operators\.yaml\.gotmpl --kube-context kind-logclaw-dev .*--selector name=strimzi-kafka-operator,namespace=strimzi sync/);
+      // the operator namespaces get the platform-owned label tenant NetworkPolicies admit them by
+      for (const ns of ['strimzi', 'flink-operator', 'opensearch-operator']) expect(r.stdout).toContain(`kubectl --context kind-logclaw-dev label namespace ${ns} platform.logclaw.io/role=operators --overwrite`);
       expect(r.stdout).toMatch(/helmfile --file helmfile\.d\/10-tenant\.yaml\.gotmpl --kube-context kind-logclaw-dev .*--selector name=platform,namespace=logclaw-dev-local sync/);
       expect(r.stdout).toMatch(/Tenant releases \(each wave starts when what it needs is ready\):\n  1\. logclaw-dev-local\/platform/);
     } else expect(r.stdout).toContain('(the exact commands need helmfile, which is missing)');

@@ -10,7 +10,7 @@ import { checkWorkloadHardening } from '../../src/manifests/hardening.js';
 import { checkRbac } from '../../src/manifests/rbac.js';
 import { buildModel } from '../../src/manifests/model.js';
 import { checkNetworkPolicyShapes, unexceptedRanges } from '../../src/manifests/netpol.js';
-import { checkReachability, internetEgress, outsideReach } from '../../src/manifests/reachability.js';
+import { checkPlatformLabels, checkReachability, internetEgress, outsideReach } from '../../src/manifests/reachability.js';
 import type { ObjectIssue, RenderedObject } from '../../src/manifests/types.js';
 
 const NS = 'logclaw-acme';
@@ -28,6 +28,18 @@ const issues = (objects: RenderedObject[], airGapped = false): ObjectIssue[] => 
   checkReachability(model, { namespace: NS, airGapped }, (i) => out.push(i));
   return out;
 };
+
+describe('platform-owned labels', () => {
+  it('no rendered object or pod template carries a label under platform.logclaw.io/', () => {
+    const found: ObjectIssue[] = [];
+    const ns = ro({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS, labels: { 'platform.logclaw.io/role': 'operators' } } });
+    checkPlatformLabels(buildModel([ns, deployment('api', { app: 'api', 'platform.logclaw.io/role': 'monitoring' }), deployment('ok', { app: 'ok', 'logclaw.io/role': 'x' })]), (i) => found.push(i));
+    expect(found.map((i) => [i.rule, i.owner.obj.metadata.name, i.path])).toEqual([
+      ['platform-label-reserved', NS, 'metadata.labels["platform.logclaw.io/role"]'],
+      ['platform-label-reserved', 'api', 'spec.template.metadata.labels["platform.logclaw.io/role"]'],
+    ]);
+  });
+});
 
 describe('CIDR arithmetic', () => {
   it('parses IPv4 and IPv6 and answers containment', () => {

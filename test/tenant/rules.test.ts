@@ -37,7 +37,7 @@ describe('tenant rules', () => {
   });
 
   it('every rule is listed with a description', () => {
-    for (const id of ['tenant-id-filename', 'tenant-id-unique', 'routing-platform-enabled', 'routing-empty', 'ticketing-platform-required', 'air-gapped-egress', 'air-gapped-llm', 'air-gapped-object-storage', 'object-storage-cloud', 'secret-store-fields', 'secret-store-identity']) {
+    for (const id of ['tenant-id-filename', 'tenant-id-unique', 'routing-platform-enabled', 'routing-empty', 'ticketing-platform-required', 'air-gapped-egress', 'air-gapped-llm', 'air-gapped-object-storage', 'object-storage-cloud', 'secret-store-fields', 'secret-store-identity', 'platform-label-reserved']) {
       expect(RULES).toHaveProperty(id);
     }
   });
@@ -209,6 +209,19 @@ describe('tenant rules', () => {
     });
     it('vault logs in with the tenant role and needs nothing more', () => {
       expect(ids(merge(base(), { global: { secretStore: { provider: 'vault', vault: { server: 'https://vault.vault.svc:8200', role: 'logclaw' } } } }))).toEqual([]);
+    });
+  });
+
+  describe('platform-label-reserved', () => {
+    it('refuses a key under platform.logclaw.io/ anywhere in the values, at that key', () => {
+      const found = rules(merge(base(), { flink: { serviceAccount: { annotations: { 'platform.logclaw.io/role': 'operators' } } } }));
+      expect(found.map((f) => [f.rule, f.severity, f.path])).toEqual([['platform-label-reserved', 'error', 'flink.serviceAccount.annotations["platform.logclaw.io/role"]']]);
+      expect(found[0]!.message).toMatch(/only the platform sets/);
+      expect(found[0]!.line).toBeGreaterThan(1);
+    });
+    it('refuses a key=value string that sets one, in dev too; other prefixes and mentions pass', () => {
+      expect(ids(merge(base(), { global: { environment: 'dev' }, airflow: { values: { labels: ['platform.logclaw.io/role=monitoring'] } } }))).toEqual(['platform-label-reserved']);
+      expect(ids(merge(base(), { flink: { serviceAccount: { annotations: { 'logclaw.io/role': 'operators', note: 'see platform.logclaw.io/role' } } } }))).toEqual([]);
     });
   });
 
