@@ -16,7 +16,7 @@ import type { KubeSchemas } from './kube-schema.js';
 import { buildModel, podTemplatePath } from './model.js';
 import type { OperatorCatalog } from './operators.js';
 import { withoutNulls } from './parse.js';
-import { checkLabelsAndNamespace, checkPodSecurity } from './policy.js';
+import { checkLabelsAndNamespace, checkNamespacePodSecurity, checkPodSecurity } from './policy.js';
 import { checkAdminCredentials, checkLiteralCredentials } from './credentials.js';
 import { checkWorkloadHardening } from './hardening.js';
 import { checkNetworkPolicyShapes } from './netpol.js';
@@ -131,6 +131,7 @@ export function validateRender(objects: RenderedObject[], ctx: ValidationContext
   const dctx = { namespace: ctx.namespace, release: ctx.release, environment: ctx.environment, objectStorageProvider: ctx.objectStorageProvider, airGapped: ctx.airGapped };
   if (!ctx.onlyRules) {
     checkPodSecurity(model, emit);
+    checkNamespacePodSecurity(model, emit);
     checkLabelsAndNamespace(model, { namespace: ctx.namespace, release: ctx.release, kube: ctx.kube, crds: ctx.crds }, emit);
     checkReferences(model, emit);
     checkKafka(model, dctx, emit);

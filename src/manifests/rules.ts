@@ -34,6 +34,7 @@ export const RULES = {
   'pss-privileged': r('policy', 'no privileged containers (Pod Security Standards restricted)'),
   'pss-host-namespaces': r('policy', 'no hostNetwork, hostPID or hostIPC'),
   'pss-host-path': r('policy', 'no hostPath volumes'),
+  'pss-namespace-level': r('policy', "a rendered namespace enforces Pod Security restricted; a weaker level is reported with the pods that need it (warning)", 'warning'),
   'pss-host-ports': r('policy', 'no hostPort on containers'),
   'pss-volume-types': r('policy', 'only the volume types the restricted profile allows'),
   'pss-privilege-escalation': r('policy', 'every container sets allowPrivilegeEscalation: false'),

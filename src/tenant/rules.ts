@@ -196,6 +196,23 @@ export function checkRules(t: LoadedTenant): Finding[] {
       add('secret-store-identity', path, `outside dev the SecretStore needs the tenant's own workload identity: without ${list} it authenticates as ${identity.without}, which reads every tenant's secrets`, 'error', isObj(block) ? 'key' : 'value');
     }
   }
+  // agent-namespaces, agent-pod-security: the node agent collects only named namespaces and needs a privileged namespace
+  const nodeAgent = obj(obj(values.ingestion).agent);
+  if (componentEnabled(values, 'ingestion') && nodeAgent.enabled === true) {
+    const namespaces = nodeAgent.namespaces;
+    if (!Array.isArray(namespaces) || namespaces.length === 0) {
+      const path: ValuePath = Array.isArray(namespaces) ? ['ingestion', 'agent', 'namespaces'] : ['ingestion', 'agent', 'enabled'];
+      add('agent-namespaces', path, 'ingestion.agent is enabled without ingestion.agent.namespaces: name the namespaces whose pod logs belong to this tenant (the chart refuses to render without them rather than collect every namespace on the node)');
+    }
+    const podSecurity = obj(obj(values.platform).podSecurity);
+    const enforce = str(podSecurity.enforce) ?? 'restricted';
+    // a namespace the platform chart does not create (platform.namespace.create: false) gets its labels elsewhere
+    if (enforce !== 'privileged' && obj(obj(values.platform).namespace).create !== false) {
+      const path: ValuePath = podSecurity.enforce !== undefined ? ['platform', 'podSecurity', 'enforce'] : ['ingestion', 'agent', 'enabled'];
+      add('agent-pod-security', path, `ingestion.agent is enabled but platform.podSecurity.enforce is ${enforce}: the agent mounts the node's /var/log (hostPath, which baseline forbids as restricted does) and reads its root-owned files as uid 0, so Pod Security admission would refuse its pods; set platform.podSecurity.enforce: privileged (lint warns about it with this reason) or turn the agent off`);
+    }
+  }
+
   // platform-label-reserved
   for (const path of platformLabelPaths(values)) {
     const key = path.at(-1);
