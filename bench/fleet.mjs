@@ -101,7 +101,7 @@ export const PLANTED = [
   { id: 'defect-tier-gold', rules: ['tenant'], what: 'global.tier "gold" (not in the schema enum)', edit: (v) => (v.global.tier = 'gold') },
   { id: 'defect-route-disabled', rules: ['tenant'], what: 'routing names Opsgenie, which is not enabled', edit: (v) => (v.ticketingAgent.config.routing.critical = ['opsgenie']) },
   { id: 'defect-airgapped-claude', rules: ['tenant'], what: 'an air-gapped tenant using the external claude API', cloud: 'onprem', edit: (v) => Object.assign(v.global, { airGapped: true, llm: { provider: 'claude', model: '', endpoint: '' } }) },
-  { id: 'defect-agent-restricted', rules: ['helm-template'], what: 'the Vector node agent (hostPath, root) under the restricted Pod Security profile (the chart refuses it)', edit: (v) => (v.ingestion = { ...v.ingestion, agent: { enabled: true } }) },
+  { id: 'defect-agent-restricted', rules: ['helm-template', 'tenant'], what: 'the Vector node agent (hostPath, root) without namespaces under the restricted Pod Security profile (the chart refuses it; tenant rules agent-namespaces, agent-pod-security)', edit: (v) => (v.ingestion = { ...v.ingestion, agent: { enabled: true } }) },
 ];
 
 /**
