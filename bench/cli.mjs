@@ -11,7 +11,7 @@ import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSyn
 import { tmpdir, cpus, loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { tenantFleet } from './fleet.mjs';
+import { tenantFleet } from '../test/fixtures/fleet.mjs';
 
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');

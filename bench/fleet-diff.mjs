@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * Benchmark: `diff --changed` against `lint --changed` on the same change, in one run, on a copy of this
- * repository whose gitops/tenants/ holds a generated fleet (bench/fleet.mjs, no planted defects) committed as
+ * repository whose gitops/tenants/ holds a generated fleet (test/fixtures/fleet.mjs, no planted defects) committed as
  * branch `main`, the base a CI job linted before (full `lint` on main: its renders are in the render cache).
  *
  * The change: one subchart default (logclaw-ingestion's Kafka buffer, read by every tenant's Vector) with its
@@ -17,7 +17,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { execFileSync } from 'node:child_process';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { generateFleet } from './fleet.mjs';
+import { generateFleet } from '../test/fixtures/fleet.mjs';
 import { copyRepo, loadavg, seconds, timeIt } from './lib.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * Benchmark: lint at fleet scale, in one run, on a copy of this repository whose gitops/tenants/ holds a
- * generated fleet (bench/fleet.mjs: N tenants + planted defects), committed as branch `main`:
+ * generated fleet (test/fixtures/fleet.mjs: N tenants + planted defects), committed as branch `main`:
  *
  *  (a) a change to one tenant: `lint --changed` wall time (goal <= 3 s on 2 cores);
  *  (b) a change to one subchart (with its version bumps, as a pull request makes it): tenants re-rendered per
@@ -26,7 +26,7 @@ import { availableParallelism, homedir, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildTool, toolPath, tools } from './go/build.mjs';
-import { generateFleet } from './fleet.mjs';
+import { generateFleet } from '../test/fixtures/fleet.mjs';
 import { copyRepo, loadavg, median, seconds, timeIt } from './lib.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');

@@ -17,7 +17,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { tenantFleet } from './fleet.mjs';
+import { tenantFleet } from '../test/fixtures/fleet.mjs';
 
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');

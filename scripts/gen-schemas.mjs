@@ -75,7 +75,8 @@ export function generate() {
 /**
  * The umbrella's schema: the tenant schema plus, under each component, the keys helm itself adds to a
  * subchart's values before validating them (`global`, a copy of the top-level one, and one map per
- * library dependency). Tenant files never set them; schemas/tenant.schema.json does not allow them.
+ * library dependency), and the map of the umbrella's own library dependency. Tenant files never set them;
+ * schemas/tenant.schema.json does not allow them.
  */
 export function generateUmbrella(tenantText = generate()) {
   const schema = JSON.parse(tenantText);
@@ -88,6 +89,11 @@ export function generateUmbrella(tenantText = generate()) {
       'logclaw-common': { description: "Set by helm: the values of the subchart's logclaw-common library dependency (none are read).", type: 'object', 'x-logclaw-doc-only': true },
     };
   }
+  schema.properties['logclaw-common'] = {
+    description: "Set by helm: the values of the umbrella's own logclaw-common library dependency (its NOTES.txt uses the library's helpers; none are read).",
+    type: 'object',
+    'x-logclaw-doc-only': true,
+  };
   return JSON.stringify(schema, null, 2) + '\n';
 }
 

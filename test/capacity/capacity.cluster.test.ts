@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Cluster } from '../cluster/index.ts';
 import { nodeObjects } from '../cluster/stages/nodes.ts';
 import { KUBERNETES_VERSION } from '../cluster/versions.mjs';
-import { cleanup, ensureOperators, workspace, type Workspace } from '../lifecycle/cluster.js';
+import { cleanup, ensureOperators, workspace, type Workspace } from '../helpers/workspace.js';
 
 let cluster: Cluster;
 let ws: Workspace;

@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { HELM3, repoRoot } from '../helpers/tools.js';
-import { ciCases, ciFile, operatorApis, optionalApis, PART1, prepareCharts, readValues, renderValues, type K8sObject } from './lib.js';
+import { ciCases, ciFile, operatorApis, optionalApis, CORE, prepareCharts, readValues, renderValues, type K8sObject } from './lib.js';
 
 type Schema = Record<string, any>;
 const UMBRELLA = 'logclaw-tenant';
@@ -38,7 +38,7 @@ const allLeaves = leaves(schema);
 
 // ---- cases and mutations ------------------------------------------------------------------------
 
-/** Base cases: the umbrella's ci cases (dev, the clouds, air-gapped, the part-2 feature cases). */
+/** Base cases: the umbrella's ci cases (dev, the clouds, air-gapped, the intelligence feature cases). */
 const cases = ciCases(UMBRELLA).map((f) => ({ name: f, values: readValues(ciFile(UMBRELLA, f)) }));
 const get = (o: any, path: string[]): any => path.reduce((a, k) => (a == null ? undefined : a[k]), o);
 const set = (o: any, path: string[], v: unknown): any => {
@@ -75,6 +75,11 @@ const SAMPLES: Record<string, unknown[]> = {
   'global.objectStorage.endpoint': ['http://minio.other.svc:9001', 'https://storage.other.example.com'],
   'platform.quota.hard': [{ pods: '77' }],
 };
+/** Samples for a key of every component (by its last path segment). */
+const SAMPLES_BY_KEY: Record<string, unknown[]> = {
+  podSecurityContext: [{ fsGroup: 4242 }, { runAsUser: null, runAsGroup: null, fsGroup: null }],
+  containerSecurityContext: [{ runAsUser: 4242 }, { seLinuxOptions: { level: 's0:c123,c456' } }],
+};
 
 function matches(node: Schema, v: unknown): boolean {
   if (node.enum && !node.enum.includes(v)) return false;
@@ -92,7 +97,8 @@ function mutations(leaf: Leaf, current: unknown): unknown[] {
   const n = leaf.node;
   const key = leaf.path.join('.');
   const differs = (v: unknown) => JSON.stringify(v) !== JSON.stringify(current);
-  if (SAMPLES[key]) return SAMPLES[key]!.filter(differs);
+  const samples = SAMPLES[key] ?? SAMPLES_BY_KEY[leaf.path.at(-1)!];
+  if (samples) return samples.filter(differs);
   const type = Array.isArray(n.type) ? n.type[0] : n.type;
   if (type === 'boolean') return [!current];
   if (n.enum) return n.enum.filter(differs);
@@ -126,7 +132,7 @@ function mutations(leaf: Leaf, current: unknown): unknown[] {
 
 /**
  * What to render for a leaf: `<component>.enabled` through the umbrella (its condition); a component's
- * other keys through its chart; global.* through each component chart in turn (part 1 first).
+ * other keys through its chart; global.* through each component chart in turn (the core charts first).
  */
 function targets(leaf: Leaf, values: Record<string, any>): Array<(v: Record<string, any>) => Promise<K8sObject[]>> {
   const top = leaf.path[0]!;
@@ -135,7 +141,7 @@ function targets(leaf: Leaf, values: Record<string, any>): Array<(v: Record<stri
   const chart = (k: string) => (v: Record<string, any>) => renderValues(HELM3, chartOf[k]!, { global: v.global, ...(v[k] ?? {}) }, o);
   if (leaf.path.length === 2 && leaf.path[1] === 'enabled') return [(v) => renderValues(HELM3, UMBRELLA, v, o)];
   if (top !== 'global') return [chart(top)];
-  const order = [...Object.keys(PART1), ...Object.keys(chartOf).filter((k) => !(k in PART1))];
+  const order = [...Object.keys(CORE), ...Object.keys(chartOf).filter((k) => !(k in CORE))];
   return order.filter((k) => values[k]?.enabled !== false && (k !== 'zammad' || values[k]?.enabled)).map(chart);
 }
 
@@ -181,21 +187,14 @@ beforeAll(async () => {
 
 it('walks every leaf of the umbrella schema', () => {
   expect(allLeaves.length).toBeGreaterThan(150);
-  for (const k of ['global', ...Object.keys(PART1)]) expect(allLeaves.some((l) => l.path[0] === k), k).toBe(true);
+  for (const k of ['global', ...Object.keys(chartOf)]) expect(allLeaves.some((l) => l.path[0] === k), k).toBe(true);
   // every leaf is described, and has a default or is required by its parent
-  for (const l of allLeaves.filter((x) => x.path[0] === 'global' || x.path[0]! in PART1)) expect(resolve(l.node).description, l.path.join('.')).toBeTruthy();
+  for (const l of allLeaves) expect(resolve(l.node).description, l.path.join('.')).toBeTruthy();
 });
 
-const part1 = ['global', ...Object.keys(PART1)];
-describe.concurrent.each(part1)('%s: every value changes the render', (top) => {
-  it.each(allLeaves.filter((l) => l.path[0] === top).map((l) => [l.path.join('.'), l] as const))('%s', async (_key, leaf) => {
-    expect(await proveRead(leaf)).toEqual([]);
-  });
-});
-
-// Charts part 2 own the other components' keys; the same proof runs for them where their chart exists.
-const part2 = [...new Set(allLeaves.map((l) => l.path[0]!))].filter((k) => !part1.includes(k) && chartOf[k]);
-describe.concurrent.each(part2)('%s (charts part 2): every value changes the render', (top) => {
+/** global and every component with a chart, the core components first. */
+const tops = ['global', ...Object.keys(CORE), ...Object.keys(chartOf).filter((k) => !(k in CORE))];
+describe.concurrent.each(tops)('%s: every value changes the render', (top) => {
   it.each(allLeaves.filter((l) => l.path[0] === top).map((l) => [l.path.join('.'), l] as const))('%s', async (_key, leaf) => {
     expect(await proveRead(leaf)).toEqual([]);
   });

@@ -1,5 +1,5 @@
 /**
- * The helmfile suites (test/charts/helmfile.cluster.test.ts, test/charts2/helmfile2.cluster.test.ts,
+ * The helmfile suites (test/charts/helmfile.cluster.test.ts, test/charts/helmfile-intelligence.cluster.test.ts,
  * test/diff/helmfile.cluster.test.ts, the parity test) fail without helmfile instead of skipping.
  */
 import { spawnSync } from 'node:child_process';
@@ -27,7 +27,7 @@ describe('a helmfile suite without helmfile', () => {
   it('fails instead of skipping', () => {
     // A cache without the test cluster's build: no pinned helmfile; LOGCLAW_HELMFILE points nowhere.
     const cache = mkdtempSync(join(tmpdir(), 'logclaw-nohelmfile-'));
-    const r = spawnSync(process.execPath, [join(repoRoot, 'node_modules', 'vitest', 'vitest.mjs'), 'run', '--config', join(repoRoot, 'test', 'charts', 'no-setup.vitest.config.ts'), 'test/charts2/helmfile2.cluster.test.ts'], {
+    const r = spawnSync(process.execPath, [join(repoRoot, 'node_modules', 'vitest', 'vitest.mjs'), 'run', '--config', join(repoRoot, 'test', 'charts', 'no-setup.vitest.config.ts'), 'test/charts/helmfile-intelligence.cluster.test.ts'], {
       cwd: repoRoot,
       env: { ...process.env, LOGCLAW_CACHE_DIR: cache, CI: '', LOGCLAW_HELMFILE: join(cache, 'helmfile') },
       encoding: 'utf8',

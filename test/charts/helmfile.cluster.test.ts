@@ -1,5 +1,5 @@
 /**
- * helmfile.d of charts part 1: 00-operators (five operators at pinned chart versions, each in its
+ * helmfile.d's first phases: 00-operators (five operators at pinned chart versions, each in its
  * namespace, from their upstream repositories or the one chart mirror LOGCLAW_CHART_MIRROR names) and 10-tenant (platform, kafka, opensearch,
  * ingestion in the tenant namespace, the tenant file's `global` + component key as values, real
  * `needs:` - in one file because helmfile resolves needs only within a state file). Static checks always; the real helmfile (built by
@@ -51,12 +51,12 @@ describe('static checks (logclaw lint)', () => {
     expect(platform.networkPolicy.operatorNamespaces).toEqual(['strimzi', 'flink-operator', 'opensearch-operator']);
   });
 
-  it('declares one release per part-1 component in the tenant phase, with its local chart', () => {
+  it('declares one release per core component in the tenant phase, with its local chart', () => {
     const phases = hf.releases.filter((r) => basename(r.file) === TENANT);
     expect(phases.map((r) => `${r.name}:${r.chart}`)).toEqual((Object.keys(PHASES) as Phase[]).map((k) => `${k}:../charts/logclaw-${k}`));
   });
 
-  it('has no finding in the part-1 files', () => {
+  it('has no finding in the operators and tenant phase files', () => {
     expect(checkHelmfile(hf, repoRoot).filter((f) => mine.some((m) => f.file?.endsWith(m)))).toEqual([]);
   });
 

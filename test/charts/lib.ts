@@ -19,9 +19,12 @@ const execFileP = promisify(execFile);
 
 export type { K8sObject };
 
-/** The charts this suite owns (umbrella components of charts part 1). */
-export const PART1 = { platform: 'logclaw-platform', kafka: 'logclaw-kafka', ingestion: 'logclaw-ingestion', opensearch: 'logclaw-opensearch' } as const;
-export type Part1Key = keyof typeof PART1;
+/** The core charts (helmfile phase 10-tenant), by the umbrella key of each: namespace, Kafka, ingestion, OpenSearch. */
+export const CORE = { platform: 'logclaw-platform', kafka: 'logclaw-kafka', ingestion: 'logclaw-ingestion', opensearch: 'logclaw-opensearch' } as const;
+/** The intelligence charts (helmfile phase 40-intelligence): stream jobs, ML engine, Airflow, ticketing agent, Zammad. */
+export const INTELLIGENCE = ['logclaw-flink', 'logclaw-ml-engine', 'logclaw-airflow', 'logclaw-ticketing-agent', 'logclaw-zammad'] as const;
+/** Every application chart (the library logclaw-common aside), the umbrella included. */
+export const APPLICATION_CHARTS = ['logclaw-tenant', ...Object.values(CORE), ...INTELLIGENCE] as const;
 
 /** Operator CRDs every non-dev tenant needs; their served versions go into --api-versions. */
 export const OPERATOR_CRD_DIRS = ['strimzi-0.50.1', 'opensearch-operator-2.6.1', 'external-secrets-0.10.3', 'cert-manager-v1.16.1', 'flink-operator-1.9.0'];
@@ -157,8 +160,8 @@ export const named = (objs: K8sObject[], kind: string, name: string): any => {
 };
 export const maybe = (objs: K8sObject[], kind: string, name: string): any => objs.find((x) => x.kind === kind && x.metadata.name === name);
 
-/** Objects made by the part-1 charts (labelled logclaw.io/component platform|kafka|ingestion|opensearch). */
-export const part1Objects = (objs: K8sObject[]): K8sObject[] =>
+/** Objects made by the core charts (labelled logclaw.io/component platform|kafka|ingestion|opensearch). */
+export const coreObjects = (objs: K8sObject[]): K8sObject[] =>
   objs.filter((o) => ['platform', 'kafka', 'ingestion', 'opensearch'].includes(o.metadata.labels?.['logclaw.io/component'] ?? ''));
 
 export const WORKLOAD_KINDS = ['Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob'];

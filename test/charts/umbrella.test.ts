@@ -18,7 +18,7 @@ import {
   named,
   operatorApis,
   optionalApis,
-  part1Objects,
+  coreObjects,
   podSpecs,
   prepareCharts,
   readValues,
@@ -59,7 +59,7 @@ beforeAll(async () => {
   await prepareCharts();
 });
 
-/** The cases of the issue (and the tenant files) run the whole matrix; other ci cases one render per helm. */
+/** One case per environment and cloud (and the tenant files) run the whole matrix; other ci cases one render per helm. */
 const MATRIX_CASES = ['dev-values.yaml', 'ha-aws-values.yaml', 'onprem-airgapped-values.yaml', 'standard-gcp-values.yaml', 'ultra-ha-azure-values.yaml'];
 const inMatrix = (c: Case): boolean => c.name.startsWith('gitops/') || MATRIX_CASES.includes(c.name.slice(3));
 /** Kubernetes 1.27 and a recent one, with and without the optional CRDs. */
@@ -69,7 +69,7 @@ const MATRIX: Array<[string, string, string[]]> = [
   ['1.34.0', 'operator + optional CRDs', [...operatorApis, ...optionalApis]],
 ];
 
-it('has the five ci cases of the issue and the example tenants', () => {
+it('has a case per environment and cloud, and the example tenants', () => {
   expect(ciCases(UMBRELLA)).toEqual(expect.arrayContaining(MATRIX_CASES));
   expect(cases.filter((c) => c.name.startsWith('gitops/')).map((c) => c.tenantId)).toEqual(expect.arrayContaining(['airgapped', 'dev-local', 'example-corp']));
 });
@@ -79,7 +79,7 @@ describe.concurrent.each(helms)('$name', ({ name: helmName, bin: helm }) => {
     for (const [kube, apiName, apis] of inMatrix(c) ? MATRIX : MATRIX.slice(2)) {
       it(`renders clean on Kubernetes ${kube} with ${apiName}; every custom resource matches its CRD`, async () => {
         const objs = await renderCase(helm, c, kube, apis);
-        expect(part1Objects(objs).length).toBeGreaterThan(10);
+        expect(coreObjects(objs).length).toBeGreaterThan(10);
         expect(validateCustomResources(crds, objs)).toEqual([]);
         for (const o of objs) expect(o.metadata.name, `${o.kind} without a name`).toMatch(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/);
       });
@@ -87,15 +87,15 @@ describe.concurrent.each(helms)('$name', ({ name: helmName, bin: helm }) => {
 
     it.skipIf(helmName !== 'helm3' || !inMatrix(c))('renders nothing that needs a CRD the cluster lacks (helm 3)', async () => {
       const objs = await renderCase(helm, c, '1.34.0', []);
-      const custom = part1Objects(objs).filter((o) => o.apiVersion.includes('.') && !o.apiVersion.includes('k8s.io/'));
+      const custom = coreObjects(objs).filter((o) => o.apiVersion.includes('.') && !o.apiVersion.includes('k8s.io/'));
       expect(custom.map((o) => `${o.apiVersion}/${o.kind}`)).toEqual([]);
       // and what stays is the baseline: namespace, policies, quota, workloads
       expect(kindOf(objs, 'NetworkPolicy').length).toBeGreaterThanOrEqual(3);
     });
 
-    it.skipIf(helmName === 'helm3')('renders the same part-1 objects as helm 3', async () => {
-      const mine = part1Objects(await renderCase(helm, c));
-      const ref = part1Objects(await renderCase(HELM3, c));
+    it.skipIf(helmName === 'helm3')('renders the same core objects as helm 3', async () => {
+      const mine = coreObjects(await renderCase(helm, c));
+      const ref = coreObjects(await renderCase(HELM3, c));
       expect(mine).toEqual(ref);
     });
   });
@@ -107,7 +107,7 @@ describe.each(cases)('$name (helm 3, Kubernetes 1.34, all CRDs)', (c) => {
   const g = () => c.values.global;
   beforeAll(async () => {
     objs = await renderCase(HELM3, c);
-    mine = part1Objects(objs);
+    mine = coreObjects(objs);
   });
 
   it('puts every object in the tenant namespace with the LogClaw labels', () => {
@@ -446,7 +446,7 @@ describe.each(cases)('$name (helm 3, Kubernetes 1.34, all CRDs)', (c) => {
     // pods the kube-api policy selects are exactly those that need the API
     const apiPods = podSpecs(mine).filter(({ owner }: any) => owner.spec.template.metadata.labels['logclaw.io/kube-api'] === 'true').map(({ owner }) => owner.metadata.name);
     expect(apiPods).toEqual(kindOf(mine, 'DaemonSet').map((d) => d.metadata.name));
-    // air-gapped: no egress rule of part 1 may leave the cluster (the API server's own addresses aside)
+    // air-gapped: no egress rule of the core charts may leave the cluster (the API server's own addresses aside)
     if (g().airGapped) {
       for (const [name, np] of Object.entries(nps) as [string, any][]) {
         for (const rule of np.egress ?? []) {
@@ -483,7 +483,7 @@ describe.each(cases)('$name (helm 3, Kubernetes 1.34, all CRDs)', (c) => {
 
   it('records the objects it renders', () => {
     const counts = countKinds(mine);
-    console.log(`${c.name}: ${mine.length} part-1 objects (${objs.length} total) ${JSON.stringify(counts)}`);
+    console.log(`${c.name}: ${mine.length} core objects (${objs.length} total) ${JSON.stringify(counts)}`);
     expect(counts.NetworkPolicy).toBeGreaterThanOrEqual(6);
   });
 });

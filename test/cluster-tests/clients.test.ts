@@ -5,7 +5,9 @@ import { describe, expect, it } from 'vitest';
 import { PassThrough, Writable } from 'node:stream';
 import { execa } from 'execa';
 import { createServer, type AddressInfo } from 'node:net';
-import { deployment, eventually, k, kjson, kubectl, namespace, setupCluster } from './helpers.ts';
+import { setupCluster } from '../helpers/cluster.js';
+import { eventually } from '../helpers/eventually.js';
+import { deployment, k, kjson, kubectl, namespace } from '../helpers/kubectl.js';
 import { startFakeVector } from '../cluster/handlers.ts';
 
 const cluster = setupCluster();

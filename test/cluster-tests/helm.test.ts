@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { helms } from '../helpers/tools.ts';
 // @ts-ignore -- plain ESM module shared with build.mjs
 import { binPath } from '../cluster/versions.mjs';
-import { k, kjson, kubectl, namespace, setupCluster } from './helpers.ts';
+import { setupCluster } from '../helpers/cluster.js';
+import { k, kjson, kubectl, namespace } from '../helpers/kubectl.js';
 
 const cluster = setupCluster();
 

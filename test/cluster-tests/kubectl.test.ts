@@ -3,7 +3,9 @@
 // port-forward, deletion with garbage collection, Jobs.
 import { describe, expect, it } from 'vitest';
 import { execa } from 'execa';
-import { deployment, eventually, k, kjson, kubectl, namespace, setupCluster, yamlDocs } from './helpers.ts';
+import { setupCluster } from '../helpers/cluster.js';
+import { eventually } from '../helpers/eventually.js';
+import { deployment, k, kjson, kubectl, namespace, yamlDocs } from '../helpers/kubectl.js';
 import { startFakeVector } from '../cluster/handlers.ts';
 
 const cluster = setupCluster();

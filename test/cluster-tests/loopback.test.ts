@@ -12,8 +12,8 @@ import type { Cluster } from '../cluster/index.ts';
 import { hostOf, isForeign, parseProcNetTcp, procAddress, watchConnections, type ConnectionWatch } from '../cluster/connections.ts';
 import { runCli } from '../helpers/cli.js';
 import { repoRoot } from '../helpers/tools.js';
-import { toolbox } from '../lifecycle/toolbox.js';
-import { kubectl, yamlDocs } from './helpers.ts';
+import { toolbox } from '../helpers/toolbox.js';
+import { kubectl, yamlDocs } from '../helpers/kubectl.js';
 
 describe('reading TCP peers from /proc/net/tcp{,6}', () => {
   const v4 = `  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode

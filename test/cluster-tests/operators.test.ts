@@ -3,8 +3,10 @@
 // Secrets) onto the custom resources, and its webhook server answers the charts' admission webhooks. KServe has
 // no chart here: its CRD (../shared/crds) is applied as it is.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { cleanup, ensureOperators, workspace } from '../lifecycle/cluster.js';
-import { eventually, k, kjson, kubectl, namespace, setupCluster, yamlDocs } from './helpers.ts';
+import { cleanup, ensureOperators, workspace } from '../helpers/workspace.js';
+import { setupCluster } from '../helpers/cluster.js';
+import { eventually } from '../helpers/eventually.js';
+import { k, kjson, kubectl, namespace, yamlDocs } from '../helpers/kubectl.js';
 import { crdDir } from '../helpers/tools.ts';
 import { verdict } from '../../src/readiness/verdict.ts';
 

@@ -1,7 +1,9 @@
 // Scenarios: per-workload pod failure modes and delays, and the operators' status writes, seen in
 // the status fields the kubelet / controllers / operators write.
 import { describe, expect, it } from 'vitest';
-import { deployment, eventually, k, kjson, kubectl, namespace, setupCluster } from './helpers.ts';
+import { setupCluster } from '../helpers/cluster.js';
+import { eventually } from '../helpers/eventually.js';
+import { deployment, k, kjson, kubectl, namespace } from '../helpers/kubectl.js';
 
 const cluster = setupCluster();
 

@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import YAML from 'yaml';
 import { fakeBinDir, nodeBin, repoRoot, simScript } from '../cluster/index.ts';
-import { eventually, setupCluster } from './helpers.ts';
+import { setupCluster } from '../helpers/cluster.js';
+import { eventually } from '../helpers/eventually.js';
 
 const cluster = setupCluster();
 

@@ -31,7 +31,7 @@ import { parseArgs } from 'node:util';
 import YAML from 'yaml';
 import { startControlPlane, kubeconfigYaml, type ControlPlane } from './control-plane.ts';
 import { type Faults, parseFaults, startFaultProxy, type FaultProxy } from './proxy.ts';
-import { compileScenario, podMatches, readScenarioFile, type Scenario } from './stages/scenario.ts';
+import { BARRIER_LABEL, barrierObjects, compileScenario, podMatches, readScenarioFile, type Scenario } from './stages/scenario.ts';
 import { API, OPERATOR_KINDS } from './stages/operators.ts';
 import { startChartRepository } from './chart-repository.ts';
 import { type Match, STAGE_API, SIM_LABEL } from './stages/common.ts';
@@ -195,9 +195,35 @@ async function main(): Promise<void> {
   };
   stoppers.push(kube.informer('/api/v1/pods', async (type, pod) => { if (type === 'ADDED' && logRules.length) await ensureLogs(pod); }));
 
+  // Returns once kwok holds every Stage written so far (see barrierObjects): a scenario is in effect before the
+  // test creates the pods it is about. Each wait touches the barrier pod, so kwok looks at it again should it have
+  // seen the pod before the stage.
+  let barrierSeq = 0;
+  const stagesSeen = async () => {
+    const id = `sim-barrier-${++barrierSeq}`;
+    const nodes = await kube.request<{ items: KubeObject[] }>('GET', '/api/v1/nodes');
+    const { stage, pod } = barrierObjects(id, nodes.items[0]!.metadata.name);
+    const t0 = Date.now();
+    await kube.apply(stage);
+    await kube.create(pod);
+    try {
+      for (let i = 0; await kube.get('v1', 'Pod', id, 'default'); i++) {
+        if (Date.now() - t0 > 60_000) throw new Error(`kwok did not see the stages within 60 s (barrier pod default/${id} still there)`);
+        await new Promise((r) => setTimeout(r, 50));
+        if (i % 20 === 19) {
+          await kube.request('PATCH', `/api/v1/namespaces/default/pods/${id}`, { metadata: { annotations: { [BARRIER_LABEL]: String(i) } } }, 'application/merge-patch+json').catch(() => undefined);
+        }
+      }
+    } finally {
+      await kube.delete(STAGE_API, 'Stage', stage.metadata.name);
+    }
+    return Date.now() - t0;
+  };
+
   const applyScenario = async (s: Scenario) => {
     const compiled = compileScenario(s, cp!.operatorOptions);
     await kube.applyAll(compiled.stages);
+    const seenMs = await stagesSeen();
     compiled.logs.forEach((l, i) => {
       const file = join(cp!.dir, `logs-${compiled.name}-${i}.log`);
       writeFileSync(file, criLog(l.lines));
@@ -207,7 +233,7 @@ async function main(): Promise<void> {
       const pods = await kube.request<{ items: any[] }>('GET', '/api/v1/pods');
       for (const p of pods.items) await ensureLogs(p);
     }
-    log(`scenario ${compiled.name}: ${compiled.stages.length} stages`);
+    log(`scenario ${compiled.name}: ${compiled.stages.length} stages, in effect after ${seenMs} ms`);
     return { name: compiled.name, stages: compiled.stages.map((st) => st.metadata.name) };
   };
   const removeScenario = async (name: string) => {

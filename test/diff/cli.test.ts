@@ -26,7 +26,7 @@ describe('diff and upgrade usage', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('--timeout soon: not a duration');
   });
-  it('documents the flags the issue asks for', async () => {
+  it('documents the flags of diff, upgrade and charts push', async () => {
     const d = await runCli(['diff', '--help']);
     for (const f of ['--tenant', '--kube-context', '--format', '--show-secrets', '--changed', '--base', '--explain', '--output', '--fail-on']) expect(d.stdout).toContain(f);
     const u = await runCli(['upgrade', '--help']);

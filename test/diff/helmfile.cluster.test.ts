@@ -4,7 +4,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Cluster } from '../cluster/index.ts';
-import { cleanup, ensureOperators, getCluster, stopOwnCluster, workspace, type Workspace } from '../lifecycle/cluster.js';
+import { getCluster, stopOwnCluster } from '../helpers/cluster.js';
+import { cleanup, ensureOperators, workspace, type Workspace } from '../helpers/workspace.js';
 import { helmfileForSuite } from '../helpers/helmfile.js';
 
 await helmfileForSuite('diff/upgrade in helmfile mode');

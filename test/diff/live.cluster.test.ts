@@ -4,7 +4,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { helms } from '../helpers/tools.js';
-import { kjson, setupCluster } from '../cluster-tests/helpers.ts';
+import { setupCluster } from '../helpers/cluster.js';
+import { kjson } from '../helpers/kubectl.js';
 import { ensureNodePoolCrd, installedTenant as installedTenantOn, type Tenant } from './tenant-repo.ts';
 
 const cluster = setupCluster();

@@ -11,7 +11,8 @@ import { parse, stringify } from 'yaml';
 import type { Cluster } from '../cluster/index.ts';
 import { runCli, type CliResult } from '../helpers/cli.js';
 import { crdDir, repoRoot } from '../helpers/tools.js';
-import { eventually, k, kjson } from '../cluster-tests/helpers.ts';
+import { eventually } from '../helpers/eventually.js';
+import { k, kjson } from '../helpers/kubectl.js';
 
 export const fixture = join(repoRoot, 'test', 'fixtures', 'release', 'tenant-repo');
 

@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
-import { helmfileBin, toolbox } from '../lifecycle/toolbox.js';
+import { helmfileForSuite } from '../helpers/helmfile.js';
+import { toolbox } from '../helpers/toolbox.js';
 import { checkInotify, checkNode, checkPorts } from '../../src/doctor/index.js';
 import { parseVersion, requireMinVersion } from '../../src/tools/version.js';
 
@@ -18,7 +19,7 @@ const check = (r: Report, id: string) => r.checks.find((c) => c.id === id)!;
 
 beforeAll(async () => {
   // the cluster project's global setup builds helmfile: every doctor check below sees a real one
-  if (!(await helmfileBin())) throw new Error('helmfile is missing: node test/cluster/build.mjs builds it');
+  await helmfileForSuite('test/doctor/doctor.cluster.test.ts');
 });
 
 describe('logclaw doctor (built CLI)', () => {

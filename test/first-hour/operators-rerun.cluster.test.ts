@@ -16,7 +16,7 @@ import { parseAllDocuments } from 'yaml';
 import type { Cluster } from '../cluster/index.ts';
 import { runCli } from '../helpers/cli.js';
 import { crdDir, repoRoot } from '../helpers/tools.js';
-import { toolbox } from '../lifecycle/toolbox.js';
+import { toolbox } from '../helpers/toolbox.js';
 
 let cluster: Cluster;
 let dir: string;

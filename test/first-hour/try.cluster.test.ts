@@ -3,7 +3,7 @@
  * state only) into a temp directory beside a link to ../shared (the layout README describes), node_modules is
  * linked from this checkout (installing it again would only cost time), and the script runs as a user runs it.
  * It builds nothing that is cached already (~/.cache/logclaw), starts its own simulator, and must pass every
- * step; the transcript shows each finding fixed on the way:
+ * step; the transcript shows what each numbered step proves:
  *   2  helm and helmfile come from the cache (no LOGCLAW_HELM/LOGCLAW_HELMFILE, helm not on PATH)
  *   4  operators install: the official charts of ../shared/upstream-charts from the chart repository the
  *      simulator serves (LOGCLAW_CHART_MIRROR, set by the script), CRDs Established; a re-run reports them installed

@@ -17,7 +17,8 @@ import { argoAvailable, startArgoCD, type ArgoCD, type GitRepo } from '../cluste
 import type { Cluster } from '../cluster/index.ts';
 import { runCli } from '../helpers/cli.js';
 import { HELM3 } from '../helpers/tools.js';
-import { ensureOperators, getCluster, stopOwnCluster, workspace, cleanup, type Workspace } from '../lifecycle/cluster.js';
+import { getCluster, stopOwnCluster } from '../helpers/cluster.js';
+import { ensureOperators, workspace, cleanup, type Workspace } from '../helpers/workspace.js';
 import { projectRepo } from './repo.ts';
 
 argoAvailable();

@@ -14,7 +14,7 @@ import { bootstrapObjects, renderBootstrap } from '../../src/gitops/bootstrap.js
 import { argoAvailable, startArgoCD, type ArgoCD, type GitRepo } from '../cluster/argocd.ts';
 import { startCluster, type Cluster } from '../cluster/index.ts';
 import { crdDir, HELM3 } from '../helpers/tools.js';
-import { getCluster, stopOwnCluster } from '../lifecycle/cluster.js';
+import { getCluster, stopOwnCluster } from '../helpers/cluster.js';
 import { projectRepo } from './repo.ts';
 
 argoAvailable();

@@ -4,11 +4,12 @@
  */
 import { beforeAll, describe, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
-import { helmfileBin, toolbox } from '../lifecycle/toolbox.js';
+import { helmfileForSuite } from '../helpers/helmfile.js';
+import { toolbox } from '../helpers/toolbox.js';
 import { expectGolden, literal, machineCheck, transcript, type Rule } from './golden.ts';
 
 beforeAll(async () => {
-  if (!(await helmfileBin())) throw new Error('helmfile is missing: node test/cluster/build.mjs builds it');
+  await helmfileForSuite('test/golden/doctor.cluster.test.ts');
 });
 
 describe('golden: logclaw doctor', () => {

@@ -6,7 +6,8 @@
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { helms } from '../helpers/tools.js';
-import { eventually, setupCluster } from '../cluster-tests/helpers.ts';
+import { setupCluster } from '../helpers/cluster.js';
+import { eventually } from '../helpers/eventually.js';
 import { ensureNodePoolCrd, installedTenant, type Tenant } from '../diff/tenant-repo.ts';
 import { makeTenant, type Tenant as VerifyTenant } from '../verify/fixture.ts';
 import { DURATIONS, expectGolden, literal, LOCAL_PORTS, transcript, type Rule } from './golden.ts';

@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Cluster } from '../cluster/index.ts';
 import { bin } from '../helpers/cli.js';
-import { cleanup, getCluster, stopOwnCluster, withOperatorsLock, workspace, type Workspace } from './cluster.js';
+import { getCluster, stopOwnCluster } from '../helpers/cluster.js';
+import { cleanup, withOperatorsLock, workspace, type Workspace } from '../helpers/workspace.js';
 
 let cluster: Cluster;
 let ws: Workspace;

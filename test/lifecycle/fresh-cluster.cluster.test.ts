@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import type { Cluster } from '../cluster/index.ts';
-import { cleanup, workspace, type Workspace } from './cluster.js';
+import { cleanup, workspace, type Workspace } from '../helpers/workspace.js';
 
 let cluster: Cluster;
 let ws: Workspace;

@@ -6,7 +6,8 @@
 import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Cluster } from '../cluster/index.ts';
-import { cleanup, ensureOperators, getCluster, stopOwnCluster, workspace, type Workspace } from './cluster.js';
+import { getCluster, stopOwnCluster } from '../helpers/cluster.js';
+import { cleanup, ensureOperators, workspace, type Workspace } from '../helpers/workspace.js';
 
 let cluster: Cluster;
 let ws: Workspace;

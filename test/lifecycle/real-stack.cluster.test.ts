@@ -11,8 +11,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Cluster } from '../cluster/index.ts';
 import { runCli } from '../helpers/cli.js';
 import { repoRoot } from '../helpers/tools.js';
-import { getCluster, stopOwnCluster, withOperatorsLock } from './cluster.js';
-import { toolbox } from './toolbox.js';
+import { getCluster, stopOwnCluster } from '../helpers/cluster.js';
+import { withOperatorsLock } from '../helpers/workspace.js';
+import { toolbox } from '../helpers/toolbox.js';
 
 let cluster: Cluster;
 let dir: string;

@@ -1,5 +1,5 @@
 /**
- * The generated fleet (bench/fleet.mjs) against this repository's charts: every generated tenant is valid and
+ * The generated fleet (test/fixtures/fleet.mjs) against this repository's charts: every generated tenant is valid and
  * renders clean; every planted defect is reported with the rule it names. Real helm renders (helm 3).
  */
 import { cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
@@ -14,7 +14,7 @@ interface Fleet {
   tenants: Array<{ id: string; tier: string; cloud: string; environment: string; airGapped: boolean; llm: string; ticketing: string }>;
   planted: Array<{ id: string; rules: string[]; what: string }>;
 }
-const { generateFleet } = (await import(join(repoRoot, 'bench', 'fleet.mjs'))) as { generateFleet: (dir: string, o: { count: number; defects?: boolean }) => Fleet };
+const { generateFleet } = (await import(join(repoRoot, 'test', 'fixtures', 'fleet.mjs'))) as { generateFleet: (dir: string, o: { count: number; defects?: boolean }) => Fleet };
 
 describe('generated fleet', () => {
   let repo: string;

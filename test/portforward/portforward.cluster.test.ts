@@ -7,7 +7,9 @@ import { connect, createServer as createNetServer } from 'node:net';
 import { createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { bin } from '../helpers/cli.js';
-import { eventually, k, kjson, setupCluster } from '../cluster-tests/helpers.ts';
+import { setupCluster } from '../helpers/cluster.js';
+import { eventually } from '../helpers/eventually.js';
+import { k, kjson } from '../helpers/kubectl.js';
 import { makeTenant, routePod, type Tenant } from '../verify/fixture.ts';
 import { isPortFree, listen } from '../../src/portforward/ports.js';
 

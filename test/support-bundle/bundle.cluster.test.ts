@@ -2,7 +2,7 @@
  * `logclaw support-bundle` on the test cluster: a tenant whose OpenSearch is in CrashLoopBackOff and whose Kafka
  * the Strimzi operator marks failed, with a credential of every kind planted (Secret data, env values, a config
  * key, sasl.jaas.config, URL user info, a bearer token, a JWT, a password in a log line, one in the tenant file):
- * the archive holds what the issue lists, none of the planted values, and a manifest; a reader without RBAC on
+ * the archive holds what a support engineer needs, none of the planted values, and a manifest; a reader without RBAC on
  * Secrets still gets a bundle whose manifest names what was denied; the size bound cuts logs and says so;
  * --no-redact is refused without --yes.
  */
@@ -11,7 +11,8 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSy
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Cluster } from '../cluster/index.ts';
-import { cleanup, ensureOperators, getCluster, stopOwnCluster, workspace, type Workspace } from '../lifecycle/cluster.js';
+import { getCluster, stopOwnCluster } from '../helpers/cluster.js';
+import { cleanup, ensureOperators, workspace, type Workspace } from '../helpers/workspace.js';
 
 let cluster: Cluster;
 let ws: Workspace;
@@ -111,7 +112,7 @@ describe('logclaw support-bundle', () => {
     expect(r.stdout).toContain('redacted: Secret data, credential-looking keys and env values, sasl.jaas.config, URL user info, tokens');
     const b = extract(out);
     transcript('support-bundle.txt', `$ logclaw support-bundle --tenant sb-crash --include-logs --since 1h --out bundle.tar.gz\n${r.stdout}$ tar -tzf bundle.tar.gz\n${execFileSync('tar', ['-tzf', out], { encoding: 'utf8' })}`);
-    // the issue's list: tenant file, versions, helm history and values, objects with status and events, custom
+    // what a bundle holds: tenant file, versions, helm history and values, objects with status and events, custom
     // resources with conditions, operator Deployments and logs, pod logs (current and previous), status, diagnosis
     for (const f of ['manifest.json', 'tenant.yaml', 'versions.json', 'status.txt', 'status.json', 'diagnosis.txt', 'events.txt', 'custom-resources.txt',
       'helm/kafka/history.yaml', 'helm/kafka/values.yaml', 'helm/opensearch/history.yaml', 'helm/platform/values.yaml',

@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { kubectl, setupCluster, yamlDocs } from '../cluster-tests/helpers.ts';
+import { setupCluster } from '../helpers/cluster.js';
+import { kubectl, yamlDocs } from '../helpers/kubectl.js';
 import { runCli } from '../helpers/cli.js';
 import { repoRoot } from '../helpers/tools.js';
 

@@ -17,7 +17,7 @@ import type { AddressInfo } from 'node:net';
 import { parseAllDocuments, stringify } from 'yaml';
 import type { Cluster } from '../cluster/index.ts';
 import type { KubeObject } from '../cluster/lib/kube.ts';
-import { eventually } from '../cluster-tests/helpers.ts';
+import { eventually } from '../helpers/eventually.js';
 import { crdDir, repoRoot } from '../helpers/tools.js';
 import { kafkaAvailable, specOf, startBroker, type AclSpec, type KafkaBroker } from '../cluster/kafka/broker.ts';
 

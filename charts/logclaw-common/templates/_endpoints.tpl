@@ -90,3 +90,61 @@ Prefix of the consumer groups (and transactional ids) a KafkaUser may use: logcl
 {{- define "logclaw.endpoints.kafkaGroupPrefix" -}}
 {{- printf "logclaw-%s" .user -}}
 {{- end -}}
+
+{{/*
+Usage: {{ include "logclaw.endpoints.ingestion" (dict "port" "http") }}
+Address of the ingestion receiver's Service logclaw-ingestion by port name: http (NDJSON ingest,
+http://logclaw-ingestion:8080), api (Vector API and /health, :8686), metrics (Prometheus, :9598).
+*/}}
+{{- define "logclaw.endpoints.ingestion" -}}
+{{- $ports := dict "http" "8080" "api" "8686" "metrics" "9598" -}}
+{{- if not (hasKey $ports .port) -}}{{- fail (printf "unknown ingestion port %q" .port) -}}{{- end -}}
+{{- printf "http://logclaw-ingestion:%s" (index $ports .port) -}}
+{{- end -}}
+
+{{/*
+Usage: {{ include "logclaw.endpoints.feastUrl" . }}
+Feast feature server of logclaw-ml-engine: http://logclaw-ml-engine-feast:6567 (push API under /push).
+*/}}
+{{- define "logclaw.endpoints.feastUrl" -}}http://logclaw-ml-engine-feast:6567{{- end -}}
+
+{{/*
+Usage: {{ include "logclaw.endpoints.ollamaUrl" . }}
+Ollama server of logclaw-ml-engine (global.llm.provider ollama): http://logclaw-ml-engine-ollama:11434.
+*/}}
+{{- define "logclaw.endpoints.ollamaUrl" -}}http://logclaw-ml-engine-ollama:11434{{- end -}}
+
+{{/*
+Usage: {{ include "logclaw.endpoints.vllmUrl" . }}
+vLLM's OpenAI-compatible API of logclaw-ml-engine (global.llm.provider vllm): http://logclaw-ml-engine-vllm:8000/v1.
+*/}}
+{{- define "logclaw.endpoints.vllmUrl" -}}http://logclaw-ml-engine-vllm:8000/v1{{- end -}}
+
+{{/*
+Usage: {{ include "logclaw.endpoints.ticketingAgentUrl" . }}
+The ticketing agent's HTTP port (/healthz, /metrics): http://logclaw-ticketing-agent:8080.
+*/}}
+{{- define "logclaw.endpoints.ticketingAgentUrl" -}}http://logclaw-ticketing-agent:8080{{- end -}}
+
+{{/*
+Usage: {{ include "logclaw.endpoints.zammadUrl" . }}
+Zammad's web front (the official chart's nginx, named by logclaw-zammad): http://logclaw-zammad-nginx:8080.
+*/}}
+{{- define "logclaw.endpoints.zammadUrl" -}}http://logclaw-zammad-nginx:8080{{- end -}}
+
+{{/*
+Usage: {{ include "logclaw.endpoints.airflowUrl" . }}
+The Airflow webserver of the official chart, named after the release that installs it: http://<release>-webserver:8080.
+*/}}
+{{- define "logclaw.endpoints.airflowUrl" -}}
+{{- printf "http://%s-webserver:8080" .Release.Name -}}
+{{- end -}}
+
+{{/*
+Usage: {{ include "logclaw.endpoints.inNamespace" (dict "address" (include "logclaw.endpoints.opensearchUrl" .) "namespace" .Release.Namespace) }}
+An address of the helpers above with its host qualified by the namespace (<host>.<namespace>.svc), for
+readers outside the namespace (NOTES.txt): http://logclaw-opensearch.<namespace>.svc:9200.
+*/}}
+{{- define "logclaw.endpoints.inNamespace" -}}
+{{- regexReplaceAll "^([a-z]+://)?([^:/]+)" .address (printf "${1}${2}.%s.svc" .namespace) -}}
+{{- end -}}

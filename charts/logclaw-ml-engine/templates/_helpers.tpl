@@ -26,22 +26,6 @@ https://<account>.blob.core.windows.net/<container>/<path> (style kserve) or az:
 {{- end -}}
 
 {{/*
-Usage: {{ include "logclaw-ml-engine.llm" . | fromYaml }}
-LLM settings exposed to the ticketing agent: provider, model, endpoint (global.llm with the provider's
-defaults; in-namespace endpoints are this chart's services). The agent computes the same values
-(logclaw-ticketing-agent.llm); the chart tests prove both agree.
-*/}}
-{{- define "logclaw-ml-engine.llm" -}}
-{{- $llm := dig "llm" dict (.Values.global | default dict) -}}
-{{- $provider := $llm.provider | default "disabled" -}}
-{{- $models := dict "claude" "claude-sonnet-4-5" "openai" "gpt-4o-mini" "ollama" "llama3.1:8b" "vllm" "meta-llama/Llama-3.1-8B-Instruct" "disabled" "" -}}
-{{- $endpoints := dict "claude" "https://api.anthropic.com" "openai" "https://api.openai.com/v1" "ollama" (printf "http://%s:11434" (include "logclaw.names.component" (dict "context" . "component" "ollama"))) "vllm" (printf "http://%s:8000/v1" (include "logclaw.names.component" (dict "context" . "component" "vllm"))) "disabled" "" -}}
-provider: {{ $provider }}
-model: {{ ternary "" ($llm.model | default (index $models $provider)) (eq $provider "disabled") | quote }}
-endpoint: {{ ternary "" ($llm.endpoint | default (index $endpoints $provider)) (eq $provider "disabled") | quote }}
-{{- end -}}
-
-{{/*
 Usage: {{ include "logclaw-ml-engine.llmApiKeySecret" . }}
 Secret with key api-key for claude/openai, read by the ticketing agent: logclaw-llm-api-key (a constant
 shared with logclaw-ticketing-agent).
@@ -87,7 +71,7 @@ Usage: {{ include "logclaw-ml-engine.validate" . }}
 Fails the render when an air-gapped tenant asks for an external LLM API.
 */}}
 {{- define "logclaw-ml-engine.validate" -}}
-{{- $provider := (include "logclaw-ml-engine.llm" . | fromYaml).provider -}}
+{{- $provider := (include "logclaw.llm.settings" . | fromYaml).provider -}}
 {{- if and (include "logclaw.global.airGapped" .) (has $provider (list "claude" "openai")) -}}
 {{- fail (printf "global.airGapped: llm.provider %q is an external API; use ollama, vllm or disabled" $provider) -}}
 {{- end -}}
@@ -100,7 +84,7 @@ Where the LLM server gets its model: "mirror" (ollama.pull.registry / vllm.downl
 air-gapped without a mirror: the model must already be on the volume; the pod says so when it is not).
 */}}
 {{- define "logclaw-ml-engine.modelSource" -}}
-{{- $provider := (include "logclaw-ml-engine.llm" . | fromYaml).provider -}}
+{{- $provider := (include "logclaw.llm.settings" . | fromYaml).provider -}}
 {{- $enabled := ternary .Values.ollama.pull.enabled .Values.vllm.download.enabled (eq $provider "ollama") -}}
 {{- $mirror := ternary .Values.ollama.pull.registry .Values.vllm.download.endpoint (eq $provider "ollama") -}}
 {{- if not $enabled -}}volume
@@ -116,7 +100,7 @@ Egress rules (list items) of the LLM server for its model download: the mirror (
 to the public library / huggingface.co. Empty when the model comes from the volume (logclaw-ml-engine.modelSource).
 */}}
 {{- define "logclaw-ml-engine.modelDownloadEgress" -}}
-{{- $provider := (include "logclaw-ml-engine.llm" . | fromYaml).provider -}}
+{{- $provider := (include "logclaw.llm.settings" . | fromYaml).provider -}}
 {{- $source := include "logclaw-ml-engine.modelSource" . -}}
 {{- if and (has $provider (list "ollama" "vllm")) (ne $source "volume") -}}
 {{- if eq $provider "ollama" -}}

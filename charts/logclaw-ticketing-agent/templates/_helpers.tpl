@@ -28,10 +28,10 @@ Space-separated names of the enabled platforms.
 
 {{/*
 Usage: {{ include "logclaw-ticketing-agent.llmProvider" . }}
-global.llm.provider, default disabled.
+The provider of logclaw.llm.settings (global.llm.provider, default disabled).
 */}}
 {{- define "logclaw-ticketing-agent.llmProvider" -}}
-{{- dig "llm" "provider" "disabled" (.Values.global | default dict) -}}
+{{- (include "logclaw.llm.settings" . | fromYaml).provider -}}
 {{- end -}}
 
 {{/*
@@ -47,23 +47,6 @@ Empty otherwise (Zammad and in-namespace LLMs only): then the agent has no egres
 {{- end -}}
 {{- if has (include "logclaw-ticketing-agent.llmProvider" .) (list "claude" "openai") -}}{{- $need = true -}}{{- end -}}
 {{- if $need -}}true{{- end -}}
-{{- end -}}
-
-{{/*
-Usage: {{ include "logclaw-ticketing-agent.llm" . | fromYaml }}
-LLM settings the agent uses: provider, model, endpoint (global.llm with the provider's defaults).
-The in-namespace defaults name the services of logclaw-ml-engine (logclaw-ml-engine-ollama:11434,
-logclaw-ml-engine-vllm:8000); logclaw-ml-engine exposes the same values in its ConfigMap
-logclaw-ml-engine-llm (the chart tests prove both agree).
-*/}}
-{{- define "logclaw-ticketing-agent.llm" -}}
-{{- $llm := dig "llm" dict (.Values.global | default dict) -}}
-{{- $provider := $llm.provider | default "disabled" -}}
-{{- $models := dict "claude" "claude-sonnet-4-5" "openai" "gpt-4o-mini" "ollama" "llama3.1:8b" "vllm" "meta-llama/Llama-3.1-8B-Instruct" "disabled" "" -}}
-{{- $endpoints := dict "claude" "https://api.anthropic.com" "openai" "https://api.openai.com/v1" "ollama" "http://logclaw-ml-engine-ollama:11434" "vllm" "http://logclaw-ml-engine-vllm:8000/v1" "disabled" "" -}}
-provider: {{ $provider }}
-model: {{ ternary "" ($llm.model | default (index $models $provider)) (eq $provider "disabled") | quote }}
-endpoint: {{ ternary "" ($llm.endpoint | default (index $endpoints $provider)) (eq $provider "disabled") | quote }}
 {{- end -}}
 
 {{/*

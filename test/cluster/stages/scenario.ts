@@ -19,7 +19,7 @@
 import { readFileSync } from 'node:fs';
 import YAML from 'yaml';
 import type { KubeObject } from '../lib/kube.ts';
-import { dnsName } from './common.ts';
+import { dnsName, stagesOf } from './common.ts';
 import { type OperatorRule, type OperatorStageOptions, operatorRuleStages } from './operators.ts';
 import { type PodRule, POD_MODES, podRuleStages } from './pods.ts';
 
@@ -78,4 +78,28 @@ export function podMatches(match: PodRule['match'], pod: { metadata: { name: str
   }
   for (const [k, v] of Object.entries(match.labels ?? {})) if (m.labels?.[k] !== v) return false;
   return true;
+}
+
+export const BARRIER_LABEL = 'sim.logclaw.dev/barrier';
+
+/**
+ * kwok reads Stage objects through an informer, so a stage is in effect only once kwok has seen it; a pod created
+ * before that gets the base lifecycle (Ready) instead of the scenario's mode. A barrier tells when kwok has seen a
+ * set of stages: this stage, created after them, deletes the one pod carrying the barrier's label. kwok's informer
+ * delivers Stage events in the order they were written, so once the pod is gone kwok holds every earlier stage.
+ */
+export function barrierObjects(id: string, nodeName: string): { stage: KubeObject; pod: KubeObject } {
+  const stage = stagesOf(id, { apiGroup: 'v1', kind: 'Pod', weight: 1, match: { labels: { [BARRIER_LABEL]: id } } },
+    [{ name: 'delete', exprs: [], delete: true }])[0]!;
+  const pod: KubeObject = {
+    apiVersion: 'v1', kind: 'Pod',
+    metadata: { name: id, namespace: 'default', labels: { [BARRIER_LABEL]: id } },
+    spec: {
+      nodeName,
+      automountServiceAccountToken: false,
+      tolerations: [{ operator: 'Exists' }],
+      containers: [{ name: 'barrier', image: 'registry.k8s.io/pause:3.10' }],
+    },
+  };
+  return { stage, pod };
 }

@@ -1,5 +1,5 @@
 /**
- * The umbrella with the components of charts part 2 (flink, mlEngine, airflow, ticketingAgent, zammad):
+ * The umbrella with the intelligence components (flink, mlEngine, airflow, ticketingAgent, zammad):
  * every case renders clean under helm 3 and helm 4 and passes the lint engine (Kubernetes schemas, the
  * pinned CRDs, Pod Security, references); routing, LLM providers, KServe present/absent, the values the
  * official Airflow and Zammad charts receive, and the air-gapped proof on every rendered NetworkPolicy.
@@ -10,28 +10,16 @@ import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { helms, HELM3 } from '../helpers/tools.js';
-import { ciFile, prepareCharts, readValues, type K8sObject } from '../charts/lib.js';
-import {
-  agentConfig,
-  allApis,
-  describeFindings,
-  echoedValues,
-  expectZammad,
-  externalEgress,
-  ownFile,
-  podTemplates,
-  policies,
-  renderChecked,
-  selects,
-  withoutKserve,
-  type Rendered,
-} from './lib2.js';
+import { allApis, describeFindings, inIntelligenceChart, renderChecked, withoutKserve, type Rendered } from './checked-render.js';
+import { agentConfig, echoedValues, expectZammad } from './intelligence-objects.js';
+import { ciFile, prepareCharts, readValues, type K8sObject } from './lib.js';
+import { externalEgress, podTemplates, policies, selects } from './network-policies.js';
 
 const UMBRELLA = 'logclaw-tenant';
 const PLATFORMS = ['pagerduty', 'jira', 'servicenow', 'opsgenie', 'slack', 'zammad'];
 const SAAS = PLATFORMS.filter((p) => p !== 'zammad');
 
-/** Umbrella cases of charts part 2, plus part 1's air-gapped and dev cases (they render our charts too). */
+/** Umbrella cases of the intelligence components, plus the air-gapped and dev cases (they render these charts too). */
 const CASE_FILES = [
   'all-platforms',
   'zammad-ollama',
@@ -71,7 +59,7 @@ const apiServer = (c: Case) => ({
 const renderCase = (helm: string, c: Case, apiVersions = allApis): Promise<Rendered> =>
   renderChecked(helm, UMBRELLA, { values: [c.file], namespace: c.namespace, release: c.release, apiVersions });
 
-const own = (r: Rendered): K8sObject[] => r.rendered.filter((x) => ownFile(x.file)).map((x) => x.obj as K8sObject);
+const own = (r: Rendered): K8sObject[] => r.rendered.filter((x) => inIntelligenceChart(x.file)).map((x) => x.obj as K8sObject);
 const kinds = (objs: K8sObject[]): Record<string, number> => {
   const out: Record<string, number> = {};
   for (const o of [...objs].sort((a, b) => a.kind.localeCompare(b.kind))) out[o.kind] = (out[o.kind] ?? 0) + 1;
@@ -103,7 +91,7 @@ describe.each(helms)('$name', ({ bin }) => {
     });
   });
 
-  it('renders the same objects of charts part 2 as helm 3', async () => {
+  it('renders the same objects of the intelligence charts as helm 3', async () => {
     for (const c of cases) {
       const mine = own(await renderCase(bin, c)).map(comparable);
       const ref = own(await renderCase(HELM3, c)).map(comparable);
@@ -167,16 +155,10 @@ describe.each(cases)('ci/$name-values.yaml (helm 3)', (c) => {
     }
   });
 
-  it('gives the agent the LLM settings the ML engine exposes, and the objects of the provider', () => {
+  it('gives the agent the tenant\'s LLM, and the objects of the provider', () => {
     const provider = llmProvider(c);
     const cfg = agentConfig(all);
-    const llmCm = find(objs, 'ConfigMap', 'logclaw-ml-engine-llm');
     expect(cfg.llm.provider).toBe(provider);
-    expect({ provider: cfg.llm.provider, model: cfg.llm.model, endpoint: cfg.llm.endpoint }).toEqual({
-      provider: llmCm.data.LLM_PROVIDER,
-      model: llmCm.data.LLM_MODEL,
-      endpoint: llmCm.data.LLM_ENDPOINT,
-    });
     if (c.values.global.llm?.model) expect(cfg.llm.model).toBe(c.values.global.llm.model);
     const names = objs.map((o) => `${o.kind}/${o.metadata.name}`);
     const has = (n: string): boolean => names.includes(n);
@@ -292,11 +274,11 @@ describe('air-gapped proof: no pod may open a connection outside the cluster', (
 });
 
 describe('rendered objects per case', () => {
-  it('records the objects of charts part 2 and the whole tenant', async () => {
+  it('records the objects of the intelligence charts and the whole tenant', async () => {
     const table: Record<string, unknown> = {};
     for (const c of cases) {
       const r = await renderCase(HELM3, c);
-      table[c.name] = { total: r.objects.length, part2: own(r).length, ...kinds(own(r)) };
+      table[c.name] = { total: r.objects.length, intelligence: own(r).length, ...kinds(own(r)) };
       expect(own(r).every((o) => o.metadata.labels?.['logclaw.io/tenant'] === c.values.global.tenantId || o.metadata.labels?.['logclaw.io/stand-in'] === 'true')).toBe(true);
     }
     console.log(JSON.stringify(table, null, 1));
@@ -306,7 +288,7 @@ describe('rendered objects per case', () => {
 
 describe('NOTES.txt', () => {
   // helm 3's `install --dry-run=client` still wants a reachable cluster; helm 4 renders NOTES offline.
-  it.each(helms.filter((h) => h.name === 'helm4'))('lists the endpoints, routing and external egress of part 2 ($name)', async ({ bin }) => {
+  it.each(helms.filter((h) => h.name === 'helm4'))('lists the endpoints, routing and external egress of the intelligence components ($name)', async ({ bin }) => {
     const c = byName('zammad-ollama-slack');
     const dir = join(await prepareCharts(), UMBRELLA);
     const { stdout } = await promisify(execFile)(bin, ['install', c.release, dir, '--namespace', c.namespace, '--dry-run=client', '--values', c.file], { maxBuffer: 64 << 20 });

@@ -5,21 +5,10 @@
 import { chmodSync, existsSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { HELM3, HELM4, repoRoot } from '../helpers/tools.js';
+import { findHelmfile } from './helmfile.js';
+import { HELM3, HELM4, repoRoot } from './tools.js';
 
 export const fakeBin = join(repoRoot, 'test', 'cluster', 'bin');
-
-/** helmfile built by test/cluster/build.mjs (pinned), else one on PATH. */
-export async function helmfileBin(): Promise<string | undefined> {
-  try {
-    const { binPath } = (await import(join(repoRoot, 'test', 'cluster', 'versions.mjs'))) as { binPath: (b: string) => string };
-    const p = binPath('helmfile');
-    if (existsSync(p)) return p;
-  } catch {
-    /* not built */
-  }
-  return process.env.LOGCLAW_HELMFILE;
-}
 
 export interface Toolbox {
   dir: string;
@@ -31,7 +20,7 @@ export async function toolbox(o: { helm?: 3 | 4 | false; helmfile?: boolean; kin
   const dir = mkdtempSync(join(tmpdir(), 'logclaw-tools-'));
   const helm = o.helm === false ? undefined : o.helm === 4 ? HELM4 : HELM3;
   if (helm) symlinkSync(helm, join(dir, 'helm'));
-  const hf = o.helmfile === false ? undefined : await helmfileBin();
+  const hf = o.helmfile === false ? undefined : await findHelmfile();
   if (hf) symlinkSync(hf, join(dir, 'helmfile'));
   // the fakes find their sources relative to their own path: call them through a wrapper, not a symlink
   const wrap = (name: string) => {

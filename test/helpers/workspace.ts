@@ -1,35 +1,18 @@
 /**
- * Helpers for the lifecycle tests on the test cluster (test/cluster: real kube-apiserver, controller-manager,
- * scheduler, KWOK): the shared cluster of the run (vitest global setup) or one started for this file; a copy of
- * the fixture stack with a tenant file per tenant; the built CLI run with the fake kind/docker and real
- * kubectl/helm/helmfile on PATH; the operators installed once per cluster.
+ * A workspace on the test cluster: a copy of the fixture stack (test/lifecycle/fixtures/stack) with a tenant file
+ * per tenant, its own kubeconfig, and the built CLI run with the fake kind/docker and real kubectl/helm/helmfile
+ * on PATH; the operators installed once per cluster.
  */
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { runCli, type CliResult } from '../helpers/cli.js';
-import { repoRoot } from '../helpers/tools.js';
+import { runCli, type CliResult } from './cli.js';
+import { repoRoot } from './tools.js';
 import type { Cluster } from '../cluster/index.ts';
 import { toolbox, type Toolbox } from './toolbox.js';
 
 export const stackDir = join(repoRoot, 'test', 'lifecycle', 'fixtures', 'stack');
-
-let own: Cluster | undefined;
-
-/** The run's shared cluster, or one started for this file (stopped by stopOwnCluster). */
-export async function getCluster(): Promise<Cluster> {
-  const mod = (await import('../cluster/index.ts')) as typeof import('../cluster/index.ts');
-  if (process.env.LOGCLAW_TEST_SIM_CONTROL) return mod.useCluster();
-  mod.refuseOutsideClusterProject();
-  own ??= await mod.startCluster({ nodes: 3, zones: ['a', 'b', 'c'], faults: {}, timeScale: Number(process.env.LOGCLAW_TEST_TIME_SCALE ?? 0.01) });
-  return own;
-}
-
-export async function stopOwnCluster(): Promise<void> {
-  await own?.stop();
-  own = undefined;
-}
 
 export interface Workspace {
   dir: string;

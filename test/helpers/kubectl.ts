@@ -1,29 +1,7 @@
-// Shared by the simulator's own tests: the cluster of this run (global setup) or, when the file runs
-// without it, a cluster of its own; kubectl through execa; per-test namespaces.
+/** kubectl against a test cluster (execa, the cluster's kubeconfig and context), per-test namespaces, objects to apply. */
 import { execa } from 'execa';
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll } from 'vitest';
-import { type Cluster, refuseOutsideClusterProject, startCluster, useCluster } from '../cluster/index.ts';
-
-/** The run's cluster (LOGCLAW_TEST_SIM_CONTROL) or one started for this file. */
-export function setupCluster(): () => Cluster {
-  let cluster: Cluster | undefined;
-  let own = false;
-  beforeAll(async () => {
-    if (process.env.LOGCLAW_TEST_SIM_CONTROL) {
-      cluster = await useCluster();
-    } else {
-      refuseOutsideClusterProject();
-      cluster = await startCluster({ nodes: 3, zones: ['a', 'b', 'c'], faults: {}, timeScale: 0.01 });
-      own = true;
-    }
-  }, 300_000);
-  afterAll(async () => { if (own) await cluster?.stop(); }, 60_000);
-  return () => {
-    if (!cluster) throw new Error('cluster not started');
-    return cluster;
-  };
-}
+import type { Cluster } from '../cluster/index.ts';
 
 export interface Run { exitCode: number; stdout: string; stderr: string }
 
@@ -47,22 +25,6 @@ export async function namespace(c: Cluster, prefix: string): Promise<string> {
   const ns = `t-${prefix}-${randomBytes(3).toString('hex')}`;
   await k(c, 'create', 'namespace', ns);
   return ns;
-}
-
-export async function eventually<T>(what: string, fn: () => Promise<T | undefined | false | null>, timeoutMs = 30_000, intervalMs = 200): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v) return v;
-      last = v;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last: ${last instanceof Error ? last.message : JSON.stringify(last)}`);
-    await new Promise((r) => setTimeout(r, intervalMs));
-  }
 }
 
 export function yamlDocs(...docs: object[]): string {

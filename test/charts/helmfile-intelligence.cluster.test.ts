@@ -1,5 +1,5 @@
 /**
- * helmfile.d/40-intelligence.yaml.gotmpl, the phase of charts part 2 (flink, ml-engine, airflow, zammad,
+ * helmfile.d/40-intelligence.yaml.gotmpl, the phase of the intelligence charts (flink, ml-engine, airflow, zammad,
  * ticketing-agent): it passes the helmfile checks of `logclaw lint`, and the real helmfile renders it per tenant
  * with the releases, namespaces, values and `needs:` the stack requires. helmfile resolves needs only inside one
  * state file: the dependencies on 10-tenant (platform, kafka, opensearch) are its file order; inside this file
@@ -13,7 +13,7 @@ import { parseAllDocuments } from 'yaml';
 import { checkHelmfile, loadHelmfile } from '../../src/helmfile/index.js';
 import { HELM3, repoRoot } from '../helpers/tools.js';
 import { helmfileForSuite } from '../helpers/helmfile.js';
-import { ciFile, readValues } from '../charts/lib.js';
+import { ciFile, readValues } from './lib.js';
 
 const execFileP = promisify(execFile);
 const DIR = join(repoRoot, 'helmfile.d');
@@ -35,7 +35,7 @@ describe('static checks (logclaw lint)', () => {
     expect(repos).toEqual({ 'apache-airflow': 'https://airflow.apache.org', zammad: 'https://zammad.github.io/zammad-helm' });
   });
 
-  it('has no finding in the phase file of part 2', () => {
+  it('has no finding in the intelligence phase file', () => {
     expect(checkHelmfile(hf, repoRoot).filter((f) => f.file?.endsWith(PHASE))).toEqual([]);
   });
 });
@@ -50,7 +50,7 @@ interface Built {
   values?: unknown[];
 }
 
-const helmfile = await helmfileForSuite('test/charts2/helmfile2.cluster.test.ts');
+const helmfile = await helmfileForSuite('test/charts/helmfile-intelligence.cluster.test.ts');
 
 describe('rendered by helmfile per tenant', () => {
   const CASES = ['all-platforms', 'zammad-ollama', 'llm-openai', 'dev'];

@@ -1,5 +1,5 @@
 /**
- * The charts of part 2 on their own, with each of their ci/*-values.yaml under helm 3 and helm 4: they render
+ * The intelligence charts on their own (as helmfile installs them), with each of their ci/*-values.yaml under helm 3 and helm 4: they render
  * clean and pass the lint engine; then what each chart promises (Flink storage URIs, HA and upgrade modes,
  * Feast stores, LLM servers and their model sources, agent autoscaling and optional CRDs, Airflow and Zammad
  * values) and the mistakes they refuse with a clear message.
@@ -10,12 +10,13 @@ import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { helms, HELM3, sharedDir } from '../helpers/tools.js';
-import { ciCases, ciFile, prepareCharts, renderError, type K8sObject } from '../charts/lib.js';
-import { allApis, describeFindings, echoedValues, expectZammad, podTemplates, policies, renderChecked, selects, type Rendered } from './lib2.js';
-import { PART2 } from './lib2.js';
+import { allApis, describeFindings, renderChecked, withoutKserve, type Rendered } from './checked-render.js';
+import { agentConfig, echoedValues, expectZammad } from './intelligence-objects.js';
+import { ciCases, ciFile, INTELLIGENCE, prepareCharts, renderError, renderValues, type K8sObject } from './lib.js';
+import { podTemplates, policies, selects } from './network-policies.js';
 
 const execFileP = promisify(execFile);
-const cases = PART2.flatMap((chart) => ciCases(chart).map((f) => ({ chart, file: f, name: `${chart}/ci/${f}` })));
+const cases = INTELLIGENCE.flatMap((chart) => ciCases(chart).map((f) => ({ chart, file: f, name: `${chart}/ci/${f}` })));
 const render = (helm: string, chart: string, file: string, apiVersions = allApis): Promise<Rendered> =>
   renderChecked(helm, chart, { values: [ciFile(chart, file)], apiVersions });
 const find = (objs: K8sObject[], kind: string, name: string): any => objs.find((o) => o.kind === kind && o.metadata.name === name);
@@ -30,15 +31,15 @@ beforeAll(async () => {
   await Promise.all([run(), run()]);
 });
 
-it('has ci cases for every chart of part 2', () => {
-  for (const chart of PART2) expect(ciCases(chart).length, chart).toBeGreaterThanOrEqual(2);
+it('has ci cases for every intelligence chart', () => {
+  for (const chart of INTELLIGENCE) expect(ciCases(chart).length, chart).toBeGreaterThanOrEqual(2);
 });
 
 describe.each(helms)('$name', ({ bin }) => {
   it.each(cases)('$name renders clean and passes the lint engine', async (c) => {
     const r = await render(bin, c.chart, c.file);
     // Alone, a chart names services of the tenant's other charts (Kafka, OpenSearch, Feast): the umbrella
-    // renders of umbrella2.test.ts check those addresses.
+    // renders of umbrella-intelligence.test.ts check those addresses.
     expect(describeFindings(r.findings.filter((f) => f.rule !== 'address-unresolved'))).toEqual([]);
   });
 });
@@ -150,7 +151,6 @@ describe('logclaw-flink', () => {
   });
 
   it('runs anomaly scoring only where KServe serves the anomaly model', async () => {
-    const { withoutKserve } = await import('./lib2.js');
     const objs = await flink('ha-aws-values.yaml', withoutKserve);
     expect(ofKind(objs, 'FlinkDeployment').map((f) => f.metadata.name).sort()).toEqual(['logclaw-flink-enrichment', 'logclaw-flink-etl']);
     expect(Object.keys(find(objs, 'ConfigMap', 'logclaw-flink-jobs').data).sort()).toEqual(['common.properties', 'enrichment.properties', 'etl.properties']);
@@ -234,7 +234,6 @@ describe('logclaw-ml-engine', () => {
       { to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'models' } } }], ports: [{ port: 5000, protocol: 'TCP' }] },
     ]);
     const g = { tenantId: 't', environment: 'production', airGapped: true, objectStorage: { provider: 's3', bucket: 'b', endpoint: 'http://minio.minio.svc:9000' }, llm: { provider: 'ollama' } };
-    const { renderValues } = await import('../charts/lib.js');
     const vol = await renderValues(HELM3, chart, { global: g }, { apiVersions: allApis });
     const check = find(vol, 'Deployment', 'logclaw-ml-engine-ollama').spec.template.spec.initContainers[0];
     expect(check.name).toBe('check-model');
@@ -262,6 +261,39 @@ describe('logclaw-ml-engine', () => {
   it('refuses an external LLM API in an air-gapped tenant', async () => {
     const g = { tenantId: 't', airGapped: true, objectStorage: { provider: 's3', bucket: 'b', endpoint: 'http://minio.minio.svc:9000' } };
     expect(await renderError(HELM3, chart, { global: { ...g, llm: { provider: 'claude' } } })).toMatch(/llm.provider "claude" is an external API/);
+  });
+});
+
+describe('the LLM table (logclaw.llm.settings in logclaw-common)', () => {
+  /** Each provider's default model and endpoint. */
+  const TABLE: Record<string, { model: string; endpoint: string }> = {
+    claude: { model: 'claude-sonnet-4-5', endpoint: 'https://api.anthropic.com' },
+    openai: { model: 'gpt-4o-mini', endpoint: 'https://api.openai.com/v1' },
+    ollama: { model: 'llama3.1:8b', endpoint: 'http://logclaw-ml-engine-ollama:11434' },
+    vllm: { model: 'meta-llama/Llama-3.1-8B-Instruct', endpoint: 'http://logclaw-ml-engine-vllm:8000/v1' },
+    disabled: { model: '', endpoint: '' },
+  };
+  const dev = (chart: string): string => ciFile(chart, chart === 'logclaw-ml-engine' ? 'dev-ollama-values.yaml' : 'dev-values.yaml');
+  const llmOf = async (chart: string, llm: Record<string, string>): Promise<{ provider: string; model: string; endpoint: string }> => {
+    // the dev cases pick a small model: cleared, so the table's default shows
+    const objs = await renderValues(HELM3, chart, { global: { llm: { model: '', endpoint: '', ...llm } } }, { values: [dev(chart)], apiVersions: allApis });
+    if (chart === 'logclaw-ml-engine') {
+      const d = find(objs, 'ConfigMap', 'logclaw-ml-engine-llm').data;
+      return { provider: d.LLM_PROVIDER, model: d.LLM_MODEL, endpoint: d.LLM_ENDPOINT };
+    }
+    const cfg = agentConfig(objs).llm;
+    return { provider: cfg.provider, model: cfg.model, endpoint: cfg.endpoint };
+  };
+
+  it.each(Object.keys(TABLE).flatMap((provider) => ['logclaw-ml-engine', 'logclaw-ticketing-agent'].map((chart) => ({ provider, chart }))))(
+    '$chart: $provider',
+    async ({ provider, chart }) => {
+      expect(await llmOf(chart, { provider })).toEqual({ provider, ...TABLE[provider] });
+    },
+  );
+
+  it.each(['logclaw-ml-engine', 'logclaw-ticketing-agent'])('%s: global.llm.model and endpoint win over the table', async (chart) => {
+    expect(await llmOf(chart, { provider: 'openai', model: 'gpt-4.1', endpoint: 'https://llm.example.com/v1' })).toEqual({ provider: 'openai', model: 'gpt-4.1', endpoint: 'https://llm.example.com/v1' });
   });
 });
 
