@@ -88,14 +88,15 @@ export function register(program: Command): void {
       action(async (ctx, tenantId: string, opts: Record<string, unknown>) => {
         const { onboardTenant } = await import('../gitops/onboard.js');
         const interactive = !opts.yes && Boolean(process.stdin.isTTY && process.stdout.isTTY) && !ctx.out.json;
-        const r = await onboardTenant({ ...opts, tenantId }, { cwd: ctx.cwd, interactive, signal: ctx.signal });
+        const { readKubeApiServerCidrs } = await import('../kube/api-server.js');
+        const r = await onboardTenant({ ...opts, tenantId }, { cwd: ctx.cwd, interactive, signal: ctx.signal, kubeApiCidrs: (context) => readKubeApiServerCidrs(context, { signal: ctx.signal }) });
         ctx.out.result(r, (v, o) =>
           withNextSteps([o.style('green', `✔ wrote ${v.file}`), o.style('green', `✔ committed ${v.commit.slice(0, 12)} on branch ${v.branch}${v.base ? ` (from ${v.base})` : ''}${v.pushed ? `, pushed to ${v.remote}` : ''}`)], v, o),
         );
       }),
     );
   examples(onboard, [
-    'logclaw gitops onboard acme --yes --name "Acme Corp" --cloud aws --tier ha --region us-east-1 --bucket acme-logclaw \\\n      --secret-store aws \\\n      --aws-role-arn arn:aws:iam::123456789012:role/logclaw-acme --ticketing pagerduty,slack --wave canary',
+    'logclaw gitops onboard acme --yes --name "Acme Corp" --cloud aws --tier ha --region us-east-1 --bucket acme-logclaw \\\n      --secret-store aws \\\n      --aws-role-arn arn:aws:iam::123456789012:role/logclaw-acme --ticketing pagerduty,slack --wave canary \\\n      --kube-api-cidr 10.0.0.10/32,10.0.1.10/32',
     'logclaw gitops onboard lab --yes --cloud onprem --cluster edge-1 --push',
   ]);
 

@@ -38,6 +38,8 @@ export function tenantValueOptions(cmd: Command): Command {
     .option('--llm-endpoint <url>', 'LLM endpoint override')
     .option('--air-gapped', 'no egress: only Zammad and in-cluster LLMs, in-cluster object storage')
     .option('--operators-group <group>', 'identity-provider group bound to the read-only Role')
+    .option('--kube-api-cidr <cidr>', "the Kubernetes API server's endpoint addresses, e.g. 10.0.0.1/32 (repeatable or comma-separated; required outside dev unless --air-gapped)", collect)
+    .option('--kube-api-from <context>', 'read --kube-api-cidr from this kube context (the endpoints of Service kubernetes in namespace default)')
     .option('--set <path=value>', 'any other value, e.g. ticketingAgent.config.platforms.jira.url=https://acme.atlassian.net (repeatable)', collect);
 }
 
@@ -67,13 +69,14 @@ export function register(program: Command): void {
       action(async (ctx, tenantId: string | undefined, opts: Record<string, unknown>) => {
         const { initTenant } = await import('../tenant/init.js');
         const interactive = !opts.yes && Boolean(process.stdin.isTTY && process.stdout.isTTY) && !ctx.out.json;
-        const result = await initTenant({ ...opts, tenantId }, { cwd: ctx.cwd, interactive, signal: ctx.signal });
+        const { readKubeApiServerCidrs } = await import('../kube/api-server.js');
+        const result = await initTenant({ ...opts, tenantId }, { cwd: ctx.cwd, interactive, signal: ctx.signal, kubeApiCidrs: (context) => readKubeApiServerCidrs(context, { signal: ctx.signal }) });
         ctx.out.result(result, (r, o) => withNextSteps([o.style('green', `✔ wrote ${r.file}`)], r, o));
       }),
     );
   examples(init, [
     'logclaw tenant init acme                     # wizard',
-    'logclaw tenant init acme --yes --name "Acme Corp" --cloud aws --tier ha --region us-east-1 \\\n      --bucket acme-logclaw --secret-store aws --ticketing pagerduty,jira,slack --route critical=pagerduty,slack',
+    'logclaw tenant init acme --yes --name "Acme Corp" --cloud aws --tier ha --region us-east-1 \\\n      --bucket acme-logclaw --secret-store aws --aws-role-arn arn:aws:iam::123456789012:role/logclaw-acme \\\n      --ticketing pagerduty,jira,slack --route critical=pagerduty,slack --kube-api-from prod',
     'logclaw tenant init lab --yes --name Lab --cloud onprem --air-gapped --endpoint http://minio.minio.svc:9000 \\\n      --bucket lab --secret-store vault --vault-server https://vault.vault.svc:8200 --vault-role logclaw-lab \\\n      --ticketing zammad --llm ollama',
   ]);
 

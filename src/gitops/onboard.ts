@@ -6,7 +6,7 @@
 import { existsSync, rmSync } from 'node:fs';
 import { relative } from 'node:path';
 import { ExitCode, LogclawError, usageError } from '../errors.js';
-import type { InitInput } from '../tenant/init.js';
+import type { InitContext, InitInput } from '../tenant/init.js';
 import { gitopsClusterFindings } from './clusters.js';
 
 export interface OnboardInput extends InitInput {
@@ -48,7 +48,7 @@ export function pullRequestUrl(remote: string | undefined, base: string | undefi
   return `${web}/compare/${encodeURIComponent(base)}...${encodeURIComponent(branch)}?expand=1`;
 }
 
-export async function onboardTenant(input: OnboardInput, ctx: { cwd: string; interactive: boolean; signal?: AbortSignal }): Promise<OnboardResult> {
+export async function onboardTenant(input: OnboardInput, ctx: { cwd: string; interactive: boolean; signal?: AbortSignal; kubeApiCidrs?: InitContext['kubeApiCidrs'] }): Promise<OnboardResult> {
   if (!input.tenantId) throw usageError('logclaw gitops onboard needs the tenant id', 'e.g. logclaw gitops onboard acme --cloud aws');
   const { Git } = await import('../tools/git.js');
   const git = await Git.open(ctx.cwd);
@@ -61,7 +61,7 @@ export async function onboardTenant(input: OnboardInput, ctx: { cwd: string; int
   if (input.wave) set.push(`global.rollout.wave=${input.wave}`);
   if (input.cluster) set.push(`global.rollout.cluster=${input.cluster}`);
   const { initTenant } = await import('../tenant/init.js');
-  const init = await initTenant({ ...input, set }, { cwd: ctx.cwd, interactive: ctx.interactive, signal: ctx.signal });
+  const init = await initTenant({ ...input, set }, { cwd: ctx.cwd, interactive: ctx.interactive, signal: ctx.signal, kubeApiCidrs: ctx.kubeApiCidrs });
   const clusterFindings = gitopsClusterFindings(git.root, [init.path]);
   if (clusterFindings.length) {
     // init never overwrites without --force: without it the file is new, and goes again

@@ -13,13 +13,14 @@ import { select, type PlanRelease } from '../plan/dag.js';
 import { planError, type ClusterPlanContext, type Progress } from '../plan/index.js';
 import type { PlanResult } from '../plan/execute.js';
 import type { KubeObject } from '../readiness/types.js';
-import { connect, isNotFound, type KubeApi } from '../kube/api.js';
+import { connect, isConflict, isNotFound, type KubeApi } from '../kube/api.js';
 import { WatchHub } from '../kube/watch.js';
 import { kindConfig, KIND_NODE_IMAGE, ZONE_LABEL, DEFAULT_ZONES } from './kind-config.js';
 import { parseKubeObjects } from '../manifests/yaml-kube.js';
 import type { AwaitRef } from '../readiness/wait.js';
 
 import { tenantNamespace } from '../tenant/id.js';
+import { PLATFORM_ROLE_LABEL } from '../tenant/rules.js';
 export { tenantNamespace };
 
 export interface Ctl {
@@ -227,6 +228,7 @@ export async function installOperators(
   for (const f of [...new Set(releases.map((r) => r.file))]) {
     await o.helmfile.repos({ file: f, helmBinary: o.helm.bin, environment: o.environment }, { cwd: o.cwd, env: o.env, signal: ctl.signal });
   }
+  await labelPlatformNamespaces(o, releases, ctl);
   const refreshed: string[] = [];
   // every operator chart's CRDs, rendered at once (the tenant render needs their API versions early)
   const crdsOf = new Map<string, Promise<ChartCrd[]>>(
@@ -298,6 +300,44 @@ export async function installOperators(
   if (!result.ok && !result.interrupted) throw planError(result);
   if (result.interrupted) throw new LogclawError('interrupted', { exitCode: ExitCode.interrupted });
   return { result, refreshed, releases };
+}
+
+/** Release label of the operators files: the platform role of the release's namespace (operators, monitoring). */
+export const NAMESPACE_ROLE_LABEL = 'logclaw.io/namespace-role';
+
+/**
+ * The namespaces of releases whose label NAMESPACE_ROLE_LABEL names a role carry the platform-owned label
+ * platform.logclaw.io/role=<role>: created with it before helm installs into them, or given it. Tenant
+ * NetworkPolicies admit the operator and monitoring namespaces by that label and their name.
+ */
+async function labelPlatformNamespaces(o: PlanOptions, releases: LoadedRelease[], ctl: Ctl): Promise<void> {
+  const roles = new Map<string, string>();
+  for (const r of releases) {
+    const role = r.labels[NAMESPACE_ROLE_LABEL];
+    if (role) roles.set(r.namespace, role);
+  }
+  const api = o.session.api;
+  for (const [name, role] of roles) {
+    const ref = { apiVersion: 'v1', kind: 'Namespace', name };
+    if (isDryRun()) {
+      recordDryRun(['--context', o.session.kubeContext, 'label', 'namespace', name, `${PLATFORM_ROLE_LABEL}=${role}`, '--overwrite']);
+      continue;
+    }
+    if (!api) continue;
+    ctl.update(`labelling namespace ${name} ${PLATFORM_ROLE_LABEL}=${role}`);
+    const live = await api.get(ref, ctl.signal);
+    if (!live) {
+      try {
+        await api.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels: { [PLATFORM_ROLE_LABEL]: role } } }, ctl.signal);
+        continue;
+      } catch (e) {
+        if (!isConflict(e)) throw e;
+      }
+    } else if (live.metadata?.labels?.[PLATFORM_ROLE_LABEL] === role) {
+      continue;
+    }
+    await api.patch(ref, { metadata: { labels: { [PLATFORM_ROLE_LABEL]: role } } }, { signal: ctl.signal });
+  }
 }
 
 /**

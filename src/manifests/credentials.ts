@@ -4,7 +4,8 @@
  * from the tenant's SecretStore (ExternalSecret) or are generated in the cluster.
  */
 import type { RenderModel } from './model.js';
-import { asRecord, type Emit } from './types.js';
+import { podReferences } from './references.js';
+import { asRecord, get, isRecord, type Emit, type RenderedObject } from './types.js';
 
 const SECRET_KEY = /(pass(word|wd)?|secret|token|api[_-]?key|private[_-]?key|credentials?)$/i;
 /** `password: x`, `password=x`, `"token": "x"` in a config text. */
@@ -51,4 +52,37 @@ export function findCredential(text: string): string | undefined {
   }
   for (const m of text.matchAll(URL_CREDENTIALS)) if (!REFERENCE.test(m[1]!)) return 'a password in a URL';
   return undefined;
+}
+
+/** Admin credentials of a data store (Secret name → the component whose own objects may use them). */
+const ADMIN_SECRETS: Record<string, string> = { 'logclaw-opensearch-admin': 'opensearch' };
+
+/** Pod templates of FlinkDeployments (the operator merges them into the JobManager and TaskManager pods). */
+const FLINK_POD_TEMPLATES = [['spec', 'podTemplate'], ['spec', 'jobManager', 'podTemplate'], ['spec', 'taskManager', 'podTemplate']];
+
+/**
+ * Outside dev, a data store's admin credentials stay with the store's own objects: a pod of another component that
+ * reads them (env, envFrom, volume) can do anything to every index of the tenant; it gets a user of its own
+ * with the permissions it needs.
+ */
+export function checkAdminCredentials(model: RenderModel, ctx: { environment?: string }, emit: Emit): void {
+  if (ctx.environment === 'dev') return;
+  const templates: Array<{ owner: RenderedObject; spec: Record<string, unknown>; base: string; component?: string }> = [];
+  for (const pod of model.pods) {
+    if (pod.synthetic || !pod.spec) continue;
+    templates.push({ owner: pod.owner, spec: pod.spec, base: pod.path ? `${pod.path}.spec` : 'spec', component: pod.labels['logclaw.io/component'] ?? pod.owner.obj.metadata.labels?.['logclaw.io/component'] });
+  }
+  for (const ro of model.byKind.get('FlinkDeployment') ?? []) {
+    for (const path of FLINK_POD_TEMPLATES) {
+      const spec = get(ro.obj, ...path, 'spec');
+      if (isRecord(spec)) templates.push({ owner: ro, spec, base: `${path.join('.')}.spec`, component: ro.obj.metadata.labels?.['logclaw.io/component'] });
+    }
+  }
+  for (const t of templates) {
+    for (const ref of podReferences(t.spec, t.base)) {
+      const store = ref.kind === 'Secret' ? ADMIN_SECRETS[ref.name] : undefined;
+      if (!store || store === t.component) continue;
+      emit({ owner: t.owner, path: ref.path, rule: 'admin-credentials', message: `${t.component ? `a ${t.component} pod` : 'a pod'} reads Secret "${ref.name}", the ${store} admin credentials: give it a ${store} user of its own with only the permissions it needs` });
+    }
+  }
 }

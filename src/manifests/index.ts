@@ -16,12 +16,12 @@ import type { KubeSchemas } from './kube-schema.js';
 import { buildModel, podTemplatePath } from './model.js';
 import type { OperatorCatalog } from './operators.js';
 import { withoutNulls } from './parse.js';
-import { checkLabelsAndNamespace, checkPodSecurity } from './policy.js';
-import { checkLiteralCredentials } from './credentials.js';
+import { checkLabelsAndNamespace, checkNamespacePodSecurity, checkPodSecurity } from './policy.js';
+import { checkAdminCredentials, checkLiteralCredentials } from './credentials.js';
 import { checkWorkloadHardening } from './hardening.js';
 import { checkNetworkPolicyShapes } from './netpol.js';
 import { checkRbac } from './rbac.js';
-import { checkReachability } from './reachability.js';
+import { checkPlatformLabels, checkReachability } from './reachability.js';
 import { checkReferences } from './references.js';
 import { isWaivable, ruleInfo } from './rules.js';
 import { validateSchema } from './schema-check.js';
@@ -131,6 +131,7 @@ export function validateRender(objects: RenderedObject[], ctx: ValidationContext
   const dctx = { namespace: ctx.namespace, release: ctx.release, environment: ctx.environment, objectStorageProvider: ctx.objectStorageProvider, airGapped: ctx.airGapped };
   if (!ctx.onlyRules) {
     checkPodSecurity(model, emit);
+    checkNamespacePodSecurity(model, emit);
     checkLabelsAndNamespace(model, { namespace: ctx.namespace, release: ctx.release, kube: ctx.kube, crds: ctx.crds }, emit);
     checkReferences(model, emit);
     checkKafka(model, dctx, emit);
@@ -140,8 +141,10 @@ export function validateRender(objects: RenderedObject[], ctx: ValidationContext
     checkWorkloadHardening(model, emit);
     checkNetworkPolicyShapes(model, emit);
     checkReachability(model, dctx, emit);
+    checkPlatformLabels(model, emit);
     checkRbac(model, emit);
     checkLiteralCredentials(model, dctx, emit);
+    checkAdminCredentials(model, dctx, emit);
   }
   checkNames(model, emit);
   return finish(objects, issues, ctx, want);

@@ -120,3 +120,29 @@ export function checkLabelsAndNamespace(model: RenderModel, ctx: PolicyContext, 
     }
   }
 }
+
+/**
+ * A rendered Namespace whose Pod Security `enforce` level is not restricted: every pod anyone creates in it is then
+ * admitted at that level (privileged: host namespaces, any node path, privileged containers). Warned with the
+ * reason the render gives for it — the pods that need more than restricted (hostPath, which baseline forbids too;
+ * root) — or that none does.
+ */
+export function checkNamespacePodSecurity(model: RenderModel, emit: Emit): void {
+  const needs: string[] = [];
+  for (const pod of model.pods) {
+    if (pod.synthetic || !pod.spec) continue;
+    const hostPaths = asArray<Record<string, unknown>>(pod.spec.volumes).map((v) => get(v, 'hostPath', 'path')).filter((p): p is string => typeof p === 'string');
+    if (hostPaths.length) needs.push(`${pod.owner.obj.kind} ${pod.owner.obj.metadata.name} mounts hostPath ${hostPaths.join(', ')} (baseline forbids hostPath as restricted does)`);
+  }
+  for (const ro of model.byKind.get('Namespace') ?? []) {
+    const level = asRecord(ro.obj.metadata?.labels)['pod-security.kubernetes.io/enforce'];
+    if (typeof level !== 'string' || level === 'restricted') continue;
+    const why = needs.length ? `it is needed because ${needs.join('; ')}` : 'no pod of the render needs it: set platform.podSecurity.enforce: restricted';
+    emit({
+      owner: ro,
+      path: 'metadata.labels["pod-security.kubernetes.io/enforce"]',
+      rule: 'pss-namespace-level',
+      message: `namespace ${ro.obj.metadata.name} enforces Pod Security "${level}", so any pod created in it is admitted at that level${level === 'privileged' ? ' (privileged containers, host namespaces, any node path)' : ''}; ${why}. Keep pod creation in this namespace to the tenant's charts (RBAC)`,
+    });
+  }
+}

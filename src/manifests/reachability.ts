@@ -14,13 +14,13 @@
  * (label logclaw.io/ingress: "true"); `netpol-airgap-egress` reports a pod of an air-gapped tenant that may open a
  * connection to the internet address.
  */
+import { PLATFORM_LABEL_PREFIX } from '../tenant/rules.js';
 import { cidrContainsAddress, parseCidr } from './cidr.js';
 import { selectorMatches, type PodModel, type RenderModel } from './model.js';
 import { INGRESS_COMPONENT_LABEL, isIngressComponent, openIngressRule, policiesOf, type PolicyModel, type PolicyRule } from './netpol.js';
-import { asArray, isRecord, type Emit } from './types.js';
+import { asArray, get, isRecord, type Emit } from './types.js';
 
-/** Label prefix only the platform may set on namespaces (an admission policy refuses it to everyone else). */
-export const PLATFORM_LABEL_PREFIX = 'platform.logclaw.io/';
+export { PLATFORM_LABEL_PREFIX };
 
 export interface Peer {
   name: string;
@@ -167,5 +167,22 @@ export function checkReachability(model: RenderModel, ctx: { namespace: string; 
         ? `the tenant is air-gapped, but ${podName(r.pod)} may connect to the internet (203.0.113.7) on ${portsOf(r.via.rule)}`
         : `the tenant is air-gapped, but no NetworkPolicy restricts the egress of ${podName(r.pod)}`,
     });
+  }
+}
+
+/**
+ * No rendered object (or pod template) carries a label under the platform-owned prefix: the reachability above
+ * assumes only the platform's operator and monitoring namespaces have them.
+ */
+export function checkPlatformLabels(model: RenderModel, emit: Emit): void {
+  for (const ro of model.objects) {
+    const places: Array<[string, unknown]> = [['metadata.labels', ro.obj.metadata?.labels]];
+    for (const pod of model.pods) if (pod.owner === ro && !pod.synthetic && pod.path) places.push([`${pod.path}.metadata.labels`, get(ro.obj, ...pod.path.split('.'), 'metadata', 'labels')]);
+    for (const [path, labels] of places) {
+      for (const key of Object.keys(isRecord(labels) ? labels : {})) {
+        if (!key.startsWith(PLATFORM_LABEL_PREFIX)) continue;
+        emit({ owner: ro, path: `${path}["${key}"]`, rule: 'platform-label-reserved', message: `label ${key} is under ${PLATFORM_LABEL_PREFIX}, which only the platform sets on its operator and monitoring namespaces (tenant NetworkPolicies admit them by it): a tenant object must not carry it` });
+      }
+    }
   }
 }

@@ -34,6 +34,7 @@ export const RULES = {
   'pss-privileged': r('policy', 'no privileged containers (Pod Security Standards restricted)'),
   'pss-host-namespaces': r('policy', 'no hostNetwork, hostPID or hostIPC'),
   'pss-host-path': r('policy', 'no hostPath volumes'),
+  'pss-namespace-level': r('policy', "a rendered namespace enforces Pod Security restricted; a weaker level is reported with the pods that need it (warning)", 'warning'),
   'pss-host-ports': r('policy', 'no hostPort on containers'),
   'pss-volume-types': r('policy', 'only the volume types the restricted profile allows'),
   'pss-privilege-escalation': r('policy', 'every container sets allowPrivilegeEscalation: false'),
@@ -61,6 +62,8 @@ export const RULES = {
   'rbac-wildcard': r('isolation', 'no Role or ClusterRole rule grants "*" apiGroups, resources or verbs'),
   'cluster-wide-collection': r('isolation', "a tenant chart collects logs only from named namespaces (Vector kubernetes_logs with extra_namespace_label_selector; no ClusterRole reading pods/log)"),
   'literal-credentials': r('isolation', 'outside dev, no rendered Secret or ConfigMap holds a literal password, token or key'),
+  'platform-label-reserved': r('isolation', 'no rendered object or pod template carries a label under platform.logclaw.io/ (only the platform labels its operator and monitoring namespaces)'),
+  'admin-credentials': r('isolation', "outside dev, no pod of another component reads a data store's admin credentials (Secret logclaw-opensearch-admin): it has a user of its own"),
   // references
   'ref-secret-missing': r('reference', 'a Secret a pod uses is rendered, an ExternalSecret/Certificate/operator target, or a declared prerequisite'),
   'ref-configmap-missing': r('reference', 'a ConfigMap a pod uses is rendered or a declared prerequisite'),

@@ -45,6 +45,8 @@ export const catalog: readonly CatalogEntry[] = [
     portNames: ['http'],
     localPort: 8080,
     scheme: 'http',
+    // the receiver's inputs use TLS outside dev unless the tenant turns it off (ingestion.receiver.security.tls)
+    tlsOutsideDev: true,
     match: (s) => comp(s) === 'ingestion' && !headless(s),
   },
   {

@@ -48,6 +48,10 @@ export interface InitInput {
   llmEndpoint?: string;
   airGapped?: boolean;
   operatorsGroup?: string;
+  /** Addresses of the Kubernetes API server endpoints (platform.networkPolicy.kubeApiServer.cidrs). */
+  kubeApiCidr?: string[];
+  /** Kube context whose Service kubernetes (namespace default) gives the API server addresses. */
+  kubeApiFrom?: string;
   /** Any other value as path=value, e.g. ticketingAgent.config.platforms.jira.url=https://acme.atlassian.net. */
   set?: string[];
   dir?: string;
@@ -71,6 +75,11 @@ export interface InitContext {
   signal?: AbortSignal;
   /** Injected prompts (tests); default: @inquirer/prompts, imported only when needed. */
   prompter?: Prompter;
+  /**
+   * The Kubernetes API server's endpoint addresses as CIDRs, read from a cluster: the given kube context, or
+   * (undefined) the current one. Without it nothing is read from a cluster.
+   */
+  kubeApiCidrs?: (context: string | undefined) => Promise<string[]>;
   schemaFile?: string;
 }
 
@@ -149,6 +158,7 @@ export const QUESTIONS: Record<string, string> = {
   'ticketingAgent.config.platforms': 'Which platforms receive incidents? (none: the ticketing agent is turned off)',
   'global.llm.provider': 'Which LLM explains the incidents?',
   'global.llm.model': 'Which model? (empty: the provider default)',
+  'platform.networkPolicy.kubeApiServer.cidrs': 'Addresses of the Kubernetes API server endpoints, comma-separated? (kubectl get endpoints kubernetes -n default)',
 };
 
 /** What a value of each pattern looks like, in words (the wizard and flags never show a regular expression). */
@@ -165,7 +175,24 @@ const FORMATS: Record<string, string> = {
   'global.secretStore.vault.role': 'must use letters, digits, dots, dashes and underscores',
   'global.secretStore.azure.vaultUrl': 'must be a Key Vault URL such as https://acme-logs.vault.azure.net',
   'global.llm.model': 'must use letters, digits and . _ : / - (e.g. llama3.1:8b)',
+  'platform.networkPolicy.kubeApiServer.cidrs': 'must be an address range such as 10.0.0.1/32 or 172.20.0.0/16',
 };
+
+/** Where the Kubernetes API server's addresses go. */
+const KUBE_API_CIDRS: ValuePath = ['platform', 'networkPolicy', 'kubeApiServer', 'cidrs'];
+
+/** Outside dev, a tenant that is not air-gapped reaches the Kubernetes API only at the addresses it names (the platform chart refuses to render without them). */
+const needsKubeApi = (a: InitInput): boolean => (a.environment ?? 'production') !== 'dev' && !a.airGapped;
+
+/** The API server addresses read from a cluster; a usage error when there is no way to read them or none is found. */
+async function readKubeApiCidrs(ctx: InitContext, context: string): Promise<string[]> {
+  if (!ctx.kubeApiCidrs) throw new LogclawError('--kube-api-from needs a cluster connection, which this caller does not offer', { exitCode: ExitCode.usage, hint: 'give --kube-api-cidr instead' });
+  const found = await ctx.kubeApiCidrs(context);
+  if (!found.length) {
+    throw new LogclawError(`context ${context} shows no endpoint of Service kubernetes in namespace default`, { exitCode: ExitCode.usage, hint: 'give the API server addresses with --kube-api-cidr (repeatable)' });
+  }
+  return found;
+}
 
 const question = (path: string, n: JsonSchema | undefined): string => QUESTIONS[path] ?? `${brief(n?.description, path)}?`;
 
@@ -227,6 +254,7 @@ export async function initTenant(input: InitInput, ctx: InitContext): Promise<In
   const root = schema.json();
   const node = (p: ValuePath) => schemaForValue(root, p);
   const a: InitInput = { ...input };
+  if (a.kubeApiCidr) a.kubeApiCidr = a.kubeApiCidr.flatMap(splitList);
 
   // 1. flag values on their own: enum, pattern, length (usage errors, exit 2)
   const bad: string[] = [];
@@ -260,6 +288,11 @@ export async function initTenant(input: InitInput, ctx: InitContext): Promise<In
     if (unknown.length) bad.push(`--route ${quote(r)}: unknown platform ${unknown.join(', ')} (platforms: ${PLATFORMS.join(', ')})`);
     routes[sev] = [...new Set([...(routes[sev] ?? []), ...list])];
   }
+  const cidrNode = node(KUBE_API_CIDRS)?.items as JsonSchema | undefined;
+  for (const c of a.kubeApiCidr ?? []) {
+    const ok = checkValue(cidrNode, c, formatPath(KUBE_API_CIDRS));
+    if (ok !== true) bad.push(`--kube-api-cidr ${quote(c)}: ${formatPath(KUBE_API_CIDRS)} ${ok}`);
+  }
   const sets: Array<[string[], unknown]> = [];
   for (const item of a.set ?? []) {
     const m = /^([A-Za-z0-9_.-]+)=(.*)$/s.exec(item);
@@ -284,7 +317,7 @@ export async function initTenant(input: InitInput, ctx: InitContext): Promise<In
   if (ctx.interactive) {
     const prompter = ctx.prompter ?? (await inquirerPrompter(ctx.signal));
     try {
-      platforms = await wizard(a, platforms, routes, prompter, node, (id) => (!a.force && existsSync(target(id)) ? `${displayPath(target(id), ctx.cwd)} already exists (use --force to replace it)` : true));
+      platforms = await wizard(a, platforms, routes, prompter, node, (id) => (!a.force && existsSync(target(id)) ? `${displayPath(target(id), ctx.cwd)} already exists (use --force to replace it)` : true), ctx);
     } catch (e) {
       if (e instanceof Error && (e.name === 'ExitPromptError' || e.name === 'AbortPromptError')) throw new LogclawError('tenant init cancelled; nothing was written', { exitCode: ExitCode.interrupted });
       throw e;
@@ -301,6 +334,10 @@ export async function initTenant(input: InitInput, ctx: InitContext): Promise<In
     const identity = store && (a.environment ?? 'production') !== 'dev' ? (SECRET_STORE_IDENTITY_FLAGS[store] ?? []) : [];
     for (const k of identity) if (!a[k]) missing.push(`${flagOf(k)} (the tenant's own identity for --secret-store ${store} outside dev)`);
     if (a.airGapped && !a.endpoint) missing.push('--endpoint (an in-cluster object-storage endpoint, for --air-gapped)');
+    if (needsKubeApi(a) && !a.kubeApiCidr?.length) {
+      if (a.kubeApiFrom !== undefined) a.kubeApiCidr = await readKubeApiCidrs(ctx, a.kubeApiFrom);
+      else missing.push(`--kube-api-cidr (the Kubernetes API server's endpoint addresses, needed outside dev unless --air-gapped; or --kube-api-from <context> to read them from the cluster)`);
+    }
     if (missing.length) {
       throw new LogclawError(`missing required value${missing.length > 1 ? 's' : ''}: ${missing.join(', ')}`, {
         exitCode: ExitCode.usage,
@@ -393,6 +430,7 @@ export function summaryLines(values: Record<string, unknown>): string[] {
   const agent = o(values.ticketingAgent);
   const platforms = Object.entries(o(o(agent.config).platforms)).filter(([, p]) => o(p).enabled === true).map(([name]) => name);
   const routing = o(o(agent.config).routing);
+  const kubeApi = ((o(o(o(values.platform).networkPolicy).kubeApiServer).cidrs ?? []) as string[]);
   const rows: Array<[string, string]> = [
     ['tenant', `${g.tenantId} (${g.tenantName}), namespace ${tenantNamespace(String(g.tenantId))}`],
     ['profile', `${g.environment}, tier ${g.tier}, cloud ${g.cloudProvider}${g.airGapped ? ', air-gapped' : ''}`],
@@ -401,6 +439,7 @@ export function summaryLines(values: Record<string, unknown>): string[] {
     ['ticketing', agent.enabled === false || !platforms.length ? 'off' : platforms.join(', ')],
     ...(agent.enabled === false || !platforms.length ? [] : SEVERITIES.map((s): [string, string] => [`  ${s}`, Array.isArray(routing[s]) ? (routing[s] as string[]).join(', ') || '(none)' : '(none)'])),
     ['LLM', llm.provider && llm.provider !== 'disabled' ? `${llm.provider}${llm.model ? ` ${llm.model}` : ''}` : 'disabled'],
+    ...(kubeApi.length ? [['kube API', kubeApi.join(', ')] as [string, string]] : []),
   ];
   const width = Math.max(...rows.map(([k]) => k.length));
   return ['Summary:', ...rows.map(([k, v]) => `  ${k.padEnd(width)}  ${v}`)];
@@ -474,6 +513,7 @@ export function buildValues(a: InitInput, platforms: string[], routes: Partial<R
     if (c === 'ticketingAgent') continue;
     values[c] = { enabled: c === 'zammad' ? platforms.includes('zammad') : true };
   }
+  if (a.kubeApiCidr?.length) values.platform = { enabled: true, networkPolicy: { kubeApiServer: { cidrs: [...new Set(a.kubeApiCidr)] } } };
   const routing: Record<string, string[]> = {};
   for (const sev of SEVERITIES) routing[sev] = routes[sev] ?? [...platforms];
   values.ticketingAgent = {
@@ -491,6 +531,7 @@ async function wizard(
   p: Prompter,
   node: (path: ValuePath) => JsonSchema | undefined,
   idFree: (id: string) => true | string,
+  ctx: InitContext,
 ): Promise<string[]> {
   const text = async (key: keyof InitInput, path: ValuePath, opts: { default?: string; extra?: (v: string) => true | string; optional?: boolean } = {}) => {
     if (a[key] !== undefined) return;
@@ -561,6 +602,36 @@ async function wizard(
   if (a.secretStore === 'azure') {
     await text('azureVaultUrl', ['global', 'secretStore', 'azure', 'vaultUrl']);
     if (ownIdentity) await text('azureIdentityClientId', ['global', 'secretStore', 'azure', 'identityClientId']);
+  }
+
+  if (needsKubeApi(a) && !a.kubeApiCidr?.length) {
+    // offered from the cluster when one answers (the named context, else the current one); asked either way
+    let found: string[] = [];
+    let note = '';
+    if (ctx.kubeApiCidrs) {
+      try {
+        found = await ctx.kubeApiCidrs(a.kubeApiFrom);
+        note = found.length ? ` (read from ${a.kubeApiFrom ? `context ${a.kubeApiFrom}` : 'the current kube context'})` : '';
+      } catch {
+        found = [];
+      }
+    }
+    const cidrNode = node(KUBE_API_CIDRS)?.items as JsonSchema | undefined;
+    const answer = await p.input({
+      name: formatPath(KUBE_API_CIDRS),
+      message: `${QUESTIONS[formatPath(KUBE_API_CIDRS)]}${note}`,
+      default: found.length ? found.join(',') : undefined,
+      validate: (x: string) => {
+        const list = splitList(x);
+        if (!list.length) return 'Give at least one address range: outside dev the NetworkPolicies open the Kubernetes API only to these.';
+        for (const c of list) {
+          const r = checkValue(cidrNode, c, formatPath(KUBE_API_CIDRS));
+          if (r !== true) return `${c}: ${r}.`;
+        }
+        return true;
+      },
+    });
+    a.kubeApiCidr = splitList(answer);
   }
 
   let platforms = givenPlatforms;

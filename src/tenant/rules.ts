@@ -68,6 +68,21 @@ export const SECRET_STORE_IDENTITY: Record<string, { fields: string[]; without: 
   azure: { fields: ['identityClientId'], without: "the node's managed identity" },
 };
 
+/**
+ * Label prefix only the platform sets (on the operator and monitoring namespaces, with `platform.logclaw.io/role`):
+ * tenant NetworkPolicies admit those namespaces by this label and their name, so no tenant object may carry it.
+ */
+export const PLATFORM_LABEL_PREFIX = 'platform.logclaw.io/';
+/** The platform's namespace role label: operators or monitoring. */
+export const PLATFORM_ROLE_LABEL = `${PLATFORM_LABEL_PREFIX}role`;
+
+/** Paths of the keys (and `key=value` strings) under the platform-owned prefix anywhere in the values. */
+export function platformLabelPaths(v: unknown, path: ValuePath = []): ValuePath[] {
+  if (Array.isArray(v)) return v.flatMap((x, i) => platformLabelPaths(x, [...path, i]));
+  if (isObj(v)) return Object.entries(v).flatMap(([k, x]) => (k.startsWith(PLATFORM_LABEL_PREFIX) ? [[...path, k]] : platformLabelPaths(x, [...path, k])));
+  return typeof v === 'string' && v.startsWith(PLATFORM_LABEL_PREFIX) && /^[^=:\s]+[=:]/.test(v) ? [path] : [];
+}
+
 /** Which object-storage provider each cloud is expected to use. */
 export const CLOUD_OBJECT_STORAGE: Record<string, string> = { aws: 's3', gcp: 'gcs', azure: 'azure', onprem: 's3' };
 
@@ -180,6 +195,29 @@ export function checkRules(t: LoadedTenant): Finding[] {
       const path: ValuePath = isObj(block) ? ['global', 'secretStore', storeProvider!] : ['global', 'secretStore', 'provider'];
       add('secret-store-identity', path, `outside dev the SecretStore needs the tenant's own workload identity: without ${list} it authenticates as ${identity.without}, which reads every tenant's secrets`, 'error', isObj(block) ? 'key' : 'value');
     }
+  }
+  // agent-namespaces, agent-pod-security: the node agent collects only named namespaces and needs a privileged namespace
+  const nodeAgent = obj(obj(values.ingestion).agent);
+  if (componentEnabled(values, 'ingestion') && nodeAgent.enabled === true) {
+    const namespaces = nodeAgent.namespaces;
+    if (!Array.isArray(namespaces) || namespaces.length === 0) {
+      const path: ValuePath = Array.isArray(namespaces) ? ['ingestion', 'agent', 'namespaces'] : ['ingestion', 'agent', 'enabled'];
+      add('agent-namespaces', path, 'ingestion.agent is enabled without ingestion.agent.namespaces: name the namespaces whose pod logs belong to this tenant (the chart refuses to render without them rather than collect every namespace on the node)');
+    }
+    const podSecurity = obj(obj(values.platform).podSecurity);
+    const enforce = str(podSecurity.enforce) ?? 'restricted';
+    // a namespace the platform chart does not create (platform.namespace.create: false) gets its labels elsewhere
+    if (enforce !== 'privileged' && obj(obj(values.platform).namespace).create !== false) {
+      const path: ValuePath = podSecurity.enforce !== undefined ? ['platform', 'podSecurity', 'enforce'] : ['ingestion', 'agent', 'enabled'];
+      add('agent-pod-security', path, `ingestion.agent is enabled but platform.podSecurity.enforce is ${enforce}: the agent mounts the node's /var/log (hostPath, which baseline forbids as restricted does) and reads its root-owned files as uid 0, so Pod Security admission would refuse its pods; set platform.podSecurity.enforce: privileged (lint warns about it with this reason) or turn the agent off`);
+    }
+  }
+
+  // platform-label-reserved
+  for (const path of platformLabelPaths(values)) {
+    const key = path.at(-1);
+    const at = typeof key === 'string' && key.startsWith(PLATFORM_LABEL_PREFIX) ? 'key' : 'value';
+    add('platform-label-reserved', path, `${formatPath(path)} sets a label under ${PLATFORM_LABEL_PREFIX}, which only the platform sets (on its operator and monitoring namespaces, which tenant NetworkPolicies admit by it): remove it`, 'error', at);
   }
   return out;
 }

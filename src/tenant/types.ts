@@ -36,6 +36,9 @@ export const RULES = {
   'object-storage-cloud': 'the object-storage provider matches the cloud provider (warning)',
   'secret-store-fields': "the secret store provider's own required fields are present",
   'secret-store-identity': 'outside dev the secret store authenticates with the tenant\'s workload identity (aws.roleArn, gcp.clusterLocation and clusterName, azure.identityClientId)',
+  'agent-namespaces': 'the Vector node agent (ingestion.agent) names the namespaces whose pod logs belong to the tenant',
+  'agent-pod-security': 'the Vector node agent runs only in a namespace that admits it (platform.podSecurity.enforce: privileged, since it mounts hostPath as root)',
+  'platform-label-reserved': 'no key (label, annotation, selector) under the platform-owned prefix platform.logclaw.io/: only the platform labels its operator and monitoring namespaces with it',
 } as const;
 
 export type RuleId = keyof typeof RULES | 'schema';

@@ -185,6 +185,61 @@ describe('logclaw-ingestion', () => {
     expect(named(objs, 'VerticalPodAutoscaler', 'logclaw-ingestion-receiver').spec.updatePolicy.updateMode).toBe('Off');
   });
 
+  it('outside dev the HTTP and OTLP inputs use TLS from the tenant Issuer; HTTP takes the shared token, OTLP client certificates', async () => {
+    const objs = await renderValues(HELM3, 'logclaw-ingestion', { global: base() }, { namespace: NS, apiVersions: ALL });
+    const { parse } = await import('yaml');
+    const cfg = parse(named(objs, 'ConfigMap', 'logclaw-ingestion-receiver').data['vector.yaml']);
+    const tls = { enabled: true, crt_file: '/etc/logclaw/receiver-tls/tls.crt', key_file: '/etc/logclaw/receiver-tls/tls.key' };
+    const clientCerts = { ...tls, ca_file: '/etc/logclaw/receiver-tls/ca.crt', verify_certificate: true };
+    expect(cfg.sources.http.tls).toEqual(tls);
+    expect(cfg.sources.http.auth).toEqual({ username: 'logclaw', password: '${RECEIVER_TOKEN}' });
+    expect(cfg.sources.otlp.grpc.tls).toEqual(clientCerts);
+    expect(cfg.sources.otlp.http.tls).toEqual(clientCerts);
+    const cert = named(objs, 'Certificate', 'logclaw-ingestion-receiver-tls').spec;
+    expect(cert.issuerRef).toEqual({ name: 'logclaw-internal-ca', kind: 'Issuer', group: 'cert-manager.io' });
+    expect(cert.dnsNames).toContain(`logclaw-ingestion.${NS}.svc`);
+    expect(named(objs, 'ExternalSecret', 'logclaw-ingestion-receiver-token').spec.data).toEqual([{ secretKey: 'token', remoteRef: { key: 'logclaw/acme/ingestion-token', property: 'token' } }]);
+    const d = named(objs, 'Deployment', 'logclaw-ingestion-receiver');
+    const ctr = d.spec.template.spec.containers[0];
+    expect(ctr.env).toContainEqual({ name: 'RECEIVER_TOKEN', valueFrom: { secretKeyRef: { name: 'logclaw-ingestion-receiver-token', key: 'token' } } });
+    expect(ctr.volumeMounts).toContainEqual({ name: 'receiver-tls', mountPath: '/etc/logclaw/receiver-tls', readOnly: true });
+    expect(d.spec.template.spec.volumes).toContainEqual({ name: 'receiver-tls', secret: { secretName: 'logclaw-ingestion-receiver-tls' } });
+    expect(d.metadata.annotations?.['logclaw.io/prerequisites']).toBeUndefined();
+  });
+
+  it('without cert-manager and External Secrets the certificate and token Secrets are prerequisites', async () => {
+    const objs = await renderValues(HELM3, 'logclaw-ingestion', { global: base() }, { namespace: NS, apiVersions: [] });
+    expect(kindOf(objs, 'Certificate')).toEqual([]);
+    expect(kindOf(objs, 'ExternalSecret')).toEqual([]);
+    expect(named(objs, 'Deployment', 'logclaw-ingestion-receiver').metadata.annotations['logclaw.io/prerequisites']).toBe('Secret/logclaw-ingestion-receiver-tls, Secret/logclaw-ingestion-receiver-token');
+  });
+
+  it('in dev the inputs stay plain and open to the namespace; token or mtls without TLS does not render', async () => {
+    const objs = await renderValues(HELM3, 'logclaw-ingestion', { global: base({ environment: 'dev' }) }, { namespace: NS, apiVersions: ALL });
+    const { parse } = await import('yaml');
+    const cfg = parse(named(objs, 'ConfigMap', 'logclaw-ingestion-receiver').data['vector.yaml']);
+    expect(cfg.sources.http.tls).toBeUndefined();
+    expect(cfg.sources.http.auth).toBeUndefined();
+    expect(cfg.sources.otlp.grpc.tls).toBeUndefined();
+    expect(kindOf(objs, 'Certificate')).toEqual([]);
+    expect(named(objs, 'Deployment', 'logclaw-ingestion-receiver').spec.template.spec.containers[0].env.map((e: any) => e.name)).not.toContain('RECEIVER_TOKEN');
+    for (const clientAuth of ['token', 'mtls']) {
+      expect(await renderError(HELM3, 'logclaw-ingestion', { global: base(), receiver: { security: { tls: 'disabled', clientAuth } } })).toContain(`clientAuth=${clientAuth} needs TLS`);
+    }
+  });
+
+  it('mtls asks every HTTP and OTLP client, the private link included, for a certificate of the tenant CA', async () => {
+    const objs = await render(HELM3, 'logclaw-ingestion', { namespace: NS, values: [ciFile('logclaw-ingestion', 'receiver-mtls-values.yaml')], apiVersions: ALL });
+    const { parse } = await import('yaml');
+    const cfg = parse(named(objs, 'ConfigMap', 'logclaw-ingestion-receiver').data['vector.yaml']);
+    expect(cfg.sources.http.tls).toMatchObject({ ca_file: '/etc/logclaw/receiver-tls/ca.crt', verify_certificate: true });
+    expect(cfg.sources.http_tls.tls).toMatchObject({ crt_file: '/etc/logclaw/tls/tls.crt', ca_file: '/etc/logclaw/tls/ca.crt', verify_certificate: true });
+    expect(cfg.sources.http.auth).toBeUndefined();
+    expect(cfg.sources.otlp.http.tls.verify_certificate).toBe(true);
+    expect(named(objs, 'Certificate', 'logclaw-ingestion-receiver-tls').spec.dnsNames).toContain('ingest.lab.internal');
+    expect(kindOf(objs, 'ExternalSecret')).toEqual([]);
+  });
+
   it('the node agent reads /var/log read-only as root without capabilities, only in the chosen namespaces', async () => {
     const objs = await render(HELM3, 'logclaw-ingestion', { namespace: NS, values: [ciFile('logclaw-ingestion', 'agent-values.yaml')], apiVersions: operatorApis });
     const ds = named(objs, 'DaemonSet', 'logclaw-ingestion-agent').spec.template.spec;
@@ -213,6 +268,27 @@ describe('logclaw-opensearch', () => {
     expect(named(objs, 'ExternalSecret', 'logclaw-opensearch-admin').spec).toMatchObject({ refreshInterval: '15m', data: [{ remoteRef: { key: 'opensearch/acme-admin', property: 'username' } }, { remoteRef: { key: 'opensearch/acme-admin', property: 'password' } }] });
     const tpl = JSON.parse(named(objs, 'ConfigMap', 'logclaw-opensearch-index-template').data['logclaw-logs.json']);
     expect(tpl.template.settings).toEqual({ number_of_shards: 12, number_of_replicas: 1, refresh_interval: '30s' });
+  });
+
+  it('declares the Flink ETL job a user of its own that may only write and create the log indices', async () => {
+    const objs = await render(HELM3, 'logclaw-opensearch', { namespace: NS, values: [ciFile('logclaw-opensearch', 'ultra-ha-values.yaml')], apiVersions: ALL });
+    const role = named(objs, 'OpensearchRole', 'logclaw-logs-writer').spec;
+    expect(role).toEqual({
+      opensearchCluster: { name: 'logclaw-opensearch' },
+      clusterPermissions: ['indices:data/write/bulk'],
+      indexPermissions: [{ indexPatterns: ['logclaw-logs-*', 'logclaw-archive-*'], allowedActions: ['write', 'create_index'] }],
+    });
+    expect(named(objs, 'OpensearchUser', 'logclaw-flink-etl').spec).toEqual({ opensearchCluster: { name: 'logclaw-opensearch' }, passwordFrom: { name: 'logclaw-opensearch-flink-etl', key: 'password' } });
+    expect(named(objs, 'OpensearchUserRoleBinding', 'logclaw-flink-etl').spec).toEqual({ opensearchCluster: { name: 'logclaw-opensearch' }, users: ['logclaw-flink-etl'], roles: ['logclaw-logs-writer'] });
+    const es = named(objs, 'ExternalSecret', 'logclaw-opensearch-flink-etl').spec;
+    expect(es.data).toEqual([{ secretKey: 'password', remoteRef: { key: 'opensearch/acme-flink', property: 'password' } }]);
+    expect(es.target.template.data).toEqual({ username: 'logclaw-flink-etl', password: '{{ .password }}' });
+    // dev (security plugin off), or an operator without the user CRDs: no user
+    const dev = await renderValues(HELM3, 'logclaw-opensearch', { global: base({ environment: 'dev' }) }, { namespace: NS, apiVersions: ALL });
+    expect(kindOf(dev, 'OpensearchUser')).toEqual([]);
+    const older = await renderValues(HELM3, 'logclaw-opensearch', { global: base() }, { namespace: NS, apiVersions: ALL.filter((a) => !a.endsWith('/OpensearchUser')) });
+    expect([...kindOf(older, 'OpensearchUser'), ...kindOf(older, 'OpensearchRole'), ...kindOf(older, 'OpensearchUserRoleBinding')]).toEqual([]);
+    expect(maybe(older, 'ExternalSecret', 'logclaw-opensearch-flink-etl')).toBeUndefined();
   });
 
   it('caps index replicas at data nodes - 1 and defaults by tier', async () => {

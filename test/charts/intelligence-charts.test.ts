@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import { helms, HELM3 } from '../helpers/tools.js';
+import { helms, HELM3, sharedDir } from '../helpers/tools.js';
 import { allApis, describeFindings, renderChecked, withoutKserve, type Rendered } from './checked-render.js';
 import { agentConfig, echoedValues, expectZammad } from './intelligence-objects.js';
 import { ciCases, ciFile, INTELLIGENCE, prepareCharts, renderError, renderValues, type K8sObject } from './lib.js';
@@ -82,6 +82,16 @@ describe('logclaw-flink', () => {
       const pdb = find(objs, 'PodDisruptionBudget', `${fd.metadata.name}-jobmanager`);
       expect(pdb.spec.selector.matchLabels).toEqual({ app: fd.metadata.name, component: 'jobmanager' });
     }
+    // the ETL job writes to OpenSearch as its own user (logclaw-opensearch's OpensearchUser), never as admin
+    const etl = find(objs, 'FlinkDeployment', 'logclaw-flink-etl');
+    const etlEnv = etl.spec.podTemplate.spec.containers[0].env;
+    expect(etlEnv.filter((e: any) => e.name.startsWith('OPENSEARCH_'))).toEqual([
+      { name: 'OPENSEARCH_USERNAME', valueFrom: { secretKeyRef: { name: 'logclaw-opensearch-flink-etl', key: 'username' } } },
+      { name: 'OPENSEARCH_PASSWORD', valueFrom: { secretKeyRef: { name: 'logclaw-opensearch-flink-etl', key: 'password' } } },
+    ]);
+    expect(etl.metadata.annotations['logclaw.io/prerequisites']).toContain('Secret/logclaw-opensearch-flink-etl');
+    expect(JSON.stringify(objs)).not.toContain('logclaw-opensearch-admin');
+    for (const fd of fds) expect(conf(fd)['web.submit.enable']).toBe('false');
     const props = find(objs, 'ConfigMap', 'logclaw-flink-jobs').data;
     expect(props['etl.properties']).toContain('kafka.bootstrap.servers=logclaw-kafka-bootstrap:9093');
     expect(props['etl.properties']).toContain('kafka.sasl.mechanism=SCRAM-SHA-512');
@@ -94,6 +104,18 @@ describe('logclaw-flink', () => {
     const np = find(objs, 'NetworkPolicy', 'logclaw-flink');
     const internet = [{ ipBlock: { cidr: '0.0.0.0/0', except: ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '169.254.0.0/16', '100.64.0.0/10'] } }, { ipBlock: { cidr: '::/0', except: ['fc00::/7', 'fe80::/10'] } }];
     expect(np.spec.egress.at(-1)).toEqual({ to: internet, ports: [{ port: 443, protocol: 'TCP' }] });
+  });
+
+  it("grants its service account what the Flink operator's own chart grants a job (role flink): no Secrets, no wildcard", async () => {
+    const tgz = join(sharedDir, 'upstream-charts', 'flink-kubernetes-operator-1.9.0.tgz');
+    const { stdout } = await execFileP(HELM3, ['template', 'op', tgz, '--namespace', 'flink-operator', '--set', 'webhook.create=false'], { maxBuffer: 32 << 20 });
+    const operatorRoles = stdout.split(/^---$/m).map((d) => parseYaml(d) as any).filter((d) => d && (d.kind === 'Role' || d.kind === 'ClusterRole') && d.metadata.name === 'flink');
+    expect(operatorRoles.length).toBeGreaterThan(0);
+    const objs = await flink('ha-aws-values.yaml');
+    const mine = find(objs, 'Role', 'logclaw-flink').rules;
+    const norm = (rules: any[]) => rules.map((r) => ({ apiGroups: [...r.apiGroups].sort(), resources: [...r.resources].sort(), verbs: [...r.verbs].sort() })).sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+    expect(norm(mine)).toEqual(norm(operatorRoles[0].rules));
+    expect(mine.flatMap((r: any) => r.resources)).not.toContain('secrets');
   });
 
   it('keeps savepoints without HA in standard (gs://) and abfss:// paths on Azure', async () => {

@@ -31,7 +31,7 @@ function cloneLike(): string {
   return root;
 }
 
-const INIT = ['tenant', 'init', 'acme', '--yes', '--name', 'Acme Corp', '--cloud', 'onprem', '--secret-store', 'none', '--ticketing', 'none'];
+const INIT = ['tenant', 'init', 'acme', '--yes', '--name', 'Acme Corp', '--cloud', 'onprem', '--secret-store', 'none', '--ticketing', 'none', '--kube-api-cidr', '10.0.0.1/32'];
 
 describe('the repository root, found as git finds its own', () => {
   const outside = scratch('logclaw-conv-outside-');
@@ -364,6 +364,8 @@ describe('dev up --dry-run shows the plan even when prerequisites are missing', 
     if (helmfile) {
       // with helm and helmfile the releases are listed exactly
       expect(r.stdout).toMatch(/helmfile --file helmfile\.d\/00-operators\.yaml\.gotmpl --kube-context kind-logclaw-dev .*--selector name=strimzi-kafka-operator,namespace=strimzi sync/);
+      // the operator namespaces get the platform-owned label tenant NetworkPolicies admit them by
+      for (const ns of ['strimzi', 'flink-operator', 'opensearch-operator']) expect(r.stdout).toContain(`kubectl --context kind-logclaw-dev label namespace ${ns} platform.logclaw.io/role=operators --overwrite`);
       expect(r.stdout).toMatch(/helmfile --file helmfile\.d\/10-tenant\.yaml\.gotmpl --kube-context kind-logclaw-dev .*--selector name=platform,namespace=logclaw-dev-local sync/);
       expect(r.stdout).toMatch(/Tenant releases \(each wave starts when what it needs is ready\):\n  1\. logclaw-dev-local\/platform/);
     } else expect(r.stdout).toContain('(the exact commands need helmfile, which is missing)');
@@ -465,10 +467,12 @@ describe('the tenant init wizard in a terminal', () => {
     const root = cloneLike();
     const flags = '--name Acme --cloud aws --tier standard --environment production --storage-class gp3 --object-storage s3 --bucket acme-logs --region us-east-1 --secret-store aws --secret-region us-east-1 --aws-role-arn arn:aws:iam::123456789012:role/acme --llm disabled';
     const cmd = `${JSON.stringify(process.execPath)} ${JSON.stringify(join(repoRoot, 'bin', 'logclaw.js'))} tenant init acme ${flags}`;
-    const child = spawn('script', ['-qfec', cmd, '/dev/null'], { cwd: root, env: { ...process.env, NO_COLOR: '1', COLUMNS: '200', LOGCLAW_ROOT: undefined }, stdio: ['pipe', 'pipe', 'pipe'] });
+    // no cluster to read the API server addresses from: the wizard asks for them without a default
+    const child = spawn('script', ['-qfec', cmd, '/dev/null'], { cwd: root, env: { ...process.env, NO_COLOR: '1', COLUMNS: '200', LOGCLAW_ROOT: undefined, KUBECONFIG: join(root, 'no-kubeconfig') }, stdio: ['pipe', 'pipe', 'pipe'] });
     // each question, and the keys a person would press (space toggles, ↓ moves, ⏎ answers)
     const steps: Array<[RegExp, string]> = [
       [/Is the cluster air-gapped \(no egress to the internet\)\?/, '\r'],
+      [/Addresses of the Kubernetes API server endpoints, comma-separated\?/, '10.0.0.1/32\r'],
       [/Which platforms receive incidents\? \(none: the ticketing agent is turned off\)/, ' \u001b[B\u001b[B\u001b[B\u001b[B \r'], // pagerduty, slack
       [/Which platforms receive critical incidents\?/, '\r'],
       [/Which platforms receive high incidents\?/, '\r'],
@@ -503,5 +507,6 @@ describe('the tenant init wizard in a terminal', () => {
     const { parse } = await import('yaml');
     const values = parse(readFileSync(join(root, 'gitops', 'tenants', 'tenant-acme.yaml'), 'utf8')) as { ticketingAgent: { config: { routing: Record<string, string[]> } } };
     expect(values.ticketingAgent.config.routing).toEqual({ critical: ['pagerduty', 'slack'], high: ['pagerduty', 'slack'], medium: ['pagerduty', 'slack'], low: ['slack'] });
+    expect((values as unknown as { platform: { networkPolicy: { kubeApiServer: { cidrs: string[] } } } }).platform.networkPolicy.kubeApiServer.cidrs).toEqual(['10.0.0.1/32']);
   });
 });

@@ -75,6 +75,13 @@ describe('the official operator charts and operator stages', () => {
     }
   });
 
+  it('labels every operator namespace with the platform-owned role tenant NetworkPolicies admit it by', async () => {
+    const c = cluster();
+    for (const ns of ['cert-manager', 'external-secrets', 'strimzi', 'flink-operator', 'opensearch-operator']) {
+      expect((await kjson(c, 'get', 'namespace', ns)).metadata.labels?.['platform.logclaw.io/role'], ns).toBe('operators');
+    }
+  });
+
   it('writes each operator status (Ready conditions, phases, Secrets) after its delay', async () => {
     const c = cluster();
     const ns = await namespace(c, 'ops');

@@ -130,7 +130,7 @@ describe('logclaw gitops onboard', () => {
   it('writes a valid tenant file with its wave, commits only it on a new branch, never pushes, and names the pull request', async () => {
     const root = repo();
     writeFileSync(join(root, 'unrelated.txt'), 'not part of the commit\n');
-    const r = await runCli(['gitops', 'onboard', 'acme', '--yes', '--name', 'Acme Corp', '--cloud', 'aws', '--region', 'us-east-1', '--bucket', 'acme-logclaw', '--secret-store', 'aws', '--aws-role-arn', 'arn:aws:iam::123456789012:role/acme', '--ticketing', 'slack', '--wave', 'canary', '--json'], { cwd: root, env });
+    const r = await runCli(['gitops', 'onboard', 'acme', '--yes', '--kube-api-cidr', '10.0.0.1/32', '--name', 'Acme Corp', '--cloud', 'aws', '--region', 'us-east-1', '--bucket', 'acme-logclaw', '--secret-store', 'aws', '--aws-role-arn', 'arn:aws:iam::123456789012:role/acme', '--ticketing', 'slack', '--wave', 'canary', '--json'], { cwd: root, env });
     expect(r.code, r.stderr).toBe(0);
     const s = JSON.parse(r.stdout);
     expect(s).toMatchObject({ tenantId: 'acme', file: 'gitops/tenants/tenant-acme.yaml', branch: 'onboard/tenant-acme', base: 'main', pushed: false, pullRequestUrl: 'https://github.com/acme/logclaw/compare/main...onboard%2Ftenant-acme?expand=1' });
@@ -146,10 +146,10 @@ describe('logclaw gitops onboard', () => {
 
   it('a wave outside canary|early|main is refused by the schema; a cluster the AppProject does not list is refused before any commit (exit 1)', async () => {
     const root = repo();
-    const wave = await runCli(['gitops', 'onboard', 'beta', '--yes', '--name', 'Beta', '--cloud', 'onprem', '--secret-store', 'none', '--ticketing', 'none', '--wave', 'friday'], { cwd: root, env });
+    const wave = await runCli(['gitops', 'onboard', 'beta', '--yes', '--kube-api-cidr', '10.0.0.1/32', '--name', 'Beta', '--cloud', 'onprem', '--secret-store', 'none', '--ticketing', 'none', '--wave', 'friday'], { cwd: root, env });
     expect(wave.code).toBe(1);
     expect(wave.stderr).toMatch(/global\.rollout\.wave must be one of canary, early, main \(got "friday"\) \[schema\]/);
-    const cluster = await runCli(['gitops', 'onboard', 'beta', '--yes', '--name', 'Beta', '--cloud', 'onprem', '--secret-store', 'none', '--ticketing', 'none', '--cluster', 'edge-9'], { cwd: root, env });
+    const cluster = await runCli(['gitops', 'onboard', 'beta', '--yes', '--kube-api-cidr', '10.0.0.1/32', '--name', 'Beta', '--cloud', 'onprem', '--secret-store', 'none', '--ticketing', 'none', '--cluster', 'edge-9'], { cwd: root, env });
     expect(cluster.code).toBe(1);
     expect(cluster.stderr).toMatch(/global\.rollout\.cluster edge-9 is not a destination of AppProject logclaw/);
     expect(existsSync(join(root, 'gitops', 'tenants', 'tenant-beta.yaml'))).toBe(false);

@@ -47,7 +47,9 @@ describe('generated fleet', () => {
     expect(r.code, r.stderr).toBe(1);
     const j = JSON.parse(r.stdout) as { findings: Array<{ rule: string; tenant?: string; severity: string }>; stats: { renders: number } };
     const planted = new Set(fleet.planted.map((p) => p.id));
-    expect(j.findings.filter((f) => !f.tenant || !planted.has(f.tenant))).toEqual([]);
+    // besides the planted defects, only the umbrella ci case that runs the node agent: its privileged namespace is warned about
+    const others = j.findings.filter((f) => !f.tenant || !planted.has(f.tenant));
+    expect(others.map((f) => [f.severity, f.rule, (f as { target?: string }).target])).toEqual([['warning', 'pss-namespace-level', 'chart logclaw-tenant (ci/onprem-airgapped-values.yaml)']]);
     for (const p of fleet.planted) {
       const rules = j.findings.filter((f) => f.tenant === p.id && f.severity === 'error').map((f) => f.rule);
       for (const rule of p.rules) expect(rules, `${p.id}: ${p.what}`).toContain(rule);

@@ -123,13 +123,22 @@ describe.each(helms)('lint rules under $name', (h) => {
     expect(tpl!.message).toMatch(/nil pointer/);
   });
 
+  it('a namespace weaker than restricted is a warning that says whether any pod needs it', () => {
+    const [w] = forTenant('pss-namespace-level');
+    expect(w).toMatchObject({ severity: 'warning', object: { kind: 'Namespace' }, path: 'metadata.labels["pod-security.kubernetes.io/enforce"]' });
+    expect(w!.message).toMatch(/enforces Pod Security "privileged", so any pod created in it is admitted at that level .*no pod of the render needs it: set platform.podSecurity.enforce: restricted/);
+  });
+
   it('dev relaxes min.insync.replicas and the cluster-manager quorum', () => {
     expect(forTenant('dev-relaxed')).toEqual([]);
   });
 
   it('a policy exception waives its rule and is listed', () => {
     expect(forTenant('exception-valid')).toEqual([]);
-    expect(good.exceptions.map((w) => [w.tenant, w.rule, w.reason])).toEqual([['exception-valid', 'pss-privileged', 'the fixture needs a privileged init step']]);
+    expect(good.exceptions.map((w) => [w.tenant, w.rule, w.reason])).toEqual([
+      ['exception-valid', 'pss-privileged', 'the fixture needs a privileged init step'],
+      ['pss-namespace-level', 'cluster-scoped-object', "the tenant's own namespace, rendered to carry its Pod Security labels"],
+    ]);
   });
 
   it('the broken repo: each chart and helmfile rule names its file and line', () => {

@@ -5,12 +5,12 @@
  */
 import { describe, expect, it } from 'vitest';
 import { cidrContainsAddress, cidrContainsRange, parseCidr } from '../../src/manifests/cidr.js';
-import { checkLiteralCredentials, findCredential } from '../../src/manifests/credentials.js';
+import { checkAdminCredentials, checkLiteralCredentials, findCredential } from '../../src/manifests/credentials.js';
 import { checkWorkloadHardening } from '../../src/manifests/hardening.js';
 import { checkRbac } from '../../src/manifests/rbac.js';
 import { buildModel } from '../../src/manifests/model.js';
 import { checkNetworkPolicyShapes, unexceptedRanges } from '../../src/manifests/netpol.js';
-import { checkReachability, internetEgress, outsideReach } from '../../src/manifests/reachability.js';
+import { checkPlatformLabels, checkReachability, internetEgress, outsideReach } from '../../src/manifests/reachability.js';
 import type { ObjectIssue, RenderedObject } from '../../src/manifests/types.js';
 
 const NS = 'logclaw-acme';
@@ -28,6 +28,18 @@ const issues = (objects: RenderedObject[], airGapped = false): ObjectIssue[] => 
   checkReachability(model, { namespace: NS, airGapped }, (i) => out.push(i));
   return out;
 };
+
+describe('platform-owned labels', () => {
+  it('no rendered object or pod template carries a label under platform.logclaw.io/', () => {
+    const found: ObjectIssue[] = [];
+    const ns = ro({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS, labels: { 'platform.logclaw.io/role': 'operators' } } });
+    checkPlatformLabels(buildModel([ns, deployment('api', { app: 'api', 'platform.logclaw.io/role': 'monitoring' }), deployment('ok', { app: 'ok', 'logclaw.io/role': 'x' })]), (i) => found.push(i));
+    expect(found.map((i) => [i.rule, i.owner.obj.metadata.name, i.path])).toEqual([
+      ['platform-label-reserved', NS, 'metadata.labels["platform.logclaw.io/role"]'],
+      ['platform-label-reserved', 'api', 'spec.template.metadata.labels["platform.logclaw.io/role"]'],
+    ]);
+  });
+});
 
 describe('CIDR arithmetic', () => {
   it('parses IPv4 and IPv6 and answers containment', () => {
@@ -135,6 +147,7 @@ describe('credentials, collection and hardening', () => {
     const out: ObjectIssue[] = [];
     const model = buildModel(objects);
     checkLiteralCredentials(model, { environment }, (i) => out.push(i));
+    checkAdminCredentials(model, { environment }, (i) => out.push(i));
     checkRbac(model, (i) => out.push(i));
     checkWorkloadHardening(model, (i) => out.push(i));
     return out;
@@ -152,6 +165,20 @@ describe('credentials, collection and hardening', () => {
     expect(issuesOf([secret]).map((i) => [i.rule, i.path])).toEqual([['literal-credentials', 'stringData["password"]']]);
     expect(issuesOf([secret], 'dev')).toEqual([]);
     expect(issuesOf([configMap({ 'app.yaml': 'password: ${DB_PASSWORD}' })])).toEqual([]);
+  });
+
+  it("only the data store's own pods read its admin credentials (a FlinkDeployment's pod template included)", () => {
+    const adminIssues = (objects: RenderedObject[], environment?: string) => issuesOf(objects, environment).filter((i) => i.rule === 'admin-credentials');
+    const admin = { name: 'OS_PASSWORD', valueFrom: { secretKeyRef: { name: 'logclaw-opensearch-admin', key: 'password' } } };
+    const pod = (component: string) => ({ metadata: { labels: { 'logclaw.io/component': component } }, spec: { containers: [{ name: 'c', image: 'x:1', env: [admin] }] } });
+    const job = (component: string) => ro({ apiVersion: 'batch/v1', kind: 'Job', metadata: { name: `${component}-job`, namespace: NS }, spec: { template: pod(component) } });
+    const flink = ro({ apiVersion: 'flink.apache.org/v1beta1', kind: 'FlinkDeployment', metadata: { name: 'etl', namespace: NS, labels: { 'logclaw.io/component': 'flink' } }, spec: { podTemplate: pod('flink') } });
+    expect(adminIssues([job('opensearch')])).toEqual([]);
+    expect(adminIssues([job('ticketing-agent')]).map((i) => [i.rule, i.path])).toEqual([['admin-credentials', 'spec.template.spec.containers[0].env[0].valueFrom.secretKeyRef.name']]);
+    const found = adminIssues([flink]);
+    expect(found.map((i) => [i.rule, i.path])).toEqual([['admin-credentials', 'spec.podTemplate.spec.containers[0].env[0].valueFrom.secretKeyRef.name']]);
+    expect(found[0]!.message).toMatch(/a flink pod reads Secret "logclaw-opensearch-admin", the opensearch admin credentials/);
+    expect(adminIssues([flink], 'dev')).toEqual([]);
   });
 
   it('a kubernetes_logs source must name the namespaces it reads; RBAC must name its resources', () => {

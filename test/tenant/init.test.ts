@@ -42,6 +42,7 @@ describe('tenant init with flags (no TTY)', () => {
         '--ticketing', 'pagerduty,slack', '--route', 'critical=pagerduty,slack', '--route', 'low=slack',
         '--llm', 'openai', '--model', 'gpt-4o', '--llm-endpoint', 'https://llm-proxy.acme.example/v1',
         '--operators-group', 'acme-sre', '--set', 'ticketingAgent.config.platforms.slack.channel=#acme',
+        '--kube-api-cidr', '10.0.0.1/32,10.0.0.2/32', '--kube-api-cidr', '10.0.0.3/32',
       ],
       cwd,
     );
@@ -63,8 +64,9 @@ describe('tenant init with flags (no TTY)', () => {
     expect(v.ticketingAgent.enabled).toBe(true);
     expect(v.ticketingAgent.config.platforms).toMatchObject({ pagerduty: { enabled: true }, slack: { enabled: true, channel: '#acme' }, jira: { enabled: false }, zammad: { enabled: false } });
     expect(v.ticketingAgent.config.routing).toEqual({ critical: ['pagerduty', 'slack'], high: ['pagerduty', 'slack'], medium: ['pagerduty', 'slack'], low: ['slack'] });
-    for (const c of ['platform', 'ingestion', 'kafka', 'flink', 'opensearch', 'mlEngine', 'airflow']) expect(v[c]).toEqual({ enabled: true });
+    for (const c of ['ingestion', 'kafka', 'flink', 'opensearch', 'mlEngine', 'airflow']) expect(v[c]).toEqual({ enabled: true });
     expect(v.zammad).toEqual({ enabled: false });
+    expect(v.platform).toEqual({ enabled: true, networkPolicy: { kubeApiServer: { cidrs: ['10.0.0.1/32', '10.0.0.2/32', '10.0.0.3/32'] } } });
     const check = await runCli(['tenant', 'validate'], { cwd, env: { LOGCLAW_ROOT: cwd } });
     expect(check.code, check.stdout).toBe(0);
     expect(files(join(cwd, 'gitops', 'tenants'))).toEqual(['tenant-acme.yaml']); // no temp file left
@@ -78,7 +80,7 @@ describe('tenant init with flags (no TTY)', () => {
     ['aws in dev (no identity needed)', ['--cloud', 'aws', '--environment', 'dev', '--secret-store', 'aws', '--region', 'us-east-1'], { provider: 'aws', aws: { region: 'us-east-1' } }],
   ])('secret store %s', async (_name, flags, store) => {
     const cwd = freshRoot();
-    const r = await init(['acme', '--name', 'Acme', '--ticketing', 'pagerduty', ...(flags as string[])], cwd);
+    const r = await init(['acme', '--name', 'Acme', '--ticketing', 'pagerduty', '--kube-api-cidr', '10.0.0.1/32', ...(flags as string[])], cwd);
     expect(r.code, r.stderr).toBe(0);
     expect(values(cwd, 'acme').global.secretStore).toEqual(store);
   });
@@ -128,6 +130,26 @@ describe('tenant init with flags (no TTY)', () => {
     expect(existsSync(join(cwd, 'gitops'))).toBe(false);
   });
 
+  it('outside dev the API server addresses are required: --kube-api-cidr, or --kube-api-from reads them from the cluster', async () => {
+    const cwd = freshRoot();
+    const flags = { tenantId: 'acme', name: 'Acme', cloud: 'onprem', secretStore: 'none', ticketing: 'none' };
+    const missing = await initTenant(flags, { cwd, interactive: false }).catch((e: LogclawError) => e);
+    expect(missing).toBeInstanceOf(LogclawError);
+    expect((missing as LogclawError).message).toContain('--kube-api-cidr (the Kubernetes API server');
+    expect((missing as LogclawError).exitCode).toBe(2);
+    const contexts: Array<string | undefined> = [];
+    const r = await initTenant({ ...flags, kubeApiFrom: 'prod' }, { cwd, interactive: false, kubeApiCidrs: async (c) => (contexts.push(c), ['10.96.0.10/32']) });
+    expect(contexts).toEqual(['prod']);
+    expect(r.values.platform).toEqual({ enabled: true, networkPolicy: { kubeApiServer: { cidrs: ['10.96.0.10/32'] } } });
+    const none = await initTenant({ ...flags, tenantId: 'beta', kubeApiFrom: 'prod' }, { cwd, interactive: false, kubeApiCidrs: async () => [] }).catch((e: LogclawError) => e);
+    expect((none as LogclawError).message).toBe('context prod shows no endpoint of Service kubernetes in namespace default');
+    const bad = await init(['acme', '--name', 'A', '--cloud', 'aws', '--ticketing', 'none', '--kube-api-cidr', '10.0.0.1'], cwd);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--kube-api-cidr "10.0.0.1": platform.networkPolicy.kubeApiServer.cidrs must be an address range');
+    // dev and air-gapped tenants need none
+    expect((await initTenant({ ...flags, tenantId: 'dev1', environment: 'dev' }, { cwd, interactive: false })).values.platform).toEqual({ enabled: true });
+  });
+
   it('exit 2 for values the schema refuses, naming flag and field', async () => {
     const cwd = freshRoot();
     const ok = ['--name', 'A', '--ticketing', 'pagerduty'];
@@ -162,7 +184,7 @@ describe('tenant init with flags (no TTY)', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('error: the tenant would not be valid; nothing was written');
     expect(r.stderr).toContain('[air-gapped-egress]');
-    const route = await init(['acme', '--name', 'A', '--cloud', 'aws', '--ticketing', 'pagerduty', '--route', 'critical=jira'], cwd);
+    const route = await init(['acme', '--name', 'A', '--cloud', 'aws', '--ticketing', 'pagerduty', '--route', 'critical=jira', '--kube-api-cidr', '10.0.0.1/32'], cwd);
     expect(route.code).toBe(1);
     expect(route.stderr).toContain('[routing-platform-enabled]');
     expect(files(join(cwd, 'gitops', 'tenants'))).toEqual([]);
@@ -172,11 +194,11 @@ describe('tenant init with flags (no TTY)', () => {
     const cwd = freshRoot();
     const schema = JSON.parse(readFileSync(join(repoRoot, 'schemas', 'tenant.schema.json'), 'utf8')) as Obj;
     const jira = schema.properties.ticketingAgent.properties.config?.properties?.platforms?.properties?.jira;
-    const r = await init(['acme', '--name', 'A', '--cloud', 'aws', '--ticketing', 'jira'], cwd);
+    const r = await init(['acme', '--name', 'A', '--cloud', 'aws', '--ticketing', 'jira', '--kube-api-cidr', '10.0.0.1/32'], cwd);
     if (JSON.stringify(jira ?? {}).includes('"url"')) {
       expect(r.code).toBe(2);
       expect(r.stderr).toContain('--set ticketingAgent.config.platforms.jira.url=<value>');
-      const ok = await init(['acme', '--name', 'A', '--cloud', 'aws', '--ticketing', 'jira', '--set', 'ticketingAgent.config.platforms.jira.url=https://acme.atlassian.net'], cwd);
+      const ok = await init(['acme', '--name', 'A', '--cloud', 'aws', '--ticketing', 'jira', '--kube-api-cidr', '10.0.0.1/32', '--set', 'ticketingAgent.config.platforms.jira.url=https://acme.atlassian.net'], cwd);
       expect(ok.code, ok.stderr).toBe(0);
       expect(values(cwd, 'acme').ticketingAgent.config.platforms.jira).toMatchObject({ enabled: true, url: 'https://acme.atlassian.net' });
     } else {
@@ -189,7 +211,7 @@ describe('tenant init with flags (no TTY)', () => {
     const dir = join(cwd, 'gitops', 'tenants');
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, 'tenant-acme.yaml'), '# mine\n');
-    const args = ['acme', '--name', 'Acme', '--cloud', 'aws', '--ticketing', 'pagerduty'];
+    const args = ['acme', '--name', 'Acme', '--cloud', 'aws', '--ticketing', 'pagerduty', '--kube-api-cidr', '10.0.0.1/32'];
     const r = await init(args, cwd);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('already exists; nothing was written');
@@ -216,7 +238,7 @@ describe('tenant init with flags (no TTY)', () => {
     const missing = tty('acme --yes --name Acme');
     expect(missing.status, missing.stdout).toBe(2);
     expect(missing.stdout).toContain('missing required values: --cloud, --ticketing');
-    const ok = tty('acme --yes --name Acme --cloud aws --ticketing pagerduty');
+    const ok = tty('acme --yes --name Acme --cloud aws --ticketing pagerduty --kube-api-cidr 10.0.0.1/32');
     expect(ok.status, ok.stdout).toBe(0);
     expect(ok.stdout).toContain('wrote gitops/tenants/tenant-acme.yaml');
     expect(values(cwd, 'acme').global.cloudProvider).toBe('aws');
@@ -236,7 +258,9 @@ describe('tenant init wizard (schema-driven prompts)', () => {
   /** Answers by field; records every question. */
   function scripted(answers: Record<string, unknown>) {
     const asked: Array<{ kind: string; name: string; message: string; choices?: string[]; default?: unknown; validate?: (v: string) => true | string }> = [];
-    const answer = (name: string, fallback: unknown) => (name in answers ? answers[name] : fallback);
+    // outside dev the wizard asks for the API server addresses; every script answers it unless it says otherwise
+    const all: Record<string, unknown> = { 'platform.networkPolicy.kubeApiServer.cidrs': '10.0.0.1/32', ...answers };
+    const answer = (name: string, fallback: unknown) => (name in all ? all[name] : fallback);
     const p: Prompter = {
       input: async (q) => {
         asked.push({ kind: 'input', name: q.name, message: q.message, default: q.default, validate: q.validate });
@@ -307,6 +331,31 @@ describe('tenant init wizard (schema-driven prompts)', () => {
         const r = q.validate!(bad);
         if (r !== true) expect(r, `${q.name}: ${r}`).not.toMatch(/\^|\$\)?$|\[a-z|\\s|must match/);
       }
+    }
+  });
+
+  it('outside dev asks for the API server addresses, offering the ones the cluster shows; in dev and air-gapped it does not', async () => {
+    const cwd = freshRoot();
+    const contexts: Array<string | undefined> = [];
+    const kubeApiCidrs = async (context: string | undefined) => (contexts.push(context), ['172.18.0.2/32', '172.18.0.3/32']);
+    const base = { 'global.tenantId': 'acme', 'global.cloudProvider': 'onprem', 'global.secretStore.provider': 'none', 'ticketingAgent.config.platforms': [] };
+    const { p, asked } = scripted({ ...base, 'platform.networkPolicy.kubeApiServer.cidrs': '172.18.0.2/32,172.18.0.3/32' });
+    await initTenant({}, { cwd, interactive: true, prompter: p, kubeApiCidrs });
+    const q = asked.find((x) => x.name === 'platform.networkPolicy.kubeApiServer.cidrs')!;
+    expect(q).toMatchObject({ kind: 'input', default: '172.18.0.2/32,172.18.0.3/32' });
+    expect(q.message).toBe('Addresses of the Kubernetes API server endpoints, comma-separated? (kubectl get endpoints kubernetes -n default) (read from the current kube context)');
+    expect(contexts).toEqual([undefined]);
+    expect(q.validate!('')).toMatch(/at least one address range/);
+    expect(q.validate!('10.0.0.1')).toMatch(/10\.0\.0\.1: must be an address range such as 10\.0\.0\.1\/32/);
+    expect(values(cwd, 'acme').platform.networkPolicy.kubeApiServer.cidrs).toEqual(['172.18.0.2/32', '172.18.0.3/32']);
+    // a cluster that does not answer: asked without a default
+    const down = scripted({ ...base, 'global.tenantId': 'beta' });
+    await initTenant({}, { cwd, interactive: true, prompter: down.p, kubeApiCidrs: async () => Promise.reject(new Error('unreachable')) });
+    expect(down.asked.find((x) => x.name === 'platform.networkPolicy.kubeApiServer.cidrs')).toMatchObject({ default: undefined });
+    for (const extra of [{ 'global.environment': 'dev' }, { 'global.airGapped': true, 'global.objectStorage.endpoint': 'http://minio.minio.svc:9000', 'ticketingAgent.config.platforms': ['zammad'], 'global.llm.provider': 'ollama' }]) {
+      const other = scripted({ ...base, 'global.tenantId': `t${Object.keys(extra).length}`, ...extra });
+      await initTenant({}, { cwd, interactive: true, prompter: other.p, kubeApiCidrs });
+      expect(other.asked.map((x) => x.name)).not.toContain('platform.networkPolicy.kubeApiServer.cidrs');
     }
   });
 

@@ -37,7 +37,7 @@ describe('tenant rules', () => {
   });
 
   it('every rule is listed with a description', () => {
-    for (const id of ['tenant-id-filename', 'tenant-id-unique', 'routing-platform-enabled', 'routing-empty', 'ticketing-platform-required', 'air-gapped-egress', 'air-gapped-llm', 'air-gapped-object-storage', 'object-storage-cloud', 'secret-store-fields', 'secret-store-identity']) {
+    for (const id of ['tenant-id-filename', 'tenant-id-unique', 'routing-platform-enabled', 'routing-empty', 'ticketing-platform-required', 'air-gapped-egress', 'air-gapped-llm', 'air-gapped-object-storage', 'object-storage-cloud', 'secret-store-fields', 'secret-store-identity', 'platform-label-reserved', 'agent-namespaces', 'agent-pod-security']) {
       expect(RULES).toHaveProperty(id);
     }
   });
@@ -209,6 +209,40 @@ describe('tenant rules', () => {
     });
     it('vault logs in with the tenant role and needs nothing more', () => {
       expect(ids(merge(base(), { global: { secretStore: { provider: 'vault', vault: { server: 'https://vault.vault.svc:8200', role: 'logclaw' } } } }))).toEqual([]);
+    });
+  });
+
+  describe('agent-namespaces, agent-pod-security', () => {
+    const privileged = { platform: { podSecurity: { enforce: 'privileged' } } };
+    it('the node agent names its namespaces and runs in a privileged namespace', () => {
+      expect(ids(merge(base(), { ...privileged, ingestion: { agent: { enabled: true, namespaces: ['payments'] } } }))).toEqual([]);
+      expect(ids(merge(base(), { ingestion: { agent: { enabled: false } } }))).toEqual([]);
+    });
+    it('refuses the agent without namespaces, at the list or at enabled', () => {
+      const empty = rules(merge(base(), { ...privileged, ingestion: { agent: { enabled: true, namespaces: [] } } }));
+      expect(empty.map((f) => [f.rule, f.severity, f.path])).toEqual([['agent-namespaces', 'error', 'ingestion.agent.namespaces']]);
+      expect(empty[0]!.message).toMatch(/every namespace on the node/);
+      expect(rules(merge(base(), { ...privileged, ingestion: { agent: { enabled: true } } })).map((f) => [f.rule, f.path])).toEqual([['agent-namespaces', 'ingestion.agent.enabled']]);
+    });
+    it('refuses the agent in a namespace Pod Security would refuse it in, unless the chart does not make the namespace', () => {
+      const restricted = rules(merge(base(), { ingestion: { agent: { enabled: true, namespaces: ['payments'] } } }));
+      expect(restricted.map((f) => [f.rule, f.severity, f.path])).toEqual([['agent-pod-security', 'error', 'ingestion.agent.enabled']]);
+      expect(restricted[0]!.message).toMatch(/hostPath, which baseline forbids as restricted does/);
+      expect(rules(merge(base(), { platform: { podSecurity: { enforce: 'baseline' } }, ingestion: { agent: { enabled: true, namespaces: ['payments'] } } })).map((f) => f.path)).toEqual(['platform.podSecurity.enforce']);
+      expect(ids(merge(base(), { platform: { namespace: { create: false } }, ingestion: { agent: { enabled: true, namespaces: ['payments'] } } }))).toEqual([]);
+    });
+  });
+
+  describe('platform-label-reserved', () => {
+    it('refuses a key under platform.logclaw.io/ anywhere in the values, at that key', () => {
+      const found = rules(merge(base(), { flink: { serviceAccount: { annotations: { 'platform.logclaw.io/role': 'operators' } } } }));
+      expect(found.map((f) => [f.rule, f.severity, f.path])).toEqual([['platform-label-reserved', 'error', 'flink.serviceAccount.annotations["platform.logclaw.io/role"]']]);
+      expect(found[0]!.message).toMatch(/only the platform sets/);
+      expect(found[0]!.line).toBeGreaterThan(1);
+    });
+    it('refuses a key=value string that sets one, in dev too; other prefixes and mentions pass', () => {
+      expect(ids(merge(base(), { global: { environment: 'dev' }, airflow: { values: { labels: ['platform.logclaw.io/role=monitoring'] } } }))).toEqual(['platform-label-reserved']);
+      expect(ids(merge(base(), { flink: { serviceAccount: { annotations: { 'logclaw.io/role': 'operators', note: 'see platform.logclaw.io/role' } } } }))).toEqual([]);
     });
   });
 

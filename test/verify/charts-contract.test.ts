@@ -8,7 +8,7 @@ import { repoRoot } from '../helpers/tools.js';
 import { kindOf, operatorApis, render, renderValues } from '../charts/lib.js';
 import { discover, schemeFor } from '../../src/portforward/catalog.js';
 import { brokerSecurity, DEFAULT_KAFKA_CLUSTER, pickUser } from '../../src/verify/kafka.js';
-import { healthPath, TENANT_KINDS, vectorHttpPath, RAW_TOPIC, ANOMALY_TOPIC } from '../../src/verify/steps/index.js';
+import { envReference, healthPath, TENANT_KINDS, vectorHttpPath, vectorHttpSource, RAW_TOPIC, ANOMALY_TOPIC } from '../../src/verify/steps/index.js';
 import { verdict } from '../../src/readiness/verdict.js';
 
 const devTenant = join(repoRoot, 'gitops', 'tenants', 'tenant-dev-local.yaml');
@@ -64,6 +64,21 @@ describe('verify follows the charts', () => {
     expect(name(writeAnomaly)).toBeDefined();
     expect(readRaw!.groupPrefix).toBeTruthy();
     expect(readAnomaly!.groupPrefix).toBeTruthy();
+  });
+
+  it("non-dev tenant: verify sends to Vector's HTTP source over TLS with the token the receiver reads from its Secret", async () => {
+    const objs = await render(HELM3, 'logclaw-tenant', { namespace: ns, values: [haCase], apiVersions: operatorApis });
+    const configs = kindOf(objs, 'ConfigMap').filter((c) => c.metadata.labels?.['logclaw.io/component'] === 'ingestion');
+    const source = vectorHttpSource(configs.map((c) => (c as unknown as { data: Record<string, string> }).data));
+    expect(source).toMatchObject({ tls: true, clientCertificate: false, auth: { username: 'logclaw' } });
+    const ref = envReference(source.auth!.password)!;
+    const receiver = kindOf(objs, 'Deployment').find((d) => d.metadata.labels?.['logclaw.io/component'] === 'ingestion') as unknown as { spec: { template: V1Pod } };
+    const env = receiver.spec.template.spec!.containers[0]!.env!.find((e) => e.name === ref);
+    expect(env?.valueFrom?.secretKeyRef).toEqual({ name: 'logclaw-ingestion-receiver-token', key: 'token' });
+    expect(kindOf(objs, 'ExternalSecret').map((e) => e.metadata.name)).toContain('logclaw-ingestion-receiver-token');
+    const [http] = discover(kindOf(objs, 'Service') as unknown as V1Service[], ['vector-http']);
+    expect(schemeFor(http!.entry, 'production')).toBe('https');
+    expect(schemeFor(http!.entry, 'dev')).toBe('http');
   });
 
   it('ticketing agent: its Service is found and the health path comes from its probes', async () => {

@@ -39,6 +39,8 @@ export interface TenantOptions {
    * topic-missing (KafkaTopic raw-logs exists, the broker has no such topic); slow-pod (exec answers 20 s late).
    */
   kafka?: 'ok' | 'wrong-password' | 'no-acl' | 'group-outside-prefix' | 'closed-port' | 'topic-missing' | 'slow-pod';
+  /** Outside dev, the token the Vector stand-in accepts: the one in the receiver's token Secret (ok) or another (wrong). */
+  receiverToken?: 'ok' | 'wrong';
   /** Platforms routing.low names in the tenant file, and the ones the agent really routes to. */
   routing?: string[];
   agentRoutes?: string[];
@@ -48,6 +50,10 @@ export interface Tenant {
   id: string;
   /** OpenSearch admin credentials (checked outside dev). */
   osAdmin: { username: string; password: string };
+  /** The receiver's shared token (its Secret's; Vector's HTTP source asks for it outside dev, over TLS). */
+  receiverToken: string;
+  /** The Authorization headers Vector's HTTP source received. */
+  vectorAuth: string[];
   /** Change how the hops behave (unset options go back to the defaults: everything works). */
   set(o: TenantOptions): Promise<void>;
   namespace: string;
@@ -214,7 +220,10 @@ export async function makeTenant(c: Cluster, prefix: string, o: TenantOptions = 
   const kafkaPort = dev ? 9092 : 9093;
   /** What the OpenSearch stand-in requires outside dev (the admin Secret holds it). */
   const osAdmin = { username: 'admin', password: `pw-${randomBytes(6).toString('hex')}` };
-  const mode = { vector: o.vector ?? 'ok', opensearch: o.opensearch ?? 'ok', agentRoutes: o.agentRoutes ?? routing, exec: o.exec ?? 'ok', anomalyTopic: o.anomalyTopic !== false, kafka: o.kafka ?? 'ok' };
+  /** What the Vector stand-in requires outside dev, as the ingestion chart configures it: TLS and this token as basic auth. */
+  const receiverToken = `tok-${randomBytes(6).toString('hex')}`;
+  const vectorAuth: string[] = [];
+  const mode = { vector: o.vector ?? 'ok', opensearch: o.opensearch ?? 'ok', agentRoutes: o.agentRoutes ?? routing, exec: o.exec ?? 'ok', anomalyTopic: o.anomalyTopic !== false, kafka: o.kafka ?? 'ok', receiverToken: o.receiverToken ?? 'ok' };
   const id = `${prefix}-${randomBytes(3).toString('hex')}`;
   const ns = `logclaw-${id}`;
   const root = mkdtempSync(join(tmpdir(), `logclaw-verify-${prefix}-`));
@@ -244,9 +253,14 @@ export async function makeTenant(c: Cluster, prefix: string, o: TenantOptions = 
   );
 
   // hops played locally
-  const vector = await serve((req, text, url) => {
+  const vectorHandler = (req: IncomingMessage, text: string, url: URL): [number, unknown?] => {
     requests.vector.push(`${req.method} ${url.pathname}`);
     if (req.method === 'GET') return [200, { ok: true }];
+    if (!dev) {
+      vectorAuth.push(String(req.headers.authorization ?? ''));
+      const accepted = mode.receiverToken === 'ok' ? receiverToken : `other-${receiverToken}`;
+      if (req.headers.authorization !== `Basic ${Buffer.from(`logclaw:${accepted}`).toString('base64')}`) return [401];
+    }
     if (mode.vector === '500') return [500, { error: 'sink kafka: broker transport failure' }];
     if (mode.vector === 'ok') {
       const record = JSON.stringify({ ...JSON.parse(text), tenant_id: id, environment });
@@ -255,7 +269,10 @@ export async function makeTenant(c: Cluster, prefix: string, o: TenantOptions = 
       else appendFileSync(topicFile('raw-logs'), `${record}\n`);
     }
     return [200];
-  });
+  };
+  // Vector's HTTP source (TLS outside dev) and its API (plain, health only)
+  const vector = await serve(vectorHandler, dev ? undefined : selfSigned(root, 'logclaw-ingestion'));
+  const vectorApi = dev ? vector : await serve(vectorHandler);
   const deleted = new Set<string>();
   const opensearch = await serve((req, text, url) => {
     requests.opensearch.push(`${req.method} ${url.pathname}${url.search}`);
@@ -300,6 +317,17 @@ export async function makeTenant(c: Cluster, prefix: string, o: TenantOptions = 
     apiVersion: 'flink.apache.org/v1beta1', kind: 'FlinkDeployment', metadata: { name: 'logclaw-etl', namespace: ns, labels: LABELS('flink', id, { 'app.kubernetes.io/component': 'etl' }) },
     spec: { image: 'registry.example/logclaw/flink-jobs:1.0.0', flinkVersion: 'v1_19', serviceAccount: 'flink', jobManager: { resource: { memory: '1024m', cpu: 0.5 } }, taskManager: { resource: { memory: '1024m', cpu: 0.5 } }, job: { jarURI: 'local:///opt/flink/usrlib/etl.jar', parallelism: 1, upgradeMode: 'stateless' } },
   };
+  // the receiver as the ingestion chart renders it outside dev: TLS, and the shared token from its Secret
+  const receiverDeployment = deployment('logclaw-ingestion-receiver', ns, LABELS('ingestion', id, { 'app.kubernetes.io/component': 'receiver' }), [['http', 8080], ['api', 8686], ['metrics', 9598]]);
+  if (!dev) {
+    (receiverDeployment.spec.template.spec.containers[0] as Record<string, unknown>).env = [
+      { name: 'RECEIVER_TOKEN', valueFrom: { secretKeyRef: { name: 'logclaw-ingestion-receiver-token', key: 'token' } } },
+    ];
+  }
+  const receiverSecurity = {
+    tls: { enabled: true, crt_file: '/etc/logclaw/receiver-tls/tls.crt', key_file: '/etc/logclaw/receiver-tls/tls.key' },
+    auth: { username: 'logclaw', password: '${RECEIVER_TOKEN}' },
+  };
   const objects: unknown[] = [
     { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns, labels: { 'logclaw.io/tenant': id } } },
     // logclaw-kafka: Kafka cluster and topics (Strimzi v1)
@@ -321,12 +349,13 @@ export async function makeTenant(c: Cluster, prefix: string, o: TenantOptions = 
           stringData: { password, 'sasl.jaas.config': `org.apache.kafka.common.security.scram.ScramLoginModule required username="${name}" password="${password}";` } };
       }),
       { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'logclaw-opensearch-admin', namespace: ns }, stringData: osAdmin },
+      { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'logclaw-ingestion-receiver-token', namespace: ns }, stringData: { token: receiverToken } },
     ]),
     // logclaw-ingestion: the Vector receiver
-    deployment('logclaw-ingestion-receiver', ns, LABELS('ingestion', id, { 'app.kubernetes.io/component': 'receiver' }), [['http', 8080], ['api', 8686], ['metrics', 9598]]),
+    receiverDeployment,
     service('logclaw-ingestion', ns, LABELS('ingestion', id, { 'app.kubernetes.io/component': 'receiver' }), { 'app.kubernetes.io/name': 'logclaw-ingestion', 'app.kubernetes.io/component': 'receiver' }, [['http', 8080], ['api', 8686], ['metrics', 9598]]),
     { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'logclaw-ingestion-receiver', namespace: ns, labels: LABELS('ingestion', id, { 'app.kubernetes.io/component': 'receiver' }) },
-      data: { 'vector.yaml': stringify({ sources: { http: { type: 'http_server', address: '0.0.0.0:8080', decoding: { codec: 'json' } } }, sinks: { raw_logs: { type: 'kafka', inputs: ['http'], bootstrap_servers: `logclaw-kafka-bootstrap:${kafkaPort}`, topic: 'raw-logs' } } }) } },
+      data: { 'vector.yaml': stringify({ sources: { http: { type: 'http_server', address: '0.0.0.0:8080', decoding: { codec: 'json' }, ...(dev ? {} : receiverSecurity) } }, sinks: { raw_logs: { type: 'kafka', inputs: ['http'], bootstrap_servers: `logclaw-kafka-bootstrap:${kafkaPort}`, topic: 'raw-logs' } } }) } },
     // logclaw-opensearch (dev: a StatefulSet)
     { ...deployment('logclaw-opensearch', ns, LABELS('opensearch', id, { 'app.kubernetes.io/component': 'node' }), [['http', 9200], ['transport', 9300]]), kind: 'StatefulSet',
       spec: { ...deployment('logclaw-opensearch', ns, LABELS('opensearch', id, { 'app.kubernetes.io/component': 'node' }), [['http', 9200], ['transport', 9300]]).spec, serviceName: 'logclaw-opensearch' } },
@@ -464,7 +493,7 @@ export async function makeTenant(c: Cluster, prefix: string, o: TenantOptions = 
     await kube.apply({ apiVersion: 'kwok.x-k8s.io/v1alpha1', kind: 'PortForward', metadata: { name: 'logclaw-combined-0', namespace: ns },
       spec: { forwards: [{ ports: [kafkaPort], target: { port: kafkaPort, address: broker.address } }] } } as KubeObject);
   }
-  await routePod(c, ns, await vectorPod(), [[8080, vector.port], [8686, vector.port]]);
+  await routePod(c, ns, await vectorPod(), [[8080, vector.port], [8686, vectorApi.port]]);
   const osPod = await readyPod(c, ns, 'app.kubernetes.io/name=logclaw-opensearch');
   let osRouted = '';
   /** OpenSearch up, or down (its pod port refuses connections); waits until a forward shows the change. */
@@ -498,11 +527,15 @@ export async function makeTenant(c: Cluster, prefix: string, o: TenantOptions = 
   return {
     id,
     osAdmin,
+    receiverToken,
+    vectorAuth,
     async set(n: TenantOptions) {
       for (const list of Object.values(requests)) list.splice(0);
       mode.vector = n.vector ?? 'ok';
       mode.opensearch = n.opensearch ?? 'ok';
       mode.agentRoutes = n.agentRoutes ?? routing;
+      mode.receiverToken = n.receiverToken ?? 'ok';
+      vectorAuth.splice(0);
       await setExec(n.exec ?? 'ok', n.kafka === 'slow-pod' ? 20 : 0);
       await setKafka(n.kafka ?? 'ok');
       await setTopic(n.anomalyTopic !== false);
@@ -518,7 +551,7 @@ export async function makeTenant(c: Cluster, prefix: string, o: TenantOptions = 
     ...(broker ? { broker } : {}),
     vectorPod,
     async close() {
-      await Promise.all([vector.close(), opensearch.close(), agent.close(), broker?.stop()]);
+      await Promise.all([vector.close(), ...(vectorApi === vector ? [] : [vectorApi.close()]), opensearch.close(), agent.close(), broker?.stop()]);
       sessionsClient?.sessions.closeAll();
       await kube.delete('v1', 'Namespace', ns);
     },

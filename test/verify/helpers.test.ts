@@ -6,7 +6,7 @@ import { discover, schemeFor, catalog } from '../../src/portforward/catalog.js';
 import { containerPort } from '../../src/portforward/kube.js';
 import { parseServiceList } from '../../src/portforward/index.js';
 import { consumerCommand, groupPrefixOf, pickUser, producerCommand, type Broker } from '../../src/verify/kafka.js';
-import { anomalySeverity, consumerGroup, healthPath, incidentFor, routedPlatforms, vectorHttpPath, componentOf } from '../../src/verify/steps/index.js';
+import { anomalySeverity, consumerGroup, healthPath, incidentFor, routedPlatforms, vectorHttpPath, vectorHttpSource, envReference, componentOf } from '../../src/verify/steps/index.js';
 import { parseDuration } from '../../src/duration.js';
 import { tenantInfoFromValues, validateTenantId } from '../../src/verify/tenant.js';
 import { exitCodeOf, displayExec } from '../../src/verify/exec.js';
@@ -130,6 +130,18 @@ describe('verify helpers', () => {
     expect(vectorHttpPath([{ 'vector.yaml': yaml }])).toBe('/v1/logs');
     expect(vectorHttpPath([{ 'vector.yaml': 'sources:\n  h:\n    type: http_server\n    address: 0.0.0.0:8080\n' }])).toBe('/');
     expect(vectorHttpPath([{ 'x.toml': '[sources.h]\ntype = "http_server"' }])).toBe('/');
+  });
+
+  it("reads TLS, client certificates and basic auth of Vector's HTTP source; a password may name an environment variable", () => {
+    const secured = 'sources:\n  http:\n    type: http_server\n    address: 0.0.0.0:8080\n    tls: {enabled: true, crt_file: /c, key_file: /k}\n    auth: {username: logclaw, password: "${RECEIVER_TOKEN}"}\n';
+    expect(vectorHttpSource([{ 'vector.yaml': secured }])).toEqual({ path: '/', tls: true, clientCertificate: false, auth: { username: 'logclaw', password: '${RECEIVER_TOKEN}' } });
+    const mtls = 'sources:\n  http:\n    type: http_server\n    address: 0.0.0.0:8080\n    tls: {enabled: true, ca_file: /ca, verify_certificate: true}\n';
+    expect(vectorHttpSource([{ 'vector.yaml': mtls }])).toEqual({ path: '/', tls: true, clientCertificate: true });
+    // another port's source is not this one
+    expect(vectorHttpSource([{ 'vector.yaml': secured }], 8443)).toEqual({ path: '/', tls: false, clientCertificate: false });
+    expect(envReference('${RECEIVER_TOKEN}')).toBe('RECEIVER_TOKEN');
+    expect(envReference('literal')).toBeUndefined();
+    expect(envReference('pre-${X}')).toBeUndefined();
   });
 
   it('finds the incident for the marker and the platforms it was routed to', () => {

@@ -241,8 +241,20 @@ describe('logclaw verify on a staging tenant (TLS + SCRAM, secured OpenSearch)',
     const anomalies = report.steps.find((s) => s.id === 'anomalies')!;
     expect(anomalies.evidence[0]).toMatch(/group logclaw-ticketing-agent-verify-anomaly-lcv-/);
     expect(report.steps.find((s) => s.id === 'opensearch')!.summary).toBe('marker indexed (1 hit)');
+    // the marker went to Vector's HTTP source over TLS with the receiver's shared token
+    expect(report.steps.find((s) => s.id === 'ingest')!.status).toBe('pass');
+    expect(t.vectorAuth).toEqual([`Basic ${Buffer.from(`logclaw:${t.receiverToken}`).toString('base64')}`]);
     // no credential is ever printed
-    for (const secretish of [t.osAdmin.password, 'password="']) expect(out + err).not.toContain(secretish);
+    for (const secretish of [t.osAdmin.password, t.receiverToken, 'password="']) expect(out + err).not.toContain(secretish);
+  });
+
+  it('a receiver that refuses the shared token: step 2 fails at the Vector hop with the restart hint', async () => {
+    await t!.set({ receiverToken: 'wrong' });
+    const r = await verify(t!, '--timeout', '30s');
+    expect(r.code, r.stdout).toBe(1);
+    expect(stepLine(r.stdout, 2)).toMatch(/^✗ 2 ingest .*Vector answered 401 to the marker log/);
+    expect(r.stdout).toMatch(/hint: Vector refused the shared token/);
+    expect(r.stdout).not.toContain(t!.receiverToken);
   });
 
   // The broker refuses the console tools in five ways; they exit 0 each time, and verify names the cause from

@@ -106,3 +106,10 @@ kafka.ssl.truststore.type=PEM
 kafka.ssl.truststore.location=/opt/logclaw/kafka-ca/ca.crt
 {{- end }}
 {{- end -}}
+
+{{/*
+Usage: {{ include "logclaw-flink.opensearchSecret" . }}
+Secret with keys username and password of the ETL job's own OpenSearch user (logclaw-flink-etl, allowed to write
+to the log indices only), made by logclaw-opensearch outside dev: logclaw-opensearch-flink-etl.
+*/}}
+{{- define "logclaw-flink.opensearchSecret" -}}logclaw-opensearch-flink-etl{{- end -}}

@@ -104,3 +104,67 @@ Environment of a Vector container: the KafkaUser password outside dev.
 - name: VECTOR_LOG
   value: info
 {{- end -}}
+
+{{/*
+Usage: {{ if include "logclaw-ingestion.receiverTls" . }}...{{ end }}
+"true" when the receiver's HTTP and OTLP inputs use TLS: receiver.security.tls enabled, or auto outside dev.
+*/}}
+{{- define "logclaw-ingestion.receiverTls" -}}
+{{- $tls := .Values.receiver.security.tls | default "auto" -}}
+{{- if or (eq $tls "enabled") (and (eq $tls "auto") (not (include "logclaw.global.isDev" .))) -}}true{{- end -}}
+{{- end -}}
+
+{{/*
+Usage: {{ include "logclaw-ingestion.clientAuth" . }}
+How the receiver's HTTP and OTLP clients authenticate: token, mtls or none (auto: token when the inputs
+use TLS, so outside dev by default; none without TLS). Fails when token or mtls is asked for without TLS.
+*/}}
+{{- define "logclaw-ingestion.clientAuth" -}}
+{{- $auth := .Values.receiver.security.clientAuth | default "auto" -}}
+{{- if eq $auth "auto" -}}
+{{- $auth = ternary "token" "none" (eq (include "logclaw-ingestion.receiverTls" .) "true") -}}
+{{- end -}}
+{{- if and (ne $auth "none") (not (include "logclaw-ingestion.receiverTls" .)) -}}
+{{- fail (printf "ingestion.receiver.security.clientAuth=%s needs TLS: set ingestion.receiver.security.tls to enabled (or auto outside dev), or clientAuth to none" $auth) -}}
+{{- end -}}
+{{- $auth -}}
+{{- end -}}
+
+{{/*
+Usage: {{ include "logclaw-ingestion.tokenSecret" . }}
+Name of the Secret holding the receiver's shared token (key token).
+*/}}
+{{- define "logclaw-ingestion.tokenSecret" -}}
+{{- .Values.receiver.security.token.secretName | default (include "logclaw.names.component" (dict "context" . "component" "receiver-token")) -}}
+{{- end -}}
+
+{{/*
+Usage: {{ $src := include "logclaw-ingestion.secureSource" (dict "context" $ "source" $src "kind" "http") | fromYaml }}
+A Vector source with the receiver's TLS and client authentication: kind http (an http_server source: TLS,
+basic auth with the shared token or client certificates) or otlp (an opentelemetry source: TLS on grpc and
+http, client certificates unless clientAuth is none, since Vector has no token option there). "dir" names
+another certificate folder and turns TLS on whatever receiver.security.tls says (the private link's source).
+*/}}
+{{- define "logclaw-ingestion.secureSource" -}}
+{{- $ctx := .context -}}
+{{- $src := deepCopy .source -}}
+{{- if or .dir (include "logclaw-ingestion.receiverTls" $ctx) -}}
+{{- $auth := include "logclaw-ingestion.clientAuth" $ctx -}}
+{{- $dir := .dir | default "/etc/logclaw/receiver-tls" -}}
+{{- $tls := dict "enabled" true "crt_file" (printf "%s/tls.crt" $dir) "key_file" (printf "%s/tls.key" $dir) -}}
+{{- if or (eq $auth "mtls") (and (eq $auth "token") (eq .kind "otlp")) -}}
+{{- $_ := set $tls "ca_file" (printf "%s/ca.crt" $dir) -}}
+{{- $_ := set $tls "verify_certificate" true -}}
+{{- end -}}
+{{- if eq .kind "otlp" -}}
+{{- $_ := set $src.grpc "tls" (deepCopy $tls) -}}
+{{- $_ := set $src.http "tls" (deepCopy $tls) -}}
+{{- else -}}
+{{- $_ := set $src "tls" $tls -}}
+{{- if eq $auth "token" -}}
+{{- $_ := set $src "auth" (dict "username" $ctx.Values.receiver.security.token.username "password" "${RECEIVER_TOKEN}") -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+{{- toYaml $src -}}
+{{- end -}}

@@ -86,3 +86,10 @@ secret, else the operator-generated CA logclaw-opensearch-ca.
 {{- define "logclaw-opensearch.caSecret" -}}
 {{- if include "logclaw-opensearch.certManager" . -}}logclaw-opensearch-http{{- else -}}logclaw-opensearch-ca{{- end -}}
 {{- end -}}
+
+{{/*
+Usage: {{ include "logclaw-opensearch.flinkUser" . }}
+The OpenSearch user of the Flink ETL job: logclaw-flink-etl. Its credentials are in Secret
+logclaw-opensearch-flink-etl (keys username, password), the name the Flink chart reads.
+*/}}
+{{- define "logclaw-opensearch.flinkUser" -}}logclaw-flink-etl{{- end -}}

@@ -12,7 +12,7 @@ import { ticketing } from './ticketing.js';
 
 export { ANOMALY_TOPIC, consumerGroup, EXEC_OPEN_WAIT_MS, RAW_TOPIC, type VerifyEnv, type VerifyState, type VerifyStep } from './step.js';
 export { componentOf, componentsReady, TENANT_KINDS, tenantObjects } from './components.js';
-export { ingest, markerLog, vectorHttpPath } from './ingest.js';
+export { envReference, ingest, markerLog, vectorHttpPath, vectorHttpSource, type VectorHttpSource } from './ingest.js';
 export { kafkaRaw } from './kafka-raw.js';
 export { LOGS_INDEX, markerQuery, opensearch } from './opensearch.js';
 export { anomalies, anomalyEvent, anomalySeverity } from './anomalies.js';
