@@ -320,7 +320,7 @@ async function labelPlatformNamespaces(o: PlanOptions, releases: LoadedRelease[]
   for (const [name, role] of roles) {
     const ref = { apiVersion: 'v1', kind: 'Namespace', name };
     if (isDryRun()) {
-      recordDryRun(['--context', o.session.kubeContext, 'label', 'namespace', name, `${PLATFORM_ROLE_LABEL}=${role}`, '--overwrite']);
+      recordDryRun(kubectlEquivalent.labelNamespace(o.session.kubeContext, name, PLATFORM_ROLE_LABEL, role));
       continue;
     }
     if (!api) continue;

@@ -95,6 +95,8 @@ export const kubectlEquivalent = {
   createRandomSecret: (name: string, namespace: string, keys: string[]): string =>
     formatCommand('kubectl', ['create', 'secret', 'generic', name, '-n', namespace, ...keys.map((k) => `--from-literal=${k}=<random>`)]),
   labelNode: (node: string, label: string, value: string): string => formatCommand('kubectl', ['label', 'node', node, `${label}=${value}`]),
+  labelNamespace: (context: string, name: string, label: string, value: string): string =>
+    formatCommand('kubectl', ['--context', context, 'label', 'namespace', name, `${label}=${value}`, '--overwrite']),
   annotateCrd: (context: string, name: string, annotations: Record<string, string>): string =>
     formatCommand('kubectl', ['--context', context, 'annotate', 'crd', name, ...Object.entries(annotations).map(([k, v]) => `${k}=${v}`)]),
   /** Server-side apply of manifests described by `what` (they are not on disk). */
