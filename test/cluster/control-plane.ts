@@ -174,9 +174,21 @@ export async function startControlPlane(o: ControlPlaneOptions = {}): Promise<Co
     const crdDocs = readdirSync(kwokCrdDir).filter((f) => f.endsWith('.yaml')).flatMap((f) => parseYamlDocs(readFileSync(join(kwokCrdDir, f), 'utf8')));
     for (const extra of o.crds ?? []) crdDocs.push(...readCrds(extra));
     await kube.applyAll(crdDocs);
-    await waitFor('kwok CRDs established', async () => {
-      const s = await kube.get('apiextensions.k8s.io/v1', 'CustomResourceDefinition', 'stages.kwok.x-k8s.io');
-      return s?.status?.conditions?.some((c: { type: string; status: string }) => c.type === 'Established' && c.status === 'True');
+    // Established comes before discovery lists the kind: wait until every served version of every CRD is listed.
+    const kindsByVersion = new Map<string, Set<string>>();
+    for (const d of crdDocs.filter((d) => d.kind === 'CustomResourceDefinition')) {
+      const spec = d.spec as { group: string; names: { kind: string }; versions: { name: string; served: boolean }[] };
+      for (const v of spec.versions.filter((v) => v.served)) {
+        const apiVersion = `${spec.group}/${v.name}`;
+        kindsByVersion.set(apiVersion, (kindsByVersion.get(apiVersion) ?? new Set()).add(spec.names.kind));
+      }
+    }
+    await waitFor('the CRDs listed by discovery', async () => {
+      for (const [apiVersion, kinds] of kindsByVersion) {
+        const served = await kube.servedKinds(apiVersion);
+        if ([...kinds].some((k) => !served.has(k))) return false;
+      }
+      return true;
     }, 30_000, 50, check);
     kube.resetDiscovery();
 

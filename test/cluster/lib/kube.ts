@@ -113,6 +113,19 @@ export class Kube {
     return p;
   }
 
+  /**
+   * The kinds discovery lists for a group version now (asked afresh; none when the group version is not served).
+   * A CRD is Established before the API server's discovery lists it, and its objects cannot be addressed until then.
+   */
+  async servedKinds(apiVersion: string): Promise<Set<string>> {
+    this.discovery.delete(apiVersion);
+    try {
+      return new Set((await this.resources(apiVersion)).keys());
+    } catch {
+      return new Set();
+    }
+  }
+
   /** Forget discovery (after CRDs were installed). */
   resetDiscovery(): void {
     this.discovery.clear();
