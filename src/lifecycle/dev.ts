@@ -8,7 +8,7 @@ import { requireDoctor, runDoctor, type DoctorReport } from '../doctor/index.js'
 import type { PlanResult } from '../plan/execute.js';
 import { waves, type PlanRelease } from '../plan/dag.js';
 import { tenantInputs, type LoadedRelease } from '../plan/load.js';
-import type { Phase, PhaseTiming } from '../plan/phases.js';
+import type { Phase, PhaseControl, PhaseTiming } from '../plan/phases.js';
 import { dryRunCommands, isDryRun, recordDryRun } from '../tools/record.js';
 import { Kind } from '../tools/kind.js';
 import { kubectlEquivalent } from '../tools/kubectl.js';
@@ -27,7 +27,6 @@ import {
   renderReleases,
   tenantNamespace,
   withStep,
-  type Ctl,
   type PlanOptions,
   type Session,
 } from './index.js';
@@ -177,7 +176,7 @@ export function devUpPhases(o: DevUpOptions): { phases: Phase[]; state: DevUpSta
         }
         const needs = devSecretNeeds([...rendered.values()].flat());
         const { releases: withSecrets, nsRelease } = withStep(releases, rendered, state.namespace);
-        const step = async (c: Ctl) => {
+        const step = async (c: PhaseControl) => {
           if (isDryRun() || !state.session?.api) {
             if (!nsRelease) recordDryRun(kubectlEquivalent.createNamespace(state.namespace));
             for (const n of needs) recordDryRun(kubectlEquivalent.createRandomSecret(n.name, state.namespace, n.keys));
@@ -209,7 +208,7 @@ export interface DevDownOptions {
   timeoutMs: number;
 }
 
-export async function devDown(o: DevDownOptions, ctl: Ctl, kind: Kind) {
+export async function devDown(o: DevDownOptions, ctl: PhaseControl, kind: Kind) {
   if (!(await kind.exists(o.cluster, { signal: ctl.signal }))) {
     return { cluster: o.cluster, existed: false, removed: [] as string[], clusterDeleted: false, keptPvcs: [] as string[] };
   }

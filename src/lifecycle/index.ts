@@ -1,6 +1,6 @@
 /**
  * The lifecycle steps behind `dev up|down`, `operators install`, `install` and `uninstall`: each a function
- * that does one phase and reports through a PhaseControl-like callback. The commands put them in order.
+ * that does one phase and reports through a PhaseControl. The commands put them in order.
  */
 import { ExitCode, LogclawError } from '../errors.js';
 import { isDryRun, recordDryRun } from '../tools/record.js';
@@ -12,6 +12,7 @@ import { loadPlan, operatorsFiles, prepareLocalCharts, selectorOf, type LoadedRe
 import { select, type PlanRelease } from '../plan/dag.js';
 import { planError, type ClusterPlanContext, type Progress } from '../plan/index.js';
 import type { PlanResult } from '../plan/execute.js';
+import type { PhaseControl } from '../plan/phases.js';
 import type { KubeObject } from '../readiness/types.js';
 import { connect, isConflict, isNotFound, type KubeApi } from '../kube/api.js';
 import { WatchHub } from '../kube/watch.js';
@@ -22,12 +23,6 @@ import type { AwaitRef } from '../readiness/wait.js';
 import { tenantNamespace } from '../tenant/id.js';
 import { PLATFORM_ROLE_LABEL } from '../tenant/rules.js';
 export { tenantNamespace };
-
-export interface Ctl {
-  update(text: string): void;
-  note(text: string): void;
-  signal: AbortSignal;
-}
 
 export interface Session {
   kubeContext: string;
@@ -55,7 +50,7 @@ export async function openSession(kubeContext: string, kubeconfig: string | unde
 
 // ---------------------------------------------------------------- kind
 
-export async function ensureKindCluster(kind: Kind, name: string, ctl: Ctl, o: { kubeconfig?: string; zones?: string[]; assumeAbsent?: boolean } = {}): Promise<{ created: boolean; context: string }> {
+export async function ensureKindCluster(kind: Kind, name: string, ctl: PhaseControl, o: { kubeconfig?: string; zones?: string[]; assumeAbsent?: boolean } = {}): Promise<{ created: boolean; context: string }> {
   const context = Kind.contextOf(name);
   if (!o.assumeAbsent && (await kind.exists(name, { signal: ctl.signal }))) {
     ctl.update(`kind cluster ${name} exists: reusing it`);
@@ -69,7 +64,7 @@ export async function ensureKindCluster(kind: Kind, name: string, ctl: Ctl, o: {
 }
 
 /** Nodes without a zone label get one (round robin): a dev cluster made elsewhere would leave spread pods Pending. */
-export async function ensureZoneLabels(api: KubeApi, ctl: Ctl, zones = DEFAULT_ZONES): Promise<number> {
+export async function ensureZoneLabels(api: KubeApi, ctl: PhaseControl, zones = DEFAULT_ZONES): Promise<number> {
   const { items } = await api.list({ apiVersion: 'v1', kind: 'Node' }, { signal: ctl.signal });
   const missing = items.filter((n) => !n.metadata?.labels?.[ZONE_LABEL]);
   if (!missing.length) return 0;
@@ -104,7 +99,7 @@ export interface PlanOptions {
   awaited?: Map<string, number>;
 }
 
-function progressFor(ctl: Ctl): Progress {
+function progressFor(ctl: PhaseControl): Progress {
   const inFlight = new Map<string, string>();
   const show = () => {
     const lines = [...inFlight.entries()].map(([k, v]) => `${k}: ${v}`);
@@ -131,7 +126,7 @@ function progressFor(ctl: Ctl): Progress {
   };
 }
 
-function planContext(o: PlanOptions, ctl: Ctl, extra: Partial<ClusterPlanContext> = {}): ClusterPlanContext {
+function planContext(o: PlanOptions, ctl: PhaseControl, extra: Partial<ClusterPlanContext> = {}): ClusterPlanContext {
   return {
     cwd: o.cwd,
     kubeContext: o.session.kubeContext,
@@ -214,7 +209,7 @@ export function apiVersionsOf(crds: KubeObject[]): string[] {
 
 export async function installOperators(
   o: PlanOptions,
-  ctl: Ctl,
+  ctl: PhaseControl,
   hooks: { onCrds?: (crds: Promise<KubeObject[]>) => void } = {},
 ): Promise<{ result: PlanResult; refreshed: string[]; releases: LoadedRelease[] }> {
   const files = operatorsFiles(o.cwd, o.helmfileDir);
@@ -310,7 +305,7 @@ export const NAMESPACE_ROLE_LABEL = 'logclaw.io/namespace-role';
  * platform.logclaw.io/role=<role>: created with it before helm installs into them, or given it. Tenant
  * NetworkPolicies admit the operator and monitoring namespaces by that label and their name.
  */
-async function labelPlatformNamespaces(o: PlanOptions, releases: LoadedRelease[], ctl: Ctl): Promise<void> {
+async function labelPlatformNamespaces(o: PlanOptions, releases: LoadedRelease[], ctl: PhaseControl): Promise<void> {
   const roles = new Map<string, string>();
   for (const r of releases) {
     const role = r.labels[NAMESPACE_ROLE_LABEL];
@@ -345,7 +340,7 @@ async function labelPlatformNamespaces(o: PlanOptions, releases: LoadedRelease[]
  * or by an earlier tool run — are adopted by this release (helm's ownership label and annotations), so helm
  * updates them instead of failing with "invalid ownership metadata". A CRD another release owns is left alone.
  */
-async function adoptTemplatedCrds(o: PlanOptions, r: LoadedRelease, crds: ChartCrd[], ctl: Ctl, cluster: Map<string, KubeObject>): Promise<void> {
+async function adoptTemplatedCrds(o: PlanOptions, r: LoadedRelease, crds: ChartCrd[], ctl: PhaseControl, cluster: Map<string, KubeObject>): Promise<void> {
   const api = o.session.api;
   if (!api) return;
   for (const { crd } of crds.filter((c) => c.templated)) {
@@ -366,7 +361,7 @@ async function adoptTemplatedCrds(o: PlanOptions, r: LoadedRelease, crds: ChartC
  * Re-apply CRDs the chart keeps in crds/ (helm installs those once and never upgrades them) that are missing
  * (after a first install) or different in the cluster. Templated CRDs are helm's: never applied here.
  */
-async function refreshCrds(o: PlanOptions, r: LoadedRelease, all: ChartCrd[], ctl: Ctl, cluster: Map<string, KubeObject>, installed: boolean): Promise<string[]> {
+async function refreshCrds(o: PlanOptions, r: LoadedRelease, all: ChartCrd[], ctl: PhaseControl, cluster: Map<string, KubeObject>, installed: boolean): Promise<string[]> {
   const api = o.session.api;
   const crds = all.filter((c) => !c.templated).map((c) => c.crd);
   if (!api || !crds.length) return [];
@@ -445,7 +440,7 @@ export function withStep(releases: LoadedRelease[], rendered: Map<string, KubeOb
   };
 }
 
-export async function installTenant(o: TenantPlanOptions, releases: LoadedRelease[], ctl: Ctl, step?: (ctl: Ctl) => Promise<void>): Promise<PlanResult> {
+export async function installTenant(o: TenantPlanOptions, releases: LoadedRelease[], ctl: PhaseControl, step?: (ctl: PhaseControl) => Promise<void>): Promise<PlanResult> {
   const pc = planContext(o, ctl);
   const { releaseHooks } = await import('../plan/index.js');
   const { executePlan } = await import('../plan/execute.js');

@@ -6,7 +6,7 @@
 import { ExitCode, LogclawError } from '../errors.js';
 import type { PlanResult } from '../plan/execute.js';
 import { tenantInputs, type LoadedRelease } from '../plan/load.js';
-import type { Phase } from '../plan/phases.js';
+import type { Phase, PhaseControl } from '../plan/phases.js';
 import { verdict } from '../readiness/verdict.js';
 import { isDryRun } from '../tools/record.js';
 import type { SafetyFinding } from '../safety/types.js';
@@ -61,7 +61,7 @@ export interface InstallState {
  * Installing over an installed tenant is an upgrade: the same diff and change-safety verdicts as `logclaw upgrade`,
  * and data-loss or immutable changes are refused (exit 1) unless --force. A first install has nothing to compare.
  */
-async function checkSafety(o: InstallOptions, api: KubeApi, namespace: string, releases: LoadedRelease[], ctl: { update(t: string): void; signal: AbortSignal }): Promise<InstallSafety> {
+async function checkSafety(o: InstallOptions, api: KubeApi, namespace: string, releases: LoadedRelease[], ctl: Pick<PhaseControl, 'update' | 'signal'>): Promise<InstallSafety> {
   const installed = await releaseNames(api, namespace, ctl.signal);
   if (!installed.length) return { installed, changes: 0, findings: [], forced: [] };
   const { diffTenant } = await import('../diff/index.js');
