@@ -146,7 +146,8 @@ export function register(program: Command): void {
         const support = await import('./support.js');
         const tenant = support.tenantId(flags.tenant);
         const { Kind } = await import('../tools/kind.js');
-        const { openSession, tenantNamespace } = await import('../lifecycle/index.js');
+        const { openSession } = await import('../lifecycle/session.js');
+        const { tenantNamespace } = await import('../tenant/id.js');
         const { readDevSecrets } = await import('../lifecycle/dev-secrets.js');
         const session = await openSession(Kind.contextOf(flags.cluster), flags.kubeconfig, ctx.signal);
         try {

@@ -24,7 +24,8 @@ export function register(program: Command): void {
         support.startCommandLog(ctx.cwd, 'operators-install');
         const kubeContext = flags.kubeContext ?? (await support.currentContext(flags.kubeconfig));
         const { clusterTools } = await import('../lifecycle/tools.js');
-        const { openSession, installOperators } = await import('../lifecycle/index.js');
+        const { openSession } = await import('../lifecycle/session.js');
+        const { installOperators } = await import('../lifecycle/operators.js');
         const { runPhases } = await import('./progress.js');
         const tools = await clusterTools();
         let session: Awaited<ReturnType<typeof openSession>> | undefined;

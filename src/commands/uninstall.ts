@@ -37,7 +37,7 @@ export function register(program: Command): void {
         }
         support.startCommandLog(ctx.workDir, 'uninstall');
         const { Helm } = await import('../tools/helm.js');
-        const { openSession } = await import('../lifecycle/index.js');
+        const { openSession } = await import('../lifecycle/session.js');
         const { recordDryRun } = await import('../tools/record.js');
         const { uninstallTenant } = await import('../lifecycle/uninstall.js');
         const { noTenant } = await import('../status/index.js');

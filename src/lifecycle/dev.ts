@@ -16,20 +16,13 @@ import { Helm } from '../tools/helm.js';
 import type { KubeObject } from '../readiness/types.js';
 import { devSecretNeeds, ensureDevSecrets, type EnsureResult } from './dev-secrets.js';
 import { isConflict, type KubeApi } from '../kube/api.js';
-import {
-  apiVersionsOf,
-  ensureKindCluster,
-  ensureZoneLabels,
-  installOperators,
-  installTenant,
-  loadTenantPlan,
-  openSession,
-  renderReleases,
-  tenantNamespace,
-  withStep,
-  type PlanOptions,
-  type Session,
-} from './index.js';
+import { tenantNamespace } from '../tenant/id.js';
+import { apiVersionsOf } from './crds.js';
+import { ensureKindCluster, ensureZoneLabels } from './kind-cluster.js';
+import { installOperators } from './operators.js';
+import type { PlanOptions } from './plan-context.js';
+import { openSession, type Session } from './session.js';
+import { installTenant, loadTenantPlan, renderReleases, withStep } from './tenant.js';
 
 export interface DevUpOptions {
   cwd: string;

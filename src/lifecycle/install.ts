@@ -13,7 +13,10 @@ import type { SafetyFinding } from '../safety/types.js';
 import type { KubeApi } from '../kube/api.js';
 import { releaseNames } from '../kube/helm-release.js';
 import type { ClusterTools } from './tools.js';
-import { installTenant, loadTenantPlan, openSession, renderReleases, tenantNamespace, type PlanOptions, type Session } from './index.js';
+import { tenantNamespace } from '../tenant/id.js';
+import type { PlanOptions } from './plan-context.js';
+import { openSession, type Session } from './session.js';
+import { installTenant, loadTenantPlan, renderReleases } from './tenant.js';
 
 /** CRDs every tenant uses (kafka, secrets, certificates); others are checked by helm when a chart needs them. */
 export const REQUIRED_CRDS = ['kafkas.kafka.strimzi.io', 'kafkanodepools.kafka.strimzi.io', 'externalsecrets.external-secrets.io', 'secretstores.external-secrets.io', 'certificates.cert-manager.io'];
