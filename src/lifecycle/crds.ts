@@ -3,7 +3,6 @@
  * bringing the cluster's up to date — adopting templated ones nobody owns, re-applying older crds/ ones.
  */
 import { kubectlEquivalent } from '../tools/kubectl.js';
-import { isDryRun, recordDryRun } from '../tools/record.js';
 import { selectorOf, type LoadedRelease } from '../plan/load.js';
 import type { PhaseControl } from '../plan/phases.js';
 import type { KubeObject } from '../readiness/types.js';
@@ -75,8 +74,8 @@ export async function adoptTemplatedCrds(o: PlanOptions, r: LoadedRelease, crds:
     const live = cluster.get(name);
     if (!live || live.metadata?.annotations?.['meta.helm.sh/release-name']) continue;
     const ref = { apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', name };
-    if (isDryRun()) {
-      recordDryRun(kubectlEquivalent.annotateCrd(o.session.kubeContext, name, { 'meta.helm.sh/release-name': r.name, 'meta.helm.sh/release-namespace': r.namespace }));
+    if (o.dryRun) {
+      o.dryRun.record(kubectlEquivalent.annotateCrd(o.session.kubeContext, name, { 'meta.helm.sh/release-name': r.name, 'meta.helm.sh/release-namespace': r.namespace }));
       continue;
     }
     await api.patch(ref, { metadata: { labels: { 'app.kubernetes.io/managed-by': 'Helm' }, annotations: { 'meta.helm.sh/release-name': r.name, 'meta.helm.sh/release-namespace': r.namespace } } }, { signal: ctl.signal });
@@ -101,8 +100,8 @@ export async function refreshCrds(o: PlanOptions, r: LoadedRelease, all: ChartCr
   }
   if (!stale.length) return [];
   const names = stale.map((c) => c.metadata!.name!);
-  if (isDryRun()) {
-    recordDryRun(kubectlEquivalent.applyServerSide(o.session.kubeContext, `<CRDs of ${r.chart}: ${names.join(', ')}>`));
+  if (o.dryRun) {
+    o.dryRun.record(kubectlEquivalent.applyServerSide(o.session.kubeContext, `<CRDs of ${r.chart}: ${names.join(', ')}>`));
     return names;
   }
   ctl.update(`${r.id}: refreshing ${names.length} CRD(s) older than the operator: ${names.join(', ')}`);

@@ -8,7 +8,7 @@ import type { PlanResult } from '../plan/execute.js';
 import { tenantInputs, type LoadedRelease } from '../plan/load.js';
 import type { Phase, PhaseControl } from '../plan/phases.js';
 import { verdict } from '../readiness/verdict.js';
-import { isDryRun } from '../tools/record.js';
+import type { DryRun } from '../tools/record.js';
 import type { SafetyFinding } from '../safety/types.js';
 import type { KubeApi } from '../kube/api.js';
 import { releaseNames } from '../kube/helm-release.js';
@@ -36,6 +36,8 @@ export interface InstallOptions {
   force?: boolean;
   /** Install even when the capacity check says the tenant does not fit. */
   skipCapacityCheck?: boolean;
+  /** --dry-run: the commands that would change something are recorded here (`tools` record theirs in it too). */
+  dryRun?: DryRun;
 }
 
 /** What re-installing over an installed tenant would change, judged by the change-safety rules. */
@@ -99,6 +101,7 @@ export function installPhases(o: InstallOptions): { phases: Phase[]; state: Inst
     stateValuesFiles: inputs.stateValuesFiles,
     tenant: o.tenant,
     only: o.only,
+    dryRun: o.dryRun,
   });
   const phases: Phase[] = [
     {
@@ -126,7 +129,7 @@ export function installPhases(o: InstallOptions): { phases: Phase[]; state: Inst
         }
         const stores = await api.list({ apiVersion: 'external-secrets.io/v1beta1', kind: 'SecretStore', namespace: state.namespace }, { signal: ctl.signal }).then((x) => x.items).catch(() => []);
         const broken = stores.map((s) => ({ s, v: verdict(s) })).filter((x) => x.v.status === 'failed');
-        if (broken.length && !isDryRun()) ctl.note(`SecretStore ${broken.map((b) => `${b.s.metadata?.name}: ${b.v.message}`).join('; ')} — the install waits for it to be Ready`);
+        if (broken.length && !o.dryRun) ctl.note(`SecretStore ${broken.map((b) => `${b.s.metadata?.name}: ${b.v.message}`).join('; ')} — the install waits for it to be Ready`);
         ctl.update('reading the plan');
         state.releases = await loadTenantPlan(options());
         return `${state.releases.length} release(s) to install in ${state.namespace}`;

@@ -1,6 +1,6 @@
 /** The kind cluster of `dev up`: created with the pinned node image and zones, or reused; its nodes' zone labels. */
 import { kubectlEquivalent } from '../tools/kubectl.js';
-import { isDryRun, recordDryRun } from '../tools/record.js';
+import type { DryRun } from '../tools/record.js';
 import { Kind } from '../tools/kind.js';
 import type { KubeApi } from '../kube/api.js';
 import type { PhaseControl } from '../plan/phases.js';
@@ -19,13 +19,16 @@ export async function ensureKindCluster(kind: Kind, name: string, ctl: PhaseCont
   return { created: true, context };
 }
 
-/** Nodes without a zone label get one (round robin): a dev cluster made elsewhere would leave spread pods Pending. */
-export async function ensureZoneLabels(api: KubeApi, ctl: PhaseControl, zones = DEFAULT_ZONES): Promise<number> {
+/**
+ * Nodes without a zone label get one (round robin): a dev cluster made elsewhere would leave spread pods Pending.
+ * Under --dry-run (`dryRun` given) the kubectl equivalent of each label is recorded instead.
+ */
+export async function ensureZoneLabels(api: KubeApi, ctl: PhaseControl, dryRun?: DryRun, zones = DEFAULT_ZONES): Promise<number> {
   const { items } = await api.list({ apiVersion: 'v1', kind: 'Node' }, { signal: ctl.signal });
   const missing = items.filter((n) => !n.metadata?.labels?.[ZONE_LABEL]);
   if (!missing.length) return 0;
-  if (isDryRun()) {
-    for (const [i, n] of missing.entries()) recordDryRun(kubectlEquivalent.labelNode(n.metadata!.name!, ZONE_LABEL, zones[i % zones.length]!));
+  if (dryRun) {
+    for (const [i, n] of missing.entries()) dryRun.record(kubectlEquivalent.labelNode(n.metadata!.name!, ZONE_LABEL, zones[i % zones.length]!));
     return missing.length;
   }
   for (const [i, n] of missing.entries()) {

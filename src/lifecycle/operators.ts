@@ -1,7 +1,6 @@
 /** The operators of every tenant (helmfile.d/00-operators.yaml), installed by the plan with their CRDs. */
 import { ExitCode, LogclawError } from '../errors.js';
 import { kubectlEquivalent } from '../tools/kubectl.js';
-import { isDryRun, recordDryRun } from '../tools/record.js';
 import { loadPlan, operatorsFiles, type LoadedRelease } from '../plan/load.js';
 import type { PlanRelease } from '../plan/dag.js';
 import { planError } from '../plan/index.js';
@@ -52,7 +51,7 @@ export async function installOperators(
         return crds;
       }).catch((e: unknown) => {
         // a dry run plans without the charts' repositories (it adds none to helm): the CRDs are read when it installs
-        if (!isDryRun()) throw e;
+        if (!o.dryRun) throw e;
         ctl.note(`${r.id}: the CRDs of chart ${r.chart} are read when it installs (a dry run could not render them: ${e instanceof Error ? e.message.split('\n')[0] : String(e)})`);
         return [] as ChartCrd[];
       });
@@ -127,8 +126,8 @@ async function labelPlatformNamespaces(o: PlanOptions, releases: LoadedRelease[]
   const api = o.session.api;
   for (const [name, role] of roles) {
     const ref = { apiVersion: 'v1', kind: 'Namespace', name };
-    if (isDryRun()) {
-      recordDryRun(kubectlEquivalent.labelNamespace(o.session.kubeContext, name, PLATFORM_ROLE_LABEL, role));
+    if (o.dryRun) {
+      o.dryRun.record(kubectlEquivalent.labelNamespace(o.session.kubeContext, name, PLATFORM_ROLE_LABEL, role));
       continue;
     }
     if (!api) continue;

@@ -1,5 +1,5 @@
 /** What a lifecycle step runs the release plan with: its options, and the plan context and progress built from them. */
-import { isDryRun } from '../tools/record.js';
+import type { DryRun } from '../tools/record.js';
 import type { Helm } from '../tools/helm.js';
 import type { Helmfile } from '../tools/helmfile.js';
 import type { ClusterPlanContext, Progress } from '../plan/index.js';
@@ -9,9 +9,12 @@ import type { Session } from './session.js';
 export interface PlanOptions {
   cwd: string;
   helmfileDir: string;
+  /** helm and helmfile record their mutating calls in `dryRun` (constructed with it) under --dry-run. */
   helm: Helm;
   helmfile: Helmfile;
   helmDiff: boolean;
+  /** --dry-run: what would change the cluster is recorded here instead of done. */
+  dryRun?: DryRun;
   session: Session;
   deadline: number;
   failGraceMs?: number;
@@ -24,7 +27,7 @@ export interface PlanOptions {
   awaited?: Map<string, number>;
 }
 
-function progressFor(ctl: PhaseControl): Progress {
+function progressFor(ctl: PhaseControl, dryRun: DryRun | undefined): Progress {
   const inFlight = new Map<string, string>();
   const show = () => {
     const lines = [...inFlight.entries()].map(([k, v]) => `${k}: ${v}`);
@@ -41,7 +44,7 @@ function progressFor(ctl: PhaseControl): Progress {
       else if (e.type === 'installed') inFlight.set(e.release.id, `installed in ${(e.ms / 1000).toFixed(1)} s, waiting for readiness`);
       else if (e.type === 'ready' || e.type === 'current') {
         inFlight.delete(e.release.id);
-        ctl.note(isDryRun() ? `${e.release.id}: would be installed` : `${e.release.id} ${e.type === 'current' ? 'already installed and ready' : 'ready'} at ${(e.at / 1000).toFixed(1)} s`);
+        ctl.note(dryRun ? `${e.release.id}: would be installed` : `${e.release.id} ${e.type === 'current' ? 'already installed and ready' : 'ready'} at ${(e.at / 1000).toFixed(1)} s`);
       } else if (e.type === 'failed' || e.type === 'blocked') {
         inFlight.delete(e.release.id);
         ctl.note(`${e.release.id} ${e.type === 'failed' ? `failed: ${e.message}` : `not installed (needs ${e.by})`}`);
@@ -58,6 +61,7 @@ export function planContext(o: PlanOptions, ctl: PhaseControl, extra: Partial<Cl
     kubeconfig: o.session.kubeconfig,
     helm: o.helm,
     helmfile: o.helmfile,
+    dryRun: o.dryRun,
     api: o.session.api,
     hub: o.session.hub,
     environment: o.environment,
@@ -68,7 +72,7 @@ export function planContext(o: PlanOptions, ctl: PhaseControl, extra: Partial<Cl
     deadline: o.deadline,
     failGraceMs: o.failGraceMs,
     signal: ctl.signal,
-    progress: progressFor(ctl),
+    progress: progressFor(ctl, o.dryRun),
     installConcurrency: o.installConcurrency,
     awaited: o.awaited,
     ...extra,
