@@ -396,7 +396,7 @@ describe('architecture: who prints, who runs programs', () => {
     // the rule itself
     const planted = [
       "await helm.exec(['uninstall', release, '--namespace', ns]);",
-      "recordDryRun(['create', 'namespace', ns]);",
+      "dryRun.record(['create', 'namespace', ns]);",
       "const args = ['plugin', 'list'];",
       "const columns = [['version', 'VERSION'], ['name', 'NAME']];",
       "const rows = [['tier', '--tier', ['global', 'tier']]];",

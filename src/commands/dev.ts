@@ -58,11 +58,11 @@ export function register(program: Command): void {
         const { devUpPhases, devUpSummary } = await import('../lifecycle/dev.js');
         const { runPhases, seconds } = await import('./progress.js');
         const only = flags.only?.split(',').map((s) => s.trim()).filter(Boolean);
-        const { phases, state } = devUpPhases({ cwd: ctx.cwd, tenant, cluster: flags.cluster, storageClass: flags.storageClass, only, timeoutMs, kubeconfig: flags.kubeconfig, signal: ctx.signal, failGraceMs: support.failGraceMs(), environment: support.helmfileEnvironment(), skipCapacityCheck: flags.skipCapacityCheck });
+        const { phases, state } = devUpPhases({ cwd: ctx.cwd, tenant, cluster: flags.cluster, storageClass: flags.storageClass, only, timeoutMs, kubeconfig: flags.kubeconfig, signal: ctx.signal, failGraceMs: support.failGraceMs(), environment: support.helmfileEnvironment(), skipCapacityCheck: flags.skipCapacityCheck, dryRun });
         const started = Date.now();
         try {
           const timings = await runPhases(phases, { out: ctx.out, signal: ctx.signal, command: 'dev up' });
-          const summary = devUpSummary(state, { tenant, cluster: flags.cluster, dryRun, started, timings, commands: dryRun ? support.recordedCommands() : undefined, log });
+          const summary = devUpSummary(state, { tenant, cluster: flags.cluster, dryRun: Boolean(dryRun), started, timings, commands: support.recordedCommands(dryRun), log });
           ctx.out.result(summary, (s, o) => {
             const lines: string[] = [];
             if (s.dryRun) {
@@ -109,17 +109,17 @@ export function register(program: Command): void {
     .addOption(opt.json())
     .action(
       action(async (ctx, flags: DownFlags) => {
-        const { support, tenant } = await startLifecycle(ctx, 'dev-down', flags);
+        const { support, tenant, dryRun } = await startLifecycle(ctx, 'dev-down', flags);
         const { Kind } = await import('../tools/kind.js');
         const { devDown } = await import('../lifecycle/dev.js');
-        const kind = await Kind.detect();
+        const kind = (await Kind.detect()).withDryRun(dryRun);
         try {
           const r = await devDown(
-            { cwd: ctx.cwd, tenant, cluster: flags.cluster, deleteCluster: Boolean(flags.deleteCluster), purge: Boolean(flags.purge), kubeconfig: flags.kubeconfig, signal: ctx.signal, timeoutMs: 300_000 },
+            { cwd: ctx.cwd, tenant, cluster: flags.cluster, deleteCluster: Boolean(flags.deleteCluster), purge: Boolean(flags.purge), kubeconfig: flags.kubeconfig, signal: ctx.signal, timeoutMs: 300_000, dryRun },
             { update: (t) => ctx.out.info(`dev down: ${t}`), note: (t) => ctx.out.info(`dev down: ${t}`), signal: ctx.signal },
             kind,
           );
-          ctx.out.result({ ...r, commands: flags.dryRun ? support.recordedCommands() : undefined }, (v) => {
+          ctx.out.result({ ...r, commands: support.recordedCommands(dryRun) }, (v) => {
             if (!v.existed) return `kind cluster ${v.cluster} does not exist: nothing to do`;
             if (v.clusterDeleted) return `deleted kind cluster ${v.cluster}`;
             const lines = [v.removed.length ? `removed ${v.removed.length} release(s) of tenant ${tenant}: ${v.removed.join(', ')}` : `tenant ${tenant} has no releases on ${v.cluster}`];
@@ -146,7 +146,8 @@ export function register(program: Command): void {
         const support = await import('./support.js');
         const tenant = support.tenantId(flags.tenant);
         const { Kind } = await import('../tools/kind.js');
-        const { openSession, tenantNamespace } = await import('../lifecycle/index.js');
+        const { openSession } = await import('../lifecycle/session.js');
+        const { tenantNamespace } = await import('../tenant/id.js');
         const { readDevSecrets } = await import('../lifecycle/dev-secrets.js');
         const session = await openSession(Kind.contextOf(flags.cluster), flags.kubeconfig, ctx.signal);
         try {

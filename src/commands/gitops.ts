@@ -118,7 +118,7 @@ export function register(program: Command): void {
         const support = await import('./support.js');
         const tenant = flags.tenant ? support.tenantId(flags.tenant) : undefined;
         const kubeContext = flags.kubeContext ?? (await support.currentContext(flags.kubeconfig));
-        const { openSession } = await import('../lifecycle/index.js');
+        const { openSession } = await import('../lifecycle/session.js');
         const core = await import('../gitops/status.js');
         const session = await openSession(kubeContext, flags.kubeconfig, ctx.signal);
         const colour = { ready: 'green', progressing: 'yellow', failed: 'red' } as const;

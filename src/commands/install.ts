@@ -26,15 +26,15 @@ export function register(program: Command): void {
         const support = await import('./support.js');
         const tenant = support.tenantId(flags.tenant);
         const timeoutMs = support.parseDuration(flags.timeout);
-        const dryRun = support.enableDryRun(flags.dryRun);
+        const dryRun = support.dryRunOf(flags.dryRun);
         support.startCommandLog(ctx.cwd, 'install');
         const { clusterTools } = await import('../lifecycle/tools.js');
         const { installPhases } = await import('../lifecycle/install.js');
         const { runPhases, seconds } = await import('./progress.js');
         const { waves } = await import('../plan/dag.js');
-        const tools = await clusterTools();
+        const tools = await clusterTools(dryRun);
         const only = flags.only?.split(',').map((s) => s.trim()).filter(Boolean);
-        const { phases, state } = installPhases({ cwd: ctx.cwd, tenant, kubeContext: flags.kubeContext, kubeconfig: flags.kubeconfig, only, timeoutMs, tools, failGraceMs: support.failGraceMs(), environment: support.helmfileEnvironment(), force: flags.force, skipCapacityCheck: flags.skipCapacityCheck });
+        const { phases, state } = installPhases({ cwd: ctx.cwd, tenant, kubeContext: flags.kubeContext, kubeconfig: flags.kubeconfig, only, timeoutMs, tools, failGraceMs: support.failGraceMs(), environment: support.helmfileEnvironment(), force: flags.force, skipCapacityCheck: flags.skipCapacityCheck, dryRun });
         const started = Date.now();
         try {
           const timings = await runPhases(phases, { out: ctx.out, signal: ctx.signal, command: 'install' });
@@ -42,14 +42,14 @@ export function register(program: Command): void {
             tenant,
             namespace: state.namespace,
             context: flags.kubeContext,
-            dryRun,
+            dryRun: Boolean(dryRun),
             seconds: (Date.now() - started) / 1000,
             phases: timings.map((t) => ({ phase: t.title, seconds: t.ms / 1000, result: t.result ?? '' })),
             releases: (state.result?.outcomes ?? []).map((r) => ({ release: r.id, status: r.status, readySeconds: r.readyAt !== undefined ? r.readyAt / 1000 : undefined })),
             plan: state.releases ? waves(state.releases).map((w) => w.map((r) => r.id)) : [],
             safety: state.safety,
             capacity: state.capacity ? { fits: state.capacity.fits, fit: state.capacity.fit } : undefined,
-            commands: dryRun ? support.recordedCommands() : undefined,
+            commands: support.recordedCommands(dryRun),
           };
           ctx.out.result(summary, (s, o) => {
             if (s.dryRun) {

@@ -20,13 +20,14 @@ export function register(program: Command): void {
       action(async (ctx, flags: Flags) => {
         const support = await import('./support.js');
         const timeoutMs = support.parseDuration(flags.timeout);
-        const dryRun = support.enableDryRun(flags.dryRun);
+        const dryRun = support.dryRunOf(flags.dryRun);
         support.startCommandLog(ctx.cwd, 'operators-install');
         const kubeContext = flags.kubeContext ?? (await support.currentContext(flags.kubeconfig));
         const { clusterTools } = await import('../lifecycle/tools.js');
-        const { openSession, installOperators } = await import('../lifecycle/index.js');
+        const { openSession } = await import('../lifecycle/session.js');
+        const { installOperators } = await import('../lifecycle/operators.js');
         const { runPhases } = await import('./progress.js');
-        const tools = await clusterTools();
+        const tools = await clusterTools(dryRun);
         let session: Awaited<ReturnType<typeof openSession>> | undefined;
         let result: Awaited<ReturnType<typeof installOperators>> | undefined;
         try {
@@ -36,7 +37,7 @@ export function register(program: Command): void {
               {
                 title: 'operators',
                 run: async (ctl) => {
-                  result = await installOperators({ cwd: ctx.cwd, helmfileDir: 'helmfile.d', ...tools, session: session!, deadline: Date.now() + timeoutMs, failGraceMs: support.failGraceMs(), environment: support.helmfileEnvironment() }, ctl);
+                  result = await installOperators({ cwd: ctx.cwd, helmfileDir: 'helmfile.d', ...tools, session: session!, deadline: Date.now() + timeoutMs, failGraceMs: support.failGraceMs(), environment: support.helmfileEnvironment(), dryRun }, ctl);
                   return `${result.releases.length} operator(s) ready${result.refreshed.length ? `; refreshed ${result.refreshed.length} stale CRD(s)` : ''}`;
                 },
               },
@@ -46,11 +47,11 @@ export function register(program: Command): void {
           ctx.out.result(
             {
               context: kubeContext,
-              dryRun,
+              dryRun: Boolean(dryRun),
               releases: result!.result.outcomes.map((o) => ({ release: o.id, status: o.status })),
               refreshedCrds: result!.refreshed,
               seconds: timings.reduce((n, t) => n + t.ms, 0) / 1000,
-              commands: dryRun ? support.recordedCommands() : undefined,
+              commands: support.recordedCommands(dryRun),
             },
             (v, o) =>
               [

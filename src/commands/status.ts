@@ -20,7 +20,8 @@ export function register(program: Command): void {
         const support = await import('./support.js');
         const tenant = support.tenantId(flags.tenant);
         const kubeContext = flags.kubeContext ?? (await support.currentContext(flags.kubeconfig));
-        const { openSession, tenantNamespace } = await import('../lifecycle/index.js');
+        const { openSession } = await import('../lifecycle/session.js');
+        const { tenantNamespace } = await import('../tenant/id.js');
         const state = await import('../status/index.js');
         const namespace = tenantNamespace(tenant);
         const session = await openSession(kubeContext, flags.kubeconfig, ctx.signal);

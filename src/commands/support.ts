@@ -7,7 +7,7 @@ import { join, relative } from 'node:path';
 import { parse } from 'yaml';
 import { ExitCode, LogclawError, usageError } from '../errors.js';
 import { parseDuration } from '../duration.js';
-import { dryRunCommands, execLogPath, setDryRun, setExecLog } from '../tools/record.js';
+import { DryRun, execLogPath, setExecLog } from '../tools/record.js';
 
 /** Start logging every tool call of this command; returns the log path. */
 export function startCommandLog(cwd: string, command: string, now = new Date()): string {
@@ -54,12 +54,13 @@ export function withLogPath(e: unknown, cwd: string): unknown {
   return e;
 }
 
-export function enableDryRun(on: boolean | undefined): boolean {
-  setDryRun(Boolean(on));
-  return Boolean(on);
+/** --dry-run: the recorder the command passes down (to its tools and core operations); none without the flag. */
+export function dryRunOf(on: boolean | undefined): DryRun | undefined {
+  return on ? new DryRun() : undefined;
 }
 
-export const recordedCommands = (): string[] => [...dryRunCommands()];
+/** The commands a dry run recorded, for the report (undefined when it is no dry run). */
+export const recordedCommands = (dryRun: DryRun | undefined): string[] | undefined => (dryRun ? [...dryRun.commands] : undefined);
 
 export { parseDuration } from '../duration.js';
 export { requireTenantId as tenantId } from '../tenant/id.js';

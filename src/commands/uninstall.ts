@@ -22,7 +22,7 @@ export function register(program: Command): void {
         const support = await import('./support.js');
         const { usageError, LogclawError, ExitCode } = await import('../errors.js');
         const tenant = support.tenantId(flags.tenant);
-        const dryRun = support.enableDryRun(flags.dryRun);
+        const dryRun = support.dryRunOf(flags.dryRun);
         const namespace = (await import('../tenant/id.js')).tenantNamespace(tenant);
         if (!flags.yes && !dryRun) {
           if (!process.stdin.isTTY || !process.stderr.isTTY) {
@@ -37,11 +37,10 @@ export function register(program: Command): void {
         }
         support.startCommandLog(ctx.workDir, 'uninstall');
         const { Helm } = await import('../tools/helm.js');
-        const { openSession } = await import('../lifecycle/index.js');
-        const { recordDryRun } = await import('../tools/record.js');
+        const { openSession } = await import('../lifecycle/session.js');
         const { uninstallTenant } = await import('../lifecycle/uninstall.js');
         const { noTenant } = await import('../status/index.js');
-        const helm = await Helm.detect();
+        const helm = (await Helm.detect()).withDryRun(dryRun);
         const session = await openSession(flags.kubeContext, flags.kubeconfig, ctx.signal);
         try {
           const r = await uninstallTenant({
@@ -51,13 +50,12 @@ export function register(program: Command): void {
             helm,
             target: { kubeContext: flags.kubeContext, kubeconfig: flags.kubeconfig },
             dryRun,
-            record: recordDryRun,
             update: (t) => ctx.out.info(`uninstall: ${t}`),
             signal: ctx.signal,
             timeoutMs: 300_000,
           });
           if (!r.removed.length && !r.namespaceDeleted) throw noTenant(namespace, flags.kubeContext);
-          ctx.out.result({ ...r, context: flags.kubeContext, dryRun, commands: dryRun ? support.recordedCommands() : undefined }, (v, o) => {
+          ctx.out.result({ ...r, context: flags.kubeContext, dryRun: Boolean(dryRun), commands: support.recordedCommands(dryRun) }, (v, o) => {
             const lines = [`${v.dryRun ? 'would remove' : 'removed'} ${v.removed.length} release(s) of tenant ${tenant} from ${v.context}: ${v.removed.join(', ')}`];
             if (v.keptPvcs.length) lines.push(`kept ${v.keptPvcs.length} volume(s) and namespace ${v.namespace} (--purge deletes them): ${v.keptPvcs.join(', ')}`);
             if (v.chartPvcs.length && !flags.purge) lines.push(o.style('yellow', `note: these PVCs belonged to a chart without helm.sh/resource-policy: keep, so helm deleted them: ${v.chartPvcs.join(', ')}`));

@@ -30,7 +30,7 @@ export function register(program: Command): void {
         (await import('../tenant/id.js')).requireTenantId(flags.tenant);
         const root = ctx.cwd;
         const { Helm } = await import('../tools/helm.js');
-        const { setDryRun } = await import('../tools/record.js');
+        const { DryRun } = await import('../tools/record.js');
         const { connectCluster } = await import('../diff/connect.js');
         const { diffTenant } = await import('../diff/index.js');
         const { decide, refusal, applyUpgrade } = await import('../diff/upgrade.js');
@@ -67,8 +67,8 @@ export function register(program: Command): void {
             if (cap.error) throw cap.error;
           }
           if (decision.forced.length) out.warn(`--force: going through with ${decision.forced.length} blocking change(s) listed above`);
-          if (flags.dryRun) setDryRun(true);
-          else if (!flags.yes) {
+          const dryRun = flags.dryRun ? new DryRun() : undefined;
+          if (!dryRun && !flags.yes) {
             if (!process.stdin.isTTY || !process.stdout.isTTY) {
               throw usageError('upgrade needs confirmation: pass --yes (no terminal to ask on)', 'Review the changes with `logclaw diff` first.');
             }
@@ -90,6 +90,7 @@ export function register(program: Command): void {
             context,
             timeoutMs,
             signal: ctx.signal,
+            dryRun,
             progress: {
               step: (t) => out.info(t),
               waiting,

@@ -14,7 +14,7 @@ import { awaitOrExplain, planError, releaseHooks, type ClusterPlanContext, type 
 import { executePlan, type PlanResult, type ReleaseHooks } from '../plan/execute.js';
 import type { Helmfile } from '../tools/helmfile.js';
 import type { PlanRelease } from '../plan/dag.js';
-import { dryRunCommands, isDryRun } from '../tools/record.js';
+import type { DryRun } from '../tools/record.js';
 import type { Helm } from '../tools/helm.js';
 import { Kubectl } from '../tools/kubectl.js';
 import { get, isRecord, type NamedKubeObject } from '../safety/objects.js';
@@ -104,6 +104,8 @@ export interface ApplyOptions {
   timeoutMs: number;
   signal: AbortSignal;
   progress?: Progress & { step?(text: string): void };
+  /** --dry-run: every command that would change something is recorded here instead of run. */
+  dryRun?: DryRun;
 }
 
 export interface UpgradeResult {
@@ -119,7 +121,8 @@ export interface UpgradeResult {
 }
 
 export async function applyUpgrade(o: ApplyOptions): Promise<UpgradeResult> {
-  const kubectl = await Kubectl.detect();
+  const kubectl = (await Kubectl.detect()).withDryRun(o.dryRun);
+  const helm = o.helm.withDryRun(o.dryRun);
   const target = { context: o.context };
   const result: UpgradeResult = { recreated: [], expandedClaims: [], keptClaims: [], releases: [], uninstalled: [], restarted: [], commands: [] };
   const deadline = Date.now() + o.timeoutMs;
@@ -138,13 +141,14 @@ export async function applyUpgrade(o: ApplyOptions): Promise<UpgradeResult> {
   const changed = o.diff.releases.filter((r) => r.changed && !r.removed);
   const changedIds = new Set(changed.map((r) => r.id));
   const byId = new Map(changed.map((r) => [r.id, r]));
-  const hub = isDryRun() ? undefined : new WatchHub(o.api, o.signal);
+  const hub = o.dryRun ? undefined : new WatchHub(o.api, o.signal);
   const plan = o.diff.plan;
   const pc: ClusterPlanContext = {
     cwd: o.cwd,
     kubeContext: o.context,
-    helm: o.helm,
-    helmfile: plan?.helmfile as Helmfile,
+    helm,
+    helmfile: plan?.helmfile.withDryRun(o.dryRun) as Helmfile,
+    dryRun: o.dryRun,
     api: o.api,
     hub,
     env: plan?.env,
@@ -169,10 +173,10 @@ export async function applyUpgrade(o: ApplyOptions): Promise<UpgradeResult> {
         install: async (r, signal) => {
           o.progress?.step?.(`upgrading release ${r.id}`);
           const d = byId.get(r.id)!;
-          await o.helm.upgradeInstall(d.name, d.chartDir, { namespace: d.namespace, valuesFiles: d.valuesFiles }, { kubeContext: o.context }, { signal });
+          await helm.upgradeInstall(d.name, d.chartDir, { namespace: d.namespace, valuesFiles: d.valuesFiles }, { kubeContext: o.context }, { signal });
         },
         await: async (r) => {
-          if (isDryRun()) return;
+          if (o.dryRun) return;
           const objs = o.diff.objects.filter((x) => x.release === r.id && x.action !== 'delete');
           const refs = await awaitRefs(o.api, objs.map((x) => ({ apiVersion: x.apiVersion, kind: x.kind, metadata: { name: x.name, namespace: x.namespace } })), r.namespace);
           await awaitOrExplain(pc, r.id, refs);
@@ -189,7 +193,7 @@ export async function applyUpgrade(o: ApplyOptions): Promise<UpgradeResult> {
     // components the tenant file no longer enables
     for (const r of o.diff.releases.filter((x) => x.removed)) {
       o.progress?.step?.(`uninstalling release ${r.id} (its component is disabled)`);
-      await o.helm.uninstall(r.name, { namespace: r.namespace }, { kubeContext: o.context }, { signal: o.signal });
+      await helm.uninstall(r.name, { namespace: r.namespace }, { kubeContext: o.context }, { signal: o.signal });
       result.uninstalled.push(r.id);
     }
     // re-created StatefulSets: their existing claims keep their size unless expanded (after the re-create, so a
@@ -204,14 +208,14 @@ export async function applyUpgrade(o: ApplyOptions): Promise<UpgradeResult> {
       await kubectl.rolloutRestart(w.kind, w.name, w.namespace, target, { signal: o.signal });
       result.restarted.push(`${w.kind} ${w.namespace}/${w.name}`);
     }
-    if (restarts.size && !isDryRun()) {
+    if (restarts.size && !o.dryRun) {
       const refs = [...restarts.values()].map((w) => ({ apiVersion: w.kind === 'CronJob' || w.kind === 'Job' ? 'batch/v1' : 'apps/v1', kind: w.kind, namespace: w.namespace, name: w.name }));
       await awaitOrExplain(pc, 'restarts', refs);
     }
   } finally {
     hub?.stop();
   }
-  result.commands = isDryRun() ? [...dryRunCommands()] : [];
+  result.commands = o.dryRun ? [...o.dryRun.commands] : [];
   return result;
 }
 

@@ -8,29 +8,21 @@ import { requireDoctor, runDoctor, type DoctorReport } from '../doctor/index.js'
 import type { PlanResult } from '../plan/execute.js';
 import { waves, type PlanRelease } from '../plan/dag.js';
 import { tenantInputs, type LoadedRelease } from '../plan/load.js';
-import type { Phase, PhaseTiming } from '../plan/phases.js';
-import { dryRunCommands, isDryRun, recordDryRun } from '../tools/record.js';
+import type { Phase, PhaseControl, PhaseTiming } from '../plan/phases.js';
+import type { DryRun } from '../tools/record.js';
 import { Kind } from '../tools/kind.js';
 import { kubectlEquivalent } from '../tools/kubectl.js';
 import { Helm } from '../tools/helm.js';
 import type { KubeObject } from '../readiness/types.js';
 import { devSecretNeeds, ensureDevSecrets, type EnsureResult } from './dev-secrets.js';
 import { isConflict, type KubeApi } from '../kube/api.js';
-import {
-  apiVersionsOf,
-  ensureKindCluster,
-  ensureZoneLabels,
-  installOperators,
-  installTenant,
-  loadTenantPlan,
-  openSession,
-  renderReleases,
-  tenantNamespace,
-  withStep,
-  type Ctl,
-  type PlanOptions,
-  type Session,
-} from './index.js';
+import { tenantNamespace } from '../tenant/id.js';
+import { apiVersionsOf } from './crds.js';
+import { ensureKindCluster, ensureZoneLabels } from './kind-cluster.js';
+import { installOperators } from './operators.js';
+import type { PlanOptions } from './plan-context.js';
+import { openSession, type Session } from './session.js';
+import { installTenant, loadTenantPlan, renderReleases, withStep } from './tenant.js';
 
 export interface DevUpOptions {
   cwd: string;
@@ -47,6 +39,8 @@ export interface DevUpOptions {
   environment?: string;
   /** Install even when the capacity check says the tenant does not fit. */
   skipCapacityCheck?: boolean;
+  /** --dry-run: plan only; every command that would change something is recorded here. */
+  dryRun?: DryRun;
 }
 
 export interface DevUpState {
@@ -81,9 +75,10 @@ export function devUpPhases(o: DevUpOptions): { phases: Phase[]; state: DevUpSta
     planOptions ??= {
       cwd: o.cwd,
       helmfileDir,
-      helm: tools.helm!,
-      helmfile: tools.helmfile!,
+      helm: tools.helm!.withDryRun(o.dryRun),
+      helmfile: tools.helmfile!.withDryRun(o.dryRun),
       helmDiff: Boolean(tools.helmDiff),
+      dryRun: o.dryRun,
       session: state.session ?? { kubeContext: state.context, kubeconfig: o.kubeconfig, close: async () => undefined },
       deadline: state.deadline,
       failGraceMs: o.failGraceMs,
@@ -100,7 +95,7 @@ export function devUpPhases(o: DevUpOptions): { phases: Phase[]; state: DevUpSta
   const planReadable = (): boolean => Boolean(state.doctor?.tools.helm && state.doctor.tools.helmfile);
   const unplanned = (what: string): string => {
     const need = (['helm', 'helmfile'] as const).filter((t) => !state.doctor?.tools[t]);
-    dryRunCommands().push(`# ${what}: helmfile --file ${helmfileDir}/… sync, one release at a time (the exact commands need ${need.join(' and ')}, which ${need.length === 1 ? 'is' : 'are'} missing)`);
+    o.dryRun?.record(`# ${what}: helmfile --file ${helmfileDir}/… sync, one release at a time (the exact commands need ${need.join(' and ')}, which ${need.length === 1 ? 'is' : 'are'} missing)`);
     return `not planned: needs ${need.join(' and ')} (missing)`;
   };
 
@@ -109,7 +104,7 @@ export function devUpPhases(o: DevUpOptions): { phases: Phase[]; state: DevUpSta
       title: 'check tools',
       run: async () => {
         state.doctor = await runDoctor({ scope: 'dev' });
-        if (isDryRun()) {
+        if (o.dryRun) {
           // a dry run shows the whole plan first; the missing prerequisites are marked in it, then exit 3
           state.missing = state.doctor.checks.filter((c) => c.required && c.status !== 'ok').map((c) => ({ id: c.id, title: c.title, detail: c.detail, fix: c.fix }));
           if (state.missing.length) return `missing: ${state.missing.map((m) => m.title).join(', ')} (the plan below marks where each is needed)`;
@@ -126,12 +121,12 @@ export function devUpPhases(o: DevUpOptions): { phases: Phase[]; state: DevUpSta
         const found = state.doctor!.tools.kind;
         // a dry run without kind (or without docker, which kind needs) plans a new cluster
         const cannotAsk = !found || Boolean(state.missing?.some((m) => m.id === 'docker-engine'));
-        const r = await ensureKindCluster(found ?? Kind.planned(), o.cluster, ctl, { kubeconfig: o.kubeconfig, assumeAbsent: isDryRun() && cannotAsk });
+        const r = await ensureKindCluster((found ?? Kind.planned()).withDryRun(o.dryRun), o.cluster, ctl, { kubeconfig: o.kubeconfig, assumeAbsent: Boolean(o.dryRun) && cannotAsk });
         state.clusterCreated = r.created;
-        if (!(isDryRun() && r.created)) {
+        if (!(o.dryRun && r.created)) {
           ctl.update(`connecting to ${state.context}`);
           state.session = await openSession(state.context, o.kubeconfig, ctl.signal);
-          await ensureZoneLabels(state.session.api!, ctl);
+          await ensureZoneLabels(state.session.api!, ctl, o.dryRun);
         }
         return `${r.created ? 'created' : 'reused'} (context ${state.context})`;
       },
@@ -177,10 +172,10 @@ export function devUpPhases(o: DevUpOptions): { phases: Phase[]; state: DevUpSta
         }
         const needs = devSecretNeeds([...rendered.values()].flat());
         const { releases: withSecrets, nsRelease } = withStep(releases, rendered, state.namespace);
-        const step = async (c: Ctl) => {
-          if (isDryRun() || !state.session?.api) {
-            if (!nsRelease) recordDryRun(kubectlEquivalent.createNamespace(state.namespace));
-            for (const n of needs) recordDryRun(kubectlEquivalent.createRandomSecret(n.name, state.namespace, n.keys));
+        const step = async (c: PhaseControl) => {
+          if (o.dryRun || !state.session?.api) {
+            if (!nsRelease) o.dryRun?.record(kubectlEquivalent.createNamespace(state.namespace));
+            for (const n of needs) o.dryRun?.record(kubectlEquivalent.createRandomSecret(n.name, state.namespace, n.keys));
             return;
           }
           // no release renders the namespace: make it here, before the releases (helmfile finds it then)
@@ -207,9 +202,11 @@ export interface DevDownOptions {
   kubeconfig?: string;
   signal: AbortSignal;
   timeoutMs: number;
+  /** --dry-run: what would be removed is recorded here (`kind` is given constructed with it too). */
+  dryRun?: DryRun;
 }
 
-export async function devDown(o: DevDownOptions, ctl: Ctl, kind: Kind) {
+export async function devDown(o: DevDownOptions, ctl: PhaseControl, kind: Kind) {
   if (!(await kind.exists(o.cluster, { signal: ctl.signal }))) {
     return { cluster: o.cluster, existed: false, removed: [] as string[], clusterDeleted: false, keptPvcs: [] as string[] };
   }
@@ -219,7 +216,7 @@ export async function devDown(o: DevDownOptions, ctl: Ctl, kind: Kind) {
     return { cluster: o.cluster, existed: true, removed: [] as string[], clusterDeleted: true, keptPvcs: [] as string[] };
   }
   const context = Kind.contextOf(o.cluster);
-  const helm = await Helm.detect();
+  const helm = (await Helm.detect()).withDryRun(o.dryRun);
   const session = await openSession(context, o.kubeconfig, ctl.signal);
   try {
     const { uninstallTenant } = await import('./uninstall.js');
@@ -230,8 +227,7 @@ export async function devDown(o: DevDownOptions, ctl: Ctl, kind: Kind) {
       purge: o.purge,
       helm,
       target: { kubeContext: context, kubeconfig: o.kubeconfig },
-      dryRun: isDryRun(),
-      record: recordDryRun,
+      dryRun: o.dryRun,
       update: ctl.update,
       signal: ctl.signal,
       timeoutMs: o.timeoutMs,

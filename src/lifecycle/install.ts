@@ -6,14 +6,17 @@
 import { ExitCode, LogclawError } from '../errors.js';
 import type { PlanResult } from '../plan/execute.js';
 import { tenantInputs, type LoadedRelease } from '../plan/load.js';
-import type { Phase } from '../plan/phases.js';
+import type { Phase, PhaseControl } from '../plan/phases.js';
 import { verdict } from '../readiness/verdict.js';
-import { isDryRun } from '../tools/record.js';
+import type { DryRun } from '../tools/record.js';
 import type { SafetyFinding } from '../safety/types.js';
 import type { KubeApi } from '../kube/api.js';
 import { releaseNames } from '../kube/helm-release.js';
 import type { ClusterTools } from './tools.js';
-import { installTenant, loadTenantPlan, openSession, renderReleases, tenantNamespace, type PlanOptions, type Session } from './index.js';
+import { tenantNamespace } from '../tenant/id.js';
+import type { PlanOptions } from './plan-context.js';
+import { openSession, type Session } from './session.js';
+import { installTenant, loadTenantPlan, renderReleases } from './tenant.js';
 
 /** CRDs every tenant uses (kafka, secrets, certificates); others are checked by helm when a chart needs them. */
 export const REQUIRED_CRDS = ['kafkas.kafka.strimzi.io', 'kafkanodepools.kafka.strimzi.io', 'externalsecrets.external-secrets.io', 'secretstores.external-secrets.io', 'certificates.cert-manager.io'];
@@ -33,6 +36,8 @@ export interface InstallOptions {
   force?: boolean;
   /** Install even when the capacity check says the tenant does not fit. */
   skipCapacityCheck?: boolean;
+  /** --dry-run: the commands that would change something are recorded here (`tools` record theirs in it too). */
+  dryRun?: DryRun;
 }
 
 /** What re-installing over an installed tenant would change, judged by the change-safety rules. */
@@ -61,7 +66,7 @@ export interface InstallState {
  * Installing over an installed tenant is an upgrade: the same diff and change-safety verdicts as `logclaw upgrade`,
  * and data-loss or immutable changes are refused (exit 1) unless --force. A first install has nothing to compare.
  */
-async function checkSafety(o: InstallOptions, api: KubeApi, namespace: string, releases: LoadedRelease[], ctl: { update(t: string): void; signal: AbortSignal }): Promise<InstallSafety> {
+async function checkSafety(o: InstallOptions, api: KubeApi, namespace: string, releases: LoadedRelease[], ctl: Pick<PhaseControl, 'update' | 'signal'>): Promise<InstallSafety> {
   const installed = await releaseNames(api, namespace, ctl.signal);
   if (!installed.length) return { installed, changes: 0, findings: [], forced: [] };
   const { diffTenant } = await import('../diff/index.js');
@@ -96,6 +101,7 @@ export function installPhases(o: InstallOptions): { phases: Phase[]; state: Inst
     stateValuesFiles: inputs.stateValuesFiles,
     tenant: o.tenant,
     only: o.only,
+    dryRun: o.dryRun,
   });
   const phases: Phase[] = [
     {
@@ -123,7 +129,7 @@ export function installPhases(o: InstallOptions): { phases: Phase[]; state: Inst
         }
         const stores = await api.list({ apiVersion: 'external-secrets.io/v1beta1', kind: 'SecretStore', namespace: state.namespace }, { signal: ctl.signal }).then((x) => x.items).catch(() => []);
         const broken = stores.map((s) => ({ s, v: verdict(s) })).filter((x) => x.v.status === 'failed');
-        if (broken.length && !isDryRun()) ctl.note(`SecretStore ${broken.map((b) => `${b.s.metadata?.name}: ${b.v.message}`).join('; ')} — the install waits for it to be Ready`);
+        if (broken.length && !o.dryRun) ctl.note(`SecretStore ${broken.map((b) => `${b.s.metadata?.name}: ${b.v.message}`).join('; ')} — the install waits for it to be Ready`);
         ctl.update('reading the plan');
         state.releases = await loadTenantPlan(options());
         return `${state.releases.length} release(s) to install in ${state.namespace}`;

@@ -5,6 +5,7 @@ import { manifestObjects } from '../kube/helm-release.js';
 import type { WatchHub } from '../kube/watch.js';
 import { tenantReleases } from '../status/index.js';
 import type { Helm, HelmClusterOptions } from '../tools/helm.js';
+import type { DryRun } from '../tools/record.js';
 import { kubectlEquivalent } from '../tools/kubectl.js';
 
 /** How long `helm uninstall` waits for a release's objects to go. */
@@ -25,12 +26,12 @@ export interface UninstallOptions {
   hub?: WatchHub;
   namespace: string;
   purge: boolean;
+  /** Records its uninstalls in `dryRun` under --dry-run (constructed with it). */
   helm: Helm;
   /** The cluster helm removes the releases from. */
   target: HelmClusterOptions;
-  dryRun: boolean;
-  /** Under --dry-run: keep the command that would do what is skipped. */
-  record: (command: string) => void;
+  /** --dry-run: the kubectl equivalent of each deletion skipped is recorded here. */
+  dryRun?: DryRun;
   update: (text: string) => void;
   signal: AbortSignal;
   timeoutMs: number;
@@ -60,12 +61,12 @@ export async function uninstallTenant(o: UninstallOptions): Promise<UninstallRes
   }
   for (const p of pvcs) {
     const name = p.metadata!.name!;
-    if (o.dryRun) o.record(kubectlEquivalent.delete('pvc', name, o.namespace));
+    if (o.dryRun) o.dryRun.record(kubectlEquivalent.delete('pvc', name, o.namespace));
     else await o.api.delete({ apiVersion: 'v1', kind: 'PersistentVolumeClaim', namespace: o.namespace, name }, { signal: o.signal });
     result.deletedPvcs.push(name);
   }
   if (o.dryRun) {
-    o.record(kubectlEquivalent.delete('namespace', o.namespace));
+    o.dryRun.record(kubectlEquivalent.delete('namespace', o.namespace));
     result.namespaceDeleted = true;
     return result;
   }

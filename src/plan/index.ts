@@ -11,7 +11,7 @@ import type { WatchHub } from '../kube/watch.js';
 import { diagnose, diagnoseHelmError, formatDiagnosis } from '../diagnose/index.js';
 import { awaitRefs } from '../readiness/awaited.js';
 import { refName, waitForReady, type AwaitRef, type ObjectState } from '../readiness/wait.js';
-import { execLogPath, isDryRun } from '../tools/record.js';
+import { execLogPath, type DryRun } from '../tools/record.js';
 import type { Helm } from '../tools/helm.js';
 import type { Helmfile } from '../tools/helmfile.js';
 import type { PlanRelease } from './dag.js';
@@ -32,7 +32,10 @@ export interface ClusterPlanContext {
   kubeContext: string;
   kubeconfig?: string;
   helm: Helm;
+  /** Its installs are recorded, not run, under --dry-run (constructed with the same DryRun). */
   helmfile: Helmfile;
+  /** Under --dry-run: nothing is read from helm's storage, awaited or stamped. */
+  dryRun?: DryRun;
   /** Absent under --dry-run when the cluster does not exist yet. */
   api?: KubeApi;
   hub?: WatchHub;
@@ -132,7 +135,7 @@ export function releaseHooks(pc: ClusterPlanContext): ReleaseHooks & { revisions
   return {
     revisionsBefore: (id) => before.get(id),
     isCurrent: async (r, signal) => {
-      if (!pc.api || isDryRun()) return false;
+      if (!pc.api || pc.dryRun) return false;
       const revisions = await releaseRevisions(pc.api, r.namespace, r.name, signal).catch(() => undefined);
       if (!revisions) return false;
       before.set(r.id, revisions);
@@ -142,7 +145,7 @@ export function releaseHooks(pc: ClusterPlanContext): ReleaseHooks & { revisions
       return current;
     },
     install: async (r, signal) => {
-      if (pc.api && !isDryRun()) {
+      if (pc.api && !pc.dryRun) {
         const recovered = await recoverPending(pc.api, r.namespace, r.name, signal, before.get(r.id));
         if (recovered) pc.progress?.note?.(recovered);
       }
@@ -161,7 +164,7 @@ export function releaseHooks(pc: ClusterPlanContext): ReleaseHooks & { revisions
       }
     },
     await: async (r, signal) => {
-      if (!pc.api || isDryRun()) return;
+      if (!pc.api || pc.dryRun) return;
       const known = after.get(r.id);
       const rel = known?.manifest !== undefined ? known : decodeLatest(await releaseRevisions(pc.api, r.namespace, r.name, signal));
       if (rel) after.set(r.id, rel);
@@ -172,7 +175,7 @@ export function releaseHooks(pc: ClusterPlanContext): ReleaseHooks & { revisions
       await awaitOrExplain(pc, r.id, refs);
     },
     done: async (r, signal) => {
-      if (!pc.api || isDryRun()) return;
+      if (!pc.api || pc.dryRun) return;
       const rel = after.get(r.id) ?? (await currentRelease(pc.api, r.namespace, r.name, signal));
       if (rel && rel.labels[STAMP_LABEL] !== (r as LoadedRelease).inputs) await stampRelease(pc.api, rel, (r as LoadedRelease).inputs, signal);
     },

@@ -7,7 +7,7 @@
  */
 import { appendFileSync } from 'node:fs';
 import { ExitCode, LogclawError } from '../errors.js';
-import { execLogPath, recordDryRun } from './record.js';
+import { execLogPath, type DryRun } from './record.js';
 import { envSecrets, formatCommand, redactText, tail } from './redact.js';
 
 export interface RunOptions {
@@ -116,12 +116,13 @@ export async function run(file: string, args: readonly string[], options: RunOpt
 }
 
 /**
- * Like run, but in dry-run mode records the command and returns an empty success instead
+ * Like run, but under a dry run (a DryRun given) records the command and returns an empty success instead
  * of running it. Use for every call that changes a cluster or the file system.
  */
-export async function runMutating(file: string, args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
-  const command = formatCommand(file, args, [...(options.secrets ?? []), ...envSecrets(options.env)]);
-  if (recordDryRun(command)) {
+export async function runMutating(file: string, args: readonly string[], options: RunOptions = {}, dryRun: DryRun | undefined): Promise<RunResult> {
+  if (dryRun) {
+    const command = formatCommand(file, args, [...(options.secrets ?? []), ...envSecrets(options.env)]);
+    dryRun.record(command);
     return { command, exitCode: 0, stdout: '', stderr: '', durationMs: 0, timedOut: false };
   }
   return run(file, args, options);

@@ -6,6 +6,7 @@ import semver from 'semver';
 import { ExitCode, LogclawError } from '../errors.js';
 import { toolPath } from './discover.js';
 import { run, runMutating, type RunOptions, type RunResult } from './exec.js';
+import type { DryRun } from './record.js';
 
 export const HELM_MIN_VERSION = '3.14.0';
 
@@ -164,7 +165,14 @@ export class Helm {
   private constructor(
     readonly bin: string,
     readonly version: string,
+    /** Under --dry-run: where its mutating calls are recorded instead of run. */
+    readonly dryRun?: DryRun,
   ) {}
+
+  /** The same helm, its mutating calls recorded in `dryRun` instead of run (run again without one). */
+  withDryRun(dryRun: DryRun | undefined): Helm {
+    return new Helm(this.bin, this.version, dryRun);
+  }
 
   get major(): number {
     return semver.major(this.version);
@@ -270,7 +278,7 @@ export class Helm {
   private cluster(args: string[], c: HelmClusterOptions, options?: RunOptions): Promise<RunResult> {
     const full = [...args, '--kube-context', c.kubeContext];
     if (c.kubeconfig) full.push('--kubeconfig', c.kubeconfig);
-    return runMutating(this.bin, full, options);
+    return runMutating(this.bin, full, options, this.dryRun);
   }
 }
 

@@ -4,6 +4,7 @@
  */
 import { toolPath } from './discover.js';
 import { run, runMutating, type RunOptions, type RunResult } from './exec.js';
+import type { DryRun } from './record.js';
 import { parseVersion, requireMinVersion } from './version.js';
 
 export const HELMFILE_MIN_VERSION = '0.169.0';
@@ -38,7 +39,14 @@ export class Helmfile {
   private constructor(
     readonly bin: string,
     readonly version: string,
+    /** Under --dry-run: where its mutating calls are recorded instead of run. */
+    readonly dryRun?: DryRun,
   ) {}
+
+  /** The same helmfile, its mutating calls recorded in `dryRun` instead of run (run again without one). */
+  withDryRun(dryRun: DryRun | undefined): Helmfile {
+    return new Helmfile(this.bin, this.version, dryRun);
+  }
 
   /** Find helmfile (LOGCLAW_HELMFILE, else `helmfile` on PATH, else the copy in the tool cache: src/tools/discover.ts) and check its version. */
   static async detect(bin = toolPath('helmfile'), options?: RunOptions): Promise<Helmfile> {
@@ -75,7 +83,7 @@ export class Helmfile {
     if (o.selectors?.length) args.push('--skip-needs');
     if (mode === 'apply') args.push('--suppress-secrets');
     if (o.helmArgs?.length) args.push('--args', o.helmArgs.join(' '));
-    return runMutating(this.bin, args, { ...options, env: { ...this.env(t), ...options.env } });
+    return runMutating(this.bin, args, { ...options, env: { ...this.env(t), ...options.env } }, this.dryRun);
   }
 
   /**
@@ -84,12 +92,12 @@ export class Helmfile {
    * and reaches the repositories: a dry run records it instead.
    */
   repos(t: HelmfileTarget, options: RunOptions = {}): Promise<RunResult> {
-    return runMutating(this.bin, [...this.globalArgs({ ...t, kubeContext: undefined }), 'repos'], options);
+    return runMutating(this.bin, [...this.globalArgs({ ...t, kubeContext: undefined }), 'repos'], options, this.dryRun);
   }
 
   /** Remove the selected releases. */
   destroy(t: HelmfileTarget & { kubeContext: string }, selectors: string[] = [], options: RunOptions = {}): Promise<RunResult> {
-    return runMutating(this.bin, [...this.globalArgs(t, selectors), 'destroy', '--skip-deps'], { ...options, env: { ...this.env(t), ...options.env } });
+    return runMutating(this.bin, [...this.globalArgs(t, selectors), 'destroy', '--skip-deps'], { ...options, env: { ...this.env(t), ...options.env } }, this.dryRun);
   }
 
   /** `helmfile list --output json` (no cluster access): the releases a state file declares after templating. */

@@ -3,6 +3,7 @@
  */
 import { toolPath } from './discover.js';
 import { run, runMutating, type RunOptions, type RunResult } from './exec.js';
+import type { DryRun } from './record.js';
 import { parseVersion, requireMinVersion } from './version.js';
 
 export const KIND_MIN_VERSION = '0.24.0';
@@ -11,7 +12,14 @@ export class Kind {
   private constructor(
     readonly bin: string,
     readonly version: string,
+    /** Under --dry-run: where its mutating calls are recorded instead of run. */
+    readonly dryRun?: DryRun,
   ) {}
+
+  /** The same kind, its mutating calls recorded in `dryRun` instead of run (run again without one). */
+  withDryRun(dryRun: DryRun | undefined): Kind {
+    return new Kind(this.bin, this.version, dryRun);
+  }
 
   /** Find kind (LOGCLAW_KIND, else `kind` on PATH, else the copy in the tool cache: src/tools/discover.ts) and check its version. */
   static async detect(bin = toolPath('kind'), options?: RunOptions): Promise<Kind> {
@@ -47,19 +55,19 @@ export class Kind {
     const args = ['create', 'cluster', '--name', name, '--image', o.image, '--config', '-'];
     if (o.kubeconfig) args.push('--kubeconfig', o.kubeconfig);
     if (o.waitSeconds) args.push('--wait', `${o.waitSeconds}s`);
-    return runMutating(this.bin, args, { ...options, input: o.config });
+    return runMutating(this.bin, args, { ...options, input: o.config }, this.dryRun);
   }
 
   delete(name: string, o: { kubeconfig?: string } = {}, options?: RunOptions): Promise<RunResult> {
     const args = ['delete', 'cluster', '--name', name];
     if (o.kubeconfig) args.push('--kubeconfig', o.kubeconfig);
-    return runMutating(this.bin, args, options);
+    return runMutating(this.bin, args, options, this.dryRun);
   }
 
   /** Write the cluster's context into the kubeconfig again (after it was removed or the file replaced). */
   exportKubeconfig(name: string, o: { kubeconfig?: string } = {}, options?: RunOptions): Promise<RunResult> {
     const args = ['export', 'kubeconfig', '--name', name];
     if (o.kubeconfig) args.push('--kubeconfig', o.kubeconfig);
-    return runMutating(this.bin, args, options);
+    return runMutating(this.bin, args, options, this.dryRun);
   }
 }

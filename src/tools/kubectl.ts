@@ -4,6 +4,7 @@
  */
 import { toolPath } from './discover.js';
 import { run, runMutating, type RunOptions, type RunResult } from './exec.js';
+import type { DryRun } from './record.js';
 import { formatCommand } from './redact.js';
 import { parseVersion, requireMinVersion } from './version.js';
 
@@ -18,7 +19,14 @@ export class Kubectl {
   private constructor(
     readonly bin: string,
     readonly version: string,
+    /** Under --dry-run: where its mutating calls are recorded instead of run. */
+    readonly dryRun?: DryRun,
   ) {}
+
+  /** The same kubectl, its mutating calls recorded in `dryRun` instead of run (run again without one). */
+  withDryRun(dryRun: DryRun | undefined): Kubectl {
+    return new Kubectl(this.bin, this.version, dryRun);
+  }
 
   /** Find kubectl (LOGCLAW_KUBECTL, else `kubectl` on PATH, else the copy in the tool cache: src/tools/discover.ts) and check its version. */
   static async detect(bin = toolPath('kubectl'), options?: RunOptions): Promise<Kubectl> {
@@ -41,7 +49,7 @@ export class Kubectl {
 
   /** A call that changes the cluster (recorded under --dry-run). */
   private mutate(args: string[], t: KubeTarget, options?: RunOptions): Promise<RunResult> {
-    return runMutating(this.bin, this.target(args, t), options);
+    return runMutating(this.bin, this.target(args, t), options, this.dryRun);
   }
 
   /** `kubectl apply --server-side` of a multi-document manifest given on stdin. */

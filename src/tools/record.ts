@@ -1,6 +1,6 @@
 /**
  * What the tool calls of one logclaw run keep: the log file every call appends its full output to, and under
- * --dry-run the commands that would have changed something, recorded instead of run.
+ * --dry-run the commands that would have changed something, recorded instead of run (a DryRun, passed down).
  */
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -13,17 +13,15 @@ export function setExecLog(path: string | undefined): void {
 }
 export const execLogPath = (): string | undefined => logFile;
 
-let dryRun: string[] | undefined;
-/** Record commands instead of running those marked `mutating` (see runMutating). */
-export function setDryRun(on: boolean): void {
-  dryRun = on ? [] : undefined;
-}
-export const dryRunCommands = (): string[] => dryRun ?? [];
-export const isDryRun = (): boolean => dryRun !== undefined;
+/**
+ * Under --dry-run, the commands that would have changed something, kept instead of run. The command creates one
+ * (none without --dry-run) and passes it down: to the tool wrappers it detects (withDryRun) and to the operations
+ * that change the cluster through the API, which record the kubectl equivalent instead.
+ */
+export class DryRun {
+  readonly commands: string[] = [];
 
-/** Under --dry-run, keep a command instead of running it: true when it was kept. */
-export function recordDryRun(command: string): boolean {
-  if (!dryRun) return false;
-  dryRun.push(command);
-  return true;
+  record(command: string): void {
+    this.commands.push(command);
+  }
 }

@@ -12,7 +12,7 @@ import { isDeepStrictEqual, promisify } from 'node:util';
 import { execFile } from 'node:child_process';
 import { parse } from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadTenantPlan, renderReleases } from '../../src/lifecycle/index.js';
+import { loadTenantPlan, renderReleases } from '../../src/lifecycle/tenant.js';
 import { tenantInputs } from '../../src/plan/load.js';
 import { parseRender } from '../../src/manifests/parse.js';
 import { operatorApiVersions, renderTenant } from '../../src/render/tenant.js';

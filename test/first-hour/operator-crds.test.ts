@@ -8,7 +8,7 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { crdsWithSource } from '../../src/lifecycle/index.js';
+import { crdsWithSource } from '../../src/lifecycle/crds.js';
 import { helms, repoRoot, sharedDir } from '../helpers/tools.js';
 
 const archive: Record<string, string> = { 'cert-manager': 'cert-manager-v1.16.1.tgz', 'strimzi-kafka-operator': 'strimzi-kafka-operator-0.50.1.tgz' };

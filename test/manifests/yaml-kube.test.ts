@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseRender } from '../../src/manifests/parse.js';
 import { manifestObjects } from '../../src/kube/helm-release.js';
-import { renderReleases } from '../../src/lifecycle/index.js';
+import { renderReleases } from '../../src/lifecycle/tenant.js';
 import { parseKubeDocuments, parseKubeObjects, parseKubeYaml, resolveScalar, splitDocuments } from '../../src/manifests/yaml-kube.js';
 
 const configMap = (data: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\ndata:\n${data}`;

@@ -9,15 +9,15 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ExitCode } from '../../src/errors.js';
 import { rejection } from '../helpers/rejection.js';
-import { dryRunCommands, setDryRun, setExecLog } from '../../src/tools/record.js';
+import { DryRun, setExecLog } from '../../src/tools/record.js';
 import { envSecrets, formatCommand, redactArgs, redactText } from '../../src/tools/redact.js';
 import { run, runMutating } from '../../src/tools/exec.js';
+import { Kind } from '../../src/tools/kind.js';
 
 const node = process.execPath;
 
 afterEach(() => {
   setExecLog(undefined);
-  setDryRun(false);
 });
 
 describe('redaction of printed command lines', () => {
@@ -104,9 +104,17 @@ describe('run', () => {
   });
 
   it('dry run records mutating commands (redacted) without running them', async () => {
-    setDryRun(true);
-    const r = await runMutating('helm-not-installed', ['upgrade', '--set', 'admin.password=pw'], {});
+    const dryRun = new DryRun();
+    const r = await runMutating('helm-not-installed', ['upgrade', '--set', 'admin.password=pw'], {}, dryRun);
     expect(r.exitCode).toBe(0);
-    expect(dryRunCommands()).toEqual(["helm-not-installed upgrade --set 'admin.password=***'"]);
+    expect(dryRun.commands).toEqual(["helm-not-installed upgrade --set 'admin.password=***'"]);
+  });
+
+  it('a wrapper given a DryRun records its mutating calls; the one it came from (none given) still runs them', async () => {
+    const dryRun = new DryRun();
+    const kind = Kind.planned('kind-not-installed');
+    await kind.withDryRun(dryRun).delete('dev', { kubeconfig: '/tmp/kc' });
+    expect(dryRun.commands).toEqual(['kind-not-installed delete cluster --name dev --kubeconfig /tmp/kc']);
+    expect((await rejection(kind.delete('dev'))).exitCode).toBe(ExitCode.missingPrerequisite);
   });
 });
