@@ -17,5 +17,5 @@ const COMMANDS = ['tenant', 'lint', 'render', 'doctor', 'dev', 'operators', 'ins
 export async function registerCommands(program: Command, args: readonly string[] = []): Promise<void> {
   const named = args.find((a) => !a.startsWith('-'));
   const chosen = named !== undefined && named !== 'completion' && COMMANDS.includes(named) ? [named] : COMMANDS;
-  for (const m of await Promise.all(chosen.map((n) => import(`./${n}.js`) as Promise<CommandModule>))) m.register(program);
+  for (const m of await Promise.all(chosen.map((n) => import(/* @vite-ignore */ `./${n}.js`) as Promise<CommandModule>))) m.register(program);
 }
