@@ -17,7 +17,8 @@ const SRC = resolve(import.meta.dirname, '..', 'src');
  * README's Architecture section.
  */
 export const LAYERS: string[][] = [
-  ['errors'],
+  // errors; the small helpers over JSON-like data (isRecord, asRecord, asArray, get)
+  ['errors', 'object'],
   // the base: output, durations, findings, the one KubeObject type, the repository root, version facts
   ['output', 'duration', 'findings', 'kube-object', 'root', 'version'],
   // one typed wrapper per external program over the one exec module

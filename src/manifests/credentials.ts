@@ -5,7 +5,8 @@
  */
 import type { RenderModel } from './model.js';
 import { podReferences } from './references.js';
-import { asRecord, get, isRecord, type Emit, type RenderedObject } from './types.js';
+import { type Emit, type RenderedObject } from './types.js';
+import { asRecord, get, isRecord } from '../object.js';
 
 const SECRET_KEY = /(pass(word|wd)?|secret|token|api[_-]?key|private[_-]?key|credentials?)$/i;
 /** `password: x`, `password=x`, `"token": "x"` in a config text. */

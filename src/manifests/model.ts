@@ -3,7 +3,8 @@
  * operators create from custom resources (Strimzi, OpenSearch, Flink, KServe), with their labels and ports.
  * Reference, network and name checks look at this model instead of at raw objects.
  */
-import { asArray, asRecord, get, groupOf, isRecord, type K8sObject, type RenderedObject } from './types.js';
+import { groupOf, type K8sObject, type RenderedObject } from './types.js';
+import { asArray, asRecord, get, isRecord } from '../object.js';
 
 export interface ContainerPort {
   name?: string;

@@ -9,7 +9,8 @@
  * (or its pod template) that uses it.
  */
 import { containersOf, mapSelects, selectorMatches, type PodModel, type RenderModel } from './model.js';
-import { asArray, asRecord, get, isRecord, PREREQUISITES_ANNOTATION, type Emit, type RenderedObject } from './types.js';
+import { PREREQUISITES_ANNOTATION, type Emit, type RenderedObject } from './types.js';
+import { asArray, asRecord, get, isRecord } from '../object.js';
 
 type RefKind = 'Secret' | 'ConfigMap' | 'ServiceAccount' | 'PersistentVolumeClaim';
 
