@@ -28,8 +28,6 @@ type Obj = Record<string, unknown>;
 
 export const tenantFile = (cwd: string, id: string): string => join(cwd, DEFAULT_TENANT_DIR, `tenant-${id}.yaml`);
 
-export { requireTenantId as validateTenantId } from '../tenant/id.js';
-
 export function tenantInfoFromValues(id: string, file: string, values: Obj): TenantInfo {
   const g = asRecord(values.global);
   const routingValues = asRecord(asRecord(asRecord(values.ticketingAgent).config).routing);
