@@ -7,6 +7,7 @@ import { compareQuantity } from './quantity.js';
 import { finding, workloadName } from './finding.js';
 import type { SafetyFinding } from './types.js';
 import { asArray, get, isRecord } from '../object.js';
+import { podSpecReferences } from '../pod-spec.js';
 
 const WORKLOADS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob']);
 export const isWorkload = (o: NamedKubeObject): boolean => apiCore(o) && WORKLOADS.has(o.kind);
@@ -23,32 +24,10 @@ export function referencedConfig(template: Record<string, unknown> | undefined):
   const configMaps = new Set<string>();
   const secrets = new Set<string>();
   const spec = get(template, 'spec');
-  for (const v of asArray(get(spec, 'volumes'))) {
-    const cm = get(v, 'configMap', 'name');
-    const s = get(v, 'secret', 'secretName');
-    if (typeof cm === 'string') configMaps.add(cm);
-    if (typeof s === 'string') secrets.add(s);
-    for (const src of asArray(get(v, 'projected', 'sources'))) {
-      const pcm = get(src, 'configMap', 'name');
-      const ps = get(src, 'secret', 'name');
-      if (typeof pcm === 'string') configMaps.add(pcm);
-      if (typeof ps === 'string') secrets.add(ps);
-    }
-  }
-  const containers = [...asArray(get(spec, 'containers')), ...asArray(get(spec, 'initContainers'))];
-  for (const c of containers) {
-    for (const ef of asArray(get(c, 'envFrom'))) {
-      const cm = get(ef, 'configMapRef', 'name');
-      const s = get(ef, 'secretRef', 'name');
-      if (typeof cm === 'string') configMaps.add(cm);
-      if (typeof s === 'string') secrets.add(s);
-    }
-    for (const e of asArray(get(c, 'env'))) {
-      const cm = get(e, 'valueFrom', 'configMapKeyRef', 'name');
-      const s = get(e, 'valueFrom', 'secretKeyRef', 'name');
-      if (typeof cm === 'string') configMaps.add(cm);
-      if (typeof s === 'string') secrets.add(s);
-    }
+  for (const r of isRecord(spec) ? podSpecReferences(spec, 'spec') : []) {
+    if (r.via !== 'volume' && r.via !== 'env' && r.via !== 'envFrom') continue;
+    if (r.kind === 'ConfigMap') configMaps.add(r.name);
+    else if (r.kind === 'Secret') secrets.add(r.name);
   }
   return { configMaps, secrets };
 }

@@ -6,7 +6,7 @@
  */
 import type { RenderModel } from '../model.js';
 import { type Emit } from '../types.js';
-import { containersOf } from '../model.js';
+import { containersOf } from '../../pod-spec.js';
 import { asArray, get, isRecord } from '../../object.js';
 
 const LIMITS: Record<string, number> = {
