@@ -5,8 +5,7 @@
  * spec.replicas, spec.topicName, spec.config.
  */
 import { changedPaths, deepEqual, type NamedKubeObject } from './objects.js';
-import { compareQuantity } from './quantity.js';
-import { finding } from './finding.js';
+import { finding, volumeSizeFindings } from './finding.js';
 import type { SafetyFinding } from './types.js';
 import { get, isRecord } from '../object.js';
 
@@ -79,20 +78,10 @@ export function storageRules(o: NamedKubeObject, b: unknown, a: unknown, field: 
 }
 
 function volumeRules(o: NamedKubeObject, b: unknown, a: unknown, field: string): SafetyFinding[] {
-  const out: SafetyFinding[] = [];
-  const bsz = get(b, 'size');
-  const asz = get(a, 'size');
-  const cmp = compareQuantity(asz, bsz);
-  if (cmp === -1) {
-    out.push(
-      finding(o, 'data-loss', `storage size ${String(bsz)} → ${String(asz)}: Kafka volumes cannot shrink; brokers would have to be rebuilt on new volumes`, {
-        field: `${field}.size`,
-        fix: `keep size at ${String(bsz)} or more`,
-      }),
-    );
-  } else if (cmp === 1) {
-    out.push(finding(o, 'safe', `storage size ${String(bsz)} → ${String(asz)}: Strimzi expands the volumes when the StorageClass allows expansion`, { field: `${field}.size` }));
-  }
+  const out = volumeSizeFindings(o, get(b, 'size'), get(a, 'size'), { label: 'storage size', key: 'size', field: `${field}.size` }, {
+    shrunk: 'Kafka volumes cannot shrink; brokers would have to be rebuilt on new volumes',
+    grown: 'Strimzi expands the volumes when the StorageClass allows expansion',
+  });
   if (!deepEqual(get(b, 'class'), get(a, 'class'))) {
     out.push(
       finding(o, 'immutable', `storage class ${String(get(b, 'class') ?? '-')} → ${String(get(a, 'class') ?? '-')}: existing volumes keep their class`, {

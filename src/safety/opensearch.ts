@@ -4,8 +4,7 @@
  */
 import semver from 'semver';
 import { changedPaths, deepEqual, type NamedKubeObject } from './objects.js';
-import { compareQuantity } from './quantity.js';
-import { finding } from './finding.js';
+import { finding, volumeSizeFindings } from './finding.js';
 import type { SafetyFinding } from './types.js';
 import { get, isRecord } from '../object.js';
 
@@ -98,10 +97,7 @@ export function openSearchClusterRules(before: NamedKubeObject, after: NamedKube
       if (b.replicas > 0 && !isData(b) && !isManager(b)) out.push(finding(after, 'disruptive', `node pool ${b.component} removed`, { field: at }));
       continue;
     }
-    const cmp = compareQuantity(a.raw.diskSize, b.raw.diskSize);
-    if (cmp === -1) {
-      out.push(finding(after, 'data-loss', `node pool ${b.component} diskSize ${String(b.raw.diskSize)} → ${String(a.raw.diskSize)}: volumes cannot shrink`, { field: `${at}.diskSize`, fix: `keep diskSize at ${String(b.raw.diskSize)} or more` }));
-    }
+    out.push(...volumeSizeFindings(after, b.raw.diskSize, a.raw.diskSize, { label: `node pool ${b.component} diskSize`, key: 'diskSize', field: `${at}.diskSize` }, { shrunk: 'volumes cannot shrink' }));
     const bPers = persistenceType(b.raw);
     const aPers = persistenceType(a.raw);
     if (bPers !== aPers) {

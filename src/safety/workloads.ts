@@ -3,8 +3,7 @@
  * PersistentVolumeClaims, Services, and ConfigMaps/Secrets read by workloads.
  */
 import { changedPaths, deepEqual, type NamedKubeObject } from './objects.js';
-import { compareQuantity } from './quantity.js';
-import { finding, workloadName } from './finding.js';
+import { finding, volumeSizeFindings, workloadName } from './finding.js';
 import type { SafetyFinding } from './types.js';
 import { asArray, get, isRecord } from '../object.js';
 import { podSpecReferences } from '../pod-spec.js';
@@ -178,23 +177,12 @@ export function deploymentLikeRules(before: NamedKubeObject, after: NamedKubeObj
 
 export function pvcRules(before: NamedKubeObject, after: NamedKubeObject): SafetyFinding[] {
   const out: SafetyFinding[] = [];
-  const bsz = get(before, 'spec', 'resources', 'requests', 'storage');
-  const asz = get(after, 'spec', 'resources', 'requests', 'storage');
-  const cmp = compareQuantity(asz, bsz);
-  if (cmp === -1) {
-    out.push(
-      finding(after, 'data-loss', `storage ${String(bsz)} → ${String(asz)}: a volume cannot shrink; the only way is deleting the claim and its data`, {
-        field: 'spec.resources.requests.storage',
-        fix: `keep storage at ${String(bsz)} or more`,
-      }),
-    );
-  } else if (cmp === 1) {
-    out.push(
-      finding(after, 'safe', `storage ${String(bsz)} → ${String(asz)}: expanded in place when its StorageClass allows volume expansion`, {
-        field: 'spec.resources.requests.storage',
-      }),
-    );
-  }
+  out.push(
+    ...volumeSizeFindings(after, get(before, 'spec', 'resources', 'requests', 'storage'), get(after, 'spec', 'resources', 'requests', 'storage'), { label: 'storage', key: 'storage', field: 'spec.resources.requests.storage' }, {
+      shrunk: 'a volume cannot shrink; the only way is deleting the claim and its data',
+      grown: 'expanded in place when its StorageClass allows volume expansion',
+    }),
+  );
   for (const field of ['storageClassName', 'accessModes', 'volumeMode', 'selector', 'volumeName', 'dataSource', 'dataSourceRef']) {
     const b = get(before, 'spec', field);
     const a = get(after, 'spec', field);
