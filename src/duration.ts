@@ -16,3 +16,18 @@ export function parseDuration(text: string, flag = '--timeout'): number {
   if (!consumed || consumed !== t || total <= 0) throw usageError(`${flag} ${text}: not a duration`, 'Use e.g. 90s, 20m, 1m30s or 1h.');
   return Math.round(total);
 }
+
+/**
+ * The one way logclaw prints a duration: "0.8 s" under 10 s, "12 s" under 2 min, "2 min 5 s" beyond (a space
+ * before the unit; seconds rounded, so never "1 min 60 s"). Machine-read times (JUnit's time="0.349") stay
+ * decimal seconds: see junitSeconds.
+ */
+export function formatDuration(ms: number): string {
+  const t = Math.max(0, ms);
+  if (t < 9_950) return `${(t / 1000).toFixed(1)} s`;
+  const s = Math.round(t / 1000);
+  return s < 120 ? `${s} s` : `${Math.floor(s / 60)} min ${s % 60} s`;
+}
+
+/** Seconds with three decimals, as JUnit's `time` attribute wants them: "0.349". */
+export const junitSeconds = (ms: number): string => (ms / 1000).toFixed(3);

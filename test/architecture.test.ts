@@ -17,9 +17,10 @@ const SRC = resolve(import.meta.dirname, '..', 'src');
  * README's Architecture section.
  */
 export const LAYERS: string[][] = [
-  ['errors'],
-  // the base: output, durations, findings, the one KubeObject type, the repository root, version facts
-  ['output', 'duration', 'findings', 'kube-object', 'root', 'version'],
+  // errors; the small helpers over JSON-like data (isRecord, asRecord, asArray, get)
+  ['errors', 'object'],
+  // the base: output, durations, findings, the one KubeObject type, what a pod spec references, the repository root, version facts
+  ['output', 'duration', 'findings', 'kube-object', 'pod-spec', 'root', 'version'],
   // one typed wrapper per external program over the one exec module
   ['tools'],
   // tenant files (id, schema, rules), helmfile.d checks, change safety (quantities, rules)

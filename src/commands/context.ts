@@ -103,7 +103,7 @@ const withDefault = (o: Option, value: string | undefined): Option => (value ===
 /** The start of a lifecycle command: the tenant id checked, --timeout parsed, the --dry-run recorder made, the run's log opened. */
 export async function startLifecycle<F extends { tenant?: string; timeout?: string; dryRun?: boolean }>(ctx: CommandContext, command: string, flags: F) {
   const support = await import('./support.js');
-  const tenant = support.tenantId(flags.tenant);
+  const tenant = (await import('../tenant/id.js')).requireTenantId(flags.tenant);
   const timeoutMs = (flags.timeout === undefined ? undefined : support.parseDuration(flags.timeout)) as F['timeout'] extends string ? number : number | undefined;
   const dryRun = support.dryRunOf(flags.dryRun);
   const log = support.startCommandLog(ctx.cwd, command);

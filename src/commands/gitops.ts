@@ -116,7 +116,7 @@ export function register(program: Command): void {
         const { usageError } = await import('../errors.js');
         if (flags.tenant && flags.all) throw usageError('--tenant and --all exclude each other');
         const support = await import('./support.js');
-        const tenant = flags.tenant ? support.tenantId(flags.tenant) : undefined;
+        const tenant = flags.tenant ? (await import('../tenant/id.js')).requireTenantId(flags.tenant) : undefined;
         const kubeContext = flags.kubeContext ?? (await support.currentContext(flags.kubeconfig));
         const { openSession } = await import('../lifecycle/session.js');
         const core = await import('../gitops/status.js');

@@ -4,6 +4,7 @@
  */
 import type { Command } from 'commander';
 import { action, examples, kubeVersionArg } from './context.js';
+import { formatDuration } from '../duration.js';
 
 const collect = (v: string, prev: string[] = []): string[] => [...prev, ...v.split(',').filter(Boolean)];
 
@@ -46,7 +47,7 @@ export function register(program: Command): void {
         let done = 0;
         const started = Date.now();
         const showProgress = format !== 'json';
-        const onProgress = showProgress ? (line: string) => void ctx.out.status(`lint: ${++done} done, ${Math.round((Date.now() - started) / 1000)} s — ${line}`) : undefined;
+        const onProgress = showProgress ? (line: string) => void ctx.out.status(`lint: ${++done} done, ${formatDuration(Date.now() - started)} — ${line}`) : undefined;
         const lint = () => runLint({
           root: ctx.cwd,
           helm,

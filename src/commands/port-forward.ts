@@ -15,12 +15,13 @@ export function register(program: Command): void {
     .addOption(opt.json('the forwards'))
     .action(
       action(async (ctx, flags: Flags) => {
-        const { validateTenantId, readTenant } = await import('../verify/tenant.js');
+        const { readTenant } = await import('../verify/tenant.js');
+        const { requireTenantId, tenantNamespace } = await import('../tenant/id.js');
         const { startPortForward } = await import('../portforward/index.js');
-        const tenantId = validateTenantId(flags.tenant);
+        const tenantId = requireTenantId(flags.tenant);
         await useKubeconfig(flags.kubeconfig);
         const tenant = await readTenant(ctx.cwd, tenantId, false);
-        if (!tenant) ctx.out.warn(`no tenant file for ${tenantId}: forwarding whatever Services namespace ${(await import('../tenant/id.js')).tenantNamespace(tenantId)} has`);
+        if (!tenant) ctx.out.warn(`no tenant file for ${tenantId}: forwarding whatever Services namespace ${tenantNamespace(tenantId)} has`);
         const disabled = tenant ? Object.entries(tenant.enabled).filter(([, on]) => !on).map(([c]) => c) : [];
         const session = await startPortForward({
           tenantId,

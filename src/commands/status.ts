@@ -18,7 +18,7 @@ export function register(program: Command): void {
     .action(
       action(async (ctx, flags: Flags) => {
         const support = await import('./support.js');
-        const tenant = support.tenantId(flags.tenant);
+        const tenant = (await import('../tenant/id.js')).requireTenantId(flags.tenant);
         const kubeContext = flags.kubeContext ?? (await support.currentContext(flags.kubeconfig));
         const { openSession } = await import('../lifecycle/session.js');
         const { tenantNamespace } = await import('../tenant/id.js');

@@ -29,7 +29,7 @@ export function register(program: Command): void {
       action(async (ctx, flags: Flags) => {
         const support = await import('./support.js');
         const { usageError } = await import('../errors.js');
-        const tenant = support.tenantId(flags.tenant);
+        const tenant = (await import('../tenant/id.js')).requireTenantId(flags.tenant);
         if (!flags.redact && !flags.yes) {
           throw usageError('--no-redact writes Secret data, passwords and tokens into the bundle as they are: refused without --yes', 'Leave redaction on, or add --yes if the bundle stays where those secrets may be.');
         }

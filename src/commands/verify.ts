@@ -19,11 +19,12 @@ export function register(program: Command): void {
     .option('--keep-data', 'keep the marker documents instead of deleting them')
     .action(
       action(async (ctx, flags: Flags) => {
-        const { validateTenantId, readTenant } = await import('../verify/tenant.js');
+        const { readTenant } = await import('../verify/tenant.js');
+        const { requireTenantId } = await import('../tenant/id.js');
         const { parseDuration } = await import('../duration.js');
         const { runVerify, prettyHeader, prettyStep, prettyFooter, pretty, junit } = await import('../verify/index.js');
         const timeoutMs = parseDuration(flags.timeout);
-        const tenant = (await readTenant(ctx.cwd, validateTenantId(flags.tenant)))!;
+        const tenant = (await readTenant(ctx.cwd, requireTenantId(flags.tenant)))!;
         await useKubeconfig(flags.kubeconfig);
         const o = ctx.out;
         const report = await runVerify({

@@ -6,6 +6,7 @@ import type { Output } from '../output.js';
 import { verdictRank, VERDICTS, type SafetyFinding } from '../safety/types.js';
 import { failing, type ChangedDiff, type ChangeGroup, type FailOn, type ObjectChangeRecord, type TargetDiff } from './changed.js';
 import { formatFindings, verdictStyle } from './format.js';
+import { junitSeconds } from '../duration.js';
 
 export const CHANGED_FORMATS = ['pretty', 'json', 'github', 'markdown', 'junit'] as const;
 export type ChangedFormat = (typeof CHANGED_FORMATS)[number];
@@ -224,7 +225,7 @@ const xml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replac
 export function formatChangedJunit(d: ChangedDiff, failOn: FailOn = 'immutable'): string {
   const fails = new Set(failing(d, failOn).map((t) => t.target));
   const out = ['<?xml version="1.0" encoding="UTF-8"?>'];
-  const time = (d.ms / 1000).toFixed(3);
+  const time = junitSeconds(d.ms);
   const n = Math.max(1, d.targets.length);
   out.push(`<testsuites name="logclaw diff --changed" tests="${n}" failures="${fails.size}" time="${time}">`);
   out.push(`  <testsuite name="logclaw diff --changed (base ${xml(d.base)})" tests="${n}" failures="${fails.size}" time="${time}">`);

@@ -31,9 +31,8 @@ import { changedPaths, deepEqual, objectKey, objectRef, type NamedKubeObject } f
 import { verdictRank, VERDICTS, worst, type ObjectChange, type SafetyFinding, type TenantValues, type Verdict } from '../safety/types.js';
 import { describeHelmError, HelmError, type Helm } from '../tools/helm.js';
 import { Git } from '../tools/git.js';
-import { maskSecretPair, toYaml } from './normalize.js';
+import { objectDiff } from './normalize.js';
 import { offlineUnknowns, type OfflineUnknown } from './offline.js';
-import { unifiedDiff } from './unified.js';
 
 export interface ChangedDiffOptions {
   root: string;
@@ -363,7 +362,6 @@ async function diffTarget(
   out.objects = changes
     .map(({ before: x, after: y }) => {
       const obj = (y ?? x)!;
-      const [mb, ma] = showSecrets ? [x, y] : maskSecretPair(x, y);
       const ref = objectRef(obj);
       const r: ObjectChangeRecord = {
         ref,
@@ -373,7 +371,7 @@ async function diffTarget(
         action: !x ? 'create' : !y ? 'delete' : 'update',
         verdict: verdictOf.get(ref) ?? 'safe',
         fields: x && y ? changedPaths(x, y) : [],
-        diff: unifiedDiff(toYaml(mb), toYaml(ma)),
+        diff: objectDiff(x, y, showSecrets),
       };
       if (obj.metadata.namespace) r.namespace = obj.metadata.namespace;
       return r;

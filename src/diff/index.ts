@@ -25,8 +25,7 @@ import type { TenantValues, Verdict } from '../safety/types.js';
 import type { Helm } from '../tools/helm.js';
 import { clusterCapabilities, type Capabilities } from './capabilities.js';
 import { isNamespaced, predict } from './live.js';
-import { maskSecretPair, stripServerFields, toYaml } from './normalize.js';
-import { unifiedDiff } from './unified.js';
+import { objectDiff, stripServerFields, toYaml } from './normalize.js';
 
 export type Action = 'create' | 'update' | 'delete' | 'unchanged';
 
@@ -324,7 +323,6 @@ export async function diffTenant(o: DiffOptions): Promise<TenantDiff> {
     const obj = (row.predicted ?? row.live)!;
     const before = row.live ? stripServerFields(row.live) : undefined;
     const after = row.predicted ? stripServerFields(row.predicted) : undefined;
-    const [mb, ma] = o.showSecrets ? [before, after] : maskSecretPair(before, after);
     const ref = objectRef(obj);
     const d: ObjectDiff = {
       ref,
@@ -334,7 +332,7 @@ export async function diffTenant(o: DiffOptions): Promise<TenantDiff> {
       release: `${row.release.namespace}/${row.release.name}`,
       action,
       verdict: verdictOf.get(ref) ?? 'safe',
-      diff: unifiedDiff(toYaml(mb), toYaml(ma)),
+      diff: objectDiff(before, after, o.showSecrets),
     };
     if (obj.metadata.namespace) d.namespace = obj.metadata.namespace;
     if (row.serverError) d.serverError = row.serverError;

@@ -7,7 +7,7 @@
  *   the diff show those removals.
  * Lists of objects are matched by `name` (containers, env, ports, volumes) or `metadata.name` (claim templates).
  */
-import { isRecord } from '../safety/objects.js';
+import { isRecord } from '../object.js';
 
 const keyOf = (item: unknown): string | undefined => {
   if (!isRecord(item)) return undefined;

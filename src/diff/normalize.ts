@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import { stringify } from 'yaml';
 import type { NamedKubeObject } from '../safety/objects.js';
+import { unifiedDiff } from './unified.js';
 
 const SERVER_METADATA = ['managedFields', 'resourceVersion', 'uid', 'generation', 'creationTimestamp', 'selfLink', 'deletionTimestamp', 'deletionGracePeriodSeconds'];
 const SERVER_ANNOTATIONS = ['kubectl.kubernetes.io/last-applied-configuration', 'deployment.kubernetes.io/revision'];
@@ -59,4 +60,10 @@ function sortKeys(v: unknown): unknown {
 export function toYaml(o: NamedKubeObject | undefined): string {
   if (!o) return '';
   return stringify(sortKeys(o), { lineWidth: 0, sortMapEntries: false });
+}
+
+/** The unified diff of an object's two sides as YAML, Secret values masked unless `showSecrets`. */
+export function objectDiff(before: NamedKubeObject | undefined, after: NamedKubeObject | undefined, showSecrets = false): string {
+  const [mb, ma] = showSecrets ? [before, after] : maskSecretPair(before, after);
+  return unifiedDiff(toYaml(mb), toYaml(ma));
 }

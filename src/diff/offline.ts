@@ -3,8 +3,9 @@
  * render with render, so each finding that depends on such a fact says which one, as "unknown offline", instead
  * of guessing (`logclaw diff --tenant ID --kube-context CTX` asks the cluster).
  */
-import { get, objectRef } from '../safety/objects.js';
+import { objectRef } from '../safety/objects.js';
 import type { ObjectChange, SafetyFinding } from '../safety/types.js';
+import { get } from '../object.js';
 
 export interface OfflineUnknown {
   /** `Kind namespace/name` */
@@ -30,7 +31,7 @@ export function offlineUnknowns(changes: ObjectChange[], findings: SafetyFinding
   for (const c of changes) {
     const b = c.before;
     const a = c.after;
-    if (b && a && a.kind === 'FlinkDeployment' && String(get(b, 'spec.job.upgradeMode') ?? 'stateless') === 'last-state' && String(get(a, 'spec.job.upgradeMode') ?? 'stateless') !== 'last-state') {
+    if (b && a && a.kind === 'FlinkDeployment' && String(get(b, 'spec', 'job', 'upgradeMode') ?? 'stateless') === 'last-state' && String(get(a, 'spec', 'job', 'upgradeMode') ?? 'stateless') !== 'last-state') {
       add(objectRef(a), 'whether the running job has savepoints and is RUNNING (status.jobStatus): with savepoints, leaving last-state can lose its state (data-loss)');
     }
     if (b && !a && b.kind === 'FlinkDeployment') add(objectRef(b), 'whether the job has savepoints (status.jobStatus.savepointInfo): deleting a job with savepoints is data-loss');

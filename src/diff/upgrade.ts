@@ -17,11 +17,12 @@ import type { PlanRelease } from '../plan/dag.js';
 import type { DryRun } from '../tools/record.js';
 import type { Helm } from '../tools/helm.js';
 import { Kubectl } from '../tools/kubectl.js';
-import { get, isRecord, type NamedKubeObject } from '../safety/objects.js';
+import { type NamedKubeObject } from '../safety/objects.js';
 import { parseQuantity } from '../safety/quantity.js';
 import type { SafetyFinding } from '../safety/types.js';
 import { formatFindings } from './format.js';
 import type { TenantDiff } from './index.js';
+import { get, isRecord } from '../object.js';
 
 export interface UpgradeDecision {
   /** Findings that stop the upgrade (after --force / --recreate are taken into account). */
@@ -227,25 +228,25 @@ async function expandClaims(o: ApplyOptions, kubectl: Kubectl, sts: NamedKubeObj
   const desired = o.diff.objects.find((x) => x.kind === 'StatefulSet' && x.namespace === sts.metadata.namespace && x.name === sts.metadata.name);
   if (!desired) return;
   const wanted = await desiredTemplates(o, sts);
-  const replicas = Number(get(sts, 'spec.replicas') ?? 1);
+  const replicas = Number(get(sts, 'spec', 'replicas') ?? 1);
   for (const t of wanted) {
-    const tname = String(get(t, 'metadata.name'));
-    const size = get(t, 'spec.resources.requests.storage');
+    const tname = String(get(t, 'metadata', 'name'));
+    const size = get(t, 'spec', 'resources', 'requests', 'storage');
     const want = parseQuantity(size);
     if (want === undefined) continue;
     for (let i = 0; i < replicas; i++) {
       const name = `${tname}-${sts.metadata.name}-${i}`;
       const pvc = (await o.api.get({ apiVersion: 'v1', kind: 'PersistentVolumeClaim', namespace: sts.metadata.namespace, name }, o.signal)) as NamedKubeObject | undefined;
       if (!pvc) continue;
-      const have = parseQuantity(get(pvc, 'spec.resources.requests.storage'));
+      const have = parseQuantity(get(pvc, 'spec', 'resources', 'requests', 'storage'));
       if (have === undefined || have >= want) continue;
       const claim = `PersistentVolumeClaim ${sts.metadata.namespace}/${name}`;
-      const current = String(get(pvc, 'spec.resources.requests.storage'));
-      if (get(pvc, 'status.phase') !== 'Bound') {
+      const current = String(get(pvc, 'spec', 'resources', 'requests', 'storage'));
+      if (get(pvc, 'status', 'phase') !== 'Bound') {
         result.keptClaims.push(`${claim} (not bound: keeps ${current})`);
         continue;
       }
-      const className = get(pvc, 'spec.storageClassName');
+      const className = get(pvc, 'spec', 'storageClassName');
       const sc = typeof className === 'string' ? ((await o.api.get({ apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass', name: className }, o.signal)) as NamedKubeObject | undefined) : undefined;
       if (get(sc, 'allowVolumeExpansion') !== true) {
         result.keptClaims.push(`${claim} (keeps ${current}: StorageClass ${String(className ?? '-')} does not allow volume expansion; new replicas get ${String(size)})`);
@@ -262,6 +263,6 @@ async function expandClaims(o: ApplyOptions, kubectl: Kubectl, sts: NamedKubeObj
 /** The claim templates the new render asks for (from the predicted object the diff computed). */
 async function desiredTemplates(o: ApplyOptions, sts: NamedKubeObject): Promise<unknown[]> {
   const hit = o.diff.predicted?.get(`StatefulSet/${sts.metadata.namespace}/${sts.metadata.name}`);
-  const t = hit ? get(hit, 'spec.volumeClaimTemplates') : undefined;
+  const t = hit ? get(hit, 'spec', 'volumeClaimTemplates') : undefined;
   return Array.isArray(t) ? t.filter(isRecord) : [];
 }

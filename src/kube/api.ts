@@ -6,6 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { ExitCode, LogclawError } from '../errors.js';
+import { formatDuration } from '../duration.js';
 import type { KubeObject } from '../kube-object.js';
 
 export interface KubeTarget {
@@ -398,7 +399,7 @@ export async function connect(o: ConnectOptions = {}): Promise<KubeApi> {
     if (o.signal?.aborted) throw new LogclawError('interrupted', { exitCode: ExitCode.interrupted });
     await api.close();
     if (e instanceof ApiError && e.status < 500 && e.status !== 429) throw e;
-    const cause = timeout.aborted ? new Error(`no answer within ${Math.round(timeoutMs / 1000)}s`) : e instanceof LogclawError && e.cause ? e.cause : e;
+    const cause = timeout.aborted ? new Error(`no answer within ${formatDuration(timeoutMs)}`) : e instanceof LogclawError && e.cause ? e.cause : e;
     throw unreachable(api.server, api.target.context, cause);
   }
   return api;

@@ -1,7 +1,7 @@
 /**
  * Dev secrets: in environment dev the charts read Secrets that an ExternalSecret would deliver elsewhere.
  * logclaw finds them in the rendered releases (every secretKeyRef / secret volume no rendered object provides:
- * not a rendered Secret, not a KafkaUser's, Certificate's or ExternalSecret's target), and creates each one
+ * not a rendered Secret, not one an operator makes from a rendered object: operatorSecrets in src/pod-spec.ts), and creates each one
  * with random values — only when absent, never written to disk or printed. `logclaw dev credentials` shows them.
  * Keys come from secretKeyRef / volume items; a chart can declare others with the annotation
  * `logclaw.io/dev-secrets: "<secret>:<key>,<key>;<secret>:<key>"` on any object it renders in dev.
@@ -9,6 +9,7 @@
 import { randomBytes } from 'node:crypto';
 import type { KubeObject } from '../readiness/types.js';
 import { isConflict, type KubeApi } from '../kube/api.js';
+import { operatorSecrets, valueFromReferences, volumeReferences } from '../pod-spec.js';
 
 export const DEV_SECRET_LABEL = 'logclaw.io/dev-secret';
 export const DEV_SECRETS_ANNOTATION = 'logclaw.io/dev-secrets';
@@ -33,10 +34,7 @@ export function devSecretNeeds(objects: KubeObject[]): SecretNeed[] {
   const provided = new Set<string>();
   for (const o of objects) {
     if (o.kind === 'Secret') provided.add(o.metadata!.name!);
-    if (o.kind === 'KafkaUser') provided.add(o.metadata!.name!);
-    if (o.kind === 'Certificate' && o.spec?.secretName) provided.add(o.spec.secretName);
-    if (o.kind === 'ExternalSecret') provided.add(o.spec?.target?.name ?? o.metadata!.name!);
-    if (o.kind === 'Kafka') provided.add(`${o.metadata!.name}-cluster-ca-cert`).add(`${o.metadata!.name}-clients-ca-cert`);
+    for (const s of operatorSecrets(o)) provided.add(s);
   }
   const needs = new Map<string, SecretNeed>();
   const add = (name: unknown, key: unknown, reader: string) => {
@@ -54,13 +52,12 @@ export function devSecretNeeds(objects: KubeObject[]): SecretNeed[] {
       const [name, keys = ''] = entry.split(':');
       for (const k of keys.split(',').map((x) => x.trim()).filter(Boolean)) add(name!.trim(), k, reader);
     }
+    // wherever an env var's valueFrom or a volume stands: operators' custom resources embed them at their own paths
     walk(o, (node) => {
-      const ref = node.secretKeyRef as { name?: unknown; key?: unknown; optional?: unknown } | undefined;
-      if (ref && ref.optional !== true) add(ref.name, ref.key, reader);
-      const vol = node.secret as { secretName?: unknown; items?: Array<{ key?: unknown }>; optional?: unknown } | undefined;
-      if (vol && typeof vol.secretName === 'string' && vol.optional !== true) {
-        if (vol.items?.length) for (const i of vol.items) add(vol.secretName, i.key, reader);
-        else add(vol.secretName, undefined, reader);
+      for (const ref of [...valueFromReferences(node, ''), ...volumeReferences(node, '')]) {
+        if (ref.kind !== 'Secret' || ref.optional) continue;
+        if (ref.keys.length) for (const k of ref.keys) add(ref.name, k, reader);
+        else add(ref.name, undefined, reader);
       }
     });
   }

@@ -20,7 +20,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { basename, join, relative, sep } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { ciValuesFiles, discoverCharts, STAMP_FILE, type ChartInfo } from '../charts/index.js';
-import { isRecord } from '../manifests/types.js';
+import { isRecord } from '../object.js';
 import { defaultBase } from '../release/versions.js';
 import { listTenants, umbrellaDir, UMBRELLA_CHART } from '../render/index.js';
 import { Git } from '../tools/git.js';

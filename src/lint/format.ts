@@ -1,6 +1,7 @@
 /** lint's output formats: pretty (grouped by target and chart), json, github (workflow annotations), junit. */
 import type { Output } from '../output.js';
 import { describeRef, type Finding } from '../manifests/types.js';
+import { formatDuration, junitSeconds } from '../duration.js';
 import type { ChangeSelection } from './changed.js';
 import type { LintResult } from './index.js';
 
@@ -86,7 +87,7 @@ export function formatPretty(r: LintResult, out?: Output, extras: FormatExtras =
   const verdict = errors ? st('red', `${errors} error(s)`) : st('green', 'no errors');
   lines.push(
     `${verdict}, ${warnings} warning(s): ${s.charts} chart(s), ${s.tenants} tenant(s), ${s.helmLints} helm lint(s), ${s.renders} render(s) of ${s.objects} object(s)` +
-      ` in ${(s.ms / 1000).toFixed(1)} s (parallel ${s.concurrency}${perRender ? `, ${perRender} ms per render` : ''}${s.cachedRenders ? `, ${s.cachedRenders} from the render cache` : ''}${s.dependencyBuilds ? `, ${s.dependencyBuilds} dependency build(s)` : ''})`,
+      ` in ${formatDuration(s.ms)} (parallel ${s.concurrency}${perRender ? `, ${perRender} ms per render` : ''}${s.cachedRenders ? `, ${s.cachedRenders} from the render cache` : ''}${s.dependencyBuilds ? `, ${s.dependencyBuilds} dependency build(s)` : ''})`,
   );
   return lines.join('\n');
 }
@@ -126,7 +127,7 @@ export function formatJunit(r: LintResult): string {
   const out: string[] = ['<?xml version="1.0" encoding="UTF-8"?>'];
   const total = [...suites.values()].reduce((n, m) => n + m.size, 0) || 1;
   const failures = [...suites.values()].reduce((n, m) => n + [...m.values()].filter((fs) => fs.some((f) => f.severity === 'error')).length, 0);
-  out.push(`<testsuites name="logclaw lint" tests="${total}" failures="${failures}" time="${(r.stats.ms / 1000).toFixed(3)}">`);
+  out.push(`<testsuites name="logclaw lint" tests="${total}" failures="${failures}" time="${junitSeconds(r.stats.ms)}">`);
   if (!suites.size) {
     out.push(`  <testsuite name="logclaw lint" tests="1" failures="0"><testcase classname="logclaw lint" name="all checks"/></testsuite>`);
   }

@@ -24,7 +24,7 @@ import { SCHEMA_RULES, validateRender } from '../manifests/index.js';
 import { parseRender } from '../manifests/parse.js';
 import { RELEASE_NAME_LIMIT } from '../manifests/domain/names.js';
 import { OperatorCatalog } from '../manifests/operators.js';
-import { isRecord, type Finding, type WaivedFinding } from '../manifests/types.js';
+import { type Finding, type WaivedFinding } from '../manifests/types.js';
 import { listTenants, releaseName, renderChart, sourceResolver, tenantNamespace, umbrellaDir, UMBRELLA_CHART } from '../render/index.js';
 import { describeHelmError, HelmError, parseHelmLint, type Helm } from '../tools/helm.js';
 import { runPool } from './pool.js';
@@ -32,6 +32,7 @@ import { isPositionedFinding } from '../findings.js';
 import { validateTenantFiles } from '../tenant/validate.js';
 import type { RenderCache } from '../render/cache.js';
 import type { LintScope } from './changed.js';
+import { isRecord } from '../object.js';
 
 export interface LintOptions {
   root: string;

@@ -12,6 +12,7 @@ import { join, relative } from 'node:path';
 import { parse } from 'yaml';
 import type { Finding } from '../findings.js';
 import { readTgz } from '../release/content.js';
+import { isRecord } from '../object.js';
 
 /** One define: the chart that holds it, where (shown path), and its identity inside that chart. */
 export interface TemplateDefinition {
@@ -39,11 +40,10 @@ interface TreeFile {
 }
 
 type Values = Record<string, unknown>;
-const isMap = (v: unknown): v is Values => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 /** helm's coalescing in short: `over` wins, maps merge. */
 function merge(base: unknown, over: unknown): unknown {
-  if (!isMap(base) || !isMap(over)) return over === undefined ? base : over;
+  if (!isRecord(base) || !isRecord(over)) return over === undefined ? base : over;
   const out: Values = { ...base };
   for (const [k, v] of Object.entries(over)) out[k] = merge(base[k], v);
   return out;
@@ -53,7 +53,7 @@ function merge(base: unknown, over: unknown): unknown {
 function enabled(condition: string | undefined, values: Values): boolean {
   for (const path of (condition ?? '').split(',').map((s) => s.trim()).filter(Boolean)) {
     let v: unknown = values;
-    for (const k of path.split('.')) v = isMap(v) ? v[k] : undefined;
+    for (const k of path.split('.')) v = isRecord(v) ? v[k] : undefined;
     if (typeof v === 'boolean') return v;
   }
   return true;
@@ -70,7 +70,7 @@ function yamlOf(files: TreeFile[], rel: string): Values {
   if (!f) return {};
   try {
     const v = parse(f.data().toString('utf8')) as unknown;
-    return isMap(v) ? v : {};
+    return isRecord(v) ? v : {};
   } catch {
     return {};
   }

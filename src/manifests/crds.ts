@@ -13,7 +13,7 @@ import { parseAllDocuments } from 'yaml';
 import { ExitCode, LogclawError } from '../errors.js';
 import { cacheDir, writeAtomic } from './cache.js';
 import { prepareCrdSchema, type Schema } from './schema-check.js';
-import { asArray, get, isRecord } from './types.js';
+import { asArray, get, isRecord } from '../object.js';
 
 export interface CrdVersionInfo {
   name: string;

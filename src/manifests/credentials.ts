@@ -4,8 +4,9 @@
  * from the tenant's SecretStore (ExternalSecret) or are generated in the cluster.
  */
 import type { RenderModel } from './model.js';
-import { podReferences } from './references.js';
-import { asRecord, get, isRecord, type Emit, type RenderedObject } from './types.js';
+import { podSpecReferences } from '../pod-spec.js';
+import { type Emit, type RenderedObject } from './types.js';
+import { asRecord, get, isRecord } from '../object.js';
 
 const SECRET_KEY = /(pass(word|wd)?|secret|token|api[_-]?key|private[_-]?key|credentials?)$/i;
 /** `password: x`, `password=x`, `"token": "x"` in a config text. */
@@ -79,7 +80,7 @@ export function checkAdminCredentials(model: RenderModel, ctx: { environment?: s
     }
   }
   for (const t of templates) {
-    for (const ref of podReferences(t.spec, t.base)) {
+    for (const ref of podSpecReferences(t.spec, t.base)) {
       const store = ref.kind === 'Secret' ? ADMIN_SECRETS[ref.name] : undefined;
       if (!store || store === t.component) continue;
       emit({ owner: t.owner, path: ref.path, rule: 'admin-credentials', message: `${t.component ? `a ${t.component} pod` : 'a pod'} reads Secret "${ref.name}", the ${store} admin credentials: give it a ${store} user of its own with only the permissions it needs` });

@@ -3,8 +3,10 @@
  * requests and limits (eviction order), a read-only root filesystem, readiness and liveness probes that differ
  * (a slow dependency must not restart the pod), and a StatefulSet whose serviceName is a headless Service.
  */
-import { containersOf, type RenderModel } from './model.js';
-import { asRecord, get, isRecord, type Emit } from './types.js';
+import type { RenderModel } from './model.js';
+import { containersOf } from '../pod-spec.js';
+import { type Emit } from './types.js';
+import { asRecord, get, isRecord } from '../object.js';
 
 const canonical = (v: unknown): string => JSON.stringify(v, (_k, x: unknown) => (isRecord(x) ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => a.localeCompare(b))) : x));
 

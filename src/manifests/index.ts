@@ -25,7 +25,8 @@ import { checkPlatformLabels, checkReachability } from './reachability.js';
 import { checkReferences } from './references.js';
 import { isWaivable, ruleInfo } from './rules.js';
 import { validateSchema } from './schema-check.js';
-import { EXCEPTION_ANNOTATION, get, groupOf, refOf, versionOf, type Finding, type ObjectIssue, type RenderedObject, type WaivedFinding } from './types.js';
+import { EXCEPTION_ANNOTATION, groupOf, refOf, versionOf, type Finding, type ObjectIssue, type RenderedObject, type WaivedFinding } from './types.js';
+import { get } from '../object.js';
 
 export * from './types.js';
 export { RULES, ruleInfo, type RuleId } from './rules.js';

@@ -3,7 +3,9 @@
  * operators create from custom resources (Strimzi, OpenSearch, Flink, KServe), with their labels and ports.
  * Reference, network and name checks look at this model instead of at raw objects.
  */
-import { asArray, asRecord, get, groupOf, isRecord, type K8sObject, type RenderedObject } from './types.js';
+import { groupOf, type K8sObject, type RenderedObject } from './types.js';
+import { asArray, asRecord, get, isRecord } from '../object.js';
+import { containersOf } from '../pod-spec.js';
 
 export interface ContainerPort {
   name?: string;
@@ -74,17 +76,6 @@ export function podTemplatePath(kind: string): string[] | undefined {
     default:
       return undefined;
   }
-}
-
-export function containersOf(spec: Record<string, unknown> | undefined): Array<{ c: Record<string, unknown>; path: string }> {
-  if (!spec) return [];
-  const out: Array<{ c: Record<string, unknown>; path: string }> = [];
-  for (const field of ['initContainers', 'containers', 'ephemeralContainers']) {
-    asArray(spec[field]).forEach((c, i) => {
-      if (isRecord(c)) out.push({ c, path: `${field}[${i}]` });
-    });
-  }
-  return out;
 }
 
 function portsOf(spec: Record<string, unknown> | undefined): ContainerPort[] {

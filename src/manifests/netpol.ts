@@ -6,7 +6,8 @@
  */
 import { cidrContainsRange, NON_PUBLIC_RANGES, parseCidr } from './cidr.js';
 import { selectorMatches, type PodModel, type RenderModel } from './model.js';
-import { asArray, get, isRecord, type Emit, type RenderedObject } from './types.js';
+import { type Emit, type RenderedObject } from './types.js';
+import { asArray, get, isRecord } from '../object.js';
 
 /** Pod label that marks an entry point of the tenant (receives traffic from outside the namespace by design). */
 export const INGRESS_COMPONENT_LABEL = 'logclaw.io/ingress';

@@ -4,7 +4,8 @@
  */
 import { parseKubeYaml, splitDocuments, type KubeDocument } from './yaml-kube.js';
 import { chartOfTemplate } from '../tools/helm.js';
-import { isRecord, type Finding, type K8sObject, type RenderedObject } from './types.js';
+import { type Finding, type K8sObject, type RenderedObject } from './types.js';
+import { isRecord } from '../object.js';
 
 export interface SourceInfo {
   chart: string;

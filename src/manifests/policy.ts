@@ -4,8 +4,10 @@
  */
 import type { KubeSchemas } from './kube-schema.js';
 import type { CrdCatalog } from './crds.js';
-import { containersOf, type RenderModel } from './model.js';
-import { asArray, asRecord, get, groupOf, isRecord, type Emit } from './types.js';
+import type { RenderModel } from './model.js';
+import { containersOf } from '../pod-spec.js';
+import { groupOf, type Emit } from './types.js';
+import { asArray, asRecord, get, isRecord } from '../object.js';
 
 export interface PolicyContext {
   namespace: string;

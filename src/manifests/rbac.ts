@@ -5,7 +5,8 @@
  */
 import { parse as parseYaml } from 'yaml';
 import type { RenderModel } from './model.js';
-import { asArray, asRecord, isRecord, type Emit } from './types.js';
+import { type Emit } from './types.js';
+import { asArray, asRecord, isRecord } from '../object.js';
 
 export function checkRbac(model: RenderModel, emit: Emit): void {
   for (const kind of ['Role', 'ClusterRole']) {

@@ -18,7 +18,8 @@ import { PLATFORM_LABEL_PREFIX } from '../tenant/rules.js';
 import { cidrContainsAddress, parseCidr } from './cidr.js';
 import { selectorMatches, type PodModel, type RenderModel } from './model.js';
 import { INGRESS_COMPONENT_LABEL, isIngressComponent, openIngressRule, policiesOf, type PolicyModel, type PolicyRule } from './netpol.js';
-import { asArray, get, isRecord, type Emit } from './types.js';
+import { type Emit } from './types.js';
+import { asArray, get, isRecord } from '../object.js';
 
 export { PLATFORM_LABEL_PREFIX };
 

@@ -50,20 +50,6 @@ export const refOf = (o: K8sObject): ObjectRef => ({
 
 export const describeRef = (r: ObjectRef): string => `${r.kind} ${r.namespace ? `${r.namespace}/` : ''}${r.name}`;
 
-export const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-/** Safe deep read: get(o, 'spec', 'template', 'spec'). */
-export function get(o: unknown, ...path: Array<string | number>): unknown {
-  let cur = o;
-  for (const p of path) {
-    if (cur === null || cur === undefined || typeof cur !== 'object') return undefined;
-    cur = (cur as Record<string | number, unknown>)[p];
-  }
-  return cur;
-}
-
-export const asArray = <T = unknown>(v: unknown): T[] => (Array.isArray(v) ? (v as T[]) : []);
-export const asRecord = (v: unknown): Record<string, unknown> => (isRecord(v) ? v : {});
 export const groupOf = (apiVersion: string): string => (apiVersion.includes('/') ? apiVersion.split('/')[0]! : '');
 export const versionOf = (apiVersion: string): string => apiVersion.split('/').pop()!;
 

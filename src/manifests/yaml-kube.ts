@@ -38,7 +38,7 @@
  * and a different octal/float grammar).
  */
 import { defineMappingTag, defineScalarTag, FAILSAFE_SCHEMA, loadAll, mergeTag, NOT_RESOLVED, YAMLException } from 'js-yaml';
-import { isRecord } from './types.js';
+import { isRecord } from '../object.js';
 import type { KubeObject } from '../kube-object.js';
 
 const WORDS = new Map<string, unknown>();

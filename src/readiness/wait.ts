@@ -12,6 +12,7 @@ import type { WatchHub } from '../kube/watch.js';
 import type { KubeObject, Verdict } from './types.js';
 import { pod as podVerdict } from './builtin.js';
 import { verdict } from './verdict.js';
+import { formatDuration } from '../duration.js';
 
 /** An object to wait for: the API's object reference. */
 export type AwaitRef = ObjectRef;
@@ -73,8 +74,6 @@ export function isCustomResource(apiVersion: string): boolean {
   return group.includes('.') && !group.endsWith('.k8s.io');
 }
 
-/** Seconds for messages: "30 s", "1.5 s". */
-const secs = (ms: number): string => `${Number((ms / 1000).toFixed(1))} s`;
 
 /**
  * Does this pod belong to the awaited object? Owner references for built-in workloads; the labels operators
@@ -142,7 +141,7 @@ export async function waitForReady(hub: WatchHub, refs: AwaitRef[], o: WaitOptio
         s.verdict = {
           ...s.verdict,
           status: 'failed',
-          message: `${s.verdict.message}: no controller has updated it in ${secs(now - s.stalledSince!)} (is the operator serving ${group} installed and running, and does it handle ${s.ref.kind}?)`,
+          message: `${s.verdict.message}: no controller has updated it in ${formatDuration(now - s.stalledSince!)} (is the operator serving ${group} installed and running, and does it handle ${s.ref.kind}?)`,
         };
       }
       resolvePromise({ ok: why === 'ok', timedOut: why === 'timeout', interrupted: why === 'interrupted', states: all, culprits, ms: now - started });

@@ -3,32 +3,33 @@
  * (last-state|savepoint|stateless; unset means stateless), spec.job.state, and the live status
  * status.jobStatus.{state, savepointInfo{lastSavepoint, savepointHistory}, checkpointInfo{lastCheckpoint}}.
  */
-import { changedPaths, get, isRecord, type NamedKubeObject } from './objects.js';
+import { changedPaths, type NamedKubeObject } from './objects.js';
 import { finding } from './finding.js';
 import type { SafetyFinding } from './types.js';
+import { get, isRecord } from '../object.js';
 
 export const isFlink = (o: NamedKubeObject): boolean => o.apiVersion.startsWith('flink.apache.org/') && o.kind === 'FlinkDeployment';
 
 /** Savepoints (or a starting savepoint) the live job has: its state lives there. */
 export function savepointsOf(live: NamedKubeObject): string[] {
   const found: string[] = [];
-  const last = get(live, 'status.jobStatus.savepointInfo.lastSavepoint');
+  const last = get(live, 'status', 'jobStatus', 'savepointInfo', 'lastSavepoint');
   if (isRecord(last) && typeof last.location === 'string') found.push(last.location);
-  const history = get(live, 'status.jobStatus.savepointInfo.savepointHistory');
+  const history = get(live, 'status', 'jobStatus', 'savepointInfo', 'savepointHistory');
   if (Array.isArray(history)) for (const h of history) if (typeof get(h, 'location') === 'string') found.push(get(h, 'location') as string);
-  const initial = get(live, 'spec.job.initialSavepointPath');
+  const initial = get(live, 'spec', 'job', 'initialSavepointPath');
   if (typeof initial === 'string' && initial) found.push(initial);
   return [...new Set(found)];
 }
 
-const mode = (o: NamedKubeObject): string => String(get(o, 'spec.job.upgradeMode') ?? 'stateless');
+const mode = (o: NamedKubeObject): string => String(get(o, 'spec', 'job', 'upgradeMode') ?? 'stateless');
 
 export function flinkRules(before: NamedKubeObject, after: NamedKubeObject): SafetyFinding[] {
   const out: SafetyFinding[] = [];
   const bm = mode(before);
   const am = mode(after);
   const savepoints = savepointsOf(before);
-  const jobState = String(get(before, 'status.jobStatus.state') ?? 'UNKNOWN');
+  const jobState = String(get(before, 'status', 'jobStatus', 'state') ?? 'UNKNOWN');
   if (bm === 'last-state' && am !== 'last-state') {
     if (savepoints.length === 0) {
       out.push(finding(after, 'disruptive', `upgradeMode last-state → ${am}: the job no longer resumes from its last checkpoint on upgrades`, { field: 'spec.job.upgradeMode' }));
@@ -50,7 +51,7 @@ export function flinkRules(before: NamedKubeObject, after: NamedKubeObject): Saf
       out.push(finding(after, 'disruptive', 'upgradeMode last-state → savepoint: upgrades now stop the job with a savepoint (slower, blocks if the savepoint fails)', { field: 'spec.job.upgradeMode' }));
     }
   }
-  if (get(before, 'spec.job.state') !== 'suspended' && get(after, 'spec.job.state') === 'suspended') {
+  if (get(before, 'spec', 'job', 'state') !== 'suspended' && get(after, 'spec', 'job', 'state') === 'suspended') {
     out.push(finding(after, 'disruptive', 'job state running → suspended: the job stops processing', { field: 'spec.job.state' }));
   }
   const rest = changedPaths(get(before, 'spec'), get(after, 'spec'), 'spec').filter((p) => p !== 'spec.job.upgradeMode' && p !== 'spec.job.state');

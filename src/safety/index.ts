@@ -6,13 +6,14 @@
  *   a.verdict            // 'immutable'
  *   a.blocking[0].fix    // 'run `logclaw upgrade --recreate`: ...'
  */
-import { componentOf, deepEqual, get, isRecord, objectKey, objectRef, type NamedKubeObject } from './objects.js';
+import { componentOf, deepEqual, objectKey, objectRef, type NamedKubeObject } from './objects.js';
 import { finding, workloadName } from './finding.js';
 import { deploymentLikeRules, isWorkload, podTemplate, pvcRules, referencedConfig, serviceRules, statefulSetRules } from './workloads.js';
 import { hasCruiseControl, isStrimzi, kafkaRules, nodePoolRules, topicRules } from './kafka.js';
 import { indexReplicasFrom, isOpenSearch, openSearchClusterRules } from './opensearch.js';
 import { flinkRules, isFlink, savepointsOf } from './flink.js';
 import { isBlocking, VERDICTS, worst, type Assessment, type SafetyFinding, type ObjectChange, type SafetyContext, type TenantValues, type Verdict } from './types.js';
+import { get, isRecord } from '../object.js';
 
 export * from './types.js';
 export { objectRef, objectKey, type NamedKubeObject } from './objects.js';
@@ -149,8 +150,8 @@ export function deleteRules(o: NamedKubeObject): SafetyFinding[] {
     return [finding(o, 'data-loss', 'the claim is deleted, and with it the volume and its data (reclaim policy Delete)', { fix: 'keep the claim; back up its data before removing it' })];
   }
   if (core && o.kind === 'StatefulSet') {
-    const claims = Array.isArray(get(o, 'spec.volumeClaimTemplates')) ? (get(o, 'spec.volumeClaimTemplates') as unknown[]).length : 0;
-    if (claims && get(o, 'spec.persistentVolumeClaimRetentionPolicy.whenDeleted') === 'Delete') {
+    const claims = Array.isArray(get(o, 'spec', 'volumeClaimTemplates')) ? (get(o, 'spec', 'volumeClaimTemplates') as unknown[]).length : 0;
+    if (claims && get(o, 'spec', 'persistentVolumeClaimRetentionPolicy', 'whenDeleted') === 'Delete') {
       return [finding(o, 'data-loss', 'deleted with persistentVolumeClaimRetentionPolicy.whenDeleted Delete: its PVCs and data are deleted', { fix: 'keep the component, or back up its volumes first' })];
     }
     return [finding(o, claims ? 'data-loss' : 'disruptive', claims ? 'deleted: its pods stop and its PVCs are orphaned (the data stays on the volumes, but nothing serves it and an uninstall deletes them)' : 'deleted: its pods stop', claims ? { fix: 'keep the component enabled; back up its volumes before removing it' } : {})];
@@ -160,10 +161,10 @@ export function deleteRules(o: NamedKubeObject): SafetyFinding[] {
   if (isStrimzi(o)) {
     if (o.kind === 'Kafka') return [finding(o, 'data-loss', 'the Kafka cluster is deleted: every topic and record in it', { fix: 'keep kafka enabled; mirror the topics elsewhere before removing it' })];
     if (o.kind === 'KafkaNodePool') {
-      const brokers = Array.isArray(get(o, 'spec.roles')) && (get(o, 'spec.roles') as string[]).includes('broker');
+      const brokers = Array.isArray(get(o, 'spec', 'roles')) && (get(o, 'spec', 'roles') as string[]).includes('broker');
       return [finding(o, brokers ? 'data-loss' : 'disruptive', brokers ? 'the broker pool is deleted with the partitions it stores' : 'the controller pool is deleted: the KRaft quorum loses these voters', brokers ? { fix: 'move partitions off the pool (KafkaRebalance remove-brokers) before deleting it' } : {})];
     }
-    if (o.kind === 'KafkaTopic') return [finding(o, 'data-loss', `the topic ${String(get(o, 'spec.topicName') ?? o.metadata.name)} is deleted in Kafka with all its records`, { fix: 'keep the KafkaTopic (or annotate it strimzi.io/managed: "false" to stop managing it without deleting it)' })];
+    if (o.kind === 'KafkaTopic') return [finding(o, 'data-loss', `the topic ${String(get(o, 'spec', 'topicName') ?? o.metadata.name)} is deleted in Kafka with all its records`, { fix: 'keep the KafkaTopic (or annotate it strimzi.io/managed: "false" to stop managing it without deleting it)' })];
   }
   if (isOpenSearch(o) && o.kind === 'OpenSearchCluster') {
     return [finding(o, 'data-loss', 'the OpenSearch cluster is deleted: every index in it', { fix: 'keep opensearch enabled; snapshot the indices to object storage before removing it' })];

@@ -4,19 +4,19 @@
  * {type ephemeral|persistent-claim|jbod, size, class, deleteClaim, volumes[]{id,...}}; KafkaTopic spec.partitions,
  * spec.replicas, spec.topicName, spec.config.
  */
-import { changedPaths, deepEqual, get, isRecord, type NamedKubeObject } from './objects.js';
-import { compareQuantity } from './quantity.js';
-import { finding } from './finding.js';
+import { changedPaths, deepEqual, type NamedKubeObject } from './objects.js';
+import { finding, volumeSizeFindings } from './finding.js';
 import type { SafetyFinding } from './types.js';
+import { get, isRecord } from '../object.js';
 
 export const isStrimzi = (o: NamedKubeObject): boolean => o.apiVersion.startsWith('kafka.strimzi.io/');
 
-const roles = (o: NamedKubeObject): string[] => (Array.isArray(get(o, 'spec.roles')) ? (get(o, 'spec.roles') as string[]) : []);
+const roles = (o: NamedKubeObject): string[] => (Array.isArray(get(o, 'spec', 'roles')) ? (get(o, 'spec', 'roles') as string[]) : []);
 
 export function nodePoolRules(before: NamedKubeObject, after: NamedKubeObject): SafetyFinding[] {
   const out: SafetyFinding[] = [];
-  const br = Number(get(before, 'spec.replicas') ?? 0);
-  const ar = Number(get(after, 'spec.replicas') ?? 0);
+  const br = Number(get(before, 'spec', 'replicas') ?? 0);
+  const ar = Number(get(after, 'spec', 'replicas') ?? 0);
   const brokers = roles(after).includes('broker') || roles(before).includes('broker');
   if (ar < br) {
     out.push(
@@ -34,7 +34,7 @@ export function nodePoolRules(before: NamedKubeObject, after: NamedKubeObject): 
   } else if (removedRoles.length || roles(after).some((r) => !roles(before).includes(r))) {
     out.push(finding(after, 'disruptive', `roles ${roles(before).join(',')} → ${roles(after).join(',')}: nodes restart with new roles`, { field: 'spec.roles' }));
   }
-  out.push(...storageRules(after, get(before, 'spec.storage'), get(after, 'spec.storage'), 'spec.storage'));
+  out.push(...storageRules(after, get(before, 'spec', 'storage'), get(after, 'spec', 'storage'), 'spec.storage'));
   const rest = changedPaths(get(before, 'spec'), get(after, 'spec'), 'spec').filter((p) => !/^spec\.(replicas|roles|storage)(\.|$)/.test(p));
   if (rest.length) {
     out.push(
@@ -78,20 +78,10 @@ export function storageRules(o: NamedKubeObject, b: unknown, a: unknown, field: 
 }
 
 function volumeRules(o: NamedKubeObject, b: unknown, a: unknown, field: string): SafetyFinding[] {
-  const out: SafetyFinding[] = [];
-  const bsz = get(b, 'size');
-  const asz = get(a, 'size');
-  const cmp = compareQuantity(asz, bsz);
-  if (cmp === -1) {
-    out.push(
-      finding(o, 'data-loss', `storage size ${String(bsz)} → ${String(asz)}: Kafka volumes cannot shrink; brokers would have to be rebuilt on new volumes`, {
-        field: `${field}.size`,
-        fix: `keep size at ${String(bsz)} or more`,
-      }),
-    );
-  } else if (cmp === 1) {
-    out.push(finding(o, 'safe', `storage size ${String(bsz)} → ${String(asz)}: Strimzi expands the volumes when the StorageClass allows expansion`, { field: `${field}.size` }));
-  }
+  const out = volumeSizeFindings(o, get(b, 'size'), get(a, 'size'), { label: 'storage size', key: 'size', field: `${field}.size` }, {
+    shrunk: 'Kafka volumes cannot shrink; brokers would have to be rebuilt on new volumes',
+    grown: 'Strimzi expands the volumes when the StorageClass allows expansion',
+  });
   if (!deepEqual(get(b, 'class'), get(a, 'class'))) {
     out.push(
       finding(o, 'immutable', `storage class ${String(get(b, 'class') ?? '-')} → ${String(get(a, 'class') ?? '-')}: existing volumes keep their class`, {
@@ -105,9 +95,9 @@ function volumeRules(o: NamedKubeObject, b: unknown, a: unknown, field: string):
 
 export function kafkaRules(before: NamedKubeObject, after: NamedKubeObject): SafetyFinding[] {
   const out: SafetyFinding[] = [];
-  out.push(...storageRules(after, get(before, 'spec.kafka.storage'), get(after, 'spec.kafka.storage'), 'spec.kafka.storage'));
-  const bv = get(before, 'spec.kafka.version');
-  const av = get(after, 'spec.kafka.version');
+  out.push(...storageRules(after, get(before, 'spec', 'kafka', 'storage'), get(after, 'spec', 'kafka', 'storage'), 'spec.kafka.storage'));
+  const bv = get(before, 'spec', 'kafka', 'version');
+  const av = get(after, 'spec', 'kafka', 'version');
   const rest = changedPaths(get(before, 'spec'), get(after, 'spec'), 'spec').filter((p) => !p.startsWith('spec.kafka.storage'));
   if (rest.length) {
     const versionNote = bv !== av ? ` (Kafka ${String(bv)} → ${String(av)})` : '';
@@ -125,8 +115,8 @@ const RETENTION_KEYS = ['retention.ms', 'retention.bytes', 'local.retention.ms',
 
 export function topicRules(before: NamedKubeObject, after: NamedKubeObject, cruiseControl: boolean): SafetyFinding[] {
   const out: SafetyFinding[] = [];
-  const bp = num(get(before, 'spec.partitions'));
-  const ap = num(get(after, 'spec.partitions'));
+  const bp = num(get(before, 'spec', 'partitions'));
+  const ap = num(get(after, 'spec', 'partitions'));
   if (bp !== undefined && ap !== undefined && ap < bp) {
     out.push(
       finding(after, 'immutable', `partitions ${bp} → ${ap}: Kafka cannot decrease a topic's partitions`, {
@@ -137,8 +127,8 @@ export function topicRules(before: NamedKubeObject, after: NamedKubeObject, crui
   } else if (bp !== undefined && ap !== undefined && ap > bp) {
     out.push(finding(after, 'safe', `partitions ${bp} → ${ap}: keyed records map to different partitions from now on`, { field: 'spec.partitions' }));
   }
-  const brf = num(get(before, 'spec.replicas'));
-  const arf = num(get(after, 'spec.replicas'));
+  const brf = num(get(before, 'spec', 'replicas'));
+  const arf = num(get(after, 'spec', 'replicas'));
   if (brf !== undefined && arf !== undefined && arf !== brf) {
     if (!cruiseControl) {
       out.push(
@@ -155,17 +145,17 @@ export function topicRules(before: NamedKubeObject, after: NamedKubeObject, crui
       );
     }
   }
-  if (!deepEqual(get(before, 'spec.topicName'), get(after, 'spec.topicName'))) {
+  if (!deepEqual(get(before, 'spec', 'topicName'), get(after, 'spec', 'topicName'))) {
     out.push(
-      finding(after, 'immutable', `topicName ${String(get(before, 'spec.topicName') ?? before.metadata.name)} → ${String(get(after, 'spec.topicName') ?? after.metadata.name)}: a KafkaTopic cannot be renamed`, {
+      finding(after, 'immutable', `topicName ${String(get(before, 'spec', 'topicName') ?? before.metadata.name)} → ${String(get(after, 'spec', 'topicName') ?? after.metadata.name)}: a KafkaTopic cannot be renamed`, {
         field: 'spec.topicName',
         fix: 'create a new KafkaTopic and migrate producers and consumers',
       }),
     );
   }
   for (const key of RETENTION_KEYS) {
-    const b = num(get(before, ['spec', 'config', key]));
-    const a = num(get(after, ['spec', 'config', key]));
+    const b = num(get(before, 'spec', 'config', key));
+    const a = num(get(after, 'spec', 'config', key));
     if (b !== undefined && a !== undefined && a >= 0 && (a < b || b < 0)) {
       out.push(
         finding(after, 'data-loss', `${key} ${b} → ${a}: records older/larger than the new limit are deleted`, {
@@ -175,8 +165,8 @@ export function topicRules(before: NamedKubeObject, after: NamedKubeObject, crui
       );
     }
   }
-  const bcp = String(get(before, ['spec', 'config', 'cleanup.policy']) ?? 'delete');
-  const acp = String(get(after, ['spec', 'config', 'cleanup.policy']) ?? 'delete');
+  const bcp = String(get(before, 'spec', 'config', 'cleanup.policy') ?? 'delete');
+  const acp = String(get(after, 'spec', 'config', 'cleanup.policy') ?? 'delete');
   if (!bcp.includes('compact') && acp.includes('compact')) {
     out.push(finding(after, 'data-loss', `cleanup.policy ${bcp} → ${acp}: compaction drops all but the latest record of every key`, { field: 'spec.config.cleanup.policy' }));
   }
@@ -186,4 +176,4 @@ export function topicRules(before: NamedKubeObject, after: NamedKubeObject, crui
 const num = (v: unknown): number | undefined => (typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' && !isNaN(Number(v)) ? Number(v) : undefined);
 
 /** Whether the desired Kafka cluster runs Cruise Control (spec.cruiseControl set). */
-export const hasCruiseControl = (objs: NamedKubeObject[]): boolean => objs.some((o) => isStrimzi(o) && o.kind === 'Kafka' && isRecord(get(o, 'spec.cruiseControl')));
+export const hasCruiseControl = (objs: NamedKubeObject[]): boolean => objs.some((o) => isStrimzi(o) && o.kind === 'Kafka' && isRecord(get(o, 'spec', 'cruiseControl')));

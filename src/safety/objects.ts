@@ -4,6 +4,7 @@
  */
 
 import type { NamedKubeObject } from '../kube-object.js';
+import { isRecord } from '../object.js';
 export type { NamedKubeObject } from '../kube-object.js';
 
 /** `Kind namespace/name` (or `Kind name` for cluster-scoped objects): how objects are named to people. */
@@ -20,18 +21,6 @@ export function objectKey(o: Pick<NamedKubeObject, 'apiVersion' | 'kind' | 'meta
 
 export const apiGroup = (o: Pick<NamedKubeObject, 'apiVersion'>): string => (o.apiVersion.includes('/') ? o.apiVersion.split('/')[0]! : '');
 
-/** Read a value at a dotted path (array indices as numbers). */
-export function get(obj: unknown, path: string | Array<string | number>): unknown {
-  const parts = typeof path === 'string' ? path.split('.') : path;
-  let cur: unknown = obj;
-  for (const p of parts) {
-    if (cur === null || cur === undefined || typeof cur !== 'object') return undefined;
-    cur = (cur as Record<string | number, unknown>)[p];
-  }
-  return cur;
-}
-
-export const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Structural equality of JSON-like data; `undefined` members and missing members are equal. */
 export function deepEqual(a: unknown, b: unknown): boolean {

@@ -3,10 +3,10 @@
  * diskSize, persistence{pvc{storageClass,accessModes}|emptyDir|hostPath}}, spec.general{version, drainDataNodes}.
  */
 import semver from 'semver';
-import { changedPaths, deepEqual, get, isRecord, type NamedKubeObject } from './objects.js';
-import { compareQuantity } from './quantity.js';
-import { finding } from './finding.js';
+import { changedPaths, deepEqual, type NamedKubeObject } from './objects.js';
+import { finding, volumeSizeFindings } from './finding.js';
 import type { SafetyFinding } from './types.js';
+import { get, isRecord } from '../object.js';
 
 export const isOpenSearch = (o: NamedKubeObject): boolean => o.apiVersion.startsWith('opensearch.opster.io/');
 
@@ -18,7 +18,7 @@ interface Pool {
 }
 
 function pools(o: NamedKubeObject): Pool[] {
-  const list = get(o, 'spec.nodePools');
+  const list = get(o, 'spec', 'nodePools');
   if (!Array.isArray(list)) return [];
   return list.filter(isRecord).map((p) => ({
     component: String(p.component ?? ''),
@@ -37,8 +37,8 @@ export function indexReplicasFrom(objs: NamedKubeObject[]): number | undefined {
   let max: number | undefined;
   for (const o of objs) {
     if (!isOpenSearch(o) || o.kind !== 'OpensearchIndexTemplate') continue;
-    const s = get(o, 'spec.template.settings');
-    const v = get(s, ['index.number_of_replicas']) ?? get(s, 'index.number_of_replicas') ?? get(s, 'number_of_replicas');
+    const s = get(o, 'spec', 'template', 'settings');
+    const v = get(s, 'index.number_of_replicas') ?? get(s, 'index', 'number_of_replicas') ?? get(s, 'number_of_replicas');
     const n = typeof v === 'number' ? v : typeof v === 'string' ? Number(v) : NaN;
     if (!isNaN(n)) max = Math.max(max ?? 0, n);
   }
@@ -49,7 +49,7 @@ export function openSearchClusterRules(before: NamedKubeObject, after: NamedKube
   const out: SafetyFinding[] = [];
   const bp = pools(before);
   const ap = pools(after);
-  const drain = get(after, 'spec.general.drainDataNodes') === true;
+  const drain = get(after, 'spec', 'general', 'drainDataNodes') === true;
 
   const bd = count(bp, isData);
   const ad = count(ap, isData);
@@ -97,10 +97,7 @@ export function openSearchClusterRules(before: NamedKubeObject, after: NamedKube
       if (b.replicas > 0 && !isData(b) && !isManager(b)) out.push(finding(after, 'disruptive', `node pool ${b.component} removed`, { field: at }));
       continue;
     }
-    const cmp = compareQuantity(a.raw.diskSize, b.raw.diskSize);
-    if (cmp === -1) {
-      out.push(finding(after, 'data-loss', `node pool ${b.component} diskSize ${String(b.raw.diskSize)} → ${String(a.raw.diskSize)}: volumes cannot shrink`, { field: `${at}.diskSize`, fix: `keep diskSize at ${String(b.raw.diskSize)} or more` }));
-    }
+    out.push(...volumeSizeFindings(after, b.raw.diskSize, a.raw.diskSize, { label: `node pool ${b.component} diskSize`, key: 'diskSize', field: `${at}.diskSize` }, { shrunk: 'volumes cannot shrink' }));
     const bPers = persistenceType(b.raw);
     const aPers = persistenceType(a.raw);
     if (bPers !== aPers) {
@@ -110,9 +107,9 @@ export function openSearchClusterRules(before: NamedKubeObject, after: NamedKube
           fix: 'keep the persistence type; to move, add a new node pool with the new storage and remove the old one after shards moved',
         }),
       );
-    } else if (!deepEqual(get(b.raw, 'persistence.pvc.storageClass'), get(a.raw, 'persistence.pvc.storageClass'))) {
+    } else if (!deepEqual(get(b.raw, 'persistence', 'pvc', 'storageClass'), get(a.raw, 'persistence', 'pvc', 'storageClass'))) {
       out.push(
-        finding(after, 'immutable', `node pool ${b.component} storageClass ${String(get(b.raw, 'persistence.pvc.storageClass') ?? '-')} → ${String(get(a.raw, 'persistence.pvc.storageClass') ?? '-')}: existing volumes keep their class`, {
+        finding(after, 'immutable', `node pool ${b.component} storageClass ${String(get(b.raw, 'persistence', 'pvc', 'storageClass') ?? '-')} → ${String(get(a.raw, 'persistence', 'pvc', 'storageClass') ?? '-')}: existing volumes keep their class`, {
           field: `${at}.persistence.pvc.storageClass`,
           fix: 'keep the class; add a new node pool with the new class and remove the old one after shards moved',
         }),
@@ -124,8 +121,8 @@ export function openSearchClusterRules(before: NamedKubeObject, after: NamedKube
     }
   }
 
-  const bver = semver.coerce(String(get(before, 'spec.general.version') ?? ''));
-  const aver = semver.coerce(String(get(after, 'spec.general.version') ?? ''));
+  const bver = semver.coerce(String(get(before, 'spec', 'general', 'version') ?? ''));
+  const aver = semver.coerce(String(get(after, 'spec', 'general', 'version') ?? ''));
   if (bver && aver && semver.lt(aver, bver)) {
     out.push(
       finding(after, 'immutable', `OpenSearch ${bver.version} → ${aver.version}: OpenSearch cannot be downgraded (indices written by the newer version cannot be read)`, {

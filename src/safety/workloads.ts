@@ -2,10 +2,11 @@
  * Core Kubernetes kinds: workloads (pod template rollouts, immutable selectors, StatefulSet's frozen fields),
  * PersistentVolumeClaims, Services, and ConfigMaps/Secrets read by workloads.
  */
-import { changedPaths, deepEqual, get, isRecord, type NamedKubeObject } from './objects.js';
-import { compareQuantity } from './quantity.js';
-import { finding, workloadName } from './finding.js';
+import { changedPaths, deepEqual, type NamedKubeObject } from './objects.js';
+import { finding, volumeSizeFindings, workloadName } from './finding.js';
 import type { SafetyFinding } from './types.js';
+import { asArray, get, isRecord } from '../object.js';
+import { podSpecReferences } from '../pod-spec.js';
 
 const WORKLOADS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob']);
 export const isWorkload = (o: NamedKubeObject): boolean => apiCore(o) && WORKLOADS.has(o.kind);
@@ -13,7 +14,7 @@ const apiCore = (o: NamedKubeObject): boolean => /^(apps|batch)\/v1$|^v1$/.test(
 
 /** The pod template of a workload (CronJob: its job template's). */
 export function podTemplate(o: NamedKubeObject): Record<string, unknown> | undefined {
-  const t = o.kind === 'CronJob' ? get(o, 'spec.jobTemplate.spec.template') : get(o, 'spec.template');
+  const t = o.kind === 'CronJob' ? get(o, 'spec', 'jobTemplate', 'spec', 'template') : get(o, 'spec', 'template');
   return isRecord(t) ? t : undefined;
 }
 
@@ -22,37 +23,13 @@ export function referencedConfig(template: Record<string, unknown> | undefined):
   const configMaps = new Set<string>();
   const secrets = new Set<string>();
   const spec = get(template, 'spec');
-  for (const v of asArray(get(spec, 'volumes'))) {
-    const cm = get(v, 'configMap.name');
-    const s = get(v, 'secret.secretName');
-    if (typeof cm === 'string') configMaps.add(cm);
-    if (typeof s === 'string') secrets.add(s);
-    for (const src of asArray(get(v, 'projected.sources'))) {
-      const pcm = get(src, 'configMap.name');
-      const ps = get(src, 'secret.name');
-      if (typeof pcm === 'string') configMaps.add(pcm);
-      if (typeof ps === 'string') secrets.add(ps);
-    }
-  }
-  const containers = [...asArray(get(spec, 'containers')), ...asArray(get(spec, 'initContainers'))];
-  for (const c of containers) {
-    for (const ef of asArray(get(c, 'envFrom'))) {
-      const cm = get(ef, 'configMapRef.name');
-      const s = get(ef, 'secretRef.name');
-      if (typeof cm === 'string') configMaps.add(cm);
-      if (typeof s === 'string') secrets.add(s);
-    }
-    for (const e of asArray(get(c, 'env'))) {
-      const cm = get(e, 'valueFrom.configMapKeyRef.name');
-      const s = get(e, 'valueFrom.secretKeyRef.name');
-      if (typeof cm === 'string') configMaps.add(cm);
-      if (typeof s === 'string') secrets.add(s);
-    }
+  for (const r of isRecord(spec) ? podSpecReferences(spec, 'spec') : []) {
+    if (r.via !== 'volume' && r.via !== 'env' && r.via !== 'envFrom') continue;
+    if (r.kind === 'ConfigMap') configMaps.add(r.name);
+    else if (r.kind === 'Secret') secrets.add(r.name);
   }
   return { configMaps, secrets };
 }
-
-const asArray = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 
 /** StatefulSet spec fields the API server lets an update change; every other spec field is frozen. */
 const STS_MUTABLE = new Set(['replicas', 'ordinals', 'template', 'updateStrategy', 'persistentVolumeClaimRetentionPolicy', 'minReadySeconds']);
@@ -99,7 +76,7 @@ export function statefulSetRules(before: NamedKubeObject, after: NamedKubeObject
   const br = num(bs.replicas, 1);
   const ar = num(as.replicas, 1);
   if (ar < br) {
-    const deletes = get(as, 'persistentVolumeClaimRetentionPolicy.whenScaled') === 'Delete';
+    const deletes = get(as, 'persistentVolumeClaimRetentionPolicy', 'whenScaled') === 'Delete';
     out.push(
       finding(after, deletes ? 'data-loss' : 'disruptive', deletes
         ? `replicas ${br} → ${ar} and persistentVolumeClaimRetentionPolicy.whenScaled is Delete: the claims of the removed pods are deleted`
@@ -118,21 +95,21 @@ function describeClaimChange(b: unknown, a: unknown): string {
   const bl = asArray(b);
   const al = asArray(a);
   for (const t of al) {
-    const n = get(t, 'metadata.name');
-    const old = bl.find((x) => get(x, 'metadata.name') === n);
+    const n = get(t, 'metadata', 'name');
+    const old = bl.find((x) => get(x, 'metadata', 'name') === n);
     if (!old) {
       parts.push(`claim ${String(n)} added`);
       continue;
     }
-    const bsz = get(old, 'spec.resources.requests.storage');
-    const asz = get(t, 'spec.resources.requests.storage');
+    const bsz = get(old, 'spec', 'resources', 'requests', 'storage');
+    const asz = get(t, 'spec', 'resources', 'requests', 'storage');
     if (!deepEqual(bsz, asz)) parts.push(`${String(n)} storage ${String(bsz)} → ${String(asz)}`);
-    const bc = get(old, 'spec.storageClassName');
-    const ac = get(t, 'spec.storageClassName');
+    const bc = get(old, 'spec', 'storageClassName');
+    const ac = get(t, 'spec', 'storageClassName');
     if (!deepEqual(bc, ac)) parts.push(`${String(n)} storageClassName ${String(bc ?? '-')} → ${String(ac ?? '-')}`);
     if (parts.length === 0 && !deepEqual(old, t)) parts.push(`${String(n)}: ${changedPaths(old, t).join(', ')}`);
   }
-  for (const t of bl) if (!al.some((x) => get(x, 'metadata.name') === get(t, 'metadata.name'))) parts.push(`claim ${String(get(t, 'metadata.name'))} removed`);
+  for (const t of bl) if (!al.some((x) => get(x, 'metadata', 'name') === get(t, 'metadata', 'name'))) parts.push(`claim ${String(get(t, 'metadata', 'name'))} removed`);
   return parts.join('; ') || 'changed';
 }
 
@@ -157,17 +134,17 @@ export function templateRollout(before: NamedKubeObject, after: NamedKubeObject)
         }),
       ];
     case 'StatefulSet': {
-      if (get(after, 'spec.updateStrategy.type') === 'OnDelete') {
+      if (get(after, 'spec', 'updateStrategy', 'type') === 'OnDelete') {
         return [finding(after, 'safe', `pod template changed (${what}); updateStrategy OnDelete: pods change only when deleted`, { field, workloads })];
       }
-      const replicas = num(get(after, 'spec.replicas'), 1);
+      const replicas = num(get(after, 'spec', 'replicas'), 1);
       if (replicas <= 1) {
         return [finding(after, 'disruptive', `pod template changed (${what}); its only pod restarts: a short outage`, { field, workloads, fix: 'run more than one replica (tier ha) to roll without an outage' })];
       }
       return [finding(after, 'restart', `pod template changed (${what}); pods roll one at a time`, { field, workloads })];
     }
     case 'Deployment':
-      if (get(after, 'spec.strategy.type') === 'Recreate') {
+      if (get(after, 'spec', 'strategy', 'type') === 'Recreate') {
         return [finding(after, 'disruptive', `pod template changed (${what}); strategy Recreate stops every pod before starting new ones`, { field, workloads })];
       }
       return [finding(after, 'restart', `pod template changed (${what}); pods roll`, { field, workloads })];
@@ -178,7 +155,7 @@ export function templateRollout(before: NamedKubeObject, after: NamedKubeObject)
 
 export function deploymentLikeRules(before: NamedKubeObject, after: NamedKubeObject): SafetyFinding[] {
   const out: SafetyFinding[] = [];
-  if (!deepEqual(get(before, 'spec.selector'), get(after, 'spec.selector'))) {
+  if (!deepEqual(get(before, 'spec', 'selector'), get(after, 'spec', 'selector'))) {
     out.push(
       finding(after, 'immutable', `the ${after.kind} selector cannot change: the API server rejects the update`, {
         field: 'spec.selector',
@@ -190,8 +167,8 @@ export function deploymentLikeRules(before: NamedKubeObject, after: NamedKubeObj
     // a Job's template is covered by templateRollout; completions/parallelism etc. change in place or are rejected by the server
   }
   if (after.kind === 'Deployment') {
-    const br = num(get(before, 'spec.replicas'), 1);
-    const ar = num(get(after, 'spec.replicas'), 1);
+    const br = num(get(before, 'spec', 'replicas'), 1);
+    const ar = num(get(after, 'spec', 'replicas'), 1);
     if (ar === 0 && br > 0) out.push(finding(after, 'disruptive', `replicas ${br} → 0: the Deployment stops serving`, { field: 'spec.replicas' }));
   }
   out.push(...templateRollout(before, after));
@@ -200,26 +177,15 @@ export function deploymentLikeRules(before: NamedKubeObject, after: NamedKubeObj
 
 export function pvcRules(before: NamedKubeObject, after: NamedKubeObject): SafetyFinding[] {
   const out: SafetyFinding[] = [];
-  const bsz = get(before, 'spec.resources.requests.storage');
-  const asz = get(after, 'spec.resources.requests.storage');
-  const cmp = compareQuantity(asz, bsz);
-  if (cmp === -1) {
-    out.push(
-      finding(after, 'data-loss', `storage ${String(bsz)} → ${String(asz)}: a volume cannot shrink; the only way is deleting the claim and its data`, {
-        field: 'spec.resources.requests.storage',
-        fix: `keep storage at ${String(bsz)} or more`,
-      }),
-    );
-  } else if (cmp === 1) {
-    out.push(
-      finding(after, 'safe', `storage ${String(bsz)} → ${String(asz)}: expanded in place when its StorageClass allows volume expansion`, {
-        field: 'spec.resources.requests.storage',
-      }),
-    );
-  }
+  out.push(
+    ...volumeSizeFindings(after, get(before, 'spec', 'resources', 'requests', 'storage'), get(after, 'spec', 'resources', 'requests', 'storage'), { label: 'storage', key: 'storage', field: 'spec.resources.requests.storage' }, {
+      shrunk: 'a volume cannot shrink; the only way is deleting the claim and its data',
+      grown: 'expanded in place when its StorageClass allows volume expansion',
+    }),
+  );
   for (const field of ['storageClassName', 'accessModes', 'volumeMode', 'selector', 'volumeName', 'dataSource', 'dataSourceRef']) {
-    const b = get(before, ['spec', field]);
-    const a = get(after, ['spec', field]);
+    const b = get(before, 'spec', field);
+    const a = get(after, 'spec', field);
     if (a === undefined && (field === 'volumeName' || field === 'storageClassName' || field === 'volumeMode')) continue; // filled in by the cluster
     if (!deepEqual(a, b)) {
       out.push(
@@ -237,8 +203,8 @@ export function pvcRules(before: NamedKubeObject, after: NamedKubeObject): Safet
 
 export function serviceRules(before: NamedKubeObject, after: NamedKubeObject): SafetyFinding[] {
   const out: SafetyFinding[] = [];
-  const bip = get(before, 'spec.clusterIP');
-  const aip = get(after, 'spec.clusterIP');
+  const bip = get(before, 'spec', 'clusterIP');
+  const aip = get(after, 'spec', 'clusterIP');
   if (typeof aip === 'string' && aip !== '' && typeof bip === 'string' && bip !== '' && aip !== bip) {
     out.push(
       finding(after, 'immutable', `a Service's clusterIP cannot change (${bip} → ${aip})${aip === 'None' || bip === 'None' ? ': switching between headless and ClusterIP needs a new Service' : ''}`, {
@@ -247,15 +213,15 @@ export function serviceRules(before: NamedKubeObject, after: NamedKubeObject): S
       }),
     );
   }
-  if (!deepEqual(get(before, 'spec.selector'), get(after, 'spec.selector'))) {
+  if (!deepEqual(get(before, 'spec', 'selector'), get(after, 'spec', 'selector'))) {
     out.push(finding(after, 'disruptive', 'selector changed: traffic moves to different pods', { field: 'spec.selector' }));
   }
-  const bt = get(before, 'spec.type') ?? 'ClusterIP';
-  const at = get(after, 'spec.type') ?? 'ClusterIP';
+  const bt = get(before, 'spec', 'type') ?? 'ClusterIP';
+  const at = get(after, 'spec', 'type') ?? 'ClusterIP';
   if (bt !== at) out.push(finding(after, 'disruptive', `type ${String(bt)} → ${String(at)}: its addresses change`, { field: 'spec.type' }));
   const portKey = (p: unknown) => `${String(get(p, 'port'))}/${String(get(p, 'protocol') ?? 'TCP')}`;
-  const aports = new Set(asArray(get(after, 'spec.ports')).map(portKey));
-  const removed = asArray(get(before, 'spec.ports')).map(portKey).filter((p) => !aports.has(p));
+  const aports = new Set(asArray(get(after, 'spec', 'ports')).map(portKey));
+  const removed = asArray(get(before, 'spec', 'ports')).map(portKey).filter((p) => !aports.has(p));
   if (removed.length) out.push(finding(after, 'disruptive', `port ${removed.join(', ')} removed: clients using it fail`, { field: 'spec.ports' }));
   return out;
 }

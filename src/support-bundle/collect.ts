@@ -4,6 +4,7 @@
  * Everything is redacted (./redact.ts) before it becomes an entry, unless the caller turned redaction off.
  */
 import { ExitCode, LogclawError } from '../errors.js';
+import { formatDuration } from '../duration.js';
 import type { KubeObject } from '../kube-object.js';
 import { ApiError, type KubeApi, type ObjectRef } from '../kube/api.js';
 import { redactObject, redactString, redactValue } from './redact.js';
@@ -69,7 +70,7 @@ export class Collector {
     } catch (e) {
       if (this.signal?.aborted) throw new LogclawError('interrupted', { exitCode: ExitCode.interrupted });
       const reason = classify(e, timeout.aborted);
-      const message = reason === 'timeout' && timeout.aborted ? `no answer within ${Math.round(this.stepTimeoutMs / 1000)}s` : (e as Error)?.message ?? String(e);
+      const message = reason === 'timeout' && timeout.aborted ? `no answer within ${formatDuration(this.stepTimeoutMs)}` : (e as Error)?.message ?? String(e);
       this.failures.push({ what, reason, message: this.text(message) });
       return undefined;
     }

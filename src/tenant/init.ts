@@ -16,6 +16,7 @@ import { resolveScalar } from './simple-yaml.js';
 import { renderTenantYaml } from './template.js';
 import { COMPONENTS, EXTERNAL_LLMS, EXTERNAL_PLATFORMS, PLATFORMS, SEVERITIES, type ValuePath } from './types.js';
 import { DEFAULT_TENANT_DIR, tenantFilesIn, validateTenantText } from './validate.js';
+import { asRecord } from '../object.js';
 
 /** What the flags carry (commander's camelCase option names). */
 export interface InitInput {
@@ -422,15 +423,14 @@ export async function initTenant(input: InitInput, ctx: InitContext): Promise<In
 
 /** The answers in a few lines, for the wizard's confirmation before writing. */
 export function summaryLines(values: Record<string, unknown>): string[] {
-  const o = (v: unknown): Record<string, any> => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, any>) : {});
-  const g = o(values.global);
-  const store = o(g.objectStorage);
-  const secrets = o(g.secretStore);
-  const llm = o(g.llm);
-  const agent = o(values.ticketingAgent);
-  const platforms = Object.entries(o(o(agent.config).platforms)).filter(([, p]) => o(p).enabled === true).map(([name]) => name);
-  const routing = o(o(agent.config).routing);
-  const kubeApi = ((o(o(o(values.platform).networkPolicy).kubeApiServer).cidrs ?? []) as string[]);
+  const g = asRecord(values.global);
+  const store = asRecord(g.objectStorage);
+  const secrets = asRecord(g.secretStore);
+  const llm = asRecord(g.llm);
+  const agent = asRecord(values.ticketingAgent);
+  const platforms = Object.entries(asRecord(asRecord(agent.config).platforms)).filter(([, p]) => asRecord(p).enabled === true).map(([name]) => name);
+  const routing = asRecord(asRecord(agent.config).routing);
+  const kubeApi = ((asRecord(asRecord(asRecord(values.platform).networkPolicy).kubeApiServer).cidrs ?? []) as string[]);
   const rows: Array<[string, string]> = [
     ['tenant', `${g.tenantId} (${g.tenantName}), namespace ${tenantNamespace(String(g.tenantId))}`],
     ['profile', `${g.environment}, tier ${g.tier}, cloud ${g.cloudProvider}${g.airGapped ? ', air-gapped' : ''}`],

@@ -6,6 +6,7 @@ import { loadTenantSync, type LoadedTenant } from './load.js';
 import { componentEnabled, enabledPlatforms } from './rules.js';
 import { loadTenantSchema } from './schema.js';
 import { checkTenants, resolveTenantInputs, type ValidateOptions } from './validate.js';
+import { asRecord } from '../object.js';
 
 export type TenantRow = {
   id: string | undefined;
@@ -29,7 +30,6 @@ export interface ListResult {
 }
 
 type Obj = Record<string, unknown>;
-const obj = (v: unknown): Obj => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : {});
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
 
 export async function listTenants(inputs: string[], options: ValidateOptions = {}): Promise<ListResult> {
@@ -45,8 +45,8 @@ export async function listTenants(inputs: string[], options: ValidateOptions = {
       continue;
     }
     loaded.push(t);
-    const g = obj(t.values.global);
-    const llm = obj(g.llm);
+    const g = asRecord(t.values.global);
+    const llm = asRecord(g.llm);
     const provider = str(llm.provider) ?? 'disabled';
     tenants.push({
       id: str(g.tenantId),

@@ -13,6 +13,7 @@
  * Kept because it saves at least 20 % of its command's wall time (BENCHMARKS.md, hand-written parsers).
  */
 import type { JsonSchema } from './schema.js';
+import { isRecord } from '../object.js';
 
 class Unsure extends Error {}
 const unsure = (): never => {
@@ -29,7 +30,6 @@ const HANDLED = new Set([
 ]);
 
 type Schema = JsonSchema | boolean;
-const isPlainObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 const isPrimitive = (v: unknown): boolean => v === null || (typeof v !== 'object' && typeof v !== 'function');
 
 /** true: valid, false: invalid, undefined: not sure (use ajv). */
@@ -44,10 +44,10 @@ export function quickValidate(root: JsonSchema, value: unknown): boolean | undef
     let node: unknown = root;
     for (const seg of ref.slice(2).split('/')) {
       const key = decodeURIComponent(seg).replace(/~1/g, '/').replace(/~0/g, '~');
-      if (!isPlainObject(node) || !(key in node)) unsure();
+      if (!isRecord(node) || !(key in node)) unsure();
       node = (node as Record<string, unknown>)[key];
     }
-    if (typeof node !== 'boolean' && !isPlainObject(node)) unsure();
+    if (typeof node !== 'boolean' && !isRecord(node)) unsure();
     r = node as Schema;
     refs.set(ref, r);
     return r;
@@ -71,7 +71,7 @@ export function quickValidate(root: JsonSchema, value: unknown): boolean | undef
       case 'string':
         return typeof v === 'string';
       case 'object':
-        return isPlainObject(v);
+        return isRecord(v);
       case 'array':
         return Array.isArray(v);
       case 'number':
@@ -145,7 +145,7 @@ export function quickValidate(root: JsonSchema, value: unknown): boolean | undef
         for (const item of v) if (!valid(s.items as Schema, item, depth + 1)) return false;
       }
     }
-    if (isPlainObject(v)) {
+    if (isRecord(v)) {
       const keys = Object.keys(v);
       if (typeof s.minProperties === 'number' && keys.length < s.minProperties) return false;
       if (typeof s.maxProperties === 'number' && keys.length > s.maxProperties) return false;

@@ -8,10 +8,9 @@ import type { LoadedTenant } from './load.js';
 import { formatPath, quote } from './format.js';
 import { isTenantId, tenantNamespace } from './id.js';
 import { EXTERNAL_LLMS, EXTERNAL_PLATFORMS, PLATFORMS, SEVERITIES, type Finding, type RuleId, type Severity, type ValuePath } from './types.js';
+import { asRecord, isRecord } from '../object.js';
 
 type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
-const obj = (v: unknown): Obj => (isObj(v) ? v : {});
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 
 /** The id a file name carries: tenant-<id>.yaml → id; undefined when the name has another shape. */
@@ -22,13 +21,13 @@ export function fileTenantId(file: string): string | undefined {
 
 /** Platforms enabled under ticketingAgent.config.platforms. */
 export function enabledPlatforms(values: Obj | undefined): string[] {
-  const platforms = obj(obj(obj(values?.ticketingAgent).config).platforms);
-  return PLATFORMS.filter((p) => obj(platforms[p]).enabled === true);
+  const platforms = asRecord(asRecord(asRecord(values?.ticketingAgent).config).platforms);
+  return PLATFORMS.filter((p) => asRecord(platforms[p]).enabled === true);
 }
 
 /** Is a component enabled, given the schema defaults (zammad off, everything else on)? */
 export function componentEnabled(values: Obj | undefined, component: string): boolean {
-  const e = obj(values?.[component]).enabled;
+  const e = asRecord(values?.[component]).enabled;
   if (typeof e === 'boolean') return e;
   return component !== 'zammad';
 }
@@ -79,7 +78,7 @@ export const PLATFORM_ROLE_LABEL = `${PLATFORM_LABEL_PREFIX}role`;
 /** Paths of the keys (and `key=value` strings) under the platform-owned prefix anywhere in the values. */
 export function platformLabelPaths(v: unknown, path: ValuePath = []): ValuePath[] {
   if (Array.isArray(v)) return v.flatMap((x, i) => platformLabelPaths(x, [...path, i]));
-  if (isObj(v)) return Object.entries(v).flatMap(([k, x]) => (k.startsWith(PLATFORM_LABEL_PREFIX) ? [[...path, k]] : platformLabelPaths(x, [...path, k])));
+  if (isRecord(v)) return Object.entries(v).flatMap(([k, x]) => (k.startsWith(PLATFORM_LABEL_PREFIX) ? [[...path, k]] : platformLabelPaths(x, [...path, k])));
   return typeof v === 'string' && v.startsWith(PLATFORM_LABEL_PREFIX) && /^[^=:\s]+[=:]/.test(v) ? [path] : [];
 }
 
@@ -94,7 +93,7 @@ export function checkRules(t: LoadedTenant): Finding[] {
   const add = (rule: RuleId, path: ValuePath, message: string, severity: Severity = 'error', at: 'key' | 'value' = 'value') =>
     out.push({ file: t.file, ...t.locate(path, at), path: formatPath(path), rule, severity, message });
 
-  const global = obj(values.global);
+  const global = asRecord(values.global);
   const tenantId = str(global.tenantId);
 
   // tenant-id-filename
@@ -108,10 +107,10 @@ export function checkRules(t: LoadedTenant): Finding[] {
   }
 
   // ticketing: routing and platforms
-  const agent = obj(values.ticketingAgent);
-  const config = obj(agent.config);
+  const agent = asRecord(values.ticketingAgent);
+  const config = asRecord(agent.config);
   const enabled = new Set(enabledPlatforms(values));
-  const routing = obj(config.routing);
+  const routing = asRecord(config.routing);
   for (const sev of SEVERITIES) {
     const list = routing[sev];
     if (!Array.isArray(list)) continue;
@@ -126,7 +125,7 @@ export function checkRules(t: LoadedTenant): Finding[] {
     });
   }
   if (componentEnabled(values, 'ticketingAgent') && enabled.size === 0) {
-    const path: ValuePath = isObj(values.ticketingAgent) ? (isObj(agent.config) ? (isObj(config.platforms) ? ['ticketingAgent', 'config', 'platforms'] : ['ticketingAgent', 'config']) : ['ticketingAgent']) : [];
+    const path: ValuePath = isRecord(values.ticketingAgent) ? (isRecord(agent.config) ? (isRecord(config.platforms) ? ['ticketingAgent', 'config', 'platforms'] : ['ticketingAgent', 'config']) : ['ticketingAgent']) : [];
     add('ticketing-platform-required', path, `the ticketing agent is enabled but no platform is: enable at least one of ticketingAgent.config.platforms.{${PLATFORMS.join(',')}} or set ticketingAgent.enabled: false`, 'error', 'key');
   }
   if (enabled.has('zammad') && !componentEnabled(values, 'zammad')) {
@@ -138,7 +137,7 @@ export function checkRules(t: LoadedTenant): Finding[] {
     for (const p of EXTERNAL_PLATFORMS) {
       if (enabled.has(p)) add('air-gapped-egress', ['ticketingAgent', 'config', 'platforms', p, 'enabled'], `global.airGapped is true but ${p} is enabled: it needs egress to a SaaS; use zammad in an air-gapped tenant`);
     }
-    const llm = obj(global.llm);
+    const llm = asRecord(global.llm);
     const provider = str(llm.provider);
     if (provider && (EXTERNAL_LLMS as readonly string[]).includes(provider)) {
       add('air-gapped-llm', ['global', 'llm', 'provider'], `global.airGapped is true but global.llm.provider is ${provider}, an external API: use ollama, vllm or disabled`);
@@ -147,13 +146,13 @@ export function checkRules(t: LoadedTenant): Finding[] {
     if (llmEndpoint && !inClusterEndpoint(llmEndpoint)) {
       add('air-gapped-llm', ['global', 'llm', 'endpoint'], `global.airGapped is true but global.llm.endpoint ${quote(llmEndpoint)} is outside the cluster: use a Service address such as http://ollama.<namespace>.svc:11434`);
     }
-    const os = obj(global.objectStorage);
+    const os = asRecord(global.objectStorage);
     const endpoint = str(os.endpoint) ?? '';
     const osProvider = str(os.provider) ?? 's3';
     if (osProvider !== 's3') {
       add('air-gapped-object-storage', ['global', 'objectStorage', 'provider'], `global.airGapped is true but global.objectStorage.provider is ${osProvider}, a public cloud service: use s3 with an in-cluster endpoint (e.g. MinIO)`);
     } else if (!endpoint) {
-      const path: ValuePath = isObj(global.objectStorage) ? ['global', 'objectStorage'] : ['global', 'airGapped'];
+      const path: ValuePath = isRecord(global.objectStorage) ? ['global', 'objectStorage'] : ['global', 'airGapped'];
       add('air-gapped-object-storage', path, 'global.airGapped is true but global.objectStorage.endpoint is not set: give an in-cluster S3-compatible endpoint such as http://minio.minio.svc:9000', 'error', 'key');
     } else if (!inClusterEndpoint(endpoint)) {
       add('air-gapped-object-storage', ['global', 'objectStorage', 'endpoint'], `global.airGapped is true but global.objectStorage.endpoint ${quote(endpoint)} is not inside the cluster: use a Service address ending in .svc or .svc.cluster.local`);
@@ -162,7 +161,7 @@ export function checkRules(t: LoadedTenant): Finding[] {
 
   // object-storage-cloud (warning)
   const cloud = str(global.cloudProvider);
-  if (cloud && isObj(global.objectStorage) && (global.objectStorage.provider !== undefined || global.objectStorage.bucket)) {
+  if (cloud && isRecord(global.objectStorage) && (global.objectStorage.provider !== undefined || global.objectStorage.bucket)) {
     const provider = str(global.objectStorage.provider) ?? 's3';
     const expected = CLOUD_OBJECT_STORAGE[cloud];
     if (expected && provider !== expected) {
@@ -172,16 +171,16 @@ export function checkRules(t: LoadedTenant): Finding[] {
   }
 
   // secret-store-fields
-  const store = obj(global.secretStore);
+  const store = asRecord(global.secretStore);
   const storeProvider = str(store.provider);
   const needed = storeProvider ? SECRET_STORE_FIELDS[storeProvider] : undefined;
   if (storeProvider && needed) {
     const block = store[storeProvider];
-    const missing = needed.filter((f) => !(isObj(block) && typeof block[f] === 'string' && block[f] !== ''));
+    const missing = needed.filter((f) => !(isRecord(block) && typeof block[f] === 'string' && block[f] !== ''));
     if (missing.length) {
       const list = missing.map((f) => `global.secretStore.${storeProvider}.${f}`).join(', ');
-      const path: ValuePath = isObj(block) ? ['global', 'secretStore', storeProvider] : ['global', 'secretStore', 'provider'];
-      add('secret-store-fields', path, `global.secretStore.provider is ${storeProvider} but ${list} ${missing.length > 1 ? 'are' : 'is'} missing`, 'error', isObj(block) ? 'key' : 'value');
+      const path: ValuePath = isRecord(block) ? ['global', 'secretStore', storeProvider] : ['global', 'secretStore', 'provider'];
+      add('secret-store-fields', path, `global.secretStore.provider is ${storeProvider} but ${list} ${missing.length > 1 ? 'are' : 'is'} missing`, 'error', isRecord(block) ? 'key' : 'value');
     }
   }
 
@@ -189,25 +188,25 @@ export function checkRules(t: LoadedTenant): Finding[] {
   const identity = storeProvider ? SECRET_STORE_IDENTITY[storeProvider] : undefined;
   if (identity && str(global.environment) !== 'dev') {
     const block = store[storeProvider!];
-    const missing = identity.fields.filter((f) => !(isObj(block) && typeof block[f] === 'string' && block[f] !== ''));
+    const missing = identity.fields.filter((f) => !(isRecord(block) && typeof block[f] === 'string' && block[f] !== ''));
     if (missing.length) {
       const list = missing.map((f) => `global.secretStore.${storeProvider}.${f}`).join(' and ');
-      const path: ValuePath = isObj(block) ? ['global', 'secretStore', storeProvider!] : ['global', 'secretStore', 'provider'];
-      add('secret-store-identity', path, `outside dev the SecretStore needs the tenant's own workload identity: without ${list} it authenticates as ${identity.without}, which reads every tenant's secrets`, 'error', isObj(block) ? 'key' : 'value');
+      const path: ValuePath = isRecord(block) ? ['global', 'secretStore', storeProvider!] : ['global', 'secretStore', 'provider'];
+      add('secret-store-identity', path, `outside dev the SecretStore needs the tenant's own workload identity: without ${list} it authenticates as ${identity.without}, which reads every tenant's secrets`, 'error', isRecord(block) ? 'key' : 'value');
     }
   }
   // agent-namespaces, agent-pod-security: the node agent collects only named namespaces and needs a privileged namespace
-  const nodeAgent = obj(obj(values.ingestion).agent);
+  const nodeAgent = asRecord(asRecord(values.ingestion).agent);
   if (componentEnabled(values, 'ingestion') && nodeAgent.enabled === true) {
     const namespaces = nodeAgent.namespaces;
     if (!Array.isArray(namespaces) || namespaces.length === 0) {
       const path: ValuePath = Array.isArray(namespaces) ? ['ingestion', 'agent', 'namespaces'] : ['ingestion', 'agent', 'enabled'];
       add('agent-namespaces', path, 'ingestion.agent is enabled without ingestion.agent.namespaces: name the namespaces whose pod logs belong to this tenant (the chart refuses to render without them rather than collect every namespace on the node)');
     }
-    const podSecurity = obj(obj(values.platform).podSecurity);
+    const podSecurity = asRecord(asRecord(values.platform).podSecurity);
     const enforce = str(podSecurity.enforce) ?? 'restricted';
     // a namespace the platform chart does not create (platform.namespace.create: false) gets its labels elsewhere
-    if (enforce !== 'privileged' && obj(obj(values.platform).namespace).create !== false) {
+    if (enforce !== 'privileged' && asRecord(asRecord(values.platform).namespace).create !== false) {
       const path: ValuePath = podSecurity.enforce !== undefined ? ['platform', 'podSecurity', 'enforce'] : ['ingestion', 'agent', 'enabled'];
       add('agent-pod-security', path, `ingestion.agent is enabled but platform.podSecurity.enforce is ${enforce}: the agent mounts the node's /var/log (hostPath, which baseline forbids as restricted does) and reads its root-owned files as uid 0, so Pod Security admission would refuse its pods; set platform.podSecurity.enforce: privileged (lint warns about it with this reason) or turn the agent off`);
     }
@@ -231,7 +230,7 @@ export function checkUniqueIds(tenants: LoadedTenant[]): Finding[] {
 export function uniqueIdFindings(tenants: LoadedTenant[]): Array<{ tenant: LoadedTenant; finding: Finding }> {
   const byId = new Map<string, LoadedTenant[]>();
   for (const t of tenants) {
-    const id = str(obj(t.values?.global).tenantId);
+    const id = str(asRecord(t.values?.global).tenantId);
     if (id === undefined) continue;
     byId.set(id, [...(byId.get(id) ?? []), t]);
   }

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { LogclawError, ExitCode } from '../errors.js';
 import type { SchemaValidator } from './compile.js';
+import { isRecord } from '../object.js';
 
 /** The package root (this file is src/tenant/schema.ts or dist/tenant/schema.js). */
 export const packageRoot = fileURLToPath(new URL('../../', import.meta.url));
@@ -166,9 +167,9 @@ export function compactSchema(node: unknown): unknown {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(node as Record<string, unknown>)) {
     if (ANNOTATIONS.has(k)) continue;
-    if (SCHEMA_MAPS.has(k) && v !== null && typeof v === 'object' && !Array.isArray(v)) {
+    if (SCHEMA_MAPS.has(k) && isRecord(v)) {
       // names are data here: keep every name, compact each subschema (dependencies may hold name lists)
-      out[k] = Object.fromEntries(Object.entries(v as Record<string, unknown>).map(([name, sub]) => [name, Array.isArray(sub) ? sub : compactSchema(sub)]));
+      out[k] = Object.fromEntries(Object.entries(v).map(([name, sub]) => [name, Array.isArray(sub) ? sub : compactSchema(sub)]));
     } else if (SCHEMA_VALUED.has(k)) out[k] = compactSchema(v);
     else out[k] = v; // enum, const, required, type, pattern...: values, not schemas
   }

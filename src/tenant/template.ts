@@ -8,6 +8,7 @@
  */
 import { stringify } from 'yaml';
 import { deref, type JsonSchema } from './schema.js';
+import { isRecord } from '../object.js';
 
 export const MODELINE_PREFIX = '# yaml-language-server: $schema=';
 
@@ -24,7 +25,6 @@ export interface RenderOptions {
 }
 
 type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 /** Wrap a description into `# ` lines at the given width. */
 export function commentLines(text: string, indent: string, width: number): string[] {
@@ -69,7 +69,7 @@ export function renderTenantYaml(root: JsonSchema, values: Obj, options: RenderO
   function walk(schemaNode: JsonSchema | undefined, value: unknown, path: string[], depth: number, top: boolean, inComment: boolean): void {
     const s = deref(root, schemaNode);
     const props = s?.properties ?? {};
-    const given = isObj(value) ? value : {};
+    const given = isRecord(value) ? value : {};
     const keys = options.mode === 'template' ? Object.keys(props) : [...Object.keys(props).filter((k) => k in given), ...Object.keys(given).filter((k) => !(k in props))];
     const indent = '  '.repeat(depth);
     let first = true;
@@ -87,7 +87,7 @@ export function renderTenantYaml(root: JsonSchema, values: Obj, options: RenderO
       const off = inComment || (options.mode === 'template' && !!options.commentOut?.(childPath));
       const c = off ? '# ' : '';
       const nested = isObjectSchema(child) && Object.keys(child?.properties ?? {}).length > 0;
-      if (nested && (options.mode === 'template' ? !has || isObj(v) : isObj(v) && Object.keys(v).length > 0)) {
+      if (nested && (options.mode === 'template' ? !has || isRecord(v) : isRecord(v) && Object.keys(v).length > 0)) {
         out.push(`${indent}${c}${key}:`);
         walk(child, has ? v : {}, childPath, depth + 1, false, off);
         continue;

@@ -72,8 +72,6 @@ export class ExecSessions {
     const started = Date.now();
     let stdout = '';
     let stderr = '';
-    let lineBuf = '';
-    let errBuf = '';
     let stopped = false;
     let timedOut = false;
     let status: { status?: string; message?: string; reason?: string; details?: { causes?: Array<{ reason?: string; message?: string }> } } | undefined;
@@ -93,46 +91,33 @@ export class ExecSessions {
       }
       finish();
     };
-    const outStream = new Writable({
-      write(chunk: Buffer, _enc, cb) {
-        const text = chunk.toString();
-        stdout += text;
-        if (req.onLine && !stopped) {
-          lineBuf += text;
-          let nl: number;
-          while ((nl = lineBuf.indexOf('\n')) >= 0) {
-            const line = lineBuf.slice(0, nl).replace(/\r$/, '');
-            lineBuf = lineBuf.slice(nl + 1);
-            if (req.onLine(line) === true) {
-              stopped = true;
-              stop();
-              break;
+    // one stream per channel: keeps all it is written and hands complete lines to onLine until one says stop
+    const channel = (keep: (text: string) => void, onLine: ((line: string) => boolean | void) | undefined) => {
+      let partial = '';
+      const stream = new Writable({
+        write(chunk: Buffer, _enc, cb) {
+          const text = chunk.toString();
+          keep(text);
+          if (onLine && !stopped) {
+            partial += text;
+            let nl: number;
+            while ((nl = partial.indexOf('\n')) >= 0) {
+              const line = partial.slice(0, nl).replace(/\r$/, '');
+              partial = partial.slice(nl + 1);
+              if (onLine(line) === true) {
+                stopped = true;
+                stop();
+                break;
+              }
             }
           }
-        }
-        cb();
-      },
-    });
-    const errStream = new Writable({
-      write(chunk: Buffer, _enc, cb) {
-        const text = chunk.toString();
-        stderr += text;
-        if (req.onErrLine && !stopped) {
-          errBuf += text;
-          let nl: number;
-          while ((nl = errBuf.indexOf('\n')) >= 0) {
-            const line = errBuf.slice(0, nl).replace(/\r$/, '');
-            errBuf = errBuf.slice(nl + 1);
-            if (req.onErrLine(line) === true) {
-              stopped = true;
-              stop();
-              break;
-            }
-          }
-        }
-        cb();
-      },
-    });
+          cb();
+        },
+      });
+      return { stream, partial: () => partial };
+    };
+    const out = channel((text) => (stdout += text), req.onLine);
+    const err = channel((text) => (stderr += text), req.onErrLine);
     let stdin: Readable | null = null;
     if (req.stdin !== undefined) {
       const p = new PassThrough();
@@ -151,7 +136,7 @@ export class ExecSessions {
     try {
       if (this.closed) throw new Error('exec sessions are closed');
       const exec = new this.kube.k8s.Exec(this.kube.kc);
-      ws = (await exec.exec(req.namespace, req.pod, req.container, req.command, outStream, errStream, stdin, false, (s) => {
+      ws = (await exec.exec(req.namespace, req.pod, req.container, req.command, out.stream, err.stream, stdin, false, (s) => {
         status = s as typeof status;
       })) as unknown as WebSocketLike;
       this.open.add(ws);
@@ -177,7 +162,7 @@ export class ExecSessions {
         this.open.delete(ws);
       }
     }
-    if (lineBuf && req.onLine && !stopped && req.onLine(lineBuf) === true) stopped = true;
+    if (out.partial() && req.onLine && !stopped && req.onLine(out.partial()) === true) stopped = true;
     let exitCode = status ? exitCodeOf(status) : -1;
     // some runtimes (KWOK among them) report a non-zero exit as an internal error whose message says it
     const said = /exit status (\d+)/.exec(status?.message ?? '');

@@ -5,6 +5,7 @@
  */
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { request as httpsRequest } from 'node:https';
+import { formatDuration } from '../duration.js';
 
 export interface HttpRequest {
   method?: string;
@@ -66,7 +67,7 @@ export function httpCall(req: HttpRequest): Promise<HttpResponse> {
         });
       },
     );
-    r.on('timeout', () => r.destroy(new Error(`no answer within ${Math.round((req.timeoutMs ?? 10_000) / 1000)}s`)));
+    r.on('timeout', () => r.destroy(new Error(`no answer within ${formatDuration(req.timeoutMs ?? 10_000)}`)));
     r.on('error', reject);
     if (body !== undefined) r.write(body);
     r.end();

@@ -11,6 +11,7 @@ import type { KubeObject } from '../kube-object.js';
 import { isPodReady, type Kube, type V1Pod } from '../portforward/kube.js';
 import type { ExecSessions, ExecResult } from './exec.js';
 import { kafkaProblem, problemWatcher, type KafkaProblem } from './kafka-errors.js';
+import { asArray, asRecord } from '../object.js';
 
 /** Name of the Strimzi Kafka cluster when no Kafka resource can be read (logclaw.endpoints.kafkaCluster). */
 export const DEFAULT_KAFKA_CLUSTER = 'logclaw';
@@ -40,8 +41,6 @@ export interface KafkaCredentials {
 }
 
 type Obj = Record<string, unknown>;
-const obj = (v: unknown): Obj => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : {});
-const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 
 /** Preferred served version of an API group, from discovery (undefined when the group is not served). */
 export async function preferredVersion(kube: Kube, group: string): Promise<string | undefined> {
@@ -72,7 +71,7 @@ export function brokerSecurity(environment: string): Broker['security'] {
 /** A ready broker pod of the tenant's Kafka cluster and the bootstrap address for the environment. */
 export async function findBroker(kube: Kube, namespace: string, environment: string): Promise<Broker> {
   const kafkas = await listStrimzi(kube, 'Kafka', namespace).catch(() => undefined);
-  const cluster = String(obj(kafkas?.[0]?.metadata).name ?? DEFAULT_KAFKA_CLUSTER);
+  const cluster = String(asRecord(kafkas?.[0]?.metadata).name ?? DEFAULT_KAFKA_CLUSTER);
   const pods = (await kube.api.list<V1Pod & KubeObject>({ apiVersion: 'v1', kind: 'Pod', namespace }, { labelSelector: `strimzi.io/cluster=${cluster},strimzi.io/kind=Kafka` })).items;
   const brokers = pods.filter((p) => p.metadata?.labels?.['strimzi.io/broker-role'] !== 'false' && !/-entity-operator|-exporter|-cruise-control/.test(p.metadata?.name ?? ''));
   const ready = brokers.filter(isPodReady).sort((a, b) => String(a.metadata?.name).localeCompare(String(b.metadata?.name)));
@@ -107,9 +106,9 @@ interface Acl {
 }
 
 function aclsOf(user: Obj): Acl[] {
-  return arr(obj(obj(user.spec).authorization).acls).map((a) => {
-    const r = obj(obj(a).resource);
-    const ops = [...arr(obj(a).operations).map(String), ...(obj(a).operation ? [String(obj(a).operation)] : [])];
+  return asArray(asRecord(asRecord(user.spec).authorization).acls).map((a) => {
+    const r = asRecord(asRecord(a).resource);
+    const ops = [...asArray(asRecord(a).operations).map(String), ...(asRecord(a).operation ? [String(asRecord(a).operation)] : [])];
     return { type: String(r.type ?? ''), name: String(r.name ?? ''), pattern: String(r.patternType ?? 'literal'), ops };
   });
 }
@@ -133,7 +132,7 @@ export function groupPrefixOf(user: Obj): string | undefined {
 export function pickUser(users: Obj[], topic: string, op: AclOp): { user: Obj; groupPrefix?: string } | undefined {
   const candidates = users
     .filter((u) => aclsOf(u).some((a) => a.type === 'topic' && nameMatches(a, topic) && allows(a, op)))
-    .sort((a, b) => String(obj(a.metadata).name).localeCompare(String(obj(b.metadata).name)));
+    .sort((a, b) => String(asRecord(a.metadata).name).localeCompare(String(asRecord(b.metadata).name)));
   if (op === 'Write') return candidates[0] ? { user: candidates[0] } : undefined;
   for (const u of candidates) {
     const prefix = groupPrefixOf(u);
@@ -155,7 +154,7 @@ export async function credentialsFor(kube: Kube, namespace: string, broker: Brok
           : `Give one KafkaUser Write on ${topic} (the charts' ACLs decide who may produce).`,
     });
   }
-  const name = String(obj(picked.user.metadata).name);
+  const name = String(asRecord(picked.user.metadata).name);
   const secret = await kube.api.get<KubeObject & { data?: Record<string, string> }>({ apiVersion: 'v1', kind: 'Secret', namespace, name });
   if (!secret) throw new LogclawError(`the Secret of KafkaUser ${name} does not exist yet`, { hint: 'The Strimzi user operator creates it once the KafkaUser is Ready.' });
   const data: Record<string, string> = secret.data ?? {};
@@ -227,12 +226,12 @@ export function producerCommand(broker: Broker, topic: string, timeoutMs: number
 export async function topicState(kube: Kube, namespace: string, topic: string): Promise<{ state: 'present' | 'missing' | 'unknown'; resource?: string; ready?: boolean; message?: string }> {
   const topics = await listStrimzi(kube, 'KafkaTopic', namespace).catch(() => undefined);
   if (!topics) return { state: 'unknown' };
-  const t = topics.find((x) => String(obj(x.spec).topicName ?? obj(x.metadata).name) === topic);
+  const t = topics.find((x) => String(asRecord(x.spec).topicName ?? asRecord(x.metadata).name) === topic);
   if (!t) return { state: 'missing' };
-  const cond = arr(obj(t.status).conditions).map(obj).find((c) => c.type === 'Ready');
+  const cond = asArray(asRecord(t.status).conditions).map(asRecord).find((c) => c.type === 'Ready');
   return {
     state: 'present',
-    resource: String(obj(t.metadata).name),
+    resource: String(asRecord(t.metadata).name),
     ready: cond?.status === 'True',
     ...(cond && cond.status !== 'True' ? { message: String(cond.message ?? cond.reason ?? 'not ready') } : {}),
   };

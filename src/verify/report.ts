@@ -3,7 +3,7 @@
  * failures carry the hop, evidence and hint; skips carry their reason). JSON is the report itself.
  */
 import type { Output } from '../output.js';
-import { formatDuration } from './runner.js';
+import { formatDuration, junitSeconds } from '../duration.js';
 import type { StepResult, VerifyReport } from './types.js';
 
 const ICON = { pass: '✓', fail: '✗', skip: '-' } as const;
@@ -47,14 +47,12 @@ const INVALID_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g;
 export const xmlEscape = (s: string): string =>
   s.replace(INVALID_XML, '').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
 
-const seconds = (ms: number) => (ms / 1000).toFixed(3);
-
 export function junit(v: VerifyReport): string {
   const suite = `logclaw verify ${v.tenant}`;
   const classname = `logclaw.verify.${v.tenant}`;
   const cases = v.steps.map((s) => {
     const name = `${s.n} ${s.title}`;
-    const open = `    <testcase classname="${xmlEscape(classname)}" name="${xmlEscape(name)}" time="${seconds(s.durationMs)}"`;
+    const open = `    <testcase classname="${xmlEscape(classname)}" name="${xmlEscape(name)}" time="${junitSeconds(s.durationMs)}"`;
     const body = [...(s.hop ? [`hop: ${s.hop}`] : []), ...s.evidence, ...(s.hint ? [`hint: ${s.hint}`] : [])].join('\n');
     if (s.status === 'pass') {
       return `${open}>\n      <system-out>${xmlEscape([s.summary, ...s.evidence].join('\n'))}</system-out>\n    </testcase>`;
@@ -73,8 +71,8 @@ export function junit(v: VerifyReport): string {
     .join('\n');
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites name="logclaw verify" tests="${v.steps.length}" failures="${v.failed}" errors="0" skipped="${v.skipped}" time="${seconds(v.durationMs)}">`,
-    `  <testsuite name="${xmlEscape(suite)}" tests="${v.steps.length}" failures="${v.failed}" errors="0" skipped="${v.skipped}" time="${seconds(v.durationMs)}" timestamp="${v.startedAt}">`,
+    `<testsuites name="logclaw verify" tests="${v.steps.length}" failures="${v.failed}" errors="0" skipped="${v.skipped}" time="${junitSeconds(v.durationMs)}">`,
+    `  <testsuite name="${xmlEscape(suite)}" tests="${v.steps.length}" failures="${v.failed}" errors="0" skipped="${v.skipped}" time="${junitSeconds(v.durationMs)}" timestamp="${v.startedAt}">`,
     '    <properties>',
     props,
     '    </properties>',

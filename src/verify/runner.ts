@@ -6,6 +6,7 @@
  * with `onCleanup` and removed at the end unless the caller keeps it.
  */
 import { isLogclawError } from '../errors.js';
+import { formatDuration } from '../duration.js';
 import type { StepOutcome, StepResult } from './types.js';
 
 export interface StepContext {
@@ -51,14 +52,6 @@ export class DeadlineError extends Error {
     super(`the --timeout budget (${formatDuration(budgetMs)}) was spent`);
     this.name = 'DeadlineError';
   }
-}
-
-export function formatDuration(ms: number): string {
-  if (ms < 1000) return `${Math.round(ms)}ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(1)}s`;
-  const m = Math.floor(ms / 60_000);
-  const s = Math.round((ms % 60_000) / 1000);
-  return s ? `${m}m${s}s` : `${m}m`;
 }
 
 const errorMessage = (e: unknown): string => (e instanceof Error ? e.message : String(e));

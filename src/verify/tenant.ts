@@ -9,6 +9,7 @@ import { tenantNamespace } from '../tenant/id.js';
 import { DEFAULT_TENANT_DIR, loadTenant } from '../tenant/index.js';
 import { componentEnabled, enabledPlatforms } from '../tenant/rules.js';
 import { SEVERITIES, type IncidentSeverity } from '../tenant/types.js';
+import { asRecord } from '../object.js';
 
 export const COMPONENTS = ['platform', 'ingestion', 'kafka', 'flink', 'opensearch', 'mlEngine', 'airflow', 'ticketingAgent', 'zammad'] as const;
 
@@ -24,15 +25,12 @@ export interface TenantInfo {
 }
 
 type Obj = Record<string, unknown>;
-const obj = (v: unknown): Obj => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : {});
 
 export const tenantFile = (cwd: string, id: string): string => join(cwd, DEFAULT_TENANT_DIR, `tenant-${id}.yaml`);
 
-export { requireTenantId as validateTenantId } from '../tenant/id.js';
-
 export function tenantInfoFromValues(id: string, file: string, values: Obj): TenantInfo {
-  const g = obj(values.global);
-  const routingValues = obj(obj(obj(values.ticketingAgent).config).routing);
+  const g = asRecord(values.global);
+  const routingValues = asRecord(asRecord(asRecord(values.ticketingAgent).config).routing);
   const routing = Object.fromEntries(
     SEVERITIES.map((s) => [s, Array.isArray(routingValues[s]) ? (routingValues[s] as unknown[]).map(String) : []]),
   ) as Record<IncidentSeverity, string[]>;

@@ -19,8 +19,8 @@ export const updating = process.env.UPDATE_GOLDEN === '1';
 /** One replacement: every match of `pattern` becomes `by` (a placeholder such as <DURATION>). */
 export type Rule = [pattern: RegExp, by: string];
 
-/** Durations as logclaw prints them (598ms, 1.2s, 3m20s, 4.1 s, 65 ms), and JUnit's time="0.349", whatever they measured. */
-export const DURATIONS: Rule = [/\b\d+(?:\.\d+)?(?:ms|s|m\d+s|m)\b|\b\d+(?:\.\d+)? m?s\b/g, '<DURATION>'];
+/** Durations as logclaw prints them (0.8 s, 12 s, 2 min 5 s; 65 ms per render; helm's 598ms, 3m20s), and JUnit's time="0.349", whatever they measured. */
+export const DURATIONS: Rule = [/\b\d+ min \d+ s\b|\b\d+(?:\.\d+)?(?:ms|s|m\d+s|m)\b|\b\d+(?:\.\d+)? m?s\b/g, '<DURATION>'];
 export const JUNIT_TIMES: Rule = [/ time="\d+(?:\.\d+)?"/g, ' time="<SECONDS>"'];
 /**
  * A doctor check whose result depends on this machine (its kernel limits, the ports other programs hold):

@@ -31,6 +31,18 @@ describe('devSecretNeeds', () => {
     ]);
   });
 
+  it('leaves every Secret an operator makes to the operator (the one list in src/pod-spec.ts)', () => {
+    const reads = (...names: string[]) => deploy('app', names.map((n, i) => ({ name: `E${i}`, valueFrom: { secretKeyRef: { name: n, key: 'k' } } })));
+    const objects: KubeObject[] = [
+      reads('kafka-cluster-ca', 'kafka-clients-ca-cert', 'os-admin-password', 'creds', 'user'),
+      { apiVersion: 'kafka.strimzi.io/v1', kind: 'Kafka', metadata: { name: 'kafka' } },
+      { apiVersion: 'opensearch.opster.io/v1', kind: 'OpenSearchCluster', metadata: { name: 'os' } },
+      // Strimzi names the KafkaUser's Secret after spec.template.secret.metadata.name when it is set
+      { apiVersion: 'kafka.strimzi.io/v1', kind: 'KafkaUser', metadata: { name: 'user' }, spec: { template: { secret: { metadata: { name: 'creds' } } } } },
+    ];
+    expect(devSecretNeeds(objects)).toEqual([{ name: 'user', keys: ['k'], readers: ['Deployment/app'] }]);
+  });
+
   it('values are random per call; user names are readable', () => {
     expect(devValue('password')).toMatch(/^[\w-]{24}$/);
     expect(devValue('password')).not.toBe(devValue('password'));

@@ -8,7 +8,8 @@ import { parseServiceList } from '../../src/portforward/index.js';
 import { consumerCommand, groupPrefixOf, pickUser, producerCommand, type Broker } from '../../src/verify/kafka.js';
 import { anomalySeverity, consumerGroup, healthPath, incidentFor, routedPlatforms, vectorHttpPath, vectorHttpSource, envReference, componentOf } from '../../src/verify/steps/index.js';
 import { parseDuration } from '../../src/duration.js';
-import { tenantInfoFromValues, validateTenantId } from '../../src/verify/tenant.js';
+import { tenantInfoFromValues } from '../../src/verify/tenant.js';
+import { requireTenantId } from '../../src/tenant/id.js';
 import { exitCodeOf, displayExec } from '../../src/verify/exec.js';
 import { newMarker } from '../../src/verify/index.js';
 
@@ -196,7 +197,7 @@ describe('verify helpers', () => {
     });
     expect(t).toMatchObject({ id: 'acme', namespace: 'logclaw-acme', environment: 'staging', platforms: ['slack'], routing: { critical: ['slack'], high: [], medium: [], low: [] } });
     expect(t.enabled).toMatchObject({ flink: false, kafka: true, zammad: false, ticketingAgent: true });
-    expect(() => validateTenantId('Acme!')).toThrow(/not a tenant id/);
-    expect(() => validateTenantId(undefined)).toThrow(/--tenant is required/);
+    expect(() => requireTenantId('Acme!')).toThrow(/not a tenant id/);
+    expect(() => requireTenantId(undefined)).toThrow(/--tenant is required/);
   });
 });

@@ -1,7 +1,8 @@
 /** Flink operator (FlinkDeployment) rules the CRD schema cannot express. */
 import type { RenderModel } from '../model.js';
-import { asRecord, get, type Emit } from '../types.js';
+import { type Emit } from '../types.js';
 import { STORAGE_SCHEMES, type DomainContext } from './context.js';
+import { asRecord, get } from '../../object.js';
 
 const CHECKPOINT_KEYS = ['state.checkpoints.dir', 'execution.checkpointing.dir'];
 const SAVEPOINT_KEYS = ['state.savepoints.dir', 'execution.checkpointing.savepoint-dir'];

@@ -1,8 +1,9 @@
 /** Strimzi Kafka rules the CRD schema cannot express. */
 import { parseKubeYaml } from '../yaml-kube.js';
 import type { RenderModel } from '../model.js';
-import { asArray, asRecord, get, isRecord, type Emit, type RenderedObject } from '../types.js';
+import { type Emit, type RenderedObject } from '../types.js';
 import type { DomainContext } from './context.js';
+import { asArray, asRecord, get, isRecord } from '../../object.js';
 
 const brokersOf = (model: RenderModel, cluster: string): number | undefined => {
   const pools = (model.byKind.get('KafkaNodePool') ?? []).filter((p) => p.obj.metadata.labels?.['strimzi.io/cluster'] === cluster);

@@ -5,8 +5,9 @@
  * longest tenantId the tenant schema allows.
  */
 import type { RenderModel } from '../model.js';
-import { asArray, get, isRecord, type Emit } from '../types.js';
-import { containersOf } from '../model.js';
+import { type Emit } from '../types.js';
+import { containersOf } from '../../pod-spec.js';
+import { asArray, get, isRecord } from '../../object.js';
 
 const LIMITS: Record<string, number> = {
   Service: 63,

@@ -4,8 +4,9 @@
  * that restricts a client's egress allows the port the client actually connects to.
  */
 import { mapSelects, selectorMatches, type PodModel, type RenderModel, type ServiceModel } from '../model.js';
-import { asArray, asRecord, get, isRecord, type Emit, type RenderedObject } from '../types.js';
+import { type Emit, type RenderedObject } from '../types.js';
 import type { DomainContext } from './context.js';
+import { asArray, asRecord, get, isRecord } from '../../object.js';
 
 export interface Address {
   host: string;

@@ -1,8 +1,9 @@
 /** OpenSearch operator (OpenSearchCluster and its templates/policies) rules the CRD schema cannot express. */
 import { parseQuantity } from '../../safety/quantity.js';
 import type { RenderModel } from '../model.js';
-import { asArray, asRecord, get, isRecord, type Emit, type RenderedObject } from '../types.js';
+import { type Emit, type RenderedObject } from '../types.js';
 import type { DomainContext } from './context.js';
+import { asArray, asRecord, get, isRecord } from '../../object.js';
 
 /** `-Xmx2g` style sizes in bytes. */
 export function jvmSize(opts: string, flag: 'Xms' | 'Xmx'): number | undefined {

@@ -6,7 +6,7 @@ import type { IncidentSeverity } from '../../tenant/types.js';
 import { describeExecFailure } from '../exec.js';
 import { snippet } from '../http.js';
 import { credentialsFor, findBroker, producerCommand, topicState, watchTopic, type Broker, type KafkaCredentials } from '../kafka.js';
-import { formatDuration } from '../runner.js';
+import { formatDuration } from '../../duration.js';
 import type { TenantInfo } from '../tenant.js';
 import type { StepOutcome } from '../types.js';
 import { kafkaHint, kafkaProblem, problemWatcher } from '../kafka-errors.js';

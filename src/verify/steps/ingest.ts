@@ -7,7 +7,7 @@ import { LogclawError } from '../../errors.js';
 import type { KubeObject } from '../../kube-object.js';
 import { httpCall, isOk, snippet, type HttpRequest, type HttpResponse } from '../http.js';
 import { credentialsFor, findBroker, topicState, watchTopic } from '../kafka.js';
-import { formatDuration } from '../runner.js';
+import { formatDuration } from '../../duration.js';
 import { consumerGroup, EXEC_OPEN_WAIT_MS, errText, forwardTo, RAW_TOPIC, sleep, type Ctx, type VerifyEnv, type VerifyStep } from './step.js';
 
 /** What a client needs to know of Vector's HTTP source on a port: its path, whether it speaks TLS, its basic auth. */

@@ -6,7 +6,7 @@
 import { topicState } from '../kafka.js';
 import { describeExecFailure } from '../exec.js';
 import { snippet } from '../http.js';
-import { formatDuration } from '../runner.js';
+import { formatDuration } from '../../duration.js';
 import { kafkaHint } from '../kafka-errors.js';
 import { awaitWatch, budget, consoleFailure, execFailed, failedWith, RAW_TOPIC, refusedOutcome, type VerifyStep } from './step.js';
 

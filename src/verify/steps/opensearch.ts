@@ -5,7 +5,7 @@
 import type { KubeObject } from '../../kube-object.js';
 import { httpCall, isOk, snippet } from '../http.js';
 import { listKind, preferredVersion } from '../kafka.js';
-import { formatDuration } from '../runner.js';
+import { formatDuration } from '../../duration.js';
 import { budget, errText, forwardTo, sleep, type Ctx, type VerifyStep } from './step.js';
 
 export const LOGS_INDEX = 'logclaw-logs-*';

@@ -5,7 +5,7 @@
 import type { KubeObject } from '../../kube-object.js';
 import type { V1Pod } from '../../portforward/kube.js';
 import { httpCall, isOk, snippet, type HttpResponse } from '../http.js';
-import { formatDuration } from '../runner.js';
+import { formatDuration } from '../../duration.js';
 import { budget, errText, forwardTo, sleep, type VerifyStep } from './step.js';
 
 /** The agent's health path, from its pod's liveness (or readiness) probe; /health otherwise. */
