@@ -18,12 +18,13 @@ export function parseDuration(text: string, flag = '--timeout'): number {
 }
 
 /**
- * The one way logclaw prints a duration: "0.8 s" under 10 s, "12 s" under 2 min, "2 min 5 s" beyond (a space
+ * The one way logclaw prints a duration: "59 ms" under a second, "0.8 s" under 10 s, "12 s" under 2 min, "2 min 5 s" beyond (a space
  * before the unit; seconds rounded, so never "1 min 60 s"). Machine-read times (JUnit's time="0.349") stay
  * decimal seconds: see junitSeconds.
  */
 export function formatDuration(ms: number): string {
   const t = Math.max(0, ms);
+  if (t < 999.5) return `${Math.round(t)} ms`;
   if (t < 9_950) return `${(t / 1000).toFixed(1)} s`;
   const s = Math.round(t / 1000);
   return s < 120 ? `${s} s` : `${Math.floor(s / 60)} min ${s % 60} s`;

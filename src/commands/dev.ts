@@ -1,5 +1,7 @@
 import { type Command, Option } from 'commander';
 import { action, examples, opt, startLifecycle, wouldRun } from './context.js';
+import { formatDuration } from '../duration.js';
+import { requireTenantId } from '../tenant/id.js';
 
 /** Per-release timings for the summary (seconds from the plan's start) and absolute times for tools. */
 interface UpFlags {
@@ -56,7 +58,7 @@ export function register(program: Command): void {
       action(async (ctx, flags: UpFlags) => {
         const { support, tenant, timeoutMs, dryRun, log } = await startLifecycle(ctx, 'dev-up', flags);
         const { devUpPhases, devUpSummary } = await import('../lifecycle/dev.js');
-        const { runPhases, seconds } = await import('./progress.js');
+        const { runPhases } = await import('./progress.js');
         const only = flags.only?.split(',').map((s) => s.trim()).filter(Boolean);
         const { phases, state } = devUpPhases({ cwd: ctx.cwd, tenant, cluster: flags.cluster, storageClass: flags.storageClass, only, timeoutMs, kubeconfig: flags.kubeconfig, signal: ctx.signal, failGraceMs: support.failGraceMs(), environment: support.helmfileEnvironment(), skipCapacityCheck: flags.skipCapacityCheck, dryRun });
         const started = Date.now();
@@ -76,10 +78,10 @@ export function register(program: Command): void {
               if (s.missing) lines.push('', 'Missing prerequisites (install them, then run it without --dry-run):', ...s.missing.map((m) => `  ✗ ${m.title}: ${m.detail}${m.fix ? `\n      fix: ${m.fix}` : ''}`));
               return lines.join('\n');
             }
-            lines.push(o.style('green', `LogClaw tenant ${s.tenant} is ready on ${s.context} (${seconds(s.seconds * 1000)})`), '');
-            lines.push(o.table(s.phases.map((p) => ({ ...p, time: seconds(p.seconds * 1000) })), [['phase', 'PHASE'], ['time', 'TIME'], ['result', 'RESULT']]));
+            lines.push(o.style('green', `LogClaw tenant ${s.tenant} is ready on ${s.context} (${formatDuration(s.seconds * 1000)})`), '');
+            lines.push(o.table(s.phases.map((p) => ({ ...p, time: formatDuration(p.seconds * 1000) })), [['phase', 'PHASE'], ['time', 'TIME'], ['result', 'RESULT']]));
             if (s.releases.length) {
-              lines.push('', o.table(s.releases.map((r) => ({ ...r, ready: r.readySeconds !== undefined ? `${r.readySeconds.toFixed(1)} s` : '-', took: r.installSeconds !== undefined ? `${r.installSeconds.toFixed(1)} s + ${(r.waitSeconds ?? 0).toFixed(1)} s` : '-' })), [['release', 'RELEASE'], ['status', 'STATUS'], ['took', 'INSTALL + WAIT'], ['ready', 'READY AT']]));
+              lines.push('', o.table(s.releases.map((r) => ({ ...r, ready: r.readySeconds !== undefined ? formatDuration(r.readySeconds * 1000) : '-', took: r.installSeconds !== undefined ? `${formatDuration(r.installSeconds * 1000)} + ${formatDuration((r.waitSeconds ?? 0) * 1000)}` : '-' })), [['release', 'RELEASE'], ['status', 'STATUS'], ['took', 'INSTALL + WAIT'], ['ready', 'READY AT']]));
             }
             lines.push('', 'Endpoints: every service of the tenant on localhost with', `  ${s.next[1]}`, '', 'Next steps:', ...s.next.filter((_, i) => i !== 1).map((n) => `  ${n}`));
             return lines.join('\n');
@@ -144,7 +146,7 @@ export function register(program: Command): void {
     .action(
       action(async (ctx, flags: { tenant: string; cluster: string; kubeconfig?: string }) => {
         const support = await import('./support.js');
-        const tenant = support.tenantId(flags.tenant);
+        const tenant = requireTenantId(flags.tenant);
         const { Kind } = await import('../tools/kind.js');
         const { openSession } = await import('../lifecycle/session.js');
         const { tenantNamespace } = await import('../tenant/id.js');

@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
 import { action, examples, clusterCommand, opt } from './context.js';
+import { formatDuration } from '../duration.js';
+import { requireTenantId } from '../tenant/id.js';
 
 interface Flags {
   tenant: string;
@@ -24,13 +26,13 @@ export function register(program: Command): void {
     .action(
       action(async (ctx, flags: Flags) => {
         const support = await import('./support.js');
-        const tenant = support.tenantId(flags.tenant);
+        const tenant = requireTenantId(flags.tenant);
         const timeoutMs = support.parseDuration(flags.timeout);
         const dryRun = support.dryRunOf(flags.dryRun);
         support.startCommandLog(ctx.cwd, 'install');
         const { clusterTools } = await import('../lifecycle/tools.js');
         const { installPhases } = await import('../lifecycle/install.js');
-        const { runPhases, seconds } = await import('./progress.js');
+        const { runPhases } = await import('./progress.js');
         const { waves } = await import('../plan/dag.js');
         const tools = await clusterTools(dryRun);
         const only = flags.only?.split(',').map((s) => s.trim()).filter(Boolean);
@@ -63,9 +65,9 @@ export function register(program: Command): void {
               ].join('\n');
             }
             return [
-              o.style('green', `tenant ${s.tenant} is ready in ${s.namespace} on ${s.context} (${seconds(s.seconds * 1000)})`),
+              o.style('green', `tenant ${s.tenant} is ready in ${s.namespace} on ${s.context} (${formatDuration(s.seconds * 1000)})`),
               '',
-              o.table(s.releases.map((r) => ({ ...r, ready: r.readySeconds !== undefined ? `${r.readySeconds.toFixed(1)} s` : '-' })), [['release', 'RELEASE'], ['status', 'STATUS'], ['ready', 'READY AT']]),
+              o.table(s.releases.map((r) => ({ ...r, ready: r.readySeconds !== undefined ? formatDuration(r.readySeconds * 1000) : '-' })), [['release', 'RELEASE'], ['status', 'STATUS'], ['ready', 'READY AT']]),
               '',
               `Next: logclaw status --tenant ${s.tenant} --kube-context ${s.context}`,
             ].join('\n');

@@ -7,10 +7,10 @@
 import type { Output } from '../output.js';
 import { LogclawError } from '../errors.js';
 import type { Phase, PhaseControl, PhaseTiming } from '../plan/phases.js';
+import { formatDuration } from '../duration.js';
 
 const SILENCE_MS = 8000;
 
-export const seconds = (ms: number): string => (ms < 10_000 ? `${(ms / 1000).toFixed(1)} s` : ms < 120_000 ? `${Math.round(ms / 1000)} s` : `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`);
 
 export async function runPhases(phases: Phase[], o: { out: Output; signal: AbortSignal; command: string; tty?: boolean }): Promise<PhaseTiming[]> {
   const tty = o.tty ?? (o.out.isTTY && process.stderr.isTTY && !o.out.json && process.env.CI === undefined);
@@ -54,11 +54,11 @@ async function runPlain(phases: Phase[], o: { out: Output; signal: AbortSignal; 
         signal: o.signal,
       });
       const ms = Date.now() - t0;
-      o.out.info(`${o.command}: ${p.title}: done in ${seconds(ms)}${result ? ` — ${result}` : ''}`);
+      o.out.info(`${o.command}: ${p.title}: done in ${formatDuration(ms)}${result ? ` — ${result}` : ''}`);
       timings.push({ title: p.title, ms, result: result || undefined, status: 'done' });
     } catch (e) {
       const interrupted = e instanceof LogclawError && e.exitCode === 130;
-      o.out.info(`${o.command}: ${p.title}: ${interrupted ? 'interrupted' : 'failed'} after ${seconds(Date.now() - t0)}`);
+      o.out.info(`${o.command}: ${p.title}: ${interrupted ? 'interrupted' : 'failed'} after ${formatDuration(Date.now() - t0)}`);
       throw e;
     } finally {
       clearInterval(timer);
@@ -92,7 +92,7 @@ async function runListr(phases: Phase[], o: { out: Output; signal: AbortSignal; 
         try {
           const result = await p.run({ update: set, note: (t) => (notes.push(t), set(t)), signal: o.signal });
           const ms = Date.now() - t0;
-          task.title = `${p.title} (${seconds(ms)})${result ? ` — ${result}` : ''}`;
+          task.title = `${p.title} (${formatDuration(ms)})${result ? ` — ${result}` : ''}`;
           task.output = notes.join('\n');
           timings.push({ title: p.title, ms, result: result || undefined, status: 'done' });
         } finally {

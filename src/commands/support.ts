@@ -63,7 +63,6 @@ export function dryRunOf(on: boolean | undefined): DryRun | undefined {
 export const recordedCommands = (dryRun: DryRun | undefined): string[] | undefined => (dryRun ? [...dryRun.commands] : undefined);
 
 export { parseDuration } from '../duration.js';
-export { requireTenantId as tenantId } from '../tenant/id.js';
 
 /** The kubeconfig's current context, to be named explicitly in every call when --kube-context is omitted. */
 export async function currentContext(kubeconfig?: string): Promise<string> {

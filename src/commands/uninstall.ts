@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { action, examples, clusterCommand, opt } from './context.js';
+import { requireTenantId } from '../tenant/id.js';
 
 interface Flags {
   tenant: string;
@@ -21,7 +22,7 @@ export function register(program: Command): void {
       action(async (ctx, flags: Flags) => {
         const support = await import('./support.js');
         const { usageError, LogclawError, ExitCode } = await import('../errors.js');
-        const tenant = support.tenantId(flags.tenant);
+        const tenant = requireTenantId(flags.tenant);
         const dryRun = support.dryRunOf(flags.dryRun);
         const namespace = (await import('../tenant/id.js')).tenantNamespace(tenant);
         if (!flags.yes && !dryRun) {

@@ -5,6 +5,7 @@ import type { Helmfile } from '../tools/helmfile.js';
 import type { ClusterPlanContext, Progress } from '../plan/index.js';
 import type { PhaseControl } from '../plan/phases.js';
 import type { Session } from './session.js';
+import { formatDuration } from '../duration.js';
 
 export interface PlanOptions {
   cwd: string;
@@ -41,10 +42,10 @@ function progressFor(ctl: PhaseControl, dryRun: DryRun | undefined): Progress {
     note: (t) => ctl.note(t),
     event: (e) => {
       if (e.type === 'start') inFlight.set(e.release.id, 'installing');
-      else if (e.type === 'installed') inFlight.set(e.release.id, `installed in ${(e.ms / 1000).toFixed(1)} s, waiting for readiness`);
+      else if (e.type === 'installed') inFlight.set(e.release.id, `installed in ${formatDuration(e.ms)}, waiting for readiness`);
       else if (e.type === 'ready' || e.type === 'current') {
         inFlight.delete(e.release.id);
-        ctl.note(dryRun ? `${e.release.id}: would be installed` : `${e.release.id} ${e.type === 'current' ? 'already installed and ready' : 'ready'} at ${(e.at / 1000).toFixed(1)} s`);
+        ctl.note(dryRun ? `${e.release.id}: would be installed` : `${e.release.id} ${e.type === 'current' ? 'already installed and ready' : 'ready'} at ${formatDuration(e.at)}`);
       } else if (e.type === 'failed' || e.type === 'blocked') {
         inFlight.delete(e.release.id);
         ctl.note(`${e.release.id} ${e.type === 'failed' ? `failed: ${e.message}` : `not installed (needs ${e.by})`}`);

@@ -13,6 +13,7 @@ import { awaitRefs } from '../readiness/awaited.js';
 import { refName, waitForReady, type AwaitRef, type ObjectState } from '../readiness/wait.js';
 import { execLogPath, type DryRun } from '../tools/record.js';
 import type { Helm } from '../tools/helm.js';
+import { formatDuration } from '../duration.js';
 import type { Helmfile } from '../tools/helmfile.js';
 import type { PlanRelease } from './dag.js';
 import { executePlan, type PlanEvent, type PlanResult, type ReleaseHooks } from './execute.js';
@@ -74,7 +75,7 @@ export async function awaitOrExplain(pc: ClusterPlanContext, label: string, refs
     lastShown = Date.now();
     const first = open[0]!;
     const waited = Math.round((Date.now() - started) / 1000);
-    pc.progress?.waiting?.(label, `${describeState(first)}${open.length > 1 ? ` (+${open.length - 1} more)` : ''}${waited >= 10 ? ` [${waited} s]` : ''}`);
+    pc.progress?.waiting?.(label, `${describeState(first)}${open.length > 1 ? ` (+${open.length - 1} more)` : ''}${waited >= 10 ? ` [${formatDuration(waited * 1000)}]` : ''}`);
   };
   // never silent for more than 10 s: repeat what is awaited
   const heartbeat = setInterval(() => Date.now() - lastShown >= 8000 && show(), 2000);

@@ -72,4 +72,4 @@ const AGES: Rule = [/ \d+[smhd] +/g, ' <AGE> '];
 /** A Deployment pod's name: ReplicaSet hash and random suffix. */
 const POD_SUFFIX: Rule = [/-[0-9a-f]{8,10}-[a-z0-9]{5}\b/g, '-<HASH>-<ID>'];
 /** A verify step's duration, right-aligned after the padded title (its width varies with the duration). */
-const STEP_DURATION: Rule = [/^([✓✗-] \d+ .*?) +(?:\d+ min \d+ s|\d+(?:\.\d+)? s) {2}/gm, '$1 <DURATION>  '];
+const STEP_DURATION: Rule = [/^([✓✗-] \d+ .*?) +(?:\d+ min \d+ s|\d+(?:\.\d+)? m?s) {2}/gm, '$1 <DURATION>  '];

@@ -86,8 +86,8 @@ describe('runSteps', () => {
     expect(Date.now() - t0).toBeLessThan(2000);
     expect(r.timedOut).toBe(true);
     expect(r.steps[1]).toMatchObject({ status: 'fail', hop: 'hop slow' });
-    expect(r.steps[1]!.summary).toMatch(/timed out: the --timeout budget \(0.3 s\) was spent/);
-    expect(r.steps[2]).toMatchObject({ status: 'skip', summary: 'not run: the --timeout budget (0.3 s) was spent' });
+    expect(r.steps[1]!.summary).toMatch(/timed out: the --timeout budget \(300 ms\) was spent/);
+    expect(r.steps[2]).toMatchObject({ status: 'skip', summary: 'not run: the --timeout budget (300 ms) was spent' });
   });
 
   it('gives each step an abort signal and the time left', async () => {
@@ -126,7 +126,7 @@ describe('Closer', () => {
     const r = await c.run(200);
     expect(order).toEqual(['last']);
     expect(r.done).toEqual(['last']);
-    expect(r.problems[0]).toMatch(/^hangs: took longer than 0.2 s$/);
+    expect(r.problems[0]).toMatch(/^hangs: took longer than 200 ms$/);
     expect(r.problems.slice(1)).toEqual(['broken: not done (no time left)', 'first: not done (no time left)']);
     expect(c.size).toBe(0);
   });
@@ -218,10 +218,10 @@ describe('reporters', () => {
   it('pretty output names the failing hop and the hint', () => {
     const text = pretty(report, new Output({ color: false }));
     expect(text).toContain('verify tenant acme (namespace logclaw-acme, context sim, dev), marker lcv-20250101000000-abcdef');
-    expect(text).toMatch(/✓ 1 components ready\s+0.4 s {2}12 objects ready/);
-    expect(text).toMatch(/✗ 2 ingest \(Vector HTTP\)\s+0.1 s {2}Vector answered 500 to the marker log\n {4}hop: client → Vector HTTP source/);
+    expect(text).toMatch(/✓ 1 components ready\s+400 ms {2}12 objects ready/);
+    expect(text).toMatch(/✗ 2 ingest \(Vector HTTP\)\s+120 ms {2}Vector answered 500 to the marker log\n {4}hop: client → Vector HTTP source/);
     expect(text).toContain('    hint: kubectl logs …');
-    expect(text).toMatch(/- 3 kafka raw-logs\s+0.0 s {2}skipped: needs step 2/);
+    expect(text).toMatch(/- 3 kafka raw-logs\s+0 ms {2}skipped: needs step 2/);
     expect(text).toContain('FAILED at step 2 (ingest (Vector HTTP)): client → Vector HTTP source (svc/logclaw-ingestion:8080) — 1 passed, 1 failed, 1 skipped in 4.3 s');
   });
 });
