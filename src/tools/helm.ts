@@ -6,7 +6,7 @@ import semver from 'semver';
 import { ExitCode, LogclawError } from '../errors.js';
 import { toolPath } from './discover.js';
 import { run, runMutating, type RunOptions, type RunResult } from './exec.js';
-import type { DryRun } from './record.js';
+import { Program } from './program.js';
 
 export const HELM_MIN_VERSION = '3.14.0';
 
@@ -161,18 +161,7 @@ export class HelmError extends LogclawError {
   }
 }
 
-export class Helm {
-  private constructor(
-    readonly bin: string,
-    readonly version: string,
-    /** Under --dry-run: where its mutating calls are recorded instead of run. */
-    readonly dryRun?: DryRun,
-  ) {}
-
-  /** The same helm, its mutating calls recorded in `dryRun` instead of run (run again without one). */
-  withDryRun(dryRun: DryRun | undefined): Helm {
-    return new Helm(this.bin, this.version, dryRun);
-  }
+export class Helm extends Program {
 
   get major(): number {
     return semver.major(this.version);

@@ -4,8 +4,8 @@
  */
 import { toolPath } from './discover.js';
 import { run, runMutating, type RunOptions, type RunResult } from './exec.js';
-import type { DryRun } from './record.js';
 import { parseVersion, requireMinVersion } from './version.js';
+import { Program } from './program.js';
 
 export const HELMFILE_MIN_VERSION = '0.169.0';
 
@@ -35,18 +35,7 @@ export interface HelmfileSyncOptions {
   helmArgs?: string[];
 }
 
-export class Helmfile {
-  private constructor(
-    readonly bin: string,
-    readonly version: string,
-    /** Under --dry-run: where its mutating calls are recorded instead of run. */
-    readonly dryRun?: DryRun,
-  ) {}
-
-  /** The same helmfile, its mutating calls recorded in `dryRun` instead of run (run again without one). */
-  withDryRun(dryRun: DryRun | undefined): Helmfile {
-    return new Helmfile(this.bin, this.version, dryRun);
-  }
+export class Helmfile extends Program {
 
   /** Find helmfile (LOGCLAW_HELMFILE, else `helmfile` on PATH, else the copy in the tool cache: src/tools/discover.ts) and check its version. */
   static async detect(bin = toolPath('helmfile'), options?: RunOptions): Promise<Helmfile> {

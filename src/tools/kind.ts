@@ -3,23 +3,12 @@
  */
 import { toolPath } from './discover.js';
 import { run, runMutating, type RunOptions, type RunResult } from './exec.js';
-import type { DryRun } from './record.js';
 import { parseVersion, requireMinVersion } from './version.js';
+import { Program } from './program.js';
 
 export const KIND_MIN_VERSION = '0.24.0';
 
-export class Kind {
-  private constructor(
-    readonly bin: string,
-    readonly version: string,
-    /** Under --dry-run: where its mutating calls are recorded instead of run. */
-    readonly dryRun?: DryRun,
-  ) {}
-
-  /** The same kind, its mutating calls recorded in `dryRun` instead of run (run again without one). */
-  withDryRun(dryRun: DryRun | undefined): Kind {
-    return new Kind(this.bin, this.version, dryRun);
-  }
+export class Kind extends Program {
 
   /** Find kind (LOGCLAW_KIND, else `kind` on PATH, else the copy in the tool cache: src/tools/discover.ts) and check its version. */
   static async detect(bin = toolPath('kind'), options?: RunOptions): Promise<Kind> {

@@ -4,9 +4,9 @@
  */
 import { toolPath } from './discover.js';
 import { run, runMutating, type RunOptions, type RunResult } from './exec.js';
-import type { DryRun } from './record.js';
 import { formatCommand } from './redact.js';
 import { parseVersion, requireMinVersion } from './version.js';
+import { Program } from './program.js';
 
 export const KUBECTL_MIN_VERSION = '1.28.0';
 
@@ -15,18 +15,7 @@ export interface KubeTarget {
   kubeconfig?: string;
 }
 
-export class Kubectl {
-  private constructor(
-    readonly bin: string,
-    readonly version: string,
-    /** Under --dry-run: where its mutating calls are recorded instead of run. */
-    readonly dryRun?: DryRun,
-  ) {}
-
-  /** The same kubectl, its mutating calls recorded in `dryRun` instead of run (run again without one). */
-  withDryRun(dryRun: DryRun | undefined): Kubectl {
-    return new Kubectl(this.bin, this.version, dryRun);
-  }
+export class Kubectl extends Program {
 
   /** Find kubectl (LOGCLAW_KUBECTL, else `kubectl` on PATH, else the copy in the tool cache: src/tools/discover.ts) and check its version. */
   static async detect(bin = toolPath('kubectl'), options?: RunOptions): Promise<Kubectl> {
