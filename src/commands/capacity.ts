@@ -37,7 +37,7 @@ export function register(program: Command): void {
         if (flags.nodeShape !== undefined && !shape) throw usageError(`--node-shape ${flags.nodeShape}: not a node shape`, 'Use CPU,memory[,pods], e.g. 8,32Gi or 16,64Gi,110.');
         const { Helm } = await import('../tools/helm.js');
         const { renderForInstall } = await import('../diff/index.js');
-        const helm = await Helm.detect();
+        const helm = await Helm.detect(undefined, { signal: ctx.signal });
         const offline = Boolean(shape) && !flags.kubeContext;
         let api: import('../kube/api.js').KubeApi | undefined;
         let context = '';

@@ -38,7 +38,7 @@ export function register(program: Command): void {
         const { resolve } = await import('node:path');
         const { Helm } = await import('../tools/helm.js');
         const { packageCharts } = await import('../release/package.js');
-        const helm = await Helm.detect();
+        const helm = await Helm.detect(undefined, { signal: ctx.signal });
         const outDir = resolve(ctx.workDir, opts.out);
         const packaged = await packageCharts({
           chartsDir: resolve(ctx.workDir, opts.charts),
@@ -119,7 +119,7 @@ export function register(program: Command): void {
         const { parseRegistry, pushCharts } = await import('../release/push.js');
         parseRegistry(opts.registry); // a usage error before anything else
         const { Helm } = await import('../tools/helm.js');
-        const helm = await Helm.detect();
+        const helm = await Helm.detect(undefined, { signal: ctx.signal });
         const report = await pushCharts({
           dir: resolve(ctx.workDir, opts.dir),
           registry: opts.registry,

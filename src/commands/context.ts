@@ -6,6 +6,7 @@ import { type Command, InvalidArgumentError, Option } from 'commander';
 import { Output } from '../output.js';
 import { findRepoRoot, requireRepoRoot } from '../root.js';
 import { interruptController } from './interrupt.js';
+import { LogclawError } from '../errors.js';
 
 export { interruptController };
 
@@ -47,9 +48,24 @@ export function contextFor(cmd: Command): CommandContext {
 export function action<A extends unknown[]>(fn: (ctx: CommandContext, ...args: A) => Promise<number | void>) {
   return async function (this: Command, ...args: unknown[]): Promise<void> {
     const cmd = args[args.length - 1] as Command;
-    const code = await fn(contextFor(cmd), ...(args as A));
+    const ctx = contextFor(cmd);
+    let code: number | void;
+    try {
+      code = await fn(ctx, ...(args as A));
+    } catch (e) {
+      // Ctrl-C wherever it lands (a tool's version check, a prompt...) says which command stopped, unless the command said so itself
+      if (!ctx.signal.aborted || (e instanceof LogclawError && e.message.endsWith('stopped before it finished'))) throw e;
+      throw (await import('./support.js')).interruptedError(e, ctx.signal, commandPath(cmd), undefined);
+    }
     if (typeof code === 'number' && code !== 0) process.exitCode = code;
   };
+}
+
+/** A command's words below the program: "lint", "dev up", "gitops status". */
+function commandPath(cmd: Command): string {
+  const words: string[] = [];
+  for (let c: Command | null = cmd; c?.parent; c = c.parent) words.unshift(c.name());
+  return words.join(' ');
 }
 
 /** Append an "Examples:" block to a command's help. */

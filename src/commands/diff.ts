@@ -57,7 +57,7 @@ export function register(program: Command): void {
         const { connectCluster } = await import('../diff/connect.js');
         const { diffTenant } = await import('../diff/index.js');
         const { formatDiffBody, formatSummary } = await import('../diff/format.js');
-        const helm = await Helm.detect();
+        const helm = await Helm.detect(undefined, { signal: ctx.signal });
         await useKubeconfig(opts.kubeconfig);
         const { api, context } = await connectCluster(opts.kubeContext);
         try {
@@ -103,7 +103,7 @@ async function diffChangedCommand(ctx: CommandContext, opts: DiffFlags): Promise
   const { resolveCrdDir, noCrdsWarning } = await import('../manifests/crds.js');
   const { formatSelection } = await import('../lint/format.js');
   const { resolve } = await import('node:path');
-  const helm = await Helm.detect();
+  const helm = await Helm.detect(undefined, { signal: ctx.signal });
   const crds = resolveCrdDir(ctx.cwd, opts.crds);
   if (!crds.dir) ctx.out.warn(noCrdsWarning(resolve(ctx.cwd, 'charts')));
   const d = await diffChanged({

@@ -39,7 +39,7 @@ export function register(program: Command): void {
         const { RenderCache } = await import('../render/cache.js');
         const changed = opts.changed ? await (await import('../lint/changed.js')).selectChanged({ root: ctx.cwd, base: opts.base }) : undefined;
         const { resolve } = await import('node:path');
-        const helm = await Helm.detect();
+        const helm = await Helm.detect(undefined, { signal: ctx.signal });
         const { resolveCrdDir, noCrdsWarning } = await import('../manifests/crds.js');
         const crds = resolveCrdDir(ctx.cwd, opts.crds);
         if (!crds.dir) ctx.out.warn(noCrdsWarning(resolve(ctx.cwd, 'charts')));

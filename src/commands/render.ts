@@ -26,7 +26,7 @@ export function register(program: Command): void {
         const { Helm } = await import('../tools/helm.js');
         const { resolveCrdDir, noCrdsWarning } = await import('../manifests/crds.js');
         const { resolve } = await import('node:path');
-        const helm = await Helm.detect();
+        const helm = await Helm.detect(undefined, { signal: ctx.signal });
         const crds = resolveCrdDir(ctx.cwd, opts.crds);
         if (!crds.dir) ctx.out.warn(noCrdsWarning(resolve(ctx.cwd, 'charts')));
         const r = await renderTenant({ root: ctx.cwd, tenantId: opts.tenant, helm, out: opts.out, kubeVersion: opts.kubeVersion, apiVersions: opts.apiVersions, crdDir: crds.dir, cache: opts.cache ? new RenderCache() : undefined, signal: ctx.signal });

@@ -41,7 +41,7 @@ export function register(program: Command): void {
         const { openSession } = await import('../lifecycle/session.js');
         const { uninstallTenant } = await import('../lifecycle/uninstall.js');
         const { noTenant } = await import('../status/index.js');
-        const helm = (await Helm.detect()).withDryRun(dryRun);
+        const helm = (await Helm.detect(undefined, { signal: ctx.signal })).withDryRun(dryRun);
         const session = await openSession(flags.kubeContext, flags.kubeconfig, ctx.signal);
         try {
           const r = await uninstallTenant({

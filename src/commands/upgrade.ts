@@ -36,7 +36,7 @@ export function register(program: Command): void {
         const { decide, refusal, applyUpgrade } = await import('../diff/upgrade.js');
         const { formatSummary, verdictStyle } = await import('../diff/format.js');
         const out = ctx.out;
-        const helm = await Helm.detect();
+        const helm = await Helm.detect(undefined, { signal: ctx.signal });
         await useKubeconfig(flags.kubeconfig);
         const { api, context } = await connectCluster(flags.kubeContext);
         try {

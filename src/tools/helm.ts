@@ -168,8 +168,8 @@ export class Helm extends Program {
   }
 
   /** Find helm (LOGCLAW_HELM, else `helm` on PATH, else the copy in the tool cache: src/tools/discover.ts) and check its version. */
-  static async detect(bin = toolPath('helm')): Promise<Helm> {
-    const r = await run(bin, ['version', '--template', '{{.Version}}']);
+  static async detect(bin = toolPath('helm'), options?: RunOptions): Promise<Helm> {
+    const r = await run(bin, ['version', '--template', '{{.Version}}'], options);
     const version = semver.clean(r.stdout.trim()) ?? semver.coerce(r.stdout)?.version;
     if (!version) {
       throw new LogclawError(`could not read helm's version from "${r.stdout.trim()}"`, { exitCode: ExitCode.missingPrerequisite });

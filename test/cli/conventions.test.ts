@@ -305,7 +305,7 @@ describe('long work is not silent, and Ctrl-C says what stopped', () => {
       return { terminal: r.stdout, stdout: readFileSync(out, 'utf8') };
     };
     const pretty = tty('lint --tenant dev-local --crds ../shared/crds --no-cache');
-    expect(pretty.terminal).toMatch(/\r\u001b\[2Klint: 1 done, \d+(?:\.\d)? s — tenant dev-local: \d+ objects, \d+ finding\(s\)/);
+    expect(pretty.terminal).toMatch(/\r\u001b\[2Klint: 1 done, \d+(?:\.\d)? m?s — tenant dev-local: \d+ objects, \d+ finding\(s\)/);
     expect(pretty.stdout).not.toContain('lint: 1 done');
     expect(pretty.stdout).toMatch(/no errors, \d+ warning\(s\)/);
     const json = tty('lint --tenant dev-local --crds ../shared/crds --json');
