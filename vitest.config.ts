@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { configDefaults, defineConfig } from 'vitest/config';
 
 // Two projects. `unit` needs neither the test cluster nor its Go builds: `npx vitest run FILE` on one of its
@@ -9,6 +10,9 @@ const clusterTests = ['test/**/*.cluster.test.ts', 'test/cluster-tests/**/*.test
 export default defineConfig({
   test: {
     pool: 'forks',
+    // One test file per core (vitest's default leaves one core free). The cluster files share one control plane;
+    // each works in namespaces of its own, and a scenario is in effect only once kwok holds its stages.
+    maxWorkers: availableParallelism(),
     testTimeout: 120_000,
     hookTimeout: 300_000,
     reporters: process.env.CI ? ['dot'] : ['default'],
