@@ -407,3 +407,34 @@ describe('architecture: who prints, who runs programs', () => {
     expect(argvLiterals(join(SRC, 'lifecycle', 'x.ts'), planted, subcommands).map((a) => a.split(':')[0])).toEqual(['1', '2', '3']);
   });
 });
+
+/**
+ * Shared facts that have one home (README, Architecture): a module other than the home that defines one again
+ * is named. Each rule: the home, and what defining it again looks like in source text.
+ */
+const ONE_HOME: { fact: string; home: string; again: RegExp }[] = [
+  { fact: 'a printed duration', home: 'duration.ts', again: /toFixed\(\d\)\}\s*m?s\b|\/ 1000\)\}\s*m?s\b/ },
+  { fact: 'isRecord / asRecord / asArray', home: 'object.ts', again: /\bfunction\s+(?:isRecord|asRecord|asArray|isObject|isPlainObject)\b|\b(?:const|let)\s+(?:isRecord|asRecord|asArray|isObject|isPlainObject)\s*=\s*(?:<[^>]*>\s*)?\(/ },
+  { fact: 'a walk over a pod spec (containers, volumes, envFrom)', home: 'pod-spec.ts', again: /\benvFrom\b[\s\S]{0,200}\bsecretRef\b|\bprojected\b[\s\S]{0,200}\bsources\b/ },
+  { fact: 'the tenant id check', home: 'tenant/id.ts', again: /\b(?:function|const)\s+(?:validateTenantId|requireTenantId|isTenantId)\b/ },
+];
+
+function secondHomes(files: { rel: string; text: string }[]): string[] {
+  return ONE_HOME.flatMap((r) => files.filter((f) => f.rel !== r.home && r.again.test(f.text)).map((f) => `${f.rel}: ${r.fact} (its home is src/${r.home})`));
+}
+
+describe('architecture: shared facts have one home', () => {
+  it('no module outside its home formats a duration, defines the object helpers, walks a pod spec or checks a tenant id', () => {
+    const files = sourceFiles(SRC).map((f) => ({ rel: rel(f), text: readFileSync(f, 'utf8') }));
+    for (const r of ONE_HOME) expect(files.some((f) => f.rel === r.home && r.again.test(f.text)), `${r.home} holds ${r.fact}`).toBe(true);
+    expect(secondHomes(files)).toEqual([]);
+    // the rule itself: copies in other modules are named
+    const planted = [
+      { rel: 'verify/x.ts', text: 'const took = `${(ms / 1000).toFixed(1)}s`;' },
+      { rel: 'lint/x.ts', text: 'function isRecord(v: unknown) { return typeof v === "object"; }' },
+      { rel: 'diff/x.ts', text: 'for (const e of c.envFrom ?? []) if (e.secretRef) refs.push(e.secretRef.name);' },
+      { rel: 'status/x.ts', text: 'export const validateTenantId = (id: string) => /^[a-z]/.test(id);' },
+    ];
+    expect(secondHomes(planted).map((s) => s.split(':')[0])).toEqual(['verify/x.ts', 'lint/x.ts', 'diff/x.ts', 'status/x.ts']);
+  });
+});

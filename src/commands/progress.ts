@@ -87,7 +87,7 @@ async function runListr(phases: Phase[], o: { out: Output; signal: AbortSignal; 
           task.output = text;
         };
         const timer = setInterval(() => {
-          if (Date.now() - lastAt >= SILENCE_MS && last) set(`${last.replace(/ \(\d+ s\)$/, '')} (${Math.round((Date.now() - t0) / 1000)} s)`);
+          if (Date.now() - lastAt >= SILENCE_MS && last) set(`${last.replace(/ \((?:\d+ min )?\d+(?:\.\d)? s\)$/, '')} (${formatDuration(Date.now() - t0)})`);
         }, 1000);
         try {
           const result = await p.run({ update: set, note: (t) => (notes.push(t), set(t)), signal: o.signal });

@@ -7,6 +7,7 @@ import { mapSelects, selectorMatches, type PodModel, type RenderModel, type Serv
 import { type Emit, type RenderedObject } from '../types.js';
 import type { DomainContext } from './context.js';
 import { asArray, asRecord, get, isRecord } from '../../object.js';
+import { podSpecReferences } from '../../pod-spec.js';
 
 export interface Address {
   host: string;
@@ -68,22 +69,9 @@ export function serviceOfHost(host: string, ctx: DomainContext, known: Set<strin
   return undefined;
 }
 
-/** ConfigMaps a pod reads (volumes, projected sources, envFrom, env valueFrom). */
-function configMapsOf(pod: PodModel): Set<string> {
-  const names = new Set<string>();
-  const spec = pod.spec ?? {};
-  for (const v of asArray<Record<string, unknown>>(spec.volumes)) {
-    if (typeof get(v, 'configMap', 'name') === 'string') names.add(get(v, 'configMap', 'name') as string);
-    for (const s of asArray(get(v, 'projected', 'sources'))) if (typeof get(s, 'configMap', 'name') === 'string') names.add(get(s, 'configMap', 'name') as string);
-  }
-  for (const field of ['initContainers', 'containers']) {
-    for (const c of asArray<Record<string, unknown>>(spec[field])) {
-      for (const e of asArray(c?.envFrom)) if (typeof get(e, 'configMapRef', 'name') === 'string') names.add(get(e, 'configMapRef', 'name') as string);
-      for (const e of asArray(c?.env)) if (typeof get(e, 'valueFrom', 'configMapKeyRef', 'name') === 'string') names.add(get(e, 'valueFrom', 'configMapKeyRef', 'name') as string);
-    }
-  }
-  return names;
-}
+/** ConfigMaps a pod reads: its pod-spec references of kind ConfigMap. */
+const configMapsOf = (pod: PodModel): Set<string> =>
+  new Set(podSpecReferences(pod.spec ?? {}, 'spec').filter((r) => r.kind === 'ConfigMap').map((r) => r.name));
 
 /** Every address the render's configs name, with their clients. */
 export function collectAddresses(model: RenderModel): Address[] {
