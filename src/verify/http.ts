@@ -16,6 +16,12 @@ export interface HttpRequest {
   auth?: { username: string; password: string };
   timeoutMs?: number;
   signal?: AbortSignal;
+  /**
+   * Send again this many times, after a short pause, when the connection failed before any answer (reset, refused,
+   * closed): a port-forward's first connection to a pod that has just become Ready can fail so. Default: once for
+   * GET, HEAD and DELETE; never for other methods unless the caller knows the request is idempotent.
+   */
+  retries?: number;
 }
 
 export interface HttpResponse {
@@ -27,7 +33,25 @@ export interface HttpResponse {
   durationMs: number;
 }
 
-export function httpCall(req: HttpRequest): Promise<HttpResponse> {
+/** A connection that failed before any answer: nothing was read, so an idempotent request may be sent again. */
+const CONNECTION_FAILED = /^(?:ECONNRESET|ECONNREFUSED|EPIPE)$/;
+const connectionFailed = (e: unknown): boolean =>
+  e instanceof Error && !(e as { answered?: boolean }).answered && (CONNECTION_FAILED.test(String((e as { code?: unknown }).code)) || e.message === 'socket hang up');
+
+export async function httpCall(req: HttpRequest): Promise<HttpResponse> {
+  const method = (req.method ?? (req.body === undefined ? 'GET' : 'POST')).toUpperCase();
+  let retries = req.retries ?? (['GET', 'HEAD', 'DELETE'].includes(method) ? 1 : 0);
+  for (;;) {
+    try {
+      return await httpOnce(req);
+    } catch (e) {
+      if (retries-- <= 0 || req.signal?.aborted || !connectionFailed(e)) throw e;
+      await new Promise<void>((resolve) => setTimeout(resolve, 500).unref());
+    }
+  }
+}
+
+function httpOnce(req: HttpRequest): Promise<HttpResponse> {
   const url = new URL(req.url);
   const body = req.body === undefined ? undefined : typeof req.body === 'string' ? req.body : JSON.stringify(req.body);
   const headers: Record<string, string> = { connection: 'close', ...(req.headers ?? {}) };
@@ -52,7 +76,7 @@ export function httpCall(req: HttpRequest): Promise<HttpResponse> {
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('error', reject);
+        res.on('error', (e) => reject(Object.assign(e, { answered: true })));
         res.on('end', () => {
           const text = Buffer.concat(chunks).toString('utf8');
           let json: unknown;

@@ -59,7 +59,7 @@ export const opensearch: VerifyStep = {
             if (ctx.keepData) ctx.state.kept.push(`OpenSearch documents with the marker in ${LOGS_INDEX}`);
             else {
               ctx.data.add(`OpenSearch documents with the marker in ${LOGS_INDEX}`, async () => {
-                const del = await httpCall({ url: `${fwd.base}/${LOGS_INDEX}/_delete_by_query?refresh=true`, body: markerQuery(ctx.marker), auth, timeoutMs: 10_000 });
+                const del = await httpCall({ url: `${fwd.base}/${LOGS_INDEX}/_delete_by_query?refresh=true`, body: markerQuery(ctx.marker), auth, timeoutMs: 10_000, retries: 1 });
                 if (!isOk(del.status)) throw new Error(`_delete_by_query answered ${del.status}: ${snippet(del.body)}`);
               });
             }
