@@ -4,10 +4,11 @@
  * serve, cached renders, and accessors for rendered objects.
  */
 import { execFile } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { afterAll } from 'vitest';
 import { loadAll } from 'js-yaml';
 import { parse as parseYaml, stringify } from 'yaml';
 import { ensureDependencies } from '../../src/charts/index.js';
@@ -119,12 +120,20 @@ export async function render(helm: string, chart: string, o: RenderOptions = {})
 }
 
 const valueFiles = new Map<string, string>();
+let valuesDir: string | undefined;
+/** One folder per test file for the inline values files, removed after the file's tests. */
+const valuesFolder = (): string => (valuesDir ??= mkdtempSync(join(tmpdir(), 'logclaw-values-')));
+afterAll(() => {
+  if (valuesDir) rmSync(valuesDir, { recursive: true, force: true });
+  valuesDir = undefined;
+  valueFiles.clear();
+});
 /** Render with inline values (written to a temp file; the same values reuse the same file and render). */
 export async function renderValues(helm: string, chart: string, values: unknown, o: RenderOptions = {}): Promise<K8sObject[]> {
   const text = stringify(values);
   let file = valueFiles.get(text);
   if (!file) {
-    file = join(mkdtempSync(join(tmpdir(), 'logclaw-values-')), 'values.yaml');
+    file = join(valuesFolder(), `values-${valueFiles.size}.yaml`);
     writeFileSync(file, text);
     valueFiles.set(text, file);
   }
