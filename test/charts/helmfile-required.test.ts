@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { findHelmfile, requiredTool } from '../helpers/helmfile.js';
 import { repoRoot } from '../helpers/tools.js';
+import { tempDir } from '../helpers/temp.js';
 
 describe('a tool the helmfile suites need', () => {
   it('is returned when found', () => {
@@ -26,7 +27,7 @@ describe('a tool the helmfile suites need', () => {
 describe('a helmfile suite without helmfile', () => {
   it('fails instead of skipping', () => {
     // A cache without the test cluster's build: no pinned helmfile; LOGCLAW_HELMFILE points nowhere.
-    const cache = mkdtempSync(join(tmpdir(), 'logclaw-nohelmfile-'));
+    const cache = tempDir('logclaw-nohelmfile-');
     const r = spawnSync(process.execPath, [join(repoRoot, 'node_modules', 'vitest', 'vitest.mjs'), 'run', '--config', join(repoRoot, 'test', 'charts', 'no-setup.vitest.config.ts'), 'test/charts/helmfile-intelligence.cluster.test.ts'], {
       cwd: repoRoot,
       env: { ...process.env, LOGCLAW_CACHE_DIR: cache, CI: '', LOGCLAW_HELMFILE: join(cache, 'helmfile') },

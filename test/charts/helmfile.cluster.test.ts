@@ -18,6 +18,7 @@ import { Helm } from '../../src/tools/helm.js';
 import { HELM3, repoRoot } from '../helpers/tools.js';
 import { helmfileForSuite } from '../helpers/helmfile.js';
 import { ciFile, readValues } from './lib.js';
+import { tempDir } from '../helpers/temp.js';
 
 const execFileP = promisify(execFile);
 const DIR = join(repoRoot, 'helmfile.d');
@@ -107,7 +108,7 @@ describe('rendered by the real helmfile', () => {
   it('00-operators renders the official charts from a chart mirror: their CRDs, webhooks and operator Deployments', async () => {
     const { startChartRepository } = await import('../cluster/chart-repository.ts');
     const repo = await startChartRepository();
-    const home = mkdtempSync(join(tmpdir(), 'logclaw-mirror-'));
+    const home = tempDir('logclaw-mirror-');
     const env = { ...process.env, LOGCLAW_CHART_MIRROR: repo.url, HELM_REPOSITORY_CONFIG: join(home, 'repositories.yaml'), HELM_REPOSITORY_CACHE: join(home, 'cache') };
     try {
       await execFileP(helmfile!, ['--file', join(DIR, OPERATORS), '--helm-binary', HELM3, 'repos'], { env });

@@ -15,6 +15,7 @@ import { ensureDependencies } from '../../src/charts/index.js';
 import { Helm } from '../../src/tools/helm.js';
 import { helmTemplate, type K8sObject, type RenderOptions } from '../helpers/render.js';
 import { crdDir, HELM3, repoRoot } from '../helpers/tools.js';
+import { tempDir } from '../helpers/temp.js';
 
 const execFileP = promisify(execFile);
 
@@ -70,7 +71,7 @@ export function prepareCharts(): Promise<string> {
     if (external.length && existsSync(standIn)) {
       await execFileP(process.execPath, [standIn], { env: { ...process.env, LOGCLAW_HELM3: HELM3 } });
     }
-    const root = mkdtempSync(join(tmpdir(), 'logclaw-charts-'));
+    const root = tempDir('logclaw-charts-');
     cpSync(join(repoRoot, 'charts'), join(root, 'charts'), { recursive: true });
     const done = new Set<string>();
     const build = async (c: string): Promise<void> => {
@@ -122,7 +123,7 @@ export async function render(helm: string, chart: string, o: RenderOptions = {})
 const valueFiles = new Map<string, string>();
 let valuesDir: string | undefined;
 /** One folder per test file for the inline values files, removed after the file's tests. */
-const valuesFolder = (): string => (valuesDir ??= mkdtempSync(join(tmpdir(), 'logclaw-values-')));
+const valuesFolder = (): string => (valuesDir ??= tempDir('logclaw-values-'));
 afterAll(() => {
   if (valuesDir) rmSync(valuesDir, { recursive: true, force: true });
   valuesDir = undefined;

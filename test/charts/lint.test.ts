@@ -11,10 +11,11 @@ import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { crdDir, HELM3, repoRoot } from '../helpers/tools.js';
+import { tempDir } from '../helpers/temp.js';
 
 it("logclaw lint --crds reports nothing for the repository but the node-agent case's privileged-namespace warning", async () => {
   execFileSync(process.execPath, [join(repoRoot, 'test', 'fixtures', 'upstream-charts', 'prepare.mjs')], { env: { ...process.env, LOGCLAW_HELM3: HELM3 }, stdio: 'ignore' });
-  const out = join(mkdtempSync(join(tmpdir(), 'logclaw-lint-')), 'lint.json');
+  const out = join(tempDir('logclaw-lint-'), 'lint.json');
   const r = await runCli(['lint', '--crds', crdDir, '--format', 'json', '--output', out, '--concurrency', '2'], { env: { LOGCLAW_HELM: HELM3 }, timeoutMs: 600_000 });
   expect(r.stderr).not.toMatch(/helm was not found/);
   const report = JSON.parse(readFileSync(out, 'utf8')) as { findings: { rule: string; severity: string; target?: string; file?: string; message: string }[]; stats: { renders: number; objects: number } };

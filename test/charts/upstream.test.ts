@@ -12,6 +12,7 @@ import { findArchive, resolveUpstreamChartsDir } from '../../src/charts/upstream
 import { LogclawError } from '../../src/errors.js';
 import { Helm } from '../../src/tools/helm.js';
 import { HELM3, repoRoot, sharedDir } from '../helpers/tools.js';
+import { tempDir } from '../helpers/temp.js';
 
 const upstream = join(sharedDir, 'upstream-charts');
 const saved = process.env.LOGCLAW_UPSTREAM_CHARTS;
@@ -23,7 +24,7 @@ afterEach(() => {
 
 /** logclaw-zammad and logclaw-common copied without any built charts/. */
 function wrapperCopy(): string {
-  const root = mkdtempSync(join(tmpdir(), 'logclaw-upstream-'));
+  const root = tempDir('logclaw-upstream-');
   for (const c of ['logclaw-zammad', 'logclaw-common']) {
     cpSync(join(repoRoot, 'charts', c), join(root, c), { recursive: true, filter: (src) => !src.includes(`${c}/charts`) && !src.endsWith('Chart.lock.hash') });
   }

@@ -10,6 +10,7 @@ import { helms } from '../helpers/tools.ts';
 import { binPath } from '../cluster/versions.mjs';
 import { setupCluster } from '../helpers/cluster.js';
 import { k, kjson, kubectl, namespace } from '../helpers/kubectl.js';
+import { tempDir } from '../helpers/temp.js';
 
 const cluster = setupCluster();
 
@@ -82,7 +83,7 @@ describe.each(helms)('$name against the simulated cluster', ({ bin }) => {
   it('installs with --wait (hook Job completes), upgrades, rolls back and uninstalls', async () => {
     const c = cluster();
     const ns = await namespace(c, 'helm');
-    const chart = writeChart(mkdtempSync(join(tmpdir(), 'logclaw-chart-')), 'demo');
+    const chart = writeChart(tempDir('logclaw-chart-'), 'demo');
     const helm = (...args: string[]) => execa(bin, [...args, '-n', ns, '--kubeconfig', c.kubeconfig, '--kube-context', c.context], { reject: false });
 
     const install = await helm('install', 'demo', chart, '--wait', '--timeout', '90s');
@@ -113,7 +114,7 @@ describe('helmfile', () => {
   it('applies two releases in the order `needs` gives', async () => {
     const c = cluster();
     const ns = await namespace(c, 'helmfile');
-    const dir = mkdtempSync(join(tmpdir(), 'logclaw-helmfile-'));
+    const dir = tempDir('logclaw-helmfile-');
     writeChart(dir, 'base');
     writeChart(dir, 'app');
     writeFileSync(join(dir, 'helmfile.yaml'), `releases:

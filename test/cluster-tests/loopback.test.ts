@@ -14,6 +14,7 @@ import { runCli } from '../helpers/cli.js';
 import { repoRoot } from '../helpers/tools.js';
 import { toolbox } from '../helpers/toolbox.js';
 import { kubectl, yamlDocs } from '../helpers/kubectl.js';
+import { tempDir } from '../helpers/temp.js';
 
 describe('reading TCP peers from /proc/net/tcp{,6}', () => {
   const v4 = `  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode
@@ -57,7 +58,7 @@ describe('the test cluster and the official operator charts', () => {
     watch = watchConnections(() => [process.pid]);
     const { startCluster } = (await import('../cluster/index.ts')) as typeof import('../cluster/index.ts');
     cluster = await startCluster({ nodes: 1, timeScale: 0.01 });
-    dir = mkdtempSync(join(tmpdir(), 'logclaw-loopback-'));
+    dir = tempDir('logclaw-loopback-');
     cpSync(join(repoRoot, 'helmfile.d', '00-operators.yaml.gotmpl'), join(dir, 'helmfile.d', '00-operators.yaml.gotmpl'));
     cpSync(join(repoRoot, 'helmfile.d', 'values'), join(dir, 'helmfile.d', 'values'), { recursive: true });
     const kubeconfig = join(dir, 'kubeconfig');

@@ -8,12 +8,13 @@ import YAML from 'yaml';
 import { fakeBinDir, nodeBin, repoRoot, simScript } from '../cluster/index.ts';
 import { setupCluster } from '../helpers/cluster.js';
 import { eventually } from '../helpers/eventually.js';
+import { tempDir } from '../helpers/temp.js';
 
 const cluster = setupCluster();
 
 describe('npm run sim', () => {
   it('starts a cluster from flags and a scenario file, and stops cleanly on SIGINT', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'logclaw-simcli-'));
+    const dir = tempDir('logclaw-simcli-');
     const kubeconfig = join(dir, 'config');
     const scenario = join(dir, 'scenario.yaml');
     writeFileSync(scenario, YAML.stringify({ name: 'cli', timeScale: 0.01, pods: [{ match: { namespace: 'default', labels: { app: 'x' } }, mode: 'crashLoop' }] }));
@@ -50,7 +51,7 @@ describe('fake kind and docker', () => {
     execa(join(fakeBinDir, tool), args, { reject: false, env: { ...process.env, ...env } });
 
   it('docker info reports memory and CPUs (or a daemon that is down)', async () => {
-    const log = join(mkdtempSync(join(tmpdir(), 'logclaw-fake-')), 'calls.jsonl');
+    const log = join(tempDir('logclaw-fake-'), 'calls.jsonl');
     const json = await run('docker', ['info', '--format', '{{json .}}'], { LOGCLAW_FAKE_LOG: log, LOGCLAW_FAKE_DOCKER_MEMORY: '16Gi' });
     expect(json.exitCode).toBe(0);
     expect(JSON.parse(json.stdout)).toMatchObject({ MemTotal: 16 * 1024 ** 3, NCPU: 4, OSType: 'linux' });
@@ -67,7 +68,7 @@ describe('fake kind and docker', () => {
 
   it('kind create/get/delete attached to the running simulator, writing context kind-<name>', async () => {
     const c = cluster();
-    const work = mkdtempSync(join(tmpdir(), 'logclaw-kind-'));
+    const work = tempDir('logclaw-kind-');
     const env = { KUBECONFIG: join(work, 'config'), LOGCLAW_FAKE_KIND_DIR: join(work, 'kind'), LOGCLAW_FAKE_LOG: join(work, 'calls.jsonl'), LOGCLAW_FAKE_KIND_ATTACH: c.state.controlURL };
     const created = await run('kind', ['create', 'cluster', '--name', 'dev'], env);
     expect(created.exitCode, created.stderr).toBe(0);
@@ -89,7 +90,7 @@ describe('fake kind and docker', () => {
   });
 
   it('kind create cluster starts a control plane of its own that kind delete stops', async () => {
-    const work = mkdtempSync(join(tmpdir(), 'logclaw-kind-'));
+    const work = tempDir('logclaw-kind-');
     const env = { KUBECONFIG: join(work, 'config'), LOGCLAW_FAKE_KIND_DIR: join(work, 'kind'), LOGCLAW_FAKE_KIND_ATTACH: '' };
     const config = join(work, 'kind.yaml');
     writeFileSync(config, 'kind: Cluster\napiVersion: kind.x-k8s.io/v1alpha4\nnodes:\n- role: control-plane\n- role: worker\n- role: worker\n');

@@ -12,6 +12,7 @@ import type { ChangedDiff } from '../../src/diff/changed.js';
 import { runCli } from '../helpers/cli.js';
 import { crdDir, helms, HELM3 } from '../helpers/tools.js';
 import { edit, git, makeChangedRepo } from './changed-repo.js';
+import { tempDir } from '../helpers/temp.js';
 
 let repo: string;
 let cacheHome: string;
@@ -28,7 +29,7 @@ const target = (d: ChangedDiff, name: string) => d.targets.find((t) => t.target 
 
 beforeAll(() => {
   repo = makeChangedRepo();
-  cacheHome = mkdtempSync(join(tmpdir(), 'logclaw-diff-changed-cache-'));
+  cacheHome = tempDir('logclaw-diff-changed-cache-');
   dirs.push(join(repo, '..'), cacheHome);
 });
 beforeEach(() => {
@@ -253,7 +254,7 @@ describe('diff --changed', { timeout: 400_000 }, () => {
   });
 
   it('base renders come from the render cache when the base was linted; the work tree, index and worktree list are untouched', async () => {
-    const cache = mkdtempSync(join(tmpdir(), 'logclaw-diff-changed-lint-cache-'));
+    const cache = tempDir('logclaw-diff-changed-lint-cache-');
     dirs.push(cache);
     git(repo, 'checkout', '-q', 'main');
     const lint = await runCli(['lint', '--crds', crdDir], { cwd: repo, env: { LOGCLAW_HELM: HELM3, LOGCLAW_CACHE_DIR: cache }, timeoutMs: 180_000 });

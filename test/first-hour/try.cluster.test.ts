@@ -17,8 +17,9 @@ import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { repoRoot, sharedDir } from '../helpers/tools.js';
+import { tempDir } from '../helpers/temp.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'logclaw-fresh-'));
+const dir = tempDir('logclaw-fresh-');
 afterAll(() => {
   if (!process.env.LOGCLAW_KEEP_TEST_DIRS) rmSync(dir, { recursive: true, force: true });
 });

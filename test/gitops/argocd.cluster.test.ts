@@ -20,6 +20,7 @@ import { HELM3 } from '../helpers/tools.js';
 import { getCluster, stopOwnCluster } from '../helpers/cluster.js';
 import { ensureOperators, workspace, cleanup, type Workspace } from '../helpers/workspace.js';
 import { projectRepo } from './repo.ts';
+import { tempDir } from '../helpers/temp.js';
 
 argoAvailable();
 const ID = 'gitops-one';
@@ -86,7 +87,7 @@ beforeAll(async () => {
   await ensureOperators(cluster, ws);
   await cluster.applyScenario({ name: 'gitops', stages: [issuerReady] });
   repo = await projectRepo();
-  argo = await startArgoCD({ kubeconfig: cluster.kubeconfig, context: cluster.context, helm: HELM3, dir: mkdtempSync(join(tmpdir(), 'logclaw-argocd-')) });
+  argo = await startArgoCD({ kubeconfig: cluster.kubeconfig, context: cluster.context, helm: HELM3, dir: tempDir('logclaw-argocd-') });
   const boot = renderBootstrap({ root: repo.dir, repo: repo.url, revision: 'main', namespace: argo.namespace });
   const wanted = bootstrapObjects(boot, 'apply').filter((o) => o.metadata.name === 'logclaw' || o.kind === 'ApplicationSet');
   await argo.kubectl(['apply', '-f', '-'], wanted.map((o) => JSON.stringify(o)).join('\n---\n'));

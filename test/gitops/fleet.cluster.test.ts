@@ -16,6 +16,7 @@ import { startCluster, type Cluster } from '../cluster/index.ts';
 import { crdDir, HELM3 } from '../helpers/tools.js';
 import { getCluster, stopOwnCluster } from '../helpers/cluster.js';
 import { projectRepo } from './repo.ts';
+import { tempDir } from '../helpers/temp.js';
 
 argoAvailable();
 const TENANTS = [
@@ -99,7 +100,7 @@ beforeAll(async () => {
   edge = await startCluster({ nodes: 1, zones: ['a'], name: 'edge-1', timeScale: 0.01 });
   for (const c of [main, edge]) kafkaCrds(c);
   repo = await projectRepo();
-  argo = await startArgoCD({ kubeconfig: main.kubeconfig, context: main.context, helm: HELM3, dir: mkdtempSync(join(tmpdir(), 'logclaw-argocd-fleet-')), namespace: 'argocd-fleet' });
+  argo = await startArgoCD({ kubeconfig: main.kubeconfig, context: main.context, helm: HELM3, dir: tempDir('logclaw-argocd-fleet-'), namespace: 'argocd-fleet' });
   await argo.addCluster('edge-1', edge.kubeconfig, edge.context);
   const boot = renderBootstrap({ root: repo.dir, repo: repo.url, revision: 'main', namespace: argo.namespace });
   const objs = bootstrapObjects(boot, 'apply').filter((o) => o.metadata.name === 'logclaw' || o.kind === 'ApplicationSet');

@@ -10,8 +10,9 @@ import { ensureDependencies, type DependencyBuildResult } from '../../src/charts
 import { Helm } from '../../src/tools/helm.js';
 import { projectGitRepo, type GitRepo } from '../cluster/argocd.ts';
 import { HELM3, repoRoot } from '../helpers/tools.js';
+import { tempDir } from '../helpers/temp.js';
 
-export async function projectRepo(dir = mkdtempSync(join(tmpdir(), 'logclaw-gitops-repo-'))): Promise<GitRepo> {
+export async function projectRepo(dir = tempDir('logclaw-gitops-repo-')): Promise<GitRepo> {
   const { prepare } = (await import(join(repoRoot, 'test', 'fixtures', 'upstream-charts', 'prepare.mjs'))) as { prepare: () => string[] };
   process.env.LOGCLAW_HELM3 ??= HELM3;
   prepare();

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { crdDir, helms, repoRoot } from '../helpers/tools.js';
 import { DURATIONS, expectGolden, JUNIT_TIMES, literal, transcript, type Rule } from './golden.ts';
+import { tempDir } from '../helpers/temp.js';
 
 const broken = (name: string) => join('test', 'fixtures', 'tenants', 'broken', `tenant-${name}.yaml`);
 
@@ -31,7 +32,7 @@ describe.each(helms)('golden: logclaw lint under $name', (h) => {
   let repo: string;
   let rules: Rule[];
   // each run with an empty render cache of its own: what it prints must not depend on what ran before
-  const lint = (args: string[]) => runCli(['lint', '--crds', crdDir, ...args], { cwd: repo, env: { LOGCLAW_HELM: h.bin, LOGCLAW_CACHE_DIR: mkdtempSync(join(tmpdir(), 'logclaw-golden-cache-')) } });
+  const lint = (args: string[]) => runCli(['lint', '--crds', crdDir, ...args], { cwd: repo, env: { LOGCLAW_HELM: h.bin, LOGCLAW_CACHE_DIR: tempDir('logclaw-golden-cache-') } });
   const tenants = ['--tenant', 'good', '--tenant', 'pss-privileged', '--tenant', 'kafka-topic-replicas', '--tenant', 'image-unpinned'];
   beforeAll(() => {
     repo = join(mkdtempSync(join(tmpdir(), `logclaw-golden-lint-${h.name}-`)), 'repo');

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findHelmfile } from './helmfile.js';
 import { HELM3, HELM4, repoRoot } from './tools.js';
+import { tempDir } from './temp.js';
 
 export const fakeBin = join(repoRoot, 'test', 'cluster', 'bin');
 
@@ -17,7 +18,7 @@ export interface Toolbox {
 
 /** A directory of symlinks (the tools asked for) first on a minimal PATH (/usr/bin:/bin for sh, dirname…). */
 export async function toolbox(o: { helm?: 3 | 4 | false; helmfile?: boolean; kind?: boolean; docker?: boolean } = {}): Promise<Toolbox> {
-  const dir = mkdtempSync(join(tmpdir(), 'logclaw-tools-'));
+  const dir = tempDir('logclaw-tools-');
   const helm = o.helm === false ? undefined : o.helm === 4 ? HELM4 : HELM3;
   if (helm) symlinkSync(helm, join(dir, 'helm'));
   const hf = o.helmfile === false ? undefined : await findHelmfile();

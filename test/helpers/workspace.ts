@@ -11,6 +11,7 @@ import { runCli, type CliResult } from './cli.js';
 import { repoRoot } from './tools.js';
 import type { Cluster } from '../cluster/index.ts';
 import { toolbox, type Toolbox } from './toolbox.js';
+import { tempDir } from './temp.js';
 
 export const stackDir = join(repoRoot, 'test', 'lifecycle', 'fixtures', 'stack');
 
@@ -28,7 +29,7 @@ export interface Workspace {
 
 /** A copy of the fixture stack with its own kubeconfig (the cluster's context copied in) and PATH. */
 export async function workspace(cluster: Cluster, o: { helm?: 3 | 4; kubeconfig?: string; context?: string } = {}): Promise<Workspace> {
-  const dir = mkdtempSync(join(tmpdir(), 'logclaw-stack-'));
+  const dir = tempDir('logclaw-stack-');
   cpSync(stackDir, dir, { recursive: true });
   // the operators are the repository's own: helmfile.d/00-operators and its values (the official charts, from the
   // chart repository the cluster serves through LOGCLAW_CHART_MIRROR), so every test installs the same releases

@@ -14,8 +14,9 @@ import { ExitCode } from '../../src/errors.js';
 import { rejection } from '../helpers/rejection.js';
 import { runCli } from '../helpers/cli.js';
 import { HELM3, repoRoot } from '../helpers/tools.js';
+import { tempDir } from '../helpers/temp.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'logclaw-connect-'));
+const dir = tempDir('logclaw-connect-');
 const kubeconfig = (name: string, server: string, current = name): string => {
   const file = join(dir, `${name}.kubeconfig`);
   writeFileSync(

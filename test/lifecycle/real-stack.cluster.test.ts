@@ -14,6 +14,7 @@ import { repoRoot } from '../helpers/tools.js';
 import { getCluster, stopOwnCluster } from '../helpers/cluster.js';
 import { withOperatorsLock } from '../helpers/workspace.js';
 import { toolbox } from '../helpers/toolbox.js';
+import { tempDir } from '../helpers/temp.js';
 
 let cluster: Cluster;
 let dir: string;
@@ -22,7 +23,7 @@ const TENANT = 'lc-real';
 
 beforeAll(async () => {
   cluster = await getCluster();
-  dir = mkdtempSync(join(tmpdir(), 'logclaw-real-'));
+  dir = tempDir('logclaw-real-');
   for (const d of ['helmfile.d', 'charts']) cpSync(join(repoRoot, d), join(dir, d), { recursive: true });
   const source = readFileSync(join(repoRoot, 'gitops', 'tenants', 'tenant-dev-local.yaml'), 'utf8');
   cpSync(join(repoRoot, 'gitops', 'tenants'), join(dir, 'gitops', 'tenants'), { recursive: true });

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { crdDir, HELM3, repoRoot } from '../helpers/tools.js';
 import { execFileSync } from 'node:child_process';
+import { tempDir } from '../helpers/temp.js';
 
 interface Fleet {
   tenants: Array<{ id: string; tier: string; cloud: string; environment: string; airGapped: boolean; llm: string; ticketing: string }>;
@@ -20,7 +21,7 @@ describe('generated fleet', () => {
   let repo: string;
   let fleet: Fleet;
   beforeAll(() => {
-    repo = join(mkdtempSync(join(tmpdir(), 'logclaw-fleet-')), 'repo');
+    repo = join(tempDir('logclaw-fleet-'), 'repo');
     cpSync(repoRoot, repo, { recursive: true, filter: (src) => !/^(node_modules|dist|\.git|\.tools|coverage)(\/|$)/.test(relative(repoRoot, src)) && !/^charts\/[^/]+\/charts(\/|$)/.test(relative(repoRoot, src)) });
     execFileSync(process.execPath, [join(repo, 'test', 'fixtures', 'upstream-charts', 'prepare.mjs')], { cwd: repo, env: { ...process.env, LOGCLAW_HELM3: HELM3 }, stdio: 'ignore' });
     const dir = join(repo, 'gitops', 'tenants');

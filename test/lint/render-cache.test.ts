@@ -13,6 +13,7 @@ import { renderChart, umbrellaDir } from '../../src/render/index.js';
 import { Helm, HelmError } from '../../src/tools/helm.js';
 import { runCli } from '../helpers/cli.js';
 import { HELM3, HELM4, repoRoot } from '../helpers/tools.js';
+import { tempDir } from '../helpers/temp.js';
 
 const fixture = join(repoRoot, 'test', 'fixtures', 'lint', 'repo');
 let work: string;
@@ -22,7 +23,7 @@ let helmLog: string;
 const helmCalls = () => readFileSync(helmLog, 'utf8').split('\n').filter((l) => l.startsWith('template')).length;
 
 beforeAll(async () => {
-  work = mkdtempSync(join(tmpdir(), 'logclaw-rcache-'));
+  work = tempDir('logclaw-rcache-');
   repo = join(work, 'repo');
   cpSync(fixture, repo, { recursive: true });
   // helm through a wrapper that logs each call: a hit must not run helm at all

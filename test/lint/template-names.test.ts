@@ -13,6 +13,7 @@ import { ensureDependencies, resetChartHashes } from '../../src/charts/index.js'
 import { templateDefinitions, templateNameCollisions } from '../../src/lint/template-names.js';
 import { Helm } from '../../src/tools/helm.js';
 import { HELM3, repoRoot, sharedDir } from '../helpers/tools.js';
+import { tempDir } from '../helpers/temp.js';
 
 const saved = process.env.LOGCLAW_UPSTREAM_CHARTS;
 afterEach(() => {
@@ -31,7 +32,7 @@ function chart(dir: string, name: string, templates: Record<string, string>, ext
 
 describe('template-name-collision, planted', () => {
   it('names both files of a define shared with a subchart directory and a packaged subchart', () => {
-    const root = mkdtempSync(join(tmpdir(), 'logclaw-tpl-'));
+    const root = tempDir('logclaw-tpl-');
     const parent = chart(join(root, 'parent'), 'parent', {
       '_helpers.tpl': '{{/* one */}}\n{{- define "shared.name" -}}parent{{- end -}}\n{{- define "parent.own" -}}x{{- end -}}\n',
     }, { deps: 'dependencies:\n  - name: child\n    version: 1.0.0\n  - name: packed\n    version: 1.0.0\n' });
@@ -49,7 +50,7 @@ describe('template-name-collision, planted', () => {
   });
 
   it('leaves out a subchart whose condition is false, and copies of one library', () => {
-    const root = mkdtempSync(join(tmpdir(), 'logclaw-tpl-'));
+    const root = tempDir('logclaw-tpl-');
     const parent = chart(join(root, 'parent'), 'parent', { '_h.tpl': '{{ define "x.name" }}p{{ end }}' }, {
       values: 'off:\n  enabled: false\n',
       deps: 'dependencies:\n  - name: off\n    version: 1.0.0\n    condition: off.enabled\n  - name: a\n    version: 1.0.0\n  - name: b\n    version: 1.0.0\n',
@@ -71,7 +72,7 @@ describe('template-name-collision, planted', () => {
 describe('template-name-collision with the real zammad chart', () => {
   /** logclaw-zammad and logclaw-common copied, the library's helpers renamed as given, the real chart vendored. */
   async function wrapper(prefix: string): Promise<{ root: string; dir: string }> {
-    const root = mkdtempSync(join(tmpdir(), 'logclaw-tpl-zammad-'));
+    const root = tempDir('logclaw-tpl-zammad-');
     for (const c of ['logclaw-zammad', 'logclaw-common']) {
       cpSync(join(repoRoot, 'charts', c), join(root, c), { recursive: true, filter: (src) => !src.includes(`${c}/charts`) && !src.endsWith('Chart.lock.hash') });
       for (const f of readdirSync(join(root, c, 'templates'), { recursive: true, withFileTypes: true }).filter((e) => e.isFile())) {

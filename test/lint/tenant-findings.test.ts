@@ -10,10 +10,11 @@ import { isPositionedFinding } from '../../src/findings.js';
 import { runLint } from '../../src/lint/index.js';
 import { Helm } from '../../src/tools/helm.js';
 import { HELM3, repoRoot } from '../helpers/tools.js';
+import { tempDir } from '../helpers/temp.js';
 
 describe('lint and tenant validation', () => {
   it("reports a broken tenant's findings with file, line, column and the tenant rule", async () => {
-    const root = mkdtempSync(join(tmpdir(), 'logclaw-lint-tenant-'));
+    const root = tempDir('logclaw-lint-tenant-');
     mkdirSync(join(root, 'gitops', 'tenants'), { recursive: true });
     mkdirSync(join(root, 'schemas'));
     copyFileSync(join(repoRoot, 'schemas', 'tenant.schema.json'), join(root, 'schemas', 'tenant.schema.json'));

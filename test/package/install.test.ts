@@ -12,8 +12,9 @@ import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { crdDir, HELM3, repoRoot, sharedDir } from '../helpers/tools.js';
+import { tempDir } from '../helpers/temp.js';
 
-const work = mkdtempSync(join(tmpdir(), 'logclaw-install-'));
+const work = tempDir('logclaw-install-');
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 /** Node 24 (this test's) first on PATH, as `#!/usr/bin/env node` of the installed bin finds it. */

@@ -5,12 +5,13 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { repoRoot } from '../helpers/tools.js';
+import { tempDir } from '../helpers/temp.js';
 
 export const fixtureCharts = join(repoRoot, 'test', 'fixtures', 'release', 'charts');
 
 /** A temp directory holding charts/ (fixture copies); with `git: true` a repository with one commit on main. */
 export function workspace(o: { git?: boolean } = {}): { dir: string; chartsDir: string; git: (...args: string[]) => string; edit: (rel: string, fn: (s: string) => string) => void; cleanup: () => void } {
-  const dir = mkdtempSync(join(tmpdir(), 'logclaw-release-'));
+  const dir = tempDir('logclaw-release-');
   const chartsDir = join(dir, 'charts');
   cpSync(fixtureCharts, chartsDir, { recursive: true });
   const git = (...args: string[]) =>
@@ -67,7 +68,7 @@ export function htpasswdLine(user: string, password: string): string {
 
 /** Start the registry on 127.0.0.1:<random port> with its storage in a temp directory. */
 export async function startRegistry(bin: string, o: { htpasswd?: string } = {}): Promise<Registry> {
-  const dir = mkdtempSync(join(tmpdir(), 'logclaw-registry-'));
+  const dir = tempDir('logclaw-registry-');
   if (o.htpasswd) writeFileSync(join(dir, 'htpasswd'), `${o.htpasswd}\n`);
   for (let attempt = 0; attempt < 3; attempt++) {
     const port = await freePort();

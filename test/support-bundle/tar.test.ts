@@ -7,8 +7,9 @@ import { gunzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readTar, tarGz } from '../../src/support-bundle/index.js';
 import { bound } from '../../src/support-bundle/index.js';
+import { tempDir } from '../helpers/temp.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'logclaw-tar-'));
+const dir = tempDir('logclaw-tar-');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('tar.gz writer', () => {

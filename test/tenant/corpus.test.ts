@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { runCli } from '../helpers/cli.js';
 import { repoRoot } from '../helpers/tools.js';
+import { tempDir } from '../helpers/temp.js';
 
 interface Case {
   file: string;
@@ -56,7 +57,7 @@ describe('broken tenant corpus', () => {
   let work: string;
   beforeAll(() => {
     before = snapshot(dir);
-    work = mkdtempSync(join(tmpdir(), 'logclaw-corpus-'));
+    work = tempDir('logclaw-corpus-');
   });
   afterAll(() => {
     // nothing written or changed: neither the fixtures nor the working directory

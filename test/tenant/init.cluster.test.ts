@@ -12,12 +12,13 @@ import { setupCluster } from '../helpers/cluster.js';
 import { kubectl, yamlDocs } from '../helpers/kubectl.js';
 import { runCli } from '../helpers/cli.js';
 import { repoRoot } from '../helpers/tools.js';
+import { tempDir } from '../helpers/temp.js';
 
 const cluster = setupCluster();
 
 it('--kube-api-from writes the endpoints of Service kubernetes as /32 CIDRs (Endpoints, else EndpointSlices); none found is an error', async () => {
   const c = cluster();
-  const cwd = mkdtempSync(join(tmpdir(), 'logclaw-init-cluster-'));
+  const cwd = tempDir('logclaw-init-cluster-');
   mkdirSync(join(cwd, 'schemas'), { recursive: true });
   writeFileSync(join(cwd, 'schemas', 'tenant.schema.json'), readFileSync(join(repoRoot, 'schemas', 'tenant.schema.json')));
   const init = (id: string, context = c.context) =>

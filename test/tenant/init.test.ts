@@ -9,6 +9,7 @@ import { LogclawError } from '../../src/errors.js';
 import { initTenant, type Prompter } from '../../src/tenant/init.js';
 import { runCli } from '../helpers/cli.js';
 import { repoRoot } from '../helpers/tools.js';
+import { tempDir } from '../helpers/temp.js';
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 let root: string;
@@ -26,7 +27,7 @@ const values = (cwd: string, id: string, dir?: string) => parse(read(cwd, id, di
 const files = (d: string) => (existsSync(d) ? readdirSync(d) : []);
 
 beforeAll(() => {
-  root = mkdtempSync(join(tmpdir(), 'logclaw-init-'));
+  root = tempDir('logclaw-init-');
 });
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 

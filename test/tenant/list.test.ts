@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../helpers/cli.js';
 import { repoRoot } from '../helpers/tools.js';
+import { tempDir } from '../helpers/temp.js';
 
 describe('tenant list', () => {
   it('lists the example tenants with every column', async () => {
@@ -38,7 +39,7 @@ describe('tenant list', () => {
   });
 
   it('lists files with schema errors, warns about unreadable ones (exit 1), takes paths', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'logclaw-list-'));
+    const dir = tempDir('logclaw-list-');
     try {
       mkdirSync(join(dir, 't'));
       copyFileSync(join(repoRoot, 'test', 'fixtures', 'tenants', 'broken', 'tenant-tier-gold.yaml'), join(dir, 't', 'tenant-tier-gold.yaml'));

@@ -19,6 +19,7 @@ import { loadTenantSchema, compactSchema, tenantSchemaFile } from '../../src/ten
 import { parseSimpleYaml } from '../../src/tenant/simple-yaml.js';
 import { runCli } from '../helpers/cli.js';
 import { repoRoot } from '../helpers/tools.js';
+import { tempDir } from '../helpers/temp.js';
 
 const tenantsDir = join(repoRoot, 'gitops', 'tenants');
 const brokenDir = join(repoRoot, 'test', 'fixtures', 'tenants', 'broken');
@@ -45,7 +46,7 @@ function rng(seed: number) {
 
 let work: string;
 beforeAll(() => {
-  work = mkdtempSync(join(tmpdir(), 'logclaw-validate-'));
+  work = tempDir('logclaw-validate-');
 });
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 

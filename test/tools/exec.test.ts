@@ -13,6 +13,7 @@ import { DryRun, setExecLog } from '../../src/tools/record.js';
 import { envSecrets, formatCommand, redactArgs, redactText } from '../../src/tools/redact.js';
 import { run, runMutating } from '../../src/tools/exec.js';
 import { Kind } from '../../src/tools/kind.js';
+import { tempDir } from '../helpers/temp.js';
 
 const node = process.execPath;
 
@@ -93,7 +94,7 @@ describe('run', () => {
   });
 
   it('the exec log gets the full output with secrets masked', async () => {
-    const log = join(mkdtempSync(join(tmpdir(), 'logclaw-exec-')), 'exec.log');
+    const log = join(tempDir('logclaw-exec-'), 'exec.log');
     setExecLog(log);
     await run(node, ['-e', 'console.log("hello " + process.env.DB_PASSWORD); console.error("see https://u:p4ss@h/x")'], { env: { DB_PASSWORD: 'db-pass-42' } });
     const text = readFileSync(log, 'utf8');

@@ -17,6 +17,7 @@ import { startDataPlane } from '../cluster/dataplane.ts';
 import type { KubeObject } from '../cluster/lib/kube.ts';
 import { consumerCommand, producerCommand, type Broker, type KafkaCredentials } from '../../src/verify/kafka.js';
 import { kafkaProblem } from '../../src/verify/kafka-errors.js';
+import { tempDir } from '../helpers/temp.js';
 
 const available = kafkaAvailable();
 if (!available && process.env.CI) throw new Error('the real Kafka broker cannot run here (Java or the Kafka build is missing): node test/cluster/kafka/build.mjs');
@@ -43,7 +44,7 @@ describe.skipIf(!available)('the data plane plays Strimzi on a real Kafka broker
       for (const kind of ['Kafka', 'KafkaNodePool', 'KafkaTopic', 'KafkaUser']) if (!(await kube.collectionPath('kafka.strimzi.io/v1', kind).then(() => true, () => false))) return undefined;
       return true;
     }, 60_000, 250);
-    const dir = mkdtempSync(join(tmpdir(), 'logclaw-dataplane-'));
+    const dir = tempDir('logclaw-dataplane-');
     const logs: string[] = [];
     const ns = `logclaw-dp-${randomBytes(3).toString('hex')}`;
     // only this test's namespace: the cluster is shared with the other test files

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { kafkaAvailable, startBroker, type KafkaBroker } from '../cluster/kafka/broker.ts';
 import { consumerCommand, producerCommand, TOOL_HEAP, type Broker, type KafkaCredentials } from '../../src/verify/kafka.js';
 import { kafkaProblem, problemWatcher } from '../../src/verify/kafka-errors.js';
+import { tempDir } from '../helpers/temp.js';
 
 const available = kafkaAvailable();
 if (!available && process.env.CI) throw new Error('the real Kafka broker cannot run here (Java or the Kafka build is missing): node test/cluster/kafka/build.mjs');
@@ -70,7 +71,7 @@ const client = (user: string, group: string, topic = 'raw-logs') => ({ user, gro
 
 describe.skipIf(!available)('verify against a real Kafka broker (SASL_SSL, SCRAM-SHA-512, ACLs)', () => {
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'logclaw-kafka-'));
+    dir = tempDir('logclaw-kafka-');
     broker = await startBroker(join(dir, 'broker'), {
       namespace: 'logclaw-kb', cluster: 'logclaw', pod: 'logclaw-kafka-0', authorization: true,
       listeners: [{ name: 'tls', port: 9093, tls: true, authentication: 'scram-sha-512' }], config: { 'auto.create.topics.enable': false },
