@@ -230,7 +230,7 @@ export async function startBroker(dir: string, spec: BrokerSpec, log: (m: string
   const logFile = join(dir, 'server.log');
   writeFileSync(join(dir, 'log4j2.xml'), log4jBroker(logFile));
 
-  const clusterId = Buffer.from(randomBytes(16)).toString('base64url').slice(0, 22);
+  const clusterId = kafkaClusterId();
   const heap = process.env.LOGCLAW_SIM_KAFKA_HEAP ?? '-Xms64m -Xmx384m';
   const child: ChildProcess = spawn('java', [
     ...heap.split(' '), '-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1', '-Xss512k', '-Djava.awt.headless=true',
@@ -316,4 +316,15 @@ export async function startBroker(dir: string, spec: BrokerSpec, log: (m: string
 /** Remove a broker's directory (its data, certificates and pod files). */
 export function removeBrokerDir(dir: string): void {
   rmSync(dir, { recursive: true, force: true });
+}
+
+/**
+ * A cluster id as Kafka's Uuid.randomUuid() makes one: 16 random bytes in URL-safe base64 (22 characters), never
+ * starting with '-' (kafka-storage's argument parser would read such an id as an option: one id in 64).
+ */
+export function kafkaClusterId(): string {
+  for (;;) {
+    const id = randomBytes(16).toString('base64url');
+    if (!id.startsWith('-')) return id;
+  }
 }
