@@ -114,7 +114,7 @@ export function register(program: Command): void {
         const { support, tenant, dryRun } = await startLifecycle(ctx, 'dev-down', flags);
         const { Kind } = await import('../tools/kind.js');
         const { devDown } = await import('../lifecycle/dev.js');
-        const kind = (await Kind.detect()).withDryRun(dryRun);
+        const kind = (await Kind.detect(undefined, { signal: ctx.signal })).withDryRun(dryRun);
         try {
           const r = await devDown(
             { cwd: ctx.cwd, tenant, cluster: flags.cluster, deleteCluster: Boolean(flags.deleteCluster), purge: Boolean(flags.purge), kubeconfig: flags.kubeconfig, signal: ctx.signal, timeoutMs: 300_000, dryRun },

@@ -34,7 +34,7 @@ export function register(program: Command): void {
         const { installPhases } = await import('../lifecycle/install.js');
         const { runPhases } = await import('./progress.js');
         const { waves } = await import('../plan/dag.js');
-        const tools = await clusterTools(dryRun);
+        const tools = await clusterTools(dryRun, ctx.signal);
         const only = flags.only?.split(',').map((s) => s.trim()).filter(Boolean);
         const { phases, state } = installPhases({ cwd: ctx.cwd, tenant, kubeContext: flags.kubeContext, kubeconfig: flags.kubeconfig, only, timeoutMs, tools, failGraceMs: support.failGraceMs(), environment: support.helmfileEnvironment(), force: flags.force, skipCapacityCheck: flags.skipCapacityCheck, dryRun });
         const started = Date.now();

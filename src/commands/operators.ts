@@ -27,7 +27,7 @@ export function register(program: Command): void {
         const { openSession } = await import('../lifecycle/session.js');
         const { installOperators } = await import('../lifecycle/operators.js');
         const { runPhases } = await import('./progress.js');
-        const tools = await clusterTools(dryRun);
+        const tools = await clusterTools(dryRun, ctx.signal);
         let session: Awaited<ReturnType<typeof openSession>> | undefined;
         let result: Awaited<ReturnType<typeof installOperators>> | undefined;
         try {

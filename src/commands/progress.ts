@@ -11,7 +11,6 @@ import { formatDuration } from '../duration.js';
 
 const SILENCE_MS = 8000;
 
-
 export async function runPhases(phases: Phase[], o: { out: Output; signal: AbortSignal; command: string; tty?: boolean }): Promise<PhaseTiming[]> {
   const tty = o.tty ?? (o.out.isTTY && process.stderr.isTTY && !o.out.json && process.env.CI === undefined);
   return tty ? runListr(phases, o) : runPlain(phases, o);
@@ -86,8 +85,11 @@ async function runListr(phases: Phase[], o: { out: Output; signal: AbortSignal; 
           lastAt = Date.now();
           task.output = text;
         };
+        // after a silence, the last line again with the phase's elapsed time (every SILENCE_MS until the next line)
         const timer = setInterval(() => {
-          if (Date.now() - lastAt >= SILENCE_MS && last) set(`${last.replace(/ \((?:\d+ min )?\d+(?:\.\d)? s\)$/, '')} (${formatDuration(Date.now() - t0)})`);
+          if (Date.now() - lastAt < SILENCE_MS || !last) return;
+          lastAt = Date.now();
+          task.output = `${last} (${formatDuration(lastAt - t0)})`;
         }, 1000);
         try {
           const result = await p.run({ update: set, note: (t) => (notes.push(t), set(t)), signal: o.signal });

@@ -144,7 +144,7 @@ export async function renderForInstall(o: Pick<DiffOptions, 'root' | 'tenantId' 
 /** One release per component, read and rendered by helmfile itself (helmfile template, selecting the release). */
 async function renderWithHelmfile(o: DiffOptions, caps: Capabilities, values: TenantValues, dir: string): Promise<Desired> {
   const { Helmfile } = await import('../tools/helmfile.js');
-  const helmfile = await Helmfile.detect();
+  const helmfile = await Helmfile.detect(undefined, { signal: o.signal });
   const { stateValues, stateValuesFiles, env } = tenantInputs(o.root, o.tenantId);
   const releases = await loadPlan(helmfile, { dir, cwd: o.root, excludeFiles: operatorsFiles(o.root, dir), stateValues, stateValuesFiles, helmBinary: o.helm.bin, env });
   await prepareLocalCharts({ cwd: o.root, helm: o.helm }, releases);

@@ -122,7 +122,7 @@ export interface UpgradeResult {
 }
 
 export async function applyUpgrade(o: ApplyOptions): Promise<UpgradeResult> {
-  const kubectl = (await Kubectl.detect()).withDryRun(o.dryRun);
+  const kubectl = (await Kubectl.detect(undefined, { signal: o.signal })).withDryRun(o.dryRun);
   const helm = o.helm.withDryRun(o.dryRun);
   const target = { context: o.context };
   const result: UpgradeResult = { recreated: [], expandedClaims: [], keptClaims: [], releases: [], uninstalled: [], restarted: [], commands: [] };

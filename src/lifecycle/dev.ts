@@ -216,7 +216,7 @@ export async function devDown(o: DevDownOptions, ctl: PhaseControl, kind: Kind) 
     return { cluster: o.cluster, existed: true, removed: [] as string[], clusterDeleted: true, keptPvcs: [] as string[] };
   }
   const context = Kind.contextOf(o.cluster);
-  const helm = (await Helm.detect()).withDryRun(o.dryRun);
+  const helm = (await Helm.detect(undefined, { signal: ctl.signal })).withDryRun(o.dryRun);
   const session = await openSession(context, o.kubeconfig, ctl.signal);
   try {
     const { uninstallTenant } = await import('./uninstall.js');

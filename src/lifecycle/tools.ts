@@ -9,9 +9,12 @@ export interface ClusterTools {
   helmDiff: boolean;
 }
 
-/** Under --dry-run (`dryRun` given), helm and helmfile record their mutating calls in it instead of running them. */
-export async function clusterTools(dryRun?: DryRun): Promise<ClusterTools> {
-  const [helm, helmfile] = await Promise.all([Helm.detect().then((h) => h.withDryRun(dryRun)), Helmfile.detect().then((h) => h.withDryRun(dryRun))]);
-  const helmDiff = (await helm.plugins()).some((p) => p.name === 'diff');
+/**
+ * Under --dry-run (`dryRun` given), helm and helmfile record their mutating calls in it instead of running them.
+ * The command's `signal` stops the version checks (Ctrl-C).
+ */
+export async function clusterTools(dryRun?: DryRun, signal?: AbortSignal): Promise<ClusterTools> {
+  const [helm, helmfile] = await Promise.all([Helm.detect(undefined, { signal }).then((h) => h.withDryRun(dryRun)), Helmfile.detect(undefined, { signal }).then((h) => h.withDryRun(dryRun))]);
+  const helmDiff = (await helm.plugins({ signal })).some((p) => p.name === 'diff');
   return { helm, helmfile, helmDiff };
 }

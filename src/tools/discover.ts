@@ -12,7 +12,7 @@ import { accessSync, constants, readdirSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
 
-/** The cache scripts/setup-tools.mjs and test/cluster/build.mjs write to (same rule as theirs). */
+/** The tool cache: `npm run setup` and the test cluster's build write to it by the same rule (LOGCLAW_CACHE_DIR, else ~/.cache/logclaw). */
 export function toolCacheRoot(): string {
   return process.env.LOGCLAW_CACHE_DIR || join(homedir(), '.cache', 'logclaw');
 }

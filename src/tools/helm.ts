@@ -162,7 +162,6 @@ export class HelmError extends LogclawError {
 }
 
 export class Helm extends Program {
-
   get major(): number {
     return semver.major(this.version);
   }

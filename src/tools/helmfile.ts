@@ -36,7 +36,6 @@ export interface HelmfileSyncOptions {
 }
 
 export class Helmfile extends Program {
-
   /** Find helmfile (LOGCLAW_HELMFILE, else `helmfile` on PATH, else the copy in the tool cache: src/tools/discover.ts) and check its version. */
   static async detect(bin = toolPath('helmfile'), options?: RunOptions): Promise<Helmfile> {
     const r = await run(bin, ['--version'], { ...options, reject: false });

@@ -9,7 +9,6 @@ import { Program } from './program.js';
 export const KIND_MIN_VERSION = '0.24.0';
 
 export class Kind extends Program {
-
   /** Find kind (LOGCLAW_KIND, else `kind` on PATH, else the copy in the tool cache: src/tools/discover.ts) and check its version. */
   static async detect(bin = toolPath('kind'), options?: RunOptions): Promise<Kind> {
     const r = await run(bin, ['version'], options);

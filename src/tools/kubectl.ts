@@ -16,7 +16,6 @@ export interface KubeTarget {
 }
 
 export class Kubectl extends Program {
-
   /** Find kubectl (LOGCLAW_KUBECTL, else `kubectl` on PATH, else the copy in the tool cache: src/tools/discover.ts) and check its version. */
   static async detect(bin = toolPath('kubectl'), options?: RunOptions): Promise<Kubectl> {
     const r = await run(bin, ['version', '--client', '-o', 'json'], options);

@@ -33,7 +33,7 @@ export interface HttpResponse {
   durationMs: number;
 }
 
-/** A connection that failed before any answer: nothing was read, so an idempotent request may be sent again. */
+/** A connection that failed before any answer (httpOnce marks the others): an idempotent request may be sent again. */
 const CONNECTION_FAILED = /^(?:ECONNRESET|ECONNREFUSED|EPIPE)$/;
 const connectionFailed = (e: unknown): boolean =>
   e instanceof Error && !(e as { answered?: boolean }).answered && (CONNECTION_FAILED.test(String((e as { code?: unknown }).code)) || e.message === 'socket hang up');
@@ -63,6 +63,9 @@ function httpOnce(req: HttpRequest): Promise<HttpResponse> {
   const started = Date.now();
   const doRequest = url.protocol === 'https:' ? httpsRequest : httpRequest;
   return new Promise<HttpResponse>((resolve, reject) => {
+    // once the response has begun, any failure is marked answered: the request reached the server
+    let answered = false;
+    const fail = (e: Error) => reject(Object.assign(e, { answered }));
     const r = doRequest(
       url,
       {
@@ -74,9 +77,10 @@ function httpOnce(req: HttpRequest): Promise<HttpResponse> {
         ...(url.protocol === 'https:' ? { rejectUnauthorized: false } : {}),
       },
       (res) => {
+        answered = true;
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('error', (e) => reject(Object.assign(e, { answered: true })));
+        res.on('error', fail);
         res.on('end', () => {
           const text = Buffer.concat(chunks).toString('utf8');
           let json: unknown;
@@ -92,7 +96,7 @@ function httpOnce(req: HttpRequest): Promise<HttpResponse> {
       },
     );
     r.on('timeout', () => r.destroy(new Error(`no answer within ${formatDuration(req.timeoutMs ?? 10_000)}`)));
-    r.on('error', reject);
+    r.on('error', fail);
     if (body !== undefined) r.write(body);
     r.end();
   });
