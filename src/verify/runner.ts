@@ -175,7 +175,7 @@ export class Closer {
         await Promise.race([
           Promise.resolve().then(fn),
           new Promise<never>((_, reject) => {
-            timer = setTimeout(() => reject(new Error(`took longer than ${formatDuration(left)}`)), left);
+            timer = setTimeout(() => reject(new Error(`still running when the ${formatDuration(timeoutMs)} for cleanup ran out`)), left);
           }),
         ]);
         done.push(what);
