@@ -176,7 +176,15 @@ export function startDataPlane(o: DataPlaneOptions): { stop(): void } {
     const ns = pod.metadata.namespace!;
     const labels: Record<string, string> = (pod.metadata.labels as Record<string, string> | undefined) ?? {};
     if (labels['strimzi.io/kind'] === 'Kafka' && labels['sim.logclaw.dev/data-plane'] === 'broker') {
-      const broker = await brokerOf(ns, pod.metadata.name, labels['strimzi.io/cluster']);
+      const started = brokerOf(ns, pod.metadata.name, labels['strimzi.io/cluster']);
+      const broker = await started?.catch(() => undefined);
+      if (started && !broker) {
+        // the broker did not start: as with a container that is not running, every exec into the pod fails
+        // (kwok cannot enter a working directory that does not exist) instead of falling to the stand-in tools
+        await o.kube.apply({ apiVersion: STAGE_API, kind: 'Exec', metadata: { name: pod.metadata.name, namespace: ns },
+          spec: { execs: [{ local: { workDir: join(o.topicsDir, '..', 'kafka', ns, 'broker-did-not-start') } }] } } as KubeObject);
+        return;
+      }
       if (broker) {
         await o.kube.apply({ apiVersion: STAGE_API, kind: 'Exec', metadata: { name: pod.metadata.name, namespace: ns }, spec: { execs: [{ local: { workDir: broker.workDir, envs: broker.env } }] } } as KubeObject);
         await o.kube.apply({ apiVersion: STAGE_API, kind: 'PortForward', metadata: { name: pod.metadata.name, namespace: ns },

@@ -262,7 +262,9 @@ export async function startBroker(dir: string, spec: BrokerSpec, log: (m: string
   let exited = false;
   child.on('exit', (code) => {
     exited = true;
-    const e = new Error(`the Kafka broker of ${ns} exited with ${code}: ${stderr.trim().split('\n').slice(-5).join(' | ')} (log ${logFile})`);
+    // what the JVM said, without its stack frames: the exception and its causes
+    const said = stderr.trim().split('\n').filter((l) => l.trim() && !/^\s+at |^\s*\.\.\. \d+ more/.test(l)).slice(-4);
+    const e = new Error(`the Kafka broker of ${ns} exited with ${code}: ${said.join(' | ')} (log ${logFile})`);
     failed(e);
     for (const p of pending.values()) p.reject(e);
     pending.clear();
