@@ -18,7 +18,7 @@ export function parseDuration(text: string, flag = '--timeout'): number {
 }
 
 /**
- * The one way logclaw prints a duration: "59 ms" under a second, "0.8 s" under 10 s, "12 s" under 2 min, "2 min 5 s" beyond (a space
+ * The one way logclaw prints a duration: "59 ms" under a second, "1.2 s" under 10 s, "12 s" under 2 min, "2 min 5 s" beyond (a space
  * before the unit; seconds rounded, so never "1 min 60 s"). Machine-read times (JUnit's time="0.349") stay
  * decimal seconds: see junitSeconds.
  */
