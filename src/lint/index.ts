@@ -165,71 +165,30 @@ export async function runLint(o: LintOptions): Promise<LintResult> {
   const charts = discoverCharts(join(root, 'charts'));
   stats.charts = charts.length;
   for (const c of charts.filter(chartInScope)) findings.push(...checkChart(c, root));
-  const helmfileDir = join(root, 'helmfile.d');
-  let operatorReleases;
-  if (existsSync(helmfileDir)) {
-    const hf = loadHelmfile(helmfileDir);
-    if (!scope || scope.helmfile) findings.push(...checkHelmfile(hf, root));
-    const ops = hf.releases.filter((r) => basename(r.file).startsWith('00-operators'));
-    operatorReleases = hf.files.some((f) => basename(f).startsWith('00-operators')) ? ops : undefined;
-  } else notes.push('no helmfile.d/: operator checks of custom resources skipped');
-  if (existsSync(helmfileDir) && !operatorReleases) notes.push('no helmfile.d/00-operators*.yaml: custom resources are not checked against installed operators');
+  const operatorReleases = helmfileOperators(root, !scope || scope.helmfile, findings, notes);
   const crds = o.crdDir ? CrdCatalog.load(o.crdDir) : undefined;
   if (!crds) notes.push(noCrdsWarning(join(root, 'charts')));
   const operators = new OperatorCatalog(crds, operatorReleases);
   const apiVersions = [...operators.apiVersions(), ...(o.apiVersions ?? [])];
   const kube = new KubeSchemas();
 
-  let tenants = listTenants(root);
-  if (o.tenants?.length) {
-    const missing = o.tenants.filter((t) => !tenants.some((x) => x.id === t));
-    if (missing.length) throw new LogclawError(`no tenant file for ${missing.join(', ')} in gitops/tenants/`, { exitCode: 2, hint: `Tenants: ${tenants.map((t) => t.id).join(', ') || 'none'}.` });
-    tenants = tenants.filter((t) => o.tenants!.includes(t.id));
-  }
-  const validated = scope ? tenants.filter((t) => scope.validateTenants.includes(t.id)) : tenants;
-  if (scope) tenants = tenants.filter((t) => scope.tenants.includes(t.id));
+  const { tenants, validated } = lintTenants(root, o.tenants, scope);
   stats.tenants = validated.length;
   findings.push(...(await tenantValidation(root, validated.map((t) => t.file))));
 
   findings.push(...(await import('../gitops/clusters.js')).gitopsClusterFindings(root, tenants.map((t) => t.file))); // GitOps: named clusters exist
-  // Manifests applied from gitops/ as they are (Argo CD ApplicationSet, AppProject...): schemas only.
-  if (!o.tenants?.length && (!scope || scope.gitops)) {
-    for (const file of gitopsManifests(root)) {
-      const rel = relative(root, file);
-      const parsed = parseRender(readFileSync(file, 'utf8'), () => ({ chart: '', file: rel }));
-      for (const f of parsed.findings) findings.push({ ...f, chart: undefined, target: 'gitops' });
-      if (!parsed.objects.length) continue;
-      const v = validateRender(parsed.objects, { namespace: '', release: '', kube, crds, target: 'gitops', onlyRules: new Set(SCHEMA_RULES) });
-      findings.push(...v.findings.map((f) => ({ ...f, chart: undefined })));
-    }
-  }
+  if (!o.tenants?.length && (!scope || scope.gitops)) findings.push(...gitopsManifestFindings(root, kube, crds));
 
   // Chart versions against the base ref (git, in parallel with the renders): a changed chart needs a higher version.
   const versions = o.tenants?.length || (scope && !scope.chartVersions) ? undefined : chartVersionFindings(root, o.baseRef, notes);
   versions?.catch(() => undefined); // awaited after the renders; handled here so an early rejection is not "unhandled"
 
   // Dependencies (depth first, shared between charts).
-  const done = new Map<string, Promise<DependencyBuildResult[]>>();
-  const broken = new Set<string>();
   const umbrella = umbrellaDir(root);
   const rendersUmbrella = !scope || scope.tenants.length > 0 || scope.ciCases.length > 0 || scope.longestTenantId;
   const needDeps = o.tenants?.length ? charts.filter((c) => c.dir === umbrella) : charts.filter((c) => chartInScope(c) || (c.dir === umbrella && rendersUmbrella));
-  await Promise.all(
-    needDeps
-      .filter((c) => c.dependencies.length && !c.problems.length)
-      .map(async (c) => {
-        try {
-          await ensureDependencies(c.dir, o.helm, done);
-        } catch (e) {
-          broken.add(c.dir);
-          if (!findings.some((f) => f.rule === 'chart-dependency-unavailable' && f.chart === c.name) && !findings.some((f) => f.rule === 'chart-dependency' && f.chart === c.name)) {
-            findings.push({ rule: 'chart-dependency', severity: 'error', chart: c.name, target: `chart ${c.name}`, file: relative(root, join(c.dir, 'Chart.yaml')), message: (e as Error).message });
-          }
-        }
-      }),
-  );
-  const builds = (await Promise.allSettled(done.values())).flatMap((s) => (s.status === 'fulfilled' ? s.value : []));
-  stats.dependencyBuilds = new Set(builds.filter((r) => r.built).map((r) => r.chart)).size;
+  const { broken, built } = await buildDependencies(needDeps, o.helm, root, findings);
+  stats.dependencyBuilds = built;
 
   // Named templates: one table per release, so a define of two charts rendered together is a bug (smallest trees
   // first, so a collision is reported at the chart that brings both files together).
@@ -290,22 +249,7 @@ export async function runLint(o: LintOptions): Promise<LintResult> {
     const label = `chart ${c.name}${values ? ` (${relative(c.dir, values)})` : ''}`;
     const r = await o.helm.lint(c.dir, { strict: true, valuesFiles: values ? [values] : [], kubeVersion, namespace: tenantNamespace('ci') }, { signal: o.signal });
     stats.helmLints++;
-    const messages = parseHelmLint(`${r.stdout}\n${r.stderr}`).filter((m) => m.severity !== 'info');
-    for (const m of messages) {
-      const file = m.error?.template ? sourceResolver(root, c.dir)(m.error.template).file : relative(root, join(c.dir, m.path.replace(/\/$/, '')));
-      findings.push({
-        rule: 'helm-lint',
-        severity: 'error',
-        message: m.error ? describeHelmError(m.error) : m.message.replace(/\n+/g, ' '),
-        file,
-        line: m.error?.line,
-        chart: c.name,
-        target: label,
-      });
-    }
-    if (r.exitCode !== 0 && !messages.length) {
-      findings.push({ rule: 'helm-lint', severity: 'error', message: (r.stderr || r.stdout).trim().split('\n').filter(Boolean).pop() ?? `helm lint exited ${r.exitCode}`, file: relative(root, join(c.dir, 'Chart.yaml')), chart: c.name, target: label });
-    }
+    findings.push(...helmLintFindings(r, c, label, root));
     progress(`${label}: helm lint ${r.exitCode === 0 ? 'ok' : 'failed'}`);
   }
 
@@ -315,6 +259,92 @@ export async function runLint(o: LintOptions): Promise<LintResult> {
   const cpu = process.cpuUsage(cpuStart);
   stats.cpuMs = Math.round((cpu.user + cpu.system) / 1000);
   return { findings: sortFindings(findings), waived, stats, notes };
+}
+
+/** helmfile.d's own checks (when in scope) and the pinned operators' releases (undefined without 00-operators*). */
+function helmfileOperators(root: string, check: boolean, findings: Finding[], notes: string[]) {
+  const helmfileDir = join(root, 'helmfile.d');
+  if (!existsSync(helmfileDir)) {
+    notes.push('no helmfile.d/: operator checks of custom resources skipped');
+    return undefined;
+  }
+  const hf = loadHelmfile(helmfileDir);
+  if (check) findings.push(...checkHelmfile(hf, root));
+  if (!hf.files.some((f) => basename(f).startsWith('00-operators'))) {
+    notes.push('no helmfile.d/00-operators*.yaml: custom resources are not checked against installed operators');
+    return undefined;
+  }
+  return hf.releases.filter((r) => basename(r.file).startsWith('00-operators'));
+}
+
+/** The tenants rendered and the tenants validated: all, those --tenant names (each must exist), or the change's scope. */
+function lintTenants(root: string, only: string[] | undefined, scope: LintScope | undefined) {
+  let tenants = listTenants(root);
+  if (only?.length) {
+    const missing = only.filter((t) => !tenants.some((x) => x.id === t));
+    if (missing.length) throw new LogclawError(`no tenant file for ${missing.join(', ')} in gitops/tenants/`, { exitCode: ExitCode.usage, hint: `Tenants: ${tenants.map((t) => t.id).join(', ') || 'none'}.` });
+    tenants = tenants.filter((t) => only.includes(t.id));
+  }
+  const validated = scope ? tenants.filter((t) => scope.validateTenants.includes(t.id)) : tenants;
+  if (scope) tenants = tenants.filter((t) => scope.tenants.includes(t.id));
+  return { tenants, validated };
+}
+
+/** Manifests applied from gitops/ as they are (Argo CD ApplicationSet, AppProject...): schemas only. */
+function gitopsManifestFindings(root: string, kube: KubeSchemas, crds: CrdCatalog | undefined): Finding[] {
+  const findings: Finding[] = [];
+  for (const file of gitopsManifests(root)) {
+    const rel = relative(root, file);
+    const parsed = parseRender(readFileSync(file, 'utf8'), () => ({ chart: '', file: rel }));
+    for (const f of parsed.findings) findings.push({ ...f, chart: undefined, target: 'gitops' });
+    if (!parsed.objects.length) continue;
+    const v = validateRender(parsed.objects, { namespace: '', release: '', kube, crds, target: 'gitops', onlyRules: new Set(SCHEMA_RULES) });
+    findings.push(...v.findings.map((f) => ({ ...f, chart: undefined })));
+  }
+  return findings;
+}
+
+/**
+ * `helm dependency build` for the charts that need it, depth first and shared between charts. A chart whose
+ * dependencies cannot be built is broken (one chart-dependency finding, unless one says so already).
+ */
+async function buildDependencies(charts: ChartInfo[], helm: Helm, root: string, findings: Finding[]): Promise<{ broken: Set<string>; built: number }> {
+  const done = new Map<string, Promise<DependencyBuildResult[]>>();
+  const broken = new Set<string>();
+  await Promise.all(
+    charts
+      .filter((c) => c.dependencies.length && !c.problems.length)
+      .map(async (c) => {
+        try {
+          await ensureDependencies(c.dir, helm, done);
+        } catch (e) {
+          broken.add(c.dir);
+          if (!findings.some((f) => (f.rule === 'chart-dependency-unavailable' || f.rule === 'chart-dependency') && f.chart === c.name)) {
+            findings.push({ rule: 'chart-dependency', severity: 'error', chart: c.name, target: `chart ${c.name}`, file: relative(root, join(c.dir, 'Chart.yaml')), message: (e as Error).message });
+          }
+        }
+      }),
+  );
+  const builds = (await Promise.allSettled(done.values())).flatMap((r) => (r.status === 'fulfilled' ? r.value : []));
+  return { broken, built: new Set(builds.filter((r) => r.built).map((r) => r.chart)).size };
+}
+
+/** What `helm lint --strict` said about one chart and values file, each message at its source file and line. */
+function helmLintFindings(r: { stdout: string; stderr: string; exitCode: number }, c: ChartInfo, label: string, root: string): Finding[] {
+  const messages = parseHelmLint(`${r.stdout}\n${r.stderr}`).filter((m) => m.severity !== 'info');
+  const findings: Finding[] = messages.map((m) => ({
+    rule: 'helm-lint',
+    severity: 'error',
+    message: m.error ? describeHelmError(m.error) : m.message.replace(/\n+/g, ' '),
+    file: m.error?.template ? sourceResolver(root, c.dir)(m.error.template).file : relative(root, join(c.dir, m.path.replace(/\/$/, ''))),
+    line: m.error?.line,
+    chart: c.name,
+    target: label,
+  }));
+  if (r.exitCode !== 0 && !messages.length) {
+    findings.push({ rule: 'helm-lint', severity: 'error', message: (r.stderr || r.stdout).trim().split('\n').filter(Boolean).pop() ?? `helm lint exited ${r.exitCode}`, file: relative(root, join(c.dir, 'Chart.yaml')), chart: c.name, target: label });
+  }
+  return findings;
 }
 
 /**
