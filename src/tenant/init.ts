@@ -258,6 +258,92 @@ export async function initTenant(input: InitInput, ctx: InitContext): Promise<In
   if (a.kubeApiCidr) a.kubeApiCidr = a.kubeApiCidr.flatMap(splitList);
 
   // 1. flag values on their own: enum, pattern, length (usage errors, exit 2)
+  const flags = checkFlagValues(a, node);
+  let platforms = flags.platforms;
+
+  const dir = resolve(ctx.cwd, a.dir ?? DEFAULT_TENANT_DIR);
+  const target = (id: string) => join(dir, `tenant-${id}.yaml`);
+  const refuseExisting = (id: string) => {
+    if (!a.force && existsSync(target(id))) {
+      throw new LogclawError(`${displayPath(target(id), ctx.cwd)} already exists; nothing was written`, { exitCode: ExitCode.usage, hint: 'pass --force to replace it, or choose another tenant id' });
+    }
+  };
+  if (a.tenantId) refuseExisting(a.tenantId);
+
+  // 2. the wizard, or the flags-only check of what is missing
+  if (ctx.interactive) {
+    const prompter = ctx.prompter ?? (await inquirerPrompter(ctx.signal));
+    platforms = await unlessCancelled(() => wizard(a, platforms, flags.routes, prompter, node, (id) => (!a.force && existsSync(target(id)) ? `${displayPath(target(id), ctx.cwd)} already exists (use --force to replace it)` : true), ctx));
+  } else {
+    await requireFlags(a, platforms, ctx);
+  }
+  if (ctx.signal?.aborted) throw cancelled();
+  const id = a.tenantId!;
+  refuseExisting(id);
+
+  // 3. values (plus --set), then whatever the schema still requires (fields charts add, e.g. jira.url)
+  const values = buildValues(a, platforms ?? [], flags.routes);
+  for (const [path, v] of flags.sets) setPath(values, path, v);
+  await completeRequired(schema, values, node, ctx);
+  const file = target(id);
+  const schemaAtRoot = join(ctx.cwd, 'schemas', 'tenant.schema.json');
+  const schemaRef = relative(dirname(file), existsSync(schemaAtRoot) ? schemaAtRoot : tenantSchemaFile).split(sep).join('/');
+  const text = renderTenantYaml(root, values, {
+    mode: 'tenant',
+    schemaRef,
+    header: [`LogClaw tenant ${id}: the values of the logclaw-tenant chart for namespace ${tenantNamespace(id)}.`, 'Written by `logclaw tenant init`; every key is described in schemas/VALUES.md.'],
+  });
+
+  // 4. validate the text as the file it becomes, next to the other tenants (unique ids)
+  const shown = displayPath(file, ctx.cwd);
+  const others = existsSync(dir) ? tenantFilesIn(dir) : [];
+  const check = await validateTenantText(text, shown, others, { cwd: ctx.cwd, schemaFile: ctx.schemaFile });
+  if (check.errors > 0) {
+    throw new LogclawError(`the tenant would not be valid; nothing was written`, {
+      exitCode: ExitCode.checkFailed,
+      details: check.findings.map((f) => `${f.severity} ${f.message} [${f.rule}]`),
+    });
+  }
+
+  // 5. in the wizard: a summary to confirm before anything is written
+  if (ctx.interactive) {
+    const prompter = ctx.prompter ?? (await inquirerPrompter(ctx.signal));
+    const ok = await unlessCancelled(() => prompter.confirm({ name: 'write', message: `${summaryLines(values).join('\n')}\nWrite ${shown}?`, default: true }));
+    if (!ok) throw new LogclawError(`not confirmed; nothing was written`, { exitCode: ExitCode.checkFailed, hint: 'Run logclaw tenant init again to change the answers.' });
+  }
+
+  // 6. write atomically: temp file, then link (refuses an existing target) or rename (--force)
+  writeAtomic(file, text, Boolean(a.force), ctx.cwd);
+
+  return {
+    file: shown,
+    path: file,
+    tenantId: id,
+    values,
+    warnings: check.findings.filter((f) => f.severity === 'warning').map((f) => `${f.message} [${f.rule}]`),
+    nextSteps: [
+      `review ${shown}`,
+      'logclaw lint                              # render and check every chart with this tenant',
+      `git add ${shown} && git commit -m "Add tenant ${id}"`,
+      `logclaw install --tenant ${id} --kube-context <context>`,
+    ],
+  };
+}
+
+const cancelled = () => new LogclawError('tenant init cancelled; nothing was written', { exitCode: ExitCode.interrupted });
+
+/** A prompt the user left (Ctrl-C, Esc) is a cancelled init: nothing was written. */
+async function unlessCancelled<T>(ask: () => Promise<T>): Promise<T> {
+  try {
+    return await ask();
+  } catch (e) {
+    if (e instanceof Error && (e.name === 'ExitPromptError' || e.name === 'AbortPromptError')) throw cancelled();
+    throw e;
+  }
+}
+
+/** The flags' values checked on their own (schema enum, pattern, length; platform and route lists; --set paths): every problem at once, as a usage error. */
+function checkFlagValues(a: InitInput, node: (p: ValuePath) => JsonSchema | undefined): { platforms: string[] | undefined; routes: Partial<Record<string, string[]>>; sets: Array<[string[], unknown]> } {
   const bad: string[] = [];
   for (const [key, flag, path] of FLAG_PATHS) {
     const v = a[key];
@@ -304,58 +390,39 @@ export async function initTenant(input: InitInput, ctx: InitContext): Promise<In
     sets.push([m[1]!.split('.'), scalarValue(m[2]!)]);
   }
   if (bad.length) throw new LogclawError(`invalid value${bad.length > 1 ? 's' : ''} for tenant init`, { exitCode: ExitCode.usage, details: bad, hint: 'see `logclaw tenant init --help`' });
+  return { platforms, routes, sets };
+}
 
-  const dir = resolve(ctx.cwd, a.dir ?? DEFAULT_TENANT_DIR);
-  const target = (id: string) => join(dir, `tenant-${id}.yaml`);
-  const refuseExisting = (id: string) => {
-    if (!a.force && existsSync(target(id))) {
-      throw new LogclawError(`${displayPath(target(id), ctx.cwd)} already exists; nothing was written`, { exitCode: ExitCode.usage, hint: 'pass --force to replace it, or choose another tenant id' });
-    }
-  };
-  if (a.tenantId) refuseExisting(a.tenantId);
-
-  // 2. the wizard, or the flags-only check of what is missing
-  if (ctx.interactive) {
-    const prompter = ctx.prompter ?? (await inquirerPrompter(ctx.signal));
-    try {
-      platforms = await wizard(a, platforms, routes, prompter, node, (id) => (!a.force && existsSync(target(id)) ? `${displayPath(target(id), ctx.cwd)} already exists (use --force to replace it)` : true), ctx);
-    } catch (e) {
-      if (e instanceof Error && (e.name === 'ExitPromptError' || e.name === 'AbortPromptError')) throw new LogclawError('tenant init cancelled; nothing was written', { exitCode: ExitCode.interrupted });
-      throw e;
-    }
-  } else {
-    const missing: string[] = [];
-    if (!a.tenantId) missing.push('<tenantId> (argument)');
-    if (!a.name) missing.push('--name');
-    if (!a.cloud) missing.push('--cloud');
-    if (platforms === undefined) missing.push('--ticketing (or --ticketing none)');
-    const store = a.secretStore && a.secretStore !== 'none' ? a.secretStore : undefined;
-    if (store === 'aws' && !a.secretRegion && a.region) a.secretRegion = a.region;
-    for (const k of store ? (SECRET_STORE_FLAGS[store] ?? []) : []) if (!a[k]) missing.push(`${flagOf(k)} (for --secret-store ${store})`);
-    const identity = store && (a.environment ?? 'production') !== 'dev' ? (SECRET_STORE_IDENTITY_FLAGS[store] ?? []) : [];
-    for (const k of identity) if (!a[k]) missing.push(`${flagOf(k)} (the tenant's own identity for --secret-store ${store} outside dev)`);
-    if (a.airGapped && !a.endpoint) missing.push('--endpoint (an in-cluster object-storage endpoint, for --air-gapped)');
-    if (needsKubeApi(a) && !a.kubeApiCidr?.length) {
-      if (a.kubeApiFrom !== undefined) a.kubeApiCidr = await readKubeApiCidrs(ctx, a.kubeApiFrom);
-      else missing.push(`--kube-api-cidr (the Kubernetes API server's endpoint addresses, needed outside dev unless --air-gapped; or --kube-api-from <context> to read them from the cluster)`);
-    }
-    if (missing.length) {
-      throw new LogclawError(`missing required value${missing.length > 1 ? 's' : ''}: ${missing.join(', ')}`, {
-        exitCode: ExitCode.usage,
-        hint: ctx.interactive ? undefined : 'tenant init runs without prompts (no TTY or --yes): give every required value as a flag; see `logclaw tenant init --help`',
-      });
-    }
+/** Without prompts every required value must come as a flag (the Kubernetes API's addresses may be read from a context instead). */
+async function requireFlags(a: InitInput, platforms: string[] | undefined, ctx: InitContext): Promise<void> {
+  const missing: string[] = [];
+  if (!a.tenantId) missing.push('<tenantId> (argument)');
+  if (!a.name) missing.push('--name');
+  if (!a.cloud) missing.push('--cloud');
+  if (platforms === undefined) missing.push('--ticketing (or --ticketing none)');
+  const store = a.secretStore && a.secretStore !== 'none' ? a.secretStore : undefined;
+  if (store === 'aws' && !a.secretRegion && a.region) a.secretRegion = a.region;
+  for (const k of store ? (SECRET_STORE_FLAGS[store] ?? []) : []) if (!a[k]) missing.push(`${flagOf(k)} (for --secret-store ${store})`);
+  const identity = store && (a.environment ?? 'production') !== 'dev' ? (SECRET_STORE_IDENTITY_FLAGS[store] ?? []) : [];
+  for (const k of identity) if (!a[k]) missing.push(`${flagOf(k)} (the tenant's own identity for --secret-store ${store} outside dev)`);
+  if (a.airGapped && !a.endpoint) missing.push('--endpoint (an in-cluster object-storage endpoint, for --air-gapped)');
+  if (needsKubeApi(a) && !a.kubeApiCidr?.length) {
+    if (a.kubeApiFrom !== undefined) a.kubeApiCidr = await readKubeApiCidrs(ctx, a.kubeApiFrom);
+    else missing.push(`--kube-api-cidr (the Kubernetes API server's endpoint addresses, needed outside dev unless --air-gapped; or --kube-api-from <context> to read them from the cluster)`);
   }
-  if (ctx.signal?.aborted) throw new LogclawError('tenant init cancelled; nothing was written', { exitCode: ExitCode.interrupted });
-  const id = a.tenantId!;
-  refuseExisting(id);
+  if (missing.length) {
+    throw new LogclawError(`missing required value${missing.length > 1 ? 's' : ''}: ${missing.join(', ')}`, {
+      exitCode: ExitCode.usage,
+      hint: 'tenant init runs without prompts (no TTY or --yes): give every required value as a flag; see `logclaw tenant init --help`',
+    });
+  }
+}
 
-  // 3. values (plus --set), then whatever the schema still requires (fields charts add, e.g. jira.url)
-  const values = buildValues(a, platforms ?? [], routes);
-  for (const [path, v] of sets) setPath(values, path, v);
+/** What the schema still requires (fields charts add, e.g. jira.url): asked in the wizard, a usage error naming the --set paths without it. */
+async function completeRequired(schema: Awaited<ReturnType<typeof loadTenantSchema>>, values: Record<string, unknown>, node: (p: ValuePath) => JsonSchema | undefined, ctx: InitContext): Promise<void> {
   for (let round = 0; round < 5; round++) {
     const missing = await missingRequired(schema, values);
-    if (missing.length === 0) break;
+    if (missing.length === 0) return;
     if (!ctx.interactive) {
       throw new LogclawError(`missing required value${missing.length > 1 ? 's' : ''}: ${missing.map((p) => `--set ${p.join('.')}=<value>`).join(', ')}`, {
         exitCode: ExitCode.usage,
@@ -364,61 +431,8 @@ export async function initTenant(input: InitInput, ctx: InitContext): Promise<In
       });
     }
     const prompter = ctx.prompter ?? (await inquirerPrompter(ctx.signal));
-    for (const p of missing) {
-      const n = node(p);
-      const answer = await askValue(prompter, p, n);
-      setPath(values, p, answer);
-    }
+    for (const p of missing) setPath(values, p, await askValue(prompter, p, node(p)));
   }
-  const file = target(id);
-  const schemaAtRoot = join(ctx.cwd, 'schemas', 'tenant.schema.json');
-  const schemaRef = relative(dirname(file), existsSync(schemaAtRoot) ? schemaAtRoot : tenantSchemaFile).split(sep).join('/');
-  const text = renderTenantYaml(root, values, {
-    mode: 'tenant',
-    schemaRef,
-    header: [`LogClaw tenant ${id}: the values of the logclaw-tenant chart for namespace ${tenantNamespace(id)}.`, 'Written by `logclaw tenant init`; every key is described in schemas/VALUES.md.'],
-  });
-
-  // 4. validate the text as the file it becomes, next to the other tenants (unique ids)
-  const shown = displayPath(file, ctx.cwd);
-  const others = existsSync(dir) ? tenantFilesIn(dir) : [];
-  const check = await validateTenantText(text, shown, others, { cwd: ctx.cwd, schemaFile: ctx.schemaFile });
-  if (check.errors > 0) {
-    throw new LogclawError(`the tenant would not be valid; nothing was written`, {
-      exitCode: ExitCode.checkFailed,
-      details: check.findings.map((f) => `${f.severity} ${f.message} [${f.rule}]`),
-    });
-  }
-
-  // 5. in the wizard: a summary to confirm before anything is written
-  if (ctx.interactive) {
-    const prompter = ctx.prompter ?? (await inquirerPrompter(ctx.signal));
-    let ok: boolean;
-    try {
-      ok = await prompter.confirm({ name: 'write', message: `${summaryLines(values).join('\n')}\nWrite ${shown}?`, default: true });
-    } catch (e) {
-      if (e instanceof Error && (e.name === 'ExitPromptError' || e.name === 'AbortPromptError')) throw new LogclawError('tenant init cancelled; nothing was written', { exitCode: ExitCode.interrupted });
-      throw e;
-    }
-    if (!ok) throw new LogclawError(`not confirmed; nothing was written`, { exitCode: ExitCode.checkFailed, hint: 'Run logclaw tenant init again to change the answers.' });
-  }
-
-  // 6. write atomically: temp file, then link (refuses an existing target) or rename (--force)
-  writeAtomic(file, text, Boolean(a.force), ctx.cwd);
-
-  return {
-    file: shown,
-    path: file,
-    tenantId: id,
-    values,
-    warnings: check.findings.filter((f) => f.severity === 'warning').map((f) => `${f.message} [${f.rule}]`),
-    nextSteps: [
-      `review ${shown}`,
-      'logclaw lint                              # render and check every chart with this tenant',
-      `git add ${shown} && git commit -m "Add tenant ${id}"`,
-      `logclaw install --tenant ${id} --kube-context <context>`,
-    ],
-  };
 }
 
 /** The answers in a few lines, for the wizard's confirmation before writing. */
