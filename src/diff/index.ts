@@ -208,6 +208,30 @@ const withoutManagedFields = (o: NamedKubeObject): NamedKubeObject => {
   return c;
 };
 
+/** One object of a release: as rendered, as live, as the server's dry run predicts it after the upgrade. */
+type Row = { release: { name: string; namespace: string }; desired?: NamedKubeObject; live?: NamedKubeObject; predicted?: NamedKubeObject; serverError?: string; notServed?: boolean };
+
+/** Reads of the cluster the comparison makes: live objects, and the objects of a release's stored manifest. */
+class LiveReader {
+  constructor(private readonly api: KubeApi, private readonly signal?: AbortSignal) {}
+  async live(p: NamedKubeObject): Promise<NamedKubeObject | undefined> {
+    try {
+      return (await this.api.get({ apiVersion: p.apiVersion, kind: p.kind, namespace: p.metadata.namespace, name: p.metadata.name }, this.signal)) as NamedKubeObject | undefined;
+    } catch (e) {
+      if (isNotFound(e)) return undefined;
+      throw e;
+    }
+  }
+  async previousObjects(manifest: string | undefined, namespace: string): Promise<Map<string, NamedKubeObject>> {
+    const previous = new Map<string, NamedKubeObject>();
+    for (const p of manifestObjects(manifest)) {
+      const obj = await withNamespace(this.api, asKube(p), namespace);
+      previous.set(objectKey(obj), obj);
+    }
+    return previous;
+  }
+}
+
 export async function diffTenant(o: DiffOptions): Promise<TenantDiff> {
   const { api } = o;
   o.onPhase?.('reading the cluster capabilities');
@@ -215,73 +239,13 @@ export async function diffTenant(o: DiffOptions): Promise<TenantDiff> {
   o.onPhase?.('rendering the tenant');
   const desired = await renderTenant(o, caps);
 
-  type Row = { release: { name: string; namespace: string }; desired?: NamedKubeObject; live?: NamedKubeObject; predicted?: NamedKubeObject; serverError?: string; notServed?: boolean };
   const rows: Row[] = [];
   const releases: ReleaseDiff[] = [];
   const configs = new Map<string, TenantValues>();
-  const liveOf = async (p: NamedKubeObject) => {
-    try {
-      return (await api.get({ apiVersion: p.apiVersion, kind: p.kind, namespace: p.metadata.namespace, name: p.metadata.name }, o.signal)) as NamedKubeObject | undefined;
-    } catch (e) {
-      if (isNotFound(e)) return undefined;
-      throw e;
-    }
-  };
-  const previousObjects = async (manifest: string | undefined, namespace: string) => {
-    const previous = new Map<string, NamedKubeObject>();
-    for (const p of manifestObjects(manifest)) {
-      const obj = await withNamespace(api, asKube(p), namespace);
-      previous.set(objectKey(obj), obj);
-    }
-    return previous;
-  };
-  for (const rel of desired.releases) {
-    o.onPhase?.(`comparing ${rel.objects.length} objects of ${rel.namespace}/${rel.name} with the cluster (server-side dry run)`);
-    const current = await currentRelease(api, rel.namespace, rel.name, o.signal).catch((e) => (isNotFound(e) ? undefined : Promise.reject(e)));
-    if (current) {
-      const cfg = await installedValues(api, rel.namespace, rel.name, o.signal);
-      if (cfg) configs.set(rel.name, cfg);
-    }
-    const previous = await previousObjects(current?.manifest, rel.namespace);
-    const objs = await Promise.all(rel.objects.map(async (x) => asHelmApplies(await withNamespace(api, x, rel.namespace), rel.name, rel.namespace)));
-    const predictions = await pool(objs, 8, (x) => predict(api, x, previous.get(objectKey(x)), o.signal));
-    objs.forEach((x, i) => {
-      const p = predictions[i]!;
-      rows.push({ release: rel, desired: x, live: p.live, predicted: p.predicted, serverError: p.serverError, notServed: p.notServed });
-    });
-    const wanted = new Set(objs.map(objectKey));
-    const gone = [...previous.values()].filter((p) => !wanted.has(objectKey(p)));
-    (await pool(gone, 8, liveOf)).forEach((l) => l && rows.push({ release: rel, live: l }));
-    const r: ReleaseDiff = {
-      id: `${rel.namespace}/${rel.name}`,
-      name: rel.name,
-      namespace: rel.namespace,
-      installed: Boolean(current),
-      changed: false,
-      chartDir: rel.chartDir,
-      valuesFiles: rel.valuesFiles,
-      hooks: rel.hooks.map((h) => objectRef({ kind: h.kind, metadata: { ...h.metadata, namespace: h.metadata.namespace ?? rel.namespace } })),
-    };
-    if (current) r.revision = current.revision;
-    if (rel.stateFile) r.stateFile = rel.stateFile;
-    releases.push(r);
-  }
-
+  const reader = new LiveReader(api, o.signal);
+  for (const rel of desired.releases) releases.push(await compareRelease(o, reader, rel, rows, configs));
   // helmfile mode: releases of the tenant that are installed but no longer enabled are uninstalled by the upgrade
-  if (desired.mode === 'helmfile') {
-    const namespace = tenantNamespace(o.tenantId);
-    const planned = new Set(desired.releases.map((r) => r.name));
-    const names = (await releaseNames(api, namespace, o.signal)).filter((n) => !planned.has(n));
-    for (const name of names) {
-      const current = await currentRelease(api, namespace, name, o.signal);
-      if (!current || current.status === 'uninstalled') continue;
-      const cfg = await installedValues(api, namespace, name, o.signal);
-      if (cfg) configs.set(name, cfg);
-      const previous = await previousObjects(current.manifest, namespace);
-      (await pool([...previous.values()], 8, liveOf)).forEach((l) => l && rows.push({ release: { name, namespace }, live: l }));
-      releases.push({ id: `${namespace}/${name}`, name, namespace, installed: true, revision: current.revision, changed: true, removed: true, chartDir: '', valuesFiles: [], hooks: [] });
-    }
-  }
+  if (desired.mode === 'helmfile') releases.push(...(await disabledReleases(o, reader, desired.releases, rows, configs)));
 
   // the tenant as installed (helm's stored values) and as the file says now; in helmfile mode a disabled
   // component is a release the upgrade uninstalls
@@ -297,13 +261,7 @@ export async function diffTenant(o: DiffOptions): Promise<TenantDiff> {
     .map((r) => ({ name: r.name, objects: rows.filter((x) => x.release.name === r.name && x.release.namespace === r.namespace && x.live).map((x) => withoutManagedFields(x.live!)) }));
 
   // classify
-  const actionOf = (r: Row): Action => {
-    if (!r.live) return 'create';
-    if (!r.predicted) return 'delete';
-    return toYaml(stripServerFields(r.live)) === toYaml(stripServerFields(r.predicted)) ? 'unchanged' : 'update';
-  };
   const changedRows = rows.map((r) => ({ row: r, action: actionOf(r) })).filter((x) => x.action !== 'unchanged');
-  const unchanged = rows.length - changedRows.length;
   const tenantIdAfter = typeof afterValues?.global?.tenantId === 'string' ? afterValues.global.tenantId : o.tenantId;
   const tenantIdBefore = typeof beforeValues?.global?.tenantId === 'string' ? beforeValues.global.tenantId : undefined;
   const assessment = assess(
@@ -319,31 +277,12 @@ export async function diffTenant(o: DiffOptions): Promise<TenantDiff> {
     },
   );
   const verdictOf = new Map(assessment.objects.map((v) => [v.object, v.verdict]));
-  const objects: ObjectDiff[] = changedRows.map(({ row, action }) => {
-    const obj = (row.predicted ?? row.live)!;
-    const before = row.live ? stripServerFields(row.live) : undefined;
-    const after = row.predicted ? stripServerFields(row.predicted) : undefined;
-    const ref = objectRef(obj);
-    const d: ObjectDiff = {
-      ref,
-      apiVersion: obj.apiVersion,
-      kind: obj.kind,
-      name: obj.metadata.name,
-      release: `${row.release.namespace}/${row.release.name}`,
-      action,
-      verdict: verdictOf.get(ref) ?? 'safe',
-      diff: objectDiff(before, after, o.showSecrets),
-    };
-    if (obj.metadata.namespace) d.namespace = obj.metadata.namespace;
-    if (row.serverError) d.serverError = row.serverError;
-    if (row.notServed) d.notServed = true;
-    return d;
-  });
+  const objects = changedRows.map(({ row, action }) => objectDiffOf(row, action, verdictOf, o.showSecrets));
   const kindOrder = (d: ObjectDiff) => `${d.release}\0${d.kind}\0${d.namespace ?? ''}\0${d.name}`;
   objects.sort((a, b) => (kindOrder(a) < kindOrder(b) ? -1 : kindOrder(a) > kindOrder(b) ? 1 : 0));
   for (const r of releases) r.changed = r.removed === true || objects.some((x) => x.release === r.id) || !r.installed;
   const count = (a: Action) => objects.filter((x) => x.action === a).length;
-  const summary = { create: count('create'), update: count('update'), delete: count('delete'), unchanged };
+  const summary = { create: count('create'), update: count('update'), delete: count('delete'), unchanged: rows.length - changedRows.length };
   const predicted = new Map<string, NamedKubeObject>();
   for (const { row } of changedRows) {
     if (row.predicted?.kind === 'StatefulSet') predicted.set(`StatefulSet/${row.predicted.metadata.namespace}/${row.predicted.metadata.name}`, row.predicted);
@@ -363,4 +302,87 @@ export async function diffTenant(o: DiffOptions): Promise<TenantDiff> {
   Object.defineProperty(result, 'predicted', { value: predicted, enumerable: false });
   if (desired.plan) Object.defineProperty(result, 'plan', { value: desired.plan, enumerable: false });
   return result;
+}
+
+/**
+ * One release as rendered against the cluster: each object's server-side dry run (rows), the objects of the
+ * installed manifest the upgrade deletes, and the values it was installed with (configs).
+ */
+async function compareRelease(o: DiffOptions, reader: LiveReader, rel: DesiredRelease, rows: Row[], configs: Map<string, TenantValues>): Promise<ReleaseDiff> {
+  const { api } = o;
+  o.onPhase?.(`comparing ${rel.objects.length} objects of ${rel.namespace}/${rel.name} with the cluster (server-side dry run)`);
+  const current = await currentRelease(api, rel.namespace, rel.name, o.signal).catch((e) => (isNotFound(e) ? undefined : Promise.reject(e)));
+  if (current) {
+    const cfg = await installedValues(api, rel.namespace, rel.name, o.signal);
+    if (cfg) configs.set(rel.name, cfg);
+  }
+  const previous = await reader.previousObjects(current?.manifest, rel.namespace);
+  const objs = await Promise.all(rel.objects.map(async (x) => asHelmApplies(await withNamespace(api, x, rel.namespace), rel.name, rel.namespace)));
+  const predictions = await pool(objs, 8, (x) => predict(api, x, previous.get(objectKey(x)), o.signal));
+  objs.forEach((x, i) => {
+    const p = predictions[i]!;
+    rows.push({ release: rel, desired: x, live: p.live, predicted: p.predicted, serverError: p.serverError, notServed: p.notServed });
+  });
+  const wanted = new Set(objs.map(objectKey));
+  const gone = [...previous.values()].filter((p) => !wanted.has(objectKey(p)));
+  (await pool(gone, 8, (p) => reader.live(p))).forEach((l) => l && rows.push({ release: rel, live: l }));
+  const r: ReleaseDiff = {
+    id: `${rel.namespace}/${rel.name}`,
+    name: rel.name,
+    namespace: rel.namespace,
+    installed: Boolean(current),
+    changed: false,
+    chartDir: rel.chartDir,
+    valuesFiles: rel.valuesFiles,
+    hooks: rel.hooks.map((h) => objectRef({ kind: h.kind, metadata: { ...h.metadata, namespace: h.metadata.namespace ?? rel.namespace } })),
+  };
+  if (current) r.revision = current.revision;
+  if (rel.stateFile) r.stateFile = rel.stateFile;
+  return r;
+}
+
+/** Releases of the tenant's namespace installed but no longer planned (helmfile mode): removed, their live objects deleted. */
+async function disabledReleases(o: DiffOptions, reader: LiveReader, planned: DesiredRelease[], rows: Row[], configs: Map<string, TenantValues>): Promise<ReleaseDiff[]> {
+  const { api } = o;
+  const namespace = tenantNamespace(o.tenantId);
+  const plannedNames = new Set(planned.map((r) => r.name));
+  const out: ReleaseDiff[] = [];
+  for (const name of (await releaseNames(api, namespace, o.signal)).filter((n) => !plannedNames.has(n))) {
+    const current = await currentRelease(api, namespace, name, o.signal);
+    if (!current || current.status === 'uninstalled') continue;
+    const cfg = await installedValues(api, namespace, name, o.signal);
+    if (cfg) configs.set(name, cfg);
+    const previous = await reader.previousObjects(current.manifest, namespace);
+    (await pool([...previous.values()], 8, (p) => reader.live(p))).forEach((l) => l && rows.push({ release: { name, namespace }, live: l }));
+    out.push({ id: `${namespace}/${name}`, name, namespace, installed: true, revision: current.revision, changed: true, removed: true, chartDir: '', valuesFiles: [], hooks: [] });
+  }
+  return out;
+}
+
+function actionOf(r: Row): Action {
+  if (!r.live) return 'create';
+  if (!r.predicted) return 'delete';
+  return toYaml(stripServerFields(r.live)) === toYaml(stripServerFields(r.predicted)) ? 'unchanged' : 'update';
+}
+
+/** A changed row as the diff shows it: fields before and after (server fields stripped, Secrets masked unless shown), with its verdict. */
+function objectDiffOf(row: Row, action: Action, verdictOf: Map<string, Verdict>, showSecrets: boolean | undefined): ObjectDiff {
+  const obj = (row.predicted ?? row.live)!;
+  const before = row.live ? stripServerFields(row.live) : undefined;
+  const after = row.predicted ? stripServerFields(row.predicted) : undefined;
+  const ref = objectRef(obj);
+  const d: ObjectDiff = {
+    ref,
+    apiVersion: obj.apiVersion,
+    kind: obj.kind,
+    name: obj.metadata.name,
+    release: `${row.release.namespace}/${row.release.name}`,
+    action,
+    verdict: verdictOf.get(ref) ?? 'safe',
+    diff: objectDiff(before, after, showSecrets),
+  };
+  if (obj.metadata.namespace) d.namespace = obj.metadata.namespace;
+  if (row.serverError) d.serverError = row.serverError;
+  if (row.notServed) d.notServed = true;
+  return d;
 }
