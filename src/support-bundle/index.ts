@@ -117,18 +117,28 @@ interface ReleaseRecord {
   chart?: { metadata?: { name?: string; version?: string; appVersion?: string } };
 }
 
+/** What every section of the bundle works with. */
+interface Gathering {
+  o: BundleOptions;
+  c: Collector;
+  namespace: string;
+  sinceSeconds: number | undefined;
+  toYaml(docs: unknown[]): string;
+}
+
 /** Collect, redact, bound and write the bundle. Never throws for what it could not collect: see manifest.failed. */
 export async function createSupportBundle(o: BundleOptions): Promise<BundleResult> {
   const { stringify } = await yamlLib();
-  const toYaml = (docs: unknown[]) => docs.map((d) => stringify(d, { lineWidth: 0 })).join('---\n');
   const now = o.now ?? new Date();
-  const namespace = tenantNamespace(o.tenant);
   const redact = o.redact !== false;
-  const maxBytes = o.maxBytes ?? DEFAULT_MAX_BYTES;
-  const c = new Collector(o.api, redact, o.signal, o.stepTimeoutMs ?? 20_000);
-  const sinceSeconds = o.sinceMs ? Math.max(1, Math.round(o.sinceMs / 1000)) : undefined;
-  const stamp = now.toISOString().replace(/[:.]/g, '-').replace('T', '_').slice(0, 19);
-  const root = `logclaw-support-${o.tenant}-${stamp}`;
+  const g: Gathering = {
+    o,
+    c: new Collector(o.api, redact, o.signal, o.stepTimeoutMs ?? 20_000),
+    namespace: tenantNamespace(o.tenant),
+    sinceSeconds: o.sinceMs ? Math.max(1, Math.round(o.sinceMs / 1000)) : undefined,
+    toYaml: (docs) => docs.map((d) => stringify(d, { lineWidth: 0 })).join('---\n'),
+  };
+  const { c } = g;
 
   // ---- the tenant file
   const tenantFile = join(o.cwd, 'gitops', 'tenants', `tenant-${o.tenant}.yaml`);
@@ -140,30 +150,43 @@ export async function createSupportBundle(o: BundleOptions): Promise<BundleResul
   versions.helm = (await c.step('helm version', async () => (await Helm.detect()).version)) ?? null;
   versions.kubernetes = (await c.step('kubernetes version', (s) => o.api.serverVersion(s))) ?? null;
 
-  // ---- status and the diagnosis of everything not ready
-  const status = await c.step('status', (s) => tenantStatus(o.api, namespace, s));
-  if (status) {
-    const rows: ComponentRow[] = status.rows;
-    const table = new Output({ color: false }).table(rows as unknown as Array<Record<string, unknown>>, [['component', 'COMPONENT'], ['status', 'STATUS'], ['release', 'RELEASE'], ['revision', 'REVISION'], ['helmStatus', 'HELM'], ['message', 'MESSAGE']]);
-    c.add('status.txt', c.text(`tenant ${o.tenant} (${namespace}) on ${o.context}\n${rows.length ? table : 'no LogClaw releases in the namespace'}\n`), PRIORITY.summary);
-    c.add('status.json', JSON.stringify(c.value(rows), null, 2) + '\n', PRIORITY.summary);
-    const reader = apiReader(o.api, o.signal);
-    const diagnoses: string[] = [];
-    for (const rel of status.state.releases) {
-      for (const ref of rel.refs) {
-        const d = await c.step(`diagnosis of ${refName(ref)}`, async (s) => {
-          const obj = await o.api.get(ref, s);
-          const v = obj ? verdict(obj) : undefined;
-          if (v?.status === 'ready' || (!obj && ref.kind === 'Job')) return undefined;
-          return formatDiagnosis(await diagnose(reader, ref, v));
-        });
-        if (d) diagnoses.push(`[release ${rel.name}]`, ...d, '');
-      }
-    }
-    c.add('diagnosis.txt', c.text(diagnoses.length ? diagnoses.join('\n') : 'every object of every release is ready\n'), PRIORITY.summary);
-  }
+  await collectStatus(g);
+  await collectHelmReleases(g);
+  const { customResources, pods } = await collectObjects(g);
+  versions.operators = await collectOperators(g, customResources);
+  c.add('versions.json', JSON.stringify(versions, null, 2) + '\n', PRIORITY.summary);
 
-  // ---- helm: every release's history and its current values
+  // ---- the tenant's pod logs, when asked
+  if (o.includeLogs) await podLogs(c, pods, 'logs', { tailLines: o.tailLines ?? 2000, sinceSeconds: g.sinceSeconds }, PRIORITY.podLogs);
+  return writeBundle(g, now, redact);
+}
+
+/** status as the command prints it, and the diagnosis walk of every object not ready. */
+async function collectStatus({ o, c, namespace }: Gathering): Promise<void> {
+  const status = await c.step('status', (s) => tenantStatus(o.api, namespace, s));
+  if (!status) return;
+  const rows: ComponentRow[] = status.rows;
+  const table = new Output({ color: false }).table(rows as unknown as Array<Record<string, unknown>>, [['component', 'COMPONENT'], ['status', 'STATUS'], ['release', 'RELEASE'], ['revision', 'REVISION'], ['helmStatus', 'HELM'], ['message', 'MESSAGE']]);
+  c.add('status.txt', c.text(`tenant ${o.tenant} (${namespace}) on ${o.context}\n${rows.length ? table : 'no LogClaw releases in the namespace'}\n`), PRIORITY.summary);
+  c.add('status.json', JSON.stringify(c.value(rows), null, 2) + '\n', PRIORITY.summary);
+  const reader = apiReader(o.api, o.signal);
+  const diagnoses: string[] = [];
+  for (const rel of status.state.releases) {
+    for (const ref of rel.refs) {
+      const d = await c.step(`diagnosis of ${refName(ref)}`, async (s) => {
+        const obj = await o.api.get(ref, s);
+        const v = obj ? verdict(obj) : undefined;
+        if (v?.status === 'ready' || (!obj && ref.kind === 'Job')) return undefined;
+        return formatDiagnosis(await diagnose(reader, ref, v));
+      });
+      if (d) diagnoses.push(`[release ${rel.name}]`, ...d, '');
+    }
+  }
+  c.add('diagnosis.txt', c.text(diagnoses.length ? diagnoses.join('\n') : 'every object of every release is ready\n'), PRIORITY.summary);
+}
+
+/** Every helm release of the namespace: its history and its current values. */
+async function collectHelmReleases({ o, c, namespace, toYaml }: Gathering): Promise<void> {
   const names = (await c.step('helm releases', (s) => releaseNames(o.api, namespace, s))) ?? [];
   for (const name of names) {
     await c.step(`helm release ${name}`, async (s) => {
@@ -185,8 +208,10 @@ export async function createSupportBundle(o: BundleOptions): Promise<BundleResul
       if (history[0]) c.add(`helm/${name}/values.yaml`, toYaml([c.value(history[0].config ?? {})]), PRIORITY.helm);
     });
   }
+}
 
-  // ---- every object of the namespace, events, custom resources with conditions
+/** Every object of the namespace (kind by kind, from discovery), its events, and the custom resources with their conditions. */
+async function collectObjects({ c, namespace, toYaml }: Gathering): Promise<{ customResources: KubeObject[]; pods: KubeObject[] }> {
   const kinds = (await c.step('API discovery', (s) => namespacedKinds(c, s))) ?? [];
   const customResources: KubeObject[] = [];
   let events: KubeObject[] = [];
@@ -208,9 +233,14 @@ export async function createSupportBundle(o: BundleOptions): Promise<BundleResul
     }
     c.add('custom-resources.txt', c.text(lines.join('\n') + '\n'), PRIORITY.objects);
   }
+  return { customResources, pods };
+}
 
-  // ---- the operators: the releases helmfile.d/00-operators installs (else those owning the CRDs of the tenant's
-  // custom resources), their Deployments, pods and logs
+/**
+ * The operators: the releases helmfile.d/00-operators installs (else those owning the CRDs of the tenant's custom
+ * resources), their Deployments, pods, events and logs. Returns their versions.
+ */
+async function collectOperators({ o, c, sinceSeconds, toYaml }: Gathering, customResources: KubeObject[]): Promise<Array<Record<string, unknown>>> {
   const operators = new Map<string, { release: string; namespace: string; groups: Set<string> }>();
   for (const r of operatorReleases(o.cwd)) operators.set(`${r.namespace}/${r.name}`, { release: r.name, namespace: r.namespace, groups: new Set() });
   const crds = (await c.step('list customresourcedefinitions', (s) => c.list({ apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition' }, s))) ?? [];
@@ -253,13 +283,14 @@ export async function createSupportBundle(o: BundleOptions): Promise<BundleResul
     if (opEvents.length) c.add(`${dir}/events.txt`, c.text(eventLines(opEvents).join('\n') + '\n'), PRIORITY.operators);
     await podLogs(c, opPods, `${dir}/logs`, { tailLines: Math.min(o.tailLines ?? 500, 500), sinceSeconds }, PRIORITY.operatorLogs);
   }
-  versions.operators = operatorVersions;
-  c.add('versions.json', JSON.stringify(versions, null, 2) + '\n', PRIORITY.summary);
+  return operatorVersions;
+}
 
-  // ---- the tenant's pod logs, when asked
-  if (o.includeLogs) await podLogs(c, pods, 'logs', { tailLines: o.tailLines ?? 2000, sinceSeconds }, PRIORITY.podLogs);
-
-  // ---- bound, manifest, write
+/** Bound what was collected by priority, add the manifest, write the .tar.gz atomically (mode 0600). */
+function writeBundle({ o, c, namespace, sinceSeconds }: Gathering, now: Date, redact: boolean): BundleResult {
+  const maxBytes = o.maxBytes ?? DEFAULT_MAX_BYTES;
+  const stamp = now.toISOString().replace(/[:.]/g, '-').replace('T', '_').slice(0, 19);
+  const root = `logclaw-support-${o.tenant}-${stamp}`;
   const { kept, cut } = bound(c.entries, maxBytes);
   const manifest: BundleManifest = {
     tenant: o.tenant,
