@@ -9,13 +9,14 @@
 // cluster CA), <podRoot>/etc/hosts resolves the Service and pod names to the broker's address (the tools get it
 // as jdk.net.hosts.file), and paths under /opt/kafka on a command line are read below <podRoot>.
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { randomBytes, randomInt } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { createConnection } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 // @ts-ignore -- plain ESM module shared with build.mjs
 import { kafkaClasspath, KAFKA_VERSION } from './versions.mjs';
+import { freeLoopbackAddress } from '../lib/loopback.ts';
+import { javaRuns } from '../java-runtime.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 /** The distribution's scripts for the broker pod's bin/ (the console tools and the admin tools verify or people run). */
@@ -69,16 +70,7 @@ export interface KafkaBroker {
   stop(): Promise<void>;
 }
 
-export const kafkaAvailable = (): boolean => kafkaClasspath() !== undefined && hasJava();
-
-function hasJava(): boolean {
-  try {
-    execFileSync('java', ['-version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
+export const kafkaAvailable = (): boolean => kafkaClasspath() !== undefined && javaRuns();
 
 /** Strimzi's listener name: NAME-PORT upper-cased. */
 const listenerName = (l: Listener) => `${l.name.toUpperCase()}-${l.port}`;
@@ -113,20 +105,6 @@ const log4jBroker = (file: string) => `<?xml version="1.0" encoding="UTF-8"?>
   <Loggers><Logger name="kafka" level="INFO"/><Logger name="org.apache.kafka" level="INFO"/><Root level="WARN"><AppenderRef ref="LOG"/></Root></Loggers>
 </Configuration>
 `;
-
-/** A loopback address of its own (127.100-199.x.y), with nothing listening on the broker's ports yet. */
-async function freeLoopbackAddress(ports: number[]): Promise<string> {
-  for (let i = 0; i < 50; i++) {
-    const a = `127.${randomInt(100, 200)}.${randomInt(0, 256)}.${randomInt(1, 255)}`;
-    const taken = await Promise.all(ports.map((port) => new Promise<boolean>((resolve) => {
-      const s = createConnection({ host: a, port });
-      s.once('connect', () => (s.destroy(), resolve(true)));
-      s.once('error', () => resolve(false));
-    })));
-    if (!taken.some(Boolean)) return a;
-  }
-  throw new Error('no free loopback address for a Kafka broker');
-}
 
 /** Strimzi's Kafka resource → the broker's spec (listeners, authorization, config). */
 export function specOf(kafka: { metadata: { name: string; namespace?: string }; spec?: any }, pod: string): BrokerSpec {

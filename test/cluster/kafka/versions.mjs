@@ -1,8 +1,8 @@
 // The Apache Kafka release the test cluster's data plane runs (the broker image's Kafka of the pinned Strimzi,
 // quay.io/strimzi/kafka:0.50.1-kafka-4.1.1), fetched by build.mjs into <cache>/kafka-<version>/.
-import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { cacheRoot } from '../versions.mjs';
+import { runtimeClasspath } from '../java-runtime.mjs';
 
 export const KAFKA_VERSION = '4.1.1';
 export const LOG4J_VERSION = '2.24.3';
@@ -11,8 +11,4 @@ export const KAFKA_ARTIFACTS = ['kafka_2.13', 'kafka-server', 'kafka-storage', '
 export const kafkaDir = () => join(cacheRoot, `kafka-${KAFKA_VERSION}`);
 
 /** The classpath of the cached Kafka (libs/*.jar and the launcher's classes), or undefined when it is not built. */
-export function kafkaClasspath() {
-  const dir = kafkaDir();
-  if (!existsSync(join(dir, '.stamp')) || !existsSync(join(dir, 'classes', 'SimKafka.class'))) return undefined;
-  return [...readdirSync(join(dir, 'libs')).filter((f) => f.endsWith('.jar')).sort().map((f) => join(dir, 'libs', f)), join(dir, 'classes')].join(':');
-}
+export const kafkaClasspath = () => runtimeClasspath(kafkaDir(), 'SimKafka');
