@@ -69,7 +69,9 @@ export const opensearch: VerifyStep = {
               evidence: [`POST /${LOGS_INDEX}/_search (${fwd.label}, pod ${fwd.pod}) → ${res.status}`, ...(doc ? [`document ${doc._index}/${doc._id}`] : [])],
             };
           }
-          lastError = undefined;
+          // a pattern no index matches yet answers 200 with no shards searched (404 only for a concrete name)
+          const shards = (res.json as { _shards?: { total?: number } } | undefined)?._shards?.total;
+          lastError = shards === 0 ? `no index matches ${LOGS_INDEX} yet` : undefined;
         } else if (res.status === 404 && /index_not_found/.test(res.body)) {
           answered++;
           lastError = `no index matches ${LOGS_INDEX} yet`;
