@@ -2,12 +2,13 @@
 // `npm run try`: LogClaw end to end on this machine without Docker or a cluster. Prints every command it runs
 // and its output, and stops at the first one that fails (its exit code is the script's):
 //   1. prerequisites, each cached after the first run: the simulator's programs (node test/cluster/build.mjs,
-//      Go modules → ~/.cache/logclaw/bin; Apache Kafka, node test/cluster/kafka/build.mjs), helm 3 and 4
+//      Go modules → ~/.cache/logclaw/bin; Apache Kafka and OpenSearch, node test/cluster/kafka/build.mjs and
+//      test/cluster/opensearch/build.mjs), helm 3 and 4
 //      (npm run setup), logclaw's build, the stand-in airflow chart (offline; zammad is the real chart, from
 //      ../shared/upstream-charts);
 //   2. the simulator (node test/cluster/sim.ts: a real control plane with KWOK, a chart repository of the
-//      official operator charts in ../shared/upstream-charts, the data plane: a real Kafka broker per tenant
-//      namespace, HTTP stand-ins) with its own kubeconfig; logclaw gets that chart repository as
+//      official operator charts in ../shared/upstream-charts, the data plane: a real Kafka broker and OpenSearch node
+//      per tenant namespace, HTTP stand-ins) with its own kubeconfig; logclaw gets that chart repository as
 //      LOGCLAW_CHART_MIRROR (helm's repository list and cache in the work directory);
 //   3. logclaw dev up, operators install (a re-run), status, verify, dev credentials, diff, upgrade, uninstall
 //      for the dev tenant dev-local, and dev down --delete-cluster, with the fake kind and docker of
@@ -86,6 +87,7 @@ async function main() {
   // 1. prerequisites (each a no-op once done)
   await step('node test/cluster/build.mjs', node, [join(root, 'test', 'cluster', 'build.mjs')]);
   await step('node test/cluster/kafka/build.mjs', node, [join(root, 'test', 'cluster', 'kafka', 'build.mjs')]);
+  await step('node test/cluster/opensearch/build.mjs', node, [join(root, 'test', 'cluster', 'opensearch', 'build.mjs')]);
   await step('npm run setup', node, [join(root, 'scripts', 'setup-tools.mjs')]);
   await step('npm run build   # tsc and the tenant validator', node, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json'], { timing: true });
   await step('node scripts/build-tenant.mjs', node, [join(root, 'scripts', 'build-tenant.mjs')]);

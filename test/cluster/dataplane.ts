@@ -9,8 +9,9 @@
 //   (<topics>/<namespace>/<topic>.log) take its place;
 // - the pods' ports are routed (kwok PortForward per pod) to local servers, one set per namespace:
 //   Vector's HTTP source and API on the ingestion receiver (8080, 8686: accepted events are produced to raw-logs,
-//   as Vector's Kafka sink would), OpenSearch (9200: _search/_count/_delete_by_query over what reached raw-logs,
-//   _cluster/health) and the ticketing agent (8080: /healthz, and /incidents?marker= raising one incident per
+//   as Vector's Kafka sink would), OpenSearch (9200: a real OpenSearch node, opensearch/front.ts, started by the
+//   first request, indexing what reaches raw-logs as the ETL job would; plain HTTP without authentication) and
+//   the ticketing agent (8080: /healthz, and /incidents?marker= raising one incident per
 //   anomaly event with the marker, routed as the agent's ConfigMap `routing` says).
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
@@ -20,6 +21,7 @@ import YAML from 'yaml';
 import type { Kube, KubeObject } from './lib/kube.ts';
 import { STAGE_API } from './stages/common.ts';
 import { kafkaAvailable, specOf, startBroker, type KafkaBroker } from './kafka/broker.ts';
+import { openSearchFront } from './opensearch/front.ts';
 
 export interface DataPlaneOptions {
   kube: Kube;
@@ -35,6 +37,7 @@ interface NamespacePlane {
   opensearch: number;
   agent: number;
   servers: Server[];
+  closers: Array<() => Promise<void>>;
 }
 
 const body = (req: IncomingMessage) => new Promise<string>((resolve) => {
@@ -105,7 +108,6 @@ export function startDataPlane(o: DataPlaneOptions): { stop(): void } {
     p = (async () => {
       const topics = topicsOf(ns);
       const topic = (t: string) => join(topics, `${t}.log`);
-      const deleted = new Set<string>();
       const vector = await serve((req, text) => {
         if (req.method === 'GET') return [200, { ok: true }];
         let events: unknown[];
@@ -123,20 +125,8 @@ export function startDataPlane(o: DataPlaneOptions): { stop(): void } {
         }
         return [200];
       });
-      const opensearch = await serve((_req, text, url) => {
-        if (url.pathname === '/' || url.pathname === '/_cluster/health') return [200, { cluster_name: 'logclaw-opensearch', status: 'green' }];
-        const q = text ? (JSON.parse(text) as { query?: { match_phrase?: { message?: string } } }) : {};
-        const phrase = q.query?.match_phrase?.message;
-        const docs = lines(topic('raw-logs')).map((l, i) => ({ _index: 'logclaw-logs-sim', _id: String(i), _source: parse(l) }));
-        const hits = docs.filter((d) => !deleted.has(d._id) && (phrase === undefined || String(d._source.message ?? '').includes(phrase)));
-        if (url.pathname.endsWith('/_search')) return [200, { hits: { total: { value: hits.length, relation: 'eq' }, hits: hits.slice(0, 10) } }];
-        if (url.pathname.endsWith('/_count')) return [200, { count: hits.length }];
-        if (url.pathname.endsWith('/_delete_by_query')) {
-          for (const h of hits) deleted.add(h._id);
-          return [200, { deleted: hits.length }];
-        }
-        return [404, { error: { type: 'index_not_found_exception' }, status: 404 }];
-      });
+      // the real OpenSearch node, started by the first request (most namespaces never search)
+      const opensearch = await openSearchFront({ dir: join(o.topicsDir, '..', 'opensearch', ns), rawLogs: topic('raw-logs'), log: o.log });
       const agent = await serve(async (_req, _text, url) => {
         if (url.pathname === '/healthz' || url.pathname === '/readyz') return [200, { status: 'ok' }];
         if (url.pathname === '/incidents') {
@@ -152,7 +142,7 @@ export function startDataPlane(o: DataPlaneOptions): { stop(): void } {
         return [404, { error: 'not found' }];
       });
       o.log(`data plane for ${ns}: vector :${vector.port}, opensearch :${opensearch.port}, ticketing agent :${agent.port}, topics ${topics}`);
-      return { vector: vector.port, opensearch: opensearch.port, agent: agent.port, servers: [vector.server, opensearch.server, agent.server] };
+      return { vector: vector.port, opensearch: opensearch.port, agent: agent.port, servers: [vector.server, agent.server], closers: [() => opensearch.close()] };
     })();
     planes.set(ns, p);
     return p;
@@ -195,7 +185,7 @@ export function startDataPlane(o: DataPlaneOptions): { stop(): void } {
         spec: { execs: [{ local: { workDir: join(o.handlersDir, 'root'), envs: [{ name: 'SIM_TOPICS_DIR', value: topicsOf(ns) }, { name: 'PATH', value: `${join(o.handlersDir, 'bin')}:${process.env.PATH}` }] } }] } } as KubeObject);
       return;
     }
-    if (!labels['logclaw.io/tenant'] || !routes(pod, { vector: 0, opensearch: 0, agent: 0, servers: [] }).length) return;
+    if (!labels['logclaw.io/tenant'] || !routes(pod, { vector: 0, opensearch: 0, agent: 0, servers: [], closers: [] }).length) return;
     const p = await plane(ns);
     await o.kube.apply({ apiVersion: STAGE_API, kind: 'PortForward', metadata: { name: pod.metadata.name, namespace: ns },
       spec: { forwards: routes(pod, p).map(([port, local]) => ({ ports: [port], target: { port: local, address: '127.0.0.1' } })) } } as KubeObject);
@@ -287,7 +277,7 @@ export function startDataPlane(o: DataPlaneOptions): { stop(): void } {
     stop() {
       for (const b of brokers.values()) void b.then((x) => x.stop(), () => undefined);
       for (const s of stoppers) { try { s(); } catch { /* stopped */ } }
-      for (const p of planes.values()) void p.then((x) => x.servers.forEach((s) => { s.close(); s.closeAllConnections(); }));
+      for (const p of planes.values()) void p.then((x) => { x.servers.forEach((s) => { s.close(); s.closeAllConnections(); }); for (const c of x.closers) void c().catch(() => undefined); });
     },
   };
 }

@@ -51,7 +51,7 @@ describe('golden: verify', () => {
   beforeAll(async () => {
     t = await makeTenant(cluster(), 'gv');
     // what varies: the random tenant id, the marker, pod names, local ports, the time each step took
-    rules = [literal(t.id, '<TENANT>'), literal(t.root, '<ROOT>'), [/lcv-\d{14}-[0-9a-f]{6}/g, '<MARKER>'], POD_SUFFIX, LOCAL_PORTS, STEP_DURATION, DURATIONS];
+    rules = [literal(t.id, '<TENANT>'), literal(t.root, '<ROOT>'), [/lcv-\d{14}-[0-9a-f]{6}/g, '<MARKER>'], POD_SUFFIX, OPENSEARCH_DOCUMENT, LOCAL_PORTS, STEP_DURATION, DURATIONS];
   }, 240_000);
   afterAll(() => t?.close(), 60_000);
   const verify = (...args: string[]) => runCli(['verify', '--tenant', t.id, '--kube-context', cluster().context, '--timeout', '60s', ...args], { cwd: t.root, env: t.env, timeoutMs: 110_000 });
@@ -70,6 +70,8 @@ describe('golden: verify', () => {
 /** The AGE column of status (5s, 2m, 1h) with the padding after it (its width varies with the age). */
 const AGES: Rule = [/ \d+[smhd] +/g, ' <AGE> '];
 /** A Deployment pod's name: ReplicaSet hash and random suffix. */
+/** The document OpenSearch indexed: the ETL's daily index and the id the node gave it. */
+const OPENSEARCH_DOCUMENT: Rule = [/document logclaw-logs-\d{4}\.\d{2}\.\d{2}\/[A-Za-z0-9_-]+/g, 'document logclaw-logs-<DATE>/<ID>'];
 const POD_SUFFIX: Rule = [/-[0-9a-f]{8,10}-[a-z0-9]{5}\b/g, '-<HASH>-<ID>'];
 /** A verify step's duration, right-aligned after the padded title (its width varies with the duration). */
 const STEP_DURATION: Rule = [/^([✓✗-] \d+ .*?) +(?:\d+ min \d+ s|\d+(?:\.\d+)? m?s) {2}/gm, '$1 <DURATION>  '];

@@ -1,6 +1,6 @@
 // A tenant namespace on the simulated cluster as the charts and operators make it, with the pipeline's
 // hops played by local servers the test controls: Vector's HTTP source (ok, 500, or accepting without
-// delivering), an OpenSearch serving what reached raw-logs (or down), a ticketing agent raising an
+// delivering), a real OpenSearch node indexing what reached raw-logs as the ETL job would (or down), a ticketing agent raising an
 // incident for each anomaly event and routing it per the tenant. Kafka is a real broker of this tenant only
 // (test/cluster/kafka: Apache Kafka 4.1.1 on a loopback address, configured from the Kafka resource), whose
 // topics, SCRAM users and ACLs the fixture creates from the KafkaTopic and KafkaUser objects as Strimzi's
@@ -20,6 +20,7 @@ import type { KubeObject } from '../cluster/lib/kube.ts';
 import { eventually } from '../helpers/eventually.js';
 import { crdDir, repoRoot } from '../helpers/tools.js';
 import { kafkaAvailable, specOf, startBroker, type AclSpec, type KafkaBroker } from '../cluster/kafka/broker.ts';
+import { openSearchFront } from '../cluster/opensearch/front.ts';
 
 export const handlersRoot = join(repoRoot, 'test', 'cluster', 'handlers', 'root');
 
@@ -273,23 +274,15 @@ export async function makeTenant(c: Cluster, prefix: string, o: TenantOptions = 
   // Vector's HTTP source (TLS outside dev) and its API (plain, health only)
   const vector = await serve(vectorHandler, dev ? undefined : selfSigned(root, 'logclaw-ingestion'));
   const vectorApi = dev ? vector : await serve(vectorHandler);
-  const deleted = new Set<string>();
-  const opensearch = await serve((req, text, url) => {
-    requests.opensearch.push(`${req.method} ${url.pathname}${url.search}`);
-    if (!dev && req.headers.authorization !== `Basic ${Buffer.from(`${osAdmin.username}:${osAdmin.password}`).toString('base64')}`) {
-      return [401, { error: { type: 'security_exception', reason: 'missing authentication credentials for REST request' }, status: 401 }];
-    }
-
-    const phrase = text ? (JSON.parse(text).query?.match_phrase?.message as string | undefined) : undefined;
-    const docs = lines(topicFile('raw-logs')).map((l, i) => ({ _index: 'logclaw-logs-2025.01.01', _id: String(i), _source: JSON.parse(l) as { message?: string } }));
-    const hits = docs.filter((d) => !deleted.has(d._id) && phrase !== undefined && String(d._source.message ?? '').includes(phrase));
-    if (url.pathname.endsWith('/_search')) return [200, { hits: { total: { value: hits.length, relation: 'eq' }, hits: hits.slice(0, 1) } }];
-    if (url.pathname.endsWith('/_delete_by_query')) {
-      for (const h of hits) deleted.add(h._id);
-      return [200, { deleted: hits.length }];
-    }
-    return [404, { error: { type: 'index_not_found_exception' } }];
-  }, dev ? undefined : selfSigned(root, 'logclaw-opensearch'));
+  // a real OpenSearch node (started by verify's first request), indexing raw-logs as the ETL job would; outside
+  // dev behind TLS and the admin's basic authentication, as the security plugin answers
+  const opensearch = await openSearchFront({
+    dir: join(root, 'opensearch'),
+    rawLogs: topicFile('raw-logs'),
+    tls: dev ? undefined : selfSigned(root, 'logclaw-opensearch'),
+    auth: dev ? undefined : () => osAdmin,
+    onRequest: (line) => requests.opensearch.push(line),
+  });
   const downPort = await serve(() => [200]).then(async (x) => (await x.close(), x.port)); // nobody listens there
   const agent = await serve((req, _text, url) => {
     requests.agent.push(`${req.method} ${url.pathname}${url.search}`);
