@@ -1,4 +1,4 @@
-// verify's OpenSearch calls against a real OpenSearch 2.19 node (test/cluster/opensearch: the server from Maven
+// verify's OpenSearch calls against a real OpenSearch 2.14 node (test/cluster/opensearch: the server from Maven
 // Central with its HTTP and reindex modules) behind the front the test cluster puts at a tenant's OpenSearch pod
 // port: the node starts with the first request and indexes the raw-logs topic as the ETL job would; outside dev
 // TLS and basic authentication stand where the security plugin would.

@@ -1,4 +1,4 @@
-// A real OpenSearch node for one tenant namespace of the test cluster (OpenSearch 2.19 from Maven Central, built
+// A real OpenSearch node for one tenant namespace of the test cluster (OpenSearch 2.14 from Maven Central, built
 // by build.mjs; SimOpenSearch.java), on a loopback address of its own at the pod's ports 9200 (HTTP) and 9300
 // (transport), and the side of the ETL Flink job the data plane plays: the records of raw-logs indexed into
 // <prefix><yyyy.MM.dd> as the job writes them. Without the security plugin: whoever puts TLS and basic
@@ -15,6 +15,8 @@ export const openSearchAvailable = (): boolean => openSearchClasspath() !== unde
 
 export interface OpenSearchNode {
   address: string;
+  /** The JVM's process id. */
+  pid: number;
   /** http://<address>:9200 */
   url: string;
   /** Index records as the ETL job does (into <prefix><date of now>, refreshed at once); resolves when OpenSearch took them. */
@@ -76,6 +78,7 @@ export async function startOpenSearch(dir: string, log: (m: string) => void = ()
 
   return {
     address,
+    pid: child.pid!,
     url: `http://${address}:9200`,
     call,
     async index(records, prefix = 'logclaw-logs-') {

@@ -1,12 +1,12 @@
-// The OpenSearch release the test cluster's data plane runs: the newest 2.x served for Java 17 (the charts pin
-// OpenSearch 2.x through the operator; 2.19 is the last 2.x line), fetched by build.mjs into <cache>/opensearch-<version>/.
+// The OpenSearch release the test cluster's data plane runs: the one charts/logclaw-opensearch pins (its
+// OpenSearchCluster's version and images), fetched by build.mjs into <cache>/opensearch-<version>/.
 import { join } from 'node:path';
 import { cacheRoot } from '../versions.mjs';
 import { runtimeClasspath } from '../java-runtime.mjs';
 
-export const OPENSEARCH_VERSION = '2.19.6';
+export const OPENSEARCH_VERSION = '2.14.0';
 /** The log4j-core matching the log4j-api OpenSearch brings (a different core fails at start). */
-export const OPENSEARCH_LOG4J_VERSION = '2.25.4';
+export const OPENSEARCH_LOG4J_VERSION = '2.21.0';
 /** The server, the HTTP transport (a module of the distribution) and reindex (_delete_by_query). */
 export const OPENSEARCH_ARTIFACTS = [
   `org.opensearch:opensearch:${OPENSEARCH_VERSION}`,
