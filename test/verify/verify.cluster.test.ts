@@ -107,8 +107,8 @@ describe('logclaw verify on the simulator', () => {
     expect(stepLine(r.stdout, 3)).toMatch(/^✗ 3 kafka raw-logs .*marker not on raw-logs within (?:\d+ min )?[\d.]+ m?s \(POSTed once, Vector answered 2xx; the consumer reported no error and read (no record|\d+ other records?)\)/);
     expect(r.stdout).toContain('hop: Vector → Kafka raw-logs');
     expect(r.stdout).toMatch(/consumer in pod logclaw-combined-0, logclaw-kafka-bootstrap:9092 plain, group logclaw-verify-raw-lcv-/);
-    // nothing reached the index either: no index matches the pattern (OpenSearch answers 200 with no shards for it)
-    expect(stepLine(r.stdout, 4)).toMatch(/^✗ 4 opensearch .*marker not indexed in logclaw-logs-\* within .*\(no index matches logclaw-logs-\* yet\)/);
+    // nothing reached the index either (the tenant is shared by this file's tests: earlier markers may be indexed)
+    expect(stepLine(r.stdout, 4)).toMatch(/^✗ 4 opensearch .*marker not indexed in logclaw-logs-\* within /);
   });
 
   it('a failing exec in the broker pod: the Kafka steps name the exec hop and show its stderr', async () => {
