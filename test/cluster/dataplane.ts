@@ -161,6 +161,19 @@ export function startDataPlane(o: DataPlaneOptions): { stop(): void } {
 
   const mine = (ns: string | undefined) => Boolean(ns) && (o.namespaces?.(ns!) ?? true);
 
+  // a deleted namespace takes its programs along (its broker and OpenSearch node; a new one starts if it comes back)
+  const closePlane = (p: Promise<NamespacePlane>) => void p.then((x) => { x.servers.forEach((s) => { s.close(); s.closeAllConnections(); }); for (const c of x.closers) void c().catch(() => undefined); }, () => undefined);
+  stoppers.push(o.kube.informer('/api/v1/namespaces', (type, ns: KubeObject) => {
+    const name = ns.metadata.name!;
+    if (type !== 'DELETED' || !mine(name)) return;
+    const p = planes.get(name);
+    if (p) closePlane(p);
+    planes.delete(name);
+    const b = brokers.get(name);
+    if (b) void b.then((x) => x.stop(), () => undefined);
+    brokers.delete(name);
+  }, (e) => o.log(`data plane namespaces: ${String(e)}`)));
+
   async function onPod(type: string, pod: KubeObject): Promise<void> {
     if (type === 'DELETED' || !mine(pod.metadata.namespace)) return;
     const ns = pod.metadata.namespace!;
@@ -277,7 +290,7 @@ export function startDataPlane(o: DataPlaneOptions): { stop(): void } {
     stop() {
       for (const b of brokers.values()) void b.then((x) => x.stop(), () => undefined);
       for (const s of stoppers) { try { s(); } catch { /* stopped */ } }
-      for (const p of planes.values()) void p.then((x) => { x.servers.forEach((s) => { s.close(); s.closeAllConnections(); }); for (const c of x.closers) void c().catch(() => undefined); });
+      for (const p of planes.values()) closePlane(p);
     },
   };
 }

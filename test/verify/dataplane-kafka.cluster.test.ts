@@ -5,8 +5,8 @@
 // ACLs; `kubectl exec` into the broker pod runs the real console tools with verify's commands.
 import { afterAll, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { createConnection } from 'node:net';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { setupCluster } from '../helpers/cluster.js';
@@ -56,6 +56,12 @@ function dataPlaneFor(kube: Kube): { ns: string; logs: string[] } {
   cleanup.push(() => kube.delete('v1', 'Namespace', ns).then(() => undefined, () => undefined));
   return { ns, logs };
 }
+
+const listening = (host: string, port: number) => new Promise<boolean>((resolve) => {
+  const sock = createConnection({ host, port });
+  sock.once('connect', () => (sock.destroy(), resolve(true)));
+  sock.once('error', () => resolve(false));
+});
 
 const podReady = (kube: Kube, ns: string, name: string) => eventually('the broker pod ready', async () => {
   const p = await kube.get('v1', 'Pod', name, ns);
@@ -115,6 +121,13 @@ describe.skipIf(!available)('the data plane plays Strimzi on a real Kafka broker
     // the ACLs are the KafkaUser's: ingestion may not read
     const refused = await sessions.run({ namespace: ns, pod: broker.pod, container: 'kafka', command: consumerCommand(broker, 'raw-logs', 'logclaw-flink-verify-dp2', 20_000, writer), timeoutMs: 40_000 });
     expect(['topic-authorization', 'group-authorization']).toContain(kafkaProblem(refused.stderr, { user: 'ingestion', topic: 'raw-logs', group: 'logclaw-flink-verify-dp2', bootstrap: broker.bootstrap })?.kind);
+
+    // the namespace deleted, its broker goes with it
+    const address = /for \S+ on (127\.\d+\.\d+\.\d+)/.exec(logs.find((l) => l.includes(`for ${ns} on`)) ?? '')?.[1];
+    expect(address).toBeDefined();
+    expect(await listening(address!, 9093)).toBe(true);
+    await kube.delete('v1', 'Namespace', ns);
+    await eventually('the broker stopped with its namespace', async () => !(await listening(address!, 9093)) || undefined, 120_000, 500);
   });
 
   it('a broker that does not start leaves its pod with no tools: exec fails as into a container that is not running', async () => {

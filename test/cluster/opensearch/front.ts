@@ -34,10 +34,15 @@ export async function openSearchFront(o: OpenSearchFrontOptions): Promise<OpenSe
   const log = o.log ?? (() => undefined);
   let starting: Promise<OpenSearchNode> | undefined;
   let follower: { stop(): void } | undefined;
+  let closed = false;
   const node = () => {
     starting ??= (async () => {
       if (!openSearchAvailable()) throw new Error('OpenSearch is not built or Java is missing: node test/cluster/opensearch/build.mjs');
       const n = await startOpenSearch(o.dir, log);
+      if (closed) {
+        await n.stop();
+        throw new Error('closed while the node started');
+      }
       follower = followTopic(o.rawLogs, async (records) => n.index(records, (await o.indexPrefix?.()) ?? undefined), (e) => log(`opensearch: indexing raw-logs: ${String(e)}`));
       await follower.caughtUp;
       return n;
@@ -78,6 +83,7 @@ export async function openSearchFront(o: OpenSearchFrontOptions): Promise<OpenSe
     server,
     node: () => starting,
     async close() {
+      closed = true;
       follower?.stop();
       await new Promise<void>((r) => (server.close(() => r()), server.closeAllConnections()));
       await starting?.then((n) => n.stop(), () => undefined);
@@ -120,10 +126,10 @@ export function followTopic(file: string, take: (records: unknown[]) => Promise<
   let timer: NodeJS.Timeout | undefined;
   const loop = async () => {
     await readNew().catch(onError);
-    if (!stopped) timer = setTimeout(() => void loop(), 200);
+    if (!stopped) timer = setTimeout(() => void loop(), 200).unref();
   };
   const caughtUp = readNew().catch(onError).then(() => {
-    if (!stopped) timer = setTimeout(() => void loop(), 200);
+    if (!stopped) timer = setTimeout(() => void loop(), 200).unref();
   });
   return {
     caughtUp,
