@@ -10,7 +10,8 @@
 // - the pods' ports are routed (kwok PortForward per pod) to local servers, one set per namespace:
 //   Vector's HTTP source and API on the ingestion receiver (8080, 8686: accepted events are produced to raw-logs,
 //   as Vector's Kafka sink would), OpenSearch (9200: a real OpenSearch node, opensearch/front.ts, started by the
-//   first request, indexing what reaches raw-logs as the ETL job would; plain HTTP without authentication) and
+//   first request, indexing what reaches raw-logs as the ETL job would; plain HTTP without authentication, as
+//   dev's StatefulSet runs it with the security plugin off; the operator's clusters get no pods here) and
 //   the ticketing agent (8080: /healthz, and /incidents?marker= raising one incident per
 //   anomaly event with the marker, routed as the agent's ConfigMap `routing` says).
 import { createServer, type IncomingMessage, type Server } from 'node:http';
