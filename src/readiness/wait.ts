@@ -110,97 +110,124 @@ export function podBelongsTo(p: KubeObject, ref: AwaitRef): boolean {
 const POD_AWARE = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'ReplicaSet', 'Kafka', 'KafkaNodePool', 'OpenSearchCluster', 'FlinkDeployment', 'InferenceService']);
 
 export async function waitForReady(hub: WatchHub, refs: AwaitRef[], o: WaitOptions): Promise<WaitResult> {
-  const started = Date.now();
-  const grace = o.failGraceMs ?? 20_000;
-  const stallMs = o.stallMs ?? stallGraceMs();
-  const states = new Map<string, ObjectState>();
-  const key = (r: { apiVersion?: string; kind?: string; namespace?: string; name?: string }) => `${r.kind}/${r.namespace ?? ''}/${r.name}`;
-  for (const ref of refs) states.set(key(ref), { ref, verdict: MISSING, since: started });
-  const unsubscribe: Array<() => void> = [];
+  return new ReadinessWait(refs, o).run(hub);
+}
 
-  return new Promise<WaitResult>((resolvePromise) => {
-    let settled = false;
-    const timers: NodeJS.Timeout[] = [];
-    let graceTimer: NodeJS.Timeout | undefined;
-    const finish = (why: 'ok' | 'failed' | 'timeout' | 'interrupted') => {
-      if (settled) return;
-      settled = true;
-      for (const t of timers) clearTimeout(t);
-      if (graceTimer) clearTimeout(graceTimer);
-      for (const u of unsubscribe) u();
-      const all = [...states.values()];
-      const now = Date.now();
-      const culprits =
-        why === 'ok'
-          ? []
-          : all.filter((s) => s.verdict.status !== 'ready' && (why !== 'failed' || isFailing(s, now)));
-      for (const s of culprits) {
-        if (!isStalled(s, now)) continue;
-        s.stalled = true;
-        const group = s.ref.apiVersion.split('/')[0];
-        s.verdict = {
-          ...s.verdict,
-          status: 'failed',
-          message: `${s.verdict.message}: no controller has updated it in ${formatDuration(now - s.stalledSince!)} (is the operator serving ${group} installed and running, and does it handle ${s.ref.kind}?)`,
-        };
-      }
-      resolvePromise({ ok: why === 'ok', timedOut: why === 'timeout', interrupted: why === 'interrupted', states: all, culprits, ms: now - started });
-    };
-    const isStalled = (s: ObjectState, now: number) => s.stalledSince !== undefined && s.verdict.status !== 'ready' && now - s.stalledSince >= stallMs;
-    const isFailing = (s: ObjectState, now: number) =>
-      (s.verdict.status === 'failed' && now - s.since >= grace) || (!!s.podProblem && now - s.podProblem.since >= grace) || isStalled(s, now);
+const stateKey = (r: { kind?: string; namespace?: string; name?: string }) => `${r.kind}/${r.namespace ?? ''}/${r.name}`;
 
-    const evaluate = () => {
-      if (settled) return;
-      const all = [...states.values()];
-      if (all.every((s) => s.verdict.status === 'ready')) return finish('ok');
-      const now = Date.now();
-      if (all.some((s) => isFailing(s, now))) return finish('failed');
-      // re-check when the earliest failure's grace period ends
-      const pending = all
-        .flatMap((s) => [
-          s.verdict.status === 'failed' ? s.since + grace : undefined,
-          s.podProblem ? s.podProblem.since + grace : undefined,
-          s.stalledSince !== undefined ? s.stalledSince + stallMs : undefined,
-        ])
-        .filter((t): t is number => t !== undefined)
-        .map((t) => t - now);
-      if (graceTimer) clearTimeout(graceTimer);
-      graceTimer = pending.length ? setTimeout(evaluate, Math.max(0, Math.min(...pending)) + 5) : undefined;
-    };
+/**
+ * One wait: the objects' states, updated from their informers and their pods', settled once all are ready, one
+ * has failed past its grace (or stalled: a custom resource no controller touches), the timeout passed or the
+ * signal fired.
+ */
+class ReadinessWait {
+  private readonly started = Date.now();
+  private readonly grace: number;
+  private readonly stallMs: number;
+  private readonly states = new Map<string, ObjectState>();
+  private readonly unsubscribe: Array<() => void> = [];
+  private readonly timers: NodeJS.Timeout[] = [];
+  private graceTimer: NodeJS.Timeout | undefined;
+  private settled = false;
+  private resolve: (r: WaitResult) => void = () => undefined;
+  /** The resourceVersion a custom resource had when it was last seen untouched. */
+  private readonly stallVersion = new Map<ObjectState, string | undefined>();
+  /** Objects whose controller is at work (it made pods). */
+  private readonly working = new Set<ObjectState>();
 
-    const update = (s: ObjectState, v: Verdict, obj?: KubeObject) => {
-      // a custom resource nobody writes to: no status (or the latest generation never observed), unchanged
-      const untouched = obj && !working.has(s) && isCustomResource(s.ref.apiVersion) && (v.reason === 'NoStatus' || v.reason === 'NotObserved');
-      const rv = obj?.metadata?.resourceVersion;
-      if (!untouched) {
-        s.stalledSince = undefined;
-        stallVersion.delete(s);
-      } else if (stallVersion.get(s) !== rv || s.stalledSince === undefined) {
-        stallVersion.set(s, rv);
-        s.stalledSince = Date.now();
-      }
-      const changed = v.status !== s.verdict.status || v.message !== s.verdict.message;
-      if (v.status !== s.verdict.status) s.since = Date.now();
-      s.verdict = v;
-      if (v.status === 'ready') {
-        s.readyAt ??= Date.now();
-        s.podProblem = undefined;
-      } else s.readyAt = undefined;
-      if (changed) o.onChange?.(s);
-    };
+  constructor(private readonly refs: AwaitRef[], private readonly o: WaitOptions) {
+    this.grace = o.failGraceMs ?? 20_000;
+    this.stallMs = o.stallMs ?? stallGraceMs();
+    for (const ref of refs) this.states.set(stateKey(ref), { ref, verdict: MISSING, since: this.started });
+  }
 
-    const stallVersion = new Map<ObjectState, string | undefined>();
-    const working = new Set<ObjectState>();
+  run(hub: WatchHub): Promise<WaitResult> {
+    return new Promise<WaitResult>((resolve) => {
+      this.resolve = resolve;
+      const { o } = this;
+      if (o.signal?.aborted) return this.finish('interrupted');
+      o.signal?.addEventListener('abort', () => this.finish('interrupted'), { once: true });
+      this.timers.push(setTimeout(() => this.finish('timeout'), o.timeoutMs));
+      if (!this.refs.length) return this.finish('ok');
+      this.watchObjects(hub);
+      this.watchPods(hub);
+    });
+  }
 
-    if (o.signal?.aborted) return finish('interrupted');
-    o.signal?.addEventListener('abort', () => finish('interrupted'), { once: true });
-    timers.push(setTimeout(() => finish('timeout'), o.timeoutMs));
-    if (!refs.length) return finish('ok');
+  private finish(why: 'ok' | 'failed' | 'timeout' | 'interrupted'): void {
+    if (this.settled) return;
+    this.settled = true;
+    for (const t of this.timers) clearTimeout(t);
+    if (this.graceTimer) clearTimeout(this.graceTimer);
+    for (const u of this.unsubscribe) u();
+    const all = [...this.states.values()];
+    const now = Date.now();
+    const culprits = why === 'ok' ? [] : all.filter((s) => s.verdict.status !== 'ready' && (why !== 'failed' || this.isFailing(s, now)));
+    for (const s of culprits) {
+      if (!this.isStalled(s, now)) continue;
+      s.stalled = true;
+      const group = s.ref.apiVersion.split('/')[0];
+      s.verdict = {
+        ...s.verdict,
+        status: 'failed',
+        message: `${s.verdict.message}: no controller has updated it in ${formatDuration(now - s.stalledSince!)} (is the operator serving ${group} installed and running, and does it handle ${s.ref.kind}?)`,
+      };
+    }
+    this.resolve({ ok: why === 'ok', timedOut: why === 'timeout', interrupted: why === 'interrupted', states: all, culprits, ms: now - this.started });
+  }
 
-    // one subscription per (apiVersion, kind, namespace)
+  private isStalled(s: ObjectState, now: number): boolean {
+    return s.stalledSince !== undefined && s.verdict.status !== 'ready' && now - s.stalledSince >= this.stallMs;
+  }
+
+  private isFailing(s: ObjectState, now: number): boolean {
+    return (s.verdict.status === 'failed' && now - s.since >= this.grace) || (!!s.podProblem && now - s.podProblem.since >= this.grace) || this.isStalled(s, now);
+  }
+
+  private evaluate(): void {
+    if (this.settled) return;
+    const all = [...this.states.values()];
+    if (all.every((s) => s.verdict.status === 'ready')) return this.finish('ok');
+    const now = Date.now();
+    if (all.some((s) => this.isFailing(s, now))) return this.finish('failed');
+    // re-check when the earliest failure's grace period ends
+    const pending = all
+      .flatMap((s) => [
+        s.verdict.status === 'failed' ? s.since + this.grace : undefined,
+        s.podProblem ? s.podProblem.since + this.grace : undefined,
+        s.stalledSince !== undefined ? s.stalledSince + this.stallMs : undefined,
+      ])
+      .filter((t): t is number => t !== undefined)
+      .map((t) => t - now);
+    if (this.graceTimer) clearTimeout(this.graceTimer);
+    this.graceTimer = pending.length ? setTimeout(() => this.evaluate(), Math.max(0, Math.min(...pending)) + 5) : undefined;
+  }
+
+  private update(s: ObjectState, v: Verdict, obj?: KubeObject): void {
+    // a custom resource nobody writes to: no status (or the latest generation never observed), unchanged
+    const untouched = obj && !this.working.has(s) && isCustomResource(s.ref.apiVersion) && (v.reason === 'NoStatus' || v.reason === 'NotObserved');
+    const rv = obj?.metadata?.resourceVersion;
+    if (!untouched) {
+      s.stalledSince = undefined;
+      this.stallVersion.delete(s);
+    } else if (this.stallVersion.get(s) !== rv || s.stalledSince === undefined) {
+      this.stallVersion.set(s, rv);
+      s.stalledSince = Date.now();
+    }
+    const changed = v.status !== s.verdict.status || v.message !== s.verdict.message;
+    if (v.status !== s.verdict.status) s.since = Date.now();
+    s.verdict = v;
+    if (v.status === 'ready') {
+      s.readyAt ??= Date.now();
+      s.podProblem = undefined;
+    } else s.readyAt = undefined;
+    if (changed) this.o.onChange?.(s);
+  }
+
+  /** One subscription per (apiVersion, kind, namespace). */
+  private watchObjects(hub: WatchHub): void {
     const groups = new Map<string, AwaitRef[]>();
-    for (const r of refs) {
+    for (const r of this.refs) {
       const g = `${r.apiVersion}|${r.kind}|${r.namespace ?? ''}`;
       groups.set(g, [...(groups.get(g) ?? []), r]);
     }
@@ -208,24 +235,26 @@ export async function waitForReady(hub: WatchHub, refs: AwaitRef[], o: WaitOptio
       const first = members[0]!;
       const inf = hub.informer(first.apiVersion, first.kind, first.namespace);
       const names = new Set(members.map((m) => m.name));
-      unsubscribe.push(
+      this.unsubscribe.push(
         inf.subscribe((e) => {
           const name = e.object.metadata?.name;
           if (!name || !names.has(name)) return;
-          const s = states.get(key({ kind: first.kind, namespace: first.namespace, name }))!;
-          update(s, e.type === 'DELETED' ? MISSING : verdict(e.object), e.type === 'DELETED' ? undefined : e.object);
-          evaluate();
+          const s = this.states.get(stateKey({ kind: first.kind, namespace: first.namespace, name }))!;
+          this.update(s, e.type === 'DELETED' ? MISSING : verdict(e.object), e.type === 'DELETED' ? undefined : e.object);
+          this.evaluate();
         }),
       );
     }
+  }
 
-    // one Pod watch per namespace that has pod-owning objects
-    const podNamespaces = new Set(refs.filter((r) => POD_AWARE.has(r.kind) && r.namespace).map((r) => r.namespace!));
+  /** One Pod watch per namespace that has pod-owning objects: a failing pod fails its owner after the grace. */
+  private watchPods(hub: WatchHub): void {
+    const podNamespaces = new Set(this.refs.filter((r) => POD_AWARE.has(r.kind) && r.namespace).map((r) => r.namespace!));
     for (const ns of podNamespaces) {
       const inf = hub.informer('v1', 'Pod', ns);
-      const owners = [...states.values()].filter((s) => s.ref.namespace === ns && POD_AWARE.has(s.ref.kind));
+      const owners = [...this.states.values()].filter((s) => s.ref.namespace === ns && POD_AWARE.has(s.ref.kind));
       const problems = new Map<string, { owner: ObjectState; message: string }>();
-      unsubscribe.push(
+      this.unsubscribe.push(
         inf.subscribe((e) => {
           const p = e.object;
           const podName = p.metadata?.name ?? '';
@@ -233,7 +262,7 @@ export async function waitForReady(hub: WatchHub, refs: AwaitRef[], o: WaitOptio
           if (!owner) return;
           // its controller is at work: it made pods
           if (e.type !== 'DELETED') {
-            working.add(owner);
+            this.working.add(owner);
             owner.stalledSince = undefined;
           }
           const v = e.type === 'DELETED' ? undefined : podVerdict(p);
@@ -245,15 +274,15 @@ export async function waitForReady(hub: WatchHub, refs: AwaitRef[], o: WaitOptio
             const [podKey, x] = mine[0]!;
             if (!owner.podProblem || owner.podProblem.pod !== podKey) {
               owner.podProblem = { pod: podKey, message: x.message, since: Date.now() };
-              o.onChange?.(owner);
+              this.o.onChange?.(owner);
             } else owner.podProblem.message = x.message;
           } else if (owner.podProblem) {
             owner.podProblem = undefined;
-            o.onChange?.(owner);
+            this.o.onChange?.(owner);
           }
-          evaluate();
+          this.evaluate();
         }),
       );
     }
-  });
+  }
 }
