@@ -34,14 +34,50 @@ const isPrimitive = (v: unknown): boolean => v === null || (typeof v !== 'object
 
 /** true: valid, false: invalid, undefined: not sure (use ajv). */
 export function quickValidate(root: JsonSchema, value: unknown): boolean | undefined {
-  const regexps = new Map<string, RegExp>();
-  const refs = new Map<string, Schema>();
+  try {
+    return new QuickValidator(root).valid(root, value, 0);
+  } catch (e) {
+    if (e instanceof Unsure) return undefined;
+    if (e instanceof SyntaxError) return undefined; // a pattern this engine cannot compile: let ajv say
+    throw e;
+  }
+}
 
-  const resolveRef = (ref: string): Schema => {
-    let r = refs.get(ref);
+type Sub = (schema: Schema, v: unknown) => boolean;
+
+/** One validation against one root schema: its local $refs and compiled patterns cached. */
+class QuickValidator {
+  private readonly regexps = new Map<string, RegExp>();
+  private readonly refs = new Map<string, Schema>();
+
+  constructor(private readonly root: JsonSchema) {}
+
+  valid(schema: Schema, v: unknown, depth: number): boolean {
+    if (schema === true) return true;
+    if (schema === false) return false;
+    if (depth > 64) unsure();
+    if (typeof v === 'number' && !Number.isFinite(v)) unsure();
+    for (const key of Object.keys(schema)) {
+      if (ANNOTATIONS.has(key)) continue;
+      if (!HANDLED.has(key)) unsure();
+    }
+    const s = schema as Record<string, unknown> & JsonSchema;
+    const sub: Sub = (x, y) => this.valid(x, y, depth + 1);
+    if (s.$ref !== undefined && !sub(this.resolveRef(String(s.$ref)), v)) return false;
+    return (
+      scalarOk(s, v, (pattern) => this.re(pattern)) &&
+      (!Array.isArray(v) || arrayOk(s, v, sub)) &&
+      (!isRecord(v) || objectOk(s, v, sub)) &&
+      combinatorsOk(s, v, sub)
+    );
+  }
+
+  /** A local reference (#/...), JSON-pointer unescaped; anything else is not for this engine. */
+  private resolveRef(ref: string): Schema {
+    let r = this.refs.get(ref);
     if (r !== undefined) return r;
     if (!ref.startsWith('#/')) unsure();
-    let node: unknown = root;
+    let node: unknown = this.root;
     for (const seg of ref.slice(2).split('/')) {
       const key = decodeURIComponent(seg).replace(/~1/g, '/').replace(/~0/g, '~');
       if (!isRecord(node) || !(key in node)) unsure();
@@ -49,132 +85,122 @@ export function quickValidate(root: JsonSchema, value: unknown): boolean | undef
     }
     if (typeof node !== 'boolean' && !isRecord(node)) unsure();
     r = node as Schema;
-    refs.set(ref, r);
+    this.refs.set(ref, r);
     return r;
-  };
+  }
 
-  const re = (pattern: string): RegExp => {
-    let r = regexps.get(pattern);
+  private re(pattern: string): RegExp {
+    let r = this.regexps.get(pattern);
     if (!r) {
       r = new RegExp(pattern, 'u');
-      regexps.set(pattern, r);
+      this.regexps.set(pattern, r);
     }
     return r;
-  };
-
-  const typeOk = (t: unknown, v: unknown): boolean => {
-    switch (t) {
-      case 'null':
-        return v === null;
-      case 'boolean':
-        return typeof v === 'boolean';
-      case 'string':
-        return typeof v === 'string';
-      case 'object':
-        return isRecord(v);
-      case 'array':
-        return Array.isArray(v);
-      case 'number':
-        return typeof v === 'number';
-      case 'integer':
-        return typeof v === 'number' && Number.isInteger(v);
-      default:
-        return unsure();
-    }
-  };
-
-  const valid = (schema: Schema, v: unknown, depth: number): boolean => {
-    if (schema === true) return true;
-    if (schema === false) return false;
-    if (depth > 64) unsure();
-    if (typeof v === 'number' && !Number.isFinite(v)) unsure();
-    let ok = true;
-    for (const key of Object.keys(schema)) {
-      if (ANNOTATIONS.has(key)) continue;
-      if (!HANDLED.has(key)) unsure();
-    }
-    const s = schema as Record<string, unknown> & JsonSchema;
-    if (s.$ref !== undefined) ok = valid(resolveRef(String(s.$ref)), v, depth + 1) && ok;
-    if (!ok) return false;
-    if (s.type !== undefined) {
-      const types = Array.isArray(s.type) ? s.type : [s.type];
-      if (!types.some((t) => typeOk(t, v))) return false;
-    }
-    if (s.enum !== undefined) {
-      if (!Array.isArray(s.enum) || !s.enum.every(isPrimitive) || !isPrimitive(v)) unsure();
-      if (!(s.enum as unknown[]).includes(v)) return false;
-    }
-    if ('const' in s) {
-      if (!isPrimitive(s.const) || !isPrimitive(v)) unsure();
-      if (s.const !== v) return false;
-    }
-    if (typeof v === 'string') {
-      if (s.minLength !== undefined || s.maxLength !== undefined) {
-        const len = [...v].length; // ajv counts code points
-        if (typeof s.minLength === 'number' && len < s.minLength) return false;
-        if (typeof s.maxLength === 'number' && len > s.maxLength) return false;
-      }
-      if (s.pattern !== undefined && !re(String(s.pattern)).test(v)) return false;
-    }
-    if (typeof v === 'number') {
-      if (typeof s.minimum === 'number' && v < s.minimum) return false;
-      if (typeof s.maximum === 'number' && v > s.maximum) return false;
-      if (s.exclusiveMinimum !== undefined) {
-        if (typeof s.exclusiveMinimum !== 'number') unsure();
-        if (v <= (s.exclusiveMinimum as number)) return false;
-      }
-      if (s.exclusiveMaximum !== undefined) {
-        if (typeof s.exclusiveMaximum !== 'number') unsure();
-        if (v >= (s.exclusiveMaximum as number)) return false;
-      }
-      if (s.multipleOf !== undefined) {
-        const m = s.multipleOf;
-        if (typeof m !== 'number' || !Number.isInteger(m) || !Number.isInteger(v)) unsure();
-        if (v % (m as number) !== 0) return false;
-      }
-    }
-    if (Array.isArray(v)) {
-      if (typeof s.minItems === 'number' && v.length < s.minItems) return false;
-      if (typeof s.maxItems === 'number' && v.length > s.maxItems) return false;
-      if (s.uniqueItems === true) {
-        if (!v.every(isPrimitive)) unsure();
-        if (new Set(v).size !== v.length) return false;
-      }
-      if (s.items !== undefined) {
-        if (Array.isArray(s.items)) unsure();
-        for (const item of v) if (!valid(s.items as Schema, item, depth + 1)) return false;
-      }
-    }
-    if (isRecord(v)) {
-      const keys = Object.keys(v);
-      if (typeof s.minProperties === 'number' && keys.length < s.minProperties) return false;
-      if (typeof s.maxProperties === 'number' && keys.length > s.maxProperties) return false;
-      if (Array.isArray(s.required)) for (const r of s.required) if (!Object.prototype.hasOwnProperty.call(v, r)) return false;
-      const props = (s.properties ?? {}) as Record<string, Schema>;
-      for (const k of keys) {
-        if (Object.prototype.hasOwnProperty.call(props, k)) {
-          if (!valid(props[k]!, v[k], depth + 1)) return false;
-        } else if (s.additionalProperties !== undefined) {
-          if (!valid(s.additionalProperties as Schema, v[k], depth + 1)) return false;
-        }
-      }
-    }
-    if (Array.isArray(s.allOf)) for (const sub of s.allOf as Schema[]) if (!valid(sub, v, depth + 1)) return false;
-    if (Array.isArray(s.anyOf) && !(s.anyOf as Schema[]).some((sub) => valid(sub, v, depth + 1))) return false;
-    if (Array.isArray(s.oneOf) && (s.oneOf as Schema[]).filter((sub) => valid(sub, v, depth + 1)).length !== 1) return false;
-    if (s.not !== undefined && valid(s.not as Schema, v, depth + 1)) return false;
-    if (s.if !== undefined) {
-      const branch = valid(s.if as Schema, v, depth + 1) ? s.then : s.else;
-      if (branch !== undefined && !valid(branch as Schema, v, depth + 1)) return false;
-    }
-    return true;
-  };
-
-  try {
-    return valid(root, value, 0);
-  } catch (e) {
-    if (e instanceof Unsure) return undefined;
-    if (e instanceof SyntaxError) return undefined; // a pattern this engine cannot compile: let ajv say
-    throw e;
   }
+}
+
+function typeOk(t: unknown, v: unknown): boolean {
+  switch (t) {
+    case 'null':
+      return v === null;
+    case 'boolean':
+      return typeof v === 'boolean';
+    case 'string':
+      return typeof v === 'string';
+    case 'object':
+      return isRecord(v);
+    case 'array':
+      return Array.isArray(v);
+    case 'number':
+      return typeof v === 'number';
+    case 'integer':
+      return typeof v === 'number' && Number.isInteger(v);
+    default:
+      return unsure();
+  }
+}
+
+/** type, enum, const, and the string and number keywords. */
+function scalarOk(s: Record<string, unknown> & JsonSchema, v: unknown, re: (pattern: string) => RegExp): boolean {
+  if (s.type !== undefined) {
+    const types = Array.isArray(s.type) ? s.type : [s.type];
+    if (!types.some((t) => typeOk(t, v))) return false;
+  }
+  if (s.enum !== undefined) {
+    if (!Array.isArray(s.enum) || !s.enum.every(isPrimitive) || !isPrimitive(v)) unsure();
+    if (!(s.enum as unknown[]).includes(v)) return false;
+  }
+  if ('const' in s) {
+    if (!isPrimitive(s.const) || !isPrimitive(v)) unsure();
+    if (s.const !== v) return false;
+  }
+  if (typeof v === 'string') {
+    if (s.minLength !== undefined || s.maxLength !== undefined) {
+      const len = [...v].length; // ajv counts code points
+      if (typeof s.minLength === 'number' && len < s.minLength) return false;
+      if (typeof s.maxLength === 'number' && len > s.maxLength) return false;
+    }
+    if (s.pattern !== undefined && !re(String(s.pattern)).test(v)) return false;
+  }
+  if (typeof v === 'number') {
+    if (typeof s.minimum === 'number' && v < s.minimum) return false;
+    if (typeof s.maximum === 'number' && v > s.maximum) return false;
+    if (s.exclusiveMinimum !== undefined) {
+      if (typeof s.exclusiveMinimum !== 'number') unsure();
+      if (v <= (s.exclusiveMinimum as number)) return false;
+    }
+    if (s.exclusiveMaximum !== undefined) {
+      if (typeof s.exclusiveMaximum !== 'number') unsure();
+      if (v >= (s.exclusiveMaximum as number)) return false;
+    }
+    if (s.multipleOf !== undefined) {
+      const m = s.multipleOf;
+      if (typeof m !== 'number' || !Number.isInteger(m) || !Number.isInteger(v)) unsure();
+      if (v % (m as number) !== 0) return false;
+    }
+  }
+  return true;
+}
+
+function arrayOk(s: Record<string, unknown> & JsonSchema, v: unknown[], sub: Sub): boolean {
+  if (typeof s.minItems === 'number' && v.length < s.minItems) return false;
+  if (typeof s.maxItems === 'number' && v.length > s.maxItems) return false;
+  if (s.uniqueItems === true) {
+    if (!v.every(isPrimitive)) unsure();
+    if (new Set(v).size !== v.length) return false;
+  }
+  if (s.items !== undefined) {
+    if (Array.isArray(s.items)) unsure();
+    for (const item of v) if (!sub(s.items as Schema, item)) return false;
+  }
+  return true;
+}
+
+function objectOk(s: Record<string, unknown> & JsonSchema, v: Record<string, unknown>, sub: Sub): boolean {
+  const keys = Object.keys(v);
+  if (typeof s.minProperties === 'number' && keys.length < s.minProperties) return false;
+  if (typeof s.maxProperties === 'number' && keys.length > s.maxProperties) return false;
+  if (Array.isArray(s.required)) for (const r of s.required) if (!Object.prototype.hasOwnProperty.call(v, r)) return false;
+  const props = (s.properties ?? {}) as Record<string, Schema>;
+  for (const k of keys) {
+    if (Object.prototype.hasOwnProperty.call(props, k)) {
+      if (!sub(props[k]!, v[k])) return false;
+    } else if (s.additionalProperties !== undefined) {
+      if (!sub(s.additionalProperties as Schema, v[k])) return false;
+    }
+  }
+  return true;
+}
+
+/** allOf, anyOf, oneOf, not, if/then/else. */
+function combinatorsOk(s: Record<string, unknown> & JsonSchema, v: unknown, sub: Sub): boolean {
+  if (Array.isArray(s.allOf)) for (const x of s.allOf as Schema[]) if (!sub(x, v)) return false;
+  if (Array.isArray(s.anyOf) && !(s.anyOf as Schema[]).some((x) => sub(x, v))) return false;
+  if (Array.isArray(s.oneOf) && (s.oneOf as Schema[]).filter((x) => sub(x, v)).length !== 1) return false;
+  if (s.not !== undefined && sub(s.not as Schema, v)) return false;
+  if (s.if !== undefined) {
+    const branch = sub(s.if as Schema, v) ? s.then : s.else;
+    if (branch !== undefined && !sub(branch as Schema, v)) return false;
+  }
+  return true;
 }
