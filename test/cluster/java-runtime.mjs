@@ -86,3 +86,34 @@ export function buildRuntime({ name, dir, pom, source, log }) {
   renameSync(tmp, dir);
   return seconds;
 }
+
+/**
+ * What a runtime's build script does: keep a cache whose stamp matches; else build it when Java and Maven are
+ * there (installed when root); without them say what the test cluster does instead (`withoutJava`), or under CI,
+ * where the real program is required, exit 3. Returns what it did, for --json.
+ */
+export function ensureRuntime({ name, title, version, dir, pom, source, what, withoutJava, log, quiet }) {
+  if (runtimeUpToDate(dir, pom, source)) {
+    log(`${name} ${version} cached (${dir})`);
+    return { version, dir, built: false, seconds: 0 };
+  }
+  if (!ensureJavaTools(log, quiet)) {
+    const m = 'Java 17+ (java, javac) and Maven are missing: install them (apt-get install openjdk-17-jdk-headless maven)';
+    if (process.env.CI) {
+      process.stderr.write(`build:${name}: ${m}; CI runs the real ${title}, so this is an error\n`);
+      process.exit(3);
+    }
+    log(`${m}; ${withoutJava}`);
+    return { version, dir, built: false, skipped: true };
+  }
+  log(`fetching ${what} and dependencies from Maven Central ...`);
+  const seconds = buildRuntime({ name, dir, pom, source, log });
+  log(`${name} ${version} ready in ${seconds.toFixed(1)} s -> ${dir}`);
+  return { version, dir, built: true, seconds };
+}
+
+/** The exception a JVM that exited printed, with its causes and without the stack frames: the last four such lines. */
+export function jvmExitSummary(stderr) {
+  return stderr.trim().split('\n').filter((l) => l.trim() && !/^\s+at |^\s*\.\.\. \d+ more/.test(l)).slice(-4).join(' | ');
+}
+

@@ -16,7 +16,7 @@ import { fileURLToPath } from 'node:url';
 // @ts-ignore -- plain ESM module shared with build.mjs
 import { kafkaClasspath, KAFKA_VERSION } from './versions.mjs';
 import { freeLoopbackAddress } from '../lib/loopback.ts';
-import { javaRuns } from '../java-runtime.mjs';
+import { javaRuns, jvmExitSummary } from '../java-runtime.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 /** The distribution's scripts for the broker pod's bin/ (the console tools and the admin tools verify or people run). */
@@ -240,9 +240,7 @@ export async function startBroker(dir: string, spec: BrokerSpec, log: (m: string
   let exited = false;
   child.on('exit', (code) => {
     exited = true;
-    // what the JVM said, without its stack frames: the exception and its causes
-    const said = stderr.trim().split('\n').filter((l) => l.trim() && !/^\s+at |^\s*\.\.\. \d+ more/.test(l)).slice(-4);
-    const e = new Error(`the Kafka broker of ${ns} exited with ${code}: ${said.join(' | ')} (log ${logFile})`);
+    const e = new Error(`the Kafka broker of ${ns} exited with ${code}: ${jvmExitSummary(stderr)} (log ${logFile})`);
     failed(e);
     for (const p of pending.values()) p.reject(e);
     pending.clear();

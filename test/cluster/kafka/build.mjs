@@ -6,7 +6,7 @@
 //   node test/cluster/kafka/build.mjs [--quiet] [--json]
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildRuntime, ensureJavaTools, runtimePom, runtimeUpToDate } from '../java-runtime.mjs';
+import { ensureRuntime, runtimePom } from '../java-runtime.mjs';
 import { kafkaDir, KAFKA_VERSION, KAFKA_ARTIFACTS, LOG4J_VERSION } from './versions.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -14,37 +14,18 @@ const args = process.argv.slice(2);
 const quiet = args.includes('--quiet');
 const log = (m) => { if (!quiet) process.stderr.write(`build:kafka: ${m}\n`); };
 
-export const pom = () => runtimePom('kafka', KAFKA_VERSION, [
+const pom = () => runtimePom('kafka', KAFKA_VERSION, [
   ...KAFKA_ARTIFACTS.map((a) => `org.apache.kafka:${a}:${KAFKA_VERSION}`),
   `org.apache.logging.log4j:log4j-slf4j-impl:${LOG4J_VERSION}`,
   `org.apache.logging.log4j:log4j-core:${LOG4J_VERSION}`,
 ]);
 const source = join(here, 'SimKafka.java');
 
-export const kafkaUpToDate = () => runtimeUpToDate(kafkaDir(), pom(), source);
-
-function main() {
-  const dir = kafkaDir();
-  if (kafkaUpToDate()) {
-    log(`kafka ${KAFKA_VERSION} cached (${dir})`);
-    return { version: KAFKA_VERSION, dir, built: false, seconds: 0 };
-  }
-  if (!ensureJavaTools(log, quiet)) {
-    const m = 'Java 17+ (java, javac) and Maven are missing: install them (apt-get install openjdk-17-jdk-headless maven)';
-    if (process.env.CI) {
-      process.stderr.write(`build:kafka: ${m}; CI runs the real Kafka broker, so this is an error\n`);
-      process.exit(3);
-    }
-    log(`${m}; the test cluster's Kafka console tools fall back to stand-ins`);
-    return { version: KAFKA_VERSION, dir, built: false, skipped: true };
-  }
-  log(`fetching Kafka ${KAFKA_VERSION} (${KAFKA_ARTIFACTS.join(', ')}) and dependencies from Maven Central ...`);
-  const seconds = buildRuntime({ name: 'kafka', dir, pom: pom(), source, log });
-  log(`kafka ${KAFKA_VERSION} ready in ${seconds.toFixed(1)} s -> ${dir}`);
-  return { version: KAFKA_VERSION, dir, built: true, seconds };
-}
-
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const report = main();
+  const report = ensureRuntime({
+    name: 'kafka', title: 'Kafka broker', version: KAFKA_VERSION, dir: kafkaDir(), pom: pom(), source,
+    what: `Kafka ${KAFKA_VERSION} (${KAFKA_ARTIFACTS.join(', ')})`,
+    withoutJava: "the test cluster's Kafka console tools fall back to stand-ins", log, quiet,
+  });
   if (args.includes('--json')) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
 }

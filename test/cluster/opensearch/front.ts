@@ -13,8 +13,6 @@ export interface OpenSearchFrontOptions {
   dir: string;
   /** The raw-logs topic as a file of JSON lines (the mirror of the tenant's broker): what the ETL job indexes. */
   rawLogs: string;
-  /** Index prefix of the ETL job (the chart's flink.opensearchIndexPrefix). */
-  indexPrefix?: () => Promise<string | undefined> | string | undefined;
   tls?: { cert: string; key: string };
   /** The credentials the security plugin accepts; none: no authentication (dev). */
   auth?: () => { username: string; password: string } | undefined;
@@ -43,7 +41,7 @@ export async function openSearchFront(o: OpenSearchFrontOptions): Promise<OpenSe
         await n.stop();
         throw new Error('closed while the node started');
       }
-      follower = followTopic(o.rawLogs, async (records) => n.index(records, (await o.indexPrefix?.()) ?? undefined), (e) => log(`opensearch: indexing raw-logs: ${String(e)}`));
+      follower = followTopic(o.rawLogs, (records) => n.index(records), (e) => log(`opensearch: indexing raw-logs: ${String(e)}`));
       await follower.caughtUp;
       return n;
     })();

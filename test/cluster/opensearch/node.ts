@@ -1,13 +1,13 @@
 // A real OpenSearch node for one tenant namespace of the test cluster (OpenSearch 2.14 from Maven Central, built
 // by build.mjs; SimOpenSearch.java), on a loopback address of its own at the pod's ports 9200 (HTTP) and 9300
 // (transport), and the side of the ETL Flink job the data plane plays: the records of raw-logs indexed into
-// <prefix><yyyy.MM.dd> as the job writes them. Without the security plugin: whoever puts TLS and basic
-// authentication in front of it plays that plugin (see test/verify/fixture.ts).
+// logclaw-logs-<yyyy.MM.dd> as the job writes them (the chart's default prefix). Without the security plugin:
+// whoever puts TLS and basic authentication in front of it plays that plugin (see front.ts).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
-import { javaRuns } from '../java-runtime.mjs';
+import { javaRuns, jvmExitSummary } from '../java-runtime.mjs';
 import { freeLoopbackAddress } from '../lib/loopback.ts';
 import { openSearchClasspath, OPENSEARCH_VERSION } from './versions.mjs';
 
@@ -17,10 +17,8 @@ export interface OpenSearchNode {
   address: string;
   /** The JVM's process id. */
   pid: number;
-  /** http://<address>:9200 */
-  url: string;
-  /** Index records as the ETL job does (into <prefix><date of now>, refreshed at once); resolves when OpenSearch took them. */
-  index(records: unknown[], prefix?: string): Promise<void>;
+  /** Index records as the ETL job does (into logclaw-logs-<date of now>, the chart's default prefix; refreshed at once); resolves when OpenSearch took them. */
+  index(records: unknown[]): Promise<void>;
   /** One HTTP call to the node: status and body. */
   call(method: string, path: string, body?: string, headers?: Record<string, string>): Promise<{ status: number; body: string; headers: Record<string, string | string[] | undefined> }>;
   stop(): Promise<void>;
@@ -58,9 +56,7 @@ export async function startOpenSearch(dir: string, log: (m: string) => void = ()
     });
     child.on('exit', (code) => {
       exited = true;
-      // what the JVM said, without its stack frames
-      const said = stderr.trim().split('\n').filter((l) => l.trim() && !/^\s+at |^\s*\.\.\. \d+ more/.test(l)).slice(-4);
-      reject(new Error(`the OpenSearch node exited with ${code}: ${said.join(' | ')} (log ${logFile})`));
+      reject(new Error(`the OpenSearch node exited with ${code}: ${jvmExitSummary(stderr)} (log ${logFile})`));
     });
   });
   log(`opensearch ${OPENSEARCH_VERSION} on ${address}:9200 in ${Date.now() - t0} ms`);
@@ -79,12 +75,11 @@ export async function startOpenSearch(dir: string, log: (m: string) => void = ()
   return {
     address,
     pid: child.pid!,
-    url: `http://${address}:9200`,
     call,
-    async index(records, prefix = 'logclaw-logs-') {
+    async index(records) {
       if (!records.length) return;
       const day = new Date().toISOString().slice(0, 10).replace(/-/g, '.');
-      const ndjson = records.map((r) => `${JSON.stringify({ index: { _index: `${prefix}${day}` } })}\n${JSON.stringify(r)}\n`).join('');
+      const ndjson = records.map((r) => `${JSON.stringify({ index: { _index: `logclaw-logs-${day}` } })}\n${JSON.stringify(r)}\n`).join('');
       const r = await call('POST', '/_bulk?refresh=true', ndjson, { 'content-type': 'application/x-ndjson' });
       const parsed = JSON.parse(r.body || '{}') as { errors?: boolean; items?: Array<{ index?: { error?: { reason?: string } } }> };
       if (r.status !== 200 || parsed.errors) throw new Error(`_bulk answered ${r.status}: ${parsed.items?.find((i) => i.index?.error)?.index?.error?.reason ?? r.body.slice(0, 200)}`);
