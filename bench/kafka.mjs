@@ -9,9 +9,10 @@
 // Usage: npm exec -- node bench/kafka.mjs [--runs 20] [--starts 3]     (needs node test/cluster/kafka/build.mjs)
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { loadavg as load, median } from './lib.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const arg = (n, d) => { const i = process.argv.indexOf(`--${n}`); return i > 0 ? process.argv[i + 1] : d; };
@@ -24,9 +25,7 @@ if (!kafkaAvailable()) {
   process.exit(3);
 }
 const fmt = (ms) => `${(ms / 1000).toFixed(1)} s`;
-const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s.length ? s[Math.floor(s.length / 2)] : NaN; };
 const line = (label, value, note = '') => console.log(`${label.padEnd(52)} ${String(value).padEnd(16)} ${note}`);
-const load = () => loadavg().map((x) => x.toFixed(1)).join(' ');
 const dir = mkdtempSync(join(tmpdir(), 'logclaw-bench-kafka-'));
 console.log(`load average at start: ${load()}`);
 

@@ -9,9 +9,10 @@
 //        (needs node test/cluster/opensearch/build.mjs)
 import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, request } from 'node:http';
-import { loadavg, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { loadavg as load, median } from './lib.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const arg = (n, d) => { const i = process.argv.indexOf(`--${n}`); return i > 0 ? Number(process.argv[i + 1]) : d; };
@@ -24,9 +25,7 @@ if (!openSearchAvailable()) {
   console.error('bench/opensearch: OpenSearch is not built (node test/cluster/opensearch/build.mjs) or Java is missing');
   process.exit(3);
 }
-const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s.length ? s[Math.floor(s.length / 2)] : NaN; };
 const line = (label, value, note = '') => console.log(`${label.padEnd(58)} ${String(value).padEnd(14)} ${note}`);
-const load = () => loadavg().map((x) => x.toFixed(1)).join(' ');
 const dir = mkdtempSync(join(tmpdir(), 'logclaw-bench-opensearch-'));
 console.log(`load average at start: ${load()}`);
 
